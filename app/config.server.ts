@@ -1,0 +1,112 @@
+// Configuration: every environment variable Ritournelle reads, parsed once
+// with zod. A missing or malformed value stops start-up with ONE message that
+// names every problem and how to fix it (see .env.example).
+import { z } from "zod";
+import { DEFAULT_DATABASE_URL, databaseKind } from "./db-url";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** What to do about each variable, shown next to its problem. */
+const FIXES: Record<string, string> = {
+  NODE_ENV: 'Use "development", "production" or "test".',
+  SHOPIFY_API_KEY: "Copy the Client ID from the Partner Dashboard (Apps → Ritournelle → Client credentials).",
+  SHOPIFY_API_SECRET: "Copy the Client secret from the Partner Dashboard (Apps → Ritournelle → Client credentials).",
+  SHOPIFY_APP_URL: "Set the public https URL the app is served from (shopify app dev sets it for you).",
+  SCOPES: 'Use a comma-separated list matching shopify.app.toml, e.g. "read_orders,read_customers,write_orders".',
+  DATABASE_URL: 'Use "file:./data/ritournelle.sqlite" (embedded SQLite) or a "postgres://" URL.',
+  PORT: "Use a TCP port number between 1 and 65535.",
+  HOST: 'Use an interface address such as "127.0.0.1" or "0.0.0.0".',
+  LOG_LEVEL: `Use one of ${LOG_LEVELS.join(", ")}.`,
+  SHOP_CUSTOM_DOMAIN: 'Use a host name such as "shop.example.com", or leave it unset.',
+  STRIPE_SECRET_KEY: 'Use your platform\'s secret key, starting with "sk_test_" or "sk_live_".',
+  STRIPE_CLIENT_ID: 'Use your Connect client id from the Stripe Dashboard, starting with "ca_".',
+  STRIPE_WEBHOOK_SECRET: 'Use the signing secret of your Connect webhook endpoint, starting with "whsec_".',
+  STRIPE_API_URL: 'Leave unset for Stripe itself; set an http(s) URL such as "http://127.0.0.1:12111" only for the offline stand-in.',
+};
+
+const optionalNonEmpty = z
+  .string()
+  .trim()
+  .min(1)
+  .optional()
+  .or(z.literal("").transform(() => undefined));
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  SHOPIFY_API_KEY: z.string().trim().min(1),
+  SHOPIFY_API_SECRET: z.string().trim().min(1),
+  SHOPIFY_APP_URL: z.url({ protocol: /^https?$/ }),
+  SCOPES: z
+    .string()
+    .trim()
+    .regex(/^[a-z_]+(,[a-z_]+)*$/)
+    .transform((value) => value.split(",")),
+  DATABASE_URL: z
+    .string()
+    .default(DEFAULT_DATABASE_URL)
+    .refine((url) => {
+      try {
+        databaseKind(url);
+        return true;
+      } catch {
+        return false;
+      }
+    }),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  SHOP_CUSTOM_DOMAIN: optionalNonEmpty,
+  STRIPE_SECRET_KEY: optionalNonEmpty.pipe(z.string().regex(/^(sk|rk)_(test|live)_/).optional()),
+  STRIPE_CLIENT_ID: optionalNonEmpty.pipe(z.string().regex(/^ca_/).optional()),
+  STRIPE_WEBHOOK_SECRET: optionalNonEmpty.pipe(z.string().regex(/^whsec_/).optional()),
+  STRIPE_API_URL: optionalNonEmpty.pipe(z.url({ protocol: /^https?$/ }).optional()),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      [
+        `Ritournelle cannot start: ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}.`,
+        ...problems.map((problem) => `  - ${problem}`),
+        "Every variable is described in .env.example.",
+      ].join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function describeIssue(issue: z.core.$ZodIssue, env: Env): string {
+  const name = String(issue.path[0] ?? "environment");
+  const value = env[name];
+  const fix = FIXES[name] ?? "";
+  const what =
+    value === undefined || value === ""
+      ? `${name} is missing.`
+      : `${name} is invalid (${JSON.stringify(name.includes("SECRET") || name.includes("KEY") ? "…" : value)}).`;
+  return `${what} ${fix}`.trim();
+}
+
+/** Parses an environment; throws ConfigError listing every problem. */
+export function parseConfig(env: Env): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = [...new Set(result.error.issues.map((issue) => describeIssue(issue, env)))];
+  throw new ConfigError(problems);
+}
+
+let cached: Config | undefined;
+
+/** The process configuration, parsed on first use. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** Tests change process.env between cases; this forgets the parsed copy. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,41 @@
+// The one PrismaClient. Rust-free Prisma: queries are compiled in TypeScript
+// and run through a driver adapter chosen from DATABASE_URL.
+import { PrismaClient } from "@prisma/client";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { DEFAULT_DATABASE_URL, databaseKind, sqliteFileFromUrl } from "./db-url";
+
+/** How long a SQLite writer waits for another process's write lock. */
+const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+export function createPrismaClient(url: string = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): PrismaClient {
+  const kind = databaseKind(url);
+  if (kind === "postgres") {
+    // The schema and migrations are SQLite's for now. PostgreSQL runs through
+    // @prisma/adapter-pg with a client generated from a postgres copy of the
+    // schema; that work belongs to the multi-process scale issue.
+    throw new Error(
+      "DATABASE_URL points at PostgreSQL, which this build does not support yet. Use a file: URL (embedded SQLite).",
+    );
+  }
+  const adapter = new PrismaBetterSQLite3({ url: sqliteFileFromUrl(url), timeout: SQLITE_BUSY_TIMEOUT_MS });
+  return new PrismaClient({ adapter });
+}
+
+/**
+ * SQLite settings that make several processes (web + workers) safe on one
+ * file: WAL lets readers proceed during a write; foreign keys make cascades
+ * real. Idempotent.
+ */
+export async function configureDatabase(client: PrismaClient): Promise<void> {
+  await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+  await client.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+}
+
+declare global {
+  // Remix's dev server reloads modules; keep one client per process.
+  var __ritournellePrisma: PrismaClient | undefined;
+}
+
+const prisma: PrismaClient = (globalThis.__ritournellePrisma ??= createPrismaClient());
+
+export default prisma;

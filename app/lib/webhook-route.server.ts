@@ -1,0 +1,26 @@
+// The shape every Shopify webhook route shares: verify HMAC, hand the
+// verified delivery to its handler, answer fast.
+import { authenticate } from "~/shopify.server";
+import { logger } from "~/logger.server";
+import { WebhookPayloadError, type VerifiedWebhook } from "~/services/shopify-webhooks.server";
+import type { DeliveryOutcome } from "~/models/webhook-delivery.server";
+
+export async function shopifyWebhookAction(
+  request: Request,
+  handle: (webhook: VerifiedWebhook) => Promise<DeliveryOutcome>,
+): Promise<Response> {
+  // Throws a 401 Response (and nothing is written) when the HMAC is wrong.
+  const { shop, topic, webhookId, payload } = await authenticate.webhook(request);
+  const log = logger.child({ shop, topic, webhookId });
+  try {
+    const outcome = await handle({ shop, topic, webhookId, payload });
+    log.info({ outcome }, "shopify webhook");
+    return new Response(null, { status: 200 });
+  } catch (error) {
+    if (error instanceof WebhookPayloadError) {
+      log.warn({ err: error }, "shopify webhook payload rejected");
+      return new Response(error.message, { status: 400 });
+    }
+    throw error;
+  }
+}

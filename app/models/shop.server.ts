@@ -1,0 +1,58 @@
+// Shops: one row per installed (or once installed) store.
+import { z } from "zod";
+import prisma from "~/db.server";
+import type { Prisma, Shop } from "@prisma/client";
+
+type Tx = Prisma.TransactionClient;
+
+/** Merchant settings stored as JSON on the shop; missing keys take these defaults. */
+export const shopSettingsSchema = z.object({
+  daysUntilDue: z.number().int().min(0).max(365).default(14),
+  timeOfDay: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+    .default("09:00"),
+  catchUp: z.enum(["all", "latest", "none"]).default("all"),
+  signatureRequested: z.boolean().default(false),
+  writeBackOrders: z.boolean().default(false),
+});
+export type ShopSettings = z.infer<typeof shopSettingsSchema>;
+
+export function readSettings(shop: Pick<Shop, "settings">): ShopSettings {
+  let raw: unknown = {};
+  try {
+    raw = JSON.parse(shop.settings);
+  } catch {
+    raw = {};
+  }
+  const parsed = shopSettingsSchema.safeParse(raw);
+  return parsed.success ? parsed.data : shopSettingsSchema.parse({});
+}
+
+export function findShopByDomain(domain: string, db: Tx = prisma): Promise<Shop | null> {
+  return db.shop.findUnique({ where: { domain } });
+}
+
+export type ShopDetailsInput = { name?: string; timeZone?: string; currency?: string; locale?: string };
+
+/** Creates the shop or marks it installed again, refreshing the details Shopify gave. */
+export function upsertInstalledShop(domain: string, details: ShopDetailsInput, db: Tx = prisma): Promise<Shop> {
+  return db.shop.upsert({
+    where: { domain },
+    create: { domain, ...details },
+    update: { ...details, uninstalledAt: null, installedAt: new Date() },
+  });
+}
+
+/** Makes sure a row exists for an authenticated shop without touching an existing one. */
+export function ensureShop(domain: string, db: Tx = prisma): Promise<Shop> {
+  return db.shop.upsert({ where: { domain }, create: { domain }, update: {} });
+}
+
+export function setShopLocale(domain: string, locale: string, db: Tx = prisma) {
+  return db.shop.updateMany({ where: { domain, NOT: { locale } }, data: { locale } });
+}
+
+export function markShopUninstalled(domain: string, at: Date, db: Tx = prisma) {
+  return db.shop.updateMany({ where: { domain, uninstalledAt: null }, data: { uninstalledAt: at } });
+}

@@ -1,0 +1,45 @@
+import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import { AppProvider } from "@shopify/shopify-app-remix/react";
+import { NavMenu } from "@shopify/app-bridge-react";
+import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import { authenticate } from "~/shopify.server";
+import { config } from "~/config.server";
+import { loadAdminContext } from "~/services/admin-context.server";
+import { polarisTranslations, translator } from "~/i18n";
+import { I18nProvider } from "~/i18n/react";
+
+export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const { locale } = await loadAdminContext(session.shop, request.url);
+  return { apiKey: config().SHOPIFY_API_KEY, locale, shop: session.shop };
+};
+
+export default function AppLayout() {
+  const { apiKey, locale } = useLoaderData<typeof loader>();
+  const t = translator(locale);
+  return (
+    <AppProvider isEmbeddedApp apiKey={apiKey} i18n={polarisTranslations(locale)}>
+      <I18nProvider locale={locale}>
+        <NavMenu>
+          <Link to="/app" rel="home">
+            {t("nav.home")}
+          </Link>
+        </NavMenu>
+        <Outlet />
+      </I18nProvider>
+    </AppProvider>
+  );
+}
+
+// Shopify needs Remix to catch some thrown responses (redirects to the
+// session-token bounce page, 401 with reauthorize headers) so that their
+// headers reach the browser.
+export function ErrorBoundary() {
+  return boundary.error(useRouteError());
+}
+
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

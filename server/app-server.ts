@@ -1,0 +1,50 @@
+// The HTTP server: Remix behind Express. In development the app is served by
+// Vite's middleware (hot reload); in production from the `remix vite:build`
+// output. Shopify and Stripe webhooks need the raw body, so no body parser
+// runs before Remix.
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import express from "express";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+
+export type AppServerOptions = { host: string; port: number; mode: "development" | "production"; root: string };
+
+export async function startAppServer(options: AppServerOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  const app = express();
+  app.disable("x-powered-by");
+  let closeVite = async () => {};
+
+  if (options.mode === "development") {
+    const vite = await import("vite");
+    const viteServer = await vite.createServer({ root: options.root, server: { middlewareMode: true }, appType: "custom" });
+    closeVite = () => viteServer.close();
+    app.use(viteServer.middlewares);
+    app.all(
+      "*",
+      createRequestHandler({
+        build: () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
+      }),
+    );
+  } else {
+    const buildDir = path.join(options.root, "build");
+    app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
+    const build = (await import(path.join(buildDir, "server/index.js"))) as ServerBuild;
+    app.all("*", createRequestHandler({ build }));
+  }
+
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(options.port, options.host, () => resolve(listening));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://${options.host}:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeVite();
+    },
+  };
+}

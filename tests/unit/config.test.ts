@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "~/config.server";
+
+const valid = {
+  SHOPIFY_API_KEY: "key",
+  SHOPIFY_API_SECRET: "secret",
+  SHOPIFY_APP_URL: "https://ritournelle.example.com",
+  SCOPES: "read_orders,read_customers,write_orders",
+};
+
+function problemsOf(env: Record<string, string | undefined>): string {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("configuration", () => {
+  it("fills the embedded defaults", () => {
+    const parsed = parseConfig(valid);
+    expect(parsed.DATABASE_URL).toBe("file:./data/ritournelle.sqlite");
+    expect(parsed.PORT).toBe(3000);
+    expect(parsed.SCOPES).toEqual(["read_orders", "read_customers", "write_orders"]);
+  });
+
+  it("names a missing secret and where to find it", () => {
+    const message = problemsOf({ ...valid, SHOPIFY_API_SECRET: undefined });
+    expect(message).toContain("Ritournelle cannot start: 1 configuration problem.");
+    expect(message).toContain(
+      "SHOPIFY_API_SECRET is missing. Copy the Client secret from the Partner Dashboard (Apps → Ritournelle → Client credentials).",
+    );
+    expect(message).toContain("Every variable is described in .env.example.");
+  });
+
+  it("lists every problem at once, without echoing secrets", () => {
+    const message = problemsOf({
+      SHOPIFY_API_SECRET: "",
+      SHOPIFY_APP_URL: "not a url",
+      SCOPES: "read orders",
+      PORT: "99999",
+      DATABASE_URL: "mysql://db",
+      STRIPE_SECRET_KEY: "pk_live_oops",
+    });
+    expect(message).toContain("7 configuration problems");
+    for (const name of ["SHOPIFY_API_KEY is missing", "SHOPIFY_API_SECRET is missing", 'SHOPIFY_APP_URL is invalid ("not a url")', "SCOPES is invalid", "PORT is invalid", "DATABASE_URL is invalid", "STRIPE_SECRET_KEY is invalid"]) {
+      expect(message).toContain(name);
+    }
+    expect(message).not.toContain("pk_live_oops");
+  });
+
+  it("documents every variable it reads in .env.example", async () => {
+    const fs = await import("node:fs");
+    const { configSchema } = await import("~/config.server");
+    const example = fs.readFileSync(".env.example", "utf8");
+    for (const name of Object.keys(configSchema.shape)) expect(example).toMatch(new RegExp(`^#?\\s*${name}=`, "m"));
+  });
+});
