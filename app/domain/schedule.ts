@@ -1,0 +1,526 @@
+/**
+ * Recurrence of a template: which civil dates it bills, and at which instant.
+ *
+ * The model (see ARCHITECTURE.md, invariant 2):
+ * - Period k falls on `anchor + k × every × unit`, always computed from the
+ *   anchor and never from period k-1, so dates cannot drift. A day of month
+ *   that does not exist is clamped to the month's last day (Jan 31 → Feb 28 →
+ *   Mar 31 → Apr 30; a Feb 29 yearly anchor gives Feb 28 in common years).
+ * - Dates are civil dates of the shop; the instant of a period is `timeOfDay`
+ *   on that date in the shop's IANA `timeZone`. A wall time skipped by a DST
+ *   change moves forward by the length of the gap (02:30 → 03:30); a wall
+ *   time that happens twice takes the earlier instant. Every civil date thus
+ *   maps to exactly one instant: DST neither skips nor doubles a period.
+ *   One historical exception to strictly increasing instants: a zone that
+ *   skipped a whole civil day (Pacific/Apia on 2011-12-30) gives that day's
+ *   period the same instant as the next day's. Both periods still exist.
+ *
+ * Pure: no I/O, no clock. "Now" is always a parameter.
+ */
+import { Temporal } from "temporal-polyfill";
+import { z } from "zod";
+import { ScheduleError } from "./errors";
+
+export { ScheduleError } from "./errors";
+export type { ScheduleErrorCode } from "./errors";
+
+export const SCHEDULE_UNITS = ["day", "week", "month", "year"] as const;
+export type ScheduleUnit = (typeof SCHEDULE_UNITS)[number];
+
+export type Schedule = {
+  /** Number of units between two periods; a whole number from 1 to {@link MAX_EVERY}. */
+  every: number;
+  unit: ScheduleUnit;
+  /** Civil date "YYYY-MM-DD" of the first period (index 0). */
+  anchor: string;
+  /** "HH:MM" (24-hour), local to `timeZone`. */
+  timeOfDay: string;
+  /** IANA time zone name, e.g. "Europe/Paris". */
+  timeZone: string;
+  /**
+   * When the schedule stops; the earlier of the two limits wins. Absent: it
+   * runs until {@link SCHEDULE_HORIZON}.
+   */
+  end?: {
+    /** Total number of periods, counting the first: indexes 0 … afterCount-1. */
+    afterCount?: number;
+    /** Last civil date that may hold a period (inclusive), "YYYY-MM-DD". */
+    until?: string;
+  };
+};
+
+export type Occurrence = {
+  /** 0 for the anchor period. */
+  index: number;
+  /** Civil date "YYYY-MM-DD" of the period in the schedule's time zone. */
+  date: string;
+  /** The instant the period is due, UTC ISO-8601, e.g. "2026-03-29T01:30:00Z". */
+  runAt: string;
+};
+
+/** Largest accepted `every`: beyond it an interval is surely a typo. */
+export const MAX_EVERY = 999;
+/** Anchors must fall in this range (inclusive); older or later dates are surely typos. */
+export const EARLIEST_ANCHOR = "1900-01-01";
+export const LATEST_ANCHOR = "2999-12-31";
+/**
+ * No period is ever placed after this civil date, so every date and instant
+ * keeps a four-digit year. An open-ended schedule behaves as if it ended here.
+ */
+export const SCHEDULE_HORIZON = "9999-12-30";
+
+/** Merchant-facing frequencies. Anything else is still expressible with `every` + `unit`. */
+export const FREQUENCY_PRESETS = {
+  weekly: { every: 1, unit: "week" },
+  biweekly: { every: 2, unit: "week" },
+  every4weeks: { every: 4, unit: "week" },
+  monthly: { every: 1, unit: "month" },
+  bimonthly: { every: 2, unit: "month" },
+  quarterly: { every: 3, unit: "month" },
+  every4months: { every: 4, unit: "month" },
+  semiannual: { every: 6, unit: "month" },
+  yearly: { every: 1, unit: "year" },
+} as const satisfies Record<string, { every: number; unit: ScheduleUnit }>;
+
+export type FrequencyPresetId = keyof typeof FREQUENCY_PRESETS;
+
+/** The preset matching `every` + `unit` exactly, or null for a custom frequency. */
+export function frequencyPresetOf(frequency: { every: number; unit: string }): FrequencyPresetId | null {
+  for (const [id, preset] of Object.entries(FREQUENCY_PRESETS)) {
+    if (preset.every === frequency.every && preset.unit === frequency.unit) return id as FrequencyPresetId;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------
+
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const MONTH_NAMES = [
+  "January", "February", "March", "April", "May", "June",
+  "July", "August", "September", "October", "November", "December",
+] as const;
+
+/**
+ * Checks every field of `input` and returns all problems found (empty when
+ * the schedule is usable). For forms that show every error at once.
+ */
+export function scheduleIssues(input: unknown): ScheduleError[] {
+  try {
+    const parsed = parseSchedule(input);
+    return parsed.issues;
+  } catch (error) {
+    // Only a non-object input throws here.
+    if (error instanceof ScheduleError) return [error];
+    throw error;
+  }
+}
+
+/**
+ * Returns a normalised copy of `input` (time zone in its canonical spelling,
+ * absent or null end fields dropped) if it is a usable schedule.
+ *
+ * @throws ScheduleError for the first problem found, with the offending `field`.
+ */
+export function validateSchedule(input: unknown): Schedule {
+  const parsed = parseSchedule(input);
+  const [first] = parsed.issues;
+  if (first) throw first;
+  return parsed.schedule as Schedule;
+}
+
+/**
+ * Zod schema for untrusted input (form posts, JSON columns). Output is the
+ * normalised {@link Schedule}; every semantic problem becomes an issue whose
+ * `path` is the field and whose `params.code` is the {@link ScheduleErrorCode}.
+ */
+export const scheduleSchema = z
+  .object({
+    every: z.number(),
+    unit: z.string(),
+    anchor: z.string(),
+    timeOfDay: z.string(),
+    timeZone: z.string(),
+    end: z
+      .object({
+        afterCount: z.number().nullish(),
+        until: z.string().nullish(),
+      })
+      .nullish(),
+  })
+  .transform((value, ctx): Schedule => {
+    const parsed = parseSchedule(value);
+    for (const issue of parsed.issues) {
+      ctx.addIssue({
+        code: "custom",
+        message: issue.message,
+        path: issue.field.split("."),
+        params: { code: issue.code },
+        input: issue.value,
+      });
+    }
+    return parsed.issues.length === 0 ? (parsed.schedule as Schedule) : z.NEVER;
+  });
+
+type ParsedSchedule = { schedule: Partial<Schedule>; issues: ScheduleError[] };
+
+function parseSchedule(input: unknown): ParsedSchedule {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new ScheduleError(
+      "schedule",
+      "invalid_schedule",
+      "A schedule needs every, unit, anchor, timeOfDay and timeZone.",
+      input,
+    );
+  }
+  const raw = input as Record<string, unknown>;
+  const issues: ScheduleError[] = [];
+  const attempt = <T>(check: () => T): T | undefined => {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof ScheduleError)) throw error;
+      issues.push(error);
+      return undefined;
+    }
+  };
+
+  const every = attempt(() => checkEvery(raw.every));
+  const unit = attempt(() => checkUnit(raw.unit));
+  const anchor = attempt(() => checkAnchor(raw.anchor));
+  const timeOfDay = attempt(() => checkTimeOfDay(raw.timeOfDay));
+  const timeZone = attempt(() => checkTimeZone(raw.timeZone));
+  const end = attempt(() => checkEnd(raw.end, anchor));
+
+  const schedule: Partial<Schedule> = { every, unit, anchor: anchor?.toString(), timeOfDay, timeZone };
+  if (end) schedule.end = end;
+  return { schedule, issues };
+}
+
+function checkEvery(value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_EVERY) {
+    throw new ScheduleError(
+      "every",
+      "invalid_every",
+      `The interval must be a whole number from 1 to ${MAX_EVERY}; got ${describe(value)}.`,
+      value,
+    );
+  }
+  return value;
+}
+
+function checkUnit(value: unknown): ScheduleUnit {
+  if (typeof value === "string" && (SCHEDULE_UNITS as readonly string[]).includes(value)) {
+    return value as ScheduleUnit;
+  }
+  throw new ScheduleError(
+    "unit",
+    "unknown_unit",
+    `Unknown repeat unit ${describe(value)}. Use "day", "week", "month" or "year".`,
+    value,
+  );
+}
+
+function checkAnchor(value: unknown): Temporal.PlainDate {
+  const date = checkCivilDate("anchor", "Start date", value);
+  if (date.toString() < EARLIEST_ANCHOR || date.toString() > LATEST_ANCHOR) {
+    throw new ScheduleError(
+      "anchor",
+      "date_out_of_range",
+      `Start date "${date.toString()}" must be between ${EARLIEST_ANCHOR} and ${LATEST_ANCHOR}.`,
+      value,
+    );
+  }
+  return date;
+}
+
+/** Parses a strict "YYYY-MM-DD" that names a real calendar day. */
+function checkCivilDate(field: string, label: string, value: unknown): Temporal.PlainDate {
+  const match = typeof value === "string" ? DATE_PATTERN.exec(value) : null;
+  if (!match) {
+    throw new ScheduleError(
+      field,
+      "invalid_date_format",
+      `${label} ${describe(value)} must be written YYYY-MM-DD, e.g. "2026-01-31".`,
+      value,
+    );
+  }
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const monthName = MONTH_NAMES[month - 1];
+  if (monthName === undefined) {
+    throw new ScheduleError(field, "invalid_date", `${label} "${value as string}" has no month ${month}; months go from 01 to 12.`, value);
+  }
+  const daysInMonth = Temporal.PlainYearMonth.from({ year, month }).daysInMonth;
+  if (day < 1 || day > daysInMonth) {
+    throw new ScheduleError(
+      field,
+      "invalid_date",
+      `${label} "${value as string}" does not exist: ${monthName} ${year} has ${daysInMonth} days.`,
+      value,
+    );
+  }
+  return Temporal.PlainDate.from({ year, month, day }, { overflow: "reject" });
+}
+
+function checkTimeOfDay(value: unknown): string {
+  if (typeof value === "string" && TIME_PATTERN.test(value)) return value;
+  throw new ScheduleError(
+    "timeOfDay",
+    "invalid_time_of_day",
+    `Time of day ${describe(value)} is not valid. Use 24-hour HH:MM from 00:00 to 23:59, e.g. "09:00".`,
+    value,
+  );
+}
+
+function checkTimeZone(value: unknown): string {
+  const unknownZone = () =>
+    new ScheduleError(
+      "timeZone",
+      "unknown_time_zone",
+      `Unknown time zone ${describe(value)}. Use an IANA name such as "Europe/Paris".`,
+      value,
+    );
+  // Temporal also accepts bare offsets ("+01:00"); a shop needs a named zone
+  // so that its DST rules apply.
+  if (typeof value !== "string" || !/^[A-Za-z]/.test(value)) throw unknownZone();
+  try {
+    // Returns the canonical spelling ("europe/paris" → "Europe/Paris").
+    return new Temporal.ZonedDateTime(0n, value).timeZoneId;
+  } catch {
+    throw unknownZone();
+  }
+}
+
+function checkEnd(value: unknown, anchor: Temporal.PlainDate | undefined): Schedule["end"] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new ScheduleError("end", "invalid_end", "The end of a schedule must be an object with afterCount and/or until.", value);
+  }
+  const raw = value as Record<string, unknown>;
+  const end: NonNullable<Schedule["end"]> = {};
+
+  if (raw.afterCount !== undefined && raw.afterCount !== null) {
+    const count = raw.afterCount;
+    if (typeof count !== "number" || !Number.isSafeInteger(count) || count < 1) {
+      throw new ScheduleError(
+        "end.afterCount",
+        "invalid_after_count",
+        `The number of invoices must be a whole number of at least 1; got ${describe(count)}.`,
+        count,
+      );
+    }
+    end.afterCount = count;
+  }
+
+  if (raw.until !== undefined && raw.until !== null) {
+    const until = checkCivilDate("end.until", "End date", raw.until);
+    if (anchor && Temporal.PlainDate.compare(until, anchor) < 0) {
+      throw new ScheduleError(
+        "end.until",
+        "until_before_anchor",
+        `End date "${until.toString()}" is before the start date "${anchor.toString()}". Choose an end date on or after the start date.`,
+        raw.until,
+      );
+    }
+    end.until = until.toString();
+  }
+
+  return end.afterCount === undefined && end.until === undefined ? undefined : end;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === undefined) return "nothing";
+  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
+  return typeof value;
+}
+
+// ---------------------------------------------------------------------------
+// Computation
+// ---------------------------------------------------------------------------
+
+/** A validated schedule with its parsed parts and its last index resolved once. */
+type Plan = {
+  every: number;
+  unit: ScheduleUnit;
+  anchor: Temporal.PlainDate;
+  time: Temporal.PlainTime;
+  timeZone: string;
+  /** Index of the last period (inclusive). Always finite thanks to the horizon. */
+  lastIndex: number;
+  /** True when `end` limits the schedule before the horizon could. */
+  hasEnd: boolean;
+};
+
+function planOf(input: Schedule): Plan {
+  const schedule = validateSchedule(input);
+  const partial = {
+    every: schedule.every,
+    unit: schedule.unit,
+    anchor: Temporal.PlainDate.from(schedule.anchor),
+    time: Temporal.PlainTime.from(schedule.timeOfDay),
+    timeZone: schedule.timeZone,
+  };
+  let lastIndex = indexOnOrBefore(partial, Temporal.PlainDate.from(SCHEDULE_HORIZON));
+  const { afterCount, until } = schedule.end ?? {};
+  if (until !== undefined) lastIndex = Math.min(lastIndex, indexOnOrBefore(partial, Temporal.PlainDate.from(until)));
+  if (afterCount !== undefined) lastIndex = Math.min(lastIndex, afterCount - 1);
+  return { ...partial, lastIndex, hasEnd: schedule.end !== undefined };
+}
+
+type Recurrence = Pick<Plan, "every" | "unit" | "anchor">;
+
+/** Civil date of period `index`: anchor + index × every units, clamped to month end. */
+function dateAt(recurrence: Recurrence, index: number): Temporal.PlainDate {
+  const steps = index * recurrence.every;
+  // "constrain" clamps a missing day of month to the month's last day; since
+  // we always add to the anchor, the clamp never carries into later periods.
+  const options = { overflow: "constrain" } as const;
+  switch (recurrence.unit) {
+    case "day":
+      return recurrence.anchor.add({ days: steps }, options);
+    case "week":
+      return recurrence.anchor.add({ weeks: steps }, options);
+    case "month":
+      return recurrence.anchor.add({ months: steps }, options);
+    case "year":
+      return recurrence.anchor.add({ years: steps }, options);
+  }
+}
+
+/**
+ * Largest index whose date is on or before `date`, or -1 when even the anchor
+ * is later. O(1): computed from the distance in days or months, then
+ * corrected for month-end clamping by one comparison.
+ */
+function indexOnOrBefore(recurrence: Recurrence, date: Temporal.PlainDate): number {
+  const { anchor, every, unit } = recurrence;
+  if (Temporal.PlainDate.compare(date, anchor) < 0) return -1;
+  if (unit === "day" || unit === "week") {
+    const stepDays = every * (unit === "week" ? 7 : 1);
+    const elapsedDays = anchor.until(date, { largestUnit: "day" }).days;
+    return Math.floor(elapsedDays / stepDays);
+  }
+  const stepMonths = every * (unit === "year" ? 12 : 1);
+  const elapsedMonths = (date.year - anchor.year) * 12 + (date.month - anchor.month);
+  let index = Math.floor(elapsedMonths / stepMonths);
+  // Period `index` lies in date's month or earlier; in the same month its
+  // (possibly clamped) day may still be after `date`.
+  if (Temporal.PlainDate.compare(dateAt(recurrence, index), date) > 0) index -= 1;
+  return index;
+}
+
+function instantOn(plan: Plan, date: Temporal.PlainDate): Temporal.Instant {
+  // "compatible": a skipped wall time moves forward by the gap, a repeated
+  // one takes the earlier instant (RFC 5545 behaviour).
+  return date.toPlainDateTime(plan.time).toZonedDateTime(plan.timeZone, { disambiguation: "compatible" }).toInstant();
+}
+
+function runAtOf(plan: Plan, index: number): Temporal.Instant {
+  return instantOn(plan, dateAt(plan, index));
+}
+
+function occurrenceOf(plan: Plan, index: number): Occurrence {
+  const date = dateAt(plan, index);
+  return { index, date: date.toString(), runAt: instantOn(plan, date).toString() };
+}
+
+function checkIndex(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${name} must be a whole number >= 0; got ${String(value)}.`);
+  }
+}
+
+/**
+ * Up to `count` consecutive occurrences starting at index `fromIndex`
+ * (default 0), in increasing order of index, date and runAt. Returns fewer
+ * (possibly none) when the schedule's end is reached.
+ *
+ * @throws ScheduleError if the schedule is invalid; RangeError for a negative or non-integer option.
+ */
+export function occurrences(schedule: Schedule, options: { fromIndex?: number; count: number }): Occurrence[] {
+  const fromIndex = options.fromIndex ?? 0;
+  checkIndex("fromIndex", fromIndex);
+  checkIndex("count", options.count);
+  const plan = planOf(schedule);
+  const lastIndex = Math.min(plan.lastIndex, fromIndex + options.count - 1);
+  const result: Occurrence[] = [];
+  for (let index = fromIndex; index <= lastIndex; index++) result.push(occurrenceOf(plan, index));
+  return result;
+}
+
+/**
+ * The occurrence at `index`, or null if the schedule ended before it.
+ * @throws ScheduleError if the schedule is invalid; RangeError for a negative or non-integer index.
+ */
+export function occurrenceAt(schedule: Schedule, index: number): Occurrence | null {
+  checkIndex("index", index);
+  const plan = planOf(schedule);
+  return index <= plan.lastIndex ? occurrenceOf(plan, index) : null;
+}
+
+/**
+ * The first occurrence whose runAt is at or after `instant`, or null when the
+ * schedule ended before it. `instant` is an ISO-8601 string with `Z` or an
+ * offset (or a `Temporal.Instant`).
+ *
+ * O(1) in the age of the schedule: the index is estimated from the instant's
+ * civil date, then corrected by at most a step or two.
+ *
+ * @throws ScheduleError if the schedule is invalid; RangeError if `instant` is not an instant.
+ */
+export function occurrenceAtOrAfter(schedule: Schedule, instant: string | Temporal.Instant): Occurrence | null {
+  const target = typeof instant === "string" ? parseInstant(instant) : instant;
+  const plan = planOf(schedule);
+  if (plan.lastIndex < 0) return null;
+  const isBeforeTarget = (index: number) => Temporal.Instant.compare(runAtOf(plan, index), target) < 0;
+
+  if (!isBeforeTarget(0)) return occurrenceOf(plan, 0);
+  if (isBeforeTarget(plan.lastIndex)) return null;
+
+  // runAt(0) < target <= runAt(lastIndex): the answer exists in 1..lastIndex.
+  const localDate = target.toZonedDateTimeISO(plan.timeZone).toPlainDate();
+  let index = Math.min(Math.max(indexOnOrBefore(plan, localDate), 1), plan.lastIndex);
+  // A runAt can land on a later civil date than its period (DST gap at
+  // midnight), so both corrections are needed; each runs O(1) times.
+  while (index > 1 && !isBeforeTarget(index - 1)) index -= 1;
+  while (isBeforeTarget(index)) index += 1;
+  return occurrenceOf(plan, index);
+}
+
+/**
+ * The last occurrence of a schedule that has an `end`, or null for an
+ * open-ended schedule.
+ * @throws ScheduleError if the schedule is invalid.
+ */
+export function finalOccurrence(schedule: Schedule): Occurrence | null {
+  const plan = planOf(schedule);
+  return plan.hasEnd && plan.lastIndex >= 0 ? occurrenceOf(plan, plan.lastIndex) : null;
+}
+
+/**
+ * Civil date of period `index` by the anchor formula, ignoring `end` (use
+ * {@link occurrenceAt} to respect it).
+ * @throws ScheduleError if the schedule is invalid; RangeError for a negative or
+ *   non-integer index, or one whose date would fall after {@link SCHEDULE_HORIZON}.
+ */
+export function periodDate(schedule: Schedule, index: number): string {
+  checkIndex("index", index);
+  const plan = planOf(schedule);
+  if (index > indexOnOrBefore(plan, Temporal.PlainDate.from(SCHEDULE_HORIZON))) {
+    throw new RangeError(`Period ${index} falls after ${SCHEDULE_HORIZON}, the last supported date.`);
+  }
+  return dateAt(plan, index).toString();
+}
+
+function parseInstant(value: string): Temporal.Instant {
+  try {
+    return Temporal.Instant.from(value);
+  } catch {
+    throw new RangeError(`"${value}" is not an ISO-8601 instant; expected e.g. "2026-03-29T01:30:00Z".`);
+  }
+}
