@@ -1,0 +1,373 @@
+// The Shopify Admin GraphQL API stand-in, as a plain function:
+//
+//   const api = createAdminApi();
+//   const res = await api.execute("ritournelle-demo.myshopify.com", DEMO_ACCESS_TOKEN,
+//     { query: "{ shop { name } }" });
+//   // res.status === 200, res.body = { data: { shop: { name: … } }, extensions: { cost: … } }
+//
+// Pipeline, in Shopify's order:
+//   1. shop lookup (404) and X-Shopify-Access-Token check (401)
+//   2. parse (PARSE_ERROR) and static validation against the real 2026-01
+//      schema (graphql-ruby-style messages and codes; no data, no cost)
+//   3. variable coercion (INVALID_VARIABLE)
+//   4. requestedQueryCost; > 1000 → MAX_COST_EXCEEDED (no extensions.cost)
+//   5. leaky bucket per shop; not enough points → THROTTLED (HTTP 200,
+//      extensions.cost with actualQueryCost null)
+//   6. execution over the seeded data (resolvers.ts); fields the stand-in
+//      does not implement fail with NOT_IMPLEMENTED_IN_STAND_IN errors
+//   7. actualQueryCost is taken from the bucket; extensions.cost reported.
+
+import {
+  execute,
+  getLocation,
+  getOperationAST,
+  GraphQLError,
+  Kind,
+  parse,
+  typeFromAST,
+  validate,
+  valueFromAST,
+  coerceInputValue,
+  isInputType,
+  isNonNullType,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLFieldResolver,
+  type GraphQLTypeResolver,
+  type OperationDefinitionNode,
+} from "graphql";
+import { actualQueryCost, requestedQueryCost, SINGLE_QUERY_MAX_COST } from "./cost";
+import {
+  toShopifyExecutionError,
+  toShopifyParseError,
+  toShopifyValidationErrors,
+  type ShopifyGraphQLError,
+} from "./errors";
+import { notImplemented, rootValue, type ResolverContext } from "./resolvers";
+import { ADMIN_API_VERSION, getAdminSchema } from "./schema";
+import { createDefaultSeed, type Seed, type SeedOrder } from "./seed";
+import {
+  bucketAvailable,
+  bucketSet,
+  bucketSpend,
+  createState,
+  reseed,
+  splitScopes,
+  type AppCredentials,
+  type Clock,
+  type CreatedOrderRecord,
+  type ShopState,
+  type StandInState,
+  type ThrottleConfig,
+} from "./state";
+
+export interface AdminApiOptions {
+  /** Data to serve (default: DEFAULT_SEED from seed.ts). Deep-copied. */
+  seed?: Seed;
+  /** Time source for the leaky bucket, token expiry and created orders. */
+  clock?: Clock;
+  /** Bucket size and restore rate (default: Standard plan, 2000 / 100 per s). */
+  throttle?: Partial<ThrottleConfig>;
+  /** The app's credentials (default: SHOPIFY_API_KEY, SHOPIFY_API_SECRET, SCOPES). */
+  app?: Partial<AppCredentials>;
+}
+
+export interface AdminApiRequestBody {
+  query?: string;
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+}
+
+export interface AdminApiResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface AdminApiControl {
+  /** Back to a fresh copy of `seed` (default: the seed the API was created with). */
+  reset(seed?: Seed): void;
+  /** Orders created through orderCreate on `shop`, with their raw input. */
+  createdOrders(shop: string): CreatedOrderRecord[];
+  /** Every order of `shop` (seeded and created). */
+  orders(shop: string): SeedOrder[];
+  /** Sets the leaky bucket of `shop` (currentlyAvailable, size, restore rate). */
+  setThrottle(shop: string, throttle: { currentlyAvailable?: number; maximumAvailable?: number; restoreRate?: number }): void;
+  /** Points available now in `shop`'s bucket. */
+  throttleStatus(shop: string): { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+  /** Moves the clock forward (when the clock supports it: manual or offset clocks). */
+  advanceClock(ms: number): void;
+  /** Marks a variant deleted (productVariant(id:) and LineItem.variant resolve to null) or restores it. */
+  setVariantDeleted(shop: string, variantId: string, deleted?: boolean): void;
+  /** Registers an extra access token for `shop` (e.g. with narrower scopes). */
+  addAccessToken(shop: string, token: string, scopes: string): void;
+  /** Removes an access token (the next request with it gets 401). */
+  revokeAccessToken(shop: string, token: string): void;
+}
+
+export interface AdminApi {
+  execute(shopDomain: string, accessToken: string | null | undefined, body: AdminApiRequestBody): Promise<AdminApiResponse>;
+  readonly state: StandInState;
+  readonly control: AdminApiControl;
+}
+
+export const INVALID_TOKEN_MESSAGE = "[API] Invalid API key or access token (unrecognized login or wrong password)";
+export const THROTTLED_DOCUMENTATION = "https://shopify.dev/api/usage/rate-limits";
+
+const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
+
+function respond(status: number, body: unknown, version = ADMIN_API_VERSION): AdminApiResponse {
+  return { status, headers: { ...JSON_HEADERS, "x-shopify-api-version": version }, body };
+}
+
+/** The executor's default resolver: read the view's key, call it if it is a function. */
+const fieldResolver: GraphQLFieldResolver<unknown, ResolverContext> = (source, args, context, info) => {
+  if (source !== null && typeof source === "object" && Object.prototype.hasOwnProperty.call(source, info.fieldName)) {
+    const value = (source as Record<string, unknown>)[info.fieldName];
+    return typeof value === "function" ? (value as (a: unknown, c: unknown, i: unknown) => unknown)(args, context, info) : value;
+  }
+  throw notImplemented(info.parentType.name, info.fieldName);
+};
+
+const typeResolver: GraphQLTypeResolver<unknown, ResolverContext> = (value) => {
+  if (value !== null && typeof value === "object" && typeof (value as { __typename?: unknown }).__typename === "string") {
+    return (value as { __typename: string }).__typename;
+  }
+  return undefined;
+};
+
+interface CoercedVariables {
+  values: Record<string, unknown>;
+  errors: ShopifyGraphQLError[];
+}
+
+function explain(error: GraphQLError | Error, path: readonly (string | number)[]): { path: (string | number)[]; explanation: string } {
+  const msg = error.message;
+  let m: RegExpExecArray | null;
+  if (/^Expected non-nullable type ".+" not to be null\.$/.test(msg)) return { path: [...path], explanation: "Expected value to not be null" };
+  if ((m = /^Field "(.+?)" of required type ".+" was not provided\.$/.exec(msg))) {
+    return { path: [...path, m[1] ?? ""], explanation: "Expected value to not be null" };
+  }
+  if ((m = /^Field "(.+?)" is not defined by type "(.+?)"\./.exec(msg))) {
+    return { path: [...path, m[1] ?? ""], explanation: `Field is not defined on ${m[2]}` };
+  }
+  if ((m = /^(\w+) cannot represent [^:]*: (.+)$/.exec(msg))) return { path: [...path], explanation: `Could not coerce value ${m[2]} to ${m[1]}` };
+  if ((m = /^Value "(.+?)" does not exist in "(.+?)" enum\./.exec(msg))) {
+    return { path: [...path], explanation: `Expected "${m[1]}" to be one of the values of ${m[2]}` };
+  }
+  if ((m = /^Enum "(.+?)" cannot represent non-(?:enum|string) value: (.+?)\./.exec(msg))) {
+    return { path: [...path], explanation: `Could not coerce value ${m[2]} to ${m[1]}` };
+  }
+  return { path: [...path], explanation: msg };
+}
+
+function coerceVariables(
+  schema: ReturnType<typeof getAdminSchema>,
+  operation: OperationDefinitionNode,
+  provided: Record<string, unknown>,
+): CoercedVariables {
+  const values: Record<string, unknown> = {};
+  const errors: ShopifyGraphQLError[] = [];
+  for (const def of operation.variableDefinitions ?? []) {
+    const name = def.variable.name.value;
+    const type = typeFromAST(schema, def.type as Parameters<typeof typeFromAST>[1]);
+    if (!type || !isInputType(type)) continue; // already reported by validation
+    const location = def.variable.loc ? [getLocation(def.variable.loc.source, def.variable.loc.start)] : undefined;
+    const typeName = String(type);
+    const has = Object.prototype.hasOwnProperty.call(provided, name);
+    let value = has ? provided[name] : undefined;
+    if (!has && def.defaultValue) {
+      value = valueFromAST(def.defaultValue, type);
+      values[name] = value;
+      continue;
+    }
+    if ((value === undefined || value === null) && isNonNullType(type)) {
+      errors.push({
+        message: `Variable $${name} of type ${typeName} was provided invalid value`,
+        locations: location,
+        extensions: { code: "INVALID_VARIABLE", value: null, problems: [{ path: [], explanation: "Expected value to not be null" }] },
+      });
+      continue;
+    }
+    if (!has) continue;
+    const problems: { path: (string | number)[]; explanation: string }[] = [];
+    const coerced = coerceInputValue(value, type, (path, _invalid, error) => {
+      problems.push(explain(error, path));
+    });
+    if (problems.length > 0) {
+      const detail = problems.filter((p) => p.path.length > 0);
+      const suffix = detail.length > 0 ? ` for ${detail.map((p) => `${p.path.join(".")} (${p.explanation})`).join(", ")}` : "";
+      errors.push({
+        message: `Variable $${name} of type ${typeName} was provided invalid value${suffix}`,
+        locations: location,
+        extensions: { code: "INVALID_VARIABLE", value: value ?? null, problems },
+      });
+    } else values[name] = coerced;
+  }
+  return { values, errors };
+}
+
+
+function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionNode> {
+  const out: Record<string, FragmentDefinitionNode> = {};
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) out[def.name.value] = def;
+  return out;
+}
+
+function costExtension(shop: ShopState, now: number, requested: number, actual: number | null) {
+  return {
+    requestedQueryCost: requested,
+    actualQueryCost: actual,
+    throttleStatus: {
+      maximumAvailable: shop.throttle.maximumAvailable,
+      currentlyAvailable: Math.floor(bucketAvailable(shop, now)),
+      restoreRate: shop.throttle.restoreRate,
+    },
+  };
+}
+
+/** Creates an Admin API stand-in over its own state (one per server/test). */
+export function createAdminApi(options: AdminApiOptions = {}): AdminApi {
+  const state = createState(options);
+  const initialSeed: Seed | undefined = options.seed ? structuredClone(options.seed) : undefined;
+  const schema = getAdminSchema();
+
+  const shopOrThrow = (domain: string): ShopState => {
+    const shop = state.shops.get(domain);
+    if (!shop) throw new Error(`stand-in: unknown shop ${domain}`);
+    return shop;
+  };
+
+  const control: AdminApiControl = {
+    reset(seed) {
+      reseed(state, seed ?? initialSeed ?? createDefaultSeed());
+    },
+    createdOrders: (shop) => [...shopOrThrow(shop).created],
+    orders: (shop) => [...shopOrThrow(shop).shop.orders],
+    setThrottle(shop, t) {
+      const s = shopOrThrow(shop);
+      const now = state.clock.now();
+      const current = bucketAvailable(s, now);
+      if (t.maximumAvailable !== undefined) s.throttle.maximumAvailable = t.maximumAvailable;
+      if (t.restoreRate !== undefined) s.throttle.restoreRate = t.restoreRate;
+      bucketSet(s, now, t.currentlyAvailable ?? current);
+    },
+    throttleStatus(shop) {
+      const s = shopOrThrow(shop);
+      return {
+        maximumAvailable: s.throttle.maximumAvailable,
+        currentlyAvailable: Math.floor(bucketAvailable(s, state.clock.now())),
+        restoreRate: s.throttle.restoreRate,
+      };
+    },
+    advanceClock(ms) {
+      const clock = state.clock as Clock & { advance?: (ms: number) => void };
+      if (typeof clock.advance !== "function") throw new Error("stand-in: this clock cannot be advanced (pass a ManualClock)");
+      clock.advance(ms);
+    },
+    setVariantDeleted(shop, variantId, deleted = true) {
+      const variant = shopOrThrow(shop).shop.variants.find((v) => v.id === variantId);
+      if (!variant) throw new Error(`stand-in: unknown variant ${variantId} in ${shop}`);
+      variant.deleted = deleted;
+    },
+    addAccessToken(shop, token, scopes) {
+      shopOrThrow(shop).tokens.set(token, { scopes: splitScopes(scopes), expiresAt: null, kind: "seeded" });
+    },
+    revokeAccessToken(shop, token) {
+      shopOrThrow(shop).tokens.delete(token);
+    },
+  };
+
+  async function executeRequest(shopDomain: string, accessToken: string | null | undefined, body: AdminApiRequestBody): Promise<AdminApiResponse> {
+    const shop = state.shops.get(shopDomain);
+    if (!shop) return respond(404, { errors: "Not Found" });
+    const now = state.clock.now();
+    const grant = accessToken ? shop.tokens.get(accessToken) : undefined;
+    if (!grant || (grant.expiresAt !== null && grant.expiresAt <= now)) return respond(401, { errors: INVALID_TOKEN_MESSAGE });
+
+    const query = body?.query;
+    if (typeof query !== "string" || query.trim() === "") {
+      return respond(400, { errors: { query: "Required parameter missing or invalid" } });
+    }
+
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch (error) {
+      if (error instanceof GraphQLError) return respond(200, { errors: [toShopifyParseError(error, query)] });
+      throw error;
+    }
+
+    const validationErrors = validate(schema, document);
+    if (validationErrors.length > 0) return respond(200, { errors: toShopifyValidationErrors(schema, document, validationErrors) });
+
+    const operationName = body.operationName ?? undefined;
+    const operation = getOperationAST(document, operationName);
+    if (!operation) {
+      const message = operationName ? `No operation named "${operationName}"` : "An operation name is required";
+      return respond(200, { errors: [{ message, extensions: { code: "OPERATION_NAME_REQUIRED" } }] });
+    }
+    if (operation.operation === "subscription") {
+      return respond(200, { errors: [{ message: "Subscriptions are not supported by the Admin API", extensions: { code: "BAD_REQUEST" } }] });
+    }
+
+    const provided = body.variables && typeof body.variables === "object" ? body.variables : {};
+    const coerced = coerceVariables(schema, operation, provided);
+    if (coerced.errors.length > 0) return respond(200, { errors: coerced.errors });
+
+    const fragments = fragmentsOf(document);
+    const requested = requestedQueryCost({ schema, operation, fragments, variables: coerced.values });
+    if (requested > SINGLE_QUERY_MAX_COST) {
+      return respond(200, {
+        errors: [
+          {
+            message:
+              `Query cost is ${requested}, which exceeds the single query max cost limit (${SINGLE_QUERY_MAX_COST}).\n\n` +
+              "See https://shopify.dev/docs/api/usage/rate-limits for more information on how the\n" +
+              "cost of a query is calculated.\n\n" +
+              "To query larger amounts of data with fewer limits, bulk operations should be used instead.\n" +
+              "See https://shopify.dev/docs/api/usage/bulk-operations/queries for usage details.\n",
+            extensions: {
+              code: "MAX_COST_EXCEEDED",
+              cost: requested,
+              maxCost: SINGLE_QUERY_MAX_COST,
+              documentation: "https://shopify.dev/api/usage/rate-limits",
+            },
+          },
+        ],
+      });
+    }
+
+    if (bucketAvailable(shop, now) < requested) {
+      return respond(200, {
+        errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: THROTTLED_DOCUMENTATION } }],
+        extensions: { cost: costExtension(shop, now, requested, null) },
+      });
+    }
+
+    const context: ResolverContext = { state, shop, scopes: grant.scopes, now, searchWarnings: [] };
+    const result = await execute({
+      schema,
+      document,
+      rootValue: rootValue(context),
+      contextValue: context,
+      variableValues: coerced.values,
+      operationName: operationName ?? undefined,
+      fieldResolver,
+      typeResolver,
+    });
+    const data = (result.data ?? null) as Record<string, unknown> | null;
+    const actual = Math.min(requested, actualQueryCost({ schema, operation, fragments, variables: coerced.values, data }));
+    bucketSpend(shop, now, actual);
+
+    const out: Record<string, unknown> = {};
+    if (result.errors && result.errors.length > 0) out.errors = result.errors.map(toShopifyExecutionError);
+    out.data = data;
+    const extensions: Record<string, unknown> = { cost: costExtension(shop, now, requested, actual) };
+    if (context.searchWarnings.length > 0) extensions.search = context.searchWarnings;
+    out.extensions = extensions;
+    return respond(200, out);
+  }
+
+  return { execute: executeRequest, state, control };
+}

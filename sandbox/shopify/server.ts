@@ -1,0 +1,179 @@
+// HTTP face of the Shopify stand-in (node:http on 127.0.0.1).
+//
+// Routes (the shop is taken from the Host header when it is a
+// *.myshopify.com name, else from a leading path segment):
+//   POST [/{shop}]/admin/api/{version}/graphql.json   Admin GraphQL (admin-api.ts)
+//   POST [/{shop}]/admin/oauth/access_token           token exchange / refresh (oauth.ts)
+//   GET  /__control/health                             liveness
+//   POST /__control/reset                              back to the seed
+//   GET  /__control/orders?shop=…                      orders created through orderCreate
+//   POST /__control/throttle  {shop, currentlyAvailable?, maximumAvailable?, restoreRate?}
+//   POST /__control/clock/advance {ms}
+//   POST /__control/variant-deleted {shop, variantId, deleted?}
+//
+// @shopify/shopify-api calls https://{shop}/admin/…; redirect.ts rewrites
+// those URLs to http://127.0.0.1:{port}/{shop}/admin/… in the test process.
+
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createAdminApi, type AdminApi, type AdminApiControl, type AdminApiOptions } from "./admin-api";
+import { handleAccessTokenRequest } from "./oauth";
+
+export interface ShopifyStandInOptions extends AdminApiOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Bind address (default 127.0.0.1). */
+  host?: string;
+}
+
+export interface ShopifyStandIn {
+  /** e.g. "http://127.0.0.1:53121" */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  control: AdminApiControl;
+  api: AdminApi;
+}
+
+const SHOP_HOST = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i;
+const VERSION = /^(\d{4}-(01|04|07|10)|unstable)$/;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = typeof body === "string" ? body : JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+  res.end(payload);
+}
+
+let requestCounter = 0;
+
+/** Where a request is addressed: shop (from Host or path prefix) and the remaining path. */
+export function routeOf(hostHeader: string | undefined, rawPath: string): { shop: string | null; path: string } {
+  const host = (hostHeader ?? "").replace(/:\d+$/, "").toLowerCase();
+  if (SHOP_HOST.test(host)) return { shop: host, path: rawPath };
+  const m = /^\/([^/]+\.myshopify\.com)(\/.*)$/i.exec(rawPath);
+  if (m) return { shop: (m[1] ?? "").toLowerCase(), path: m[2] ?? "/" };
+  return { shop: null, path: rawPath };
+}
+
+function parseParams(body: string, contentType: string | undefined): Record<string, unknown> {
+  if ((contentType ?? "").includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(body));
+  try {
+    const value: unknown = JSON.parse(body);
+    return value && typeof value === "object" ? (value as Record<string, unknown>) : {};
+  } catch {
+    return Object.fromEntries(new URLSearchParams(body));
+  }
+}
+
+/** Starts the stand-in; resolves once it listens. */
+export async function startShopifyStandIn(options: ShopifyStandInOptions = {}): Promise<ShopifyStandIn> {
+  const api = createAdminApi(options);
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      console.error("[shopify stand-in] internal error", error);
+      if (!res.headersSent) send(res, 500, { errors: "Internal Server Error" });
+      else res.end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://stand-in.local");
+    const requestId = `standin-${++requestCounter}`;
+    if (url.pathname.startsWith("/__control/")) return control(req, res, url);
+    const { shop, path } = routeOf(req.headers.host, url.pathname);
+    if (!shop) return send(res, 404, { errors: "Not Found" }, { "x-request-id": requestId });
+
+    const gql = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(path);
+    if (gql) {
+      const version = gql[1] ?? "";
+      if (!VERSION.test(version)) return send(res, 404, { errors: "Not Found" }, { "x-request-id": requestId });
+      if (req.method !== "POST") return send(res, 405, { errors: "Method Not Allowed" }, { "x-request-id": requestId });
+      const raw = await readBody(req);
+      let body: { query?: string; variables?: Record<string, unknown>; operationName?: string };
+      if ((req.headers["content-type"] ?? "").includes("application/graphql")) body = { query: raw };
+      else {
+        try {
+          body = JSON.parse(raw) as typeof body;
+        } catch {
+          return send(res, 400, { errors: "Invalid JSON in request body" }, { "x-request-id": requestId });
+        }
+      }
+      const tokenHeader = req.headers["x-shopify-access-token"];
+      const token = Array.isArray(tokenHeader) ? tokenHeader[0] : tokenHeader;
+      const result = await api.execute(shop, token, body ?? {});
+      return send(res, result.status, result.body, { ...result.headers, "x-shopify-api-version": version, "x-request-id": requestId });
+    }
+
+    if (path === "/admin/oauth/access_token") {
+      if (req.method !== "POST") return send(res, 405, { errors: "Method Not Allowed" });
+      const raw = await readBody(req);
+      const result = handleAccessTokenRequest(api.state, shop, parseParams(raw, req.headers["content-type"]));
+      return send(res, result.status, result.body, { "x-request-id": requestId });
+    }
+    return send(res, 404, { errors: "Not Found" }, { "x-request-id": requestId });
+  }
+
+  async function control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const raw = req.method === "POST" ? await readBody(req) : "";
+    const params = raw ? parseParams(raw, req.headers["content-type"]) : {};
+    const str = (k: string) => (typeof params[k] === "string" ? (params[k] as string) : url.searchParams.get(k) ?? "");
+    const num = (k: string) => (typeof params[k] === "number" ? (params[k] as number) : undefined);
+    try {
+      switch (url.pathname) {
+        case "/__control/health":
+          return send(res, 200, { ok: true });
+        case "/__control/reset":
+          api.control.reset();
+          return send(res, 200, { ok: true });
+        case "/__control/orders":
+          return send(res, 200, { orders: api.control.createdOrders(str("shop")) });
+        case "/__control/throttle": {
+          api.control.setThrottle(str("shop"), {
+            currentlyAvailable: num("currentlyAvailable"),
+            maximumAvailable: num("maximumAvailable"),
+            restoreRate: num("restoreRate"),
+          });
+          return send(res, 200, api.control.throttleStatus(str("shop")));
+        }
+        case "/__control/clock/advance":
+          api.control.advanceClock(num("ms") ?? 0);
+          return send(res, 200, { ok: true });
+        case "/__control/variant-deleted":
+          api.control.setVariantDeleted(str("shop"), str("variantId"), params.deleted !== false);
+          return send(res, 200, { ok: true });
+        default:
+          return send(res, 404, { errors: "Not Found" });
+      }
+    } catch (error) {
+      return send(res, 400, { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    api,
+    control: api.control,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}

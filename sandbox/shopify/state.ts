@@ -1,0 +1,190 @@
+// Mutable state of the Shopify stand-in: shops (deep copies of a seed),
+// access tokens, leaky buckets, orders created through orderCreate, a clock.
+
+import { createDefaultSeed, type Seed, type SeedOrder, type SeedShop } from "./seed";
+
+/** Milliseconds since the epoch; injectable so tests control time. */
+export interface Clock {
+  now(): number;
+}
+
+/** A clock tests can move by hand. */
+export interface ManualClock extends Clock {
+  advance(ms: number): void;
+  set(ms: number): void;
+}
+
+export function createManualClock(startMs = Date.parse("2026-03-10T09:00:00Z")): ManualClock {
+  let t = startMs;
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+    set: (ms) => {
+      t = ms;
+    },
+  };
+}
+
+/** The system clock, plus an offset that `advance` moves (so control can fast-forward). */
+export function createOffsetClock(base: Clock = { now: () => Date.now() }): ManualClock {
+  let offset = 0;
+  return {
+    now: () => base.now() + offset,
+    advance: (ms) => {
+      offset += ms;
+    },
+    set: (ms) => {
+      offset = ms - base.now();
+    },
+  };
+}
+
+export interface ThrottleConfig {
+  /** Bucket size (Shopify Standard plan: 2000). */
+  maximumAvailable: number;
+  /** Points restored per second (Shopify Standard plan: 100). */
+  restoreRate: number;
+}
+
+export const STANDARD_PLAN_THROTTLE: ThrottleConfig = { maximumAvailable: 2000, restoreRate: 100 };
+
+export interface AppCredentials {
+  /** client_id (SHOPIFY_API_KEY). */
+  apiKey: string;
+  /** client_secret (SHOPIFY_API_SECRET); signs session tokens (HS256). */
+  apiSecret: string;
+  /** Scopes granted on token exchange (SCOPES). */
+  scopes: string;
+}
+
+export interface TokenGrant {
+  scopes: string[];
+  /** ms since epoch, or null for non-expiring offline tokens. */
+  expiresAt: number | null;
+  kind: "seeded" | "offline" | "online";
+  userId?: number;
+}
+
+export interface CreatedOrderRecord {
+  order: SeedOrder;
+  /** The `order` argument exactly as received (after variable coercion). */
+  input: unknown;
+  /** The `options` argument, if any. */
+  options: unknown;
+  createdAt: string;
+}
+
+export interface ShopState {
+  shop: SeedShop;
+  tokens: Map<string, TokenGrant>;
+  bucket: { available: number; at: number };
+  throttle: ThrottleConfig;
+  created: CreatedOrderRecord[];
+  refreshTokens: Map<string, { scopes: string[]; expiresAt: number }>;
+  nextOrderNumber: number;
+  nextOrderLegacyId: number;
+  nextLineLegacyId: number;
+  nextCustomerLegacyId: number;
+  tokenCounter: number;
+}
+
+export interface StandInState {
+  shops: Map<string, ShopState>;
+  clock: Clock;
+  throttle: ThrottleConfig;
+  app: AppCredentials;
+}
+
+function legacyOf(gid: string): number {
+  return Number(gid.split("/").pop()?.split("?")[0] ?? 0);
+}
+
+export function createShopState(shop: SeedShop, throttle: ThrottleConfig, now: number): ShopState {
+  const tokens = new Map<string, TokenGrant>();
+  tokens.set(shop.accessToken, { scopes: splitScopes(shop.scopes), expiresAt: null, kind: "seeded" });
+  const maxNumber = Math.max(1000, ...shop.orders.map((o) => Number(o.name.replace(/^#/, "")) || 0));
+  const maxOrder = Math.max(0, ...shop.orders.map((o) => legacyOf(o.id)));
+  const maxLine = Math.max(0, ...shop.orders.flatMap((o) => o.lineItems.map((l) => legacyOf(l.id))));
+  const maxCustomer = Math.max(0, ...shop.customers.map((c) => legacyOf(c.id)));
+  return {
+    shop,
+    tokens,
+    bucket: { available: throttle.maximumAvailable, at: now },
+    throttle: { ...throttle },
+    created: [],
+    refreshTokens: new Map(),
+    nextOrderNumber: maxNumber + 1,
+    nextOrderLegacyId: maxOrder + 1000,
+    nextLineLegacyId: maxLine + 1000,
+    nextCustomerLegacyId: maxCustomer + 1000,
+    tokenCounter: 0,
+  };
+}
+
+export function splitScopes(scopes: string): string[] {
+  return scopes
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function createState(options: {
+  seed?: Seed;
+  clock?: Clock;
+  throttle?: Partial<ThrottleConfig>;
+  app?: Partial<AppCredentials>;
+}): StandInState {
+  const clock = options.clock ?? createOffsetClock();
+  const throttle = { ...STANDARD_PLAN_THROTTLE, ...options.throttle };
+  const seed = structuredClone(options.seed ?? createDefaultSeed());
+  const shops = new Map<string, ShopState>();
+  for (const shop of seed.shops) shops.set(shop.myshopifyDomain, createShopState(shop, throttle, clock.now()));
+  return {
+    shops,
+    clock,
+    throttle,
+    app: {
+      apiKey: options.app?.apiKey ?? process.env.SHOPIFY_API_KEY ?? "test-api-key",
+      apiSecret: options.app?.apiSecret ?? process.env.SHOPIFY_API_SECRET ?? "test-api-secret",
+      scopes: options.app?.scopes ?? process.env.SCOPES ?? "read_orders,read_customers,write_orders",
+    },
+  };
+}
+
+/** Replaces all shops with a fresh copy of `seed` (tokens issued by token exchange are dropped). */
+export function reseed(state: StandInState, seed: Seed): void {
+  state.shops.clear();
+  for (const shop of structuredClone(seed).shops) {
+    state.shops.set(shop.myshopifyDomain, createShopState(shop, state.throttle, state.clock.now()));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Leaky bucket
+// ---------------------------------------------------------------------------
+
+/** Points available now, after restoring at restoreRate since the last update. */
+export function bucketAvailable(shop: ShopState, now: number): number {
+  const elapsed = Math.max(0, now - shop.bucket.at) / 1000;
+  return Math.min(shop.throttle.maximumAvailable, shop.bucket.available + elapsed * shop.throttle.restoreRate);
+}
+
+/** Moves the bucket to `now` and removes `cost` points. */
+export function bucketSpend(shop: ShopState, now: number, cost: number): number {
+  const available = bucketAvailable(shop, now) - cost;
+  shop.bucket = { available, at: now };
+  return available;
+}
+
+export function bucketSet(shop: ShopState, now: number, available: number): void {
+  shop.bucket = { available: Math.max(0, Math.min(shop.throttle.maximumAvailable, available)), at: now };
+}
+
+/** Scope check with Shopify's implication: write_x grants read_x. */
+export function hasScope(granted: readonly string[], required: string): boolean {
+  if (granted.includes(required)) return true;
+  if (required.startsWith("read_")) return granted.includes(`write_${required.slice(5)}`);
+  return false;
+}
