@@ -22,6 +22,12 @@ export default tseslint.config(
     },
   },
   {
+    // Plain browser scripts served as-is (the App Bridge stand-in).
+    files: ["**/*.js"],
+    ignores: ["eslint.config.js"],
+    languageOptions: { globals: globals.browser, sourceType: "script" },
+  },
+  {
     files: ["sandbox/**", "bench/**", "scripts/**", "server/**", ".ci/**"],
     rules: { "no-console": "off" },
   },

@@ -15,14 +15,20 @@ export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const { locale } = await loadAdminContext(session.shop, request.url);
-  return { apiKey: config().SHOPIFY_API_KEY, locale, shop: session.shop };
+  const { SHOPIFY_API_KEY, APP_BRIDGE_URL } = config();
+  return { apiKey: SHOPIFY_API_KEY, appBridgeUrl: APP_BRIDGE_URL ?? null, locale, shop: session.shop };
 };
 
 export default function AppLayout() {
-  const { apiKey, locale } = useLoaderData<typeof loader>();
+  const { apiKey, appBridgeUrl, locale } = useLoaderData<typeof loader>();
   const t = translator(locale);
   return (
-    <AppProvider isEmbeddedApp apiKey={apiKey} i18n={polarisTranslations(locale)}>
+    <AppProvider
+      isEmbeddedApp
+      apiKey={apiKey}
+      i18n={polarisTranslations(locale)}
+      {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}
+    >
       <I18nProvider locale={locale}>
         <NavMenu>
           <Link to="/app" rel="home">

@@ -43,8 +43,8 @@ describe("embedded admin authentication", () => {
 
   it("serves the app to a valid token and records the shop and the merchant's language", async () => {
     const request = adminDocumentRequest(SHOP, "/app", mintSessionToken(SHOP), { locale: "fr-FR" });
-    const data = (await callLoader(appLoader, request)) as { apiKey: string; locale: string; shop: string };
-    expect(data).toEqual({ apiKey: "test-api-key", locale: "fr", shop: SHOP });
+    const data = await callLoader(appLoader, request);
+    expect(data).toEqual({ apiKey: "test-api-key", appBridgeUrl: null, locale: "fr", shop: SHOP });
     const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } });
     expect(shop.locale).toBe("fr");
   });

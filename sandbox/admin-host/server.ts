@@ -1,0 +1,209 @@
+// The offline Shopify admin host: a page that frames the app the way the
+// Shopify admin does, and the App Bridge stand-in the app loads inside it.
+//
+// - GET /                → the admin page: navigation, language switch, clock
+//                          control, toasts, and the app in an iframe.
+// - GET /app-bridge.js   → the App Bridge stand-in (see app-bridge.js).
+// - GET /session-token   → a session token for the shop, an HS256 JWT signed
+//                          with the app's secret exactly as Shopify signs it.
+// - POST /clock/advance  → moves the demo clock (worker, Stripe, Shopify).
+//
+// Demo and tests only; binds 127.0.0.1.
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { sessionTokenPayload, signSessionToken } from "../shopify/oauth";
+
+const APP_BRIDGE_SOURCE = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "app-bridge.js"), "utf8");
+
+export type AdminHostOptions = {
+  port?: number;
+  /** Origin of the app, e.g. http://127.0.0.1:3000. */
+  appUrl: string;
+  shop: string;
+  apiKey: string;
+  apiSecret: string;
+  /** Staff member id put in the tokens' `sub`. */
+  userId?: number;
+  /** Moves the demo's clock forward; returns the new time (ISO). */
+  advanceClock?: (milliseconds: number) => Promise<string>;
+  /** The demo's current time (ISO), shown next to the clock control. */
+  now?: () => string;
+};
+
+export type AdminHost = { url: string; port: number; close(): Promise<void> };
+
+const escapeHtml = (value: string) =>
+  value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+function hostPage(options: AdminHostOptions, hostUrl: string): string {
+  const config = {
+    appUrl: options.appUrl,
+    shop: options.shop,
+    host: Buffer.from(`${options.shop}/admin`).toString("base64url"),
+    hostUrl,
+    clock: Boolean(options.advanceClock),
+  };
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Shopify admin (offline stand-in) — ${escapeHtml(options.shop)}</title>
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<style>
+  body { margin: 0; font: 14px/1.4 system-ui, sans-serif; display: grid; grid-template: 48px 1fr / 220px 1fr; height: 100vh; background: #f1f1f1; }
+  header { grid-column: 1 / 3; background: #1a1a1a; color: #fff; display: flex; align-items: center; gap: 16px; padding: 0 16px; }
+  header .shop { font-weight: 600; }
+  header .spacer { flex: 1; }
+  header button, header select { font: inherit; }
+  nav { background: #ebebeb; padding: 12px 8px; overflow: auto; }
+  nav a { display: block; padding: 6px 10px; border-radius: 8px; color: #303030; text-decoration: none; }
+  nav a.active, nav a:hover { background: #fff; }
+  nav .app { font-weight: 600; margin: 8px 10px; color: #616161; }
+  main { position: relative; }
+  iframe { border: 0; width: 100%; height: 100%; background: #f1f1f1; }
+  #toasts { position: fixed; bottom: 24px; left: 50%; transform: translateX(-50%); display: grid; gap: 8px; }
+  .toast { background: #1a1a1a; color: #fff; padding: 10px 16px; border-radius: 8px; }
+  .toast.error { background: #8e1f0b; }
+  #clock { font-variant-numeric: tabular-nums; }
+</style>
+</head>
+<body>
+<header>
+  <span class="shop" data-testid="host-shop">${escapeHtml(options.shop)}</span>
+  <span>Shopify admin — offline stand-in</span>
+  <span class="spacer"></span>
+  ${
+    options.advanceClock
+      ? `<span>Demo clock: <span id="clock" data-testid="host-clock">${escapeHtml(options.now?.() ?? "")}</span></span>
+  <button data-advance="3600000">+1 hour</button>
+  <button data-advance="86400000" data-testid="advance-day">+1 day</button>
+  <button data-advance="604800000">+1 week</button>
+  <button data-advance="2678400000" data-testid="advance-month">+31 days</button>`
+      : ""
+  }
+  <label>Language <select id="locale" data-testid="host-locale"><option value="en">English</option><option value="fr">Français</option></select></label>
+</header>
+<nav><div class="app">Ritournelle</div><div id="menu"></div></nav>
+<main><iframe id="app" name="app-iframe" title="Ritournelle" data-testid="app-frame"></iframe></main>
+<div id="toasts" aria-live="polite"></div>
+<script>
+const config = ${JSON.stringify(config).replace(/</g, "\\u003c")};
+const frame = document.getElementById("app");
+const menu = document.getElementById("menu");
+const localeSelect = document.getElementById("locale");
+const state = new URLSearchParams(location.search);
+localeSelect.value = state.get("locale") || "en";
+
+async function open(pathname) {
+  const response = await fetch("/session-token?shop=" + encodeURIComponent(config.shop));
+  const { token } = await response.json();
+  const url = new URL(pathname || "/app", config.appUrl);
+  url.searchParams.set("embedded", "1");
+  url.searchParams.set("shop", config.shop);
+  url.searchParams.set("host", config.host);
+  url.searchParams.set("locale", localeSelect.value);
+  url.searchParams.set("id_token", token);
+  frame.src = url.toString();
+  state.set("path", pathname || "/app");
+  state.set("locale", localeSelect.value);
+  history.replaceState(null, "", "?" + state.toString());
+}
+
+function toast(message, isError) {
+  const element = document.createElement("div");
+  element.className = "toast" + (isError ? " error" : "");
+  element.setAttribute("role", "status");
+  element.textContent = message;
+  document.getElementById("toasts").append(element);
+  setTimeout(() => element.remove(), 5000);
+}
+
+window.addEventListener("message", (event) => {
+  if (event.origin !== new URL(config.appUrl).origin || !event.data || event.data.source !== "ritournelle-app") return;
+  const message = event.data;
+  if (message.type === "toast") toast(message.message, message.isError);
+  if (message.type === "navigation") {
+    menu.replaceChildren(...message.items.map((item) => {
+      const link = document.createElement("a");
+      link.href = "#";
+      link.textContent = item.label;
+      const target = new URL(item.href, config.appUrl).pathname;
+      if (target === message.path) link.className = "active";
+      link.addEventListener("click", (event) => { event.preventDefault(); open(target); });
+      return link;
+    }));
+  }
+});
+
+localeSelect.addEventListener("change", () => open(new URL(frame.src).pathname));
+for (const button of document.querySelectorAll("[data-advance]")) {
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      const response = await fetch("/clock/advance", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ milliseconds: Number(button.dataset.advance) }) });
+      const body = await response.json();
+      document.getElementById("clock").textContent = body.now;
+      toast("Clock moved to " + body.now);
+      open(new URL(frame.src).pathname);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+open(state.get("path") || "/app");
+</script>
+</body>
+</html>`;
+}
+
+export async function startAdminHost(options: AdminHostOptions): Promise<AdminHost> {
+  const appOrigin = new URL(options.appUrl).origin;
+  let hostUrl = "";
+  const server = http.createServer(async (request, response) => {
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    try {
+      if (request.method === "GET" && url.pathname === "/") {
+        response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(hostPage(options, hostUrl));
+      } else if (request.method === "GET" && url.pathname === "/app-bridge.js") {
+        response
+          .writeHead(200, { "Content-Type": "text/javascript; charset=utf-8", "Access-Control-Allow-Origin": appOrigin })
+          .end(APP_BRIDGE_SOURCE);
+      } else if (request.method === "GET" && url.pathname === "/session-token") {
+        if (url.searchParams.get("shop") !== options.shop) {
+          response.writeHead(403, { "Access-Control-Allow-Origin": appOrigin }).end("unknown shop");
+          return;
+        }
+        const payload = sessionTokenPayload({ shop: options.shop, apiKey: options.apiKey, userId: options.userId ?? 1, nowMs: Date.now() });
+        const token = signSessionToken(payload, options.apiSecret);
+        response
+          .writeHead(200, { "Content-Type": "application/json", "Access-Control-Allow-Origin": appOrigin, "Cache-Control": "no-store" })
+          .end(JSON.stringify({ token, expiresAt: payload.exp }));
+      } else if (request.method === "POST" && url.pathname === "/clock/advance" && options.advanceClock) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of request) chunks.push(chunk as Buffer);
+        const { milliseconds } = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as { milliseconds?: unknown };
+        if (typeof milliseconds !== "number" || !Number.isFinite(milliseconds) || milliseconds <= 0) {
+          response.writeHead(400, { "Content-Type": "application/json" }).end(JSON.stringify({ error: "milliseconds must be a positive number" }));
+          return;
+        }
+        const now = await options.advanceClock(milliseconds);
+        response.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ now }));
+      } else {
+        response.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
+      }
+    } catch (error) {
+      response.writeHead(500, { "Content-Type": "text/plain" }).end(String(error));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  hostUrl = `http://127.0.0.1:${port}`;
+  return {
+    url: hostUrl,
+    port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
