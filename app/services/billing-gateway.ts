@@ -1,0 +1,123 @@
+// The port between the scheduling engine and an invoicing provider.
+//
+// The worker drives each InvoiceRun through these steps, in order, persisting
+// each step's result before calling the next:
+//
+//   customer → draft → lines → finalize → send
+//
+// Contract every implementation honours (the Stripe one in
+// app/gateways/stripe/, the in-memory one in tests):
+// - Each call receives `idempotencyKey` = `${runId}:${step}`. Repeating a call
+//   with the same key never creates a second object: it returns the first
+//   call's result.
+// - `findInvoiceForRun` finds an invoice created for a run (by its
+//   `metadata.run_id`), so a run resumed after an unknown outcome or after the
+//   provider forgot the idempotency key adopts it instead of creating another.
+// - Failures are thrown as BillingError: `transient` ones (timeouts, 5xx,
+//   rate limits, unknown outcome) are retried with backoff; `permanent` ones
+//   (bad data the merchant must fix) fail the run at once with `message`.
+import type { MinorUnits } from "~/domain/money";
+
+export const BILLING_STEPS = ["customer", "draft", "lines", "finalize", "send"] as const;
+export type BillingStep = (typeof BILLING_STEPS)[number];
+
+export function idempotencyKey(runId: string, step: BillingStep): string {
+  return `${runId}:${step}`;
+}
+
+export type BillingAddress = {
+  line1?: string;
+  line2?: string;
+  city?: string;
+  state?: string;
+  postalCode?: string;
+  country?: string; // ISO 3166-1 alpha-2
+};
+
+export type BillingCustomer = {
+  /** Shopify customer GID when the order had one; the key for reuse. */
+  shopifyCustomerId?: string;
+  name: string;
+  email: string;
+  locale?: string; // "fr", "en-US"…
+  address?: BillingAddress;
+};
+
+export type BillingTax = {
+  title: string; // "TVA", "NY State Tax"
+  /** Exact decimal percentage, e.g. "20" or "8.875". */
+  ratePercent: string;
+  /** The line amounts already include this tax (EU VAT) or it is added on top (US sales tax). */
+  inclusive: boolean;
+};
+
+export type BillingLine = {
+  description: string;
+  quantity: number;
+  unitAmount: MinorUnits;
+  /** Total discount on this line (all units), in minor units, >= 0. */
+  discountAmount: MinorUnits;
+  taxes: BillingTax[];
+};
+
+/** Everything a provider needs to issue one period's invoice. Snapshot at issue time. */
+export type InvoiceRequest = {
+  runId: string;
+  templateId: string;
+  shopDomain: string;
+  /** The merchant's provider account (Stripe: the connected account id). */
+  account: string;
+  periodIndex: number;
+  periodDate: string; // civil YYYY-MM-DD
+  currency: string; // ISO 4217, upper case
+  customer: BillingCustomer;
+  lines: BillingLine[]; // shipping is one more line
+  daysUntilDue: number;
+  memo?: string;
+  /** Public signing link to print on the invoice when a signature is requested. */
+  signingUrl?: string;
+  /** The total the merchant expects, to the minor unit; the provider's total must equal it. */
+  expectedTotal: MinorUnits;
+};
+
+export type IssuedInvoice = {
+  invoiceId: string;
+  number?: string;
+  hostedInvoiceUrl?: string;
+  invoicePdfUrl?: string;
+  status: "draft" | "open" | "paid" | "void" | "uncollectible";
+  total: MinorUnits;
+};
+
+export type StepContext = { idempotencyKey: string };
+
+export interface BillingGateway {
+  /** Reuses the customer mapped to this shop + Shopify customer, else creates one. */
+  ensureCustomer(request: InvoiceRequest, context: StepContext): Promise<{ customerId: string }>;
+  /** Creates the draft invoice (metadata.run_id = request.runId). */
+  createDraft(request: InvoiceRequest, customerId: string, context: StepContext): Promise<IssuedInvoice>;
+  /** Adds every line with its taxes and discounts; returns the invoice with its computed total. */
+  addLines(request: InvoiceRequest, invoiceId: string, context: StepContext): Promise<IssuedInvoice>;
+  /** Finalizes (assigns the number, hosted URL, PDF). Refuses if the total differs from expectedTotal. */
+  finalize(request: InvoiceRequest, invoiceId: string, context: StepContext): Promise<IssuedInvoice>;
+  /** Sends the finalized invoice to the customer. */
+  send(request: InvoiceRequest, invoiceId: string, context: StepContext): Promise<IssuedInvoice>;
+  /** The invoice already created for this run, if any (recovery after unknown outcomes). */
+  findInvoiceForRun(request: InvoiceRequest): Promise<IssuedInvoice | null>;
+}
+
+export type BillingErrorKind = "transient" | "permanent";
+
+export class BillingError extends Error {
+  constructor(
+    readonly kind: BillingErrorKind,
+    /** Stable machine code, e.g. "rate_limited", "total_mismatch", "customer_email_invalid". */
+    readonly code: string,
+    /** What happened and what to do, for the merchant. */
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "BillingError";
+  }
+}
