@@ -7,6 +7,7 @@
 // off it with ON DELETE CASCADE; the few tables keyed by domain are listed in
 // eraseShop. A table added without an entry here is a privacy bug.
 import type { Prisma } from "@prisma/client";
+import { collectTemplateCustomerData, eraseTemplateCustomerData } from "./templates.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -43,6 +44,17 @@ const PLACES: PersonalDataPlace[] = [
       const { count } = await tx.customerDataRequest.deleteMany({ where: { shopId, OR: or } });
       return count;
     },
+  },
+  {
+    // Recurring templates hold a snapshot of the customer (name, e-mail,
+    // billing address), copied into each of their runs. Erasing replaces those
+    // fields with "[redacted]" / nothing and keeps amounts and dates (the
+    // shop's accounting records). A template that could still invoice the
+    // customer is cancelled: there is no one left to address the invoice to,
+    // and a customer who asked to be forgotten must not keep being billed.
+    name: "recurringTemplates",
+    collect: collectTemplateCustomerData,
+    erase: (tx, shopId, subject) => eraseTemplateCustomerData(tx, shopId, subject, new Date()),
   },
 ];
 

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Prisma } from "@prisma/client";
 import { processDeliveryOnce, type DeliveryOutcome } from "~/models/webhook-delivery.server";
 import { collectCustomerData, eraseCustomerData, eraseShop, type CustomerSubject } from "./redact.server";
+import { pauseTemplatesOfUninstalledShop } from "./templates.server";
 
 export type VerifiedWebhook = { webhookId: string; topic: string; shop: string; payload: unknown };
 
@@ -38,10 +39,15 @@ function deliveryKey(webhook: VerifiedWebhook) {
   return { webhookId: webhook.webhookId, topic: webhook.topic, shopDomain: webhook.shop };
 }
 
-/** Stops work for a shop that removed the app: sessions deleted, schedules held. */
+/**
+ * Stops work for a shop that removed the app: sessions deleted, schedules
+ * held (active templates paused with the reason `shop_uninstalled`; the
+ * merchant can resume them after reinstalling).
+ */
 async function stopShop(tx: Prisma.TransactionClient, domain: string, at: Date) {
   await tx.shop.updateMany({ where: { domain, uninstalledAt: null }, data: { uninstalledAt: at } });
   await tx.session.deleteMany({ where: { shop: domain } });
+  await pauseTemplatesOfUninstalledShop(tx, domain, at);
 }
 
 export function handleAppUninstalled(webhook: VerifiedWebhook, now = new Date()): Promise<DeliveryOutcome> {

@@ -1,0 +1,300 @@
+// Invoice runs (one period of one template): every Prisma query on InvoiceRun.
+//
+// Tenant sealing: functions that take a run id a client could have sent also
+// take the shop id. The worker's functions take ids it claimed itself.
+import { z } from "zod";
+import type { InvoiceRun, Prisma } from "@prisma/client";
+import prisma from "~/db.server";
+import { BILLING_STEPS, type BillingStep } from "~/services/billing-gateway";
+import { customerSnapshotSchema } from "./template.server";
+
+type Db = Prisma.TransactionClient;
+
+export const RUN_STATES = [
+  "planned", // inserted, no call to the provider yet
+  "issuing", // in the pipeline; `step` is the next step to perform
+  "sent",
+  "paid",
+  "overdue",
+  "void",
+  "uncollectible",
+  "failed", // gave up: `lastErrorCode` / `lastErrorMessage` say why; the merchant may retry
+  "skipped", // never issued, on purpose: `skipReason` says why
+] as const;
+export type RunState = (typeof RUN_STATES)[number];
+
+/** The pipeline's steps are the provider port's, in order. */
+export type PipelineStep = BillingStep;
+
+export const SKIP_REASONS = [
+  "catch_up_latest", // missed while the worker was down; policy `latest` issues only the most recent
+  "catch_up_none", // missed while the worker was down; policy `none` issues none of them
+  "paused", // falls while the template was paused (or was not started when it was paused)
+  "merchant_skip", // the merchant skipped this period
+  "cancelled", // not started when the template was cancelled
+  "customer_redacted", // the customer's data was erased (customers/redact)
+  "removed_by_edit", // after the end the merchant set by editing the schedule
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+const billingLineSnapshotSchema = z.object({
+  description: z.string(),
+  quantity: z.number().int(),
+  unitAmount: z.number().int(),
+  discountAmount: z.number().int(),
+  taxes: z.array(z.object({ title: z.string(), ratePercent: z.string(), inclusive: z.boolean() })),
+});
+
+/** What a run issues, frozen when it is planned (or re-planned by an edit before it starts). */
+export const runSnapshotSchema = z.object({
+  customer: customerSnapshotSchema,
+  lines: z.array(billingLineSnapshotSchema),
+  daysUntilDue: z.number().int(),
+  memo: z.string().optional(),
+  signatureRequested: z.boolean(),
+});
+export type RunSnapshot = z.infer<typeof runSnapshotSchema>;
+
+export type Run = Omit<InvoiceRun, "snapshot" | "state" | "step"> & {
+  state: RunState;
+  step: PipelineStep | null;
+  snapshot: RunSnapshot;
+};
+
+/** @throws ZodError when a stored column does not parse. */
+export function parseRun(row: InvoiceRun): Run {
+  return {
+    ...row,
+    state: z.enum(RUN_STATES).parse(row.state),
+    step: row.step === null ? null : z.enum(BILLING_STEPS).parse(row.step),
+    snapshot: runSnapshotSchema.parse(JSON.parse(row.snapshot)),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Merchant-facing queries (scoped by shop)
+// ---------------------------------------------------------------------------
+
+/** The run if it belongs to the shop; null for an unknown id or another shop's. */
+export async function findRunForShop(shopId: string, runId: string, db: Db = prisma): Promise<Run | null> {
+  const row = await db.invoiceRun.findFirst({ where: { id: runId, shopId } });
+  return row && parseRun(row);
+}
+
+/** Every run of the shop's template, by period. Empty for another shop's template. */
+export async function listRunsOfTemplate(shopId: string, templateId: string, db: Db = prisma): Promise<Run[]> {
+  const rows = await db.invoiceRun.findMany({ where: { shopId, templateId }, orderBy: { periodIndex: "asc" } });
+  return rows.map(parseRun);
+}
+
+/**
+ * Takes the run's row for writing before anything else in the transaction
+ * (see lockTemplateForShop in template.server.ts for why); false if the shop
+ * has no such run in one of `states`.
+ */
+export async function lockRunForShop(tx: Db, shopId: string, runId: string, states: readonly RunState[]): Promise<boolean> {
+  const { count } = await tx.invoiceRun.updateMany({
+    where: { id: runId, shopId, state: { in: [...states] } },
+    data: { updatedAt: new Date() },
+  });
+  return count === 1;
+}
+
+export async function updateRun(tx: Db, runId: string, data: Prisma.InvoiceRunUncheckedUpdateInput): Promise<Run> {
+  return parseRun(await tx.invoiceRun.update({ where: { id: runId }, data }));
+}
+
+// ---------------------------------------------------------------------------
+// Planning
+// ---------------------------------------------------------------------------
+
+export type NewRun = {
+  shopId: string;
+  templateId: string;
+  periodIndex: number;
+  periodDate: string;
+  scheduledAt: Date;
+  state: "planned" | "skipped";
+  skipReason: SkipReason | null;
+  /** When the pipeline may pick it up; null for a skipped run. */
+  nextAttemptAt: Date | null;
+  currency: string;
+  expectedTotal: number;
+  snapshot: RunSnapshot;
+};
+
+/** Which of the template's periods from `fromIndex` to `toIndex` (inclusive) already have a run. */
+export async function takenPeriodIndexes(tx: Db, templateId: string, fromIndex: number, toIndex: number): Promise<Set<number>> {
+  const rows = await tx.invoiceRun.findMany({
+    where: { templateId, periodIndex: { gte: fromIndex, lte: toIndex } },
+    select: { periodIndex: true },
+  });
+  return new Set(rows.map((row) => row.periodIndex));
+}
+
+/** The template's run with the highest period index, or null before its first run. */
+export async function latestRunOfTemplate(tx: Db, templateId: string): Promise<Run | null> {
+  const row = await tx.invoiceRun.findFirst({ where: { templateId }, orderBy: { periodIndex: "desc" } });
+  return row && parseRun(row);
+}
+
+/** Inserts runs; UNIQUE(templateId, periodIndex) refuses a second run for a period. */
+export async function insertRuns(tx: Db, runs: NewRun[]): Promise<Run[]> {
+  if (runs.length === 0) return [];
+  const rows = await tx.invoiceRun.createManyAndReturn({
+    data: runs.map((run) => ({ ...run, snapshot: JSON.stringify(run.snapshot) })),
+  });
+  return rows.map(parseRun).sort((a, b) => a.periodIndex - b.periodIndex);
+}
+
+function liveLease(now: Date): Prisma.InvoiceRunWhereInput {
+  return { leaseOwner: { not: null }, leaseExpiresAt: { gte: now } };
+}
+
+/**
+ * Runs of the template that have not started: planned, and not taken by a
+ * worker right now (a worker holding the lease is about to start it, and
+ * then it counts as started).
+ */
+export async function notStartedRunsOfTemplate(tx: Db, templateId: string, now: Date): Promise<Run[]> {
+  const rows = await tx.invoiceRun.findMany({
+    where: { templateId, state: "planned", NOT: liveLease(now) },
+    orderBy: { periodIndex: "asc" },
+  });
+  return rows.map(parseRun);
+}
+
+/**
+ * Runs a merchant's edit may still change: not started (see
+ * {@link notStartedRunsOfTemplate}), or failed before any invoice could exist
+ * at the provider (at the customer step).
+ */
+export async function replannableRunsOfTemplate(tx: Db, templateId: string, now: Date): Promise<Run[]> {
+  const rows = await tx.invoiceRun.findMany({
+    where: {
+      templateId,
+      OR: [
+        { state: "planned", NOT: liveLease(now) },
+        // Failed before the draft step: no invoice was ever requested.
+        { state: "failed", OR: [{ step: null }, { step: "customer" }] },
+      ],
+    },
+    orderBy: { periodIndex: "asc" },
+  });
+  return rows.map(parseRun);
+}
+
+/** Marks runs skipped (they never reach the provider). */
+export async function skipRuns(tx: Db, runIds: string[], reason: SkipReason): Promise<void> {
+  if (runIds.length === 0) return;
+  await tx.invoiceRun.updateMany({
+    where: { id: { in: runIds } },
+    data: { state: "skipped", skipReason: reason, step: null, nextAttemptAt: null, leaseOwner: null, leaseExpiresAt: null },
+  });
+}
+
+/** Gives runs a new snapshot and total (a merchant's edit before they started). */
+export async function replanRuns(tx: Db, runIds: string[], snapshot: RunSnapshot, currency: string, expectedTotal: number): Promise<void> {
+  if (runIds.length === 0) return;
+  await tx.invoiceRun.updateMany({
+    where: { id: { in: runIds } },
+    data: { snapshot: JSON.stringify(snapshot), currency, expectedTotal },
+  });
+}
+
+/** The shop's runs whose snapshot belongs to one of `templateIds` (customers/redact). */
+export async function runsOfTemplates(tx: Db, shopId: string, templateIds: string[]): Promise<Run[]> {
+  if (templateIds.length === 0) return [];
+  const rows = await tx.invoiceRun.findMany({
+    where: { shopId, templateId: { in: templateIds } },
+    orderBy: [{ templateId: "asc" }, { periodIndex: "asc" }],
+  });
+  return rows.map(parseRun);
+}
+
+export async function replaceRunSnapshot(tx: Db, runId: string, snapshot: RunSnapshot): Promise<void> {
+  await tx.invoiceRun.update({ where: { id: runId }, data: { snapshot: JSON.stringify(snapshot) } });
+}
+
+// ---------------------------------------------------------------------------
+// Pipeline: the work claim
+// ---------------------------------------------------------------------------
+
+/** Runs the pipeline works on: not yet started, or between two steps. */
+export type WorkableState = Extract<RunState, "planned" | "issuing">;
+
+/**
+ * Step 1 of the work claim: ids of runs in `state` whose `nextAttemptAt` has
+ * come, oldest first. One range scan of the (state, nextAttemptAt) index,
+ * already in order, stopping after `limit` rows. Leased runs are not in the
+ * range: a lease pushes `nextAttemptAt` to the lease's expiry.
+ */
+export async function selectWorkableRunIds(state: WorkableState, now: Date, limit: number, db: Db = prisma): Promise<string[]> {
+  if (limit <= 0) return [];
+  const rows = await db.invoiceRun.findMany({
+    where: { state, nextAttemptAt: { lte: now } },
+    orderBy: { nextAttemptAt: "asc" },
+    take: limit,
+    select: { id: true },
+  });
+  return rows.map((row) => row.id);
+}
+
+/** Every state but the two the pipeline works on. */
+const NOT_WORKABLE = RUN_STATES.filter((state) => state !== "planned" && state !== "issuing");
+
+/**
+ * Step 2: takes the lease on those of `ids` still workable and free, in one
+ * conditional UPDATE. `nextAttemptAt` moves to the lease's expiry, which is
+ * when another worker may take the run over if this one dies.
+ *
+ * The state is checked as NOT IN the other states on purpose: an equality or
+ * IN on `state` lets SQLite's planner serve the UPDATE from the
+ * (state, nextAttemptAt) index and walk the whole backlog of due runs instead
+ * of looking up `ids` by primary key.
+ */
+export async function leaseRuns(ids: string[], owner: string, now: Date, until: Date, db: Db = prisma): Promise<number> {
+  if (ids.length === 0) return 0;
+  const { count } = await db.invoiceRun.updateMany({
+    where: {
+      id: { in: ids },
+      state: { notIn: NOT_WORKABLE },
+      nextAttemptAt: { lte: now },
+      OR: [{ leaseOwner: null }, { leaseExpiresAt: { lt: now } }],
+    },
+    data: { leaseOwner: owner, leaseExpiresAt: until, nextAttemptAt: until },
+  });
+  return count;
+}
+
+export type LeasedRun = Run & { shop: { domain: string; billingAccountId: string | null } };
+
+/** Step 3: the runs among `ids` whose lease this claim took, with what the pipeline needs of their shop. */
+export async function findRunsLeasedBy(ids: string[], owner: string, until: Date, db: Db = prisma): Promise<LeasedRun[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.invoiceRun.findMany({
+    where: { id: { in: ids }, leaseOwner: owner, leaseExpiresAt: until },
+    include: { shop: { select: { domain: true, billingAccountId: true } } },
+    orderBy: { nextAttemptAt: "asc" },
+  });
+  return rows.map((row) => ({ ...parseRun(row), shop: row.shop }));
+}
+
+/**
+ * Writes `data` to a run only while `owner` still holds its lease; false if
+ * the lease was lost (it expired and another worker took the run), in which
+ * case the caller must stop working on it.
+ */
+export async function updateLeasedRun(tx: Db, runId: string, owner: string, data: Prisma.InvoiceRunUncheckedUpdateManyInput): Promise<boolean> {
+  const { count } = await tx.invoiceRun.updateMany({ where: { id: runId, leaseOwner: owner }, data });
+  return count === 1;
+}
+
+/** Gives back this owner's leases on `ids`; the runs are workable again at `now`. */
+export async function releaseRunLeases(ids: string[], owner: string, now: Date, db: Db = prisma): Promise<void> {
+  if (ids.length === 0) return;
+  await db.invoiceRun.updateMany({
+    where: { id: { in: ids }, leaseOwner: owner },
+    data: { leaseOwner: null, leaseExpiresAt: null, nextAttemptAt: now },
+  });
+}

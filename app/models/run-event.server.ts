@@ -1,0 +1,53 @@
+// The audit trail of templates and runs: append-only, never updated. Each
+// event is written in the transaction of the transition it records, so the
+// trail and the state cannot disagree.
+import type { Prisma, RunEvent } from "@prisma/client";
+import prisma from "~/db.server";
+
+type Db = Prisma.TransactionClient;
+
+export type RunEventType =
+  | "template.created"
+  | "template.edited"
+  | "template.paused"
+  | "template.resumed"
+  | "template.cancelled"
+  | "template.ended"
+  | "template.customer_redacted"
+  | "run.planned"
+  | "run.skipped"
+  | "run.replanned"
+  | "run.waiting"
+  | "run.started"
+  | "run.step_completed"
+  | "run.invoice_adopted"
+  | "run.sent"
+  | "run.retry_scheduled"
+  | "run.failed"
+  | "run.retried";
+
+export type NewRunEvent = {
+  shopId: string;
+  templateId: string;
+  runId?: string | null;
+  type: RunEventType;
+  fromState?: string | null;
+  toState?: string | null;
+  /** "merchant", "shopify" or "worker:<id>". */
+  actor: string;
+  cause?: string | null;
+  detail?: Record<string, unknown>;
+  at: Date;
+};
+
+export async function appendRunEvents(tx: Db, events: NewRunEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx.runEvent.createMany({
+    data: events.map(({ detail, ...event }) => ({ ...event, detail: detail === undefined ? null : JSON.stringify(detail) })),
+  });
+}
+
+/** The template's trail, oldest first; empty for another shop's template. */
+export function listTemplateEvents(shopId: string, templateId: string, db: Db = prisma): Promise<RunEvent[]> {
+  return db.runEvent.findMany({ where: { shopId, templateId }, orderBy: [{ at: "asc" }, { id: "asc" }] });
+}

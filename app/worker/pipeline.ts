@@ -1,0 +1,396 @@
+// The run pipeline: drives each due run through the invoicing provider,
+//   customer → draft → lines → finalize → send,
+// persisting each step's result before the next one starts (brandur.org's
+// "atomic phases" around foreign mutations).
+//
+// How "exactly one invoice per period" survives crashes:
+// - a run is worked on only under a lease; the lease ends at `nextAttemptAt`,
+//   so a run whose worker died is taken over once the lease expires;
+// - every provider call carries idempotencyKey(run.id, step): repeating a
+//   call whose outcome we never learnt returns the first call's result;
+// - `step = draft` is stored before the first createDraft call, so an
+//   attempt that *begins* at the draft step knows an earlier attempt may have
+//   created the invoice (failure with unknown outcome, crash, expired lease):
+//   it looks for it first (findInvoiceForRun, by metadata.run_id) and adopts
+//   it, which also covers a provider that forgot the key (Stripe: after 24 h).
+//   An attempt that reached the draft step itself knows no draft exists.
+//
+// Failures: a transient BillingError is retried with exponential backoff and
+// full jitter, until `maxAttempts`, then the run is `failed`; a permanent one
+// fails the run at once with the provider's message for the merchant. A failed
+// run blocks nothing: later periods are separate runs. Any other error is a
+// bug or a lost database: it propagates like a crash, the run keeps its lease
+// and is taken over when it expires.
+import type { Prisma } from "@prisma/client";
+import prisma from "~/db.server";
+import type { Clock } from "~/domain/clock";
+import type { Logger } from "~/logger.server";
+import {
+  findRunsLeasedBy,
+  leaseRuns,
+  releaseRunLeases,
+  selectWorkableRunIds,
+  updateLeasedRun,
+  type LeasedRun,
+  type PipelineStep,
+} from "~/models/invoice-run.server";
+import { appendRunEvents, type NewRunEvent } from "~/models/run-event.server";
+import { incrementIssuedCount } from "~/models/template.server";
+import {
+  BillingError,
+  idempotencyKey,
+  type BillingGateway,
+  type InvoiceRequest,
+  type IssuedInvoice,
+} from "~/services/billing-gateway";
+import { toDate } from "~/services/templates.server";
+
+export type RetryPolicy = {
+  /** Upper bound of the first retry's delay. */
+  baseDelayMs: number;
+  /** No delay exceeds this. */
+  maxDelayMs: number;
+  /** Attempts before a run that keeps failing transiently (or keeps dying mid-step) is `failed`. */
+  maxAttempts: number;
+};
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseDelayMs: 30_000, maxDelayMs: 3_600_000, maxAttempts: 8 };
+
+/**
+ * Delay before retrying after failed attempt number `attempt` (1-based):
+ * "full jitter", uniformly random in [0, min(maxDelayMs, baseDelayMs × 2^(attempt−1))).
+ * Jitter spreads the retries of many runs hit by one outage.
+ */
+export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: () => number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.floor(random() * ceiling);
+}
+
+export type PipelineOptions = {
+  workerId: string;
+  clock: Clock;
+  gateway: BillingGateway;
+  /** Runs claimed per tick. */
+  batchSize: number;
+  /** How long a claim holds a run; longer than the slowest provider call. Renewed at every step. */
+  leaseMs: number;
+  retry: RetryPolicy;
+  /** How often a run of a shop without a connected billing account looks again. */
+  billingRecheckMs: number;
+  /** Source of jitter, in [0, 1). */
+  random: () => number;
+  /** Checked before every step: true once a graceful shutdown began. */
+  shouldStop: () => boolean;
+  logger: Logger;
+};
+
+export type IssueReport = {
+  claimed: number;
+  sent: number;
+  failed: number;
+  retryScheduled: number;
+  /** Runs of shops without a connected billing account. */
+  waiting: number;
+  /** Leases given back before finishing (shutdown) or found lost. */
+  released: number;
+};
+
+type RunOutcome = "sent" | "closed" | "failed" | "retry_scheduled" | "waiting" | "released";
+
+/**
+ * One pipeline tick: claims up to `batchSize` runs due for work (runs between
+ * two steps first, then new ones) and drives each as far as it goes.
+ * Idempotent and convergent: safe to run any number of times, concurrently
+ * from any number of processes, and to kill at any instant.
+ */
+export async function issueDueRuns(options: PipelineOptions): Promise<IssueReport> {
+  const owner = options.workerId;
+  const claimed = await claimWorkableRuns({ now: toDate(options.clock.now()), owner, batchSize: options.batchSize, leaseMs: options.leaseMs });
+
+  const report: IssueReport = { claimed: claimed.length, sent: 0, failed: 0, retryScheduled: 0, waiting: 0, released: 0 };
+  const untouched = new Set(claimed.map((run) => run.id));
+  try {
+    for (const run of claimed) {
+      if (options.shouldStop()) break;
+      untouched.delete(run.id);
+      const outcome = await new RunDriver(run, options).drive();
+      if (outcome === "sent" || outcome === "closed") report.sent += 1;
+      else if (outcome === "failed") report.failed += 1;
+      else if (outcome === "retry_scheduled") report.retryScheduled += 1;
+      else if (outcome === "waiting") report.waiting += 1;
+      else report.released += 1;
+    }
+  } finally {
+    // Runs not reached (shutdown, or a crash-like error above) go back at once.
+    report.released += untouched.size;
+    await releaseRunLeases([...untouched], owner, toDate(options.clock.now()));
+  }
+  return report;
+}
+
+/**
+ * The work claim: up to `batchSize` runs due for work — runs between two
+ * steps first, then runs not started — whose lease `owner` now holds.
+ * Same three portable steps as the due-template claim (select ids, one
+ * conditional UPDATE, re-read what was won).
+ */
+export async function claimWorkableRuns(
+  claim: { now: Date; owner: string; batchSize: number; leaseMs: number },
+  db: Prisma.TransactionClient = prisma,
+): Promise<LeasedRun[]> {
+  const inFlight = await selectWorkableRunIds("issuing", claim.now, claim.batchSize, db);
+  const fresh = await selectWorkableRunIds("planned", claim.now, claim.batchSize - inFlight.length, db);
+  const candidates = [...inFlight, ...fresh];
+  const until = new Date(claim.now.getTime() + claim.leaseMs);
+  await leaseRuns(candidates, claim.owner, claim.now, until, db);
+  return findRunsLeasedBy(candidates, claim.owner, until, db);
+}
+
+/** The lease was taken over by another worker: stop touching the run. */
+class LeaseLostError extends Error {}
+
+class RunDriver {
+  private run: LeasedRun;
+  private readonly actor: string;
+  /** An earlier attempt stopped at the draft step: it may have created the invoice. */
+  private readonly resumedAtDraft: boolean;
+
+  constructor(
+    run: LeasedRun,
+    private readonly options: PipelineOptions,
+  ) {
+    this.run = run;
+    this.actor = `worker:${options.workerId}`;
+    this.resumedAtDraft = run.step === "draft";
+  }
+
+  async drive(): Promise<RunOutcome> {
+    try {
+      const account = this.run.shop.billingAccountId;
+      if (account === null) return await this.waitForBilling();
+      if (this.run.attempt >= this.options.retry.maxAttempts) {
+        // Every earlier attempt ended without an outcome (the worker died mid-step).
+        return await this.fail(
+          "attempts_exhausted",
+          `Issuing this invoice was interrupted ${this.run.attempt} times. Retry it; if it keeps failing, contact support.`,
+        );
+      }
+      await this.startAttempt();
+      const request = this.requestFor(account);
+      for (;;) {
+        if (this.options.shouldStop()) return await this.release();
+        const step = this.run.step ?? "customer";
+        try {
+          const outcome = await this.perform(step, request);
+          if (outcome) return outcome;
+        } catch (error) {
+          if (error instanceof BillingError) return await this.onBillingError(step, error);
+          throw error;
+        }
+      }
+    } catch (error) {
+      if (error instanceof LeaseLostError) {
+        this.options.logger.warn({ runId: this.run.id }, "lease lost to another worker; leaving the run to it");
+        return "released";
+      }
+      throw error;
+    }
+  }
+
+  /** Performs one step and stores its result; returns the run's outcome once it has left the pipeline. */
+  private async perform(step: PipelineStep, request: InvoiceRequest): Promise<RunOutcome | null> {
+    const { gateway } = this.options;
+    const context = { idempotencyKey: idempotencyKey(this.run.id, step) };
+    switch (step) {
+      case "customer": {
+        const { customerId } = await gateway.ensureCustomer(request, context);
+        await this.persist({ customerId, step: "draft" }, [this.stepEvent("customer", { customerId })]);
+        return null;
+      }
+      case "draft": {
+        if (this.resumedAtDraft) {
+          const existing = await gateway.findInvoiceForRun(request);
+          if (existing) return this.adopt(existing);
+        }
+        const customerId = this.run.customerId;
+        if (customerId === null) throw new Error(`run ${this.run.id} reached the draft step without a customer`);
+        const invoice = await gateway.createDraft(request, customerId, context);
+        await this.persist({ invoiceId: invoice.invoiceId, step: "lines" }, [this.stepEvent("draft", { invoiceId: invoice.invoiceId })]);
+        return null;
+      }
+      case "lines": {
+        const invoice = await gateway.addLines(request, this.invoiceId(), context);
+        if (invoice.total !== this.run.expectedTotal) {
+          throw new BillingError(
+            "permanent",
+            "total_mismatch",
+            `The invoice total computed by the provider (${invoice.total}) differs from the expected ${this.run.expectedTotal} (minor units of ${this.run.currency}). Check the tax rates and discounts of this recurring invoice.`,
+          );
+        }
+        await this.persist({ invoicedTotal: invoice.total, step: "finalize" }, [this.stepEvent("lines", { total: invoice.total })]);
+        return null;
+      }
+      case "finalize": {
+        const invoice = await gateway.finalize(request, this.invoiceId(), context);
+        await this.persist({ ...invoiceDetails(invoice, this.run), step: "send" }, [this.stepEvent("finalize", { number: invoice.number ?? null })]);
+        return null;
+      }
+      case "send": {
+        const invoice = await gateway.send(request, this.invoiceId(), context);
+        await this.finish("sent", invoice, "run.sent");
+        return "sent";
+      }
+    }
+  }
+
+  /** An invoice made for this run already exists at the provider: continue from where it stands. */
+  private async adopt(invoice: IssuedInvoice): Promise<RunOutcome | null> {
+    const event = this.event("run.invoice_adopted", { detail: { invoiceId: invoice.invoiceId, status: invoice.status } });
+    switch (invoice.status) {
+      case "draft":
+        // Lines are added by the next step; the provider's addLines is
+        // idempotent per key, so a draft that got them keeps one set.
+        await this.persist({ invoiceId: invoice.invoiceId, step: "lines" }, [event]);
+        return null;
+      case "open":
+        await this.persist({ ...invoiceDetails(invoice, this.run), invoicedTotal: invoice.total, step: "send" }, [event]);
+        return null;
+      default:
+        // Already paid, void or uncollectible: it was issued; nothing left to do.
+        await this.finish(invoice.status, invoice, "run.sent", [event]);
+        return "closed";
+    }
+  }
+
+  private async finish(state: "sent" | "paid" | "void" | "uncollectible", invoice: IssuedInvoice, type: "run.sent", before: NewRunEvent[] = []): Promise<void> {
+    await this.persist(
+      { ...invoiceDetails(invoice, this.run), state, step: null, lastErrorCode: null, lastErrorMessage: null, ...released(), nextAttemptAt: null },
+      [...before, this.event(type, { fromState: "issuing", toState: state, detail: { invoiceId: invoice.invoiceId, number: invoice.number ?? null } })],
+      (tx) => incrementIssuedCount(tx, this.run.templateId),
+    );
+  }
+
+  private async onBillingError(step: PipelineStep, error: BillingError): Promise<RunOutcome> {
+    const { retry, logger } = this.options;
+    if (error.kind === "permanent") return this.fail(error.code, error.message, step);
+    if (this.run.attempt >= retry.maxAttempts) {
+      return this.fail(error.code, `${error.message} (gave up after ${this.run.attempt} attempts)`, step);
+    }
+    const delayMs = backoffDelayMs(this.run.attempt, retry, this.options.random);
+    const nextAttemptAt = new Date(this.now().getTime() + delayMs);
+    logger.info({ runId: this.run.id, step, code: error.code, attempt: this.run.attempt, delayMs }, "transient provider failure; retry scheduled");
+    await this.persist({ lastErrorCode: error.code, lastErrorMessage: error.message, ...released(), nextAttemptAt }, [
+      this.event("run.retry_scheduled", { cause: error.code, detail: { step, attempt: this.run.attempt, delayMs, message: error.message } }),
+    ]);
+    return "retry_scheduled";
+  }
+
+  private async fail(code: string, message: string, step?: PipelineStep): Promise<RunOutcome> {
+    await this.persist({ state: "failed", lastErrorCode: code, lastErrorMessage: message, ...released(), nextAttemptAt: null }, [
+      this.event("run.failed", { fromState: this.run.state, toState: "failed", cause: code, detail: { step: step ?? this.run.step, message } }),
+    ]);
+    return "failed";
+  }
+
+  /** The shop has no connected billing account: the run waits (not a failure) and looks again later. */
+  private async waitForBilling(): Promise<RunOutcome> {
+    const code = "billing_not_connected";
+    const events = this.run.lastErrorCode === code ? [] : [this.event("run.waiting", { cause: code })];
+    await this.persist(
+      {
+        lastErrorCode: code,
+        lastErrorMessage: "Connect your Stripe account in Ritournelle's settings: this invoice is issued as soon as it is connected.",
+        ...released(),
+        nextAttemptAt: new Date(this.now().getTime() + this.options.billingRecheckMs),
+      },
+      events,
+    );
+    return "waiting";
+  }
+
+  private async startAttempt(): Promise<void> {
+    const wasPlanned = this.run.state === "planned";
+    await this.persist(
+      { state: "issuing", step: this.run.step ?? "customer", attempt: this.run.attempt + 1 },
+      wasPlanned ? [this.event("run.started", { fromState: "planned", toState: "issuing" })] : [],
+    );
+  }
+
+  /** Graceful shutdown: the step in progress is finished; the run is free for any worker at once. */
+  private async release(): Promise<RunOutcome> {
+    await this.persist({ ...released(), nextAttemptAt: this.now() }, []);
+    return "released";
+  }
+
+  /**
+   * Stores `data` (and renews the lease, unless `data` releases it) with its
+   * events, in one transaction, only while this worker holds the lease.
+   * @throws LeaseLostError when another worker took the run over.
+   */
+  private async persist(
+    data: Prisma.InvoiceRunUncheckedUpdateManyInput,
+    events: NewRunEvent[],
+    alsoInTransaction?: (tx: Prisma.TransactionClient) => Promise<void>,
+  ): Promise<void> {
+    const now = this.now();
+    const renewal = new Date(now.getTime() + this.options.leaseMs);
+    const write = "leaseOwner" in data ? data : { leaseExpiresAt: renewal, nextAttemptAt: renewal, ...data };
+    await prisma.$transaction(async (tx) => {
+      if (!(await updateLeasedRun(tx, this.run.id, this.options.workerId, write))) throw new LeaseLostError();
+      await appendRunEvents(tx, events.map((event) => ({ ...event, at: now })));
+      if (alsoInTransaction) await alsoInTransaction(tx);
+    });
+    this.run = { ...this.run, ...(write as Partial<LeasedRun>) };
+  }
+
+  private requestFor(account: string): InvoiceRequest {
+    const { run } = this;
+    const request: InvoiceRequest = {
+      runId: run.id,
+      templateId: run.templateId,
+      shopDomain: run.shop.domain,
+      account,
+      periodIndex: run.periodIndex,
+      periodDate: run.periodDate,
+      currency: run.currency,
+      customer: run.snapshot.customer,
+      lines: run.snapshot.lines,
+      daysUntilDue: run.snapshot.daysUntilDue,
+      expectedTotal: run.expectedTotal,
+    };
+    if (run.snapshot.memo) request.memo = run.snapshot.memo;
+    return request;
+  }
+
+  private invoiceId(): string {
+    if (this.run.invoiceId === null) throw new Error(`run ${this.run.id} is past the draft step without an invoice id`);
+    return this.run.invoiceId;
+  }
+
+  private now(): Date {
+    return toDate(this.options.clock.now());
+  }
+
+  private stepEvent(step: PipelineStep, detail: Record<string, unknown>): NewRunEvent {
+    return this.event("run.step_completed", { cause: step, detail: { step, ...detail } });
+  }
+
+  private event(type: NewRunEvent["type"], extras: Pick<NewRunEvent, "fromState" | "toState" | "cause" | "detail"> = {}): NewRunEvent {
+    const { run } = this;
+    return { shopId: run.shopId, templateId: run.templateId, runId: run.id, type, actor: this.actor, at: this.now(), ...extras };
+  }
+}
+
+function released() {
+  return { leaseOwner: null, leaseExpiresAt: null };
+}
+
+/** The invoice's identifiers; a detail the provider did not return this time keeps its stored value. */
+function invoiceDetails(invoice: IssuedInvoice, stored: Pick<LeasedRun, "invoiceNumber" | "hostedInvoiceUrl" | "invoicePdfUrl">) {
+  return {
+    invoiceId: invoice.invoiceId,
+    invoiceNumber: invoice.number ?? stored.invoiceNumber,
+    hostedInvoiceUrl: invoice.hostedInvoiceUrl ?? stored.hostedInvoiceUrl,
+    invoicePdfUrl: invoice.invoicePdfUrl ?? stored.invoicePdfUrl,
+  };
+}

@@ -1,0 +1,137 @@
+// The worker loop: every tick, plan due templates (scheduler.ts), then issue
+// due runs (pipeline.ts). Any number of workers may run against one database:
+// they coordinate only through leases and unique keys in it.
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
+import { systemClock, type Clock } from "~/domain/clock";
+import { logger as rootLogger, type Logger } from "~/logger.server";
+import type { BillingGateway } from "~/services/billing-gateway";
+import { DEFAULT_RETRY_POLICY, issueDueRuns, type IssueReport, type RetryPolicy } from "./pipeline";
+import { planDueTemplates, type PlanReport } from "./scheduler";
+
+export type WorkerOptions = {
+  gateway: BillingGateway;
+  /** Defaults to the system clock; tests and the demo inject a ManualClock. */
+  clock?: Clock;
+  /** Unique per process; recorded as lease owner and on the audit trail. Default: host:pid:random. */
+  workerId?: string;
+  /** Pause between two ticks that found no more work. Default 1 s. */
+  tickMs?: number;
+  /** Templates claimed per tick. Default 100. */
+  templateBatchSize?: number;
+  /** Runs claimed per tick. Default 50. */
+  runBatchSize?: number;
+  /** Default 60 s; one planning transaction takes milliseconds. */
+  templateLeaseMs?: number;
+  /** Default 120 s, renewed at every step; must exceed the slowest provider call. */
+  runLeaseMs?: number;
+  /** Default: base 30 s, cap 1 h, 8 attempts. */
+  retry?: Partial<RetryPolicy>;
+  /** Catch-up policy `none`: lateness still issued. Default 1 h. */
+  lateToleranceMs?: number;
+  /** Default 50. */
+  maxPeriodsPerTemplate?: number;
+  /** Default 5 min. */
+  billingRecheckMs?: number;
+  /** Jitter source in [0, 1). Default Math.random. */
+  random?: () => number;
+  logger?: Logger;
+};
+
+export type TickReport = {
+  templates: PlanReport;
+  runs: IssueReport;
+  /** A batch came back full: more work is probably due right now. */
+  saturated: boolean;
+};
+
+export class Worker {
+  readonly id: string;
+  private readonly clock: Clock;
+  private readonly tickMs: number;
+  private readonly logger: Logger;
+  private readonly scheduler: Parameters<typeof planDueTemplates>[0];
+  private readonly pipeline: Parameters<typeof issueDueRuns>[0];
+  private stopping = false;
+  private loop: Promise<void> | null = null;
+  private readonly wake = new AbortController();
+
+  constructor(options: WorkerOptions) {
+    this.id = options.workerId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.clock = options.clock ?? systemClock;
+    this.tickMs = options.tickMs ?? 1_000;
+    this.logger = (options.logger ?? rootLogger).child({ worker: this.id });
+    const shouldStop = () => this.stopping;
+    this.scheduler = {
+      workerId: this.id,
+      clock: this.clock,
+      batchSize: options.templateBatchSize ?? 100,
+      leaseMs: options.templateLeaseMs ?? 60_000,
+      maxPeriodsPerTemplate: options.maxPeriodsPerTemplate ?? 50,
+      lateToleranceMs: options.lateToleranceMs ?? 3_600_000,
+      shouldStop,
+      logger: this.logger,
+    };
+    this.pipeline = {
+      workerId: this.id,
+      clock: this.clock,
+      gateway: options.gateway,
+      batchSize: options.runBatchSize ?? 50,
+      leaseMs: options.runLeaseMs ?? 120_000,
+      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+      billingRecheckMs: options.billingRecheckMs ?? 300_000,
+      random: options.random ?? Math.random,
+      shouldStop,
+      logger: this.logger,
+    };
+  }
+
+  /**
+   * One tick: plan due templates, then issue due runs (one batch of each).
+   * Safe to call any number of times; rejects on an unexpected error (a bug,
+   * a lost database), leaving the run it was on leased until its lease expires.
+   */
+  async runOnce(): Promise<TickReport> {
+    const templates = await planDueTemplates(this.scheduler);
+    const runs = await issueDueRuns(this.pipeline);
+    return {
+      templates,
+      runs,
+      saturated: templates.claimed >= this.scheduler.batchSize || runs.claimed >= this.pipeline.batchSize,
+    };
+  }
+
+  /** Runs ticks until {@link stop}: back to back while batches come back full, else every `tickMs`. */
+  start(): void {
+    if (this.loop) return;
+    this.loop = this.runLoop();
+  }
+
+  /**
+   * Graceful shutdown: the step in progress finishes and is stored, every
+   * lease this worker holds is given back, then the loop ends. Idempotent;
+   * a stopped worker stays stopped (make a new one to start again).
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake.abort();
+    await this.loop;
+  }
+
+  private async runLoop(): Promise<void> {
+    this.logger.info("worker started");
+    while (!this.stopping) {
+      let saturated = false;
+      try {
+        saturated = (await this.runOnce()).saturated;
+      } catch (error) {
+        this.logger.error({ err: error }, "tick failed; continuing after the pause");
+      }
+      if (!saturated && !this.stopping) {
+        await sleep(this.tickMs, undefined, { signal: this.wake.signal }).catch(() => undefined);
+      }
+    }
+    this.logger.info("worker stopped");
+  }
+}

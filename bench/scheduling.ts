@@ -1,0 +1,120 @@
+// Bench sections of the scheduling engine (issue 3). Each loads a fresh
+// SQLite database with raw better-sqlite3, then measures in a child process
+// (bench/probe.ts) running the app's own code against it.
+import { execFileSync } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import { createBenchDatabase, insertDueRuns, insertShops, insertTemplates } from "./fixtures";
+import type { StatementPlan } from "./probe";
+
+function probe<T>(section: string, databaseUrl: string, options: Record<string, number>): T {
+  const output = execFileSync(process.execPath, ["--import", "tsx", "bench/probe.ts", section, JSON.stringify(options)], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "warn" },
+    encoding: "utf8",
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(output.trim().split("\n").at(-1)!) as T;
+}
+
+function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((row) => row.map(String))];
+  const widths = headers.map((_, column) => Math.max(...cells.map((row) => row[column]!.length)));
+  const line = (row: string[]) => `| ${row.map((cell, column) => cell.padStart(widths[column]!)).join(" | ")} |`;
+  return [line(headers), `|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`, ...cells.slice(1).map(line)].join("\n");
+}
+
+const ms = (value: number) => value.toFixed(2);
+
+function printPlans(title: string, plans: StatementPlan[]): void {
+  console.log(`\n${title} (EXPLAIN QUERY PLAN of each statement, as Prisma sends it):`);
+  for (const { statement, plan } of plans) console.log(`  ${statement}\n    → ${plan.join("; ")}`);
+}
+const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+
+/**
+ * Due-claim time per tick (select due ids → conditional UPDATE taking the
+ * lease → re-read the leased rows; batch 100) with 10k, 100k and 1M
+ * templates, 1% of them due. Flat, because the (status, nextRunAt) index
+ * turns the claim into a range scan that stops after the batch.
+ */
+export async function benchDueClaim(): Promise<void> {
+  console.log("\n## Due-template claim per tick (batch 100, 1% of templates due)\n");
+  const database = createBenchDatabase("claim");
+  try {
+    insertShops(database.file);
+    const rows: (string | number)[][] = [];
+    const medians: number[] = [];
+    let plans: StatementPlan[] = [];
+    let inserted = 0;
+    for (const size of [10_000, 100_000, 1_000_000]) {
+      const started = performance.now();
+      insertTemplates(database.file, { from: inserted, to: size, now: new Date(), dueShare: 0.01 });
+      const loadSeconds = (performance.now() - started) / 1000;
+      inserted = size;
+      const result = probe<{ plans: StatementPlan[]; medianMs: number; p95Ms: number; claimed: number }>("claim", database.url, { batch: 100, ticks: 30 });
+      plans = result.plans;
+      medians.push(result.medianMs);
+      rows.push([size.toLocaleString("en"), (size / 100).toLocaleString("en"), result.claimed, ms(result.medianMs), ms(result.p95Ms), loadSeconds.toFixed(1)]);
+    }
+    console.log(table(["templates", "due", "claimed/tick", "claim median ms", "claim p95 ms", "bulk load s"], rows));
+    console.log(`\nratio 1M / 10k (median): ${(medians[2]! / medians[0]!).toFixed(2)}×`);
+    printPlans("The claim at 1M templates", plans);
+  } finally {
+    database.dispose();
+  }
+}
+
+/** Plan + issue throughput: due templates → planned runs → sent invoices, with a provider that answers at once. */
+export async function benchIssueThroughput(): Promise<void> {
+  console.log("\n## Plan + issue throughput (zero-latency provider, one worker)\n");
+  const database = createBenchDatabase("throughput");
+  try {
+    insertShops(database.file);
+    const templates = 2_000;
+    insertTemplates(database.file, { from: 0, to: templates, now: new Date(), dueShare: 1 });
+    const result = probe<{ planned: number; sent: number; seconds: number; runsPerSecond: number; providerCalls: number }>(
+      "throughput",
+      database.url,
+      { templateBatch: 100, runBatch: 100 },
+    );
+    console.log(
+      table(
+        ["due templates", "runs planned", "invoices sent", "provider calls", "seconds", "runs/s"],
+        [[templates, result.planned, result.sent, result.providerCalls, result.seconds.toFixed(1), result.runsPerSecond.toFixed(0)]],
+      ),
+    );
+  } finally {
+    database.dispose();
+  }
+}
+
+/**
+ * Peak worker memory while issuing 1,000 runs (20 ticks of 50) out of a
+ * backlog of 1k and of 100k due runs: equal, because the worker only ever
+ * holds one batch.
+ */
+export async function benchWorkerMemory(): Promise<void> {
+  console.log("\n## Worker memory with a backlog of due runs (20 ticks × batch 50)\n");
+  const rows: (string | number)[][] = [];
+  let plans: StatementPlan[] = [];
+  const peaks: number[] = [];
+  for (const backlog of [1_000, 100_000]) {
+    const database = createBenchDatabase("memory");
+    try {
+      insertShops(database.file);
+      insertDueRuns(database.file, { count: backlog, perTemplate: 10, now: new Date() });
+      const result = probe<{ plans: StatementPlan[]; runClaimMedianMs: number; baselineRss: number; peakRss: number; peakHeapUsed: number; sent: number }>(
+        "memory",
+        database.url,
+        { runBatch: 50, ticks: 20 },
+      );
+      plans = result.plans;
+      peaks.push(result.peakRss);
+      rows.push([backlog.toLocaleString("en"), result.sent, ms(result.runClaimMedianMs), mib(result.baselineRss), mib(result.peakRss), mib(result.peakHeapUsed)]);
+    } finally {
+      database.dispose();
+    }
+  }
+  console.log(table(["due runs", "sent", "run claim median ms", "RSS before MiB", "peak RSS MiB", "peak heap MiB"], rows));
+  console.log(`\nratio peak RSS 100k / 1k: ${(peaks[1]! / peaks[0]!).toFixed(2)}×`);
+  printPlans("The run claim with 100k due runs", plans);
+}

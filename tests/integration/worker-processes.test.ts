@@ -1,0 +1,127 @@
+// Real worker processes (`node --import tsx app/worker/main.ts`) on the test's
+// SQLite database, with a provider stand-in whose ledger is a SQLite file
+// they share: a SIGKILLed worker's committed calls survive it.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import prisma, { configureDatabase } from "~/db.server";
+import { ManualClock } from "~/domain/clock";
+import { createTemplate } from "~/services/templates.server";
+import { MemoryGateway } from "../helpers/memory-gateway";
+import { createShop, templateInput } from "../helpers/recurring";
+
+type Worker = { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> };
+
+const children: ChildProcess[] = [];
+let ledgerFile: string;
+
+function spawnWorker(workerId: string, extraEnv: Record<string, string> = {}): Worker {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import", "tsx", "app/worker/main.ts",
+      "--gateway", "tests/helpers/file-ledger-gateway.ts",
+      "--worker-id", workerId,
+      "--tick-ms", "50",
+      "--template-batch", "4",
+      "--run-batch", "4",
+      "--template-lease-ms", "1500",
+      "--run-lease-ms", "1500",
+    ],
+    { env: { ...process.env, LEDGER_FILE: ledgerFile, LOG_LEVEL: "info", ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  children.push(child);
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => output, exited };
+}
+
+/** Due now (real time): anchored today at 00:00 UTC, in a UTC shop. */
+async function dueTemplates(count: number): Promise<string[]> {
+  const clock = new ManualClock(new Date().toISOString());
+  const shop = await createShop({ timeZone: "UTC" });
+  const today = new Date().toISOString().slice(0, 10);
+  const ids: string[] = [];
+  for (let index = 0; index < count; index++) {
+    const template = await createTemplate(shop, templateInput({ schedule: { every: 1, unit: "month", anchor: today, timeOfDay: "00:00", timeZone: "UTC" } }), { clock });
+    ids.push(template.id);
+  }
+  return ids;
+}
+
+function sentCount(): Promise<number> {
+  return prisma.invoiceRun.count({ where: { state: "sent" } });
+}
+
+function expectOneInvoicePerTemplate(templateIds: string[]) {
+  const ledger = new MemoryGateway({ file: ledgerFile });
+  try {
+    const counts = ledger.invoiceCountsByPeriod();
+    expect([...counts.keys()].sort()).toEqual(templateIds.map((id) => `${id}#0`).sort());
+    expect([...counts.values()].every((count) => count === 1)).toBe(true);
+    expect(ledger.invoices().every((invoice) => invoice.sentCount === 1)).toBe(true);
+    return ledger.ledger();
+  } finally {
+    ledger.close();
+  }
+}
+
+beforeAll(async () => {
+  await configureDatabase(prisma); // WAL: several processes on one file
+});
+
+beforeEach(async () => {
+  await prisma.shop.deleteMany();
+  ledgerFile = path.join(process.env.RITOURNELLE_TEST_RUN_DIR!, `ledger-${randomUUID()}.sqlite`);
+});
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
+
+describe("worker processes", () => {
+  it("a worker SIGKILLed right after the provider created a draft is taken over: one invoice per period", async () => {
+    const templateIds = await dueTemplates(6);
+    const doomed = spawnWorker("doomed", { LEDGER_KILL_AFTER: "draft:3" });
+    const death = await doomed.exited;
+    expect(death, doomed.output()).toEqual({ code: null, signal: "SIGKILL" });
+
+    // Killed mid-run: the third run has its draft at the provider but not in our database.
+    const runs = await prisma.invoiceRun.findMany({ orderBy: { createdAt: "asc" } });
+    expect(runs.filter((run) => run.state === "sent")).toHaveLength(2);
+    const interrupted = runs.find((run) => run.step === "draft");
+    expect(interrupted).toMatchObject({ state: "issuing", leaseOwner: "doomed", invoiceId: null });
+
+    const survivor = spawnWorker("survivor");
+    await expect.poll(sentCount, { timeout: 20_000, interval: 100 }).toBe(6);
+    survivor.child.kill("SIGTERM");
+    expect(await survivor.exited, survivor.output()).toEqual({ code: 0, signal: null });
+
+    const calls = expectOneInvoicePerTemplate(templateIds);
+    const recovered = calls.filter((call) => call.runId === interrupted!.id).map((call) => `${call.step}:${call.outcome}`);
+    expect(recovered).toEqual(["customer:created", "draft:created", "find:found", "lines:created", "finalize:created", "send:created"]);
+    const adopted = await prisma.invoiceRun.findUniqueOrThrow({ where: { id: interrupted!.id } });
+    expect(adopted).toMatchObject({ state: "sent", leaseOwner: null });
+  });
+
+  it("two workers racing on the same due templates: every period issued once, none missed", async () => {
+    const racers = [spawnWorker("racer-a", { LEDGER_LATENCY_MS: "10" }), spawnWorker("racer-b", { LEDGER_LATENCY_MS: "10" })];
+    for (const racer of racers) await expect.poll(racer.output, { timeout: 20_000, interval: 50 }).toContain("worker started");
+    const templateIds = await dueTemplates(24);
+
+    await expect.poll(sentCount, { timeout: 30_000, interval: 100 }).toBe(24);
+    for (const racer of racers) racer.child.kill("SIGTERM");
+    for (const racer of racers) expect(await racer.exited, racer.output()).toEqual({ code: 0, signal: null });
+
+    expect(await prisma.invoiceRun.count()).toBe(24);
+    expectOneInvoicePerTemplate(templateIds);
+    const senders = await prisma.runEvent.groupBy({ by: ["actor"], where: { type: "run.sent" }, _count: true });
+    expect(senders.map((row) => row.actor).sort()).toEqual(["worker:racer-a", "worker:racer-b"]);
+    expect(await prisma.invoiceRun.count({ where: { leaseOwner: { not: null } } })).toBe(0);
+  });
+});

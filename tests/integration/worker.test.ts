@@ -1,0 +1,318 @@
+// The worker end to end (scheduler + pipeline + in-memory provider) under a
+// ManualClock: the right invoices, on the right day, once, whatever happened
+// in between (downtime, DST, month ends, provider failures).
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import prisma, { configureDatabase } from "~/db.server";
+import { ManualClock } from "~/domain/clock";
+import { listTemplateEvents } from "~/models/run-event.server";
+import { createTemplate, retryRun } from "~/services/templates.server";
+import { MemoryGateway } from "../helpers/memory-gateway";
+import { createShop, drain, PERIOD_TOTAL, runStates, templateInput, testWorker } from "../helpers/recurring";
+
+beforeAll(async () => {
+  await configureDatabase(prisma);
+});
+
+beforeEach(async () => {
+  await prisma.shop.deleteMany();
+});
+
+describe("issuing", () => {
+  it("issues a due period through every step, stores the provider's ids and records the trail", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const shop = await createShop();
+    const template = await createTemplate(shop, templateInput(), { clock });
+    const gateway = new MemoryGateway();
+    const worker = testWorker(gateway, clock);
+
+    clock.set("2026-01-15T07:59:59Z"); // 08:59:59 in Paris: not yet due
+    await drain(worker);
+    expect(await prisma.invoiceRun.count()).toBe(0);
+
+    clock.set("2026-01-15T08:00:00Z");
+    await drain(worker);
+    const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
+    expect(run).toMatchObject({
+      periodIndex: 0,
+      periodDate: "2026-01-15",
+      state: "sent",
+      step: null,
+      expectedTotal: PERIOD_TOTAL,
+      invoicedTotal: PERIOD_TOTAL,
+      leaseOwner: null,
+      nextAttemptAt: null,
+    });
+    const [invoice] = gateway.invoices();
+    expect(run.invoiceId).toBe(invoice!.id);
+    expect(run.invoiceNumber).toBe(invoice!.number);
+    expect(run.hostedInvoiceUrl).toMatch(/^https:/);
+    expect(invoice).toMatchObject({ status: "open", sentCount: 1, total: PERIOD_TOTAL });
+    expect(gateway.ledger().map((call) => [call.step, call.idempotencyKey])).toEqual(
+      ["customer", "draft", "lines", "finalize", "send"].map((step) => [step, `${run.id}:${step}`]),
+    );
+
+    const after = await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: template.id } });
+    expect(after).toMatchObject({ issuedCount: 1, nextPeriodIndex: 1, leaseOwner: null });
+    expect(after.nextRunAt?.toISOString()).toBe("2026-02-15T08:00:00.000Z");
+    const trail = await listTemplateEvents(shop.id, template.id);
+    expect(trail.map((event) => [event.type, event.cause])).toEqual([
+      ["template.created", null],
+      ["run.planned", null],
+      ["run.started", null],
+      ["run.step_completed", "customer"],
+      ["run.step_completed", "draft"],
+      ["run.step_completed", "lines"],
+      ["run.step_completed", "finalize"],
+      ["run.sent", null],
+    ]);
+  });
+
+  it("ends the template after its last period", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const shop = await createShop();
+    const input = templateInput();
+    const template = await createTemplate(shop, { ...input, schedule: { ...input.schedule, end: { afterCount: 2 } } }, { clock });
+    const worker = testWorker(new MemoryGateway(), clock);
+    clock.set("2026-03-20T00:00:00Z");
+    await drain(worker);
+    expect(await runStates(template.id)).toEqual([
+      ["2026-01-15", "sent"],
+      ["2026-02-15", "sent"],
+    ]);
+    const after = await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: template.id } });
+    expect(after).toMatchObject({ status: "ended", statusReason: "end_reached", nextRunAt: null, issuedCount: 2 });
+  });
+});
+
+describe("catch-up after three periods of downtime", () => {
+  // Monthly on the 15th at 09:00 Paris. Period 0 is issued on time, then the
+  // worker is down from Jan 15 to Apr 20: Feb 15, Mar 15 and Apr 15 were missed.
+  const cases = [
+    { policy: "all", via: "template", expected: ["sent", "sent", "sent", "sent", "sent"] },
+    { policy: "latest", via: "template", expected: ["sent", "skipped", "skipped", "sent", "sent"] },
+    { policy: "none", via: "template", expected: ["sent", "skipped", "skipped", "skipped", "sent"] },
+    { policy: "latest", via: "shop default", expected: ["sent", "skipped", "skipped", "sent", "sent"] },
+  ] as const;
+
+  it.each(cases)("$policy (from the $via) issues exactly the expected periods", async ({ policy, via, expected }) => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    // With a template override, the shop default says something else, so the test shows which one wins.
+    const shopDefault = via === "template" ? (policy === "all" ? "none" : "all") : policy;
+    const shop = await createShop({ settings: { catchUp: shopDefault } });
+    const template = await createTemplate(shop, { ...templateInput(), policies: via === "template" ? { catchUp: policy } : {} }, { clock });
+    const gateway = new MemoryGateway();
+    const worker = testWorker(gateway, clock);
+
+    clock.set("2026-01-15T08:00:00Z");
+    await drain(worker);
+    clock.set("2026-04-20T12:00:00Z"); // back after the outage
+    await drain(worker);
+    clock.set("2026-05-15T07:00:00Z"); // the next period, on time
+    await drain(worker);
+
+    const states = await runStates(template.id);
+    expect(states.map(([date]) => date)).toEqual(["2026-01-15", "2026-02-15", "2026-03-15", "2026-04-15", "2026-05-15"]);
+    expect(states.map(([, state]) => state)).toEqual(expected);
+    const skipReasons = (await prisma.invoiceRun.findMany({ where: { templateId: template.id, state: "skipped" } })).map((run) => run.skipReason);
+    expect(new Set(skipReasons)).toEqual(new Set(skipReasons.length ? [`catch_up_${policy}`] : []));
+    expect(gateway.invoices()).toHaveLength(expected.filter((state) => state === "sent").length);
+    // Each issued invoice is dated to its own period.
+    const issued = await prisma.invoiceRun.findMany({ where: { templateId: template.id, state: "sent" }, orderBy: { periodIndex: "asc" } });
+    expect(gateway.invoices().map((invoice) => invoice.periodIndex).sort()).toEqual(issued.map((run) => run.periodIndex));
+  });
+
+  it("none: a period only a little late (worker restarted within the tolerance) is still issued", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const shop = await createShop({ settings: { catchUp: "none" } });
+    const template = await createTemplate(shop, templateInput(), { clock });
+    clock.set("2026-01-15T08:45:00Z"); // 45 minutes late, tolerance 1 h
+    await drain(testWorker(new MemoryGateway(), clock));
+    expect(await runStates(template.id)).toEqual([["2026-01-15", "sent"]]);
+  });
+});
+
+describe("dates through the worker", () => {
+  /** One tick every `stepMinutes` until `until`. */
+  async function tickUntil(clock: ManualClock, worker: ReturnType<typeof testWorker>, until: string, stepMinutes: number) {
+    const end = new Date(until).getTime();
+    while (clock.now().epochMilliseconds < end) {
+      await worker.runOnce();
+      clock.advance({ minutes: stepMinutes });
+    }
+  }
+
+  async function plannedAt(templateId: string) {
+    const events = await prisma.runEvent.findMany({ where: { templateId, type: "run.planned" }, include: { run: true }, orderBy: { at: "asc" } });
+    return events.map((event) => [event.run!.periodDate, event.run!.scheduledAt.toISOString(), event.at.toISOString()]);
+  }
+
+  it("Europe/Paris spring forward: 02:30 does not exist on 29 March, the period runs at 03:30, once", async () => {
+    const clock = new ManualClock("2026-03-27T12:00:00Z");
+    const shop = await createShop();
+    const template = await createTemplate(
+      shop,
+      templateInput({ schedule: { every: 1, unit: "day", anchor: "2026-03-28", timeOfDay: "02:30", timeZone: "Europe/Paris" } }),
+      { clock },
+    );
+    const worker = testWorker(new MemoryGateway(), clock);
+    clock.set("2026-03-27T23:30:00Z");
+    await tickUntil(clock, worker, "2026-03-30T02:00:00Z", 60);
+    expect(await plannedAt(template.id)).toEqual([
+      ["2026-03-28", "2026-03-28T01:30:00.000Z", "2026-03-28T01:30:00.000Z"], // 02:30 CET
+      ["2026-03-29", "2026-03-29T01:30:00.000Z", "2026-03-29T01:30:00.000Z"], // 03:30 CEST
+      ["2026-03-30", "2026-03-30T00:30:00.000Z", "2026-03-30T00:30:00.000Z"], // 02:30 CEST
+    ]);
+    expect(await runStates(template.id)).toEqual([
+      ["2026-03-28", "sent"],
+      ["2026-03-29", "sent"],
+      ["2026-03-30", "sent"],
+    ]);
+  });
+
+  it("Europe/Paris fall back: 02:30 happens twice on 25 October, the period runs at the first one, once", async () => {
+    const clock = new ManualClock("2026-10-23T12:00:00Z");
+    const shop = await createShop();
+    const template = await createTemplate(
+      shop,
+      templateInput({ schedule: { every: 1, unit: "day", anchor: "2026-10-24", timeOfDay: "02:30", timeZone: "Europe/Paris" } }),
+      { clock },
+    );
+    const worker = testWorker(new MemoryGateway(), clock);
+    clock.set("2026-10-23T22:30:00Z");
+    await tickUntil(clock, worker, "2026-10-26T02:00:00Z", 60);
+    expect(await plannedAt(template.id)).toEqual([
+      ["2026-10-24", "2026-10-24T00:30:00.000Z", "2026-10-24T00:30:00.000Z"], // 02:30 CEST
+      ["2026-10-25", "2026-10-25T00:30:00.000Z", "2026-10-25T00:30:00.000Z"], // first 02:30 (CEST)
+      ["2026-10-26", "2026-10-26T01:30:00.000Z", "2026-10-26T01:30:00.000Z"], // 02:30 CET
+    ]);
+  });
+
+  it("a Jan 31 monthly schedule bills Feb 28, Mar 31, Apr 30: clamped, never ratcheting", async () => {
+    const clock = new ManualClock("2026-01-20T12:00:00Z");
+    const shop = await createShop();
+    const template = await createTemplate(shop, templateInput({ schedule: { every: 1, unit: "month", anchor: "2026-01-31", timeOfDay: "09:00" } }), {
+      clock,
+    });
+    const worker = testWorker(new MemoryGateway(), clock);
+    clock.set("2026-01-30T08:00:00Z"); // 09:00 in winter, 10:00 in summer
+    await tickUntil(clock, worker, "2026-05-02T08:00:00Z", 24 * 60);
+    const planned = await plannedAt(template.id);
+    expect(planned.map(([date]) => date)).toEqual(["2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30"]);
+    // Each was planned at the day's tick (at or after 09:00 Paris) of its own day.
+    for (const [date, scheduledAt, at] of planned) {
+      expect(at! >= scheduledAt!).toBe(true);
+      expect(at!.slice(0, 10)).toBe(date);
+    }
+  });
+});
+
+describe("provider failures", () => {
+  async function oneDueRun() {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const shop = await createShop();
+    const template = await createTemplate(shop, templateInput(), { clock });
+    clock.set("2026-01-15T08:00:00Z");
+    return { clock, shop, template };
+  }
+
+  it("retries a transient failure with exponential backoff and jitter, then succeeds with one invoice", async () => {
+    const { clock, template } = await oneDueRun();
+    const gateway = new MemoryGateway();
+    gateway.failAt({ step: "lines", kind: "transient", times: 2, code: "rate_limited" });
+    const worker = testWorker(gateway, clock); // jitter fixed at 0.5, base 30 s
+
+    await drain(worker);
+    let run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
+    expect(run).toMatchObject({ state: "issuing", step: "lines", attempt: 1, lastErrorCode: "rate_limited", leaseOwner: null });
+    expect(run.nextAttemptAt?.toISOString()).toBe("2026-01-15T08:00:15.000Z"); // 0.5 × 30 s
+
+    clock.advance({ seconds: 14 });
+    expect((await worker.runOnce()).runs.claimed).toBe(0); // not before its time
+    clock.advance({ seconds: 1 });
+    await drain(worker);
+    run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
+    expect(run).toMatchObject({ state: "issuing", attempt: 2 });
+    expect(run.nextAttemptAt?.toISOString()).toBe("2026-01-15T08:00:45.000Z"); // 0.5 × 60 s later
+
+    clock.advance({ seconds: 30 });
+    await drain(worker);
+    run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
+    expect(run).toMatchObject({ state: "sent", attempt: 3, lastErrorCode: null });
+    expect(gateway.invoices()).toHaveLength(1);
+    const retries = await prisma.runEvent.findMany({ where: { runId: run.id, type: "run.retry_scheduled" }, orderBy: { at: "asc" } });
+    expect(retries.map((event) => JSON.parse(event.detail!).delayMs)).toEqual([15_000, 30_000]);
+  });
+
+  it("caps the backoff delay and fails the run after the last attempt", async () => {
+    const { clock, template } = await oneDueRun();
+    const gateway = new MemoryGateway();
+    gateway.failAt({ step: "customer", kind: "transient", times: 10, code: "api_error", message: "Stripe is unavailable." });
+    const worker = testWorker(gateway, clock, { random: () => 0.999, retry: { baseDelayMs: 1_000, maxDelayMs: 3_000, maxAttempts: 4 } });
+    for (let attempt = 0; attempt < 4; attempt++) {
+      await drain(worker);
+      clock.advance({ seconds: 3 });
+    }
+    const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
+    expect(run).toMatchObject({ state: "failed", attempt: 4, lastErrorCode: "api_error", nextAttemptAt: null });
+    expect(run.lastErrorMessage).toBe("Stripe is unavailable. (gave up after 4 attempts)");
+    const delays = (await prisma.runEvent.findMany({ where: { runId: run.id, type: "run.retry_scheduled" }, orderBy: { at: "asc" } })).map(
+      (event) => JSON.parse(event.detail!).delayMs,
+    );
+    expect(delays).toEqual([999, 1_998, 2_997]); // 1 s, 2 s, then capped at 3 s
+  });
+
+  it("fails at once on a permanent error with the merchant's message; the next period is still issued; retry issues the failed one", async () => {
+    const { clock, shop, template } = await oneDueRun();
+    const gateway = new MemoryGateway();
+    gateway.failAt({
+      step: "customer",
+      kind: "permanent",
+      periodIndex: 0,
+      code: "customer_email_invalid",
+      message: "Stripe refused the customer's e-mail address. Correct it in the recurring invoice, then retry.",
+    });
+    const worker = testWorker(gateway, clock);
+    await drain(worker);
+    const failed = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id, periodIndex: 0 } });
+    expect(failed).toMatchObject({ state: "failed", attempt: 1, lastErrorCode: "customer_email_invalid", nextAttemptAt: null });
+    expect(failed.lastErrorMessage).toContain("Correct it in the recurring invoice");
+
+    clock.set("2026-02-15T08:00:00Z");
+    await drain(worker);
+    expect(await runStates(template.id)).toEqual([
+      ["2026-01-15", "failed"],
+      ["2026-02-15", "sent"],
+    ]);
+
+    await retryRun(shop, failed.id, { clock });
+    await drain(worker);
+    expect(await runStates(template.id)).toEqual([
+      ["2026-01-15", "sent"],
+      ["2026-02-15", "sent"],
+    ]);
+    expect([...gateway.invoiceCountsByPeriod().values()]).toEqual([1, 1]);
+  });
+
+  it("keeps runs of a shop without a connected billing account waiting, not failed, until it connects", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const shop = await createShop({ billingAccountId: null });
+    const template = await createTemplate(shop, templateInput(), { clock });
+    const gateway = new MemoryGateway();
+    const worker = testWorker(gateway, clock, { billingRecheckMs: 300_000 });
+    clock.set("2026-01-15T08:00:00Z");
+    const [first] = await drain(worker);
+    expect(first!.runs).toMatchObject({ waiting: 1, failed: 0 });
+    let run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
+    expect(run).toMatchObject({ state: "planned", attempt: 0, lastErrorCode: "billing_not_connected" });
+    expect(run.lastErrorMessage).toContain("Connect your Stripe account");
+    expect(gateway.ledger()).toEqual([]);
+
+    await prisma.shop.update({ where: { id: shop.id }, data: { billingAccountId: "acct_connected" } });
+    clock.advance({ minutes: 5 });
+    await drain(worker);
+    run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
+    expect(run).toMatchObject({ state: "sent", attempt: 1, lastErrorCode: null });
+    const waits = await prisma.runEvent.count({ where: { runId: run.id, type: "run.waiting" } });
+    expect(waits).toBe(1);
+  });
+});
