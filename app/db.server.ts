@@ -1,8 +1,8 @@
 // The one PrismaClient. Rust-free Prisma: queries are compiled in TypeScript
 // and run through a driver adapter chosen from DATABASE_URL.
 import { PrismaClient } from "@prisma/client";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { DEFAULT_DATABASE_URL, databaseKind, sqliteFileFromUrl } from "./db-url";
+import { IsolatingSqliteAdapterFactory } from "./sqlite-adapter.server";
 
 /** How long a SQLite writer waits for another process's write lock. */
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
@@ -17,7 +17,7 @@ export function createPrismaClient(url: string = process.env.DATABASE_URL ?? DEF
       "DATABASE_URL points at PostgreSQL, which this build does not support yet. Use a file: URL (embedded SQLite).",
     );
   }
-  const adapter = new PrismaBetterSQLite3({ url: sqliteFileFromUrl(url), timeout: SQLITE_BUSY_TIMEOUT_MS });
+  const adapter = new IsolatingSqliteAdapterFactory({ url: sqliteFileFromUrl(url), timeout: SQLITE_BUSY_TIMEOUT_MS });
   return new PrismaClient({ adapter });
 }
 

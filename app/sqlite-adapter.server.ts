@@ -1,0 +1,128 @@
+// A better-sqlite3 driver adapter that keeps transactions isolated inside
+// one process.
+//
+// @prisma/adapter-better-sqlite3 (6.19) has a single connection. It queues
+// transactions behind each other, but a query sent OUTSIDE a transaction
+// while one is open runs on that same connection — that is, inside the open
+// transaction: it sees its uncommitted rows and is rolled back with it. With
+// web requests and the worker in one process (the embedded default), that
+// would let a merchant's write vanish with a worker's rolled-back
+// transaction. This wrapper makes every statement outside a transaction wait
+// until no transaction is open, so each transaction is alone on the
+// connection from BEGIN to COMMIT/ROLLBACK.
+//
+// The cost is small: better-sqlite3 is synchronous, so statements never ran
+// in parallel anyway; our transactions never span a network call.
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type {
+  IsolationLevel,
+  SqlDriverAdapter,
+  SqlMigrationAwareDriverAdapterFactory,
+  SqlQuery,
+  Transaction,
+} from "@prisma/driver-adapter-utils";
+
+/** A FIFO lock: `acquire` resolves with the function that releases it. */
+class Gate {
+  private tail: Promise<void> = Promise.resolve();
+
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const acquired = this.tail.then(() => release);
+    this.tail = this.tail.then(() => released);
+    return acquired;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    const release = await this.acquire();
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+}
+
+function releasingTransaction(transaction: Transaction, release: () => void): Transaction {
+  let open = true;
+  const end = async (finish: () => Promise<void>) => {
+    try {
+      await finish();
+    } finally {
+      if (open) {
+        open = false;
+        release();
+      }
+    }
+  };
+  return {
+    provider: transaction.provider,
+    adapterName: transaction.adapterName,
+    options: transaction.options,
+    queryRaw: (query) => transaction.queryRaw(query),
+    executeRaw: (query) => transaction.executeRaw(query),
+    commit: () => end(() => transaction.commit()),
+    rollback: () => end(() => transaction.rollback()),
+  };
+}
+
+class IsolatingAdapter implements SqlDriverAdapter {
+  readonly provider;
+  readonly adapterName;
+  private readonly gate = new Gate();
+
+  constructor(private readonly inner: SqlDriverAdapter) {
+    this.provider = inner.provider;
+    this.adapterName = inner.adapterName;
+  }
+
+  queryRaw(query: SqlQuery) {
+    return this.gate.run(() => this.inner.queryRaw(query));
+  }
+
+  executeRaw(query: SqlQuery) {
+    return this.gate.run(() => this.inner.executeRaw(query));
+  }
+
+  executeScript(script: string) {
+    return this.gate.run(() => this.inner.executeScript(script));
+  }
+
+  async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    const release = await this.gate.acquire();
+    try {
+      return releasingTransaction(await this.inner.startTransaction(isolationLevel), release);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  getConnectionInfo() {
+    return this.inner.getConnectionInfo?.() ?? { supportsRelationJoins: false };
+  }
+
+  dispose() {
+    return this.inner.dispose();
+  }
+}
+
+export class IsolatingSqliteAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
+  readonly provider = "sqlite" as const;
+  readonly adapterName: string;
+  private readonly inner: PrismaBetterSQLite3;
+
+  constructor(...args: ConstructorParameters<typeof PrismaBetterSQLite3>) {
+    this.inner = new PrismaBetterSQLite3(...args);
+    this.adapterName = this.inner.adapterName;
+  }
+
+  async connect(): Promise<SqlDriverAdapter> {
+    return new IsolatingAdapter(await this.inner.connect());
+  }
+
+  async connectToShadowDb(): Promise<SqlDriverAdapter> {
+    return new IsolatingAdapter(await this.inner.connectToShadowDb());
+  }
+}
