@@ -3,6 +3,8 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { databaseKind, sqliteFileFromUrl } from "../app/db-url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -12,6 +14,13 @@ export function migrateDatabase(databaseUrl: string): void {
     env: { ...process.env, DATABASE_URL: databaseUrl },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  if (databaseKind(databaseUrl) === "sqlite") {
+    // WAL is a property of the file, kept across connections: readers (web)
+    // never wait for the writer (worker), and several processes can share it.
+    const database = new Database(sqliteFileFromUrl(databaseUrl));
+    database.pragma("journal_mode = WAL");
+    database.close();
+  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
