@@ -29,6 +29,18 @@ export function readSettings(shop: Pick<Shop, "settings">): ShopSettings {
   return parsed.success ? parsed.data : shopSettingsSchema.parse({});
 }
 
+/**
+ * Merges `changes` into the shop's settings and stores the result, validated
+ * by {@link shopSettingsSchema} (unknown keys dropped, defaults filled in).
+ * @throws ZodError when a value is out of range.
+ */
+export async function updateShopSettings(domain: string, changes: Partial<ShopSettings>, db: Tx = prisma): Promise<ShopSettings> {
+  const shop = await db.shop.findUniqueOrThrow({ where: { domain }, select: { settings: true } });
+  const settings = shopSettingsSchema.parse({ ...readSettings(shop), ...changes });
+  await db.shop.update({ where: { domain }, data: { settings: JSON.stringify(settings) } });
+  return settings;
+}
+
 export function findShopByDomain(domain: string, db: Tx = prisma): Promise<Shop | null> {
   return db.shop.findUnique({ where: { domain } });
 }

@@ -1,41 +1,178 @@
+// Home: what needs the merchant first (failed runs, overdue invoices), the
+// invoices of the next 30 days, the monthly recurring revenue per currency.
+// A shop without templates sees one way forward: pick an order.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { BlockStack, Card, EmptyState, Layout, Page, Text } from "@shopify/polaris";
-import { authenticate } from "~/shopify.server";
-import { loadAdminContext } from "~/services/admin-context.server";
+import { useLoaderData, useNavigation } from "@remix-run/react";
+import { Banner, BlockStack, Card, EmptyState, InlineStack, Layout, Link, Page, SkeletonBodyText, Text } from "@shopify/polaris";
+import { RunStateBadge } from "~/components/labels";
+import { formatAmount, formatCivilDate, formatDateTime } from "~/i18n/format";
 import { useI18n } from "~/i18n/react";
+import { loadAdminContext } from "~/services/admin-context.server";
+import { loadDashboard, UPCOMING_DAYS } from "~/services/dashboard.server";
+import { authenticate } from "~/shopify.server";
+import { RouteError } from "~/components/RouteError";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const { shop } = await loadAdminContext(session.shop, request.url);
-  return { shop: { domain: shop.domain, name: shop.name, timeZone: shop.timeZone, currency: shop.currency } };
+  const dashboard = await loadDashboard(shop);
+  return {
+    shop: { domain: shop.domain, name: shop.name, timeZone: shop.timeZone, currency: shop.currency },
+    dashboard,
+    upcomingDays: UPCOMING_DAYS,
+  };
 };
 
 export default function Home() {
-  const { shop } = useLoaderData<typeof loader>();
-  const { t } = useI18n();
-  return (
-    <Page title={t("home.title")}>
-      <Layout>
-        <Layout.Section>
+  const { shop, dashboard, upcomingDays } = useLoaderData<typeof loader>();
+  const { t, locale } = useI18n();
+  const navigation = useNavigation();
+  const total = Object.values(dashboard.templateCounts).reduce((a, b) => a + b, 0);
+  const refreshing = navigation.state === "loading" && navigation.location?.pathname === "/app";
+
+  if (total === 0) {
+    return (
+      <Page title={t("home.title")}>
+        <BlockStack gap="400">
+          {!dashboard.billingConnected && <ConnectStripeBanner />}
           <Card>
-            <EmptyState heading={t("home.empty.heading")} image="">
+            <EmptyState
+              heading={t("home.empty.heading")}
+              action={{ content: t("home.empty.action"), url: "/app/orders" }}
+              secondaryAction={{ content: t("nav.settings"), url: "/app/settings" }}
+              image=""
+            >
               <p>{t("home.empty.body")}</p>
             </EmptyState>
           </Card>
-        </Layout.Section>
-        <Layout.Section variant="oneThird">
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                {shop.name ?? shop.domain}
-              </Text>
-              <Text as="p">{t("home.status.timeZone", { timeZone: shop.timeZone })}</Text>
-              <Text as="p">{t("home.status.currency", { currency: shop.currency })}</Text>
+        </BlockStack>
+      </Page>
+    );
+  }
+
+  return (
+    <Page title={t("home.title")} primaryAction={{ content: t("home.makeRecurring"), url: "/app/orders" }}>
+      <BlockStack gap="400">
+        {!dashboard.billingConnected && <ConnectStripeBanner />}
+        <Layout>
+          <Layout.Section>
+            <BlockStack gap="400">
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    {t("home.attention.heading")}
+                  </Text>
+                  {refreshing ? (
+                    <SkeletonBodyText lines={3} />
+                  ) : dashboard.attention.length === 0 ? (
+                    <Text as="p" tone="subdued">
+                      {t("home.attention.none")}
+                    </Text>
+                  ) : (
+                    dashboard.attention.map((item) => (
+                      <BlockStack gap="100" key={item.runId}>
+                        <InlineStack align="space-between" gap="200">
+                          <InlineStack gap="200" blockAlign="center">
+                            <RunStateBadge state={item.state} />
+                            <Link url={`/app/templates/${item.templateId}`}>{item.customerName}</Link>
+                            <Text as="span" tone="subdued">
+                              {formatCivilDate(item.periodDate, locale)}
+                            </Text>
+                          </InlineStack>
+                          <Text as="span" numeric>
+                            {formatAmount(item.amount, item.currency, locale)}
+                          </Text>
+                        </InlineStack>
+                        <Text as="p" tone="subdued" variant="bodySm">
+                          {item.state === "failed"
+                            ? (item.errorMessage ?? t("home.attention.failedHelp"))
+                            : t("home.attention.overdueHelp", { number: item.invoiceNumber ?? "—" })}
+                        </Text>
+                      </BlockStack>
+                    ))
+                  )}
+                </BlockStack>
+              </Card>
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    {t("home.upcoming.heading", { days: upcomingDays })}
+                  </Text>
+                  {refreshing ? (
+                    <SkeletonBodyText lines={4} />
+                  ) : dashboard.upcoming.length === 0 ? (
+                    <Text as="p" tone="subdued">
+                      {t("home.upcoming.none", { days: upcomingDays })}
+                    </Text>
+                  ) : (
+                    dashboard.upcoming.map((invoice) => (
+                      <InlineStack key={`${invoice.templateId}-${invoice.date}`} align="space-between" gap="200">
+                        <InlineStack gap="200">
+                          <Text as="span">
+                            <span title={formatDateTime(invoice.runAt, locale, shop.timeZone)}>{formatCivilDate(invoice.date, locale)}</span>
+                          </Text>
+                          <Link url={`/app/templates/${invoice.templateId}`}>{invoice.customerName}</Link>
+                        </InlineStack>
+                        <Text as="span" numeric>
+                          {formatAmount(invoice.amount, invoice.currency, locale)}
+                        </Text>
+                      </InlineStack>
+                    ))
+                  )}
+                </BlockStack>
+              </Card>
             </BlockStack>
-          </Card>
-        </Layout.Section>
-      </Layout>
+          </Layout.Section>
+          <Layout.Section variant="oneThird">
+            <BlockStack gap="400">
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">
+                    {t("home.mrr.heading")}
+                  </Text>
+                  {dashboard.mrr.length === 0 ? (
+                    <Text as="p" tone="subdued">
+                      {t("home.mrr.none")}
+                    </Text>
+                  ) : (
+                    dashboard.mrr.map((entry) => (
+                      <Text as="p" variant="headingLg" key={entry.currency}>
+                        {formatAmount(entry.monthly, entry.currency, locale)}
+                      </Text>
+                    ))
+                  )}
+                  <Text as="p" tone="subdued" variant="bodySm">
+                    {t("home.mrr.help")}
+                  </Text>
+                </BlockStack>
+              </Card>
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">
+                    {shop.name ?? shop.domain}
+                  </Text>
+                  <Text as="p">{t("home.status.templates", { active: dashboard.templateCounts.active, paused: dashboard.templateCounts.paused })}</Text>
+                  <Text as="p">{t("home.status.timeZone", { timeZone: shop.timeZone })}</Text>
+                  <Text as="p">{t("home.status.currency", { currency: shop.currency })}</Text>
+                </BlockStack>
+              </Card>
+            </BlockStack>
+          </Layout.Section>
+        </Layout>
+      </BlockStack>
     </Page>
   );
+}
+
+function ConnectStripeBanner() {
+  const { t } = useI18n();
+  return (
+    <Banner tone="warning" title={t("home.stripe.title")} action={{ content: t("home.stripe.action"), url: "/app/settings" }}>
+      <p>{t("home.stripe.body")}</p>
+    </Banner>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteError backUrl="/app" />;
 }

@@ -1,8 +1,9 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
-import { NavMenu } from "@shopify/app-bridge-react";
+import { NavMenu, useAppBridge } from "@shopify/app-bridge-react";
+import { useEffect } from "react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { authenticate } from "~/shopify.server";
 import { config } from "~/config.server";
@@ -34,11 +35,25 @@ export default function AppLayout() {
           <Link to="/app" rel="home">
             {t("nav.home")}
           </Link>
+          <Link to="/app/orders">{t("nav.orders")}</Link>
+          <Link to="/app/templates">{t("nav.templates")}</Link>
+          <Link to="/app/settings">{t("nav.settings")}</Link>
         </NavMenu>
+        <NavigationLoading />
         <Outlet />
       </I18nProvider>
     </AppProvider>
   );
+}
+
+/** The admin's own loading bar while a page loads or a form is submitted. */
+function NavigationLoading() {
+  const shopify = useAppBridge();
+  const busy = useNavigation().state !== "idle";
+  useEffect(() => {
+    shopify.loading(busy);
+  }, [shopify, busy]);
+  return null;
 }
 
 // Shopify needs Remix to catch some thrown responses (redirects to the

@@ -17,15 +17,108 @@ export class ShopifyGraphqlError extends Error {
   }
 }
 
-/** Runs one document and returns `data`, or throws with Shopify's errors. */
+/** Shopify kept answering THROTTLED after every allowed retry. Transient: try again later. */
+export class ShopifyThrottledError extends ShopifyGraphqlError {
+  constructor(
+    operation: string,
+    errors: unknown,
+    readonly attempts: number,
+  ) {
+    super(operation, errors);
+    this.name = "ShopifyThrottledError";
+  }
+}
+
+/** `extensions.cost.throttleStatus` of an Admin API answer (leaky bucket, in cost points). */
+export type ThrottleStatus = { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+export type QueryCost = { requestedQueryCost: number; actualQueryCost: number | null; throttleStatus: ThrottleStatus };
+
+export type RunAdminQueryOptions = {
+  /** How to wait before a retry; tests inject one that records instead of sleeping. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Retries after a THROTTLED answer before giving up (default 5). */
+  maxThrottleRetries?: number;
+};
+
+const DEFAULT_THROTTLE_RETRIES = 5;
+/** Used only when a THROTTLED answer carries no cost extension (Shopify always sends one). */
+const FALLBACK_WAIT_MS = 1_000;
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs one document and returns `data`, or throws ShopifyGraphqlError with
+ * Shopify's errors.
+ *
+ * Throttling is cost-aware: on a THROTTLED answer it waits exactly as long as
+ * the bucket needs to refill the points the query asks for,
+ * (requestedQueryCost − currentlyAvailable) / restoreRate seconds, then tries
+ * again, at most `maxThrottleRetries` times (then ShopifyThrottledError).
+ * Queries are read-only and a throttled mutation was never executed, so a
+ * retry can never apply a mutation twice.
+ *
+ * Anything else the client throws (a Response asking the browser to
+ * re-authenticate, a network error) propagates unchanged.
+ */
 export async function runAdminQuery<Data>(
   admin: AdminGraphql,
   operation: string,
   document: string,
   variables?: Record<string, unknown>,
+  options: RunAdminQueryOptions = {},
 ): Promise<Data> {
-  const response = await admin.graphql(document, variables ? { variables } : undefined);
-  const body = (await response.json()) as { data?: Data; errors?: unknown };
-  if (body.errors || !body.data) throw new ShopifyGraphqlError(operation, body.errors ?? "no data");
-  return body.data;
+  const sleep = options.sleep ?? realSleep;
+  const maxRetries = options.maxThrottleRetries ?? DEFAULT_THROTTLE_RETRIES;
+  for (let attempt = 0; ; attempt++) {
+    const answer = await send<Data>(admin, document, variables);
+    if (!answer.errors && answer.data) return answer.data;
+    if (!isThrottled(answer.errors)) throw new ShopifyGraphqlError(operation, answer.errors ?? "no data");
+    if (attempt >= maxRetries) throw new ShopifyThrottledError(operation, answer.errors, attempt + 1);
+    await sleep(throttleWaitMs(answer.cost, attempt));
+  }
+}
+
+/**
+ * Milliseconds until the bucket holds `requestedQueryCost` points again; at
+ * least one restore tick, so a retry never fires into the same empty bucket.
+ */
+export function throttleWaitMs(cost: QueryCost | undefined, attempt: number): number {
+  const status = cost?.throttleStatus;
+  if (!cost || !status || !(status.restoreRate > 0)) return FALLBACK_WAIT_MS * 2 ** attempt;
+  const missing = Math.max(cost.requestedQueryCost - status.currentlyAvailable, 1);
+  return Math.ceil((missing / status.restoreRate) * 1000);
+}
+
+type Answer<Data> = { data?: Data; errors?: unknown; cost?: QueryCost };
+
+/**
+ * One request, with both shapes of failure folded into one answer: the
+ * library's admin client throws GraphqlQueryError (its `body` holds
+ * `errors.graphQLErrors` and `extensions`), a plain client returns the JSON.
+ */
+async function send<Data>(admin: AdminGraphql, document: string, variables?: Record<string, unknown>): Promise<Answer<Data>> {
+  let body: { data?: Data; errors?: unknown; extensions?: { cost?: QueryCost } };
+  try {
+    const response = await admin.graphql(document, variables ? { variables } : undefined);
+    body = (await response.json()) as typeof body;
+  } catch (error) {
+    const thrown = graphqlErrorBody(error);
+    if (!thrown) throw error;
+    return { errors: thrown.errors, cost: thrown.extensions?.cost };
+  }
+  return { data: body.data, errors: body.errors, cost: body.extensions?.cost };
+}
+
+function graphqlErrorBody(error: unknown): { errors: unknown; extensions?: { cost?: QueryCost } } | null {
+  if (!error || typeof error !== "object" || !("body" in error)) return null;
+  const body = (error as { body?: { errors?: { graphQLErrors?: unknown }; extensions?: { cost?: QueryCost } } }).body;
+  if (!body?.errors?.graphQLErrors) return null;
+  return { errors: body.errors.graphQLErrors, extensions: body.extensions };
+}
+
+function isThrottled(errors: unknown): boolean {
+  return (
+    Array.isArray(errors) &&
+    errors.some((error: { extensions?: { code?: unknown } } | null) => error?.extensions?.code === "THROTTLED")
+  );
 }

@@ -1,0 +1,146 @@
+// Write-backs: one row per paid run written back to Shopify as an order.
+//
+// UNIQUE(runId) is the "exactly once" key: the row exists before Shopify is
+// called, and a lease (owner + expiry) decides which caller may call it.
+// States: pending (not written yet, or the outcome of the last call is
+// unknown), done (the order exists: shopifyOrderId), failed (Shopify refused
+// the order; the merchant-readable reason is in lastError).
+import { Prisma, type WriteBack } from "@prisma/client";
+import prisma from "~/db.server";
+import { parseRun, type Run } from "./invoice-run.server";
+
+type Db = Prisma.TransactionClient;
+
+export const WRITE_BACK_STATES = ["pending", "done", "failed"] as const;
+export type WriteBackState = (typeof WRITE_BACK_STATES)[number];
+
+/** A paid run with what writing it back needs of its shop and template. */
+export type RunForWriteBack = Run & {
+  shop: { id: string; domain: string; currency: string; settings: string };
+  template: { sourceOrderId: string | null; taxesIncluded: boolean; shipping: string | null };
+};
+
+/** The run by id, with its shop and template (the caller is the Stripe webhook: the id comes from our own metadata). */
+export async function findRunForWriteBack(runId: string, db: Db = prisma): Promise<RunForWriteBack | null> {
+  const row = await db.invoiceRun.findUnique({
+    where: { id: runId },
+    include: {
+      shop: { select: { id: true, domain: true, currency: true, settings: true } },
+      template: { select: { sourceOrderId: true, taxesIncluded: true, shipping: true } },
+    },
+  });
+  if (!row) return null;
+  const { shop, template, ...run } = row;
+  return { ...parseRun(run), shop, template };
+}
+
+/** Creates the run's write-back row unless it exists (two callers racing both end up with the one row). */
+export async function ensureWriteBack(shopId: string, runId: string, db: Db = prisma): Promise<void> {
+  try {
+    await db.writeBack.upsert({ where: { runId }, create: { shopId, runId }, update: {} });
+  } catch (error) {
+    // The loser of a concurrent insert sees the unique violation: the row exists, which is all we need.
+    if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+  }
+}
+
+/**
+ * Takes the lease on a pending write-back whose lease is free or expired, and
+ * counts the attempt; null when another caller holds it or it is no longer
+ * pending. One conditional UPDATE: two callers can never both win.
+ */
+export async function claimWriteBack(runId: string, owner: string, now: Date, until: Date, db: Db = prisma): Promise<WriteBack | null> {
+  const { count } = await db.writeBack.updateMany({
+    where: { runId, state: "pending", OR: [{ leaseOwner: null }, { leaseExpiresAt: { lt: now } }] },
+    data: { leaseOwner: owner, leaseExpiresAt: until, attempts: { increment: 1 } },
+  });
+  if (count === 0) return null;
+  return db.writeBack.findUnique({ where: { runId } });
+}
+
+export function findWriteBack(runId: string, db: Db = prisma): Promise<WriteBack | null> {
+  return db.writeBack.findUnique({ where: { runId } });
+}
+
+/**
+ * Records the order and the audit event, if `owner` still holds the lease.
+ * false when the lease was lost (then someone else is responsible for the row).
+ */
+export async function completeWriteBack(
+  run: Pick<Run, "id" | "shopId" | "templateId">,
+  owner: string,
+  order: { id: string; name: string },
+  how: "created" | "found",
+  at: Date,
+): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    const { count } = await tx.writeBack.updateMany({
+      where: { runId: run.id, leaseOwner: owner, state: "pending" },
+      data: { state: "done", shopifyOrderId: order.id, shopifyOrderName: order.name, leaseOwner: null, leaseExpiresAt: null, lastError: null },
+    });
+    if (count === 0) return false;
+    await tx.runEvent.create({
+      data: {
+        shopId: run.shopId,
+        templateId: run.templateId,
+        runId: run.id,
+        type: "run.written_back",
+        actor: "ritournelle",
+        cause: how === "created" ? "order_created" : "order_found",
+        detail: JSON.stringify({ shopifyOrderId: order.id, shopifyOrderName: order.name }),
+        at,
+      },
+    });
+    return true;
+  });
+}
+
+/** Shopify refused the order: final, with the reason for the merchant. */
+export async function failWriteBack(runId: string, owner: string, message: string, db: Db = prisma): Promise<void> {
+  await db.writeBack.updateMany({
+    where: { runId, leaseOwner: owner, state: "pending" },
+    data: { state: "failed", lastError: message, leaseOwner: null, leaseExpiresAt: null },
+  });
+}
+
+/** Gives the lease back when no order can have been created (a read failed before the create call). */
+export async function releaseWriteBack(runId: string, owner: string, lastError: string, db: Db = prisma): Promise<void> {
+  await db.writeBack.updateMany({
+    where: { runId, leaseOwner: owner, state: "pending" },
+    data: { leaseOwner: null, leaseExpiresAt: null, lastError },
+  });
+}
+
+/** Keeps the lease (until it expires) after a create call whose outcome is unknown; notes why. */
+export async function noteUnknownOutcome(runId: string, owner: string, lastError: string, db: Db = prisma): Promise<void> {
+  await db.writeBack.updateMany({ where: { runId, leaseOwner: owner, state: "pending" }, data: { lastError } });
+}
+
+/** Closes a pending write-back nobody holds that no longer applies (write-back turned off, run no longer paid). */
+export async function abandonWriteBack(runId: string, now: Date, reason: string, db: Db = prisma): Promise<void> {
+  await db.writeBack.updateMany({
+    where: { runId, state: "pending", OR: [{ leaseOwner: null }, { leaseExpiresAt: { lt: now } }] },
+    data: { state: "failed", lastError: reason, leaseOwner: null, leaseExpiresAt: null },
+  });
+}
+
+/** Run ids of pending write-backs nobody holds (lease free or expired), oldest first. */
+export async function pendingWriteBackRunIds(now: Date, take: number, db: Db = prisma): Promise<string[]> {
+  const rows = await db.writeBack.findMany({
+    where: { state: "pending", OR: [{ leaseOwner: null }, { leaseExpiresAt: { lt: now } }] },
+    orderBy: { createdAt: "asc" },
+    take,
+    select: { runId: true },
+  });
+  return rows.map((row) => row.runId);
+}
+
+/** The Shopify orders written back for these runs of the shop, by run id. */
+export async function listWriteBacksOfRuns(shopId: string, runIds: readonly string[], db: Db = prisma): Promise<Map<string, { id: string; name: string }>> {
+  if (runIds.length === 0) return new Map();
+  const rows = await db.writeBack.findMany({
+    where: { shopId, runId: { in: [...runIds] }, state: "done" },
+    select: { runId: true, shopifyOrderId: true, shopifyOrderName: true },
+  });
+  return new Map(rows.map((row) => [row.runId, { id: row.shopifyOrderId ?? "", name: row.shopifyOrderName ?? "" }]));
+}

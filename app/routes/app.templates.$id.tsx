@@ -1,0 +1,389 @@
+// One recurring invoice: its invoices (the run timeline), what it bills, the
+// audit trail, and the merchant's actions. Another shop's id is a 404.
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
+import {
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  Divider,
+  EmptyState,
+  InlineStack,
+  Layout,
+  Link,
+  Modal,
+  Page,
+  Text,
+} from "@shopify/polaris";
+import { useState } from "react";
+import { z } from "zod";
+import { frequencyLabel, RunStateBadge, TemplateStatusBadge } from "~/components/labels";
+import type { MessageKey } from "~/i18n";
+import { formatAmount, formatCivilDate, formatDateTime } from "~/i18n/format";
+import { useI18n } from "~/i18n/react";
+import { loadAdminContext } from "~/services/admin-context.server";
+import { applyTemplateAction, loadTemplatePage, TEMPLATE_ACTIONS, type ActionResult } from "~/services/template-pages.server";
+import { NotFoundError } from "~/services/templates.server";
+import { authenticate } from "~/shopify.server";
+import { RouteError } from "~/components/RouteError";
+
+const actionSchema = z.object({ intent: z.enum(TEMPLATE_ACTIONS), runId: z.string().min(1).max(100).optional() });
+
+function notFound(): Response {
+  return new Response("Not found", { status: 404 });
+}
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const { shop } = await loadAdminContext(session.shop, request.url);
+  try {
+    return await loadTemplatePage(shop, params.id ?? "");
+  } catch (error) {
+    if (error instanceof NotFoundError) throw notFound();
+    throw error;
+  }
+};
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const { shop } = await loadAdminContext(session.shop, request.url);
+  const form = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!form.success) return data({ ok: false, action: null, code: "invalid_action" } as const, { status: 400 });
+  try {
+    const result: ActionResult = await applyTemplateAction(shop, params.id ?? "", form.data.intent, form.data.runId);
+    return result.ok ? result : data(result, { status: 409 });
+  } catch (error) {
+    if (error instanceof NotFoundError) throw notFound();
+    throw error;
+  }
+};
+
+export default function TemplatePage() {
+  const { template, runs, events } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [searchParams] = useSearchParams();
+  const { t, locale } = useI18n();
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const submit = useSubmit();
+  const busy = navigation.state === "submitting";
+  const pendingIntent = busy ? navigation.formData?.get("intent") : null;
+  const money = (minor: number) => formatAmount(minor, template.currency, locale);
+  const open = template.status === "active" || template.status === "paused";
+
+  return (
+    <Page
+      title={template.customerName}
+      titleMetadata={<TemplateStatusBadge status={template.status} />}
+      subtitle={t("template.subtitle", { amount: money(template.amount), frequency: frequencyLabel(t, template.every, template.unit) })}
+      backAction={{ content: t("nav.templates"), url: "/app/templates" }}
+      primaryAction={open ? { content: t("template.action.edit"), url: `/app/templates/${template.id}/edit` } : undefined}
+    >
+      <BlockStack gap="400">
+        {searchParams.get("created") === "1" && !answer && (
+          <Banner tone="success" title={t("template.created.title")}>
+            <p>
+              {template.nextRunAt
+                ? t("template.created.body", { date: formatDateTime(template.nextRunAt, locale, template.timeZone) })
+                : t("template.created.bodyNoNext")}
+            </p>
+          </Banner>
+        )}
+        {answer && answer.ok && (
+          <Banner tone="success">
+            <p>{t(`template.done.${answer.action}`)}</p>
+          </Banner>
+        )}
+        {answer && !answer.ok && (
+          <Banner tone="warning">
+            <p>{t(`template.refused.${answer.code}`)}</p>
+          </Banner>
+        )}
+        {template.status === "paused" && template.statusReason === "shop_uninstalled" && (
+          <Banner tone="warning">
+            <p>{t("template.pausedByUninstall")}</p>
+          </Banner>
+        )}
+
+        <Card>
+          <InlineStack gap="200">
+            {template.status === "active" && (
+              <>
+                <ActionButton intent="pause" label={t("template.action.pause")} loading={pendingIntent === "pause"} disabled={busy} />
+                <ActionButton intent="skip" label={t("template.action.skip")} loading={pendingIntent === "skip"} disabled={busy || !template.nextRunAt} />
+              </>
+            )}
+            {template.status === "paused" && (
+              <ActionButton intent="resume" label={t("template.action.resume")} loading={pendingIntent === "resume"} disabled={busy} primary />
+            )}
+            {open && (
+              <Button tone="critical" onClick={() => setConfirmCancel(true)} disabled={busy}>
+                {t("template.action.cancel")}
+              </Button>
+            )}
+            {!open && (
+              <Text as="p" tone="subdued">
+                {t(`template.closed.${template.status === "ended" ? "ended" : "cancelled"}`)}
+              </Text>
+            )}
+          </InlineStack>
+        </Card>
+
+        <Layout>
+          <Layout.Section>
+            <BlockStack gap="400">
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    {t("template.runs.heading")}
+                  </Text>
+                  {runs.length === 0 ? (
+                    <EmptyState heading={t("template.runs.empty.heading")} image="">
+                      <p>
+                        {template.nextRunAt
+                          ? t("template.runs.empty.body", { date: formatDateTime(template.nextRunAt, locale, template.timeZone) })
+                          : t("template.runs.empty.bodyNoNext")}
+                      </p>
+                    </EmptyState>
+                  ) : (
+                    runs.map((run) => (
+                      <BlockStack gap="150" key={run.id}>
+                        <InlineStack align="space-between" blockAlign="center" gap="200">
+                          <InlineStack gap="200" blockAlign="center">
+                            <Text as="span" fontWeight="semibold">
+                              {formatCivilDate(run.periodDate, locale)}
+                            </Text>
+                            <RunStateBadge state={run.badge} />
+                            {run.invoiceNumber && (
+                              <Text as="span" tone="subdued">
+                                {t("template.runs.invoiceNumber", { number: run.invoiceNumber })}
+                              </Text>
+                            )}
+                          </InlineStack>
+                          <Text as="span" numeric>
+                            {formatAmount(run.amount, run.currency, locale)}
+                          </Text>
+                        </InlineStack>
+                        <InlineStack gap="300">
+                          {run.hostedInvoiceUrl && (
+                            <Link url={run.hostedInvoiceUrl} target="_blank">
+                              {t("template.runs.hostedInvoice")}
+                            </Link>
+                          )}
+                          {run.invoicePdfUrl && (
+                            <Link url={run.invoicePdfUrl} target="_blank">
+                              {t("template.runs.pdf")}
+                            </Link>
+                          )}
+                          {run.shopifyOrder && (
+                            <Text as="span" tone="subdued">
+                              {t("template.runs.shopifyOrder", { name: run.shopifyOrder.name })}
+                            </Text>
+                          )}
+                        </InlineStack>
+                        {run.state === "skipped" && run.skipReason && (
+                          <Text as="p" tone="subdued" variant="bodySm">
+                            {t(skipReasonKey(run.skipReason))}
+                          </Text>
+                        )}
+                        {run.state === "failed" && (
+                          <Banner tone="critical">
+                            <BlockStack gap="200">
+                              <p>{run.errorMessage ?? t("template.runs.failedUnknown")}</p>
+                              <InlineStack>
+                                <ActionButton intent="retry" runId={run.id} label={t("template.action.retry")} loading={pendingIntent === "retry"} disabled={busy} />
+                              </InlineStack>
+                            </BlockStack>
+                          </Banner>
+                        )}
+                        <Divider />
+                      </BlockStack>
+                    ))
+                  )}
+                </BlockStack>
+              </Card>
+
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    {t("template.events.heading")}
+                  </Text>
+                  {events.length === 0 ? (
+                    <Text as="p" tone="subdued">
+                      {t("template.events.empty")}
+                    </Text>
+                  ) : (
+                    events.map((event) => (
+                      <Box key={event.id}>
+                        <InlineStack align="space-between" gap="200">
+                          <Text as="span">
+                            {t(eventKey(event.type, event.toState))}
+                            {event.periodDate && ` — ${formatCivilDate(event.periodDate, locale)}`}
+                          </Text>
+                          <Text as="span" tone="subdued" variant="bodySm">
+                            {formatDateTime(event.at, locale, template.timeZone)}
+                          </Text>
+                        </InlineStack>
+                        <Text as="p" tone="subdued" variant="bodySm">
+                          {t("template.events.by", { actor: actorLabel(t, event.actor) })}
+                          {event.cause && SKIP_REASON_KEYS[event.cause] && ` · ${t(SKIP_REASON_KEYS[event.cause]!)}`}
+                        </Text>
+                      </Box>
+                    ))
+                  )}
+                </BlockStack>
+              </Card>
+            </BlockStack>
+          </Layout.Section>
+
+          <Layout.Section variant="oneThird">
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {t("template.summary.heading")}
+                </Text>
+                <Text as="p">{template.customerEmail}</Text>
+                <Text as="p">
+                  {t("template.summary.next")}{" "}
+                  {template.nextRunAt ? formatDateTime(template.nextRunAt, locale, template.timeZone) : "—"}
+                </Text>
+                <Text as="p">{t("template.summary.issued", { count: template.issuedCount })}</Text>
+                <Text as="p">{t("template.summary.due", { days: template.daysUntilDue })}</Text>
+                <Text as="p">{t("template.summary.catchUp", { policy: t(`catchUp.${template.catchUpPolicy ?? "shop"}`) })}</Text>
+                <Text as="p">{template.signatureRequested ? t("template.summary.signature") : t("template.summary.noSignature")}</Text>
+                <Text as="p">{t(template.taxesIncluded ? "template.summary.taxesIncluded" : "template.summary.taxesAdded")}</Text>
+                <Divider />
+                {template.lines.map((line, index) => (
+                  <InlineStack key={index} align="space-between" gap="200" wrap={false}>
+                    <Text as="span" variant="bodySm">
+                      {line.quantity} × {line.description}
+                    </Text>
+                    <Text as="span" variant="bodySm" numeric>
+                      {money(line.unitAmount * line.quantity - line.discountAmount)}
+                    </Text>
+                  </InlineStack>
+                ))}
+                {template.shipping && (
+                  <InlineStack align="space-between" gap="200" wrap={false}>
+                    <Text as="span" variant="bodySm">
+                      {template.shipping.title}
+                    </Text>
+                    <Text as="span" variant="bodySm" numeric>
+                      {money(template.shipping.amount)}
+                    </Text>
+                  </InlineStack>
+                )}
+                {template.memo && (
+                  <Text as="p" tone="subdued" variant="bodySm">
+                    {template.memo}
+                  </Text>
+                )}
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        </Layout>
+      </BlockStack>
+
+      <Modal
+        open={confirmCancel}
+        onClose={() => setConfirmCancel(false)}
+        title={t("template.cancelModal.title")}
+        primaryAction={{
+          content: t("template.action.cancel"),
+          destructive: true,
+          loading: pendingIntent === "cancel",
+          onAction: () => {
+            submit({ intent: "cancel" }, { method: "post" });
+            setConfirmCancel(false);
+          },
+        }}
+        secondaryActions={[{ content: t("template.cancelModal.keep"), onAction: () => setConfirmCancel(false) }]}
+      >
+        <Modal.Section>
+          <Text as="p">{t("template.cancelModal.body")}</Text>
+        </Modal.Section>
+      </Modal>
+    </Page>
+  );
+}
+
+function ActionButton(props: { intent: string; runId?: string; label: string; loading: boolean; disabled: boolean; primary?: boolean }) {
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value={props.intent} />
+      {props.runId && <input type="hidden" name="runId" value={props.runId} />}
+      <Button submit loading={props.loading} disabled={props.disabled && !props.loading} variant={props.primary ? "primary" : undefined}>
+        {props.label}
+      </Button>
+    </Form>
+  );
+}
+
+const EVENT_KEYS: Record<string, MessageKey> = {
+  "template.created": "event.template.created",
+  "template.edited": "event.template.edited",
+  "template.paused": "event.template.paused",
+  "template.resumed": "event.template.resumed",
+  "template.cancelled": "event.template.cancelled",
+  "template.ended": "event.template.ended",
+  "template.customer_redacted": "event.template.customer_redacted",
+  "run.planned": "event.run.planned",
+  "run.skipped": "event.run.skipped",
+  "run.replanned": "event.run.replanned",
+  "run.waiting": "event.run.waiting",
+  "run.started": "event.run.started",
+  "run.step_completed": "event.run.step_completed",
+  "run.invoice_adopted": "event.run.invoice_adopted",
+  "run.sent": "event.run.sent",
+  "run.retry_scheduled": "event.run.retry_scheduled",
+  "run.failed": "event.run.failed",
+  "run.retried": "event.run.retried",
+  "run.closed": "event.run.closed",
+  "run.signed": "event.run.signed",
+  "run.written_back": "event.run.written_back",
+  "run.overdue": "event.run.overdue",
+  "run.payment_failed": "event.run.payment_failed",
+  "run.resent": "event.run.resent",
+  "run.resumed": "event.run.resumed",
+};
+
+/** "Closed" says more as what it closed into. */
+const CLOSED_KEYS: Record<string, MessageKey> = {
+  paid: "event.run.closed.paid",
+  void: "event.run.closed.void",
+  uncollectible: "event.run.closed.uncollectible",
+};
+
+/** Event types this page does not know yet (added by later work) still show, generically. */
+function eventKey(type: string, toState: string | null): MessageKey {
+  if (type === "run.closed" && toState && CLOSED_KEYS[toState]) return CLOSED_KEYS[toState];
+  return EVENT_KEYS[type] ?? "event.other";
+}
+
+const SKIP_REASON_KEYS: Record<string, MessageKey> = {
+  catch_up_latest: "skip.catch_up_latest",
+  catch_up_none: "skip.catch_up_none",
+  paused: "skip.paused",
+  merchant_skip: "skip.merchant_skip",
+  cancelled: "skip.cancelled",
+  customer_redacted: "skip.customer_redacted",
+  removed_by_edit: "skip.removed_by_edit",
+};
+
+function skipReasonKey(reason: string): MessageKey {
+  return SKIP_REASON_KEYS[reason] ?? "skip.other";
+}
+
+function actorLabel(t: (key: MessageKey) => string, actor: string): string {
+  if (actor === "merchant") return t("actor.merchant");
+  if (actor === "shopify") return t("actor.shopify");
+  if (actor === "stripe") return t("actor.stripe");
+  if (actor === "ritournelle" || actor.startsWith("worker")) return t("actor.worker");
+  return actor;
+}
+
+export function ErrorBoundary() {
+  return <RouteError backUrl="/app/templates" />;
+}

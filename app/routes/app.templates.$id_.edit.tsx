@@ -1,0 +1,99 @@
+// Editing a recurring invoice: the same form as "make recurring", filled
+// with the template's values. Only invoices not issued yet change.
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { Banner, BlockStack, Page, Text } from "@shopify/polaris";
+import { useMemo } from "react";
+import { z } from "zod";
+import { TemplateForm } from "~/components/TemplateForm";
+import { templateFormValuesSchema, type TemplateFormValues } from "~/domain/template-form";
+import { useI18n } from "~/i18n/react";
+import { loadAdminContext } from "~/services/admin-context.server";
+import { prepareTemplateEdit, saveTemplateEdit } from "~/services/template-pages.server";
+import { NotFoundError } from "~/services/templates.server";
+import { authenticate } from "~/shopify.server";
+import { RouteError } from "~/components/RouteError";
+
+const postSchema = z.object({ values: templateFormValuesSchema });
+
+function notFound(): Response {
+  return new Response("Not found", { status: 404 });
+}
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const { shop } = await loadAdminContext(session.shop, request.url);
+  try {
+    return await prepareTemplateEdit(shop, params.id ?? "");
+  } catch (error) {
+    if (error instanceof NotFoundError) throw notFound();
+    throw error;
+  }
+};
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { session, redirect } = await authenticate.admin(request);
+  const { shop } = await loadAdminContext(session.shop, request.url);
+  const body = postSchema.safeParse(await request.json().catch(() => null));
+  if (!body.success) return data({ code: "invalid_form" as const, errors: {}, messages: {} }, { status: 400 });
+  try {
+    const result = await saveTemplateEdit(shop, params.id ?? "", body.data.values);
+    if (result.ok) return redirect(`/app/templates/${params.id}`);
+    return data({ code: "code" in result ? result.code : null, errors: result.errors, messages: result.messages }, { status: 422 });
+  } catch (error) {
+    if (error instanceof NotFoundError) throw notFound();
+    throw error;
+  }
+};
+
+export default function EditTemplate() {
+  const setup = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const { t } = useI18n();
+  // The preview of an existing template starts from now: past periods are history.
+  const previewFrom = useMemo(() => new Date().toISOString(), []);
+  const back = { content: setup.customerName, url: `/app/templates/${setup.templateId}` };
+
+  if (!setup.editable) {
+    return (
+      <Page title={t("editTemplate.title")} backAction={back}>
+        <Banner tone="warning" title={t("editTemplate.closed.title")} action={{ content: t("editTemplate.closed.action"), url: "/app/orders" }}>
+          <p>{t(`template.closed.${setup.status === "ended" ? "ended" : "cancelled"}`)}</p>
+        </Banner>
+      </Page>
+    );
+  }
+
+  const onSubmit = (values: TemplateFormValues) => submit({ values }, { method: "post", encType: "application/json" });
+  return (
+    <Page title={t("editTemplate.title")} subtitle={setup.customerName} backAction={back}>
+      <BlockStack gap="400">
+        {answer?.code && (
+          <Banner tone="warning">
+            <p>{t(answer.code === "invalid_form" ? "editTemplate.invalidForm" : `template.refused.${answer.code}`)}</p>
+          </Banner>
+        )}
+        <Text as="p" tone="subdued">
+          {t("editTemplate.intro")}
+        </Text>
+        <TemplateForm
+          initialValues={setup.initialValues}
+          context={setup.context}
+          customerName={setup.customerName}
+          serverErrors={answer?.errors}
+          serverMessages={answer?.messages}
+          submitting={navigation.state === "submitting"}
+          submitLabel={t("editTemplate.submit")}
+          previewFrom={previewFrom}
+          onSubmit={onSubmit}
+        />
+      </BlockStack>
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteError backUrl="/app/templates" />;
+}

@@ -1,0 +1,100 @@
+// "Make recurring": the template form for one order (?orderId=<gid>).
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { Banner, BlockStack, Page, Text } from "@shopify/polaris";
+import { z } from "zod";
+import { TemplateForm } from "~/components/TemplateForm";
+import { templateFormValuesSchema, type TemplateFormValues } from "~/domain/template-form";
+import { ShopifyGraphqlError } from "~/gateways/shopify/graphql.server";
+import { useI18n } from "~/i18n/react";
+import { loadAdminContext } from "~/services/admin-context.server";
+import { createTemplateFromOrder, OrderImportError, prepareTemplateFromOrder } from "~/services/order-import.server";
+import { authenticate } from "~/shopify.server";
+import { RouteError } from "~/components/RouteError";
+
+const querySchema = z.object({ orderId: z.string().trim().min(1).max(200) });
+const postSchema = z.object({ orderId: z.string().trim().min(1).max(200), values: templateFormValuesSchema });
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { admin, session } = await authenticate.admin(request);
+  const { shop } = await loadAdminContext(session.shop, request.url);
+  const query = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!query.success) return { state: "refused" as const, refusal: { code: "invalid_order_id" as const, values: {} } };
+  try {
+    const setup = await prepareTemplateFromOrder(admin, shop, query.data.orderId);
+    return { state: "ready" as const, orderId: query.data.orderId, setup };
+  } catch (error) {
+    if (error instanceof OrderImportError) return { state: "refused" as const, refusal: { code: error.code, values: error.values } };
+    if (error instanceof ShopifyGraphqlError) return { state: "refused" as const, refusal: { code: "shopify_unavailable" as const, values: {} } };
+    throw error;
+  }
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { admin, session, redirect } = await authenticate.admin(request);
+  const { shop } = await loadAdminContext(session.shop, request.url);
+  const body = postSchema.safeParse(await request.json().catch(() => null));
+  if (!body.success) return data({ refusal: { code: "invalid_form" as const, values: {} }, errors: {}, messages: {} }, { status: 400 });
+  try {
+    const result = await createTemplateFromOrder(admin, shop, body.data.orderId, body.data.values);
+    if (result.ok) return redirect(`/app/templates/${result.templateId}?created=1`);
+    return data({ refusal: null, errors: result.errors, messages: result.messages }, { status: 422 });
+  } catch (error) {
+    if (error instanceof OrderImportError) return data({ refusal: { code: error.code, values: error.values }, errors: {}, messages: {} }, { status: 422 });
+    throw error;
+  }
+};
+
+export default function NewTemplate() {
+  const loaded = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const { t } = useI18n();
+
+  if (loaded.state === "refused") {
+    return (
+      <Page title={t("newTemplate.title")} backAction={{ content: t("nav.orders"), url: "/app/orders" }}>
+        <Banner tone="critical" title={t("newTemplate.refused.title")} action={{ content: t("newTemplate.refused.action"), url: "/app/orders" }}>
+          <p>{t(`import.error.${loaded.refusal.code}`, loaded.refusal.values)}</p>
+        </Banner>
+      </Page>
+    );
+  }
+
+  const { setup, orderId } = loaded;
+  const onSubmit = (values: TemplateFormValues) => submit({ orderId, values }, { method: "post", encType: "application/json" });
+  return (
+    <Page
+      title={t("newTemplate.title")}
+      subtitle={t("newTemplate.subtitle", { order: setup.snapshot.sourceOrderName, currency: setup.snapshot.currency })}
+      backAction={{ content: t("nav.orders"), url: "/app/orders" }}
+    >
+      <BlockStack gap="400">
+        {answer?.refusal && (
+          <Banner tone="critical" title={t("newTemplate.refused.title")}>
+            <p>{t(`import.error.${answer.refusal.code}`, answer.refusal.values)}</p>
+          </Banner>
+        )}
+        <Text as="p" tone="subdued">
+          {t("newTemplate.intro")}
+        </Text>
+        <TemplateForm
+          initialValues={setup.initialValues}
+          context={setup.context}
+          customerName={setup.snapshot.customer.name}
+          orderTotal={setup.snapshot.orderTotal}
+          serverErrors={answer?.errors}
+          serverMessages={answer?.messages}
+          submitting={navigation.state === "submitting"}
+          submitLabel={t("newTemplate.submit")}
+          onSubmit={onSubmit}
+        />
+      </BlockStack>
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteError backUrl="/app/orders" />;
+}

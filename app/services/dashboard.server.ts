@@ -1,0 +1,108 @@
+// The merchant's home: what needs attention first (failed runs, overdue
+// invoices), the invoices of the next 30 days, and the monthly recurring
+// revenue per currency.
+import type { Shop } from "@prisma/client";
+import { Temporal } from "temporal-polyfill";
+import { systemClock, type Clock } from "~/domain/clock";
+import { monthlyRecurringRevenue } from "~/domain/mrr";
+import { occurrences, type ScheduleUnit } from "~/domain/schedule";
+import type { Run } from "~/models/invoice-run.server";
+import { activeTemplateAmounts, activeTemplatesDueBy, countTemplatesByStatus, runsInStates } from "~/models/merchant-views.server";
+import type { TemplateStatus } from "~/models/template.server";
+
+/** How far ahead "upcoming" looks. */
+export const UPCOMING_DAYS = 30;
+/** At most this many upcoming invoices and attention items are listed. */
+export const DASHBOARD_LIST_LIMIT = 50;
+
+export type AttentionItem = {
+  runId: string;
+  templateId: string;
+  state: "failed" | "overdue";
+  customerName: string;
+  periodDate: string;
+  amount: number;
+  currency: string;
+  /** What went wrong, as the worker recorded it for the merchant (failed runs). */
+  errorMessage: string | null;
+  invoiceNumber: string | null;
+  hostedInvoiceUrl: string | null;
+};
+
+export type UpcomingInvoice = {
+  templateId: string;
+  customerName: string;
+  /** Civil date in the schedule's time zone. */
+  date: string;
+  /** UTC instant the invoice is issued. */
+  runAt: string;
+  amount: number;
+  currency: string;
+};
+
+export type Dashboard = {
+  templateCounts: Record<TemplateStatus, number>;
+  attention: AttentionItem[];
+  upcoming: UpcomingInvoice[];
+  mrr: { currency: string; monthly: number }[];
+  billingConnected: boolean;
+};
+
+/** Everything the home page shows for `shop`, as of the clock's now. */
+export async function loadDashboard(shop: Pick<Shop, "id" | "billingAccountId">, clock: Clock = systemClock): Promise<Dashboard> {
+  const now = clock.now();
+  const until = now.add({ hours: UPCOMING_DAYS * 24 });
+  const [templateCounts, attentionRuns, dueTemplates, amounts] = await Promise.all([
+    countTemplatesByStatus(shop.id),
+    runsInStates(shop.id, ["failed", "overdue"], DASHBOARD_LIST_LIMIT),
+    activeTemplatesDueBy(shop.id, new Date(until.epochMilliseconds), DASHBOARD_LIST_LIMIT),
+    activeTemplateAmounts(shop.id),
+  ]);
+
+  const upcoming: UpcomingInvoice[] = [];
+  for (const template of dueTemplates) {
+    // Periods from the next one on, while they fall in the window.
+    const next = occurrences(template.schedule, {
+      fromIndex: template.nextPeriodIndex - template.periodOffset,
+      count: DASHBOARD_LIST_LIMIT,
+    });
+    for (const occurrence of next) {
+      if (Temporal.Instant.compare(Temporal.Instant.from(occurrence.runAt), until) > 0) break;
+      upcoming.push({
+        templateId: template.id,
+        customerName: template.customer.name,
+        date: occurrence.date,
+        runAt: occurrence.runAt,
+        amount: template.periodTotal,
+        currency: template.currency,
+      });
+    }
+  }
+  upcoming.sort((a, b) => (a.runAt < b.runAt ? -1 : a.runAt > b.runAt ? 1 : 0));
+
+  return {
+    templateCounts,
+    // Failed first: a failed run needs the merchant; an overdue one needs the customer.
+    attention: attentionRuns.map(attentionItem).sort((a, b) => (a.state === b.state ? 0 : a.state === "failed" ? -1 : 1)),
+    upcoming: upcoming.slice(0, DASHBOARD_LIST_LIMIT),
+    mrr: monthlyRecurringRevenue(
+      amounts.map((row) => ({ currency: row.currency, total: row.periodTotal, every: row.scheduleEvery, unit: row.scheduleUnit as ScheduleUnit })),
+    ),
+    billingConnected: shop.billingAccountId !== null,
+  };
+}
+
+function attentionItem(run: Run): AttentionItem {
+  return {
+    runId: run.id,
+    templateId: run.templateId,
+    state: run.state === "failed" ? "failed" : "overdue",
+    customerName: run.snapshot.customer.name,
+    periodDate: run.periodDate,
+    amount: run.expectedTotal,
+    currency: run.currency,
+    errorMessage: run.lastErrorMessage,
+    invoiceNumber: run.invoiceNumber,
+    hostedInvoiceUrl: run.hostedInvoiceUrl,
+  };
+}

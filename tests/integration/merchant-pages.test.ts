@@ -1,0 +1,351 @@
+// The merchant's pages through their real route modules: real Requests with
+// App Bridge session tokens, token exchange and every Admin call against the
+// Shopify stand-in, a real SQLite database.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Temporal } from "temporal-polyfill";
+import prisma from "~/db.server";
+import { loader as homeLoader } from "~/routes/app._index";
+import { loader as ordersLoader } from "~/routes/app.orders";
+import { action as newAction, loader as newLoader } from "~/routes/app.templates.new";
+import { action as listAction, loader as listLoader } from "~/routes/app.templates._index";
+import { action as pageAction, loader as pageLoader } from "~/routes/app.templates.$id";
+import { action as editAction, loader as editLoader } from "~/routes/app.templates.$id_.edit";
+import { action as settingsAction, loader as settingsLoader } from "~/routes/app.settings";
+import type { TemplateFormValues } from "~/domain/template-form";
+import { DEMO_SHOP_DOMAIN, OTHER_SHOP_DOMAIN, routeShopifyAdminTo, startShopifyStandIn, type ShopifyStandIn } from "../../sandbox/shopify";
+import { callRoute } from "../helpers/remix";
+import { adminFetchRequest, mintSessionToken } from "../helpers/shopify";
+
+let standIn: ShopifyStandIn;
+let unroute: () => void;
+
+beforeAll(async () => {
+  standIn = await startShopifyStandIn();
+  unroute = routeShopifyAdminTo(standIn.url);
+});
+
+afterAll(async () => {
+  unroute();
+  await standIn.close();
+});
+
+// ---------------------------------------------------------------------------
+// Requests as the embedded admin sends them
+// ---------------------------------------------------------------------------
+
+const get = (shop: string, path: string) => adminFetchRequest(path, mintSessionToken(shop));
+const postJson = (shop: string, path: string, body: unknown) =>
+  adminFetchRequest(path, mintSessionToken(shop), { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+const postForm = (shop: string, path: string, fields: Record<string, string>) =>
+  adminFetchRequest(path, mintSessionToken(shop), { method: "POST", body: new URLSearchParams(fields) });
+
+/** A loader/action answer as Remix would send it: status and data. */
+function answer<T = Record<string, unknown>>(value: unknown): { status: number; body: T; location: string | null } {
+  if (value instanceof Response) return { status: value.status, body: null as T, location: value.headers.get("location") };
+  if (value && typeof value === "object" && (value as { type?: unknown }).type === "DataWithResponseInit") {
+    const wrapped = value as { data: T; init: ResponseInit | null };
+    return { status: wrapped.init?.status ?? 200, body: wrapped.data, location: null };
+  }
+  return { status: 200, body: value as T, location: null };
+}
+
+function orderId(shop: string, name: string): string {
+  const order = standIn.control.orders(shop).find((o) => o.name === name);
+  if (!order) throw new Error(`no ${name} in ${shop}`);
+  return order.id;
+}
+
+const inParis = (days: number) => Temporal.Now.zonedDateTimeISO("Europe/Paris").toPlainDate().add({ days }).toString();
+
+type Ready = { state: "ready"; orderId: string; setup: { initialValues: TemplateFormValues; context: { currency: string }; snapshot: { orderTotal: number } } };
+
+async function formFor(shop: string, name: string): Promise<Ready> {
+  const loaded = answer<Ready>(await callRoute(newLoader, get(shop, `/app/templates/new?orderId=${encodeURIComponent(orderId(shop, name))}`)));
+  expect(loaded.body.state).toBe("ready");
+  return loaded.body;
+}
+
+async function createFrom(shop: string, name: string, change: Partial<TemplateFormValues> = {}): Promise<string> {
+  const ready = await formFor(shop, name);
+  const values = { ...ready.setup.initialValues, anchor: inParis(2), ...change };
+  const created = answer(await callRoute(newAction, postJson(shop, "/app/templates/new", { orderId: ready.orderId, values })));
+  expect(created.status).toBe(302);
+  const id = /\/app\/templates\/([^?/]+)/.exec(created.location ?? "")?.[1];
+  if (!id) throw new Error(`no template id in ${created.location}`);
+  return id;
+}
+
+// ---------------------------------------------------------------------------
+
+describe("orders page", () => {
+  it("lists the shop's orders newest first, searchable, with cursors", async () => {
+    const page = answer<{ orders: { name: string }[]; pageInfo: { hasNextPage: boolean }; timeZone: string }>(
+      await callRoute(ordersLoader, get(DEMO_SHOP_DOMAIN, "/app/orders")),
+    ).body;
+    expect(page.orders.map((o) => o.name).slice(0, 3)).toEqual(["#1020", "#1019", "#1018"]);
+    expect(page.orders).toHaveLength(20);
+    expect(page.pageInfo.hasNextPage).toBe(false);
+    // Token exchange recorded the shop with its time zone.
+    expect(page.timeZone).toBe("Europe/Paris");
+
+    const search = answer<{ orders: { name: string }[] }>(await callRoute(ordersLoader, get(DEMO_SHOP_DOMAIN, "/app/orders?q=name:%231007"))).body;
+    expect(search.orders.map((o) => o.name)).toEqual(["#1007"]);
+  });
+
+  it("shows each shop its own orders only", async () => {
+    const other = answer<{ orders: { id: string }[] }>(await callRoute(ordersLoader, get(OTHER_SHOP_DOMAIN, "/app/orders"))).body;
+    const demoIds = new Set(standIn.control.orders(DEMO_SHOP_DOMAIN).map((o) => o.id));
+    expect(other.orders.length).toBeGreaterThan(0);
+    expect(other.orders.some((o) => demoIds.has(o.id))).toBe(false);
+  });
+});
+
+describe("make recurring", () => {
+  it("prepares the form from the order with the shop's defaults", async () => {
+    const ready = await formFor(DEMO_SHOP_DOMAIN, "#1001");
+    expect(ready.setup.context).toMatchObject({ currency: "EUR", taxesIncluded: true, timeZone: "Europe/Paris" });
+    expect(ready.setup.initialValues).toMatchObject({ frequency: "monthly", timeOfDay: "09:00", daysUntilDue: "14", catchUp: "shop", endMode: "never" });
+    expect(ready.setup.initialValues.lines.map((l) => l.unitPrice)).toEqual(["49.00", "29.90"]);
+  });
+
+  it("refuses, saying what to fix, an order without e-mail, without customer, or of another shop", async () => {
+    const refusal = async (shop: string, id: string) =>
+      answer<{ state: string; refusal: { code: string; values: Record<string, string> } }>(
+        await callRoute(newLoader, get(shop, `/app/templates/new?orderId=${encodeURIComponent(id)}`)),
+      ).body;
+    expect(await refusal(DEMO_SHOP_DOMAIN, orderId(DEMO_SHOP_DOMAIN, "#1006"))).toMatchObject({ state: "refused", refusal: { code: "no_email", values: { order: "#1006" } } });
+    expect(await refusal(DEMO_SHOP_DOMAIN, orderId(DEMO_SHOP_DOMAIN, "#1016"))).toMatchObject({ refusal: { code: "no_customer" } });
+    expect(await refusal(DEMO_SHOP_DOMAIN, orderId(OTHER_SHOP_DOMAIN, "#1001"))).toMatchObject({ refusal: { code: "order_not_found" } });
+    expect(await refusal(DEMO_SHOP_DOMAIN, "not-an-order")).toMatchObject({ refusal: { code: "invalid_order_id" } });
+  });
+
+  it("creates the template and redirects to its page", async () => {
+    const id = await createFrom(DEMO_SHOP_DOMAIN, "#1007", { frequency: "quarterly", memo: "PO 4471" });
+    const row = await prisma.recurringTemplate.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({
+      currency: "USD",
+      scheduleEvery: 3,
+      scheduleUnit: "month",
+      scheduleAnchor: inParis(2),
+      scheduleTimeZone: "Europe/Paris",
+      memo: "PO 4471",
+      status: "active",
+      // 54.00 + 27.00 + shipping 35.00, export: no tax.
+      periodTotal: 11600,
+      sourceOrderId: orderId(DEMO_SHOP_DOMAIN, "#1007"),
+    });
+  });
+
+  it("answers every invalid field at once, and creates nothing", async () => {
+    const before = await prisma.recurringTemplate.count();
+    const ready = await formFor(DEMO_SHOP_DOMAIN, "#1002");
+    const values: TemplateFormValues = {
+      ...ready.setup.initialValues,
+      anchor: inParis(-1),
+      customerEmail: "nope",
+      lines: [{ ...ready.setup.initialValues.lines[0]!, quantity: "0" }],
+      endMode: "after",
+      endAfterCount: "0",
+    };
+    const refused = answer<{ errors: Record<string, string> }>(await callRoute(newAction, postJson(DEMO_SHOP_DOMAIN, "/app/templates/new", { orderId: ready.orderId, values })));
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual({
+      "schedule.anchor": "anchor_past",
+      "customer.email": "email_invalid",
+      "lines.0.quantity": "quantity_invalid",
+      "schedule.end.afterCount": "after_count_invalid",
+    });
+    expect(await prisma.recurringTemplate.count()).toBe(before);
+
+    const garbage = answer(await callRoute(newAction, postJson(DEMO_SHOP_DOMAIN, "/app/templates/new", { orderId: ready.orderId, values: { lines: "x" } })));
+    expect(garbage.status).toBe(400);
+  });
+});
+
+describe("templates list, page and actions", () => {
+  let mine: string;
+  let theirs: string;
+
+  beforeAll(async () => {
+    mine = await createFrom(DEMO_SHOP_DOMAIN, "#1001");
+    theirs = await createFrom(OTHER_SHOP_DOMAIN, "#1001");
+  });
+
+  it("lists the shop's templates with status counts, and filters", async () => {
+    const all = answer<{ rows: { id: string; status: string; currency: string }[]; counts: Record<string, number> }>(
+      await callRoute(listLoader, get(DEMO_SHOP_DOMAIN, "/app/templates")),
+    ).body;
+    expect(all.rows.map((r) => r.id)).toContain(mine);
+    expect(all.rows.map((r) => r.id)).not.toContain(theirs);
+    expect(all.counts.active).toBe(all.rows.length);
+    const paused = answer<{ rows: unknown[] }>(await callRoute(listLoader, get(DEMO_SHOP_DOMAIN, "/app/templates?status=paused"))).body;
+    expect(paused.rows).toEqual([]);
+  });
+
+  it("pauses and resumes in bulk, leaving another shop's ids alone", async () => {
+    const paused = answer<{ changed: number; skipped: number }>(
+      await callRoute(listAction, postJson(DEMO_SHOP_DOMAIN, "/app/templates", { intent: "pause", ids: [mine, theirs] })),
+    ).body;
+    expect(paused).toMatchObject({ changed: 1, skipped: 1 });
+    expect((await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: mine } })).status).toBe("paused");
+    expect((await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: theirs } })).status).toBe("active");
+    const resumed = answer<{ changed: number }>(await callRoute(listAction, postJson(DEMO_SHOP_DOMAIN, "/app/templates", { intent: "resume", ids: [mine] }))).body;
+    expect(resumed.changed).toBe(1);
+  });
+
+  it("shows a template with its invoices and audit trail; another shop's id is 404", async () => {
+    const page = answer<{ template: { id: string; customerName: string }; runs: unknown[]; events: { type: string }[] }>(
+      await callRoute(pageLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`), { id: mine }),
+    ).body;
+    expect(page.template).toMatchObject({ id: mine, customerName: "Camille Dubois" });
+    expect(page.events.map((e) => e.type)).toEqual(["template.resumed", "template.paused", "template.created"]);
+
+    expect(answer(await callRoute(pageLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${theirs}`), { id: theirs })).status).toBe(404);
+    expect(answer(await callRoute(pageLoader, get(DEMO_SHOP_DOMAIN, "/app/templates/nope"), { id: "nope" })).status).toBe(404);
+    expect(answer(await callRoute(editLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${theirs}/edit`), { id: theirs })).status).toBe(404);
+  });
+
+  it("cannot change another shop's template or run", async () => {
+    for (const intent of ["pause", "cancel", "skip"]) {
+      const refused = answer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${theirs}`, { intent }), { id: theirs }));
+      expect(refused.status).toBe(404);
+    }
+    const run = await failedRun(theirs);
+    const retry = answer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${theirs}`, { intent: "retry", runId: run }), { id: theirs }));
+    expect(retry.status).toBe(404);
+    // Nor through one of its own templates' URL.
+    const smuggled = answer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "retry", runId: run }), { id: mine }));
+    expect(smuggled.status).toBe(404);
+    expect((await prisma.invoiceRun.findUniqueOrThrow({ where: { id: run } })).state).toBe("failed");
+    const edit = answer(await callRoute(editAction, postJson(DEMO_SHOP_DOMAIN, `/app/templates/${theirs}/edit`, { values: {} }), { id: theirs }));
+    expect(edit.status).toBe(400);
+    expect((await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: theirs } })).status).toBe("active");
+  });
+
+  it("retries a failed run, skips the next period, and says why an action does not apply", async () => {
+    const run = await failedRun(mine);
+    const retried = answer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "retry", runId: run }), { id: mine }));
+    expect(retried.body).toEqual({ ok: true, action: "retry" });
+    expect((await prisma.invoiceRun.findUniqueOrThrow({ where: { id: run } })).state).toBe("issuing");
+
+    const before = await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: mine } });
+    const skipped = answer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "skip" }), { id: mine }));
+    expect(skipped.body).toEqual({ ok: true, action: "skip" });
+    const after = await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: mine } });
+    expect(after.nextPeriodIndex).toBe(before.nextPeriodIndex + 1);
+
+    const resumeActive = answer<{ ok: boolean }>(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "resume" }), { id: mine }));
+    expect(resumeActive.body.ok).toBe(true);
+    const bogus = answer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "explode" }), { id: mine }));
+    expect(bogus.status).toBe(400);
+  });
+
+  it("edits lines and schedule with field errors, then cancels", async () => {
+    const setup = answer<{ initialValues: TemplateFormValues; editable: boolean }>(
+      await callRoute(editLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${mine}/edit`), { id: mine }),
+    ).body;
+    expect(setup.editable).toBe(true);
+    const values = setup.initialValues;
+    const invalid = answer<{ errors: Record<string, string> }>(
+      await callRoute(editAction, postJson(DEMO_SHOP_DOMAIN, `/app/templates/${mine}/edit`, { values: { ...values, daysUntilDue: "400", lines: [] } }), { id: mine }),
+    );
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.errors).toEqual({ lines: "no_lines", "policies.daysUntilDue": "days_until_due_invalid" });
+
+    const lines = [{ ...values.lines[0]!, quantity: "2" }, values.lines[1]!];
+    const saved = answer(await callRoute(editAction, postJson(DEMO_SHOP_DOMAIN, `/app/templates/${mine}/edit`, { values: { ...values, lines, daysUntilDue: "30" } }), { id: mine }));
+    expect(saved.status).toBe(302);
+    const row = await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: mine } });
+    // 2 × 49.00 + 29.90 + shipping 6.90, VAT included.
+    expect(row).toMatchObject({ periodTotal: 13480, daysUntilDue: 30 });
+
+    const cancelled = answer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "cancel" }), { id: mine }));
+    expect(cancelled.body).toEqual({ ok: true, action: "cancel" });
+    const paused = answer<{ ok: boolean; code: string }>(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "pause" }), { id: mine }));
+    expect(paused).toMatchObject({ status: 409, body: { ok: false, code: "template_closed" } });
+    const closedEdit = answer<{ editable: boolean }>(await callRoute(editLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${mine}/edit`), { id: mine })).body;
+    expect(closedEdit.editable).toBe(false);
+  });
+});
+
+describe("home", () => {
+  it("shows failed runs first, the next 30 days and MRR per currency", async () => {
+    const id = await createFrom(DEMO_SHOP_DOMAIN, "#1008", { frequency: "weekly" });
+    await failedRun(id);
+    const home = answer<{
+      dashboard: {
+        attention: { state: string; templateId: string; errorMessage: string }[];
+        upcoming: { templateId: string; date: string; amount: number; currency: string }[];
+        mrr: { currency: string; monthly: number }[];
+        billingConnected: boolean;
+      };
+    }>(await callRoute(homeLoader, get(DEMO_SHOP_DOMAIN, "/app"))).body;
+    expect(home.dashboard.attention[0]).toMatchObject({ state: "failed", templateId: id, errorMessage: "The customer's e-mail bounced." });
+    const weekly = home.dashboard.upcoming.filter((u) => u.templateId === id);
+    // Weekly from two days from now at 09:00 Paris: days 2, 9, 16, 23 and, if 09:00 is already past today, 30.
+    const horizon = Temporal.Now.instant().add({ hours: 30 * 24 });
+    const expected = [2, 9, 16, 23, 30]
+      .map((days) => inParis(days))
+      .filter((date) => Temporal.Instant.compare(Temporal.PlainDateTime.from(`${date}T09:00`).toZonedDateTime("Europe/Paris").toInstant(), horizon) <= 0);
+    expect(weekly.map((u) => u.date)).toEqual(expected);
+    expect(weekly[0]).toMatchObject({ amount: 31500, currency: "JPY" });
+    // 31500 JPY weekly → 31500 × 52 / 12 = 136500.
+    expect(home.dashboard.mrr.find((m) => m.currency === "JPY")).toEqual({ currency: "JPY", monthly: 136500 });
+    expect(home.dashboard.billingConnected).toBe(false);
+  });
+
+  it("leads a shop without templates to the orders page", async () => {
+    await prisma.recurringTemplate.deleteMany({ where: { shop: { domain: OTHER_SHOP_DOMAIN } } });
+    const home = answer<{ dashboard: { templateCounts: Record<string, number> } }>(await callRoute(homeLoader, get(OTHER_SHOP_DOMAIN, "/app"))).body;
+    expect(Object.values(home.dashboard.templateCounts).every((count) => count === 0)).toBe(true);
+  });
+});
+
+describe("settings", () => {
+  it("saves the defaults and write-back, refuses invalid values per field", async () => {
+    const saved = answer<{ ok: boolean }>(
+      await callRoute(settingsAction, postForm(DEMO_SHOP_DOMAIN, "/app/settings", { daysUntilDue: "30", timeOfDay: "07:30", catchUp: "latest", writeBackOrders: "on" })),
+    );
+    expect(saved.body.ok).toBe(true);
+    const loaded = answer<{ settings: Record<string, unknown>; billing: { connected: boolean } }>(await callRoute(settingsLoader, get(DEMO_SHOP_DOMAIN, "/app/settings"))).body;
+    expect(loaded.settings).toEqual({ daysUntilDue: 30, timeOfDay: "07:30", catchUp: "latest", signatureRequested: false, writeBackOrders: true });
+    expect(loaded.billing.connected).toBe(false);
+    const afterFailedConnect = answer<{ stripeError: string | null }>(await callRoute(settingsLoader, get(DEMO_SHOP_DOMAIN, "/app/settings?stripe_error=connect_failed"))).body;
+    expect(afterFailedConnect.stripeError).toBe("connect_failed");
+    const forged = answer<{ stripeError: string | null }>(await callRoute(settingsLoader, get(DEMO_SHOP_DOMAIN, "/app/settings?stripe_error=%3Cscript%3E"))).body;
+    expect(forged.stripeError).toBeNull();
+
+    const refused = answer<{ errors: Record<string, string> }>(
+      await callRoute(settingsAction, postForm(DEMO_SHOP_DOMAIN, "/app/settings", { daysUntilDue: "-1", timeOfDay: "7h", catchUp: "sometimes" })),
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual({ daysUntilDue: "days_until_due_invalid", timeOfDay: "time_invalid", catchUp: "catch_up_invalid" });
+
+    // New templates take the new defaults.
+    const ready = await formFor(DEMO_SHOP_DOMAIN, "#1003");
+    expect(ready.setup.initialValues).toMatchObject({ daysUntilDue: "30", timeOfDay: "07:30" });
+  });
+});
+
+/** A run of `templateId` that failed (as the worker would leave it). */
+async function failedRun(templateId: string): Promise<string> {
+  const template = await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: templateId } });
+  const last = await prisma.invoiceRun.findFirst({ where: { templateId }, orderBy: { periodIndex: "desc" } });
+  const run = await prisma.invoiceRun.create({
+    data: {
+      shopId: template.shopId,
+      templateId,
+      periodIndex: (last?.periodIndex ?? -1) + 1 + 100,
+      periodDate: inParis(-3),
+      scheduledAt: new Date(),
+      state: "failed",
+      step: "customer",
+      lastErrorCode: "customer_email_invalid",
+      lastErrorMessage: "The customer's e-mail bounced.",
+      currency: template.currency,
+      expectedTotal: template.periodTotal,
+      snapshot: JSON.stringify({ customer: JSON.parse(template.customer), lines: [], daysUntilDue: 14, signatureRequested: false }),
+    },
+  });
+  return run.id;
+}

@@ -1,0 +1,239 @@
+// Write-back of paid runs to Shopify: exactly one order per run, through the
+// app's real background Admin client (offline session) and the stand-in's
+// orderCreate, whatever the number, timing or fate of the calls.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { coerceInputValue, isInputType } from "graphql";
+import { Temporal } from "temporal-polyfill";
+import prisma from "~/db.server";
+import { ManualClock } from "~/domain/clock";
+import type { AdminGraphql } from "~/gateways/shopify/graphql.server";
+import { fetchOrderForTemplate } from "~/gateways/shopify/orders.server";
+import { upsertInstalledShop, updateShopSettings } from "~/models/shop.server";
+import { findRunForWriteBack } from "~/models/write-back.server";
+import { loadOrderSnapshot } from "~/services/order-import.server";
+import { loadTemplatePage } from "~/services/template-pages.server";
+import { createTemplate, plannedContentOf } from "~/services/templates.server";
+import { buildWriteBackOrder, resumePendingWriteBacks, runTag, WRITE_BACK_LEASE_MS, writeBackPaidRun } from "~/services/write-back.server";
+import { unauthenticated } from "~/shopify.server";
+import {
+  DEMO_ACCESS_TOKEN,
+  DEMO_SHOP_DOMAIN,
+  getAdminSchema,
+  routeShopifyAdminTo,
+  startShopifyStandIn,
+  type ShopifyStandIn,
+} from "../../sandbox/shopify";
+import { storeOfflineSession } from "../helpers/shopify";
+
+let standIn: ShopifyStandIn;
+let unroute: () => void;
+let admin: AdminGraphql;
+let shopId: string;
+
+beforeAll(async () => {
+  standIn = await startShopifyStandIn();
+  unroute = routeShopifyAdminTo(standIn.url);
+  await storeOfflineSession(DEMO_SHOP_DOMAIN, DEMO_ACCESS_TOKEN);
+  const shop = await upsertInstalledShop(DEMO_SHOP_DOMAIN, { name: "Atelier Ritournelle", timeZone: "Europe/Paris", currency: "EUR" });
+  shopId = shop.id;
+  await updateShopSettings(DEMO_SHOP_DOMAIN, { writeBackOrders: true });
+  ({ admin } = await unauthenticated.admin(DEMO_SHOP_DOMAIN));
+});
+
+afterAll(async () => {
+  unroute();
+  await standIn.close();
+});
+
+function orderId(name: string): string {
+  const order = standIn.control.orders(DEMO_SHOP_DOMAIN).find((o) => o.name === name);
+  if (!order) throw new Error(`no ${name}`);
+  return order.id;
+}
+
+const created = () => standIn.control.createdOrders(DEMO_SHOP_DOMAIN);
+
+let periods = 0;
+
+/** A template made from a seeded order, and one of its runs marked paid (as the Stripe webhook leaves it). */
+async function paidRunFrom(name: string, customer: Record<string, unknown> = {}): Promise<string> {
+  const snapshot = await loadOrderSnapshot(admin, orderId(name));
+  const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
+  const anchor = Temporal.Now.zonedDateTimeISO("Europe/Paris").toPlainDate().add({ days: 1 }).toString();
+  const content = {
+    sourceOrderId: snapshot.sourceOrderId,
+    currency: snapshot.currency,
+    customer: { ...snapshot.customer, ...customer },
+    lines: snapshot.lines,
+    taxesIncluded: snapshot.taxesIncluded,
+    shipping: snapshot.shipping,
+    schedule: { every: 1, unit: "month", anchor },
+  };
+  const template = await createTemplate(shop, content);
+  const planned = plannedContentOf(template);
+  periods += 1;
+  const run = await prisma.invoiceRun.create({
+    data: {
+      shopId,
+      templateId: template.id,
+      periodIndex: periods,
+      periodDate: anchor,
+      scheduledAt: new Date(),
+      state: "paid",
+      invoiceId: `in_${periods}`,
+      invoiceNumber: `RIT-000${periods}`,
+      currency: planned.currency,
+      expectedTotal: planned.expectedTotal,
+      snapshot: JSON.stringify(planned.snapshot),
+    },
+  });
+  return run.id;
+}
+
+function recordOf(runId: string) {
+  const matching = created().filter((record) => record.order.tags.includes(runTag(runId)));
+  expect(matching).toHaveLength(1);
+  return matching[0]!;
+}
+
+describe("writeBackPaidRun", () => {
+  it("creates one paid, tagged order with the run's lines, taxes, shipping and invoice number; a second call changes nothing", async () => {
+    const runId = await paidRunFrom("#1001");
+    const first = await writeBackPaidRun(runId);
+    expect(first).toMatchObject({ status: "created", order: { name: expect.stringMatching(/^#\d+$/) } });
+    const again = await writeBackPaidRun(runId);
+    expect(again).toEqual({ status: "already_done", order: first.status === "created" ? first.order : null });
+
+    const { order, input } = recordOf(runId);
+    const run = await prisma.invoiceRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(order.tags).toEqual(["ritournelle", runTag(runId)]);
+    expect(order.displayFinancialStatus).toBe("PAID");
+    expect(order.note).toContain(run.invoiceNumber!);
+    expect(order.customerId).toBe("gid://shopify/Customer/7410000000101");
+    expect(order.taxesIncluded).toBe(true);
+    // The seeded variants still exist: the lines point at them.
+    expect(order.lineItems.map((line) => line.variantId)).toEqual(["gid://shopify/ProductVariant/45100000000011", "gid://shopify/ProductVariant/45100000000021"]);
+    expect(order.shippingLines.map((line) => line.title)).toEqual(["Colissimo Domicile"]);
+    // Shopify's order says what Stripe charged, to the cent.
+    expect(order.totalPriceSet.presentmentMoney).toEqual({ amount: "85.8", currencyCode: "EUR" });
+    expect(run.expectedTotal).toBe(8580);
+    expect((input as { lineItems: { taxLines: { rate: string }[] }[] }).lineItems[0]!.taxLines[0]!.rate).toBe("0.2");
+
+    const page = await loadTemplatePage({ id: shopId }, run.templateId);
+    expect(page.runs[0]!.shopifyOrder).toEqual({ id: order.id, name: order.name });
+    expect(page.events.some((event) => event.type === "run.written_back")).toBe(true);
+  });
+
+  it("creates exactly one order when invoice.paid is handled several times at once", async () => {
+    const runId = await paidRunFrom("#1003");
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => writeBackPaidRun(runId)));
+    expect(outcomes.filter((outcome) => outcome.status === "created")).toHaveLength(1);
+    expect(outcomes.every((outcome) => ["created", "in_progress", "already_done"].includes(outcome.status))).toBe(true);
+    recordOf(runId);
+    expect(await prisma.writeBack.count({ where: { runId } })).toBe(1);
+  });
+
+  it("after an answer lost on the way back, finds the order by its tag instead of creating a second one", async () => {
+    const runId = await paidRunFrom("#1004");
+    const clock = new ManualClock(Temporal.Now.instant());
+    // The orderCreate reaches Shopify, but its answer never reaches us.
+    const dropping: AdminGraphql = {
+      graphql: (async (document: string, options?: { variables?: Record<string, unknown> }) => {
+        const response = await admin.graphql(document, options);
+        if (document.includes("orderCreate(")) throw new Error("socket hang up");
+        return response;
+      }) as AdminGraphql["graphql"],
+    };
+    await expect(writeBackPaidRun(runId, { clock, adminFor: async () => dropping })).rejects.toThrow("socket hang up");
+    expect(created().filter((record) => record.order.tags.includes(runTag(runId)))).toHaveLength(1);
+
+    // A redelivery within the lease waits for it rather than risk a duplicate.
+    expect(await writeBackPaidRun(runId, { clock })).toEqual({ status: "in_progress" });
+    clock.advance(WRITE_BACK_LEASE_MS + 1);
+    const adopted = await writeBackPaidRun(runId, { clock });
+    expect(adopted).toMatchObject({ status: "found_existing" });
+    const { order } = recordOf(runId);
+    expect(adopted).toMatchObject({ order: { id: order.id } });
+    expect(await prisma.writeBack.findUniqueOrThrow({ where: { runId } })).toMatchObject({ state: "done", shopifyOrderId: order.id, attempts: 2 });
+  });
+
+  it("lets the worker finish a write-back left pending once its lease expired", async () => {
+    const runId = await paidRunFrom("#1005");
+    const clock = new ManualClock(Temporal.Now.instant());
+    const unreachable: AdminGraphql = { graphql: (async () => Promise.reject(new Error("connect ETIMEDOUT"))) as AdminGraphql["graphql"] };
+    await expect(writeBackPaidRun(runId, { clock, adminFor: async () => unreachable })).rejects.toThrow("ETIMEDOUT");
+    // Nothing could have been created (only a read was attempted): the row is free at once.
+    expect(await prisma.writeBack.findUniqueOrThrow({ where: { runId } })).toMatchObject({ state: "pending", leaseOwner: null, lastError: "connect ETIMEDOUT" });
+    expect(await resumePendingWriteBacks({ clock })).toBeGreaterThanOrEqual(1);
+    expect(await prisma.writeBack.findUniqueOrThrow({ where: { runId } })).toMatchObject({ state: "done" });
+    recordOf(runId);
+  });
+
+  it("closes a pending write-back that no longer applies instead of retrying it forever", async () => {
+    const runId = await paidRunFrom("#1014");
+    const clock = new ManualClock(Temporal.Now.instant());
+    const unreachable: AdminGraphql = { graphql: (async () => Promise.reject(new Error("connect ETIMEDOUT"))) as AdminGraphql["graphql"] };
+    await expect(writeBackPaidRun(runId, { clock, adminFor: async () => unreachable })).rejects.toThrow("ETIMEDOUT");
+    await updateShopSettings(DEMO_SHOP_DOMAIN, { writeBackOrders: false });
+    try {
+      await resumePendingWriteBacks({ clock });
+    } finally {
+      await updateShopSettings(DEMO_SHOP_DOMAIN, { writeBackOrders: true });
+    }
+    expect(await prisma.writeBack.findUniqueOrThrow({ where: { runId } })).toMatchObject({ state: "failed", lastError: "Not written back: disabled." });
+    expect(created().some((record) => record.order.tags.includes(runTag(runId)))).toBe(false);
+  });
+
+  it("uses a custom line when the variant was deleted or the line was custom", async () => {
+    standIn.control.setVariantDeleted(DEMO_SHOP_DOMAIN, "gid://shopify/ProductVariant/45100000000061", true);
+    const deleted = await paidRunFrom("#1010");
+    const custom = await paidRunFrom("#1011");
+    await writeBackPaidRun(deleted);
+    await writeBackPaidRun(custom);
+    expect(recordOf(deleted).order.lineItems.map((line) => [line.variantId, line.title])).toEqual([[null, "Ancienne formule café — 1 kg (SKU COF-OLD)"]]);
+    expect(recordOf(custom).order.lineItems.map((line) => line.variantId)).toEqual([null, "gid://shopify/ProductVariant/45100000000011"]);
+  });
+
+  it("records a foreign-currency invoice in its currency, with shop amounts at the order's exchange rate", async () => {
+    const runId = await paidRunFrom("#1007");
+    expect(await writeBackPaidRun(runId)).toMatchObject({ status: "created" });
+    const { order } = recordOf(runId);
+    expect(order.presentmentCurrencyCode).toBe("USD");
+    expect(order.totalPriceSet.presentmentMoney).toEqual({ amount: "116.0", currencyCode: "USD" });
+    // 1 USD = 0.92 EUR in the source order.
+    expect(order.totalPriceSet.shopMoney).toEqual({ amount: "106.72", currencyCode: "EUR" });
+  });
+
+  it("does nothing for a run that is not paid, or when the shop turned write-back off", async () => {
+    const runId = await paidRunFrom("#1009");
+    await prisma.invoiceRun.update({ where: { id: runId }, data: { state: "sent" } });
+    expect(await writeBackPaidRun(runId)).toEqual({ status: "skipped", reason: "not_paid" });
+    await prisma.invoiceRun.update({ where: { id: runId }, data: { state: "paid" } });
+    await updateShopSettings(DEMO_SHOP_DOMAIN, { writeBackOrders: false });
+    expect(await writeBackPaidRun(runId)).toEqual({ status: "skipped", reason: "disabled" });
+    await updateShopSettings(DEMO_SHOP_DOMAIN, { writeBackOrders: true });
+    expect(await writeBackPaidRun("no-such-run")).toEqual({ status: "skipped", reason: "unknown_run" });
+    expect(created().some((record) => record.order.tags.includes(runTag(runId)))).toBe(false);
+  });
+
+  it("keeps Shopify's refusal as final, without calling again", async () => {
+    const runId = await paidRunFrom("#1013", { shopifyCustomerId: "gid://shopify/Customer/999" });
+    const before = created().length;
+    const refused = await writeBackPaidRun(runId);
+    expect(refused).toEqual({ status: "failed", message: "Customer does not exist." });
+    expect(await writeBackPaidRun(runId)).toEqual(refused);
+    expect(created()).toHaveLength(before);
+  });
+
+  it("sends an input that the real schema's OrderCreateOrderInput accepts", async () => {
+    const runId = await paidRunFrom("#1015");
+    const run = await findRunForWriteBack(runId);
+    const built = buildWriteBackOrder(run!, await fetchOrderForTemplate(admin, orderId("#1015")));
+    expect(built.ok).toBe(true);
+    const type = getAdminSchema().getType("OrderCreateOrderInput");
+    expect(type && isInputType(type)).toBe(true);
+    const problems: string[] = [];
+    coerceInputValue(built.ok ? built.order : null, type as Parameters<typeof coerceInputValue>[1], (path, _value, error) => problems.push(`${path.join(".")}: ${error.message}`));
+    expect(problems).toEqual([]);
+  });
+});
