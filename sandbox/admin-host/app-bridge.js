@@ -50,6 +50,11 @@
     });
   };
 
+  // App Bridge's own elements are rendered by the admin, not in the iframe.
+  var style = document.createElement("style");
+  style.textContent = "ui-nav-menu, ui-title-bar, ui-save-bar, ui-modal { display: none !important; }";
+  document.head.appendChild(style);
+
   function post(message) {
     if (window.parent !== window) window.parent.postMessage(Object.assign({ source: "ritournelle-app" }, message), hostOrigin);
   }
