@@ -7,6 +7,7 @@
 // off it with ON DELETE CASCADE; the few tables keyed by domain are listed in
 // eraseShop. A table added without an entry here is a privacy bug.
 import type { Prisma } from "@prisma/client";
+import { collectStripeCustomers, eraseStripeCustomers } from "~/models/stripe.server";
 import { collectTemplateCustomerData, eraseTemplateCustomerData } from "./templates.server";
 
 type Tx = Prisma.TransactionClient;
@@ -55,6 +56,15 @@ const PLACES: PersonalDataPlace[] = [
     name: "recurringTemplates",
     collect: collectTemplateCustomerData,
     erase: (tx, shopId, subject) => eraseTemplateCustomerData(tx, shopId, subject, new Date()),
+  },
+  {
+    // Which Stripe customer, in the merchant's own Stripe account, stands for
+    // the customer (with their e-mail). Erasing forgets the mapping; the
+    // Stripe customer and its invoices are the merchant's records, kept in
+    // the merchant's Stripe account under the merchant's own obligations.
+    name: "stripeCustomers",
+    collect: collectStripeCustomers,
+    erase: eraseStripeCustomers,
   },
 ];
 

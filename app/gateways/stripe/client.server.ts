@@ -1,0 +1,272 @@
+// The one way Ritournelle talks to Stripe: one SDK instance per process, a
+// per-account rate limiter every call goes through, and bounded retries of
+// what Stripe says is safe to retry.
+//
+// - The SDK's API version is pinned to the one the installed SDK was built
+//   for (its types describe exactly that version's objects).
+// - `maxNetworkRetries: 0`: retries are ours. Each step of the pipeline carries
+//   an idempotency key; a retry with the same key never duplicates, and the
+//   decision to retry belongs to the caller that knows the step. (The SDK
+//   still retries a reset connection once on its own, with the same key.)
+// - Host, port and protocol come from STRIPE_API_URL when it is set (the
+//   offline stand-in); otherwise the SDK's defaults reach api.stripe.com.
+import { setTimeout as sleep } from "node:timers/promises";
+import Stripe from "stripe";
+import { config } from "~/config.server";
+
+/** The API version of every call, and of the objects the SDK's types describe. */
+export const STRIPE_API_VERSION = Stripe.API_VERSION;
+
+/** Stripe Connect's OAuth host in production (consent page). */
+const STRIPE_CONNECT_URL = "https://connect.stripe.com";
+
+/** Stripe's documented default limits: 25 requests/s per account in test mode, 100 in live mode. */
+export function defaultRequestsPerSecond(secretKey: string): number {
+  return /^(sk|rk)_live_/.test(secretKey) ? 100 : 25;
+}
+
+export type StripeEndpoint = { host: string; port: number; protocol: "http" | "https" };
+
+/** Host, port and protocol for the SDK from STRIPE_API_URL; null for Stripe itself. */
+export function stripeEndpoint(apiUrl: string | undefined): StripeEndpoint | null {
+  if (!apiUrl) return null;
+  const url = new URL(apiUrl);
+  const protocol = url.protocol === "http:" ? "http" : "https";
+  return { host: url.hostname, port: url.port ? Number(url.port) : protocol === "http" ? 80 : 443, protocol };
+}
+
+/**
+ * Origin of the Connect consent page. The SDK's `oauth.authorizeUrl()`
+ * always builds `https://<host>` without a port, so it cannot reach a
+ * stand-in: the consent URL is built from this base instead. Offline, the
+ * stand-in serves Connect on the API's own origin.
+ */
+export function connectBaseUrl(apiUrl: string | undefined): string {
+  return apiUrl ? new URL(apiUrl).origin : STRIPE_CONNECT_URL;
+}
+
+// ---------------------------------------------------------------------------
+// Rate limiter
+// ---------------------------------------------------------------------------
+
+export type RateLimiterOptions = {
+  requestsPerSecond: number;
+  /**
+   * Added to the one-second window. Requests leave at most `requestsPerSecond`
+   * per (1 s + guard); the guard absorbs the jitter between a request leaving
+   * and Stripe counting its arrival (measured: 25 ms was not always enough),
+   * so that Stripe never sees more than the limit in one second. Default 50.
+   */
+  guardMs?: number;
+  /**
+   * How far behind schedule requests may catch up at once: after the event
+   * loop stalled (a GC pause, a long synchronous query), up to this many
+   * milliseconds' worth of requests leave back to back instead of being
+   * lost. The cap still holds. Default 200.
+   */
+  catchUpMs?: number;
+  now?: () => number;
+};
+
+type Lane = {
+  /** Dispatch times (ms) still inside the window, oldest first. */
+  sent: number[];
+  /** GCRA "theoretical arrival time" of the next request. */
+  nextSlot: number;
+  waiting: (() => void)[];
+  timer: NodeJS.Timeout | null;
+};
+
+/**
+ * A rate limiter per Stripe account, shared by every call in the process, so
+ * that many runs of one merchant never exceed that merchant's limit while
+ * other merchants' runs proceed in parallel.
+ *
+ * Two rules, both on the instant a request leaves:
+ * - spacing: requests are spread evenly, one every window/limit ms (GCRA),
+ *   with `catchUpMs` of tolerance so that a late timer or a stalled event
+ *   loop does not lose throughput;
+ * - cap: never more than `requestsPerSecond` in any trailing window, whatever
+ *   the spacing allowed.
+ * Waiters are served first come, first served.
+ */
+export class AccountRateLimiter {
+  readonly requestsPerSecond: number;
+  private readonly windowMs: number;
+  private readonly spacingMs: number;
+  private readonly catchUpMs: number;
+  private readonly now: () => number;
+  private readonly lanes = new Map<string, Lane>();
+
+  constructor(options: RateLimiterOptions) {
+    if (!(options.requestsPerSecond > 0)) throw new RangeError("requestsPerSecond must be > 0");
+    this.requestsPerSecond = options.requestsPerSecond;
+    this.windowMs = 1000 + (options.guardMs ?? 50);
+    this.spacingMs = this.windowMs / options.requestsPerSecond;
+    this.catchUpMs = options.catchUpMs ?? 200;
+    this.now = options.now ?? (() => performance.timeOrigin + performance.now());
+  }
+
+  /** Resolves when a request for `account` may leave now. */
+  acquire(account: string): Promise<void> {
+    let lane = this.lanes.get(account);
+    if (!lane) {
+      lane = { sent: [], nextSlot: -Infinity, waiting: [], timer: null };
+      this.lanes.set(account, lane);
+    }
+    const queued = lane;
+    return new Promise((resolve) => {
+      queued.waiting.push(resolve);
+      this.pump(queued);
+    });
+  }
+
+  private pump(lane: Lane): void {
+    if (lane.timer) return;
+    while (lane.waiting.length > 0) {
+      const now = this.now();
+      while (lane.sent.length > 0 && lane.sent[0]! <= now - this.windowMs) lane.sent.shift();
+      const capFreesAt = lane.sent.length >= this.requestsPerSecond ? lane.sent[0]! + this.windowMs : -Infinity;
+      const earliest = Math.max(lane.nextSlot - this.catchUpMs, capFreesAt);
+      if (earliest > now) {
+        lane.timer = setTimeout(() => {
+          lane.timer = null;
+          this.pump(lane);
+        }, Math.ceil(earliest - now));
+        return;
+      }
+      lane.sent.push(now);
+      lane.nextSlot = Math.max(lane.nextSlot, now) + this.spacingMs;
+      lane.waiting.shift()!();
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Client
+// ---------------------------------------------------------------------------
+
+export type RetryOptions = {
+  /** Tries per call, the first included. */
+  maxAttempts: number;
+  /** Upper bound of the first backoff; doubles at each retry. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+};
+
+const DEFAULT_RETRY: RetryOptions = { maxAttempts: 4, baseDelayMs: 250, maxDelayMs: 4_000 };
+
+export type StripeClientOptions = {
+  secretKey: string;
+  /** STRIPE_API_URL: only to reach the offline stand-in. */
+  apiUrl?: string;
+  /** Per account; default {@link defaultRequestsPerSecond} of the key. */
+  requestsPerSecond?: number;
+  retry?: Partial<RetryOptions>;
+  /** Per request, default 30 s (runs hold a 120 s lease, renewed at each step). */
+  timeoutMs?: number;
+  /** Jitter source in [0, 1). */
+  random?: () => number;
+};
+
+/** Request options for one call: the connected account, when acting for a merchant. */
+export type CallOptions = Stripe.RequestOptions;
+
+/** The account key the limiter uses for calls made as the platform itself. */
+const PLATFORM_LANE = "platform";
+
+/**
+ * The Stripe SDK behind the process's rate limiter and retry policy. Every
+ * Stripe call of the app goes through {@link StripeClient.call}.
+ */
+export class StripeClient {
+  readonly sdk: Stripe;
+  readonly limiter: AccountRateLimiter;
+  readonly connectUrl: string;
+  private readonly retry: RetryOptions;
+  private readonly random: () => number;
+
+  constructor(options: StripeClientOptions) {
+    const endpoint = stripeEndpoint(options.apiUrl);
+    this.sdk = new Stripe(options.secretKey, {
+      apiVersion: STRIPE_API_VERSION,
+      maxNetworkRetries: 0,
+      timeout: options.timeoutMs ?? 30_000,
+      telemetry: false,
+      appInfo: { name: "Ritournelle" },
+      ...(endpoint ?? {}),
+    });
+    this.limiter = new AccountRateLimiter({
+      requestsPerSecond: options.requestsPerSecond ?? defaultRequestsPerSecond(options.secretKey),
+    });
+    this.connectUrl = connectBaseUrl(options.apiUrl);
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.random = options.random ?? Math.random;
+  }
+
+  /**
+   * Runs one API call for `account` (a connected account id, or null for the
+   * platform) under that account's rate limit. `operation` receives the SDK
+   * and the request options to pass (the `stripeAccount`); it adds its own
+   * idempotency key.
+   *
+   * A 429, a 409 (the same idempotency key still in flight) or any error
+   * Stripe marks `Stripe-Should-Retry: true` is retried after a jittered
+   * exponential backoff, through the limiter again, up to `maxAttempts`
+   * tries; `Stripe-Should-Retry: false` is never retried. Then, and for every
+   * other error, the SDK's error is thrown as is.
+   */
+  async call<T>(account: string | null, operation: (sdk: Stripe, options: CallOptions) => Promise<T>): Promise<T> {
+    const options: CallOptions = account ? { stripeAccount: account } : {};
+    for (let attempt = 1; ; attempt++) {
+      await this.limiter.acquire(account ?? PLATFORM_LANE);
+      try {
+        return await operation(this.sdk, options);
+      } catch (error) {
+        if (attempt >= this.retry.maxAttempts || !isRetryable(error)) throw error;
+        const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+        await sleep(Math.floor(this.random() * ceiling));
+      }
+    }
+  }
+}
+
+/** What Stripe says may be retried with the same idempotency key. */
+export function isRetryable(error: unknown): boolean {
+  if (!(error instanceof Stripe.errors.StripeError)) return false;
+  const shouldRetry = error.headers?.["stripe-should-retry"];
+  if (shouldRetry === "false") return false;
+  if (shouldRetry === "true") return true;
+  return error.statusCode === 429 || error.statusCode === 409;
+}
+
+/**
+ * A 5xx Stripe saved under the idempotency key (it did not ask for a retry):
+ * the request may have taken effect, and repeating the key replays the same
+ * 5xx. The caller must look at the object's state instead of repeating.
+ */
+export function isUnknownOutcomeReplay(error: unknown): boolean {
+  return (
+    error instanceof Stripe.errors.StripeError &&
+    (error.statusCode ?? 0) >= 500 &&
+    error.headers?.["stripe-should-retry"] !== "true"
+  );
+}
+
+let shared: StripeClient | undefined;
+
+/**
+ * The process's client, from the configuration (STRIPE_SECRET_KEY,
+ * STRIPE_API_URL). One per process, so its rate limiter sees all the work.
+ * @throws Error when STRIPE_SECRET_KEY is not set.
+ */
+export function stripeClient(): StripeClient {
+  if (!shared) {
+    const { STRIPE_SECRET_KEY, STRIPE_API_URL } = config();
+    if (!STRIPE_SECRET_KEY) {
+      throw new Error("Stripe is not configured: set STRIPE_SECRET_KEY (see .env.example).");
+    }
+    shared = new StripeClient({ secretKey: STRIPE_SECRET_KEY, apiUrl: STRIPE_API_URL });
+  }
+  return shared;
+}

@@ -1,0 +1,92 @@
+// Stripe's errors, translated into the billing port's two kinds:
+// - transient: worth retrying later as is (rate limits, Stripe or network
+//   trouble, an unknown outcome, an account Ritournelle cannot reach now);
+// - permanent: Stripe refused our data; retrying the same request cannot
+//   succeed, so the merchant gets a message saying what to fix.
+import Stripe from "stripe";
+import { MoneyError } from "~/domain/money";
+import { BillingError } from "~/services/billing-gateway";
+
+/** What the failing call was about, to word the merchant's message. */
+export type ErrorContext = { customerEmail?: string; currency?: string };
+
+/**
+ * Maps anything a Stripe call threw to a BillingError. A BillingError passes
+ * through; an error that is neither Stripe's nor money arithmetic (a bug) is
+ * thrown back as is, so the worker treats it as a crash.
+ */
+export function toBillingError(error: unknown, context: ErrorContext = {}): BillingError {
+  if (error instanceof BillingError) return error;
+  if (error instanceof MoneyError) {
+    return new BillingError("permanent", "amount_not_representable", `${error.message} Fix the amounts of this recurring invoice.`, { cause: error });
+  }
+  if (!(error instanceof Stripe.errors.StripeError)) throw error;
+
+  const status = error.statusCode ?? 0;
+  const stripeSays = error.message ? ` Stripe said: "${error.message}"` : "";
+  const transient = (code: string, message: string) => new BillingError("transient", code, message, { cause: error });
+  const permanent = (code: string, message: string) => new BillingError("permanent", code, message, { cause: error });
+
+  if (error instanceof Stripe.errors.StripeConnectionError) {
+    return transient("stripe_unreachable", "Stripe could not be reached or did not answer; Ritournelle checks what happened and tries again.");
+  }
+  if (status === 409) {
+    // The SDK reports a 409 as an API error; Stripe's 409s are an idempotency key still in flight or a lock timeout.
+    return transient("idempotency_in_flight", "Another attempt at this step is still running at Stripe; Ritournelle tries again.");
+  }
+  if (status === 429 || error instanceof Stripe.errors.StripeRateLimitError) {
+    return transient("rate_limited", "Stripe asked Ritournelle to slow down (rate limit); the invoice is issued a little later.");
+  }
+  if (status >= 500 || error instanceof Stripe.errors.StripeAPIError) {
+    return transient("stripe_unavailable", `Stripe had a temporary problem; Ritournelle tries again.${stripeSays}`);
+  }
+  if (error instanceof Stripe.errors.StripeAuthenticationError) {
+    // The platform key itself: an operator's fix, not the merchant's; retried until fixed.
+    return transient("stripe_auth_failed", "Ritournelle's connection to Stripe is misconfigured; the team has been alerted and the invoice is retried.");
+  }
+  if (error instanceof Stripe.errors.StripePermissionError || error.code === "account_invalid") {
+    return transient(
+      "billing_account_unavailable",
+      "Ritournelle can no longer act on your Stripe account (was it disconnected?). Reconnect Stripe in Ritournelle's settings: the invoice is issued then.",
+    );
+  }
+  if (error instanceof Stripe.errors.StripeIdempotencyError) {
+    return permanent(
+      "idempotency_mismatch",
+      `This step was already sent to Stripe with different details, so Stripe refused to repeat it. Contact support with this invoice's id.${stripeSays}`,
+    );
+  }
+  return permanent(...invalidRequest(error, context, stripeSays));
+}
+
+/** A refusal of our data: which field, in the merchant's words. */
+function invalidRequest(error: Stripe.errors.StripeError, context: ErrorContext, stripeSays: string): [string, string] {
+  const param = error.param ?? "";
+  if (error.code === "email_invalid" || param === "email") {
+    const email = context.customerEmail ? ` "${context.customerEmail}"` : "";
+    return ["customer_email_invalid", `The customer's email${email} was refused by Stripe: fix it in the template.${stripeSays}`];
+  }
+  if (param.startsWith("address")) {
+    return ["customer_address_invalid", `The customer's billing address was refused by Stripe: fix it in the template.${stripeSays}`];
+  }
+  if (param.startsWith("preferred_locales")) {
+    return ["customer_locale_invalid", `The customer's language was refused by Stripe: choose another one in the template.${stripeSays}`];
+  }
+  if (param === "currency" || error.code === "currency_invalid") {
+    const currency = context.currency ? ` ${context.currency}` : "";
+    return ["currency_invalid", `Your Stripe account cannot invoice in${currency}: change the currency of the template or enable it in Stripe.${stripeSays}`];
+  }
+  if (param.startsWith("tax_rates") || param === "percentage" || param === "display_name") {
+    return ["tax_rate_invalid", `A tax rate of this invoice was refused by Stripe: check the taxes of the template.${stripeSays}`];
+  }
+  if (error.code === "resource_missing" && param === "customer") {
+    return [
+      "customer_missing",
+      `The customer was deleted from your Stripe account, so this invoice could not be created; the next invoices create the customer again.${stripeSays}`,
+    ];
+  }
+  if (error.code === "invoice_not_editable" || error.code === "status_transition_invalid") {
+    return ["invoice_state_conflict", `The invoice was changed in Stripe meanwhile (finalized, paid, voided or deleted), so Ritournelle stopped.${stripeSays}`];
+  }
+  return [`stripe_${error.code ?? "invalid_request"}`, `Stripe refused this invoice.${stripeSays}`];
+}

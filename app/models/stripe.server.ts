@@ -1,0 +1,290 @@
+// Stripe Connect's tables: customer mappings, the tax-rate cache, OAuth
+// states and processed events; plus the queries on shops and runs that
+// connecting, disconnecting and Stripe's events need.
+//
+// Tenant sealing: everything a merchant or a webhook can name is looked up
+// with its shop (a run by invoice id AND shop ids; a state by its hash, which
+// carries its shop).
+import type { Prisma, Shop } from "@prisma/client";
+import prisma from "~/db.server";
+import type { RunState } from "./invoice-run.server";
+
+type Db = Prisma.TransactionClient;
+
+// ---------------------------------------------------------------------------
+// Customer mappings
+// ---------------------------------------------------------------------------
+
+export type StripeCustomerKey = { shopDomain: string; account: string; customerKey: string };
+export type StripeCustomerRow = { stripeCustomerId: string; fingerprint: string };
+
+export async function findStripeCustomer(key: StripeCustomerKey, db: Db = prisma): Promise<StripeCustomerRow | null> {
+  return db.stripeCustomer.findFirst({
+    where: { shop: { domain: key.shopDomain }, account: key.account, customerKey: key.customerKey },
+    select: { stripeCustomerId: true, fingerprint: true },
+  });
+}
+
+/** Inserts or replaces the mapping; nothing when the shop no longer exists (erased meanwhile). */
+export async function saveStripeCustomer(
+  key: StripeCustomerKey,
+  row: StripeCustomerRow & { email: string; shopifyCustomerId: string | null },
+  db: Db = prisma,
+): Promise<void> {
+  const shop = await db.shop.findUnique({ where: { domain: key.shopDomain }, select: { id: true } });
+  if (!shop) return;
+  const data = {
+    stripeCustomerId: row.stripeCustomerId,
+    fingerprint: row.fingerprint,
+    customerEmail: row.email.trim().toLowerCase(),
+    shopifyCustomerId: row.shopifyCustomerId,
+  };
+  await db.stripeCustomer.upsert({
+    where: { shopId_account_customerKey: { shopId: shop.id, account: key.account, customerKey: key.customerKey } },
+    create: { shopId: shop.id, account: key.account, customerKey: key.customerKey, ...data },
+    update: data,
+  });
+}
+
+export async function forgetStripeCustomer(key: StripeCustomerKey, db: Db = prisma): Promise<void> {
+  await db.stripeCustomer.deleteMany({ where: { shop: { domain: key.shopDomain }, account: key.account, customerKey: key.customerKey } });
+}
+
+/** Who a privacy request is about. */
+export type CustomerSubject = { shopifyCustomerId?: string; email?: string };
+
+function subjectMatch(shopId: string, subject: CustomerSubject): Prisma.StripeCustomerWhereInput | null {
+  const or: Prisma.StripeCustomerWhereInput[] = [];
+  if (subject.shopifyCustomerId) or.push({ shopifyCustomerId: subject.shopifyCustomerId });
+  if (subject.email) or.push({ customerEmail: subject.email.trim().toLowerCase() });
+  return or.length > 0 ? { shopId, OR: or } : null;
+}
+
+/** What the mappings hold about one customer (customers/data_request). */
+export async function collectStripeCustomers(tx: Db, shopId: string, subject: CustomerSubject): Promise<unknown[]> {
+  const where = subjectMatch(shopId, subject);
+  if (!where) return [];
+  const rows = await tx.stripeCustomer.findMany({ where, orderBy: { createdAt: "asc" } });
+  return rows.map((row) => ({
+    stripeAccount: row.account,
+    stripeCustomerId: row.stripeCustomerId,
+    shopifyCustomerId: row.shopifyCustomerId,
+    email: row.customerEmail,
+    createdAt: row.createdAt.toISOString(),
+  }));
+}
+
+/** Forgets one customer's mappings (customers/redact); returns how many. */
+export async function eraseStripeCustomers(tx: Db, shopId: string, subject: CustomerSubject): Promise<number> {
+  const where = subjectMatch(shopId, subject);
+  if (!where) return 0;
+  const { count } = await tx.stripeCustomer.deleteMany({ where });
+  return count;
+}
+
+// ---------------------------------------------------------------------------
+// Tax-rate cache (per connected account)
+// ---------------------------------------------------------------------------
+
+export type StripeTaxRateKey = { account: string; percentage: string; inclusive: boolean; displayName: string };
+
+export async function findStripeTaxRate(key: StripeTaxRateKey, db: Db = prisma): Promise<string | null> {
+  const row = await db.stripeTaxRate.findUnique({ where: { account_percentage_inclusive_displayName: key }, select: { taxRateId: true } });
+  return row?.taxRateId ?? null;
+}
+
+/** Records the id unless one is already recorded for this identity (the first writer wins). */
+export async function saveStripeTaxRate(key: StripeTaxRateKey, taxRateId: string, db: Db = prisma): Promise<void> {
+  await db.stripeTaxRate.upsert({ where: { account_percentage_inclusive_displayName: key }, create: { ...key, taxRateId }, update: {} });
+}
+
+export async function forgetStripeTaxRate(key: StripeTaxRateKey, db: Db = prisma): Promise<void> {
+  await db.stripeTaxRate.deleteMany({ where: key });
+}
+
+// ---------------------------------------------------------------------------
+// OAuth states
+// ---------------------------------------------------------------------------
+
+export async function insertOAuthState(shopId: string, stateHash: string, expiresAt: Date, db: Db = prisma): Promise<void> {
+  await db.stripeOAuthState.create({ data: { shopId, stateHash, expiresAt } });
+}
+
+export type ConsumedState =
+  | { outcome: "consumed"; shop: Pick<Shop, "id" | "domain"> }
+  | { outcome: "unknown" | "expired" | "used" };
+
+/**
+ * Uses the state with this hash, once: the conditional update succeeds for
+ * exactly one caller, however many present it at the same time.
+ */
+export async function consumeOAuthState(stateHash: string, now: Date, db: Db = prisma): Promise<ConsumedState> {
+  const { count } = await db.stripeOAuthState.updateMany({
+    where: { stateHash, usedAt: null, expiresAt: { gt: now } },
+    data: { usedAt: now },
+  });
+  const row = await db.stripeOAuthState.findUnique({ where: { stateHash }, include: { shop: { select: { id: true, domain: true } } } });
+  if (!row) return { outcome: "unknown" };
+  if (count === 1) return { outcome: "consumed", shop: row.shop };
+  return { outcome: row.usedAt ? "used" : "expired" };
+}
+
+/** States past their expiry are worthless: dropped whenever a new one is made. */
+export async function deleteExpiredOAuthStates(now: Date, db: Db = prisma): Promise<void> {
+  await db.stripeOAuthState.deleteMany({ where: { expiresAt: { lte: now } } });
+}
+
+// ---------------------------------------------------------------------------
+// Shops' billing account
+// ---------------------------------------------------------------------------
+
+/** Shops connected to this Stripe account (usually one; a merchant may connect one account to several shops). */
+export function findShopsByBillingAccount(account: string, db: Db = prisma): Promise<Pick<Shop, "id" | "domain">[]> {
+  return db.shop.findMany({ where: { billingAccountId: account }, select: { id: true, domain: true }, orderBy: { createdAt: "asc" } });
+}
+
+export async function setShopBillingAccount(tx: Db, shopId: string, account: string): Promise<void> {
+  await tx.shop.update({ where: { id: shopId }, data: { billingAccountId: account, billingDisconnectedAt: null } });
+}
+
+/** Clears the account; false when the shop had none (already disconnected). */
+export async function clearShopBillingAccount(tx: Db, shopId: string, now: Date): Promise<boolean> {
+  const { count } = await tx.shop.updateMany({
+    where: { id: shopId, billingAccountId: { not: null } },
+    data: { billingAccountId: null, billingDisconnectedAt: now },
+  });
+  return count === 1;
+}
+
+// ---------------------------------------------------------------------------
+// Runs: holding and resuming, and status from Stripe
+// ---------------------------------------------------------------------------
+
+/** The reason the pipeline records on a run waiting for a Stripe account (app/worker/pipeline.ts). */
+const BILLING_NOT_CONNECTED = "billing_not_connected";
+
+export type RunRef = { id: string; shopId: string; templateId: string; state: RunState };
+
+function notLeased(now: Date): Prisma.InvoiceRunWhereInput {
+  return { OR: [{ leaseOwner: null }, { leaseExpiresAt: { lt: now } }] };
+}
+
+/**
+ * Marks the shop's runs that still have to be issued as waiting for a Stripe
+ * account, with the message the merchant sees. Runs a worker holds right now
+ * are left to it: their next Stripe call fails as "account unavailable" and
+ * the pipeline then parks them the same way. Returns the runs newly held.
+ */
+export async function holdRunsOfShop(tx: Db, shopId: string, message: string, now: Date): Promise<RunRef[]> {
+  const where: Prisma.InvoiceRunWhereInput = {
+    shopId,
+    state: { in: ["planned", "issuing"] },
+    // (A NULL code is "not held": NOT (code = x) alone would drop NULLs.)
+    AND: [{ OR: [{ lastErrorCode: null }, { lastErrorCode: { not: BILLING_NOT_CONNECTED } }] }, notLeased(now)],
+  };
+  const runs = await tx.invoiceRun.findMany({ where, select: { id: true, shopId: true, templateId: true, state: true } });
+  await tx.invoiceRun.updateMany({
+    where: { id: { in: runs.map((run) => run.id) } },
+    data: { lastErrorCode: BILLING_NOT_CONNECTED, lastErrorMessage: message },
+  });
+  return runs.map((run) => ({ ...run, state: run.state as RunState }));
+}
+
+/** Makes the shop's runs held for lack of a Stripe account workable at once; returns them. */
+export async function resumeHeldRunsOfShop(tx: Db, shopId: string, now: Date): Promise<RunRef[]> {
+  const where: Prisma.InvoiceRunWhereInput = {
+    shopId,
+    state: { in: ["planned", "issuing"] },
+    lastErrorCode: BILLING_NOT_CONNECTED,
+    AND: [notLeased(now)],
+  };
+  const runs = await tx.invoiceRun.findMany({ where, select: { id: true, shopId: true, templateId: true, state: true } });
+  await tx.invoiceRun.updateMany({
+    where: { id: { in: runs.map((run) => run.id) } },
+    data: { lastErrorCode: null, lastErrorMessage: null, nextAttemptAt: now },
+  });
+  return runs.map((run) => ({ ...run, state: run.state as RunState }));
+}
+
+export type InvoicedRun = RunRef & { invoiceId: string; currency: string; invoicePdfUrl: string | null; hostedInvoiceUrl: string | null };
+
+/** The run whose Stripe invoice this is, among these shops' runs only. */
+export async function findRunByInvoice(tx: Db, shopIds: string[], invoiceId: string): Promise<InvoicedRun | null> {
+  const row = await tx.invoiceRun.findFirst({
+    where: { invoiceId, shopId: { in: shopIds } },
+    select: { id: true, shopId: true, templateId: true, state: true, invoiceId: true, currency: true, invoicePdfUrl: true, hostedInvoiceUrl: true },
+  });
+  return row && { ...row, state: row.state as RunState, invoiceId };
+}
+
+/**
+ * Moves the run from `from` to `to` (and stores the invoice's links when
+ * given); false when the run is no longer in `from` (someone moved it first).
+ */
+export async function moveRunState(
+  tx: Db,
+  runId: string,
+  from: RunState,
+  to: RunState,
+  links: { hostedInvoiceUrl?: string; invoicePdfUrl?: string; invoiceNumber?: string } = {},
+): Promise<boolean> {
+  const { count } = await tx.invoiceRun.updateMany({
+    where: { id: runId, state: from },
+    data: { state: to, ...links, ...(from === "failed" ? { lastErrorCode: null, lastErrorMessage: null } : {}) },
+  });
+  return count === 1;
+}
+
+// ---------------------------------------------------------------------------
+// Processed events
+// ---------------------------------------------------------------------------
+
+/**
+ * Records a Stripe event as processed, in the transaction of its effect.
+ * @throws Prisma P2002 when the event was already recorded (a redelivery).
+ */
+export async function insertStripeEvent(tx: Db, event: { eventId: string; shopId: string; account: string; type: string }): Promise<void> {
+  await tx.stripeEvent.create({ data: event });
+}
+
+// ---------------------------------------------------------------------------
+// Audit trail entries written by Stripe's side
+// ---------------------------------------------------------------------------
+
+/**
+ * RunEvent types this integration writes, on top of the engine's
+ * (app/models/run-event.server.ts): the invoice's life after it was sent.
+ */
+export type StripeRunEventType =
+  | "run.sent" // a failed run whose invoice Stripe reports as sent
+  | "run.closed" // paid, void or uncollectible
+  | "run.overdue"
+  | "run.payment_failed"
+  | "run.resent"
+  | "run.waiting" // held: no Stripe account
+  | "run.resumed"; // a Stripe account is connected again
+
+export type StripeRunEvent = {
+  run: Pick<RunRef, "id" | "shopId" | "templateId">;
+  type: StripeRunEventType;
+  fromState?: RunState | null;
+  toState?: RunState | null;
+  /** "stripe" (webhooks) or "merchant". */
+  actor: string;
+  cause?: string | null;
+  detail?: Record<string, unknown>;
+  at: Date;
+};
+
+export async function appendStripeRunEvents(tx: Db, events: StripeRunEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx.runEvent.createMany({
+    data: events.map(({ run, detail, ...event }) => ({
+      shopId: run.shopId,
+      templateId: run.templateId,
+      runId: run.id,
+      ...event,
+      detail: detail === undefined ? null : JSON.stringify(detail),
+    })),
+  });
+}

@@ -1,0 +1,28 @@
+// Actions of the settings page's Stripe card (the page renders the buttons):
+//   intent=connect     → the top window goes to Stripe's consent page;
+//   intent=disconnect  → Stripe access revoked, back to /app/settings.
+// A failure comes back to /app/settings?stripe_error=connect_failed|disconnect_failed.
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { logger } from "~/logger.server";
+import { disconnectStripe, startStripeConnect } from "~/services/stripe-connect.server";
+import { authenticate } from "~/shopify.server";
+
+const formSchema = z.object({ intent: z.enum(["connect", "disconnect"]) });
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session, redirect } = await authenticate.admin(request);
+  const form = formSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!form.success) return new Response("Unknown action", { status: 400 });
+  const { intent } = form.data;
+  let consentUrl: string | null = null;
+  try {
+    if (intent === "connect") consentUrl = (await startStripeConnect(session.shop)).url;
+    else await disconnectStripe(session.shop);
+  } catch (error) {
+    logger.error({ err: error, shop: session.shop, intent }, "stripe settings action failed");
+    return redirect(`/app/settings?stripe_error=${intent}_failed`);
+  }
+  // Stripe's consent page refuses to be framed: it opens in the top window, out of the admin's iframe.
+  return consentUrl ? redirect(consentUrl, { target: "_top" }) : redirect("/app/settings");
+};

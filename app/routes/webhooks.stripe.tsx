@@ -1,0 +1,4 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { handleStripeWebhook } from "~/services/stripe-webhooks.server";
+
+export const action = ({ request }: ActionFunctionArgs) => handleStripeWebhook(request);

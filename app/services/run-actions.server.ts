@@ -1,0 +1,150 @@
+// A merchant's actions on one issued invoice: send it again, void it, mark it
+// uncollectible; and its links (Stripe's hosted page and PDF). Retrying a
+// failed run is the engine's (retryRun in templates.server.ts).
+//
+// Every action is scoped by shop (a run id from the browser is looked up with
+// the shop's id: another shop's run is "not found"), idempotent (repeating it
+// sends one Stripe request: the key is the run, the action and, for resend,
+// the merchant's request), and recorded on the audit trail. The run's state
+// follows the same order as Stripe's events (app/domain/invoice-status.ts),
+// so the webhook that follows the action changes nothing.
+import type { Shop } from "@prisma/client";
+import prisma from "~/db.server";
+import { systemClock, type Clock } from "~/domain/clock";
+import { decideMove, targetOfStatus } from "~/domain/invoice-status";
+import { invoiceStatus } from "~/gateways/stripe/billing-gateway.server";
+import { stripeClient, type StripeClient } from "~/gateways/stripe/client.server";
+import { toBillingError } from "~/gateways/stripe/errors.server";
+import { performInvoiceAction, type InvoiceAction } from "~/gateways/stripe/invoice-actions.server";
+import { findRunForShop, type Run, type RunState } from "~/models/invoice-run.server";
+import { appendStripeRunEvents, moveRunState } from "~/models/stripe.server";
+
+export type RunActionErrorCode = "not_found" | "no_invoice" | "not_allowed" | "billing_not_connected";
+
+/** The action cannot be done on this run; `message` says why, for the merchant. */
+export class RunActionError extends Error {
+  constructor(
+    readonly code: RunActionErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "RunActionError";
+  }
+}
+
+export type RunActionOptions = {
+  clock?: Clock;
+  client?: StripeClient;
+  /**
+   * Identifies the merchant's click (e.g. a nonce in the form): repeating a
+   * request with the same id sends one email. Without it, repeats within the
+   * same minute count as one.
+   */
+  requestId?: string;
+};
+
+export type RunActionResult = {
+  runId: string;
+  state: RunState;
+  /** False when the run already was where the action leads (a repeat). */
+  changed: boolean;
+  hostedInvoiceUrl: string | null;
+  invoicePdfUrl: string | null;
+};
+
+/** In which states each action makes sense: the invoice is open (or uncollectible, for void). */
+const ALLOWED: Record<InvoiceAction, readonly RunState[]> = {
+  resend: ["sent", "overdue"],
+  void: ["sent", "overdue", "uncollectible"],
+  mark_uncollectible: ["sent", "overdue"],
+};
+const DONE: Partial<Record<InvoiceAction, RunState>> = { void: "void", mark_uncollectible: "uncollectible" };
+const REFUSALS: Record<InvoiceAction, string> = {
+  resend: "Only an invoice that is sent and not yet paid can be sent again",
+  void: "Only an invoice that is not paid can be voided",
+  mark_uncollectible: "Only an invoice that is sent and not yet paid can be marked uncollectible",
+};
+
+/**
+ * Sends the invoice to the customer again (Stripe emails it).
+ * @throws RunActionError, or BillingError when Stripe refuses or cannot be reached.
+ */
+export function resendInvoice(shop: Pick<Shop, "id" | "billingAccountId">, runId: string, options: RunActionOptions = {}): Promise<RunActionResult> {
+  return act(shop, runId, "resend", options);
+}
+
+/**
+ * Voids the invoice: the customer can no longer pay it. Final.
+ * @throws RunActionError, or BillingError when Stripe refuses or cannot be reached.
+ */
+export function voidInvoice(shop: Pick<Shop, "id" | "billingAccountId">, runId: string, options: RunActionOptions = {}): Promise<RunActionResult> {
+  return act(shop, runId, "void", options);
+}
+
+/**
+ * Marks the invoice uncollectible (bad debt); it can still be paid or voided later.
+ * @throws RunActionError, or BillingError when Stripe refuses or cannot be reached.
+ */
+export function markInvoiceUncollectible(
+  shop: Pick<Shop, "id" | "billingAccountId">,
+  runId: string,
+  options: RunActionOptions = {},
+): Promise<RunActionResult> {
+  return act(shop, runId, "mark_uncollectible", options);
+}
+
+/** Stripe's hosted invoice page and PDF of the shop's run; null for an unknown run or one not issued yet. */
+export async function invoiceLinks(shop: Pick<Shop, "id">, runId: string): Promise<{ hostedInvoiceUrl: string | null; invoicePdfUrl: string | null } | null> {
+  const run = await findRunForShop(shop.id, runId);
+  if (!run?.hostedInvoiceUrl && !run?.invoicePdfUrl) return null;
+  return { hostedInvoiceUrl: run.hostedInvoiceUrl, invoicePdfUrl: run.invoicePdfUrl };
+}
+
+async function act(shop: Pick<Shop, "id" | "billingAccountId">, runId: string, action: InvoiceAction, options: RunActionOptions): Promise<RunActionResult> {
+  const run = await findRunForShop(shop.id, runId);
+  if (!run) throw new RunActionError("not_found", "This invoice does not exist in your shop.");
+  if (DONE[action] === run.state) return result(run, run.state, false);
+  if (!ALLOWED[action].includes(run.state)) throw new RunActionError("not_allowed", `${REFUSALS[action]}; this one is ${run.state}.`);
+  if (!run.invoiceId) throw new RunActionError("no_invoice", "This invoice was not issued in Stripe.");
+  const account = shop.billingAccountId;
+  if (!account) {
+    throw new RunActionError("billing_not_connected", "Connect your Stripe account in Ritournelle's settings to act on this invoice.");
+  }
+
+  const at = new Date((options.clock ?? systemClock).now().epochMilliseconds);
+  const key = action === "resend" ? `${run.id}:resend:${options.requestId ?? Math.floor(at.getTime() / 60_000)}` : `${run.id}:${action}`;
+  let invoice;
+  try {
+    invoice = await performInvoiceAction(options.client ?? stripeClient(), account, run.invoiceId, action, key);
+  } catch (error) {
+    throw toBillingError(error, { currency: run.currency });
+  }
+  const target = targetOfStatus(invoiceStatus(invoice.status));
+  const invoiceId = run.invoiceId;
+
+  return prisma.$transaction(async (tx) => {
+    const fresh = (await findRunForShop(shop.id, runId, tx)) ?? run;
+    const moves = target !== null && target !== fresh.state && decideMove(fresh.state, target) === "move";
+    if (moves && !(await moveRunState(tx, fresh.id, fresh.state, target))) {
+      throw new Error(`run ${fresh.id} changed state during ${action}`);
+    }
+    const state = moves ? target : fresh.state;
+    await appendStripeRunEvents(tx, [
+      {
+        run: fresh,
+        type: action === "resend" ? "run.resent" : "run.closed",
+        fromState: fresh.state,
+        toState: state,
+        actor: "merchant",
+        cause: action,
+        detail: { invoiceId },
+        at,
+      },
+    ]);
+    return result(fresh, state, action === "resend" || moves);
+  });
+}
+
+function result(run: Run, state: RunState, changed: boolean): RunActionResult {
+  return { runId: run.id, state, changed, hostedInvoiceUrl: run.hostedInvoiceUrl, invoicePdfUrl: run.invoicePdfUrl };
+}

@@ -1,0 +1,305 @@
+// Stripe issuing throughput: 2,000 due runs across 20 connected accounts,
+// against the stand-in (in a process of its own, as Stripe is another
+// machine), which answers every call after ~100 ms and enforces 25 requests
+// per second per account (429 beyond).
+//
+// Stripe's limit is per account, so nothing issues invoices faster than
+//   bound = accounts × rate ÷ calls per invoice.
+// Two measurements against that bound, each with zero duplicates (one Stripe
+// invoice per run) and zero failures expected:
+// - "gateway": the Stripe gateway's steps in the pipeline's order, several
+//   runs per account at a time, with its mappings in the database: how close
+//   the integration (limiter, retries, calls per invoice) gets to the bound.
+//   Target ≥ 85 %.
+// - "worker": the same through the engine's workers end to end (leases, one
+//   transaction per step, the audit trail), in one process.
+//
+//   node --import tsx bench/stripe.ts        (or `npm run bench`: bench/index.ts)
+import { fork } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Shop } from "@prisma/client";
+import { Temporal } from "temporal-polyfill";
+import { DEFAULT_SECRET_KEY, type RequestLogEntry, type SeedAccount } from "../sandbox/stripe/server";
+import { migrateDatabase } from "../server/migrate";
+
+export type StripeBenchOptions = {
+  accounts?: number;
+  runsPerAccount?: number;
+  /** Stand-in latency per request. */
+  latencyMs?: number;
+  /** Stand-in limit per account, and Ritournelle's limiter's. */
+  requestsPerSecond?: number;
+  /** Runs in flight per account in the gateway measurement. */
+  concurrencyPerAccount?: number;
+  /** Engine workers in the process in the worker measurement (each drives one run at a time). */
+  workers?: number;
+};
+
+export type Measurement = {
+  invoices: number;
+  seconds: number;
+  invoicesPerSecond: number;
+  callsPerInvoice: number;
+  boundPerSecond: number;
+  ratio: number;
+  duplicates: number;
+  failures: number;
+  /** Most requests one account received in one second of the stand-in's clock. */
+  maxRequestsPerAccountSecond: number;
+  rateLimited: number;
+  /** CPU time of this process per invoice. */
+  cpuMsPerInvoice: number;
+};
+
+export type StripeBenchResult = { gateway: Measurement; worker: Measurement };
+
+/** Real time, starting from a chosen instant: leases and retries expire as they would in production. */
+class FlowingClock {
+  private origin = performance.now();
+  constructor(private base: number) {}
+  now(): Temporal.Instant {
+    return Temporal.Instant.fromEpochMilliseconds(Math.floor(this.base + performance.now() - this.origin));
+  }
+  set(iso: string): void {
+    this.base = Date.parse(iso);
+    this.origin = performance.now();
+  }
+}
+
+type StandInProcess = Awaited<ReturnType<typeof startStandInProcess>>;
+
+export async function runStripeBench(options: StripeBenchOptions = {}): Promise<StripeBenchResult> {
+  const accounts = options.accounts ?? 20;
+  const runsPerAccount = options.runsPerAccount ?? 100;
+  const rate = options.requestsPerSecond ?? 25;
+  const total = accounts * runsPerAccount;
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ritournelle-bench-stripe-"));
+  const databaseUrl = `file:${path.join(dir, "bench.sqlite")}`;
+  migrateDatabase(databaseUrl);
+  // The app's modules read these when first imported, below.
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.LOG_LEVEL ??= "warn";
+
+  const accountIds = Array.from({ length: accounts }, (_, index) => `acct_1Bench${String(index).padStart(2, "0")}`);
+  const standIn = await startStandInProcess(accountIds.map((id, index) => ({ id, businessName: `Bench ${index}`, country: "FR", defaultCurrency: "eur" })));
+  const { default: prisma, configureDatabase } = await import("../app/db.server");
+  try {
+    const { StripeClient } = await import("../app/gateways/stripe/client.server");
+    const { createStripeBillingGateway } = await import("../app/services/stripe-billing.server");
+    const { idempotencyKey } = await import("../app/services/billing-gateway");
+    const { createTemplate } = await import("../app/services/templates.server");
+    const { planDueTemplates } = await import("../app/worker/scheduler");
+    const { Worker } = await import("../app/worker/worker");
+    const { logger } = await import("../app/logger.server");
+    await configureDatabase(prisma);
+    const shops: Shop[] = [];
+    for (const [index, account] of accountIds.entries()) {
+      shops.push(await prisma.shop.create({ data: { domain: `bench-${index}.myshopify.com`, timeZone: "Europe/Paris", currency: "EUR", billingAccountId: account } }));
+    }
+    // One client per measurement, as one per process: its limiter holds each account to `rate`.
+    const newGateway = () => createStripeBillingGateway(new StripeClient({ secretKey: DEFAULT_SECRET_KEY, apiUrl: standIn.url, requestsPerSecond: rate }));
+
+    // --- gateway: the pipeline's steps, `concurrency` runs per account at a time.
+    await resetStandIn(standIn, accountIds, rate, options.latencyMs ?? 100);
+    const gateway = newGateway();
+    const concurrency = options.concurrencyPerAccount ?? 6;
+    const gatewayRun = await measure(standIn, accounts, rate, total, async () => {
+      let failures = 0;
+      await Promise.all(
+        shops.flatMap((shop, account) =>
+          Array.from({ length: concurrency }, async (_, lane) => {
+            for (let index = lane; index < runsPerAccount; index += concurrency) {
+              const request = invoiceRequest(shop.domain, accountIds[account]!, account * runsPerAccount + index);
+              const step = (name: Parameters<typeof idempotencyKey>[1]) => ({ idempotencyKey: idempotencyKey(request.runId, name) });
+              try {
+                const { customerId } = await gateway.ensureCustomer(request, step("customer"));
+                const draft = await gateway.createDraft(request, customerId, step("draft"));
+                await gateway.addLines(request, draft.invoiceId, step("lines"));
+                await gateway.finalize(request, draft.invoiceId, step("finalize"));
+                await gateway.send(request, draft.invoiceId, step("send"));
+              } catch (error) {
+                failures += 1;
+                logger.error({ err: error, runId: request.runId }, "bench: gateway run failed");
+              }
+            }
+          }),
+        ),
+      );
+      return total - failures;
+    });
+
+    // --- worker: templates made through the engine, planned, issued by its workers.
+    const clock = new FlowingClock(Date.parse("2026-01-10T10:00:00Z"));
+    // Round robin over the shops, so that the oldest due runs are spread over every account.
+    for (let index = 0; index < total; index++) {
+      await createTemplate(shops[index % accounts]!, templateInput(index), { clock });
+    }
+    clock.set("2026-01-15T08:00:00Z");
+    const planner = { workerId: "bench-planner", clock, batchSize: 500, leaseMs: 60_000, maxPeriodsPerTemplate: 1, lateToleranceMs: 3_600_000, shouldStop: () => false, logger };
+    while ((await planDueTemplates(planner)).claimed > 0);
+    await resetStandIn(standIn, accountIds, rate, options.latencyMs ?? 100);
+    const workerGateway = newGateway();
+    const workers = Array.from(
+      { length: options.workers ?? 3 * accounts },
+      (_, index) => new Worker({ gateway: workerGateway, clock, workerId: `bench-${index}`, runBatchSize: 1, tickMs: 200 }),
+    );
+    const workerRun = await measure(standIn, accounts, rate, total, async () => {
+      for (const worker of workers) worker.start();
+      const deadline = performance.now() + 150_000;
+      let done = 0;
+      while (done < total && performance.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        done = await prisma.invoiceRun.count({ where: { state: { in: ["sent", "failed"] } } });
+      }
+      await Promise.all(workers.map((worker) => worker.stop()));
+      return prisma.invoiceRun.count({ where: { state: "sent" } });
+    });
+    return { gateway: gatewayRun, worker: workerRun };
+  } finally {
+    await prisma.$disconnect();
+    standIn.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Times `issue` (which returns how many runs it issued) and reads the stand-in's ledger and request log. */
+async function measure(standIn: StandInProcess, accounts: number, rate: number, total: number, issue: () => Promise<number>): Promise<Measurement> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const invoices = await issue();
+  const seconds = (performance.now() - started) / 1000;
+  const { user, system } = process.cpuUsage(cpu);
+
+  const perRun = new Map<string, number>();
+  for (const invoice of (await standIn.control("GET", "/ledger")) as { metadata: Record<string, string> | null }[]) {
+    const runId = invoice.metadata?.run_id ?? "";
+    perRun.set(runId, (perRun.get(runId) ?? 0) + 1);
+  }
+  const log = ((await standIn.control("GET", "/requests")) as RequestLogEntry[]).filter((entry) => entry.path.startsWith("/v1/"));
+  const perAccountSecond = new Map<string, number>();
+  for (const entry of log) {
+    const key = `${entry.account}@${Math.floor(entry.time / 1000)}`;
+    perAccountSecond.set(key, (perAccountSecond.get(key) ?? 0) + 1);
+  }
+  const callsPerInvoice = log.length / Math.max(invoices, 1);
+  const boundPerSecond = (accounts * rate) / callsPerInvoice;
+  const invoicesPerSecond = invoices / seconds;
+  return {
+    invoices,
+    seconds,
+    invoicesPerSecond,
+    callsPerInvoice,
+    boundPerSecond,
+    ratio: invoicesPerSecond / boundPerSecond,
+    duplicates: [...perRun.values()].filter((count) => count > 1).length,
+    failures: total - invoices,
+    maxRequestsPerAccountSecond: Math.max(...perAccountSecond.values()),
+    rateLimited: log.filter((entry) => entry.status === 429).length,
+    cpuMsPerInvoice: (user + system) / 1000 / Math.max(invoices, 1),
+  };
+}
+
+/** Forgets every object and log line, then sets each account's latency and rate limit. */
+async function resetStandIn(standIn: StandInProcess, accountIds: string[], rate: number, latencyMs: number): Promise<void> {
+  await standIn.control("POST", "/reset", {});
+  // Per account: a "*" rate limit would be one bucket shared by every account.
+  for (const account of accountIds) {
+    await standIn.control("POST", "/faults", { account, latency: { fixedMs: latencyMs }, rateLimit: { requestsPerSecond: rate } });
+  }
+}
+
+/** The stand-in in its own process (bench/stripe-standin.ts), with its control API. */
+async function startStandInProcess(accounts: SeedAccount[]) {
+  const child = fork(fileURLToPath(new URL("./stripe-standin.ts", import.meta.url)), {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, BENCH_STRIPE_ACCOUNTS: JSON.stringify(accounts) },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once("message", (message) => resolve((message as { url: string }).url));
+    child.once("exit", (code) => reject(new Error(`the Stripe stand-in exited (${code})`)));
+  });
+  return {
+    url,
+    async control(method: string, controlPath: string, body?: unknown): Promise<unknown> {
+      const response = await fetch(`${url}/__control${controlPath}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+      if (!response.ok) throw new Error(`stand-in control ${method} ${controlPath}: ${response.status} ${await response.text()}`);
+      return response.json();
+    },
+    close: () => child.disconnect(),
+  };
+}
+
+const LINE = { title: "Abonnement café", quantity: 2, unitAmount: 2490, taxLines: [{ title: "TVA", ratePercent: "20" }] };
+const SHIPPING = { title: "Colissimo", amount: 490, taxLines: [{ title: "TVA", ratePercent: "20" }] };
+
+/** One product line and shipping, VAT 20 % included; each template has its own customer. */
+function templateInput(index: number) {
+  return {
+    currency: "EUR",
+    customer: { shopifyCustomerId: `gid://shopify/Customer/${100_000 + index}`, name: `Client ${index}`, email: `client${index}@example.fr`, locale: "fr" },
+    lines: [LINE],
+    taxesIncluded: true,
+    shipping: SHIPPING,
+    schedule: { every: 1, unit: "month", anchor: "2026-01-15", timeOfDay: "09:00", timeZone: "Europe/Paris" },
+  };
+}
+
+/** The same invoice as a request for the gateway measurement (54.70 EUR, VAT included). */
+function invoiceRequest(shopDomain: string, account: string, index: number) {
+  const vat = [{ title: "TVA", ratePercent: "20", inclusive: true }];
+  return {
+    runId: `bench_run_${index}`,
+    templateId: `bench_template_${index}`,
+    shopDomain,
+    account,
+    periodIndex: 0,
+    periodDate: "2026-01-15",
+    currency: "EUR",
+    customer: { shopifyCustomerId: `gid://shopify/Customer/${200_000 + index}`, name: `Client ${index}`, email: `client${index}@example.fr`, locale: "fr" },
+    lines: [
+      { description: LINE.title, quantity: LINE.quantity, unitAmount: LINE.unitAmount, discountAmount: 0, taxes: vat },
+      { description: SHIPPING.title, quantity: 1, unitAmount: SHIPPING.amount, discountAmount: 0, taxes: vat },
+    ],
+    daysUntilDue: 14,
+    expectedTotal: 2 * 2490 + 490,
+  };
+}
+
+/**
+ * The bench section: runs this file in a child process (the app's modules
+ * bind to the bench's database when first imported, so they get a process of
+ * their own, as the other sections' probes do).
+ */
+export async function benchStripe(): Promise<void> {
+  console.log("\n## Stripe issuing throughput vs Stripe's per-account rate limit\n");
+  const child = fork(fileURLToPath(import.meta.url), { execArgv: ["--import", "tsx"] });
+  await new Promise((resolve) => child.once("exit", resolve));
+}
+
+/** Prints the result; returns false when the gateway misses a target. */
+async function printStripeBench(): Promise<boolean> {
+  const result = await runStripeBench();
+  const pct = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
+  console.log("Stripe issuing — 2,000 runs, 20 accounts, 100 ms latency, 25 req/s per account");
+  for (const [name, m] of Object.entries(result)) {
+    console.log(`  ${name}`);
+    console.log(`    issued              ${m.invoices} invoices in ${m.seconds.toFixed(1)} s`);
+    console.log(`    calls per invoice   ${m.callsPerInvoice.toFixed(2)}`);
+    console.log(`    invoices/s          ${m.invoicesPerSecond.toFixed(1)} (bound ${m.boundPerSecond.toFixed(1)} = 20 × 25 ÷ ${m.callsPerInvoice.toFixed(2)})`);
+    console.log(`    ratio               ${pct(m.ratio)}${name === "gateway" ? " (target ≥ 85 %)" : ""}`);
+    console.log(`    duplicates          ${m.duplicates}`);
+    console.log(`    failures            ${m.failures}`);
+    console.log(`    max req/s, 1 acct   ${m.maxRequestsPerAccountSecond} (429s: ${m.rateLimited})`);
+    console.log(`    CPU per invoice     ${m.cpuMsPerInvoice.toFixed(1)} ms (this process)`);
+  }
+  const { gateway, worker } = result;
+  return gateway.ratio >= 0.85 && [gateway, worker].every((m) => m.duplicates === 0 && m.failures === 0);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = (await printStripeBench()) ? 0 : 1;
+}

@@ -1,0 +1,220 @@
+// Connecting a shop to the merchant's Stripe account (Connect OAuth) and
+// disconnecting it, through the settings action (session token) and the
+// public callback route, against the stand-in's Connect endpoints.
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import prisma, { configureDatabase } from "~/db.server";
+import { ManualClock } from "~/domain/clock";
+import { StripeBillingGateway } from "~/gateways/stripe/billing-gateway.server";
+import { action as settingsAction } from "~/routes/app.settings.stripe";
+import { loader as callbackLoader } from "~/routes/stripe.oauth.callback";
+import { stripeCustomerStore, stripeTaxRateStore } from "~/services/stripe-billing.server";
+import { completeStripeConnect, startStripeConnect } from "~/services/stripe-connect.server";
+import { createTemplate } from "~/services/templates.server";
+import { Worker } from "~/worker/worker";
+import type { StripeStandIn } from "../../sandbox/stripe/server";
+import { asResponse, callRoute } from "../helpers/remix";
+import { createShop, drain, templateInput } from "../helpers/recurring";
+import { adminFetchRequest, mintSessionToken, storeOfflineSession } from "../helpers/shopify";
+import { MERCHANT, OTHER_MERCHANT, startStripe, STRIPE_CLIENT_ID, testClient } from "../helpers/stripe";
+
+const SHOP = "atelier-dupont.myshopify.com";
+const OTHER_SHOP = "boulangerie-martin.myshopify.com";
+const CALLBACK = "https://ritournelle.test/stripe/oauth/callback";
+const REAUTHORIZE = "X-Shopify-API-Request-Failure-Reauthorize-Url";
+
+let standIn: StripeStandIn;
+
+beforeAll(async () => {
+  await configureDatabase(prisma);
+  standIn = await startStripe({ oauth: { clientId: STRIPE_CLIENT_ID, redirectUris: [CALLBACK] } });
+  await storeOfflineSession(SHOP);
+  await storeOfflineSession(OTHER_SHOP);
+});
+afterAll(async () => {
+  await standIn.close();
+});
+beforeEach(async () => {
+  await prisma.shop.deleteMany();
+  standIn.control.reset();
+  standIn.control.configureWebhooks({ paused: true });
+});
+
+/**
+ * The merchant clicks a button of the settings page's Stripe card; returns
+ * where the browser goes: the top window (App Bridge's 401 + header, from a
+ * fetch) or the app's own frame (a plain redirect).
+ */
+async function click(shop: string, intent: "connect" | "disconnect"): Promise<URL> {
+  const request = adminFetchRequest("/app/settings/stripe", mintSessionToken(shop), { method: "POST", body: new URLSearchParams({ intent }) });
+  const response = asResponse(await callRoute(settingsAction, request));
+  if (intent === "connect") {
+    expect(response.status).toBe(401);
+    return new URL(response.headers.get(REAUTHORIZE)!);
+  }
+  expect(response.status).toBe(302);
+  return new URL(response.headers.get("location")!, "https://ritournelle.test");
+}
+
+/** The merchant approves on Stripe's consent page: Stripe redirects back with a code and the state. */
+function approve(consent: URL, account = MERCHANT): URL {
+  const { redirectUrl } = standIn.control.authorize({
+    accountId: account,
+    state: consent.searchParams.get("state")!,
+    redirectUri: consent.searchParams.get("redirect_uri")!,
+  });
+  return new URL(redirectUrl!);
+}
+
+async function callback(url: URL): Promise<Response> {
+  return asResponse(await callRoute(callbackLoader, new Request(url)));
+}
+
+async function billingOf(domain: string) {
+  return (await prisma.shop.findUniqueOrThrow({ where: { domain } })).billingAccountId;
+}
+
+describe("Connect with Stripe", () => {
+  it("sends the top window to Stripe's consent page, then connects the shop and returns to the app's settings", async () => {
+    await createShop({ domain: SHOP, billingAccountId: null });
+    const consent = await click(SHOP, "connect");
+
+    expect(consent.origin).toBe(standIn.url);
+    expect(consent.pathname).toBe("/oauth/authorize");
+    expect(Object.fromEntries(consent.searchParams)).toMatchObject({ response_type: "code", client_id: STRIPE_CLIENT_ID, scope: "read_write", redirect_uri: CALLBACK });
+    const state = consent.searchParams.get("state")!;
+    expect(Buffer.from(state, "base64url")).toHaveLength(32);
+    // Only the state's hash is kept.
+    expect(await prisma.stripeOAuthState.findMany()).toMatchObject([{ stateHash: createHash("sha256").update(state).digest("hex"), usedAt: null }]);
+    expect((await fetch(consent)).status).toBe(200); // Stripe's page accepts the app, the state and the redirect
+
+    const back = await callback(approve(consent));
+    expect(back.status).toBe(302);
+    expect(back.headers.get("location")).toBe("https://admin.shopify.com/store/atelier-dupont/apps/test-api-key/app/settings");
+    expect(await billingOf(SHOP)).toBe(MERCHANT);
+  });
+
+  it("uses a state once: the same redirect again connects nothing and says so", async () => {
+    await createShop({ domain: SHOP, billingAccountId: null });
+    const redirect = approve(await click(SHOP, "connect"));
+    expect((await callback(redirect)).status).toBe(302);
+    await prisma.shop.update({ where: { domain: SHOP }, data: { billingAccountId: null } });
+
+    const again = await callback(redirect);
+    expect(again.status).toBe(400);
+    expect(await again.text()).toContain("This connection request was already used.");
+    expect(await billingOf(SHOP)).toBeNull();
+  });
+
+  it("lets a state expire after 10 minutes", async () => {
+    const shop = await createShop({ domain: SHOP, billingAccountId: null });
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const late = approve(new URL((await startStripeConnect(shop.domain, { clock })).url));
+    const inTime = approve(new URL((await startStripeConnect(shop.domain, { clock })).url));
+
+    clock.advance({ minutes: 10, seconds: 1 });
+    expect(await completeStripeConnect(late.searchParams, { clock })).toMatchObject({ ok: false, reason: "expired" });
+    clock.set("2026-01-10T10:09:59Z");
+    expect(await completeStripeConnect(inTime.searchParams, { clock })).toMatchObject({ ok: true, account: MERCHANT });
+  });
+
+  it("binds the state to the shop that asked, whatever the URL says", async () => {
+    await createShop({ domain: SHOP, billingAccountId: null });
+    await createShop({ domain: OTHER_SHOP, billingAccountId: null });
+    const redirect = approve(await click(SHOP, "connect"));
+    redirect.searchParams.set("shop", OTHER_SHOP);
+
+    expect((await callback(redirect)).status).toBe(302);
+    expect(await billingOf(SHOP)).toBe(MERCHANT);
+    expect(await billingOf(OTHER_SHOP)).toBeNull();
+  });
+
+  it("explains a declined consent, a state it did not issue and a code Stripe refuses", async () => {
+    await createShop({ domain: SHOP, billingAccountId: null });
+    const consent = await click(SHOP, "connect");
+    const declined = new URL(CALLBACK);
+    declined.searchParams.set("error", "access_denied");
+    declined.searchParams.set("state", consent.searchParams.get("state")!);
+    const page = await callback(declined);
+    expect(page.status).toBe(400);
+    expect(await page.text()).toContain("The connection was declined on Stripe");
+
+    const forged = new URL(CALLBACK);
+    forged.searchParams.set("code", "ac_forged");
+    forged.searchParams.set("state", "not-a-state-we-issued");
+    expect(await (await callback(forged)).text()).toContain("This link does not come from a connection started in Ritournelle.");
+
+    const bogusCode = new URL(CALLBACK);
+    bogusCode.searchParams.set("code", "ac_bogus");
+    bogusCode.searchParams.set("state", (await click(SHOP, "connect")).searchParams.get("state")!);
+    expect(await (await callback(bogusCode)).text()).toContain("Stripe refused to complete the connection");
+    expect(await billingOf(SHOP)).toBeNull();
+  });
+
+  it("resumes the runs that waited for a Stripe account: the worker issues them at once", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const shop = await createShop({ domain: SHOP, billingAccountId: null });
+    const template = await createTemplate(shop, templateInput(), { clock });
+    clock.set("2026-01-15T08:00:00Z");
+    const worker = new Worker({ gateway: new StripeBillingGateway(testClient(standIn), stripeCustomerStore, stripeTaxRateStore), clock, random: () => 0.5 });
+    await drain(worker);
+    const waiting = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
+    expect(waiting).toMatchObject({ state: "planned", lastErrorCode: "billing_not_connected" });
+    expect(waiting.nextAttemptAt!.getTime()).toBeGreaterThan(clock.now().epochMilliseconds);
+
+    const redirect = approve(new URL((await startStripeConnect(SHOP, { clock })).url));
+    expect(await completeStripeConnect(redirect.searchParams, { clock })).toMatchObject({ ok: true, resumedRuns: 1 });
+    expect(await prisma.invoiceRun.findUniqueOrThrow({ where: { id: waiting.id } })).toMatchObject({
+      lastErrorCode: null,
+      nextAttemptAt: new Date(clock.now().epochMilliseconds),
+    });
+    expect(await prisma.runEvent.findMany({ where: { runId: waiting.id, type: "run.resumed" } })).toMatchObject([{ cause: "billing_connected" }]);
+
+    await drain(worker);
+    expect(await prisma.invoiceRun.findUniqueOrThrow({ where: { id: waiting.id } })).toMatchObject({ state: "sent" });
+  });
+});
+
+describe("Disconnect", () => {
+  it("revokes access at Stripe, clears the account and holds the runs still to issue, with the reason", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const shop = await createShop({ domain: SHOP, billingAccountId: MERCHANT });
+    const template = await createTemplate(shop, templateInput(), { clock });
+    const planned = await prisma.invoiceRun.create({
+      data: {
+        shopId: shop.id,
+        templateId: template.id,
+        periodIndex: 0,
+        periodDate: "2026-01-15",
+        scheduledAt: new Date("2026-01-15T08:00:00Z"),
+        state: "planned",
+        nextAttemptAt: new Date("2026-01-15T08:00:00Z"),
+        currency: "EUR",
+        expectedTotal: template.periodTotal,
+        snapshot: "{}",
+      },
+    });
+
+    const back = await click(SHOP, "disconnect");
+    expect(back.pathname).toBe("/app/settings");
+    expect(standIn.control.accounts().find((account) => account.id === MERCHANT)?.connected).toBe(false);
+    expect(await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).toMatchObject({ billingAccountId: null, billingDisconnectedAt: expect.any(Date) });
+    expect(await prisma.invoiceRun.findUniqueOrThrow({ where: { id: planned.id } })).toMatchObject({ state: "planned", lastErrorCode: "billing_not_connected" });
+    expect(await prisma.runEvent.findMany({ where: { runId: planned.id } })).toMatchObject([{ type: "run.waiting", actor: "merchant", cause: "billing_disconnected" }]);
+
+    // Again: nothing more to do.
+    expect((await click(SHOP, "disconnect")).pathname).toBe("/app/settings");
+    expect(await prisma.runEvent.count({ where: { runId: planned.id } })).toBe(1);
+  });
+
+  it("keeps Stripe access when another shop of the merchant still uses the account", async () => {
+    await createShop({ domain: SHOP, billingAccountId: MERCHANT });
+    await createShop({ domain: OTHER_SHOP, billingAccountId: MERCHANT });
+    await click(SHOP, "disconnect");
+
+    expect(await billingOf(SHOP)).toBeNull();
+    expect(await billingOf(OTHER_SHOP)).toBe(MERCHANT);
+    expect(standIn.control.accounts().find((account) => account.id === MERCHANT)?.connected).toBe(true);
+    expect(standIn.control.accounts().find((account) => account.id === OTHER_MERCHANT)?.connected).toBe(true);
+  });
+});

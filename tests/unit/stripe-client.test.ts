@@ -1,0 +1,106 @@
+// The Stripe client's pieces that need no server: where the SDK is pointed,
+// the per-account rate limiter (under fake timers), and what may be retried.
+import Stripe from "stripe";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  AccountRateLimiter,
+  connectBaseUrl,
+  defaultRequestsPerSecond,
+  isRetryable,
+  isUnknownOutcomeReplay,
+  stripeEndpoint,
+} from "~/gateways/stripe/client.server";
+
+describe("configuration", () => {
+  it("points the SDK at STRIPE_API_URL when set, at Stripe otherwise", () => {
+    expect(stripeEndpoint("http://127.0.0.1:12111")).toEqual({ host: "127.0.0.1", port: 12111, protocol: "http" });
+    expect(stripeEndpoint("https://stripe.internal")).toEqual({ host: "stripe.internal", port: 443, protocol: "https" });
+    expect(stripeEndpoint(undefined)).toBeNull();
+  });
+
+  it("builds the consent page's origin: Stripe Connect in production, the stand-in's origin offline", () => {
+    expect(connectBaseUrl(undefined)).toBe("https://connect.stripe.com");
+    expect(connectBaseUrl("http://127.0.0.1:12111/")).toBe("http://127.0.0.1:12111");
+  });
+
+  it("defaults to Stripe's documented limits: 25 requests/s in test mode, 100 live", () => {
+    expect(defaultRequestsPerSecond("sk_test_abc")).toBe(25);
+    expect(defaultRequestsPerSecond("rk_test_abc")).toBe(25);
+    expect(defaultRequestsPerSecond("sk_live_abc")).toBe(100);
+  });
+});
+
+describe("AccountRateLimiter", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Acquires `count` slots for each account at once; returns the instants (fake ms) they were granted. */
+  async function grants(limiter: AccountRateLimiter, accounts: Record<string, number>): Promise<Record<string, number[]>> {
+    const start = Date.now();
+    const times: Record<string, number[]> = {};
+    const all = Object.entries(accounts).flatMap(([account, count]) =>
+      Array.from({ length: count }, () => limiter.acquire(account).then(() => (times[account] ??= []).push(Date.now() - start))),
+    );
+    await vi.runAllTimersAsync();
+    await Promise.all(all);
+    return times;
+  }
+
+  function maxInAnyWindow(times: number[], windowMs: number): number {
+    return Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + windowMs).length));
+  }
+
+  it("never lets more than the limit leave in any one-second window, spread evenly", async () => {
+    const limiter = new AccountRateLimiter({ requestsPerSecond: 20, guardMs: 0, now: () => Date.now() });
+    const { acct_a: times = [] } = await grants(limiter, { acct_a: 70 });
+
+    expect(times).toHaveLength(70);
+    expect(maxInAnyWindow(times, 1000)).toBe(20);
+    // 70 requests at 20/s take a good 3 s; never a burst of 20 (a bare cap would release 20 at once),
+    // at most the 200 ms of catch-up (4 slots) back to back.
+    expect(times.at(-1)).toBeGreaterThanOrEqual(3200);
+    expect(times.at(-1)).toBeLessThan(3500);
+    expect(maxInAnyWindow(times, 250)).toBeLessThanOrEqual(10);
+  });
+
+  it("keeps accounts apart: a busy merchant does not slow another one down", async () => {
+    const limiter = new AccountRateLimiter({ requestsPerSecond: 10, now: () => Date.now() });
+    const times = await grants(limiter, { acct_busy: 50, acct_quiet: 2 });
+
+    expect(times.acct_busy!.at(-1)).toBeGreaterThan(4000);
+    expect(times.acct_quiet!.every((t) => t < 200)).toBe(true);
+  });
+
+  it("serves waiters in arrival order", async () => {
+    const limiter = new AccountRateLimiter({ requestsPerSecond: 5, now: () => Date.now() });
+    const order: number[] = [];
+    const all = Array.from({ length: 8 }, (_, index) => limiter.acquire("acct_a").then(() => order.push(index)));
+    await vi.runAllTimersAsync();
+    await Promise.all(all);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+});
+
+describe("retry decisions", () => {
+  const generate = (raw: Parameters<typeof Stripe.errors.StripeError.generate>[0]) => Stripe.errors.StripeError.generate(raw);
+
+  it("retries 429, 409 and whatever Stripe marks Stripe-Should-Retry: true; never Stripe-Should-Retry: false", () => {
+    expect(isRetryable(generate({ type: "invalid_request_error", code: "rate_limit", statusCode: 429 }))).toBe(true);
+    expect(isRetryable(generate({ type: "api_error", statusCode: 409 }))).toBe(true);
+    expect(isRetryable(generate({ type: "api_error", statusCode: 500, headers: { "stripe-should-retry": "true" } }))).toBe(true);
+    expect(isRetryable(generate({ type: "api_error", statusCode: 500, headers: { "stripe-should-retry": "false" } }))).toBe(false);
+    expect(isRetryable(generate({ type: "invalid_request_error", statusCode: 400 }))).toBe(false);
+    expect(isRetryable(new Error("not Stripe's"))).toBe(false);
+  });
+
+  it("recognises a 5xx saved under the key: repeating it would only replay the error", () => {
+    expect(isUnknownOutcomeReplay(generate({ type: "api_error", statusCode: 500, headers: { "stripe-should-retry": "false" } }))).toBe(true);
+    expect(isUnknownOutcomeReplay(generate({ type: "api_error", statusCode: 500, headers: { "idempotent-replayed": "true" } }))).toBe(true);
+    expect(isUnknownOutcomeReplay(generate({ type: "api_error", statusCode: 500, headers: { "stripe-should-retry": "true" } }))).toBe(false);
+    expect(isUnknownOutcomeReplay(generate({ type: "invalid_request_error", statusCode: 400 }))).toBe(false);
+  });
+});
