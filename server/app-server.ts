@@ -2,6 +2,7 @@
 // Vite's middleware (hot reload); in production from the `remix vite:build`
 // output. Shopify and Stripe webhooks need the raw body, so no body parser
 // runs before Remix.
+import fs from "node:fs";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
@@ -9,16 +10,47 @@ import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 
-export type AppServerOptions = { host: string; port: number; mode: "development" | "production"; root: string };
+export type AppServerOptions = {
+  host: string;
+  port: number;
+  mode: "development" | "production";
+  root: string;
+  /**
+   * Offline demo only: one more origin allowed to frame the app (the admin
+   * host stand-in). Shopify's CSP lists only the shop and admin.shopify.com.
+   */
+  allowFrameAncestor?: string;
+};
+
+/** Appends `origin` to the frame-ancestors directive of every CSP header the app sets. */
+function allowFrameAncestor(origin: string): express.RequestHandler {
+  return (_request, response, next) => {
+    const setHeader = response.setHeader.bind(response);
+    response.setHeader = (name, value) => {
+      if (name.toLowerCase() === "content-security-policy" && typeof value === "string") {
+        value = value.replace(/frame-ancestors ([^;]*)/, (_all, sources: string) => `frame-ancestors ${sources} ${origin}`);
+      }
+      return setHeader(name, value);
+    };
+    next();
+  };
+}
 
 export async function startAppServer(options: AppServerOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const app = express();
   app.disable("x-powered-by");
+  if (options.allowFrameAncestor) app.use(allowFrameAncestor(options.allowFrameAncestor));
   let closeVite = async () => {};
 
   if (options.mode === "development") {
     const vite = await import("vite");
-    const viteServer = await vite.createServer({ root: options.root, server: { middlewareMode: true }, appType: "custom" });
+    const viteServer = await vite.createServer({
+      root: options.root,
+      // No file watching or hot reload: this server is for running the app
+      // (npm start, the demo, browser tests); `remix vite:dev` is for editing it.
+      server: { middlewareMode: true, hmr: false, watch: null },
+      appType: "custom",
+    });
     closeVite = () => viteServer.close();
     app.use(viteServer.middlewares);
     app.all(
@@ -29,6 +61,9 @@ export async function startAppServer(options: AppServerOptions): Promise<{ serve
     );
   } else {
     const buildDir = path.join(options.root, "build");
+    if (!fs.existsSync(path.join(buildDir, "server/index.js"))) {
+      throw new Error("No production build in build/: run `npm run build` first.");
+    }
     app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
     const build = (await import(path.join(buildDir, "server/index.js"))) as ServerBuild;

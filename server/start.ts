@@ -5,6 +5,7 @@ import "dotenv/config";
 import { ConfigError, parseConfig } from "../app/config.server";
 import { migrateDatabase } from "./migrate";
 import { startAppServer } from "./app-server";
+import { startEmbeddedWorker } from "./embedded-worker";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -27,9 +28,13 @@ const app = await startAppServer({
   root: ROOT,
 });
 console.log(JSON.stringify({ level: "info", msg: "ritournelle listening", url: app.url }));
+const worker = await startEmbeddedWorker();
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
-    void app.close().then(() => process.exit(0));
+    // The worker finishes its current step and gives back its leases first.
+    void (worker?.stop() ?? Promise.resolve())
+      .then(() => app.close())
+      .then(() => process.exit(0));
   });
 }

@@ -1,0 +1,32 @@
+// `npm run demo`: the whole product offline, on this machine. Prints one URL.
+import { startDemoStack } from "./stack";
+
+const fresh = process.argv.includes("--fresh");
+try {
+  const stack = await startDemoStack({
+    fresh,
+    appPort: Number(process.env.PORT ?? 3000),
+    hostPort: Number(process.env.DEMO_HOST_PORT ?? 3100),
+  });
+  console.log(
+    [
+      "",
+      "Ritournelle demo is running (offline: Shopify and Stripe are local stand-ins).",
+      "",
+      `  Open ${stack.hostUrl}`,
+      "",
+      `  Shop: ${stack.shop} · Stripe stand-in: ${stack.stripe.url} · Shopify stand-in: ${stack.shopify.url}`,
+      "  Use the clock buttons at the top of the page to move time forward and watch invoices being issued.",
+      "  Ctrl-C stops everything. `npm run demo -- --fresh` starts again from an empty database.",
+      "",
+    ].join("\n"),
+  );
+  const stop = () => {
+    void stack.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}

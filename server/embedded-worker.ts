@@ -1,0 +1,24 @@
+// The embedded default runs the scheduler in the web process. Several
+// processes may do so against one database: they coordinate through leases.
+import type { Clock } from "../app/domain/clock";
+import { config } from "../app/config.server";
+import { logger } from "../app/logger.server";
+import { Worker } from "../app/worker/worker";
+
+export type EmbeddedWorker = { runOnce(): Promise<unknown>; stop(): Promise<void> };
+
+/**
+ * Starts the worker loop with the Stripe gateway, or explains why not:
+ * without STRIPE_SECRET_KEY there is nothing to issue invoices with, and the
+ * web app still serves (runs wait, visibly, until Stripe is configured).
+ */
+export async function startEmbeddedWorker(options: { clock?: Clock; tickMs?: number } = {}): Promise<EmbeddedWorker | null> {
+  if (!config().STRIPE_SECRET_KEY) {
+    logger.warn("STRIPE_SECRET_KEY is not set: the scheduler is not running, so no invoice will be issued.");
+    return null;
+  }
+  const { createStripeBillingGateway } = await import("../app/services/stripe-billing.server");
+  const worker = new Worker({ gateway: createStripeBillingGateway(), clock: options.clock, tickMs: options.tickMs });
+  worker.start();
+  return worker;
+}
