@@ -97,7 +97,9 @@ const localeSelect = document.getElementById("locale");
 const state = new URLSearchParams(location.search);
 localeSelect.value = state.get("locale") || "en";
 
-async function open(pathname) {
+// Opens a path of the app in the frame, with a fresh session token, as the
+// admin does when a merchant follows a link to the app (also used by tests).
+async function openApp(pathname) {
   const response = await fetch("/session-token?shop=" + encodeURIComponent(config.shop));
   const { token } = await response.json();
   const url = new URL(pathname || "/app", config.appUrl);
@@ -132,13 +134,13 @@ window.addEventListener("message", (event) => {
       link.textContent = item.label;
       const target = new URL(item.href, config.appUrl).pathname;
       if (target === message.path) link.className = "active";
-      link.addEventListener("click", (event) => { event.preventDefault(); open(target); });
+      link.addEventListener("click", (event) => { event.preventDefault(); openApp(target); });
       return link;
     }));
   }
 });
 
-localeSelect.addEventListener("change", () => open(new URL(frame.src).pathname));
+localeSelect.addEventListener("change", () => openApp(new URL(frame.src).pathname));
 for (const button of document.querySelectorAll("[data-advance]")) {
   button.addEventListener("click", async () => {
     button.disabled = true;
@@ -147,13 +149,14 @@ for (const button of document.querySelectorAll("[data-advance]")) {
       const body = await response.json();
       document.getElementById("clock").textContent = body.now;
       toast("Clock moved to " + body.now);
-      open(new URL(frame.src).pathname);
+      openApp(new URL(frame.src).pathname);
     } finally {
       button.disabled = false;
     }
   });
 }
-open(state.get("path") || "/app");
+window.openApp = openApp;
+openApp(state.get("path") || "/app");
 </script>
 </body>
 </html>`;

@@ -1,0 +1,140 @@
+// The product as a person meets it: the offline stack (sandbox/demo) with the
+// production build of the app, driven in Debian's Chromium. Each journey goes
+// through the real paths — session tokens from the admin host, token exchange
+// with the Shopify stand-in, invoices through the real Stripe SDK, payment
+// confirmed by the Stripe stand-in's signed webhooks.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser, FrameLocator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDemoStack, type DemoStack, DEMO_APP } from "../../sandbox/demo/stack";
+import { launchChromium, screenshot, SCREENSHOT_DIR } from "./browser";
+
+// Shopify's library turns away bots; headless Chromium announces itself as one.
+const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+let stack: DemoStack;
+let browser: Browser;
+let page: Page;
+let app: FrameLocator;
+
+/** A civil date in the demo shop's zone, `days` after the demo clock's today. */
+function parisDate(days: number): string {
+  return stack.clock.now().toZonedDateTimeISO("Europe/Paris").toPlainDate().add({ days }).toString();
+}
+
+async function openAdmin(locale: "en" | "fr" = "en", pathname = "/app") {
+  await page.goto(`${stack.hostUrl}/?locale=${locale}&path=${encodeURIComponent(pathname)}`);
+  app = page.frameLocator('[data-testid="app-frame"]');
+}
+
+/** Fills the template form for an order and submits it; lands on the template page. */
+async function makeRecurring(orderName: string, firstInvoiceDate: string) {
+  await page.locator("nav").getByRole("link", { name: "Orders" }).click();
+  await app.getByRole("link", { name: `Make order ${orderName} recurring` }).click();
+  await expect.poll(() => app.getByRole("heading", { name: "Make recurring" }).count(), { timeout: 20_000 }).toBe(1);
+  await app.getByLabel("Frequency").selectOption("monthly");
+  await app.getByLabel("First invoice date").fill(firstInvoiceDate);
+  await app.getByLabel("Time of day").fill("09:00");
+  await expect.poll(() => app.getByText("Next 12 invoices").count()).toBe(1);
+  await app.getByRole("button", { name: "Create recurring invoice" }).click();
+  await expect.poll(() => app.getByText("Recurring invoice created").count(), { timeout: 20_000 }).toBeGreaterThan(0);
+}
+
+/** Reloads the framed page until `text` shows (webhooks and the worker act asynchronously). */
+async function reloadUntil(text: string | RegExp, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await app.getByText(text, { exact: true }).count()) > 0) return;
+    if (Date.now() > deadline) {
+      await screenshot(page, `failed-waiting-for-${String(text).replace(/\W+/g, "-")}`);
+      throw new Error(`"${String(text)}" did not appear within ${timeoutMs} ms`);
+    }
+    await page.waitForTimeout(500);
+    // Open the app's current page again through the admin host, as a
+    // merchant coming back to it would (fresh session token).
+    const current = new URL(page.frame({ name: "app-iframe" })!.url()).pathname;
+    await page.evaluate((pathname) => (window as unknown as { openApp(p: string): Promise<void> }).openApp(pathname), current);
+    await page.frame({ name: "app-iframe" })?.waitForLoadState();
+  }
+}
+
+beforeAll(async () => {
+  fs.rmSync(SCREENSHOT_DIR, { recursive: true, force: true });
+  const databaseFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ritournelle-e2e-")), "demo.sqlite");
+  stack = await startDemoStack({ appPort: 0, hostPort: 0, databaseFile, fresh: true, tickMs: 250 });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, userAgent: USER_AGENT });
+  // A step that cannot happen fails with Playwright's message, well within the test's time.
+  page.setDefaultTimeout(15_000);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+describe("browser journeys", { timeout: 120_000 }, () => {
+  it("merchant: makes an order recurring, previews the dates, and sees the invoice sent when its day comes", async () => {
+    await openAdmin("en");
+    await expect.poll(() => app.getByRole("heading", { name: "Recurring invoices" }).count(), { timeout: 30_000 }).toBe(1);
+    await screenshot(page, "1-merchant-home");
+
+    const firstDate = parisDate(1);
+    await makeRecurring("#1001", firstDate);
+    await screenshot(page, "2-merchant-template-created");
+    expect(await app.getByText("Planned").count()).toBe(0); // nothing is issued before its day
+
+    await stack.advanceClock(DAY);
+    await reloadUntil("Sent");
+    await expect.poll(() => app.getByRole("link", { name: /View invoice/ }).count()).toBeGreaterThan(0);
+    await screenshot(page, "3-merchant-run-sent");
+    const invoices = stack.stripe.control.ledger(DEMO_APP.stripeAccount);
+    expect(invoices.filter((invoice) => invoice.status !== "draft")).toHaveLength(1);
+  });
+
+  it("customer: pays the hosted invoice, and the merchant sees it paid through Stripe's webhooks", async () => {
+    const hostedUrl = await app.getByRole("link", { name: /View invoice/ }).first().getAttribute("href");
+    expect(hostedUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    const customer = await browser.newPage({ userAgent: USER_AGENT });
+    await customer.goto(hostedUrl!);
+    await screenshot(customer, "4-customer-hosted-invoice");
+    await customer.getByRole("button", { name: /^Pay \d/ }).click();
+    await expect.poll(() => customer.getByText(/paid/i).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await customer.close();
+
+    await reloadUntil("Paid");
+    await screenshot(page, "5-merchant-run-paid");
+  });
+
+  it("speaks French to a French merchant", async () => {
+    await openAdmin("fr");
+    await expect.poll(() => app.getByRole("heading", { name: "Factures récurrentes" }).count(), { timeout: 30_000 }).toBe(1);
+    await screenshot(page, "6-merchant-home-fr");
+  });
+
+  it("failure: Stripe errors make the run fail with a message; after the fault clears, retry sends it", async () => {
+    await openAdmin("en");
+    const firstDate = parisDate(1);
+    await makeRecurring("#1002", firstDate);
+
+    stack.stripe.control.setFaults(DEMO_APP.stripeAccount, { serverErrorRatio: 1 });
+    await stack.advanceClock(DAY);
+    // Transient errors are retried with backoff; move time until the retries run out.
+    for (let hour = 0; hour < 12 && (await app.getByText("Failed", { exact: true }).count()) === 0; hour++) {
+      await stack.advanceClock(HOUR);
+      await reloadUntil(/Failed|Issuing|Planned/);
+    }
+    await reloadUntil("Failed");
+    await screenshot(page, "7-merchant-run-failed");
+    expect(await app.getByText(/Stripe/).count()).toBeGreaterThan(0); // the message says what happened
+
+    stack.stripe.control.clearFaults(DEMO_APP.stripeAccount);
+    await app.getByRole("button", { name: "Retry" }).click();
+    await reloadUntil("Sent");
+    await screenshot(page, "8-merchant-run-sent-after-retry");
+  });
+});
