@@ -24,25 +24,27 @@ export function toBillingError(error: unknown, context: ErrorContext = {}): Bill
 
   const status = error.statusCode ?? 0;
   const stripeSays = error.message ? ` Stripe said: "${error.message}"` : "";
+  // Transient messages say what went wrong, not what happens next: the run's
+  // state tells the merchant whether Ritournelle is still retrying or gave up.
   const transient = (code: string, message: string) => new BillingError("transient", code, message, { cause: error });
   const permanent = (code: string, message: string) => new BillingError("permanent", code, message, { cause: error });
 
   if (error instanceof Stripe.errors.StripeConnectionError) {
-    return transient("stripe_unreachable", "Stripe could not be reached or did not answer; Ritournelle checks what happened and tries again.");
+    return transient("stripe_unreachable", "Stripe could not be reached or did not answer.");
   }
   if (status === 409) {
     // The SDK reports a 409 as an API error; Stripe's 409s are an idempotency key still in flight or a lock timeout.
-    return transient("idempotency_in_flight", "Another attempt at this step is still running at Stripe; Ritournelle tries again.");
+    return transient("idempotency_in_flight", "Another attempt at this step was still running at Stripe.");
   }
   if (status === 429 || error instanceof Stripe.errors.StripeRateLimitError) {
-    return transient("rate_limited", "Stripe asked Ritournelle to slow down (rate limit); the invoice is issued a little later.");
+    return transient("rate_limited", "Stripe asked Ritournelle to slow down (rate limit).");
   }
   if (status >= 500 || error instanceof Stripe.errors.StripeAPIError) {
-    return transient("stripe_unavailable", `Stripe had a temporary problem; Ritournelle tries again.${stripeSays}`);
+    return transient("stripe_unavailable", `Stripe had a temporary problem.${stripeSays}`);
   }
   if (error instanceof Stripe.errors.StripeAuthenticationError) {
     // The platform key itself: an operator's fix, not the merchant's; retried until fixed.
-    return transient("stripe_auth_failed", "Ritournelle's connection to Stripe is misconfigured; the team has been alerted and the invoice is retried.");
+    return transient("stripe_auth_failed", "Ritournelle's connection to Stripe is misconfigured; the team has been alerted.");
   }
   if (error instanceof Stripe.errors.StripePermissionError || error.code === "account_invalid") {
     return transient(
