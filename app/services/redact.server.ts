@@ -8,6 +8,8 @@
 // eraseShop. A table added without an entry here is a privacy bug.
 import type { Prisma } from "@prisma/client";
 import { collectStripeCustomers, eraseStripeCustomers } from "~/models/stripe.server";
+import { eraseSignaturesOfSubject } from "~/models/signature.server";
+import { collectSignatureData } from "./signing.server";
 import { collectTemplateCustomerData, eraseTemplateCustomerData } from "./templates.server";
 
 type Tx = Prisma.TransactionClient;
@@ -30,6 +32,21 @@ function customerMatch(subject: CustomerSubject) {
 }
 
 const PLACES: PersonalDataPlace[] = [
+  {
+    // Online signatures hold the signer's typed name, the invoice's e-mail,
+    // IP address, user agent, drawn signature, the invoice document as shown
+    // and the signed PDF (which contains all of them). Erasing keeps only
+    // what identifies no one: the signature id, its times, consent version
+    // and language, the invoice number, the document hash and the signed
+    // PDF's hash — so /verify still confirms a signed PDF the merchant
+    // already holds (their proof outlives our copy of it). The customer's
+    // open signing links are closed. Listed before the templates: the match
+    // goes through the run's template, whose customer identifiers the
+    // templates' erasure removes.
+    name: "signatures",
+    collect: collectSignatureData,
+    erase: (tx, shopId, subject) => eraseSignaturesOfSubject(tx, shopId, subject, new Date()),
+  },
   {
     // Earlier data reports about the customer contain their data too.
     name: "customerDataRequests",

@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import {
+  PayloadTooLarge,
+  RateLimited,
+  RateLimiter,
+  clientAddress,
+  enforceRateLimits,
+  isSameOrigin,
+  negotiateLocale,
+  publicRequestContext,
+  readLimitedBody,
+  readLimitedForm,
+} from "~/services/public-request.server";
+
+const APP = "https://ritournelle.test";
+
+function post(body: BodyInit, headers: Record<string, string> = {}) {
+  return new Request(`${APP}/sign/x`, { method: "POST", body, headers, duplex: "half" } as RequestInit);
+}
+
+/** A body streamed in chunks, without a Content-Length (what a chunked upload looks like). */
+function streamed(chunks: number, chunkSize: number): ReadableStream<Uint8Array> {
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent++ < chunks) controller.enqueue(new Uint8Array(chunkSize).fill(97));
+      else controller.close();
+    },
+  });
+}
+
+describe("readLimitedBody", () => {
+  it("returns a body within the limit", async () => {
+    expect(new TextDecoder().decode(await readLimitedBody(post("name=Ana"), 100))).toBe("name=Ana");
+  });
+
+  it("refuses a declared Content-Length over the limit without reading", async () => {
+    const request = post("x".repeat(10), { "content-length": "5000" });
+    await expect(readLimitedBody(request, 100)).rejects.toEqual(new PayloadTooLarge(100));
+    expect(request.bodyUsed).toBe(false);
+  });
+
+  it("cuts off a streamed body as soon as it passes the limit", async () => {
+    let pulled = 0;
+    const body = streamed(1_000, 1_000).pipeThrough(
+      new TransformStream({
+        transform(chunk, controller) {
+          pulled += 1;
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    await expect(readLimitedBody(post(body), 10_000)).rejects.toBeInstanceOf(PayloadTooLarge);
+    expect(pulled).toBeLessThan(20);
+  });
+
+  it("parses urlencoded and multipart forms read within the limit", async () => {
+    expect((await readLimitedForm(post(new URLSearchParams({ name: "Ana Lopes" })), 100)).get("name")).toBe("Ana Lopes");
+    const multipart = new FormData();
+    multipart.set("file", new File([new Uint8Array([1, 2, 3])], "a.pdf", { type: "application/pdf" }));
+    const file = (await readLimitedForm(post(multipart), 10_000)).get("file");
+    expect(file instanceof File && [...new Uint8Array(await file.arrayBuffer())]).toEqual([1, 2, 3]);
+  });
+});
+
+describe("clientAddress", () => {
+  const request = (forwarded?: string) => new Request(APP, forwarded ? { headers: { "x-forwarded-for": forwarded } } : {});
+
+  it("ignores X-Forwarded-For unless the proxy is trusted: anyone can send it", () => {
+    expect(clientAddress(request("198.51.100.1"), { remoteAddress: "::ffff:203.0.113.9" })).toBe("203.0.113.9");
+    expect(clientAddress(request("198.51.100.1"), {})).toBe("unknown");
+  });
+
+  it("takes the first hop of X-Forwarded-For behind a trusted proxy", () => {
+    expect(clientAddress(request("198.51.100.1, 10.0.0.2, 10.0.0.3"), { trustProxy: true, remoteAddress: "10.0.0.3" })).toBe("198.51.100.1");
+    expect(clientAddress(request(), { trustProxy: true, remoteAddress: "10.0.0.3" })).toBe("10.0.0.3");
+  });
+
+  it("reads only well-typed fields from Remix's load context", () => {
+    expect(publicRequestContext({ remoteAddress: "203.0.113.9", trustProxy: true })).toEqual({ remoteAddress: "203.0.113.9", trustProxy: true });
+    expect(publicRequestContext({ remoteAddress: 42, trustProxy: "yes" })).toEqual({ remoteAddress: undefined, trustProxy: false });
+    expect(publicRequestContext(undefined)).toEqual({ remoteAddress: undefined, trustProxy: false });
+  });
+});
+
+describe("isSameOrigin", () => {
+  const from = (headers: Record<string, string>, url = `${APP}/sign/x`) => new Request(url, { method: "POST", headers });
+
+  it("accepts the app's origin, or the origin the request was sent to", () => {
+    expect(isSameOrigin(from({ origin: APP }), APP)).toBe(true);
+    expect(isSameOrigin(from({ origin: "http://127.0.0.1:3000" }, "http://127.0.0.1:3000/sign/x"), APP)).toBe(true);
+    expect(isSameOrigin(from({ referer: `${APP}/sign/x?lang=fr` }), APP)).toBe(true);
+  });
+
+  it("refuses another site, an opaque origin, and a post without either header", () => {
+    expect(isSameOrigin(from({ origin: "https://evil.example" }), APP)).toBe(false);
+    expect(isSameOrigin(from({ origin: "https://evil.example", referer: `${APP}/sign/x` }), APP)).toBe(false);
+    expect(isSameOrigin(from({ origin: "null" }), APP)).toBe(false);
+    expect(isSameOrigin(from({ referer: "not a url" }), APP)).toBe(false);
+    expect(isSameOrigin(from({}), APP)).toBe(false);
+  });
+});
+
+describe("negotiateLocale", () => {
+  const request = (url: string, acceptLanguage?: string) => new Request(url, acceptLanguage ? { headers: { "accept-language": acceptLanguage } } : {});
+
+  it.each([
+    ["fr-FR,fr;q=0.9,en;q=0.8", "fr"],
+    ["de-DE,de;q=0.9,fr;q=0.8,en;q=0.5", "fr"],
+    ["en-US,fr;q=0.9", "en"],
+    ["fr;q=0.5,en;q=0.7", "en"],
+    ["fr;q=0,en", "en"],
+    ["ja", "en"],
+    ["", "en"],
+    [";;,q=abc", "en"],
+  ])("Accept-Language %j → %s", (header, locale) => {
+    expect(negotiateLocale(request(APP, header))).toBe(locale);
+  });
+
+  it("lets ?lang= override the browser", () => {
+    expect(negotiateLocale(request(`${APP}/sign/x?lang=fr`, "en-US"))).toBe("fr");
+    expect(negotiateLocale(request(`${APP}/sign/x?lang=en`, "fr-FR"))).toBe("en");
+  });
+});
+
+describe("RateLimiter", () => {
+  it("allows a burst, refuses with the wait until the next request, then refills", () => {
+    const limiter = new RateLimiter({ capacity: 3, refillPerSecond: 0.5 });
+    expect([1, 2, 3].map(() => limiter.take("ip", 0).ok)).toEqual([true, true, true]);
+    expect(limiter.take("ip", 0)).toEqual({ ok: false, retryAfterSeconds: 2 });
+    expect(limiter.take("other", 0).ok).toBe(true);
+    expect(limiter.take("ip", 2_100).ok).toBe(true);
+    expect(limiter.take("ip", 2_100).ok).toBe(false);
+  });
+
+  it("forgets the least recently used half when it holds too many keys, never a key being hammered", () => {
+    const limiter = new RateLimiter({ capacity: 1, refillPerSecond: 0.001 }, 4);
+    for (const key of ["a", "b", "c", "d"]) limiter.take(key, 0);
+    expect(limiter.take("a", 0).ok).toBe(false); // refused: "a" becomes the most recent
+    limiter.take("e", 0); // fifth key: the two least recent, "b" and "c", are forgotten
+    expect(limiter.take("b", 0).ok).toBe(true);
+    expect(limiter.take("a", 0).ok).toBe(false);
+    expect(limiter.take("d", 0).ok).toBe(false);
+  });
+
+  it("charges every bucket and reports the longest wait", () => {
+    const token = new RateLimiter({ capacity: 1, refillPerSecond: 0.1 });
+    const ip = new RateLimiter({ capacity: 5, refillPerSecond: 1 });
+    enforceRateLimits([[token, "t"], [ip, "1.2.3.4"]], 0);
+    expect(() => enforceRateLimits([[token, "t"], [ip, "1.2.3.4"]], 0)).toThrow(new RateLimited(10));
+    // The refused attempt still cost the IP one request: 3 left of 5.
+    for (let i = 0; i < 3; i++) enforceRateLimits([[ip, "1.2.3.4"]], 0);
+    expect(() => enforceRateLimits([[ip, "1.2.3.4"]], 0)).toThrow(RateLimited);
+  });
+});
