@@ -21,6 +21,7 @@ const FIXES: Record<string, string> = {
   STRIPE_SECRET_KEY: 'Use your platform\'s secret key, starting with "sk_test_" or "sk_live_".',
   STRIPE_CLIENT_ID: 'Use your Connect client id from the Stripe Dashboard, starting with "ca_".',
   STRIPE_WEBHOOK_SECRET: 'Use the signing secret of your Connect webhook endpoint, starting with "whsec_".',
+  TRUST_PROXY: 'Use "true" only behind a proxy or load balancer that sets X-Forwarded-For; otherwise "false".',
   APP_BRIDGE_URL: "Leave unset in production (Shopify's CDN is used); the offline demo points it at its App Bridge stand-in.",
   STRIPE_API_URL: 'Leave unset for Stripe itself; set an http(s) URL such as "http://127.0.0.1:12111" only for the offline stand-in.',
 };
@@ -61,6 +62,12 @@ export const configSchema = z.object({
   STRIPE_CLIENT_ID: optionalNonEmpty.pipe(z.string().regex(/^ca_/).optional()),
   STRIPE_WEBHOOK_SECRET: optionalNonEmpty.pipe(z.string().regex(/^whsec_/).optional()),
   STRIPE_API_URL: optionalNonEmpty.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  // The signing page records the signer's IP: from X-Forwarded-For only when
+  // a trusted proxy sets it, else from the TCP connection.
+  TRUST_PROXY: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((value) => value === "true"),
   // Read by @shopify/shopify-app-remix itself (bounce page) and passed to
   // AppProvider, so one variable moves both script tags.
   APP_BRIDGE_URL: optionalNonEmpty.pipe(z.url({ protocol: /^https?$/ }).optional()),

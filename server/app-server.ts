@@ -20,6 +20,8 @@ export type AppServerOptions = {
    * host stand-in). Shopify's CSP lists only the shop and admin.shopify.com.
    */
   allowFrameAncestor?: string;
+  /** Behind a proxy that sets X-Forwarded-For (a load balancer): trust its first hop as the client's IP. */
+  trustProxy?: boolean;
 };
 
 /** Appends `origin` to the frame-ancestors directive of every CSP header the app sets. */
@@ -34,6 +36,11 @@ function allowFrameAncestor(origin: string): express.RequestHandler {
     };
     next();
   };
+}
+
+/** What routes may know of the connection (the signing page records the signer's IP). */
+function loadContext(trustProxy: boolean) {
+  return (request: express.Request) => ({ remoteAddress: request.socket.remoteAddress, trustProxy });
 }
 
 export async function startAppServer(options: AppServerOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
@@ -57,6 +64,7 @@ export async function startAppServer(options: AppServerOptions): Promise<{ serve
       "*",
       createRequestHandler({
         build: () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
+        getLoadContext: loadContext(options.trustProxy ?? false),
       }),
     );
   } else {
@@ -67,7 +75,7 @@ export async function startAppServer(options: AppServerOptions): Promise<{ serve
     app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
     const build = (await import(path.join(buildDir, "server/index.js"))) as ServerBuild;
-    app.all("*", createRequestHandler({ build }));
+    app.all("*", createRequestHandler({ build, getLoadContext: loadContext(options.trustProxy ?? false) }));
   }
 
   const server = await new Promise<Server>((resolve) => {

@@ -18,7 +18,20 @@ export async function startEmbeddedWorker(options: { clock?: Clock; tickMs?: num
     return null;
   }
   const { createStripeBillingGateway } = await import("../app/services/stripe-billing.server");
-  const worker = new Worker({ gateway: createStripeBillingGateway(), clock: options.clock, tickMs: options.tickMs });
+  const { resumePendingWriteBacks } = await import("../app/services/write-back.server");
+  const { stampPendingSignatures } = await import("../app/services/signing.server");
+  const clock = options.clock;
+  const worker = new Worker({
+    gateway: createStripeBillingGateway(),
+    clock,
+    tickMs: options.tickMs,
+    // Paid runs whose Shopify order is still pending, signatures whose Stripe
+    // stamp failed: both are idempotent and picked up here until done.
+    afterTick: async () => {
+      await resumePendingWriteBacks({ clock });
+      await stampPendingSignatures(20, clock);
+    },
+  });
   worker.start();
   return worker;
 }

@@ -26,6 +26,7 @@ const app = await startAppServer({
   port: settings.PORT,
   mode: settings.NODE_ENV === "production" ? "production" : "development",
   root: ROOT,
+  trustProxy: settings.TRUST_PROXY,
 });
 console.log(JSON.stringify({ level: "info", msg: "ritournelle listening", url: app.url }));
 const worker = await startEmbeddedWorker();

@@ -155,7 +155,8 @@ export default function TemplatePage() {
                             <Text as="span" fontWeight="semibold">
                               {formatCivilDate(run.periodDate, locale)}
                             </Text>
-                            <RunStateBadge state={run.badge} />
+                            <RunStateBadge state={run.state} />
+                            {run.signed && <RunStateBadge state="signed" />}
                             {run.invoiceNumber && (
                               <Text as="span" tone="subdued">
                                 {t("template.runs.invoiceNumber", { number: run.invoiceNumber })}

@@ -111,7 +111,7 @@ export async function bulkChangeStatus(
 // One template
 // ---------------------------------------------------------------------------
 
-/** A run's badge: its state, or "signed" once the customer signed a paid or sent invoice. */
+/** A badge shown on a run: its state, and "signed" beside it once the customer signed. */
 export type RunBadge = RunState | "signed";
 
 export type RunView = {
@@ -120,7 +120,8 @@ export type RunView = {
   periodDate: string;
   scheduledAt: string;
   state: RunState;
-  badge: RunBadge;
+  /** The customer signed this run's invoice online (shown beside the state: signed and paid are both news). */
+  signed: boolean;
   skipReason: string | null;
   errorMessage: string | null;
   invoiceNumber: string | null;
@@ -224,7 +225,7 @@ function runView(run: Run, signed: boolean, shopifyOrder: { id: string; name: st
     periodDate: run.periodDate,
     scheduledAt: run.scheduledAt.toISOString(),
     state: run.state,
-    badge: signed && (run.state === "sent" || run.state === "paid" || run.state === "overdue") ? "signed" : run.state,
+    signed,
     skipReason: run.skipReason,
     errorMessage: run.lastErrorMessage,
     invoiceNumber: run.invoiceNumber,

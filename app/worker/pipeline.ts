@@ -277,7 +277,11 @@ class RunDriver {
     const { retry, logger } = this.options;
     if (error.kind === "permanent") return this.fail(error.code, error.message, step);
     if (this.run.attempt >= retry.maxAttempts) {
-      return this.fail(error.code, `${error.message} (gave up after ${this.run.attempt} attempts)`, step);
+      return this.fail(
+        error.code,
+        `${error.message} Ritournelle gave up after ${this.run.attempt} attempts: use Retry once the problem is solved.`,
+        step,
+      );
     }
     const delayMs = backoffDelayMs(this.run.attempt, retry, this.options.random);
     const nextAttemptAt = new Date(this.now().getTime() + delayMs);

@@ -37,6 +37,12 @@ export type WorkerOptions = {
   /** Jitter source in [0, 1). Default Math.random. */
   random?: () => number;
   logger?: Logger;
+  /**
+   * Follow-up work of paid or signed runs (write-back to Shopify, signature
+   * stamps on Stripe), run after each tick. Its failures are logged and never
+   * stop the scheduling itself.
+   */
+  afterTick?: () => Promise<void>;
 };
 
 export type TickReport = {
@@ -56,12 +62,14 @@ export class Worker {
   private stopping = false;
   private loop: Promise<void> | null = null;
   private readonly wake = new AbortController();
+  private readonly afterTick: (() => Promise<void>) | undefined;
 
   constructor(options: WorkerOptions) {
     this.id = options.workerId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.clock = options.clock ?? systemClock;
     this.tickMs = options.tickMs ?? 1_000;
     this.logger = (options.logger ?? rootLogger).child({ worker: this.id });
+    this.afterTick = options.afterTick;
     const shouldStop = () => this.stopping;
     this.scheduler = {
       workerId: this.id,
@@ -95,6 +103,7 @@ export class Worker {
   async runOnce(): Promise<TickReport> {
     const templates = await planDueTemplates(this.scheduler);
     const runs = await issueDueRuns(this.pipeline);
+    await this.afterTick?.().catch((error: unknown) => this.logger.error({ err: error }, "follow-up work failed; retried next tick"));
     return {
       templates,
       runs,

@@ -7,13 +7,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, FrameLocator, Page } from "playwright-core";
+import { Temporal } from "temporal-polyfill";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDemoStack, type DemoStack, DEMO_APP } from "../../sandbox/demo/stack";
 import { launchChromium, screenshot, SCREENSHOT_DIR } from "./browser";
 
 // Shopify's library turns away bots; headless Chromium announces itself as one.
 const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
-const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
 let stack: DemoStack;
@@ -26,13 +26,19 @@ function parisDate(days: number): string {
   return stack.clock.now().toZonedDateTimeISO("Europe/Paris").toPlainDate().add({ days }).toString();
 }
 
+/** Moves the demo clock just past 09:00 (the invoices' time of day) in Paris on `date`. */
+async function advancePast9am(date: string) {
+  const due = Temporal.PlainDate.from(date).toZonedDateTime({ timeZone: "Europe/Paris", plainTime: "09:01" }).epochMilliseconds;
+  await stack.advanceClock(due - stack.clock.now().epochMilliseconds);
+}
+
 async function openAdmin(locale: "en" | "fr" = "en", pathname = "/app") {
   await page.goto(`${stack.hostUrl}/?locale=${locale}&path=${encodeURIComponent(pathname)}`);
   app = page.frameLocator('[data-testid="app-frame"]');
 }
 
 /** Fills the template form for an order and submits it; lands on the template page. */
-async function makeRecurring(orderName: string, firstInvoiceDate: string) {
+async function makeRecurring(orderName: string, firstInvoiceDate: string, options: { signature?: boolean } = {}) {
   await page.locator("nav").getByRole("link", { name: "Orders" }).click();
   await app.getByRole("link", { name: `Make order ${orderName} recurring` }).click();
   await expect.poll(() => app.getByRole("heading", { name: "Make recurring" }).count(), { timeout: 20_000 }).toBe(1);
@@ -40,6 +46,7 @@ async function makeRecurring(orderName: string, firstInvoiceDate: string) {
   await app.getByLabel("First invoice date").fill(firstInvoiceDate);
   await app.getByLabel("Time of day").fill("09:00");
   await expect.poll(() => app.getByText("Next 12 invoices").count()).toBe(1);
+  if (options.signature) await app.getByLabel("Ask the customer to sign each invoice").check();
   await app.getByRole("button", { name: "Create recurring invoice" }).click();
   await expect.poll(() => app.getByText("Recurring invoice created").count(), { timeout: 20_000 }).toBeGreaterThan(0);
 }
@@ -86,9 +93,9 @@ describe("browser journeys", { timeout: 120_000 }, () => {
     const firstDate = parisDate(1);
     await makeRecurring("#1001", firstDate);
     await screenshot(page, "2-merchant-template-created");
-    expect(await app.getByText("Planned").count()).toBe(0); // nothing is issued before its day
+    expect(await app.getByText("Sent", { exact: true }).count()).toBe(0); // nothing is issued before its day
 
-    await stack.advanceClock(DAY);
+    await advancePast9am(firstDate);
     await reloadUntil("Sent");
     await expect.poll(() => app.getByRole("link", { name: /View invoice/ }).count()).toBeGreaterThan(0);
     await screenshot(page, "3-merchant-run-sent");
@@ -122,7 +129,7 @@ describe("browser journeys", { timeout: 120_000 }, () => {
     await makeRecurring("#1002", firstDate);
 
     stack.stripe.control.setFaults(DEMO_APP.stripeAccount, { serverErrorRatio: 1 });
-    await stack.advanceClock(DAY);
+    await advancePast9am(firstDate);
     // Transient errors are retried with backoff; move time until the retries run out.
     for (let hour = 0; hour < 12 && (await app.getByText("Failed", { exact: true }).count()) === 0; hour++) {
       await stack.advanceClock(HOUR);
@@ -136,5 +143,47 @@ describe("browser journeys", { timeout: 120_000 }, () => {
     await app.getByRole("button", { name: "Retry" }).click();
     await reloadUntil("Sent");
     await screenshot(page, "8-merchant-run-sent-after-retry");
+  });
+
+  it("signature: the customer follows the invoice's signing link, draws, signs, then pays; the merchant sees signed and paid", async () => {
+    await openAdmin("en");
+    const firstDate = parisDate(1);
+    await makeRecurring("#1003", firstDate, { signature: true });
+    await advancePast9am(firstDate);
+    await reloadUntil("Sent");
+    const hostedUrl = await app.getByRole("link", { name: /View invoice/ }).first().getAttribute("href");
+
+    const customer = await browser.newPage({ userAgent: USER_AGENT, viewport: { width: 390, height: 844 }, hasTouch: false });
+    customer.setDefaultTimeout(15_000);
+    await customer.goto(hostedUrl!);
+    // The hosted invoice carries the signing link (a custom field of the Stripe invoice).
+    const signingUrl = /https?:\/\/\S+\/sign\/[\w-]+/.exec(await customer.locator("body").innerText())?.[0];
+    expect(signingUrl).toBeDefined();
+    await customer.goto(signingUrl!);
+    const canvas = customer.getByTestId("signature-canvas");
+    await customer.waitForLoadState("networkidle"); // the pad's script loads after hydration
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    await customer.mouse.move(box.x + 20, box.y + box.height * 0.7);
+    await customer.mouse.down();
+    for (let step = 1; step <= 12; step++) {
+      await customer.mouse.move(box.x + 20 + step * 18, box.y + box.height * (0.7 - 0.4 * Math.sin(step / 2)), { steps: 3 });
+    }
+    await customer.mouse.up();
+    await customer.getByTestId("signer-name").fill("Nathalie Perrin");
+    await customer.getByTestId("consent").check();
+    await screenshot(customer, "9-customer-signing");
+    await customer.getByTestId("sign-submit").click();
+    await expect.poll(() => customer.getByTestId("signed-state").count()).toBe(1);
+    await screenshot(customer, "10-customer-signed");
+
+    await customer.getByTestId("pay-link").click();
+    await customer.getByRole("button", { name: /^Pay \d/ }).click();
+    await expect.poll(() => customer.getByText(/paid/i).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await customer.close();
+
+    await reloadUntil("Paid");
+    await reloadUntil("Signed");
+    await screenshot(page, "11-merchant-run-signed-and-paid");
   });
 });

@@ -254,7 +254,7 @@ describe("provider failures", () => {
     }
     const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
     expect(run).toMatchObject({ state: "failed", attempt: 4, lastErrorCode: "api_error", nextAttemptAt: null });
-    expect(run.lastErrorMessage).toBe("Stripe is unavailable. (gave up after 4 attempts)");
+    expect(run.lastErrorMessage).toBe("Stripe is unavailable. Ritournelle gave up after 4 attempts: use Retry once the problem is solved.");
     const delays = (await prisma.runEvent.findMany({ where: { runId: run.id, type: "run.retry_scheduled" }, orderBy: { at: "asc" } })).map(
       (event) => JSON.parse(event.detail!).delayMs,
     );
@@ -314,5 +314,23 @@ describe("provider failures", () => {
     expect(run).toMatchObject({ state: "sent", attempt: 1, lastErrorCode: null });
     const waits = await prisma.runEvent.count({ where: { runId: run.id, type: "run.waiting" } });
     expect(waits).toBe(1);
+  });
+});
+
+describe("follow-up work after each tick", () => {
+  it("runs after every tick, and a failure there neither stops the tick nor loses its report", async () => {
+    const clock = new ManualClock("2026-03-01T08:00:00Z");
+    let calls = 0;
+    const worker = testWorker(new MemoryGateway(), clock, {
+      afterTick: async () => {
+        calls += 1;
+        if (calls === 1) throw new Error("Shopify is down");
+      },
+    });
+    const first = await worker.runOnce();
+    const second = await worker.runOnce();
+    expect(calls).toBe(2);
+    expect(first.saturated).toBe(false);
+    expect(second.runs.claimed).toBe(0);
   });
 });
