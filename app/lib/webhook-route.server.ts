@@ -1,7 +1,7 @@
 // The shape every Shopify webhook route shares: verify HMAC, hand the
 // verified delivery to its handler, answer fast.
 import { authenticate } from "~/shopify.server";
-import { logger } from "~/logger.server";
+import { requestLogger } from "~/logger.server";
 import { WebhookPayloadError, type VerifiedWebhook } from "~/services/shopify-webhooks.server";
 import type { DeliveryOutcome } from "~/models/webhook-delivery.server";
 
@@ -11,7 +11,7 @@ export async function shopifyWebhookAction(
 ): Promise<Response> {
   // Throws a 401 Response (and nothing is written) when the HMAC is wrong.
   const { shop, topic, webhookId, payload } = await authenticate.webhook(request);
-  const log = logger.child({ shop, topic, webhookId });
+  const log = requestLogger(request, { shop }).child({ topic, webhookId });
   try {
     const outcome = await handle({ shop, topic, webhookId, payload });
     log.info({ outcome }, "shopify webhook");

@@ -25,25 +25,16 @@ import { formatAmount, formatCivilDate, formatDateTime } from "~/i18n/format";
 import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/admin-context.server";
 import { applyTemplateAction, loadTemplatePage, TEMPLATE_ACTIONS, type ActionResult } from "~/services/template-pages.server";
-import { NotFoundError } from "~/services/templates.server";
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";
+import { orNotFound } from "~/lib/not-found.server";
 
 const actionSchema = z.object({ intent: z.enum(TEMPLATE_ACTIONS), runId: z.string().min(1).max(100).optional() });
-
-function notFound(): Response {
-  return new Response("Not found", { status: 404 });
-}
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const { shop } = await loadAdminContext(session.shop, request.url);
-  try {
-    return await loadTemplatePage(shop, params.id ?? "");
-  } catch (error) {
-    if (error instanceof NotFoundError) throw notFound();
-    throw error;
-  }
+  return orNotFound(() => loadTemplatePage(shop, params.id ?? ""));
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -51,13 +42,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { shop } = await loadAdminContext(session.shop, request.url);
   const form = actionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!form.success) return data({ ok: false, action: null, code: "invalid_action" } as const, { status: 400 });
-  try {
-    const result: ActionResult = await applyTemplateAction(shop, params.id ?? "", form.data.intent, form.data.runId);
-    return result.ok ? result : data(result, { status: 409 });
-  } catch (error) {
-    if (error instanceof NotFoundError) throw notFound();
-    throw error;
-  }
+  const result: ActionResult = await orNotFound(() => applyTemplateAction(shop, params.id ?? "", form.data.intent, form.data.runId));
+  return result.ok ? result : data(result, { status: 409 });
 };
 
 export default function TemplatePage() {

@@ -10,25 +10,16 @@ import { templateFormValuesSchema, type TemplateFormValues } from "~/domain/temp
 import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/admin-context.server";
 import { prepareTemplateEdit, saveTemplateEdit } from "~/services/template-pages.server";
-import { NotFoundError } from "~/services/templates.server";
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";
+import { orNotFound } from "~/lib/not-found.server";
 
 const postSchema = z.object({ values: templateFormValuesSchema });
-
-function notFound(): Response {
-  return new Response("Not found", { status: 404 });
-}
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const { shop } = await loadAdminContext(session.shop, request.url);
-  try {
-    return await prepareTemplateEdit(shop, params.id ?? "");
-  } catch (error) {
-    if (error instanceof NotFoundError) throw notFound();
-    throw error;
-  }
+  return orNotFound(() => prepareTemplateEdit(shop, params.id ?? ""));
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -36,14 +27,9 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { shop } = await loadAdminContext(session.shop, request.url);
   const body = postSchema.safeParse(await request.json().catch(() => null));
   if (!body.success) return data({ code: "invalid_form" as const, errors: {}, messages: {} }, { status: 400 });
-  try {
-    const result = await saveTemplateEdit(shop, params.id ?? "", body.data.values);
-    if (result.ok) return redirect(`/app/templates/${params.id}`);
-    return data({ code: "code" in result ? result.code : null, errors: result.errors, messages: result.messages }, { status: 422 });
-  } catch (error) {
-    if (error instanceof NotFoundError) throw notFound();
-    throw error;
-  }
+  const result = await orNotFound(() => saveTemplateEdit(shop, params.id ?? "", body.data.values));
+  if (result.ok) return redirect(`/app/templates/${params.id}`);
+  return data({ code: "code" in result ? result.code : null, errors: result.errors, messages: result.messages }, { status: 422 });
 };
 
 export default function EditTemplate() {
