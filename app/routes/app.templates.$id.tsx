@@ -24,7 +24,13 @@ import type { MessageKey } from "~/i18n";
 import { formatAmount, formatCivilDate, formatDateTime } from "~/i18n/format";
 import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/admin-context.server";
-import { applyTemplateAction, loadTemplatePage, TEMPLATE_ACTIONS, type ActionResult } from "~/services/template-pages.server";
+import {
+  applyTemplateAction,
+  loadTemplatePage,
+  TEMPLATE_ACTIONS,
+  type ActionResult,
+  type SignatureView,
+} from "~/services/template-pages.server";
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";
 import { orNotFound } from "~/lib/not-found.server";
@@ -170,6 +176,7 @@ export default function TemplatePage() {
                             </Text>
                           )}
                         </InlineStack>
+                        {run.signature && <SignatureProof runId={run.id} signature={run.signature} timeZone={template.timeZone} />}
                         {run.state === "skipped" && run.skipReason && (
                           <Text as="p" tone="subdued" variant="bodySm">
                             {t(skipReasonKey(run.skipReason))}
@@ -373,4 +380,63 @@ function actorLabel(t: (key: MessageKey) => string, actor: string): string {
 
 export function ErrorBoundary() {
   return <RouteError backUrl="/app/templates" />;
+}
+
+/**
+ * The customer's signature on one run: who, when, from where, what they drew
+ * and the document's hash, with the signed PDF. The PDF comes through `fetch`
+ * so App Bridge adds the session token (a plain link would have none).
+ */
+function SignatureProof({ runId, signature, timeZone }: { runId: string; signature: SignatureView; timeZone: string }) {
+  const { t, locale } = useI18n();
+  const [downloading, setDownloading] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const download = async () => {
+    setDownloading(true);
+    setFailed(false);
+    try {
+      const response = await fetch(`/app/runs/${runId}/signed-pdf`);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const url = URL.createObjectURL(await response.blob());
+      const anchor = document.createElement("a");
+      anchor.href = url;
+      anchor.download = `${signature.id}.pdf`;
+      anchor.click();
+      URL.revokeObjectURL(url);
+    } catch {
+      setFailed(true);
+    } finally {
+      setDownloading(false);
+    }
+  };
+  return (
+    <Box background="bg-surface-secondary" padding="300" borderRadius="200">
+      <InlineStack gap="400" blockAlign="center" wrap>
+        {signature.imageDataUrl && (
+          <img src={signature.imageDataUrl} alt={t("template.runs.signature.imageAlt")} style={{ maxHeight: 64, maxWidth: 200, background: "#fff" }} />
+        )}
+        <BlockStack gap="100">
+          <Text as="p">
+            {t("template.runs.signature.by", {
+              name: signature.signerName ?? t("template.runs.signature.redacted"),
+              date: formatDateTime(signature.signedAt, locale, timeZone),
+            })}
+          </Text>
+          <Text as="p" tone="subdued" variant="bodySm">
+            {t("template.runs.signature.proof", { ip: signature.ipAddress ?? "—", hash: signature.documentHash.slice(0, 16), id: signature.id })}
+          </Text>
+          {failed && (
+            <Text as="p" tone="critical" variant="bodySm">
+              {t("template.runs.signature.downloadFailed")}
+            </Text>
+          )}
+        </BlockStack>
+        {signature.hasPdf && (
+          <Button onClick={download} loading={downloading}>
+            {t("template.runs.signature.download")}
+          </Button>
+        )}
+      </InlineStack>
+    </Box>
+  );
 }

@@ -18,6 +18,7 @@ import { countTemplatesByStatus, listTemplatesPage } from "~/models/merchant-vie
 import { listTemplateEvents } from "~/models/run-event.server";
 import { findTemplateForShop, type Template, type TemplateStatus } from "~/models/template.server";
 import { listWriteBacksOfRuns } from "~/models/write-back.server";
+import { signatureForRun } from "~/services/signing.server";
 import { todayIn } from "~/services/order-import.server";
 import {
   cancelTemplate,
@@ -122,6 +123,8 @@ export type RunView = {
   state: RunState;
   /** The customer signed this run's invoice online (shown beside the state: signed and paid are both news). */
   signed: boolean;
+  /** The proof, once signed: who, when, from where, the drawn image and the document's hash. */
+  signature: SignatureView | null;
   skipReason: string | null;
   errorMessage: string | null;
   invoiceNumber: string | null;
@@ -131,6 +134,16 @@ export type RunView = {
   currency: string;
   /** The Shopify order written back for this run, once paid (see write-back.server.ts). */
   shopifyOrder: { id: string; name: string } | null;
+};
+
+export type SignatureView = {
+  id: string;
+  signerName: string | null;
+  signedAt: string;
+  ipAddress: string | null;
+  documentHash: string;
+  imageDataUrl: string | null;
+  hasPdf: boolean;
 };
 
 export type EventView = {
@@ -178,6 +191,14 @@ export async function loadTemplatePage(shop: Pick<Shop, "id">, templateId: strin
   const writeBacks = await listWriteBacksOfRuns(shop.id, runs.map((run) => run.id));
   const signed = new Set(events.filter((event) => event.type === RUN_SIGNED_EVENT && event.runId).map((event) => event.runId));
   const periodOfRun = new Map(runs.map((run) => [run.id, run.periodDate]));
+  const signatures = new Map<string, SignatureView>();
+  for (const runId of signed) {
+    const proof = runId ? await signatureForRun(shop.id, runId) : null;
+    if (runId && proof?.status === "signed") {
+      const { id, signerName, signedAt, ipAddress, documentHash, imageDataUrl, hasPdf } = proof;
+      signatures.set(runId, { id, signerName, signedAt, ipAddress, documentHash, imageDataUrl, hasPdf });
+    }
+  }
   return {
     template: {
       ...rowOf(template),
@@ -201,7 +222,7 @@ export async function loadTemplatePage(shop: Pick<Shop, "id">, templateId: strin
       shipping: template.shipping ? { title: template.shipping.title, amount: template.shipping.amount - template.shipping.discountAmount } : null,
     },
     runs: runs
-      .map((run) => runView(run, signed.has(run.id), writeBacks.get(run.id) ?? null))
+      .map((run) => runView(run, signatures.get(run.id) ?? null, writeBacks.get(run.id) ?? null))
       .sort((a, b) => b.periodIndex - a.periodIndex),
     events: events
       .map((event) => ({
@@ -218,14 +239,15 @@ export async function loadTemplatePage(shop: Pick<Shop, "id">, templateId: strin
   };
 }
 
-function runView(run: Run, signed: boolean, shopifyOrder: { id: string; name: string } | null): RunView {
+function runView(run: Run, signature: SignatureView | null, shopifyOrder: { id: string; name: string } | null): RunView {
   return {
     id: run.id,
     periodIndex: run.periodIndex,
     periodDate: run.periodDate,
     scheduledAt: run.scheduledAt.toISOString(),
     state: run.state,
-    signed,
+    signed: signature !== null,
+    signature,
     skipReason: run.skipReason,
     errorMessage: run.lastErrorMessage,
     invoiceNumber: run.invoiceNumber,

@@ -184,6 +184,13 @@ describe("browser journeys", { timeout: 120_000 }, () => {
 
     await reloadUntil("Paid");
     await reloadUntil("Signed");
+    await expect.poll(() => app.getByText(/^Signed by Nathalie Perrin on /).count()).toBe(1);
     await screenshot(page, "11-merchant-run-signed-and-paid");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      app.getByRole("button", { name: "Download signed PDF" }).click(),
+    ]);
+    const pdf = fs.readFileSync((await download.path())!);
+    expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
   });
 });
