@@ -6,7 +6,8 @@ import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import type { Shop } from "@prisma/client";
 import { resetConfigForTests } from "~/config.server";
-import prisma from "~/db.server";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import prisma, { configureDatabase } from "~/db.server";
 import { ManualClock } from "~/domain/clock";
 import { draftInvoice, type InvoiceDraftInput } from "~/domain/invoice-draft";
 import { StripeClient, type StripeClientOptions } from "~/gateways/stripe/client.server";
@@ -217,4 +218,28 @@ export async function issuedRun(standIn: StripeStandIn, options: { account?: str
   const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
   if (run.state !== "sent" || !run.invoiceId) throw new Error(`the run was not issued: ${run.state} ${run.lastErrorMessage ?? ""}`);
   return { shop, template, run: { ...run, invoiceId: run.invoiceId }, clock };
+}
+
+/**
+ * One Stripe stand-in for the test file, and a clean slate before each test:
+ * no shops (everything tenant-owned cascades), no cached tax rates, an empty
+ * stand-in with webhook delivery paused (tests deliver what they mean to).
+ * Returns the running stand-in's accessor.
+ */
+export function withStripeStandIn(): () => StripeStandIn {
+  let standIn: StripeStandIn | undefined;
+  beforeAll(async () => {
+    await configureDatabase(prisma);
+    standIn = await startStripe();
+  });
+  afterAll(async () => {
+    await standIn?.close();
+  });
+  beforeEach(async () => {
+    await prisma.shop.deleteMany();
+    await prisma.stripeTaxRate.deleteMany();
+    standIn!.control.reset();
+    standIn!.control.configureWebhooks({ paused: true });
+  });
+  return () => standIn!;
 }

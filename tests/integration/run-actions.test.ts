@@ -2,55 +2,40 @@
 // against the stand-in: scoped by shop, idempotent, on the audit trail, and
 // in step with the webhooks that follow.
 import type Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import prisma, { configureDatabase } from "~/db.server";
+import { describe, expect, it } from "vitest";
+import prisma from "~/db.server";
 import { BillingError } from "~/services/billing-gateway";
 import { invoiceLinks, markInvoiceUncollectible, resendInvoice, RunActionError, voidInvoice } from "~/services/run-actions.server";
 import { processStripeEvent } from "~/services/stripe-webhooks.server";
-import type { StripeStandIn } from "../../sandbox/stripe/server";
 import { createShop } from "../helpers/recurring";
-import { issuedRun, MERCHANT, startStripe, testClient } from "../helpers/stripe";
+import { issuedRun, MERCHANT, testClient, withStripeStandIn } from "../helpers/stripe";
 
-let standIn: StripeStandIn;
-
-beforeAll(async () => {
-  await configureDatabase(prisma);
-  standIn = await startStripe();
-});
-afterAll(async () => {
-  await standIn.close();
-});
-beforeEach(async () => {
-  await prisma.shop.deleteMany();
-  await prisma.stripeTaxRate.deleteMany();
-  standIn.control.reset();
-  standIn.control.configureWebhooks({ paused: true });
-});
+const stripeStandIn = withStripeStandIn();
 
 function ledgerStatus(invoiceId: string) {
-  return standIn.control.ledger(MERCHANT).find((invoice) => invoice.id === invoiceId)?.status;
+  return stripeStandIn().control.ledger(MERCHANT).find((invoice) => invoice.id === invoiceId)?.status;
 }
 
 describe("actions on an issued invoice", () => {
   it("voids the invoice once, however many times it is asked; the webhook that follows changes nothing", async () => {
-    const { shop, run } = await issuedRun(standIn);
-    const client = testClient(standIn);
+    const { shop, run } = await issuedRun(stripeStandIn());
+    const client = testClient(stripeStandIn());
 
     expect(await voidInvoice(shop, run.id, { client })).toMatchObject({ state: "void", changed: true });
     expect(await voidInvoice(shop, run.id, { client })).toMatchObject({ state: "void", changed: false });
     expect(ledgerStatus(run.invoiceId)).toBe("void");
-    expect(standIn.control.requests({ method: "POST", path: `/v1/invoices/${run.invoiceId}/void` })).toHaveLength(1);
+    expect(stripeStandIn().control.requests({ method: "POST", path: `/v1/invoices/${run.invoiceId}/void` })).toHaveLength(1);
     expect(await prisma.runEvent.findMany({ where: { runId: run.id, actor: "merchant" } })).toMatchObject([
       { type: "run.closed", fromState: "sent", toState: "void", cause: "void" },
     ]);
 
-    const voided = standIn.control.events(MERCHANT).find((event) => event.type === "invoice.voided")!;
+    const voided = stripeStandIn().control.events(MERCHANT).find((event) => event.type === "invoice.voided")!;
     expect(await processStripeEvent(JSON.parse(JSON.stringify(voided)) as Stripe.Event, { client })).toBe("unchanged");
   });
 
   it("marks the invoice uncollectible; it can still be voided afterwards, as Stripe allows", async () => {
-    const { shop, run } = await issuedRun(standIn);
-    const client = testClient(standIn);
+    const { shop, run } = await issuedRun(stripeStandIn());
+    const client = testClient(stripeStandIn());
 
     expect(await markInvoiceUncollectible(shop, run.id, { client })).toMatchObject({ state: "uncollectible", changed: true });
     expect(ledgerStatus(run.invoiceId)).toBe("uncollectible");
@@ -59,22 +44,22 @@ describe("actions on an issued invoice", () => {
   });
 
   it("sends the invoice again once per request, and gives its links", async () => {
-    const { shop, run } = await issuedRun(standIn);
-    const client = testClient(standIn);
+    const { shop, run } = await issuedRun(stripeStandIn());
+    const client = testClient(stripeStandIn());
 
     const first = await resendInvoice(shop, run.id, { client, requestId: "click-1" });
     await resendInvoice(shop, run.id, { client, requestId: "click-1" });
     await resendInvoice(shop, run.id, { client, requestId: "click-2" });
     expect(first).toMatchObject({ state: "sent", changed: true, hostedInvoiceUrl: run.hostedInvoiceUrl, invoicePdfUrl: run.invoicePdfUrl });
-    const sends = standIn.control.requests({ method: "POST", path: `/v1/invoices/${run.invoiceId}/send` }).filter((entry) => !entry.replayed);
+    const sends = stripeStandIn().control.requests({ method: "POST", path: `/v1/invoices/${run.invoiceId}/send` }).filter((entry) => !entry.replayed);
     expect(sends.map((entry) => entry.idempotencyKey)).toEqual([`${run.id}:send`, `${run.id}:resend:click-1`, `${run.id}:resend:click-2`]);
     expect(await invoiceLinks(shop, run.id)).toEqual({ hostedInvoiceUrl: run.hostedInvoiceUrl, invoicePdfUrl: run.invoicePdfUrl });
   });
 
   it("never acts on another shop's invoice", async () => {
-    const { run } = await issuedRun(standIn);
+    const { run } = await issuedRun(stripeStandIn());
     const intruder = await createShop({ billingAccountId: MERCHANT });
-    const client = testClient(standIn);
+    const client = testClient(stripeStandIn());
 
     await expect(voidInvoice(intruder, run.id, { client })).rejects.toMatchObject({ code: "not_found" });
     await expect(resendInvoice(intruder, run.id, { client })).rejects.toBeInstanceOf(RunActionError);
@@ -83,9 +68,9 @@ describe("actions on an issued invoice", () => {
   });
 
   it("refuses what the invoice's state does not allow, and says when Stripe is not connected", async () => {
-    const { shop, run } = await issuedRun(standIn);
-    const client = testClient(standIn);
-    standIn.control.customerPay(run.invoiceId);
+    const { shop, run } = await issuedRun(stripeStandIn());
+    const client = testClient(stripeStandIn());
+    stripeStandIn().control.customerPay(run.invoiceId);
     await prisma.invoiceRun.update({ where: { id: run.id }, data: { state: "paid" } });
 
     await expect(voidInvoice(shop, run.id, { client })).rejects.toMatchObject({ code: "not_allowed", message: expect.stringContaining("this one is paid") });

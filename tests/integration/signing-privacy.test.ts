@@ -4,38 +4,23 @@
 // merchant already holds still verifies); shop/redact erases everything.
 import { createHash } from "node:crypto";
 import type { Shop } from "@prisma/client";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import prisma, { configureDatabase } from "~/db.server";
+import { describe, expect, it } from "vitest";
+import prisma from "~/db.server";
 import { action as dataRequest } from "~/routes/webhooks.customers.data_request";
 import { action as customersRedact } from "~/routes/webhooks.customers.redact";
 import { action as shopRedact } from "~/routes/webhooks.shop.redact";
 import { action as signAction, loader as signLoader } from "~/routes/sign.$token";
 import { signatureForRun, verifyFile, type SigningPage } from "~/services/signing.server";
-import type { StripeStandIn } from "../../sandbox/stripe/server";
 import { callRoute } from "../helpers/remix";
 import { webhookRequest } from "../helpers/shopify";
 import { callPublic, issuedRunToSign, signFields, submitRequest, viewRequest } from "../helpers/signing";
-import { startStripe } from "../helpers/stripe";
+import { withStripeStandIn } from "../helpers/stripe";
 
-let standIn: StripeStandIn;
-
-beforeAll(async () => {
-  await configureDatabase(prisma);
-  standIn = await startStripe();
-});
-afterAll(async () => {
-  await standIn.close();
-});
-beforeEach(async () => {
-  await prisma.shop.deleteMany();
-  await prisma.stripeTaxRate.deleteMany();
-  standIn.control.reset();
-  standIn.control.configureWebhooks({ paused: true });
-});
+const stripeStandIn = withStripeStandIn();
 
 /** A customer of issuedRunToSign (Claire unless told) signs their invoice; returns the run, token and signed PDF. */
 async function signedBy(name: string, shop?: Shop, customer?: { name: string; email: string }) {
-  const issued = await issuedRunToSign(standIn, { shop, customer });
+  const issued = await issuedRunToSign(stripeStandIn(), { shop, customer });
   const { body } = await callPublic<{ page: SigningPage }>(signLoader, viewRequest(issued.token), { token: issued.token });
   if (body.page.kind !== "sign") throw new Error(body.page.kind);
   await callPublic(signAction, submitRequest(issued.token, signFields(body.page, { name })), { token: issued.token });
@@ -121,7 +106,7 @@ describe("customers/redact", () => {
   });
 
   it("closes the customer's links not yet signed", async () => {
-    const { shop, template, token } = await issuedRunToSign(standIn);
+    const { shop, template, token } = await issuedRunToSign(stripeStandIn());
     const customer = await customerOf(template.id);
     await callRoute(customersRedact, webhookRequest("customers/redact", shop.domain, { shop_domain: shop.domain, customer, orders_to_redact: [] }));
     expect((await callPublic(signLoader, viewRequest(token), { token })).status).toBe(404);

@@ -2,13 +2,12 @@
 // oversized bodies, missing name or consent, forged or foreign forms, unknown
 // and expired links (one indistinguishable 404), voided or changed invoices,
 // Stripe being down, and too many attempts. Nothing is signed in any case.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import prisma, { configureDatabase } from "~/db.server";
+import { describe, expect, it } from "vitest";
+import prisma from "~/db.server";
 import { action as signAction, loader as signLoader } from "~/routes/sign.$token";
 import { loader as pdfLoader } from "~/routes/sign.$token.pdf";
 import { action as verifyAction } from "~/routes/verify";
 import { createSigningLink, hashToken, issueViewNonce, stampPendingSignatures, type SigningPage } from "~/services/signing.server";
-import type { StripeStandIn } from "../../sandbox/stripe/server";
 import {
   APP_URL,
   SINGLE_DOT,
@@ -20,23 +19,9 @@ import {
   submitRequest,
   viewRequest,
 } from "../helpers/signing";
-import { MERCHANT, startStripe, testClient } from "../helpers/stripe";
+import { MERCHANT, testClient, withStripeStandIn } from "../helpers/stripe";
 
-let standIn: StripeStandIn;
-
-beforeAll(async () => {
-  await configureDatabase(prisma);
-  standIn = await startStripe();
-});
-afterAll(async () => {
-  await standIn.close();
-});
-beforeEach(async () => {
-  await prisma.shop.deleteMany();
-  await prisma.stripeTaxRate.deleteMany();
-  standIn.control.reset();
-  standIn.control.configureWebhooks({ paused: true });
-});
+const stripeStandIn = withStripeStandIn();
 
 type Loaded = { locale: string; page: SigningPage };
 type Submitted = { outcome: { kind: string; reason?: string; errors?: Record<string, unknown> } };
@@ -70,7 +55,7 @@ describe("refused drawings, images and fields", () => {
     ["no consent", { consent: null }, { consent: true }],
     ["nothing at all", { strokes: null, image: null, name: null, consent: null }, { signature: "empty", name: true, consent: true }],
   ] as const)("refuses %s with a 400 naming the field", async (_label, overrides, errors) => {
-    const { token } = await issuedRunToSign(standIn);
+    const { token } = await issuedRunToSign(stripeStandIn());
     const page = await openForm(token);
     const answer = await submit(token, signFields(page, overrides));
     expect(answer.status).toBe(400);
@@ -79,7 +64,7 @@ describe("refused drawings, images and fields", () => {
   });
 
   it("refuses a PNG whose pixels do not decode, as a malformed image", async () => {
-    const { token } = await issuedRunToSign(standIn);
+    const { token } = await issuedRunToSign(stripeStandIn());
     const good = png(300, 120, (x, y) => y === 60);
     const truncated = Buffer.concat([good.subarray(0, 41), Buffer.from([0, 0, 0, 0]), good.subarray(good.length - 12)]);
     const answer = await submit(token, signFields(await openForm(token), { image: dataUrl(truncated) }));
@@ -88,7 +73,7 @@ describe("refused drawings, images and fields", () => {
   });
 
   it("answers 413 to a body over the limit, without signing", async () => {
-    const { token } = await issuedRunToSign(standIn);
+    const { token } = await issuedRunToSign(stripeStandIn());
     const page = await openForm(token);
     const answer = await submit(token, signFields(page, { image: `data:image/png;base64,${"A".repeat(800_000)}` }));
     expect(answer).toMatchObject({ status: 413, body: { outcome: { kind: "too_large" } } });
@@ -107,7 +92,7 @@ describe("refused forms", () => {
     ["a consent text version the server does not show", () => ({ consentVersion: "v0" }), {}],
     ["no document hash", () => ({ documentHash: null }), {}],
   ] as const)("refuses %s as a stale form (403)", async (_label, overrides, headers) => {
-    const { token } = await issuedRunToSign(standIn);
+    const { token } = await issuedRunToSign(stripeStandIn());
     const page = await openForm(token);
     const origin: string | undefined = (headers as { origin?: string }).origin;
     const request = submitRequest(token, signFields(page, overrides(token)), origin === undefined ? {} : { origin });
@@ -118,15 +103,15 @@ describe("refused forms", () => {
   });
 
   it("accepts a genuine nonce shown an hour ago (the form's lifetime is longer)", async () => {
-    const { token } = await issuedRunToSign(standIn);
+    const { token } = await issuedRunToSign(stripeStandIn());
     const page = await openForm(token);
     const answer = await submit(token, signFields(page, { nonce: issueViewNonce(hashToken(token), new Date(Date.now() - 3_600_000)) }));
     expect(answer.status).toBe(303);
   });
 
   it("refuses the nonce of another link's page", async () => {
-    const first = await issuedRunToSign(standIn);
-    const second = await issuedRunToSign(standIn);
+    const first = await issuedRunToSign(stripeStandIn());
+    const second = await issuedRunToSign(stripeStandIn());
     const otherPage = await openForm(second.token);
     const page = await openForm(first.token);
     const answer = await submit(first.token, signFields(page, { nonce: otherPage.nonce }));
@@ -136,9 +121,9 @@ describe("refused forms", () => {
 
 describe("links that do not lead anywhere", () => {
   it("answers unknown, malformed and expired tokens with the same 404, on every route", async () => {
-    const expired = await issuedRunToSign(standIn);
+    const expired = await issuedRunToSign(stripeStandIn());
     await prisma.signingLink.updateMany({ where: { runId: expired.run.id }, data: { expiresAt: new Date(Date.now() - 1) } });
-    const { token } = await issuedRunToSign(standIn);
+    const { token } = await issuedRunToSign(stripeStandIn());
     const candidates = ["A".repeat(43), "short", `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`, expired.token];
     const answers = [];
     for (const candidate of candidates) {
@@ -159,7 +144,7 @@ describe("links that do not lead anywhere", () => {
   });
 
   it("issues one link per run: asking again gives the same URL (a retried draft sends Stripe the same link)", async () => {
-    const { run, signingUrl } = await issuedRunToSign(standIn);
+    const { run, signingUrl } = await issuedRunToSign(stripeStandIn());
     expect((await createSigningLink(run.id, new Date())).url).toBe(signingUrl);
     expect(await prisma.signingLink.count({ where: { runId: run.id } })).toBe(1);
     // Once the link has expired, a new one is issued.
@@ -170,7 +155,7 @@ describe("links that do not lead anywhere", () => {
   });
 
   it("has no PDF before the invoice is signed (same 404)", async () => {
-    const { token } = await issuedRunToSign(standIn);
+    const { token } = await issuedRunToSign(stripeStandIn());
     const answer = await callPublic(pdfLoader, new Request(`${APP_URL}/sign/${token}/pdf`), { token }, nextAddress());
     expect(answer.status).toBe(404);
   });
@@ -178,9 +163,9 @@ describe("links that do not lead anywhere", () => {
 
 describe("invoices that can no longer be signed as shown", () => {
   it("refuses a voided invoice clearly, on the page and at submit", async () => {
-    const { run, token } = await issuedRunToSign(standIn);
+    const { run, token } = await issuedRunToSign(stripeStandIn());
     const page = await openForm(token);
-    await testClient(standIn).call(MERCHANT, (sdk, options) => sdk.invoices.voidInvoice(run.invoiceId, {}, options));
+    await testClient(stripeStandIn()).call(MERCHANT, (sdk, options) => sdk.invoices.voidInvoice(run.invoiceId, {}, options));
     const answer = await submit(token, signFields(page));
     expect(answer).toMatchObject({ status: 409, body: { outcome: { kind: "refused", reason: "void" } } });
     expect((await callPublic<Loaded>(signLoader, viewRequest(token), { token }, nextAddress())).body.page).toEqual({ kind: "refused", reason: "void" });
@@ -188,7 +173,7 @@ describe("invoices that can no longer be signed as shown", () => {
   });
 
   it("refuses when the invoice differs from the one the page showed", async () => {
-    const { token } = await issuedRunToSign(standIn);
+    const { token } = await issuedRunToSign(stripeStandIn());
     const page = await openForm(token);
     const answer = await submit(token, signFields(page, { documentHash: "0".repeat(64) }));
     expect(answer).toMatchObject({ status: 409, body: { outcome: { kind: "refused", reason: "changed" } } });
@@ -196,36 +181,36 @@ describe("invoices that can no longer be signed as shown", () => {
   });
 
   it("refuses with 503 while Stripe is down, then signs once it is back", async () => {
-    const { token } = await issuedRunToSign(standIn);
+    const { token } = await issuedRunToSign(stripeStandIn());
     const page = await openForm(token);
-    standIn.control.setFaults(MERCHANT, { serverErrorRatio: 1 });
+    stripeStandIn().control.setFaults(MERCHANT, { serverErrorRatio: 1 });
     const down = await submit(token, signFields(page));
     expect(down).toMatchObject({ status: 503, body: { outcome: { kind: "refused", reason: "unavailable" } } });
-    standIn.control.clearFaults(MERCHANT);
+    stripeStandIn().control.clearFaults(MERCHANT);
     expect((await submit(token, signFields(page))).status).toBe(303);
     expect(await signatures()).toBe(1);
   });
 
   it("keeps the signature when stamping Stripe's metadata fails, and stamps it later", async () => {
-    const { run, token } = await issuedRunToSign(standIn);
+    const { run, token } = await issuedRunToSign(stripeStandIn());
     const page = await openForm(token);
     // Every update of the invoice fails (retries included); reads still work.
-    standIn.control.setFaults(MERCHANT, { failNext: { count: 50, method: "POST", path: `/v1/invoices/${run.invoiceId}` } });
+    stripeStandIn().control.setFaults(MERCHANT, { failNext: { count: 50, method: "POST", path: `/v1/invoices/${run.invoiceId}` } });
     expect((await submit(token, signFields(page))).status).toBe(303);
     const signature = await prisma.signature.findUniqueOrThrow({ where: { runId: run.id } });
     expect(signature.metadataSyncedAt).toBeNull();
-    expect(standIn.control.ledger(MERCHANT).find((invoice) => invoice.id === run.invoiceId)?.metadata?.signature_id).toBeUndefined();
+    expect(stripeStandIn().control.ledger(MERCHANT).find((invoice) => invoice.id === run.invoiceId)?.metadata?.signature_id).toBeUndefined();
 
-    standIn.control.clearFaults(MERCHANT);
+    stripeStandIn().control.clearFaults(MERCHANT);
     expect(await stampPendingSignatures(10)).toBe(1);
-    expect(standIn.control.ledger(MERCHANT).find((invoice) => invoice.id === run.invoiceId)?.metadata?.signature_id).toBe(signature.id);
+    expect(stripeStandIn().control.ledger(MERCHANT).find((invoice) => invoice.id === run.invoiceId)?.metadata?.signature_id).toBe(signature.id);
     expect(await stampPendingSignatures(10)).toBe(0);
   });
 });
 
 describe("rate limits", () => {
   it("stops a burst of submits on one link with 429 and Retry-After", async () => {
-    const { token } = await issuedRunToSign(standIn);
+    const { token } = await issuedRunToSign(stripeStandIn());
     const page = await openForm(token);
     const statuses: number[] = [];
     let retryAfter: string | null = null;
@@ -240,7 +225,7 @@ describe("rate limits", () => {
   });
 
   it("stops one address trying many links (60 at once, then about one a second)", async () => {
-    const { token } = await issuedRunToSign(standIn);
+    const { token } = await issuedRunToSign(stripeStandIn());
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 65; attempt++) {
       const guess = `${token.slice(0, 40)}${String(attempt).padStart(3, "x")}`;

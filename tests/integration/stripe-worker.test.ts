@@ -2,8 +2,8 @@
 // through the real SDK against the stand-in: the run is sent and Stripe holds
 // exactly one invoice per period, after a crash between Stripe's commit and
 // our record, after a lost answer, and under a storm of 429s.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import prisma, { configureDatabase } from "~/db.server";
+import { describe, expect, it } from "vitest";
+import prisma from "~/db.server";
 import { ManualClock } from "~/domain/clock";
 import { StripeBillingGateway } from "~/gateways/stripe/billing-gateway.server";
 import { listTemplateEvents } from "~/models/run-event.server";
@@ -11,29 +11,14 @@ import type { BillingGateway, InvoiceRequest, IssuedInvoice, StepContext } from 
 import { stripeCustomerStore, stripeTaxRateStore } from "~/services/stripe-billing.server";
 import { collectCustomerData, eraseCustomerData } from "~/services/redact.server";
 import { createTemplate } from "~/services/templates.server";
-import type { StripeStandIn } from "../../sandbox/stripe/server";
 import { Worker, type WorkerOptions } from "~/worker/worker";
 import { createShop, drain, PERIOD_TOTAL, templateInput } from "../helpers/recurring";
-import { MERCHANT, startStripe, testClient } from "../helpers/stripe";
+import { MERCHANT, testClient, withStripeStandIn } from "../helpers/stripe";
 
-let standIn: StripeStandIn;
-
-beforeAll(async () => {
-  await configureDatabase(prisma);
-  standIn = await startStripe();
-});
-afterAll(async () => {
-  await standIn.close();
-});
-beforeEach(async () => {
-  await prisma.shop.deleteMany();
-  await prisma.stripeTaxRate.deleteMany();
-  standIn.control.reset();
-  standIn.control.configureWebhooks({ paused: true });
-});
+const stripeStandIn = withStripeStandIn();
 
 function stripeGateway(options: Parameters<typeof testClient>[1] = {}) {
-  return new StripeBillingGateway(testClient(standIn, options), stripeCustomerStore, stripeTaxRateStore);
+  return new StripeBillingGateway(testClient(stripeStandIn(), options), stripeCustomerStore, stripeTaxRateStore);
 }
 
 function worker(gateway: BillingGateway, clock: ManualClock, options: Partial<WorkerOptions> = {}): Worker {
@@ -74,7 +59,7 @@ async function dueTemplate(customerNumber = 7001) {
 }
 
 function invoicesOfRun(runId: string) {
-  return standIn.control.ledger(MERCHANT).filter((invoice) => invoice.metadata?.run_id === runId);
+  return stripeStandIn().control.ledger(MERCHANT).filter((invoice) => invoice.metadata?.run_id === runId);
 }
 
 describe("the worker with the Stripe gateway", () => {
@@ -114,7 +99,7 @@ describe("the worker with the Stripe gateway", () => {
 
   it("the answer to the draft's creation was lost (connection dropped after Stripe committed): retried later, one invoice", async () => {
     const { clock, template } = await dueTemplate();
-    standIn.control.setFaults(MERCHANT, { dropNext: { count: 2, method: "POST", path: "/v1/invoices" } });
+    stripeStandIn().control.setFaults(MERCHANT, { dropNext: { count: 2, method: "POST", path: "/v1/invoices" } });
     const retrying = worker(stripeGateway(), clock);
     await drain(retrying);
     const waiting = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
@@ -131,7 +116,7 @@ describe("the worker with the Stripe gateway", () => {
     const LIMIT = 40;
     const RUNS = 8;
     // Stripe allows far less than Ritournelle's limiter: most bursts get 429s.
-    standIn.control.setFaults(MERCHANT, { rateLimit: { requestsPerSecond: 20, burst: 2 } });
+    stripeStandIn().control.setFaults(MERCHANT, { rateLimit: { requestsPerSecond: 20, burst: 2 } });
     const clock = new ManualClock("2026-01-10T10:00:00Z");
     const shop = await createShop({ billingAccountId: MERCHANT });
     const input = templateInput();
@@ -152,7 +137,7 @@ describe("the worker with the Stripe gateway", () => {
     const runs = await prisma.invoiceRun.findMany();
     expect(runs.map((run) => run.state)).toEqual(Array(RUNS).fill("sent"));
     for (const run of runs) expect(invoicesOfRun(run.id).map((invoice) => invoice.id)).toEqual([run.invoiceId]);
-    const log = standIn.control.requests({ account: MERCHANT });
+    const log = stripeStandIn().control.requests({ account: MERCHANT });
     expect(log.filter((entry) => entry.status === 429).length).toBeGreaterThan(5);
     const perSecond = new Map<number, number>();
     for (const entry of log) perSecond.set(Math.floor(entry.time / 1000), (perSecond.get(Math.floor(entry.time / 1000)) ?? 0) + 1);
