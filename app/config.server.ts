@@ -24,6 +24,9 @@ const FIXES: Record<string, string> = {
   TRUST_PROXY: 'Use "true" only behind a proxy or load balancer that sets X-Forwarded-For; otherwise "false".',
   APP_BRIDGE_URL: "Leave unset in production (Shopify's CDN is used); the offline demo points it at its App Bridge stand-in.",
   STRIPE_API_URL: 'Leave unset for Stripe itself; set an http(s) URL such as "http://127.0.0.1:12111" only for the offline stand-in.',
+  STRIPE_REQUESTS_PER_SECOND:
+    "Use a whole number of requests per second per connected account (Stripe allows 25 in test mode, 100 in live mode), or leave it unset for those defaults.",
+  WORKER_CONCURRENCY: "Use a whole number from 1 to 200: how many invoices the worker issues at the same time (default 10).",
 };
 
 const optionalNonEmpty = z
@@ -62,6 +65,10 @@ export const configSchema = z.object({
   STRIPE_CLIENT_ID: optionalNonEmpty.pipe(z.string().regex(/^ca_/).optional()),
   STRIPE_WEBHOOK_SECRET: optionalNonEmpty.pipe(z.string().regex(/^whsec_/).optional()),
   STRIPE_API_URL: optionalNonEmpty.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  // Per connected account, shared by all work of the process. Lower it when
+  // several processes issue for the same accounts (each has its own limiter).
+  STRIPE_REQUESTS_PER_SECOND: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().int().min(1).max(10_000).optional()),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   // The signing page records the signer's IP: from X-Forwarded-For only when
   // a trusted proxy sets it, else from the TCP connection.
   TRUST_PROXY: z

@@ -34,8 +34,8 @@ export type StripeBenchOptions = {
   requestsPerSecond?: number;
   /** Runs in flight per account in the gateway measurement. */
   concurrencyPerAccount?: number;
-  /** Engine workers in the process in the worker measurement (each drives one run at a time). */
-  workers?: number;
+  /** Runs one engine worker drives at a time in the worker measurement. */
+  workerConcurrency?: number;
 };
 
 export type Measurement = {
@@ -143,10 +143,10 @@ export async function runStripeBench(options: StripeBenchOptions = {}): Promise<
     while ((await planDueTemplates(planner)).claimed > 0);
     await resetStandIn(standIn, accountIds, rate, options.latencyMs ?? 100);
     const workerGateway = newGateway();
-    const workers = Array.from(
-      { length: options.workers ?? 3 * accounts },
-      (_, index) => new Worker({ gateway: workerGateway, clock, workerId: `bench-${index}`, runBatchSize: 1, tickMs: 200 }),
-    );
+    // One worker, as one embedded in the app's process: its lanes share the per-account limiter.
+    const workers = [
+      new Worker({ gateway: workerGateway, clock, workerId: "bench", concurrency: options.workerConcurrency ?? 3 * accounts, runBatchSize: 500, tickMs: 200 }),
+    ];
     const workerRun = await measure(standIn, accounts, rate, total, async () => {
       for (const worker of workers) worker.start();
       const deadline = performance.now() + 150_000;

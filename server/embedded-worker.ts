@@ -25,6 +25,7 @@ export async function startEmbeddedWorker(options: { clock?: Clock; tickMs?: num
     gateway: createStripeBillingGateway(),
     clock,
     tickMs: options.tickMs,
+    concurrency: config().WORKER_CONCURRENCY,
     // Paid runs whose Shopify order is still pending, signatures whose Stripe
     // stamp failed: both are idempotent and picked up here until done.
     afterTick: async () => {

@@ -1,8 +1,9 @@
 // The audit trail of templates and runs: append-only, never updated. Each
 // event is written in the transaction of the transition it records, so the
 // trail and the state cannot disagree.
-import type { Prisma, RunEvent } from "@prisma/client";
+import { Prisma, type RunEvent } from "@prisma/client";
 import prisma from "~/db.server";
+import { sortableId } from "~/lib/sortable-id.server";
 
 type Db = Prisma.TransactionClient;
 
@@ -40,11 +41,20 @@ export type NewRunEvent = {
   at: Date;
 };
 
+/**
+ * Appends `events`, in order. Hand-written SQL rather than `createMany`: the
+ * worker writes events at every step, and Prisma 6's query compiler spends
+ * ~0.5 ms of CPU compiling each model query (plan caching arrives in Prisma
+ * 7.4, prisma/orm#29038); a raw statement skips it. Portable SQL (quoted
+ * identifiers, one multi-row VALUES), for SQLite and PostgreSQL alike.
+ */
 export async function appendRunEvents(tx: Db, events: NewRunEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await tx.runEvent.createMany({
-    data: events.map(({ detail, ...event }) => ({ ...event, detail: detail === undefined ? null : JSON.stringify(detail) })),
-  });
+  const rows = events.map(
+    (event) =>
+      Prisma.sql`(${sortableId()}, ${event.shopId}, ${event.templateId}, ${event.runId ?? null}, ${event.type}, ${event.fromState ?? null}, ${event.toState ?? null}, ${event.actor}, ${event.cause ?? null}, ${event.detail === undefined ? null : JSON.stringify(event.detail)}, ${event.at})`,
+  );
+  await tx.$executeRaw`INSERT INTO "RunEvent" ("id", "shopId", "templateId", "runId", "type", "fromState", "toState", "actor", "cause", "detail", "at") VALUES ${Prisma.join(rows)}`;
 }
 
 /** The template's trail, oldest first; empty for another shop's template. */

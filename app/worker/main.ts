@@ -8,8 +8,9 @@
 //                     (or a promise of it). Required until the Stripe gateway
 //                     exists; tests pass tests/helpers/file-ledger-gateway.ts.
 // --worker-id <id>    default host:pid:random
-// --tick-ms, --template-batch, --run-batch, --template-lease-ms,
-// --run-lease-ms      see WorkerOptions in app/worker/worker.ts
+// --tick-ms, --template-batch, --run-batch, --concurrency,
+// --template-lease-ms, --run-lease-ms
+//                     see WorkerOptions in app/worker/worker.ts
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     "tick-ms": { type: "string" },
     "template-batch": { type: "string" },
     "run-batch": { type: "string" },
+    concurrency: { type: "string" },
     "template-lease-ms": { type: "string" },
     "run-lease-ms": { type: "string" },
   },
@@ -58,6 +60,7 @@ const worker = new Worker({
   tickMs: positiveInteger("tick-ms"),
   templateBatchSize: positiveInteger("template-batch"),
   runBatchSize: positiveInteger("run-batch"),
+  concurrency: positiveInteger("concurrency"),
   templateLeaseMs: positiveInteger("template-lease-ms"),
   runLeaseMs: positiveInteger("run-lease-ms"),
 });

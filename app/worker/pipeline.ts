@@ -32,6 +32,7 @@ import {
   selectWorkableRunIds,
   updateLeasedRun,
   type LeasedRun,
+  type LeasedRunWrite,
   type PipelineStep,
 } from "~/models/invoice-run.server";
 import { appendRunEvents, type NewRunEvent } from "~/models/run-event.server";
@@ -71,8 +72,10 @@ export type PipelineOptions = {
   workerId: string;
   clock: Clock;
   gateway: BillingGateway;
-  /** Runs claimed per tick. */
+  /** Runs driven per tick, at most. */
   batchSize: number;
+  /** Runs driven at the same time (each waits on its provider calls). */
+  concurrency: number;
   /** How long a claim holds a run; longer than the slowest provider call. Renewed at every step. */
   leaseMs: number;
   retry: RetryPolicy;
@@ -99,33 +102,74 @@ export type IssueReport = {
 type RunOutcome = "sent" | "closed" | "failed" | "retry_scheduled" | "waiting" | "released";
 
 /**
- * One pipeline tick: claims up to `batchSize` runs due for work (runs between
- * two steps first, then new ones) and drives each as far as it goes.
- * Idempotent and convergent: safe to run any number of times, concurrently
- * from any number of processes, and to kill at any instant.
+ * One pipeline tick: drives up to `batchSize` runs due for work (runs between
+ * two steps first, then new ones), `concurrency` at a time, each as far as it
+ * goes. Runs are claimed in chunks as lanes free up, so a claimed run never
+ * waits long behind others with its lease running. Idempotent and
+ * convergent: safe to run any number of times, concurrently from any number
+ * of processes, and to kill at any instant.
+ *
+ * Concurrency is what makes Stripe's latency affordable: one invoice is ~9
+ * calls of ~100 ms or more, so a run alone cannot use an account's rate; the
+ * per-account limiter of the Stripe client keeps many lanes within it.
  */
 export async function issueDueRuns(options: PipelineOptions): Promise<IssueReport> {
   const owner = options.workerId;
-  const claimed = await claimWorkableRuns({ now: toDate(options.clock.now()), owner, batchSize: options.batchSize, leaseMs: options.leaseMs });
+  const lanes = Math.max(1, Math.min(options.concurrency, options.batchSize));
+  const report: IssueReport = { claimed: 0, sent: 0, failed: 0, retryScheduled: 0, waiting: 0, released: 0 };
+  const queue: LeasedRun[] = [];
+  let budget = options.batchSize;
+  let exhausted = false;
+  const crashes: unknown[] = [];
+  let claiming: Promise<void> | null = null;
 
-  const report: IssueReport = { claimed: claimed.length, sent: 0, failed: 0, retryScheduled: 0, waiting: 0, released: 0 };
-  const untouched = new Set(claimed.map((run) => run.id));
-  try {
-    for (const run of claimed) {
-      if (options.shouldStop()) break;
-      untouched.delete(run.id);
-      const outcome = await new RunDriver(run, options).drive();
-      if (outcome === "sent" || outcome === "closed") report.sent += 1;
-      else if (outcome === "failed") report.failed += 1;
-      else if (outcome === "retry_scheduled") report.retryScheduled += 1;
-      else if (outcome === "waiting") report.waiting += 1;
-      else report.released += 1;
+  const refill = async () => {
+    // Twice the lanes: the next runs are ready when lanes free up, and few enough that their leases stay fresh.
+    const want = Math.min(budget, 2 * lanes);
+    const runs = await claimWorkableRuns({ now: toDate(options.clock.now()), owner, batchSize: want, leaseMs: options.leaseMs });
+    budget -= runs.length;
+    report.claimed += runs.length;
+    // Fewer than asked: nothing more is due now (or other workers won it); the next tick looks again.
+    if (runs.length < want || budget === 0) exhausted = true;
+    queue.push(...runs);
+  };
+  const nextRun = async (): Promise<LeasedRun | undefined> => {
+    for (;;) {
+      if (crashes.length > 0 || options.shouldStop()) return undefined;
+      const run = queue.shift();
+      if (run) return run;
+      if (exhausted) return undefined;
+      // One claim at a time for the whole pool: lanes waiting for runs share it.
+      claiming ??= refill().finally(() => (claiming = null));
+      await claiming;
     }
+  };
+  const lane = async () => {
+    try {
+      for (let run = await nextRun(); run; run = await nextRun()) {
+        const outcome = await new RunDriver(run, options).drive();
+        if (outcome === "sent" || outcome === "closed") report.sent += 1;
+        else if (outcome === "failed") report.failed += 1;
+        else if (outcome === "retry_scheduled") report.retryScheduled += 1;
+        else if (outcome === "waiting") report.waiting += 1;
+        else report.released += 1;
+      }
+    } catch (error) {
+      // A bug or a lost database: the other lanes finish their run and stop;
+      // the run this lane was on keeps its lease, as after a crash.
+      crashes.push(error);
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: lanes }, lane));
   } finally {
-    // Runs not reached (shutdown, or a crash-like error above) go back at once.
-    report.released += untouched.size;
-    await releaseRunLeases([...untouched], owner, toDate(options.clock.now()));
+    // Runs claimed but not reached (shutdown, or a crash-like error) go back at once.
+    const untouched = queue.splice(0).map((run) => run.id);
+    report.released += untouched.length;
+    await releaseRunLeases(untouched, owner, toDate(options.clock.now()));
   }
+  if (crashes.length > 0) throw crashes[0];
   return report;
 }
 
@@ -335,7 +379,7 @@ class RunDriver {
    * @throws LeaseLostError when another worker took the run over.
    */
   private async persist(
-    data: Prisma.InvoiceRunUncheckedUpdateManyInput,
+    data: LeasedRunWrite,
     events: NewRunEvent[],
     alsoInTransaction?: (tx: Prisma.TransactionClient) => Promise<void>,
   ): Promise<void> {

@@ -20,8 +20,14 @@ export type WorkerOptions = {
   tickMs?: number;
   /** Templates claimed per tick. Default 100. */
   templateBatchSize?: number;
-  /** Runs claimed per tick. Default 50. */
+  /** Runs driven per tick, at most. Default 100. */
   runBatchSize?: number;
+  /**
+   * Runs driven at the same time. Default 10. An invoice is ~9 Stripe calls:
+   * at Stripe's usual latency one run at a time would issue about one
+   * invoice per second whatever the rate limit allows.
+   */
+  concurrency?: number;
   /** Default 60 s; one planning transaction takes milliseconds. */
   templateLeaseMs?: number;
   /** Default 120 s, renewed at every step; must exceed the slowest provider call. */
@@ -85,7 +91,8 @@ export class Worker {
       workerId: this.id,
       clock: this.clock,
       gateway: options.gateway,
-      batchSize: options.runBatchSize ?? 50,
+      batchSize: options.runBatchSize ?? 100,
+      concurrency: options.concurrency ?? 10,
       leaseMs: options.runLeaseMs ?? 120_000,
       retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
       billingRecheckMs: options.billingRecheckMs ?? 300_000,

@@ -51,6 +51,9 @@ export function testWorker(gateway: MemoryGateway, clock: ManualClock, options: 
     clock,
     random: () => 0.5,
     retry: { baseDelayMs: 30_000, maxDelayMs: 3_600_000, maxAttempts: 8 },
+    // One run at a time: these tests follow runs step by step in claim order.
+    // Concurrent lanes have their own tests (worker.test.ts).
+    concurrency: 1,
     ...options,
   });
 }

@@ -16,7 +16,7 @@ type Worker = { child: ChildProcess; output: () => string; exited: Promise<{ cod
 const children: ChildProcess[] = [];
 let ledgerFile: string;
 
-function spawnWorker(workerId: string, extraEnv: Record<string, string> = {}): Worker {
+function spawnWorker(workerId: string, extraEnv: Record<string, string> = {}, extraArgs: string[] = []): Worker {
   const child = spawn(
     process.execPath,
     [
@@ -28,6 +28,7 @@ function spawnWorker(workerId: string, extraEnv: Record<string, string> = {}): W
       "--run-batch", "4",
       "--template-lease-ms", "1500",
       "--run-lease-ms", "1500",
+      ...extraArgs,
     ],
     { env: { ...process.env, LEDGER_FILE: ledgerFile, LOG_LEVEL: "info", ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -87,7 +88,8 @@ afterEach(() => {
 describe("worker processes", () => {
   it("a worker SIGKILLed right after the provider created a draft is taken over: one invoice per period", async () => {
     const templateIds = await dueTemplates(6);
-    const doomed = spawnWorker("doomed", { LEDGER_KILL_AFTER: "draft:3" });
+    // One run at a time, so that the kill lands between known runs.
+    const doomed = spawnWorker("doomed", { LEDGER_KILL_AFTER: "draft:3" }, ["--concurrency", "1"]);
     const death = await doomed.exited;
     expect(death, doomed.output()).toEqual({ code: null, signal: "SIGKILL" });
 

@@ -6,7 +6,8 @@ import prisma, { configureDatabase } from "~/db.server";
 import { ManualClock } from "~/domain/clock";
 import { listTemplateEvents } from "~/models/run-event.server";
 import { createTemplate, retryRun } from "~/services/templates.server";
-import { MemoryGateway } from "../helpers/memory-gateway";
+import type { BillingGateway } from "~/services/billing-gateway";
+import { CrashError, MemoryGateway } from "../helpers/memory-gateway";
 import { createShop, drain, PERIOD_TOTAL, runStates, templateInput, testWorker } from "../helpers/recurring";
 
 beforeAll(async () => {
@@ -314,6 +315,83 @@ describe("provider failures", () => {
     expect(run).toMatchObject({ state: "sent", attempt: 1, lastErrorCode: null });
     const waits = await prisma.runEvent.count({ where: { runId: run.id, type: "run.waiting" } });
     expect(waits).toBe(1);
+  });
+});
+
+/** Counts how many distinct runs the worker has at the provider at the same time. */
+function countingRunsInFlight(inner: BillingGateway) {
+  const inFlight = new Map<string, number>();
+  let most = 0;
+  const wrap =
+    <Args extends [{ runId: string }, ...unknown[]], Result>(call: (...args: Args) => Promise<Result>) =>
+    async (...args: Args): Promise<Result> => {
+      const runId = args[0].runId;
+      inFlight.set(runId, (inFlight.get(runId) ?? 0) + 1);
+      most = Math.max(most, inFlight.size);
+      try {
+        return await call(...args);
+      } finally {
+        const left = inFlight.get(runId)! - 1;
+        if (left === 0) inFlight.delete(runId);
+        else inFlight.set(runId, left);
+      }
+    };
+  const gateway: BillingGateway = {
+    ensureCustomer: wrap(inner.ensureCustomer.bind(inner)),
+    createDraft: wrap(inner.createDraft.bind(inner)),
+    addLines: wrap(inner.addLines.bind(inner)),
+    finalize: wrap(inner.finalize.bind(inner)),
+    send: wrap(inner.send.bind(inner)),
+    findInvoiceForRun: wrap(inner.findInvoiceForRun.bind(inner)),
+  };
+  return { gateway, mostAtOnce: () => most };
+}
+
+async function dueTemplates(count: number, clock: ManualClock): Promise<void> {
+  const shop = await createShop();
+  const input = templateInput();
+  for (let index = 0; index < count; index++) {
+    await createTemplate(shop, { ...input, customer: { ...input.customer, shopifyCustomerId: `gid://shopify/Customer/${5000 + index}` } }, { clock });
+  }
+  clock.set("2026-01-15T08:00:00Z");
+}
+
+describe("concurrent runs in one worker", () => {
+  it("drives up to `concurrency` runs at the same time, never more, and issues each period once", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    await dueTemplates(12, clock);
+    const provider = new MemoryGateway({ latencyMs: 5 });
+    const counting = countingRunsInFlight(provider);
+
+    await drain(testWorker(provider, clock, { gateway: counting.gateway, concurrency: 4 }));
+
+    expect(counting.mostAtOnce()).toBe(4);
+    expect((await prisma.invoiceRun.findMany()).map((run) => run.state)).toEqual(Array(12).fill("sent"));
+    expect([...provider.invoiceCountsByPeriod().values()]).toEqual(Array(12).fill(1));
+  });
+
+  it("a crash-like error in one lane: the other lanes finish their run, unstarted claims go back at once, the crashed run waits for its lease", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    await dueTemplates(10, clock);
+    const provider = new MemoryGateway({ latencyMs: 5 });
+    provider.failAt({ step: "draft", kind: "crash_before" });
+    const worker = testWorker(provider, clock, { workerId: "crashing", concurrency: 3, runLeaseMs: 60_000 });
+
+    await worker.runOnce().then(
+      () => expect.unreachable("the tick should reject like a crash"),
+      (error: unknown) => expect(error).toBeInstanceOf(CrashError),
+    );
+    const runs = await prisma.invoiceRun.findMany();
+    const byState = (state: string) => runs.filter((run) => run.state === state);
+    expect(byState("issuing")).toMatchObject([{ step: "draft", leaseOwner: "crashing" }]);
+    expect(byState("sent")).toHaveLength(2); // the two other lanes' runs
+    expect(byState("planned")).toHaveLength(7);
+    expect(byState("planned").every((run) => run.leaseOwner === null && run.nextAttemptAt!.getTime() <= clock.now().epochMilliseconds)).toBe(true);
+
+    clock.advance(61_000); // the crashed lane's lease expires
+    await drain(testWorker(provider, clock, { workerId: "next", concurrency: 3 }));
+    expect((await prisma.invoiceRun.findMany()).map((run) => run.state)).toEqual(Array(10).fill("sent"));
+    expect([...provider.invoiceCountsByPeriod().values()]).toEqual(Array(10).fill(1));
   });
 });
 

@@ -26,6 +26,19 @@ describe("configuration", () => {
     expect(parsed.SCOPES).toEqual(["read_orders", "read_customers", "write_orders"]);
   });
 
+  it("lets the operator set the Stripe rate per account and the worker's concurrency, and refuses nonsense with the fix", () => {
+    const defaults = parseConfig(valid);
+    expect(defaults.STRIPE_REQUESTS_PER_SECOND).toBeUndefined(); // the key's own limit: 25 test, 100 live
+    expect(defaults.WORKER_CONCURRENCY).toBe(10);
+    expect(parseConfig({ ...valid, STRIPE_REQUESTS_PER_SECOND: "40", WORKER_CONCURRENCY: "24" })).toMatchObject({
+      STRIPE_REQUESTS_PER_SECOND: 40,
+      WORKER_CONCURRENCY: 24,
+    });
+    const message = problemsOf({ ...valid, STRIPE_REQUESTS_PER_SECOND: "fast", WORKER_CONCURRENCY: "0" });
+    expect(message).toContain('STRIPE_REQUESTS_PER_SECOND is invalid ("fast"). Use a whole number of requests per second per connected account');
+    expect(message).toContain('WORKER_CONCURRENCY is invalid ("0"). Use a whole number from 1 to 200');
+  });
+
   it("names a missing secret and where to find it", () => {
     const message = problemsOf({ ...valid, SHOPIFY_API_SECRET: undefined });
     expect(message).toContain("Ritournelle cannot start: 1 configuration problem.");

@@ -262,11 +262,11 @@ let shared: StripeClient | undefined;
  */
 export function stripeClient(): StripeClient {
   if (!shared) {
-    const { STRIPE_SECRET_KEY, STRIPE_API_URL } = config();
+    const { STRIPE_SECRET_KEY, STRIPE_API_URL, STRIPE_REQUESTS_PER_SECOND } = config();
     if (!STRIPE_SECRET_KEY) {
       throw new Error("Stripe is not configured: set STRIPE_SECRET_KEY (see .env.example).");
     }
-    shared = new StripeClient({ secretKey: STRIPE_SECRET_KEY, apiUrl: STRIPE_API_URL });
+    shared = new StripeClient({ secretKey: STRIPE_SECRET_KEY, apiUrl: STRIPE_API_URL, requestsPerSecond: STRIPE_REQUESTS_PER_SECOND });
   }
   return shared;
 }
