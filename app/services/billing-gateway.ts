@@ -21,8 +21,15 @@ import type { MinorUnits } from "~/domain/money";
 export const BILLING_STEPS = ["customer", "draft", "lines", "finalize", "send"] as const;
 export type BillingStep = (typeof BILLING_STEPS)[number];
 
-export function idempotencyKey(runId: string, step: BillingStep): string {
-  return `${runId}:${step}`;
+/**
+ * The key of a run's step at the provider: the same on every attempt, so a
+ * repeated call returns the first one's result. `generation` (the run's
+ * keyGeneration) changes only when a merchant's retry starts the run over
+ * after its provider objects were discarded; generation 0 keeps the original
+ * `run:step` form.
+ */
+export function idempotencyKey(runId: string, step: BillingStep, generation = 0): string {
+  return generation === 0 ? `${runId}:${step}` : `${runId}:g${generation}:${step}`;
 }
 
 export type BillingAddress = {

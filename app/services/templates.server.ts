@@ -54,6 +54,7 @@ import {
   takenPeriodIndexes,
   updateRun,
   type NewRun,
+  type PipelineStep,
   type Run,
   type RunSnapshot,
   type SkipReason,
@@ -600,6 +601,19 @@ async function cancelLocked(tx: Tx, current: Template, reason: string, options: 
  * content (see editTemplate).
  * @throws NotFoundError, TransitionError (the run is not failed)
  */
+/**
+ * Where a retry starts over, for failures that discarded what the provider
+ * held for the run: the pipeline deleted the draft because Stripe's total
+ * was wrong (`total_mismatch`), or the customer was deleted in Stripe
+ * (`customer_missing`; the gateway already forgot its mapping). Any other
+ * failure retries the step that failed, where the gateway re-reads the
+ * invoice before acting.
+ */
+const RESTART_AFTER: Partial<Record<string, { step: PipelineStep; forget: Prisma.InvoiceRunUncheckedUpdateInput }>> = {
+  total_mismatch: { step: "draft", forget: { invoiceId: null, invoicedTotal: null, invoiceNumber: null, hostedInvoiceUrl: null, invoicePdfUrl: null } },
+  customer_missing: { step: "customer", forget: { customerId: null, invoiceId: null, invoicedTotal: null } },
+};
+
 export async function retryRun(shop: Pick<Shop, "id">, runId: string, options: ServiceOptions = {}): Promise<Run> {
   const now = toDate((options.clock ?? systemClock).now());
   return prisma.$transaction(async (tx) => {
@@ -608,14 +622,19 @@ export async function retryRun(shop: Pick<Shop, "id">, runId: string, options: S
       if (!run) throw new NotFoundError("run", runId);
       throw new TransitionError("run_not_failed", `Only a failed invoice can be retried; this one is ${run.state}.`);
     }
+    const failed = await findRunForShop(shop.id, runId, tx);
+    const restart = failed?.lastErrorCode ? RESTART_AFTER[failed.lastErrorCode] : undefined;
     const run = await updateRun(tx, runId, {
       state: "issuing",
       attempt: 0,
       nextAttemptAt: now,
       lastErrorCode: null,
       lastErrorMessage: null,
+      // New idempotency keys: the same ones would replay the discarded objects.
+      ...(restart ? { ...restart.forget, step: restart.step, keyGeneration: { increment: 1 } } : {}),
     });
-    await appendRunEvents(tx, [runEvent(run, "run.retried", options, now, { fromState: "failed", toState: "issuing" })]);
+    const detail = restart ? { restartAt: restart.step, after: failed?.lastErrorCode } : undefined;
+    await appendRunEvents(tx, [runEvent(run, "run.retried", options, now, { fromState: "failed", toState: "issuing", ...(detail ? { detail } : {}) })]);
     return run;
   });
 }

@@ -6,7 +6,7 @@
 // How "exactly one invoice per period" survives crashes:
 // - a run is worked on only under a lease; the lease ends at `nextAttemptAt`,
 //   so a run whose worker died is taken over once the lease expires;
-// - every provider call carries idempotencyKey(run.id, step): repeating a
+// - every provider call carries idempotencyKey(run.id, step, generation): repeating a
 //   call whose outcome we never learnt returns the first call's result;
 // - `step = draft` is stored before the first createDraft call, so an
 //   attempt that *begins* at the draft step knows an earlier attempt may have
@@ -245,7 +245,7 @@ class RunDriver {
   /** Performs one step and stores its result; returns the run's outcome once it has left the pipeline. */
   private async perform(step: PipelineStep, request: InvoiceRequest): Promise<RunOutcome | null> {
     const { gateway } = this.options;
-    const context = { idempotencyKey: idempotencyKey(this.run.id, step) };
+    const context = { idempotencyKey: idempotencyKey(this.run.id, step, this.run.keyGeneration) };
     switch (step) {
       case "customer": {
         const { customerId } = await gateway.ensureCustomer(request, context);

@@ -10,7 +10,7 @@ import { listTemplateEvents } from "~/models/run-event.server";
 import type { BillingGateway, InvoiceRequest, IssuedInvoice, StepContext } from "~/services/billing-gateway";
 import { stripeCustomerStore, stripeTaxRateStore } from "~/services/stripe-billing.server";
 import { collectCustomerData, eraseCustomerData } from "~/services/redact.server";
-import { createTemplate } from "~/services/templates.server";
+import { createTemplate, retryRun } from "~/services/templates.server";
 import { Worker, type WorkerOptions } from "~/worker/worker";
 import { createShop, drain, PERIOD_TOTAL, templateInput } from "../helpers/recurring";
 import { MERCHANT, testClient, withStripeStandIn } from "../helpers/stripe";
@@ -39,6 +39,28 @@ class DiesAfterDraft implements BillingGateway {
     if (!this.died) {
       this.died = true;
       throw new Error("worker process killed");
+    }
+    return invoice;
+  }
+}
+
+/** Someone adds a line to the first draft in Stripe (an automation, a hurried edit) before our lines are checked. */
+class ExtraLineOnFirstDraft implements BillingGateway {
+  private done = false;
+  constructor(private readonly inner: BillingGateway) {}
+  ensureCustomer = (request: InvoiceRequest, context: StepContext) => this.inner.ensureCustomer(request, context);
+  addLines = (request: InvoiceRequest, invoiceId: string, context: StepContext) => this.inner.addLines(request, invoiceId, context);
+  finalize = (request: InvoiceRequest, invoiceId: string, context: StepContext) => this.inner.finalize(request, invoiceId, context);
+  send = (request: InvoiceRequest, invoiceId: string, context: StepContext) => this.inner.send(request, invoiceId, context);
+  findInvoiceForRun = (request: InvoiceRequest) => this.inner.findInvoiceForRun(request);
+  async createDraft(request: InvoiceRequest, customerId: string, context: StepContext): Promise<IssuedInvoice> {
+    const invoice = await this.inner.createDraft(request, customerId, context);
+    if (!this.done) {
+      this.done = true;
+      await testClient(stripeStandIn()).sdk.invoiceItems.create(
+        { customer: customerId, invoice: invoice.invoiceId, amount: 500, currency: "eur" },
+        { stripeAccount: MERCHANT },
+      );
     }
     return invoice;
   }
@@ -154,5 +176,50 @@ describe("the worker with the Stripe gateway", () => {
     const erased = await prisma.$transaction((tx) => eraseCustomerData(tx, shop.id, { email: subject.email }));
     expect(erased.stripeCustomers).toBe(1);
     expect(await prisma.stripeCustomer.count()).toBe(0);
+  });
+});
+
+describe("a merchant's retry after Stripe's objects for the run were discarded", () => {
+  it("wrong total: the draft was deleted; Retry makes a new draft (not a replay of the deleted one) and sends one invoice", async () => {
+    const { clock, shop, template } = await dueTemplate();
+    await drain(worker(new ExtraLineOnFirstDraft(stripeGateway()), clock));
+    const failed = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
+    expect(failed).toMatchObject({ state: "failed", lastErrorCode: "total_mismatch" });
+    expect(invoicesOfRun(failed.id)).toEqual([]); // deleted: nothing wrong was ever sent
+
+    await retryRun(shop, failed.id, { clock });
+    await drain(worker(stripeGateway(), clock));
+
+    const run = await prisma.invoiceRun.findUniqueOrThrow({ where: { id: failed.id } });
+    expect(run).toMatchObject({ state: "sent", invoicedTotal: PERIOD_TOTAL });
+    const [invoice, ...others] = invoicesOfRun(run.id);
+    expect(others).toEqual([]);
+    expect(invoice).toMatchObject({ id: run.invoiceId, status: "open", total: PERIOD_TOTAL });
+    expect(run.invoiceId).not.toBe(failed.invoiceId);
+  });
+
+  it("customer deleted in Stripe: the run fails saying so; Retry creates the customer again and sends the invoice", async () => {
+    const { clock, shop, template } = await dueTemplate(7100);
+    await drain(worker(stripeGateway(), clock));
+    const first = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id, periodIndex: 0 } });
+    expect(first.state).toBe("sent");
+    await testClient(stripeStandIn()).sdk.customers.del(first.customerId!, {}, { stripeAccount: MERCHANT });
+
+    clock.set("2026-02-15T08:00:00Z"); // the next period comes due
+    await drain(worker(stripeGateway(), clock));
+    const failed = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id, periodIndex: 1 } });
+    expect(failed).toMatchObject({ state: "failed", lastErrorCode: "customer_missing" });
+    expect(failed.lastErrorMessage).toContain("Retry it: Ritournelle creates the customer again");
+
+    await retryRun(shop, failed.id, { clock });
+    await drain(worker(stripeGateway(), clock));
+
+    const run = await prisma.invoiceRun.findUniqueOrThrow({ where: { id: failed.id } });
+    expect(run.state).toBe("sent");
+    expect(run.customerId).not.toBe(first.customerId);
+    const [invoice, ...others] = invoicesOfRun(run.id);
+    expect(others).toEqual([]);
+    expect(invoice).toMatchObject({ id: run.invoiceId, customer: run.customerId, status: "open", total: PERIOD_TOTAL });
+    expect(await prisma.stripeCustomer.findMany()).toMatchObject([{ stripeCustomerId: run.customerId }]);
   });
 });

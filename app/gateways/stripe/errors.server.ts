@@ -84,7 +84,7 @@ function invalidRequest(error: Stripe.errors.StripeError, context: ErrorContext,
   if (error.code === "resource_missing" && param === "customer") {
     return [
       "customer_missing",
-      `The customer was deleted from your Stripe account, so this invoice could not be created; the next invoices create the customer again.${stripeSays}`,
+      `The customer was deleted from your Stripe account, so this invoice could not be created. Retry it: Ritournelle creates the customer again (so do the next invoices).${stripeSays}`,
     ];
   }
   if (error.code === "invoice_not_editable" || error.code === "status_transition_invalid") {
