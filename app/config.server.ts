@@ -12,7 +12,7 @@ const FIXES: Record<string, string> = {
   SHOPIFY_API_KEY: "Copy the Client ID from the Partner Dashboard (Apps → Ritournelle → Client credentials).",
   SHOPIFY_API_SECRET: "Copy the Client secret from the Partner Dashboard (Apps → Ritournelle → Client credentials).",
   SHOPIFY_APP_URL: "Set the public https URL the app is served from (shopify app dev sets it for you).",
-  SCOPES: 'Use a comma-separated list matching shopify.app.toml, e.g. "read_orders,read_customers,write_orders".',
+  SCOPES: 'Use a comma-separated list matching shopify.app.toml, e.g. "read_orders,read_customers,write_orders,read_products".',
   DATABASE_URL: 'Use "file:./data/ritournelle.sqlite" (embedded SQLite) or a "postgres://" URL.',
   PORT: "Use a TCP port number between 1 and 65535.",
   HOST: 'Use an interface address such as "127.0.0.1" or "0.0.0.0".',

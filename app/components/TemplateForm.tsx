@@ -99,6 +99,7 @@ export function TemplateForm(props: Props) {
     setValues((current) => ({
       ...current,
       // A new line is taxed like the first line of the order: same products, same tax regime.
+      // It has no variantId (lines from the order carry theirs through `setLine`): it is written back to Shopify as a custom line.
       lines: [
         ...current.lines,
         { key: `new-${newLineCounter.current}`, title: "", quantity: "1", unitPrice: "", discount: "0", taxLines: current.lines[0]?.taxLines ?? [] },

@@ -31,6 +31,13 @@ export type TemplateLine = {
   title: string;
   variantTitle?: string;
   sku?: string;
+  /**
+   * The Shopify product variant (GID) the line was imported from, so a paid
+   * invoice is written back to Shopify as that product. Absent for custom
+   * items, lines the merchant added by hand, and templates made before lines
+   * recorded their variant. Not part of the invoice: the arithmetic ignores it.
+   */
+  variantId?: string;
   quantity: number;
   unitAmount: MinorUnits;
   /** Discount on the whole line (all units), >= 0. */

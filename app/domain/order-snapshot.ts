@@ -25,6 +25,11 @@
  *   shipping line, which Shopify allows but is rare, becomes an ordinary line
  *   so nothing the customer paid is lost. Free shipping lines are dropped: a
  *   "0.00 shipping" line on every future invoice is noise.
+ * - **Variant: each line keeps its product variant's id**, so a paid invoice
+ *   is written back to Shopify as the same product even after the merchant
+ *   renamed the line or the source order was deleted. Custom items and
+ *   variants deleted since the order have none and are written back as custom
+ *   lines.
  * - Refusals ({@link OrderSnapshotError}) say what the merchant should fix:
  *   no customer (point-of-sale sale), no e-mail address (the invoice is sent
  *   by e-mail), a currency Stripe cannot invoice.
@@ -111,13 +116,8 @@ export type OrderSnapshot = {
   sourceOrderName: string;
   currency: string;
   customer: CustomerSnapshotInput;
+  /** Each line carries its source line item's `variantId`, except custom items, deleted variants and shipping turned into a line. */
   lines: TemplateLine[];
-  /**
-   * For each entry of `lines`, the source line item's variant GID (null for a
-   * custom line or a deleted variant). Shipping lines turned into ordinary
-   * lines have null too.
-   */
-  lineVariantIds: (string | null)[];
   taxesIncluded: boolean;
   shipping: ShippingSnapshot | null;
   /** What the customer paid for the order, in `currency` (for comparison in the form). */
@@ -157,6 +157,9 @@ export const STRIPE_PRESENTMENT_CURRENCIES: ReadonlySet<string> = new Set([
   "UZS", "VND", "VUV", "WST", "XAF", "XCD", "XOF", "XPF", "YER", "ZAR", "ZMW",
 ]);
 
+/** A Shopify product variant's GID, the only shape a line's `variantId` may take. */
+export const PRODUCT_VARIANT_GID = /^gid:\/\/shopify\/ProductVariant\/\d+$/;
+
 /**
  * Maps an order to a template snapshot.
  * @throws OrderSnapshotError when the order cannot be invoiced as it is.
@@ -195,19 +198,18 @@ export function snapshotFromOrder(order: SourceOrder): OrderSnapshot {
 
   const amount = (bag: SourceMoneyBag) => presentmentMinor(bag, currency, order.name);
   const lines: TemplateLine[] = [];
-  const lineVariantIds: (string | null)[] = [];
   for (const item of order.lineItems.nodes) {
     if (item.quantity < 1) continue; // fully removed by an order edit
     lines.push({
       title: item.title,
       ...(item.variantTitle ? { variantTitle: item.variantTitle } : {}),
       ...(item.sku ? { sku: item.sku } : {}),
+      ...(item.variant ? { variantId: item.variant.id } : {}),
       quantity: item.quantity,
       unitAmount: amount(item.originalUnitPriceSet),
       discountAmount: sum(item.discountAllocations.map((allocation) => amount(allocation.allocatedAmountSet))),
       taxLines: item.taxLines.map(taxLineOf),
     });
-    lineVariantIds.push(item.variant?.id ?? null);
   }
 
   let shipping: ShippingSnapshot | null = null;
@@ -224,7 +226,6 @@ export function snapshotFromOrder(order: SourceOrder): OrderSnapshot {
       shipping = snapshot;
     } else {
       lines.push({ title: snapshot.title, quantity: 1, unitAmount: snapshot.amount, discountAmount: snapshot.discountAmount, taxLines: snapshot.taxLines });
-      lineVariantIds.push(null);
     }
   }
 
@@ -234,7 +235,6 @@ export function snapshotFromOrder(order: SourceOrder): OrderSnapshot {
     currency,
     customer: customerOf(order, email),
     lines,
-    lineVariantIds,
     taxesIncluded: order.taxesIncluded,
     shipping,
     orderTotal: amount(order.totalPriceSet),

@@ -13,6 +13,7 @@
 import { z } from "zod";
 import { draftInvoice, InvoiceDraftError, type InvoiceDraft, type ShippingSnapshot, type TemplateLine, type TemplateTaxLine } from "./invoice-draft";
 import { formatMinor, MoneyError, parseDecimal, type MinorUnits } from "./money";
+import { PRODUCT_VARIANT_GID } from "./order-snapshot";
 import {
   FREQUENCY_PRESETS,
   frequencyPresetOf,
@@ -39,6 +40,12 @@ export type TemplateFormLine = {
   title: string;
   variantTitle?: string;
   sku?: string;
+  /**
+   * The Shopify variant the line came from: not shown, carried through the
+   * form so editing a line (even its title) keeps its product for the
+   * write-back. A line the merchant adds has none.
+   */
+  variantId?: string;
   quantity: string;
   /** Decimal, e.g. "19.99" (a "," is accepted as the decimal separator). */
   unitPrice: string;
@@ -114,6 +121,7 @@ export const templateFormValuesSchema = z.object({
         title: z.string().max(500),
         variantTitle: z.string().max(500).optional(),
         sku: z.string().max(255).optional(),
+        variantId: z.string().regex(PRODUCT_VARIANT_GID).optional(),
         quantity: z.string().max(20),
         unitPrice: z.string().max(40),
         discount: z.string().max(40),
@@ -208,6 +216,7 @@ function linesOf(formLines: readonly TemplateFormLine[], currency: string, error
       title,
       ...(line.variantTitle ? { variantTitle: line.variantTitle } : {}),
       ...(line.sku ? { sku: line.sku } : {}),
+      ...(line.variantId ? { variantId: line.variantId } : {}),
       quantity,
       unitAmount: unitAmount ?? 0,
       discountAmount: discountAmount ?? 0,
@@ -234,6 +243,17 @@ function draftErrorCode(error: InvoiceDraftError): FormErrorCode {
   if (error.field.endsWith("quantity")) return "quantity_invalid";
   if (error.field.endsWith("discountAmount")) return "discount_invalid";
   return "price_invalid";
+}
+
+/**
+ * The form's lines with only the variants the server already knows for them
+ * (the order's, when creating; the template's, when editing): a variant id
+ * comes back from the browser, and a line may keep its product but never
+ * gain one the merchant did not import.
+ */
+export function keepKnownVariants(lines: readonly TemplateLine[], known: readonly TemplateLine[]): TemplateLine[] {
+  const knownIds = new Set(known.flatMap((line) => (line.variantId ? [line.variantId] : [])));
+  return lines.map(({ variantId, ...line }) => (variantId && knownIds.has(variantId) ? { ...line, variantId } : line));
 }
 
 /** A decimal typed by a merchant ("19.99", "19,99", " 20 ") → minor units; null when not a non-negative amount. */
@@ -300,6 +320,7 @@ export function formLinesOf(lines: readonly TemplateLine[], currency: string): T
     title: line.title,
     ...(line.variantTitle ? { variantTitle: line.variantTitle } : {}),
     ...(line.sku ? { sku: line.sku } : {}),
+    ...(line.variantId ? { variantId: line.variantId } : {}),
     quantity: String(line.quantity),
     unitPrice: formatMinor(line.unitAmount, currency),
     discount: formatMinor(line.discountAmount, currency),

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { Prisma, type InvoiceRun } from "@prisma/client";
 import prisma from "~/db.server";
+import { PRODUCT_VARIANT_GID } from "~/domain/order-snapshot";
 import { BILLING_STEPS, type BillingStep } from "~/services/billing-gateway";
 import { customerSnapshotSchema } from "./template.server";
 
@@ -39,6 +40,12 @@ export type SkipReason = (typeof SKIP_REASONS)[number];
 
 const billingLineSnapshotSchema = z.object({
   description: z.string(),
+  /**
+   * The template line's Shopify variant, for the write-back only (the invoice
+   * does not show it). Absent for custom lines and in runs planned before
+   * lines recorded their variant.
+   */
+  variantId: z.string().regex(PRODUCT_VARIANT_GID).optional(),
   quantity: z.number().int(),
   unitAmount: z.number().int(),
   discountAmount: z.number().int(),

@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { Prisma, RecurringTemplate } from "@prisma/client";
 import prisma from "~/db.server";
 import type { ShippingSnapshot, TemplateLine } from "~/domain/invoice-draft";
+import { PRODUCT_VARIANT_GID } from "~/domain/order-snapshot";
 import type { Schedule, ScheduleUnit } from "~/domain/schedule";
 
 type Db = Prisma.TransactionClient;
@@ -47,6 +48,8 @@ export const templateLineSnapshotSchema = z.object({
   title: z.string(),
   variantTitle: z.string().optional(),
   sku: z.string().optional(),
+  /** Absent in lines stored before variants were recorded: those are written back as custom lines. */
+  variantId: z.string().regex(PRODUCT_VARIANT_GID).optional(),
   quantity: z.number().int(),
   unitAmount: z.number().int(),
   discountAmount: z.number().int(),

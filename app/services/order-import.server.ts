@@ -11,6 +11,7 @@ import { systemClock, type Clock } from "~/domain/clock";
 import { OrderSnapshotError, snapshotFromOrder, type OrderSnapshot, type OrderSnapshotErrorCode } from "~/domain/order-snapshot";
 import {
   formLinesOf,
+  keepKnownVariants,
   parseTemplateForm,
   scheduleFieldsOf,
   type FormErrors,
@@ -147,7 +148,7 @@ export async function createTemplateFromOrder(
     sourceOrderId: snapshot.sourceOrderId,
     currency: snapshot.currency,
     customer: { ...snapshot.customer, email: form.customerEmail },
-    lines: form.lines,
+    lines: keepKnownVariants(form.lines, snapshot.lines),
     taxesIncluded: snapshot.taxesIncluded,
     shipping: snapshot.shipping,
     memo: form.memo,

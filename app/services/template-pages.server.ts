@@ -6,6 +6,7 @@ import type { Shop } from "@prisma/client";
 import { systemClock, type Clock } from "~/domain/clock";
 import {
   formLinesOf,
+  keepKnownVariants,
   parseTemplateForm,
   scheduleFieldsOf,
   type FormErrors,
@@ -379,7 +380,7 @@ export async function saveTemplateEdit(
       templateId,
       {
         customer: { ...template.customer, email: form.customerEmail },
-        lines: form.lines,
+        lines: keepKnownVariants(form.lines, template.lines),
         memo: form.memo,
         schedule: form.schedule,
         policies: { catchUp: form.catchUp, daysUntilDue: form.daysUntilDue, signatureRequested: form.signatureRequested },

@@ -15,6 +15,7 @@ import prisma from "~/db.server";
 import { systemClock, type Clock } from "~/domain/clock";
 import { draftInvoice, InvoiceDraftError, type InvoiceDraft } from "~/domain/invoice-draft";
 import { currencyExponent, MoneyError } from "~/domain/money";
+import { PRODUCT_VARIANT_GID } from "~/domain/order-snapshot";
 import {
   finalOccurrence,
   occurrenceAt,
@@ -125,6 +126,11 @@ const lineInput = z.object({
   title: z.string({ error: "Each line needs a description." }).trim().min(1, "Each line needs a description."),
   variantTitle: z.string().trim().min(1).optional(),
   sku: z.string().trim().min(1).optional(),
+  variantId: z
+    .string()
+    .trim()
+    .regex(PRODUCT_VARIANT_GID, 'A line\'s product must be a Shopify product variant id ("gid://shopify/ProductVariant/…"); leave it out for a custom line.')
+    .optional(),
   quantity: z
     .number({ error: "The quantity must be a number." })
     .int("The quantity must be a whole number.")
@@ -247,13 +253,18 @@ export function plannedContentOf(content: Content): { snapshot: RunSnapshot; cur
   const draft = draftOf(content);
   const snapshot: RunSnapshot = {
     customer: content.customer,
-    lines: draft.lines.map((line) => ({
-      description: line.description,
-      quantity: line.quantity,
-      unitAmount: line.unitAmount,
-      discountAmount: line.discountAmount,
-      taxes: line.taxes.map(({ title, ratePercent, inclusive }) => ({ title, ratePercent, inclusive })),
-    })),
+    lines: draft.lines.map((line, index) => {
+      // draft.lines follow content.lines index for index; shipping, last, has no template line and so no variant.
+      const variantId = content.lines[index]?.variantId;
+      return {
+        description: line.description,
+        ...(variantId ? { variantId } : {}),
+        quantity: line.quantity,
+        unitAmount: line.unitAmount,
+        discountAmount: line.discountAmount,
+        taxes: line.taxes.map(({ title, ratePercent, inclusive }) => ({ title, ratePercent, inclusive })),
+      };
+    }),
     daysUntilDue: content.daysUntilDue,
     signatureRequested: content.signatureRequested,
   };

@@ -1,6 +1,8 @@
 // Write-back: when a run is paid and the shop asked for it, record the
 // payment in Shopify as one order (customer, lines, taxes, paid, tagged,
-// Stripe invoice number in the note).
+// Stripe invoice number in the note). Each line is written back as the
+// product variant it was imported with (carried by the template line into the
+// run's snapshot) when Shopify still has it, else as a custom line.
 //
 // Exactly once per run, even when `invoice.paid` arrives twice, concurrently,
 // or after a crash:
@@ -18,7 +20,7 @@ import { systemClock, type Clock } from "~/domain/clock";
 import { draftInvoice, type TemplateLine } from "~/domain/invoice-draft";
 import { formatMinor, parseDecimal, type MinorUnits } from "~/domain/money";
 import { shiftDecimal, type SourceOrder } from "~/domain/order-snapshot";
-import { ShopifyGraphqlError, type AdminGraphql } from "~/gateways/shopify/graphql.server";
+import { isAccessDenied, ShopifyGraphqlError, type AdminGraphql } from "~/gateways/shopify/graphql.server";
 import {
   createOrder,
   fetchOrderForTemplate,
@@ -27,6 +29,8 @@ import {
   type OrderCreateOrderInput,
   type OrderCreateTaxLineInput,
 } from "~/gateways/shopify/orders.server";
+import { fetchExistingVariantIds } from "~/gateways/shopify/variants.server";
+import { logger } from "~/logger.server";
 import { readSettings } from "~/models/shop.server";
 import {
   abandonWriteBack,
@@ -103,8 +107,11 @@ export async function writeBackPaidRun(runId: string, options: WriteBackOptions 
         return { status: "found_existing", order: existing };
       }
     }
-    const source = run.template.sourceOrderId ? await fetchOrderForTemplate(admin, run.template.sourceOrderId) : null;
-    const built = buildWriteBackOrder(run, source);
+    // The source order is read only for its exchange rate: the lines carry their own variants.
+    const sourceOrderId = run.currency !== run.shop.currency ? run.template.sourceOrderId : null;
+    const source = sourceOrderId ? await fetchOrderForTemplate(admin, sourceOrderId) : null;
+    const existingVariants = await variantsStillInCatalogue(admin, run);
+    const built = buildWriteBackOrder(run, source, existingVariants);
     if (!built.ok) {
       await failWriteBack(run.id, owner, built.message);
       return { status: "failed", message: built.message };
@@ -154,6 +161,26 @@ export async function resumePendingWriteBacks(options: WriteBackOptions & { limi
   return runIds.length;
 }
 
+/**
+ * The run's line variants that Shopify still has (one query for all lines).
+ *
+ * A shop that has not granted read_products (installed before Ritournelle
+ * asked for it, and the merchant has not approved the update yet) cannot be
+ * asked: its lines are all written back as custom lines, rather than the
+ * payment not being recorded at all, and a warning says why.
+ */
+async function variantsStillInCatalogue(admin: AdminGraphql, run: RunForWriteBack): Promise<ReadonlySet<string>> {
+  const variantIds = run.snapshot.lines.flatMap((line) => (line.variantId ? [line.variantId] : []));
+  if (variantIds.length === 0) return new Set();
+  try {
+    return await fetchExistingVariantIds(admin, variantIds);
+  } catch (error) {
+    if (!isAccessDenied(error)) throw error;
+    logger.warn({ runId: run.id, shop: run.shop.domain }, "write-back: read_products not granted; lines written back as custom lines");
+    return new Set();
+  }
+}
+
 async function outcomeOfExisting(runId: string): Promise<WriteBackOutcome> {
   const row = await findWriteBack(runId);
   if (row?.state === "done") return { status: "already_done", order: { id: row.shopifyOrderId ?? "", name: row.shopifyOrderName ?? "" } };
@@ -173,17 +200,21 @@ type Built = { ok: true; order: OrderCreateOrderInput } | { ok: false; message: 
 
 /**
  * The orderCreate input for a paid run: its snapshot's lines (what the
- * customer was invoiced), each with the variant of the source order's line it
- * came from if that variant still exists (else a custom line), tax lines with
- * their exact amounts, the invoice's discounts as one fixed discount, shipping
- * as a shipping line, financial status PAID.
+ * customer was invoiced), each with its own product variant if the line has
+ * one and `existingVariants` says Shopify still has it (else a custom line
+ * with the invoiced description), tax lines with their exact amounts, the
+ * invoice's discounts as one fixed discount, shipping as a shipping line,
+ * financial status PAID.
+ *
+ * Lines of templates made before lines recorded their variant have none, and
+ * are written back as custom lines.
  *
  * Amounts are in the run's currency (the presentment currency) and, for the
  * shop currency Shopify also requires, converted at the source order's own
  * exchange rate (its shop total / presentment total); a foreign-currency run
  * whose source order is gone cannot be converted and is refused.
  */
-export function buildWriteBackOrder(run: RunForWriteBack, source: SourceOrder | null): Built {
+export function buildWriteBackOrder(run: RunForWriteBack, source: SourceOrder | null, existingVariants: ReadonlySet<string>): Built {
   const currency = run.currency;
   const shopCurrency = run.shop.currency;
   let toShop: (minor: MinorUnits) => MinorUnits = (minor) => minor;
@@ -227,14 +258,13 @@ export function buildWriteBackOrder(run: RunForWriteBack, source: SourceOrder | 
   const shippingTitle = run.template.shipping ? (JSON.parse(run.template.shipping) as { title: string }).title : null;
   const lastIndex = lines.length - 1;
   const isShipping = (index: number) => index === lastIndex && shippingTitle !== null && lines[index]?.description === shippingTitle && lines[index]?.quantity === 1;
-  const variants = source ? variantsByDescription(source) : new Map<string, string>();
 
   const lineItems: OrderCreateOrderInput["lineItems"] = [];
   let discount = 0;
   lines.forEach((line, index) => {
     if (isShipping(index)) return;
     discount += line.discountAmount;
-    const variantId = variants.get(line.description);
+    const variantId = line.variantId && existingVariants.has(line.variantId) ? line.variantId : null;
     lineItems.push({
       ...(variantId ? { variantId } : { title: line.description, requiresShipping: false }),
       quantity: line.quantity,
@@ -269,32 +299,6 @@ export function buildWriteBackOrder(run: RunForWriteBack, source: SourceOrder | 
       note: `Ritournelle: Stripe invoice ${invoice}, period of ${run.periodDate}.`,
     },
   };
-}
-
-/**
- * Variant of each source line, keyed by the description an invoice gives the
- * line. Computed with invoice-draft itself (the function that wrote the run's
- * descriptions), so a line keeps its variant exactly when the merchant did not
- * rename it; a renamed or added line becomes a custom line. Lines whose
- * variant was deleted have none.
- */
-function variantsByDescription(source: SourceOrder): Map<string, string> {
-  const items = source.lineItems.nodes.filter((item) => item.variant !== null && item.quantity > 0);
-  if (items.length === 0) return new Map();
-  const { lines } = draftInvoice({
-    currency: source.presentmentCurrencyCode,
-    taxesIncluded: source.taxesIncluded,
-    lines: items.map((item) => ({
-      title: item.title,
-      ...(item.variantTitle ? { variantTitle: item.variantTitle } : {}),
-      ...(item.sku ? { sku: item.sku } : {}),
-      quantity: 1,
-      unitAmount: 0,
-      discountAmount: 0,
-      taxLines: [],
-    })),
-  });
-  return new Map(lines.map((line, index) => [line.description, items[index]!.variant!.id]));
 }
 
 function divideHalfUp(numerator: bigint, denominator: bigint): bigint {

@@ -100,7 +100,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     SHOPIFY_API_KEY: DEMO_APP.apiKey,
     SHOPIFY_API_SECRET: DEMO_APP.apiSecret,
     SHOPIFY_APP_URL: appUrl,
-    SCOPES: "read_orders,read_customers,write_orders",
+    SCOPES: "read_orders,read_customers,write_orders,read_products",
     DATABASE_URL: `file:${databaseFile}`,
     APP_BRIDGE_URL: `${host.url}/app-bridge.js`,
     STRIPE_SECRET_KEY: DEMO_APP.stripeSecretKey,

@@ -264,6 +264,24 @@ describe("order detail", () => {
     expect((await gql(variant, { id })).data.productVariant).toBeNull();
   });
 
+  it("answers nodes(ids:) for variants: null for a deleted one, an unknown one or another shop's; denied without read_products", async () => {
+    const existing = "gid://shopify/ProductVariant/45100000000011";
+    const deleted = "gid://shopify/ProductVariant/45100000000021";
+    const unknown = "gid://shopify/ProductVariant/1";
+    const otherShops = ((await gql(DETAIL, { id: seedOrder(DEFAULT_SEED, OTHER_SHOP_DOMAIN, "#1001").id }, OTHER_SHOP_DOMAIN, OTHER_ACCESS_TOKEN)).data.order
+      .lineItems.nodes[0].variant.id) as string;
+    const query = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on ProductVariant { id } } }`;
+    api.control.setVariantDeleted(DEMO_SHOP_DOMAIN, deleted);
+    const body = await gql(query, { ids: [existing, deleted, unknown, otherShops] });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.nodes).toEqual([{ id: existing }, null, null, null]);
+
+    api.control.addAccessToken(DEMO_SHOP_DOMAIN, "shpat_no_products", "read_orders,read_customers,write_orders");
+    const denied = await gql(query, { ids: [existing] }, DEMO_SHOP_DOMAIN, "shpat_no_products");
+    expect(denied.errors[0]).toMatchObject({ extensions: { code: "ACCESS_DENIED", requiredAccess: "`read_products` access scope." } });
+    expect(denied.data).toBeNull();
+  });
+
   it("denies fields the token's scopes do not cover", async () => {
     api.control.addAccessToken(DEMO_SHOP_DOMAIN, "shpat_orders_only", "read_orders");
     const body = await gql(`{ productVariant(id: "gid://shopify/ProductVariant/45100000000011") { id } }`, undefined, DEMO_SHOP_DOMAIN, "shpat_orders_only");

@@ -148,7 +148,7 @@ export function createState(options: {
     app: {
       apiKey: options.app?.apiKey ?? process.env.SHOPIFY_API_KEY ?? "test-api-key",
       apiSecret: options.app?.apiSecret ?? process.env.SHOPIFY_API_SECRET ?? "test-api-secret",
-      scopes: options.app?.scopes ?? process.env.SCOPES ?? "read_orders,read_customers,write_orders",
+      scopes: options.app?.scopes ?? process.env.SCOPES ?? "read_orders,read_customers,write_orders,read_products",
     },
   };
 }

@@ -15,7 +15,7 @@ export const TEST_ENV: Record<string, string> = {
   SHOPIFY_API_KEY: "test-api-key",
   SHOPIFY_API_SECRET: "test-api-secret",
   SHOPIFY_APP_URL: "https://ritournelle.test",
-  SCOPES: "read_orders,read_customers,write_orders",
+  SCOPES: "read_orders,read_customers,write_orders,read_products",
   LOG_LEVEL: "silent",
   DATABASE_URL: `file:${databaseFile}`,
 };

@@ -134,6 +134,11 @@ describe("make recurring", () => {
       periodTotal: 11600,
       sourceOrderId: orderId(DEMO_SHOP_DOMAIN, "#1007"),
     });
+    // Each line keeps the product variant of the order line it came from, for the write-back.
+    const ordered = standIn.control.orders(DEMO_SHOP_DOMAIN).find((o) => o.name === "#1007")!;
+    const variantIds = (JSON.parse(row.lines) as { variantId?: string }[]).map((line) => line.variantId);
+    expect(variantIds).toEqual(ordered.lineItems.map((line) => line.variantId));
+    expect(variantIds.every((id) => id?.startsWith("gid://shopify/ProductVariant/"))).toBe(true);
   });
 
   it("answers every invalid field at once, and creates nothing", async () => {
@@ -252,12 +257,24 @@ describe("templates list, page and actions", () => {
     expect(invalid.status).toBe(422);
     expect(invalid.body.errors).toEqual({ lines: "no_lines", "policies.daysUntilDue": "days_until_due_invalid" });
 
-    const lines = [{ ...values.lines[0]!, quantity: "2" }, values.lines[1]!];
+    const importedVariants = values.lines.map((line) => line.variantId);
+    expect(importedVariants).toEqual(["gid://shopify/ProductVariant/45100000000011", "gid://shopify/ProductVariant/45100000000021"]);
+    const lines = [
+      { ...values.lines[0]!, quantity: "2", title: "Location espresso" },
+      values.lines[1]!,
+      // A line added by hand, posted with a variant id it never had: it stays a custom line.
+      { key: "new-1", title: "Échantillon offert", variantId: "gid://shopify/ProductVariant/45100000000051", quantity: "1", unitPrice: "0", discount: "0", taxLines: [] },
+    ];
     const saved = answer(await callRoute(editAction, postJson(DEMO_SHOP_DOMAIN, `/app/templates/${mine}/edit`, { values: { ...values, lines, daysUntilDue: "30" } }), { id: mine }));
     expect(saved.status).toBe(302);
     const row = await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: mine } });
-    // 2 × 49.00 + 29.90 + shipping 6.90, VAT included.
+    // 2 × 49.00 + 29.90 + 0.00 + shipping 6.90, VAT included.
     expect(row).toMatchObject({ periodTotal: 13480, daysUntilDue: 30 });
+    expect((JSON.parse(row.lines) as { title: string; variantId?: string }[]).map((line) => [line.title, line.variantId])).toEqual([
+      ["Location espresso", importedVariants[0]],
+      [values.lines[1]!.title, importedVariants[1]],
+      ["Échantillon offert", undefined],
+    ]);
 
     const cancelled = answer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "cancel" }), { id: mine }));
     expect(cancelled.body).toEqual({ ok: true, action: "cancel" });

@@ -269,6 +269,37 @@ describe("edit", () => {
     expect(JSON.parse(trail.find((event) => event.type === "template.edited")!.detail!).fields).toEqual(["lines", "memo"]);
   });
 
+  it("a line keeps its Shopify variant: stored with it, copied into each run's snapshot, kept when the merchant renames it", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const shop = await createShop();
+    const coffee = "gid://shopify/ProductVariant/45100000000041";
+    const input = templateInput();
+    const template = await createTemplate(shop, { ...input, lines: [{ ...input.lines[0]!, variantId: coffee }] }, { clock });
+    expect(template.lines[0]!.variantId).toBe(coffee);
+    const gateway = new MemoryGateway();
+    const worker = testWorker(gateway, clock);
+    clock.set("2026-01-15T08:00:00Z");
+    await drain(worker);
+    const [issued] = await listRunsOfTemplate(shop.id, template.id);
+    // The product line has its variant; shipping, the last line, has none.
+    expect(issued!.snapshot.lines.map((line) => line.variantId)).toEqual([coffee, undefined]);
+
+    await prisma.shop.update({ where: { id: shop.id }, data: { billingAccountId: null } });
+    clock.set("2026-02-15T08:00:00Z");
+    await drain(worker); // period 1 planned, waiting for billing
+    await editTemplate(shop, template.id, { lines: [{ ...template.lines[0]!, title: "Café du mois" }] }, { clock });
+    expect((await findTemplateForShop(shop.id, template.id))!.lines[0]).toMatchObject({ title: "Café du mois", variantId: coffee });
+    const [, replanned] = await listRunsOfTemplate(shop.id, template.id);
+    expect(replanned!.snapshot.lines[0]).toMatchObject({ description: "Café du mois — 1 kg (SKU CAFE-1K)", variantId: coffee });
+  });
+
+  it("refuses a line variant that is not a Shopify product variant id, naming the line", async () => {
+    const shop = await createShop();
+    const input = templateInput();
+    const errors = await fieldErrorsOf(createTemplate(shop, { ...input, lines: [{ ...input.lines[0]!, variantId: "gid://shopify/Product/9100000000004" }] }));
+    expect(errors["lines.0.variantId"]).toMatch(/Shopify product variant id/);
+  });
+
   it("a new recurrence starts after the last planned period and continues the period numbers", async () => {
     const clock = new ManualClock("2026-01-10T10:00:00Z");
     const shop = await createShop();

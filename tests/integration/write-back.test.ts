@@ -8,10 +8,12 @@ import prisma from "~/db.server";
 import { ManualClock } from "~/domain/clock";
 import type { AdminGraphql } from "~/gateways/shopify/graphql.server";
 import { fetchOrderForTemplate } from "~/gateways/shopify/orders.server";
+import { fetchExistingVariantIds } from "~/gateways/shopify/variants.server";
 import { upsertInstalledShop, updateShopSettings } from "~/models/shop.server";
+import { findTemplateForShop, type Template } from "~/models/template.server";
 import { findRunForWriteBack } from "~/models/write-back.server";
 import { loadOrderSnapshot } from "~/services/order-import.server";
-import { loadTemplatePage } from "~/services/template-pages.server";
+import { loadTemplatePage, prepareTemplateEdit, saveTemplateEdit } from "~/services/template-pages.server";
 import { createTemplate, plannedContentOf } from "~/services/templates.server";
 import { buildWriteBackOrder, resumePendingWriteBacks, runTag, WRITE_BACK_LEASE_MS, writeBackPaidRun } from "~/services/write-back.server";
 import { unauthenticated } from "~/shopify.server";
@@ -55,21 +57,29 @@ const created = () => standIn.control.createdOrders(DEMO_SHOP_DOMAIN);
 
 let periods = 0;
 
-/** A template made from a seeded order, and one of its runs marked paid (as the Stripe webhook leaves it). */
-async function paidRunFrom(name: string, customer: Record<string, unknown> = {}): Promise<string> {
+const tomorrowInParis = () => Temporal.Now.zonedDateTimeISO("Europe/Paris").toPlainDate().add({ days: 1 }).toString();
+
+/** The create input of a template made from a seeded order, as "make recurring" sends it. */
+async function contentFrom(name: string, customer: Record<string, unknown> = {}) {
   const snapshot = await loadOrderSnapshot(admin, orderId(name));
-  const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
-  const anchor = Temporal.Now.zonedDateTimeISO("Europe/Paris").toPlainDate().add({ days: 1 }).toString();
-  const content = {
+  return {
     sourceOrderId: snapshot.sourceOrderId,
     currency: snapshot.currency,
     customer: { ...snapshot.customer, ...customer },
     lines: snapshot.lines,
     taxesIncluded: snapshot.taxesIncluded,
     shipping: snapshot.shipping,
-    schedule: { every: 1, unit: "month", anchor },
+    schedule: { every: 1, unit: "month", anchor: tomorrowInParis() },
   };
-  const template = await createTemplate(shop, content);
+}
+
+async function templateOf(content: unknown): Promise<Template> {
+  const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
+  return createTemplate(shop, content);
+}
+
+/** One run of the template, planned from its current content and marked paid (as the Stripe webhook leaves it). */
+async function paidRunOf(template: Template): Promise<string> {
   const planned = plannedContentOf(template);
   periods += 1;
   const run = await prisma.invoiceRun.create({
@@ -77,7 +87,7 @@ async function paidRunFrom(name: string, customer: Record<string, unknown> = {})
       shopId,
       templateId: template.id,
       periodIndex: periods,
-      periodDate: anchor,
+      periodDate: tomorrowInParis(),
       scheduledAt: new Date(),
       state: "paid",
       invoiceId: `in_${periods}`,
@@ -88,6 +98,21 @@ async function paidRunFrom(name: string, customer: Record<string, unknown> = {})
     },
   });
   return run.id;
+}
+
+/** A template made from a seeded order, and one of its runs marked paid. */
+async function paidRunFrom(name: string, customer: Record<string, unknown> = {}): Promise<string> {
+  return paidRunOf(await templateOf(await contentFrom(name, customer)));
+}
+
+/** An Admin client that records the name of every operation it sends. */
+function recording(operations: string[]): AdminGraphql {
+  return {
+    graphql: (async (document: string, options?: { variables?: Record<string, unknown> }) => {
+      operations.push(/(?:query|mutation)\s+(\w+)/.exec(document)?.[1] ?? "?");
+      return admin.graphql(document, options);
+    }) as AdminGraphql["graphql"],
+  };
 }
 
 function recordOf(runId: string) {
@@ -184,7 +209,83 @@ describe("writeBackPaidRun", () => {
     expect(created().some((record) => record.order.tags.includes(runTag(runId)))).toBe(false);
   });
 
-  it("uses a custom line when the variant was deleted or the line was custom", async () => {
+  it("writes a line whose variant was deleted from the catalogue since as a custom line with its title, in exactly one order", async () => {
+    const coffeeMachine = "gid://shopify/ProductVariant/45100000000011";
+    const maintenance = "gid://shopify/ProductVariant/45100000000021";
+    const runId = await paidRunFrom("#1001");
+    const run = await findRunForWriteBack(runId);
+    expect(run!.snapshot.lines.map((line) => line.variantId)).toEqual([coffeeMachine, maintenance, undefined]);
+    standIn.control.setVariantDeleted(DEMO_SHOP_DOMAIN, maintenance, true);
+    const operations: string[] = [];
+    try {
+      expect(await writeBackPaidRun(runId, { adminFor: async () => recording(operations) })).toMatchObject({ status: "created" });
+      expect(await writeBackPaidRun(runId, { adminFor: async () => recording(operations) })).toMatchObject({ status: "already_done" });
+    } finally {
+      standIn.control.setVariantDeleted(DEMO_SHOP_DOMAIN, maintenance, false);
+    }
+    const { order } = recordOf(runId);
+    expect(order.lineItems.map((line) => [line.variantId, line.title])).toEqual([
+      [coffeeMachine, "Location machine à espresso"],
+      [null, "Contrat de maintenance — Standard (SKU MAINT-STD)"],
+    ]);
+    // One question for every variant of the run; the source order is not read again (same currency).
+    expect(operations).toEqual(["RitournelleExistingVariants", "RitournelleOrderCreate"]);
+  });
+
+  it("keeps a line's product when the merchant renamed the line, when two lines share a title, and when the source order is gone", async () => {
+    const coffeeMachine = "gid://shopify/ProductVariant/45100000000011";
+    const maintenance = "gid://shopify/ProductVariant/45100000000021";
+    const template = await templateOf(await contentFrom("#1001"));
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
+    const { initialValues } = await prepareTemplateEdit(shop, template.id);
+    const [first, ...others] = initialValues.lines;
+    const saved = await saveTemplateEdit(shop, template.id, { ...initialValues, lines: [{ ...first!, title: "Location espresso (contrat 2026)" }, ...others] });
+    expect(saved).toEqual({ ok: true });
+    const edited = await findTemplateForShop(shopId, template.id);
+    expect(edited!.lines.map((line) => [line.title, line.variantId])).toEqual([
+      ["Location espresso (contrat 2026)", coffeeMachine],
+      ["Contrat de maintenance", maintenance],
+    ]);
+    const renamed = await paidRunOf(edited!);
+    expect(await writeBackPaidRun(renamed)).toMatchObject({ status: "created" });
+    expect(recordOf(renamed).order.lineItems.map((line) => line.variantId)).toEqual([coffeeMachine, maintenance]);
+
+    // Same title on two lines, and a source order Shopify no longer has: each line still has its own product.
+    const content = await contentFrom("#1001");
+    const twins = await templateOf({
+      ...content,
+      sourceOrderId: "gid://shopify/Order/999999",
+      lines: content.lines.map((line) => ({ ...line, title: "Formule atelier", variantTitle: undefined, sku: undefined })),
+    });
+    const twinsRun = await paidRunOf(twins);
+    expect(await writeBackPaidRun(twinsRun)).toMatchObject({ status: "created" });
+    expect(recordOf(twinsRun).order.lineItems.map((line) => line.variantId)).toEqual([coffeeMachine, maintenance]);
+  });
+
+  it("writes the lines of a template made before lines recorded their variant as custom lines", async () => {
+    const content = await contentFrom("#1001");
+    const before = await templateOf({ ...content, lines: content.lines.map(({ variantId: _recordedSince, ...line }) => line) });
+    const runId = await paidRunOf(before);
+    expect(await writeBackPaidRun(runId)).toMatchObject({ status: "created" });
+    const { order } = recordOf(runId);
+    expect(order.lineItems.map((line) => line.variantId)).toEqual([null, null]);
+    expect(order.totalPriceSet.presentmentMoney).toEqual({ amount: "85.8", currencyCode: "EUR" });
+  });
+
+  it("still records the payment, with custom lines, for a shop that has not granted read_products yet", async () => {
+    const runId = await paidRunFrom("#1001");
+    standIn.control.addAccessToken(DEMO_SHOP_DOMAIN, "shpat_granted_before_read_products", "read_orders,read_customers,write_orders");
+    await prisma.session.update({ where: { id: `offline_${DEMO_SHOP_DOMAIN}` }, data: { accessToken: "shpat_granted_before_read_products" } });
+    try {
+      expect(await writeBackPaidRun(runId)).toMatchObject({ status: "created" });
+    } finally {
+      await prisma.session.update({ where: { id: `offline_${DEMO_SHOP_DOMAIN}` }, data: { accessToken: DEMO_ACCESS_TOKEN } });
+    }
+    expect(recordOf(runId).order.lineItems.map((line) => line.variantId)).toEqual([null, null]);
+    expect(await writeBackPaidRun(runId)).toMatchObject({ status: "already_done" });
+  });
+
+  it("uses a custom line when the variant was already deleted when the template was made, or the line was custom", async () => {
     standIn.control.setVariantDeleted(DEMO_SHOP_DOMAIN, "gid://shopify/ProductVariant/45100000000061", true);
     const deleted = await paidRunFrom("#1010");
     const custom = await paidRunFrom("#1011");
@@ -228,7 +329,8 @@ describe("writeBackPaidRun", () => {
   it("sends an input that the real schema's OrderCreateOrderInput accepts", async () => {
     const runId = await paidRunFrom("#1015");
     const run = await findRunForWriteBack(runId);
-    const built = buildWriteBackOrder(run!, await fetchOrderForTemplate(admin, orderId("#1015")));
+    const variantIds = run!.snapshot.lines.flatMap((line) => (line.variantId ? [line.variantId] : []));
+    const built = buildWriteBackOrder(run!, await fetchOrderForTemplate(admin, orderId("#1015")), await fetchExistingVariantIds(admin, variantIds));
     expect(built.ok).toBe(true);
     const type = getAdminSchema().getType("OrderCreateOrderInput");
     expect(type && isInputType(type)).toBe(true);

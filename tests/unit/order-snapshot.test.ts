@@ -80,8 +80,23 @@ describe("snapshotFromOrder", () => {
     const snapshot = snapshotFromOrder(
       order({
         lineItems: lines(
-          line({ title: "Location machine espresso", variantTitle: "Mensuel", sku: "RENT-ESP-M", quantity: 1, originalUnitPriceSet: eur("49.00"), taxLines: [tax("FR TVA", 0.2, eur("8.17"))] }),
-          line({ title: "Contrat d'entretien", sku: "MAINT-STD", quantity: 1, originalUnitPriceSet: eur("19.90"), taxLines: [tax("FR TVA", 0.2, eur("3.32"))] }),
+          line({
+            title: "Location machine espresso",
+            variantTitle: "Mensuel",
+            sku: "RENT-ESP-M",
+            variant: { id: "gid://shopify/ProductVariant/45100000000011" },
+            quantity: 1,
+            originalUnitPriceSet: eur("49.00"),
+            taxLines: [tax("FR TVA", 0.2, eur("8.17"))],
+          }),
+          line({
+            title: "Contrat d'entretien",
+            sku: "MAINT-STD",
+            variant: { id: "gid://shopify/ProductVariant/45100000000021" },
+            quantity: 1,
+            originalUnitPriceSet: eur("19.90"),
+            taxLines: [tax("FR TVA", 0.2, eur("3.32"))],
+          }),
         ),
         shippingLines: shipping({
           title: "Colissimo Domicile",
@@ -95,8 +110,25 @@ describe("snapshotFromOrder", () => {
     expect(snapshot.currency).toBe("EUR");
     expect(snapshot.taxesIncluded).toBe(true);
     expect(snapshot.lines).toEqual([
-      { title: "Location machine espresso", variantTitle: "Mensuel", sku: "RENT-ESP-M", quantity: 1, unitAmount: 4900, discountAmount: 0, taxLines: [{ title: "FR TVA", ratePercent: "20" }] },
-      { title: "Contrat d'entretien", sku: "MAINT-STD", quantity: 1, unitAmount: 1990, discountAmount: 0, taxLines: [{ title: "FR TVA", ratePercent: "20" }] },
+      {
+        title: "Location machine espresso",
+        variantTitle: "Mensuel",
+        sku: "RENT-ESP-M",
+        variantId: "gid://shopify/ProductVariant/45100000000011",
+        quantity: 1,
+        unitAmount: 4900,
+        discountAmount: 0,
+        taxLines: [{ title: "FR TVA", ratePercent: "20" }],
+      },
+      {
+        title: "Contrat d'entretien",
+        sku: "MAINT-STD",
+        variantId: "gid://shopify/ProductVariant/45100000000021",
+        quantity: 1,
+        unitAmount: 1990,
+        discountAmount: 0,
+        taxLines: [{ title: "FR TVA", ratePercent: "20" }],
+      },
     ]);
     expect(snapshot.shipping).toEqual({ title: "Colissimo Domicile", amount: 690, discountAmount: 0, taxLines: [{ title: "FR TVA", ratePercent: "20" }] });
     expect(snapshot.customer).toEqual({
@@ -163,8 +195,23 @@ describe("snapshotFromOrder", () => {
     );
     expect(snapshot.shipping).toEqual({ title: "Colissimo", amount: 690, discountAmount: 345, taxLines: [] });
     expect(snapshot.lines.map((l) => l.title)).toEqual(["Café 1 kg", "Assurance colis"]);
-    expect(snapshot.lineVariantIds[1]).toBeNull();
+    // The product's variant stays with its line; shipping turned into a line has none.
+    expect(snapshot.lines.map((l) => l.variantId)).toEqual([expect.stringMatching(/^gid:\/\/shopify\/ProductVariant\/\d+$/), undefined]);
     expect(draftTotal(snapshot)).toBe(2645);
+  });
+
+  it("leaves out the variant of a custom item and of a variant deleted since the order (both null in Shopify's answer)", () => {
+    const snapshot = snapshotFromOrder(
+      order({
+        lineItems: lines(
+          line({ title: "Réglage sur mesure", quantity: 1, variant: null, originalUnitPriceSet: eur("15.00") }),
+          line({ title: "Café 1 kg", quantity: 2, variant: { id: "gid://shopify/ProductVariant/45100000000011" }, originalUnitPriceSet: eur("21.00") }),
+        ),
+        totalPriceSet: eur("57.00"),
+      }),
+    );
+    expect(snapshot.lines[0]).not.toHaveProperty("variantId");
+    expect(snapshot.lines[1]).toMatchObject({ title: "Café 1 kg", variantId: "gid://shopify/ProductVariant/45100000000011" });
   });
 
   it("reads zero-decimal JPY amounts exactly (\"19800.0\" is 19800 yen)", () => {

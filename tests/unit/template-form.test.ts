@@ -5,9 +5,11 @@ import {
   formDraft,
   formLinesOf,
   formSchedule,
+  keepKnownVariants,
   parseTemplateForm,
   previewOccurrences,
   scheduleFieldsOf,
+  templateFormValuesSchema,
   type TemplateFormContext,
   type TemplateFormValues,
 } from "~/domain/template-form";
@@ -102,6 +104,44 @@ describe("parseTemplateForm", () => {
     const edit = { ...context, currentAnchor: "2025-01-31" };
     expect(parseTemplateForm(values({ anchor: "2025-01-31" }), edit).ok).toBe(true);
     expect(parseTemplateForm(values({ anchor: "2025-02-28" }), edit)).toMatchObject({ ok: false, errors: { "schedule.anchor": "anchor_past" } });
+  });
+});
+
+describe("product variants", () => {
+  const coffee = "gid://shopify/ProductVariant/45100000000011";
+  const imported = [
+    { title: "Café 1 kg", variantId: coffee, quantity: 1, unitAmount: 2100, discountAmount: 0, taxLines: [] },
+    { title: "Réglage sur mesure", quantity: 1, unitAmount: 1500, discountAmount: 0, taxLines: [] },
+  ];
+
+  it("carry each line's variant through the form, even when the merchant renames the line; an added line has none", () => {
+    const formLines = formLinesOf(imported, "EUR");
+    expect(formLines.map((line) => line.variantId)).toEqual([coffee, undefined]);
+    const edited = values({
+      lines: [{ ...formLines[0]!, title: "Café du mois" }, formLines[1]!, { key: "new-1", title: "Détartrant", quantity: "1", unitPrice: "9.90", discount: "0", taxLines: [] }],
+    });
+    // What the browser posts is what the server parses.
+    expect(templateFormValuesSchema.parse(JSON.parse(JSON.stringify(edited)))).toEqual(edited);
+    const result = parseTemplateForm(edited, context);
+    expect(result.ok && result.value.lines.map((line) => [line.title, line.variantId])).toEqual([
+      ["Café du mois", coffee],
+      ["Réglage sur mesure", undefined],
+      ["Détartrant", undefined],
+    ]);
+  });
+
+  it("refuse a posted variant id that is not a Shopify variant's", () => {
+    const posted = values({ lines: [{ ...formLinesOf(imported, "EUR")[0]!, variantId: "gid://shopify/Product/1" }] });
+    expect(templateFormValuesSchema.safeParse(posted).success).toBe(false);
+  });
+
+  it("keep only the variants the order or the template already had: a line never gains a product from the browser", () => {
+    const posted = [
+      { ...imported[0]!, title: "Café du mois" },
+      { ...imported[1]!, variantId: "gid://shopify/ProductVariant/45100000000061" },
+    ];
+    expect(keepKnownVariants(posted, imported).map((line) => line.variantId)).toEqual([coffee, undefined]);
+    expect(keepKnownVariants(posted, imported)[1]).not.toHaveProperty("variantId");
   });
 });
 

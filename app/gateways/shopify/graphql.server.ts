@@ -117,8 +117,21 @@ function graphqlErrorBody(error: unknown): { errors: unknown; extensions?: { cos
 }
 
 function isThrottled(errors: unknown): boolean {
+  return hasErrorCode(errors, "THROTTLED");
+}
+
+/**
+ * Shopify refused a field the shop's grant does not cover (ACCESS_DENIED):
+ * the app asks for a scope the merchant has not approved yet. Final until
+ * the merchant approves it; retrying does not help.
+ */
+export function isAccessDenied(error: unknown): boolean {
+  return error instanceof ShopifyGraphqlError && hasErrorCode(error.errors, "ACCESS_DENIED");
+}
+
+function hasErrorCode(errors: unknown, code: string): boolean {
   return (
     Array.isArray(errors) &&
-    errors.some((error: { extensions?: { code?: unknown } } | null) => error?.extensions?.code === "THROTTLED")
+    errors.some((error: { extensions?: { code?: unknown } } | null) => error?.extensions?.code === code)
   );
 }

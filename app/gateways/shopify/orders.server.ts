@@ -1,8 +1,8 @@
 // Orders in the Shopify Admin API: the list the merchant picks from, the one
 // order a template is made of, and the orders Ritournelle writes back when an
-// invoice is paid. Scopes: read_orders, read_customers, write_orders — no
-// read_products, so nothing here selects `productVariant` or `product`
-// (a line's `variant { id }` is covered by read_orders).
+// invoice is paid. Scopes: read_orders, read_customers, write_orders. Nothing
+// here selects `productVariant` or `product` (a line's `variant { id }` is
+// covered by read_orders); read_products is only for variants.server.ts.
 import type { SourceOrder } from "~/domain/order-snapshot";
 import { runAdminQuery, type AdminGraphql, type RunAdminQueryOptions } from "./graphql.server";
 
