@@ -61,3 +61,8 @@ export async function appendRunEvents(tx: Db, events: NewRunEvent[]): Promise<vo
 export function listTemplateEvents(shopId: string, templateId: string, db: Db = prisma): Promise<RunEvent[]> {
   return db.runEvent.findMany({ where: { shopId, templateId }, orderBy: [{ at: "asc" }, { id: "asc" }] });
 }
+
+/** One run's events of one type, oldest first; empty for another shop's run. */
+export function listRunEventsOfType(shopId: string, runId: string, type: string, db: Db = prisma): Promise<RunEvent[]> {
+  return db.runEvent.findMany({ where: { shopId, runId, type }, orderBy: [{ at: "asc" }, { id: "asc" }] });
+}

@@ -3,6 +3,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import {
+  ActionList,
   Banner,
   BlockStack,
   Box,
@@ -15,53 +16,91 @@ import {
   Link,
   Modal,
   Page,
+  Popover,
   Text,
 } from "@shopify/polaris";
 import { useState } from "react";
 import { z } from "zod";
 import { frequencyLabel, RunStateBadge, TemplateStatusBadge } from "~/components/labels";
-import type { MessageKey } from "~/i18n";
+import { translator, type MessageKey, type Translate } from "~/i18n";
 import { formatAmount, formatCivilDate, formatDateTime } from "~/i18n/format";
 import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/admin-context.server";
+import { RUN_ACTIONS } from "~/services/run-actions.server";
 import {
   applyTemplateAction,
   loadTemplatePage,
   TEMPLATE_ACTIONS,
   type ActionResult,
+  type RunView,
   type SignatureView,
 } from "~/services/template-pages.server";
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";
 import { orNotFound } from "~/lib/not-found.server";
 
-const actionSchema = z.object({ intent: z.enum(TEMPLATE_ACTIONS), runId: z.string().min(1).max(100).optional() });
+/** Intents that act on one run of the template: they need its id. */
+const RUN_INTENTS: ReadonlySet<string> = new Set(["retry", ...RUN_ACTIONS]);
+type RunIntent = (typeof RUN_ACTIONS)[number];
+
+const actionSchema = z
+  .object({
+    intent: z.enum(TEMPLATE_ACTIONS),
+    runId: z.string().min(1).max(100).optional(),
+    // The page's nonce (from the loader): a double submit carries the same one, so Stripe gets one request.
+    requestId: z.string().min(1).max(100).optional(),
+  })
+  .refine((form) => !RUN_INTENTS.has(form.intent) || form.runId !== undefined, { path: ["runId"], message: "runId is required" });
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const { shop } = await loadAdminContext(session.shop, request.url);
-  return orNotFound(() => loadTemplatePage(shop, params.id ?? ""));
+  const page = await orNotFound(() => loadTemplatePage(shop, params.id ?? ""));
+  // One nonce per rendered page: every form on it posts it, and the page
+  // reloads after each action, so a new click gets a new one.
+  return { ...page, requestId: crypto.randomUUID() };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const { shop } = await loadAdminContext(session.shop, request.url);
+  const { shop, locale } = await loadAdminContext(session.shop, request.url);
+  const t = translator(locale);
   const form = actionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!form.success) return data({ ok: false, action: null, code: "invalid_action" } as const, { status: 400 });
-  const result: ActionResult = await orNotFound(() => applyTemplateAction(shop, params.id ?? "", form.data.intent, form.data.runId));
-  return result.ok ? result : data(result, { status: 409 });
+  if (!form.success) {
+    return data({ ok: false, action: null, code: "invalid_action", message: t("template.refused.invalid_action") } as const, { status: 400 });
+  }
+  const { intent, runId, requestId } = form.data;
+  const result: ActionResult = await orNotFound(() => applyTemplateAction(shop, params.id ?? "", intent, runId, { requestId }));
+  const answer = { ...result, message: messageOf(result, t) };
+  if (result.ok) return answer;
+  // Stripe unreachable is worth a retry later; everything else is the invoice's or the shop's state.
+  return data(answer, { status: result.code === "stripe_unavailable" ? 503 : 409 });
 };
 
+function isRunIntent(intent: string): intent is RunIntent {
+  return (RUN_ACTIONS as readonly string[]).includes(intent);
+}
+
+/** What the merchant reads after an action, in their language. */
+function messageOf(result: ActionResult, t: Translate): string {
+  if (result.ok) return result.action === "resend" ? t("template.done.resend", { email: result.customerEmail ?? "" }) : t(`template.done.${result.action}`);
+  if (result.code !== "not_allowed") return t(`template.refused.${result.code}`);
+  if (!isRunIntent(result.action) || !result.runState) return t("template.refused.invalid_action");
+  return t(`template.refused.not_allowed.${result.action}`, { state: t(`run.state.${result.runState}`) });
+}
+
 export default function TemplatePage() {
-  const { template, runs, events } = useLoaderData<typeof loader>();
+  const { template, runs, events, requestId } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const navigation = useNavigation();
   const [searchParams] = useSearchParams();
   const { t, locale } = useI18n();
   const [confirmCancel, setConfirmCancel] = useState(false);
+  const [confirmRunAction, setConfirmRunAction] = useState<{ action: "void" | "mark_uncollectible"; run: RunView } | null>(null);
   const submit = useSubmit();
   const busy = navigation.state === "submitting";
   const pendingIntent = busy ? navigation.formData?.get("intent") : null;
+  const pendingRunId = busy ? navigation.formData?.get("runId") : null;
   const money = (minor: number) => formatAmount(minor, template.currency, locale);
   const open = template.status === "active" || template.status === "paused";
 
@@ -85,12 +124,15 @@ export default function TemplatePage() {
         )}
         {answer && answer.ok && (
           <Banner tone="success">
-            <p>{t(`template.done.${answer.action}`)}</p>
+            <p>{answer.message}</p>
           </Banner>
         )}
         {answer && !answer.ok && (
-          <Banner tone="warning">
-            <p>{t(`template.refused.${answer.code}`)}</p>
+          <Banner
+            tone="warning"
+            action={answer.code === "billing_not_connected" ? { content: t("nav.settings"), url: "/app/settings" } : undefined}
+          >
+            <p>{answer.message}</p>
           </Banner>
         )}
         {template.status === "paused" && template.statusReason === "shop_uninstalled" && (
@@ -159,21 +201,32 @@ export default function TemplatePage() {
                             {formatAmount(run.amount, run.currency, locale)}
                           </Text>
                         </InlineStack>
-                        <InlineStack gap="300">
-                          {run.hostedInvoiceUrl && (
-                            <Link url={run.hostedInvoiceUrl} target="_blank">
-                              {t("template.runs.hostedInvoice")}
-                            </Link>
-                          )}
-                          {run.invoicePdfUrl && (
-                            <Link url={run.invoicePdfUrl} target="_blank">
-                              {t("template.runs.pdf")}
-                            </Link>
-                          )}
-                          {run.shopifyOrder && (
-                            <Text as="span" tone="subdued">
-                              {t("template.runs.shopifyOrder", { name: run.shopifyOrder.name })}
-                            </Text>
+                        <InlineStack align="space-between" blockAlign="center" gap="200">
+                          <InlineStack gap="300">
+                            {run.hostedInvoiceUrl && (
+                              <Link url={run.hostedInvoiceUrl} target="_blank">
+                                {t("template.runs.hostedInvoice")}
+                              </Link>
+                            )}
+                            {run.invoicePdfUrl && (
+                              <Link url={run.invoicePdfUrl} target="_blank">
+                                {t("template.runs.pdf")}
+                              </Link>
+                            )}
+                            {run.shopifyOrder && (
+                              <Text as="span" tone="subdued">
+                                {t("template.runs.shopifyOrder", { name: run.shopifyOrder.name })}
+                              </Text>
+                            )}
+                          </InlineStack>
+                          {run.actions.length > 0 && (
+                            <RunActions
+                              run={run}
+                              requestId={requestId}
+                              pending={pendingRunId === run.id ? pendingIntent : null}
+                              disabled={busy}
+                              onConfirm={(action) => setConfirmRunAction({ action, run })}
+                            />
                           )}
                         </InlineStack>
                         {run.signature && <SignatureProof runId={run.id} signature={run.signature} timeZone={template.timeZone} />}
@@ -299,16 +352,118 @@ export default function TemplatePage() {
           <Text as="p">{t("template.cancelModal.body")}</Text>
         </Modal.Section>
       </Modal>
+
+      {confirmRunAction && (
+        <Modal
+          open
+          onClose={() => setConfirmRunAction(null)}
+          title={t(confirmRunAction.action === "void" ? "template.runs.voidModal.title" : "template.runs.uncollectibleModal.title")}
+          primaryAction={{
+            content: t(`template.runs.action.${confirmRunAction.action}`),
+            destructive: true,
+            onAction: () => {
+              submit({ intent: confirmRunAction.action, runId: confirmRunAction.run.id, requestId }, { method: "post" });
+              setConfirmRunAction(null);
+            },
+          }}
+          secondaryActions={[{ content: t("template.runs.modal.back"), onAction: () => setConfirmRunAction(null) }]}
+        >
+          <Modal.Section>
+            <Text as="p">
+              {t(confirmRunAction.action === "void" ? "template.runs.voidModal.body" : "template.runs.uncollectibleModal.body", {
+                period: formatCivilDate(confirmRunAction.run.periodDate, locale),
+                amount: formatAmount(confirmRunAction.run.amount, confirmRunAction.run.currency, locale),
+              })}
+            </Text>
+          </Modal.Section>
+        </Modal>
+      )}
     </Page>
   );
 }
 
-function ActionButton(props: { intent: string; runId?: string; label: string; loading: boolean; disabled: boolean; primary?: boolean }) {
+/**
+ * What the merchant can do with one issued invoice, beside it: send it again
+ * (harmless, one click), and behind "More actions" the two that change it for
+ * good, each confirmed in a modal first.
+ */
+function RunActions(props: {
+  run: RunView;
+  requestId: string;
+  pending: FormDataEntryValue | null | undefined;
+  disabled: boolean;
+  onConfirm: (action: "void" | "mark_uncollectible") => void;
+}) {
+  const { t, locale } = useI18n();
+  const [open, setOpen] = useState(false);
+  const { run } = props;
+  const destructive = (["mark_uncollectible", "void"] as const).filter((action) => run.actions.includes(action));
+  return (
+    <InlineStack gap="200" blockAlign="center">
+      {run.actions.includes("resend") && (
+        <ActionButton
+          intent="resend"
+          runId={run.id}
+          fields={{ requestId: props.requestId }}
+          label={t("template.runs.action.resend")}
+          loading={props.pending === "resend"}
+          disabled={props.disabled}
+          size="slim"
+        />
+      )}
+      {destructive.length > 0 && (
+        <Popover
+          active={open}
+          onClose={() => setOpen(false)}
+          activator={
+            <Button
+              size="slim"
+              disclosure
+              onClick={() => setOpen((wasOpen) => !wasOpen)}
+              disabled={props.disabled && props.pending !== "void" && props.pending !== "mark_uncollectible"}
+              loading={props.pending === "void" || props.pending === "mark_uncollectible"}
+              accessibilityLabel={t("template.runs.action.moreLabel", { period: formatCivilDate(run.periodDate, locale) })}
+            >
+              {t("template.runs.action.more")}
+            </Button>
+          }
+        >
+          <ActionList
+            actionRole="menuitem"
+            items={destructive.map((action) => ({
+              content: t(`template.runs.action.${action}`),
+              destructive: true,
+              onAction: () => {
+                setOpen(false);
+                props.onConfirm(action);
+              },
+            }))}
+          />
+        </Popover>
+      )}
+    </InlineStack>
+  );
+}
+
+function ActionButton(props: {
+  intent: string;
+  runId?: string;
+  /** More hidden fields (e.g. the request nonce). */
+  fields?: Record<string, string>;
+  label: string;
+  loading: boolean;
+  disabled: boolean;
+  primary?: boolean;
+  size?: "slim";
+}) {
   return (
     <Form method="post">
       <input type="hidden" name="intent" value={props.intent} />
       {props.runId && <input type="hidden" name="runId" value={props.runId} />}
-      <Button submit loading={props.loading} disabled={props.disabled && !props.loading} variant={props.primary ? "primary" : undefined}>
+      {Object.entries(props.fields ?? {}).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <Button submit loading={props.loading} disabled={props.disabled && !props.loading} variant={props.primary ? "primary" : undefined} size={props.size}>
         {props.label}
       </Button>
     </Form>

@@ -8,7 +8,8 @@
 // the merchant's request), and recorded on the audit trail. The run's state
 // follows the same order as Stripe's events (app/domain/invoice-status.ts),
 // so the webhook that follows the action changes nothing.
-import type { Shop } from "@prisma/client";
+import type { Prisma, Shop } from "@prisma/client";
+import { z } from "zod";
 import prisma from "~/db.server";
 import { systemClock, type Clock } from "~/domain/clock";
 import { decideMove, targetOfStatus } from "~/domain/invoice-status";
@@ -17,6 +18,7 @@ import { stripeClient, type StripeClient } from "~/gateways/stripe/client.server
 import { toBillingError } from "~/gateways/stripe/errors.server";
 import { performInvoiceAction, type InvoiceAction } from "~/gateways/stripe/invoice-actions.server";
 import { findRunForShop, type Run, type RunState } from "~/models/invoice-run.server";
+import { listRunEventsOfType } from "~/models/run-event.server";
 import { appendStripeRunEvents, moveRunState } from "~/models/stripe.server";
 
 export type RunActionErrorCode = "not_found" | "no_invoice" | "not_allowed" | "billing_not_connected";
@@ -26,6 +28,8 @@ export class RunActionError extends Error {
   constructor(
     readonly code: RunActionErrorCode,
     message: string,
+    /** The run's state when the action was refused (for "not_allowed": the page says what it is now). */
+    readonly runState: RunState | null = null,
   ) {
     super(message);
     this.name = "RunActionError";
@@ -37,8 +41,9 @@ export type RunActionOptions = {
   client?: StripeClient;
   /**
    * Identifies the merchant's click (e.g. a nonce in the form): repeating a
-   * request with the same id sends one email. Without it, repeats within the
-   * same minute count as one.
+   * request with the same id sends one email and records one resend (a repeat
+   * after the first succeeded does not reach Stripe at all). Without it,
+   * repeats within the same minute count as one.
    */
   requestId?: string;
 };
@@ -50,14 +55,29 @@ export type RunActionResult = {
   changed: boolean;
   hostedInvoiceUrl: string | null;
   invoicePdfUrl: string | null;
+  /** Where the invoice is sent: Stripe's address on the invoice, else the one the run was issued to. */
+  customerEmail: string;
 };
 
-/** In which states each action makes sense: the invoice is open (or uncollectible, for void). */
-const ALLOWED: Record<InvoiceAction, readonly RunState[]> = {
+/** The merchant's actions on an issued invoice, in the order the page offers them. */
+export const RUN_ACTIONS = ["resend", "void", "mark_uncollectible"] as const satisfies readonly InvoiceAction[];
+
+/**
+ * In which states each action makes sense: the invoice is open (or
+ * uncollectible, for void). The template page offers an action only where
+ * this table allows it, so what it shows and what this service accepts agree.
+ */
+export const RUN_ACTION_STATES: Record<InvoiceAction, readonly RunState[]> = {
   resend: ["sent", "overdue"],
   void: ["sent", "overdue", "uncollectible"],
   mark_uncollectible: ["sent", "overdue"],
 };
+
+/** The actions a run in `state` allows, in RUN_ACTIONS order. */
+export function runActionsFor(state: RunState): InvoiceAction[] {
+  return RUN_ACTIONS.filter((action) => RUN_ACTION_STATES[action].includes(state));
+}
+
 const DONE: Partial<Record<InvoiceAction, RunState>> = { void: "void", mark_uncollectible: "uncollectible" };
 const REFUSALS: Record<InvoiceAction, string> = {
   resend: "Only an invoice that is sent and not yet paid can be sent again",
@@ -104,7 +124,9 @@ async function act(shop: Pick<Shop, "id" | "billingAccountId">, runId: string, a
   const run = await findRunForShop(shop.id, runId);
   if (!run) throw new RunActionError("not_found", "This invoice does not exist in your shop.");
   if (DONE[action] === run.state) return result(run, run.state, false);
-  if (!ALLOWED[action].includes(run.state)) throw new RunActionError("not_allowed", `${REFUSALS[action]}; this one is ${run.state}.`);
+  if (!RUN_ACTION_STATES[action].includes(run.state)) {
+    throw new RunActionError("not_allowed", `${REFUSALS[action]}; this one is ${run.state}.`, run.state);
+  }
   if (!run.invoiceId) throw new RunActionError("no_invoice", "This invoice was not issued in Stripe.");
   const account = shop.billingAccountId;
   if (!account) {
@@ -113,6 +135,9 @@ async function act(shop: Pick<Shop, "id" | "billingAccountId">, runId: string, a
 
   const at = new Date((options.clock ?? systemClock).now().epochMilliseconds);
   const key = action === "resend" ? `${run.id}:resend:${options.requestId ?? Math.floor(at.getTime() / 60_000)}` : `${run.id}:${action}`;
+  // A repeated resend (double click, resubmitted form) is answered from the
+  // trail: Stripe would only replay it, and the trail would show two sends.
+  if (action === "resend" && (await wasResentWith(shop.id, run.id, key))) return result(run, run.state, false);
   let invoice;
   try {
     invoice = await performInvoiceAction(options.client ?? stripeClient(), account, run.invoiceId, action, key);
@@ -129,6 +154,9 @@ async function act(shop: Pick<Shop, "id" | "billingAccountId">, runId: string, a
       throw new Error(`run ${fresh.id} changed state during ${action}`);
     }
     const state = moves ? target : fresh.state;
+    const customerEmail = invoice.customer_email ?? fresh.snapshot.customer.email;
+    // Two identical resends at the same instant both reach Stripe (which replays one): the trail records one.
+    if (action === "resend" && (await wasResentWith(shop.id, fresh.id, key, tx))) return result(fresh, state, false, customerEmail);
     await appendStripeRunEvents(tx, [
       {
         run: fresh,
@@ -137,14 +165,33 @@ async function act(shop: Pick<Shop, "id" | "billingAccountId">, runId: string, a
         toState: state,
         actor: "merchant",
         cause: action,
-        detail: { invoiceId },
+        detail: action === "resend" ? { invoiceId, requestKey: key } : { invoiceId },
         at,
       },
     ]);
-    return result(fresh, state, action === "resend" || moves);
+    return result(fresh, state, action === "resend" || moves, customerEmail);
   });
 }
 
-function result(run: Run, state: RunState, changed: boolean): RunActionResult {
-  return { runId: run.id, state, changed, hostedInvoiceUrl: run.hostedInvoiceUrl, invoicePdfUrl: run.invoicePdfUrl };
+const resentDetailSchema = z.object({ requestKey: z.string() });
+
+/** Whether the run's trail already records a resend made under `key`. */
+async function wasResentWith(shopId: string, runId: string, key: string, db?: Prisma.TransactionClient): Promise<boolean> {
+  const events = await listRunEventsOfType(shopId, runId, "run.resent", db);
+  return events.some((event) => requestKeyOf(event.detail) === key);
+}
+
+function requestKeyOf(detail: string | null): string | null {
+  if (detail === null) return null;
+  try {
+    const parsed = resentDetailSchema.safeParse(JSON.parse(detail));
+    return parsed.success ? parsed.data.requestKey : null;
+  } catch {
+    // A detail that is not JSON was not written by a resend: it holds no key.
+    return null;
+  }
+}
+
+function result(run: Run, state: RunState, changed: boolean, customerEmail: string = run.snapshot.customer.email): RunActionResult {
+  return { runId: run.id, state, changed, hostedInvoiceUrl: run.hostedInvoiceUrl, invoicePdfUrl: run.invoicePdfUrl, customerEmail };
 }

@@ -14,11 +14,24 @@ import {
   type TemplateFormValues,
 } from "~/domain/template-form";
 import type { Schedule } from "~/domain/schedule";
-import { listRunsOfTemplate, type Run, type RunState } from "~/models/invoice-run.server";
+import type { StripeClient } from "~/gateways/stripe/client.server";
+import type { InvoiceAction } from "~/gateways/stripe/invoice-actions.server";
+import { findRunForShop, listRunsOfTemplate, type Run, type RunState } from "~/models/invoice-run.server";
 import { countTemplatesByStatus, listTemplatesPage } from "~/models/merchant-views.server";
 import { listTemplateEvents } from "~/models/run-event.server";
 import { findTemplateForShop, type Template, type TemplateStatus } from "~/models/template.server";
 import { listWriteBacksOfRuns } from "~/models/write-back.server";
+import { logger } from "~/logger.server";
+import { BillingError } from "~/services/billing-gateway";
+import {
+  markInvoiceUncollectible,
+  resendInvoice,
+  RUN_ACTIONS,
+  RunActionError,
+  runActionsFor,
+  voidInvoice,
+  type RunActionErrorCode,
+} from "~/services/run-actions.server";
 import { signatureForRun } from "~/services/signing.server";
 import { todayIn } from "~/services/order-import.server";
 import {
@@ -135,6 +148,8 @@ export type RunView = {
   currency: string;
   /** The Shopify order written back for this run, once paid (see write-back.server.ts). */
   shopifyOrder: { id: string; name: string } | null;
+  /** What the merchant may do with the issued invoice in its current state (run-actions.server.ts decides). */
+  actions: InvoiceAction[];
 };
 
 export type SignatureView = {
@@ -257,27 +272,54 @@ function runView(run: Run, signature: SignatureView | null, shopifyOrder: { id: 
     amount: run.expectedTotal,
     currency: run.currency,
     shopifyOrder,
+    actions: run.invoiceId ? runActionsFor(run.state) : [],
   };
 }
 
-export const TEMPLATE_ACTIONS = ["pause", "resume", "skip", "cancel", "retry"] as const;
+export const TEMPLATE_ACTIONS = ["pause", "resume", "skip", "cancel", "retry", ...RUN_ACTIONS] as const;
 export type TemplateAction = (typeof TEMPLATE_ACTIONS)[number];
 
-export type ActionResult = { ok: true; action: TemplateAction } | { ok: false; action: TemplateAction; code: TransitionErrorCode };
+/** Why an action was not done, for the page to explain. */
+export type ActionRefusalCode =
+  | TransitionErrorCode
+  | Exclude<RunActionErrorCode, "not_found">
+  /** Stripe answered but refused (the invoice changed there, e.g. paid meanwhile). */
+  | "stripe_refused"
+  /** Stripe could not be reached or failed; trying again later may work. */
+  | "stripe_unavailable";
+
+export type ActionResult =
+  | { ok: true; action: TemplateAction; runId?: string; customerEmail?: string }
+  | { ok: false; action: TemplateAction; code: ActionRefusalCode; runId?: string; runState?: RunState };
+
+export type TemplateActionOptions = {
+  clock?: Clock;
+  /** The Stripe client for run actions (tests); the process's shared one otherwise. */
+  client?: StripeClient;
+  /** The merchant's click, for run actions: the same id twice sends one Stripe request. */
+  requestId?: string;
+};
 
 /**
- * Applies a merchant's action to the template (or, for `retry`, to one of its
- * failed runs). A state that does not allow the action is a result, not an
- * exception, so the page can say why.
+ * Applies a merchant's action to the template (or, for `retry`, `resend`,
+ * `void` and `mark_uncollectible`, to one of its runs). A state that does not
+ * allow the action, or Stripe refusing it, is a result, not an exception, so
+ * the page can say why.
  * @throws NotFoundError for another shop's template or run, or a run of another template.
  */
 export async function applyTemplateAction(
-  shop: Pick<Shop, "id">,
+  shop: Pick<Shop, "id" | "billingAccountId">,
   templateId: string,
   action: TemplateAction,
   runId: string | undefined,
-  options: { clock?: Clock } = {},
+  options: TemplateActionOptions = {},
 ): Promise<ActionResult> {
+  switch (action) {
+    case "resend":
+    case "void":
+    case "mark_uncollectible":
+      return applyRunAction(shop, templateId, action, runId, options);
+  }
   try {
     switch (action) {
       case "pause":
@@ -304,6 +346,42 @@ export async function applyTemplateAction(
     if (error instanceof TransitionError) return { ok: false, action, code: error.code };
     throw error;
   }
+}
+
+const RUN_ACTION_SERVICES = { resend: resendInvoice, void: voidInvoice, mark_uncollectible: markInvoiceUncollectible } as const;
+
+async function applyRunAction(
+  shop: Pick<Shop, "id" | "billingAccountId">,
+  templateId: string,
+  action: InvoiceAction,
+  runId: string | undefined,
+  options: TemplateActionOptions,
+): Promise<ActionResult> {
+  // The run must be this shop's and this template's: a run id from the form is never trusted alone.
+  const run = runId ? await findRunForShop(shop.id, runId) : null;
+  if (!run || run.templateId !== templateId) throw new NotFoundError("run", runId ?? "");
+  try {
+    const done = await RUN_ACTION_SERVICES[action](shop, run.id, { clock: options.clock, client: options.client, requestId: options.requestId });
+    return { ok: true, action, runId: run.id, customerEmail: done.customerEmail };
+  } catch (error) {
+    if (error instanceof RunActionError) {
+      if (error.code === "not_found") throw new NotFoundError("run", run.id);
+      return { ok: false, action, code: error.code, runId: run.id, ...(error.runState ? { runState: error.runState } : {}) };
+    }
+    if (error instanceof BillingError) {
+      // The merchant reads a translated summary; what Stripe said stays in the logs.
+      logger.warn({ runId: run.id, action, kind: error.kind, code: error.code, err: error }, "run action refused by Stripe");
+      return { ok: false, action, code: refusalOfBilling(error), runId: run.id };
+    }
+    throw error;
+  }
+}
+
+/** A Stripe failure in the merchant's terms: reconnect Stripe, try later, or the invoice changed there. */
+function refusalOfBilling(error: BillingError): ActionRefusalCode {
+  // Stripe no longer lets the platform act on the account: only reconnecting helps, not waiting.
+  if (error.code === "billing_account_unavailable") return "billing_not_connected";
+  return error.kind === "transient" ? "stripe_unavailable" : "stripe_refused";
 }
 
 // ---------------------------------------------------------------------------

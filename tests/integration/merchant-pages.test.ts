@@ -230,12 +230,12 @@ describe("templates list, page and actions", () => {
   it("retries a failed run, skips the next period, and says why an action does not apply", async () => {
     const run = await failedRun(mine);
     const retried = answer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "retry", runId: run }), { id: mine }));
-    expect(retried.body).toEqual({ ok: true, action: "retry" });
+    expect(retried.body).toEqual({ ok: true, action: "retry", message: "The invoice will be issued again in a moment." });
     expect((await prisma.invoiceRun.findUniqueOrThrow({ where: { id: run } })).state).toBe("issuing");
 
     const before = await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: mine } });
     const skipped = answer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "skip" }), { id: mine }));
-    expect(skipped.body).toEqual({ ok: true, action: "skip" });
+    expect(skipped.body).toEqual({ ok: true, action: "skip", message: "The next invoice will not be sent." });
     const after = await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: mine } });
     expect(after.nextPeriodIndex).toBe(before.nextPeriodIndex + 1);
 
@@ -277,9 +277,12 @@ describe("templates list, page and actions", () => {
     ]);
 
     const cancelled = answer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "cancel" }), { id: mine }));
-    expect(cancelled.body).toEqual({ ok: true, action: "cancel" });
+    expect(cancelled.body).toEqual({ ok: true, action: "cancel", message: "Cancelled. No further invoice will be sent." });
     const paused = answer<{ ok: boolean; code: string }>(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "pause" }), { id: mine }));
-    expect(paused).toMatchObject({ status: 409, body: { ok: false, code: "template_closed" } });
+    expect(paused).toMatchObject({
+      status: 409,
+      body: { ok: false, code: "template_closed", message: "This recurring invoice has ended or was cancelled: nothing can change it any more." },
+    });
     const closedEdit = answer<{ editable: boolean }>(await callRoute(editLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${mine}/edit`), { id: mine })).body;
     expect(closedEdit.editable).toBe(false);
   });
