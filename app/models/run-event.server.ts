@@ -50,11 +50,27 @@ export type NewRunEvent = {
  */
 export async function appendRunEvents(tx: Db, events: NewRunEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const rows = events.map(
-    (event) =>
-      Prisma.sql`(${sortableId()}, ${event.shopId}, ${event.templateId}, ${event.runId ?? null}, ${event.type}, ${event.fromState ?? null}, ${event.toState ?? null}, ${event.actor}, ${event.cause ?? null}, ${event.detail === undefined ? null : JSON.stringify(event.detail)}, ${event.at})`,
+  await tx.$executeRaw`INSERT INTO "RunEvent" ${RUN_EVENT_COLUMNS} VALUES ${runEventRows(events)}`;
+}
+
+/**
+ * The same insert, done only while `condition` holds (an SQL boolean, e.g.
+ * "this worker still holds the run's lease"): for writes batched in one
+ * transaction without a round trip to check first.
+ */
+export function appendRunEventsIf(db: Db, events: NewRunEvent[], condition: Prisma.Sql) {
+  return db.$executeRaw`INSERT INTO "RunEvent" ${RUN_EVENT_COLUMNS} SELECT * FROM (VALUES ${runEventRows(events)}) AS "event" WHERE ${condition}`;
+}
+
+const RUN_EVENT_COLUMNS = Prisma.sql`("id", "shopId", "templateId", "runId", "type", "fromState", "toState", "actor", "cause", "detail", "at")`;
+
+function runEventRows(events: NewRunEvent[]): Prisma.Sql {
+  return Prisma.join(
+    events.map(
+      (event) =>
+        Prisma.sql`(${sortableId()}, ${event.shopId}, ${event.templateId}, ${event.runId ?? null}, ${event.type}, ${event.fromState ?? null}, ${event.toState ?? null}, ${event.actor}, ${event.cause ?? null}, ${event.detail === undefined ? null : JSON.stringify(event.detail)}, ${event.at})`,
+    ),
   );
-  await tx.$executeRaw`INSERT INTO "RunEvent" ("id", "shopId", "templateId", "runId", "type", "fromState", "toState", "actor", "cause", "detail", "at") VALUES ${Prisma.join(rows)}`;
 }
 
 /** The template's trail, oldest first; empty for another shop's template. */

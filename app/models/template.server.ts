@@ -285,8 +285,3 @@ export async function releaseTemplateLeases(ids: string[], owner: string, db: Db
     data: { leaseOwner: null, leaseExpiresAt: null },
   });
 }
-
-/** Counts one more invoice sent for the template. */
-export async function incrementIssuedCount(tx: Db, templateId: string): Promise<void> {
-  await tx.recurringTemplate.update({ where: { id: templateId }, data: { issuedCount: { increment: 1 } } });
-}

@@ -30,13 +30,12 @@ import {
   leaseRuns,
   releaseRunLeases,
   selectWorkableRunIds,
-  updateLeasedRun,
+  writeLeasedStep,
   type LeasedRun,
   type LeasedRunWrite,
   type PipelineStep,
 } from "~/models/invoice-run.server";
-import { appendRunEvents, type NewRunEvent } from "~/models/run-event.server";
-import { incrementIssuedCount } from "~/models/template.server";
+import type { NewRunEvent } from "~/models/run-event.server";
 import {
   BillingError,
   idempotencyKey,
@@ -313,7 +312,7 @@ class RunDriver {
     await this.persist(
       { ...invoiceDetails(invoice, this.run), state, step: null, lastErrorCode: null, lastErrorMessage: null, ...released(), nextAttemptAt: null },
       [...before, this.event(type, { fromState: "issuing", toState: state, detail: { invoiceId: invoice.invoiceId, number: invoice.number ?? null } })],
-      (tx) => incrementIssuedCount(tx, this.run.templateId),
+      { countIssued: true },
     );
   }
 
@@ -378,19 +377,19 @@ class RunDriver {
    * events, in one transaction, only while this worker holds the lease.
    * @throws LeaseLostError when another worker took the run over.
    */
-  private async persist(
-    data: LeasedRunWrite,
-    events: NewRunEvent[],
-    alsoInTransaction?: (tx: Prisma.TransactionClient) => Promise<void>,
-  ): Promise<void> {
+  private async persist(data: LeasedRunWrite, events: NewRunEvent[], options: { countIssued?: boolean } = {}): Promise<void> {
     const now = this.now();
     const renewal = new Date(now.getTime() + this.options.leaseMs);
     const write = "leaseOwner" in data ? data : { leaseExpiresAt: renewal, nextAttemptAt: renewal, ...data };
-    await prisma.$transaction(async (tx) => {
-      if (!(await updateLeasedRun(tx, this.run.id, this.options.workerId, write))) throw new LeaseLostError();
-      await appendRunEvents(tx, events.map((event) => ({ ...event, at: now })));
-      if (alsoInTransaction) await alsoInTransaction(tx);
+    const stored = await writeLeasedStep({
+      runId: this.run.id,
+      templateId: this.run.templateId,
+      owner: this.options.workerId,
+      data: write,
+      events: events.map((event) => ({ ...event, at: now })),
+      countIssued: options.countIssued,
     });
+    if (!stored) throw new LeaseLostError();
     this.run = { ...this.run, ...(write as Partial<LeasedRun>) };
   }
 
