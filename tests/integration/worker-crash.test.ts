@@ -144,6 +144,11 @@ describe("leases", () => {
     expectOneInvoicePerPeriod(gateway, template.id, 2);
     const actors = await prisma.runEvent.findMany({ where: { templateId: template.id, type: "run.sent" }, select: { actor: true } });
     expect(actors.map((event) => event.actor)).toEqual(["worker:other", "worker:other"]);
+    // The slow worker's late write left nothing behind: no step event of its own after it lost the lease.
+    const slowSteps = await prisma.runEvent.findMany({ where: { templateId: template.id, actor: "worker:slow", type: "run.step_completed" } });
+    expect(slowSteps.map((event) => event.cause)).toEqual(["customer", "draft"]);
+    const issued = await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: template.id } });
+    expect(issued.issuedCount).toBe(2);
   });
 
   it("graceful stop finishes the step in progress, stores it and gives every lease back", async () => {
