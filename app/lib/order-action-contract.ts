@@ -42,7 +42,7 @@ export type OrderActionCreated = {
   templateId: string;
   /** The template's page in the app. */
   templatePath: string;
-  /** "Recurring invoice created: first invoice on …, then every 2 weeks." in the merchant's language. */
+  /** "First invoice: Mar 3, 2026. Frequency: Every 2 weeks." in the merchant's language. */
   message: string;
 };
 

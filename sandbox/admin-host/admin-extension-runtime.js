@@ -253,7 +253,8 @@
       button.style.color = this.variant === "primary" ? "#fff" : "#303030";
     },
     function (element) {
-      // After the extension's own click handler (on the host element) has run.
+      // Follows `href` once the extension's own onClick (a later listener on
+      // the same element) has run, as a link button does in the admin.
       element.addEventListener("click", function () {
         if (element.href && !part(element, "button").disabled) setTimeout(function () { navigate(String(element.href)); }, 0);
       });

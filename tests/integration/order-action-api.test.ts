@@ -128,7 +128,7 @@ describe("create (POST)", () => {
     expect(answer.headers.get("Access-Control-Allow-Origin")).toBe("*");
     const created = answer.body as OrderActionCreated;
     expect(created.templatePath).toBe(`/app/templates/${created.templateId}`);
-    expect(created.message).toMatch(/^Recurring invoice created\. First invoice: .+\. Frequency: Every 2 weeks\.$/);
+    expect(created.message).toMatch(/^First invoice: [A-Z][a-z]{2} \d{1,2}, \d{4}\. Frequency: Every 2 weeks\.$/);
 
     const row = await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: created.templateId } });
     expect(row).toMatchObject({
