@@ -80,10 +80,10 @@ beforeAll(async () => {
   page.setDefaultTimeout(15_000);
   // Console errors of the page and of the extension's frame: a missing translation, a missing component…
   // Only on the order page (the app's own pages are the journeys' business); the
-  // 400 and 422 answers this test asks for are logged by Chromium as failed loads.
+  // 400, 404 and 422 answers this test asks for are logged by Chromium as failed loads.
   page.on("console", (message) => {
     if (message.type() !== "error" || !page.url().includes("/orders/")) return;
-    if (!/status of (400|422)\b/.test(message.text())) consoleErrors.push(`${message.text()} (${message.location().url})`);
+    if (!/status of (400|404|422)\b/.test(message.text())) consoleErrors.push(`${message.text()} (${message.location().url})`);
   });
 }, 120_000);
 
@@ -152,6 +152,15 @@ describe("the order page's Make recurring action", { timeout: 120_000 }, () => {
     await screenshot(page, "action-4-refused");
     await action.getByRole("button", { name: "Close" }).click();
     await expect.poll(() => page.getByTestId("action-status").textContent()).toBe("Make recurring — closed");
+  });
+
+  it("says so when the order is not the shop's, without calling it an order that cannot recur", async () => {
+    await page.goto(`${stack.hostUrl}/orders/999999999?locale=en`);
+    await page.getByTestId("more-actions").click();
+    await page.getByRole("menuitem", { name: "Make recurring" }).click();
+    action = page.frameLocator('[data-testid="extension-frame"]');
+    await expect.poll(() => bannerMessage(), { timeout: 20_000 }).toBe("This order does not exist in your shop (it may have been deleted). Pick another order.");
+    expect(await action.getByText("This order cannot be made recurring yet").count()).toBe(0);
   });
 
   it("speaks French to a French merchant, from the menu entry to the app's answer, and closes when done", async () => {

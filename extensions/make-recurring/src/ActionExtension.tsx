@@ -27,7 +27,11 @@ export default async () => {
   render(<MakeRecurring />, document.body);
 };
 
-type Loaded = { state: "loading" } | { state: "ready"; preview: OrderActionPreview } | { state: "refused"; message: string };
+type Loaded =
+  | { state: "loading" }
+  | { state: "ready"; preview: OrderActionPreview }
+  /** `orderRefused`: the app looked at the order and says why it cannot recur (otherwise: no answer, no session…). */
+  | { state: "refused"; message: string; orderRefused: boolean };
 
 type Submission =
   | { state: "idle" }
@@ -38,7 +42,7 @@ type Submission =
 /** One of the preview's `frequencies` (the select offers nothing else; the app checks it again). */
 type Frequency = OrderActionCreateRequest["frequency"];
 
-type AppAnswer<T> = { ok: true; body: T } | { ok: false; message: string; fieldErrors: Record<string, string> };
+type AppAnswer<T> = { ok: true; body: T } | { ok: false; code?: OrderActionError["error"]; message: string; fieldErrors: Record<string, string> };
 
 /** The admin's own link into the embedded app ("app:" + the app's path, without its leading slash). */
 const appLink = (path: string) => `app:${path.replace(/^\//, "")}`;
@@ -50,7 +54,9 @@ function MakeRecurring() {
   // is the one the admin picked for the merchant.
   const endpoint = orderId ? `/api/extension/orders/${encodeURIComponent(orderId.split("/").pop() ?? "")}?locale=${t("language")}` : null;
 
-  const [loaded, setLoaded] = useState<Loaded>(() => (endpoint ? { state: "loading" } : { state: "refused", message: t("error.noOrder") }));
+  const [loaded, setLoaded] = useState<Loaded>(() =>
+    endpoint ? { state: "loading" } : { state: "refused", message: t("error.noOrder"), orderRefused: false },
+  );
   const [frequency, setFrequency] = useState<Frequency>("monthly");
   const [anchor, setAnchor] = useState("");
   const [submission, setSubmission] = useState<Submission>({ state: "idle" });
@@ -68,14 +74,14 @@ function MakeRecurring() {
     const body: unknown = await response.json().catch(() => null);
     if (response.ok && body) return { ok: true, body: body as T };
     const refusal = body as Partial<OrderActionError> | null;
-    if (typeof refusal?.message === "string") return { ok: false, message: refusal.message, fieldErrors: refusal.fieldErrors ?? {} };
+    if (typeof refusal?.message === "string") return { ok: false, code: refusal.error, message: refusal.message, fieldErrors: refusal.fieldErrors ?? {} };
     return { ok: false, message: t("error.unexpected", { status: response.status }), fieldErrors: {} };
   }
 
   useEffect(() => {
     if (!endpoint) return;
     void callApp<OrderActionPreview>().then((answer) => {
-      if (!answer.ok) return setLoaded({ state: "refused", message: answer.message });
+      if (!answer.ok) return setLoaded({ state: "refused", message: answer.message, orderRefused: answer.code === "order_refused" });
       setFrequency(answer.body.defaults.frequency);
       setAnchor(answer.body.defaults.anchor);
       setLoaded({ state: "ready", preview: answer.body });
@@ -100,7 +106,7 @@ function MakeRecurring() {
     return (
       <s-admin-action heading={t("name")} loading={loaded.state === "loading"}>
         {loaded.state === "refused" && (
-          <s-banner tone="critical" heading={t("refusedHeading")}>
+          <s-banner tone="critical" heading={loaded.orderRefused ? t("refusedHeading") : undefined}>
             {loaded.message}
           </s-banner>
         )}
