@@ -97,7 +97,10 @@ export async function prepareTemplateFromOrder(
   orderId: string,
   clock: Clock = systemClock,
 ): Promise<TemplateFormSetup> {
-  const snapshot = await loadOrderSnapshot(admin, orderId);
+  return setupFromSnapshot(await loadOrderSnapshot(admin, orderId), shop, clock);
+}
+
+function setupFromSnapshot(snapshot: OrderSnapshot, shop: Pick<Shop, "timeZone" | "settings">, clock: Clock): TemplateFormSetup {
   const settings = readSettings(shop);
   const today = todayIn(shop.timeZone, clock);
   return {
@@ -139,7 +142,40 @@ export async function createTemplateFromOrder(
   values: TemplateFormValues,
   clock: Clock = systemClock,
 ): Promise<CreateFromOrderResult> {
+  return createFromSnapshot(shop, await loadOrderSnapshot(admin, orderId), values, { clock });
+}
+
+/** What the order page's action lets the merchant choose; everything else is the form's initial values. */
+export type QuickTemplateChoices = Pick<TemplateFormValues, "frequency" | "anchor">;
+
+/**
+ * The order page's "Make recurring" action: the template the full form would
+ * create if the merchant changed only the frequency and the first invoice
+ * date. Same initial values, same checks ({@link parseTemplateForm}), same
+ * templates service; `idempotencyKey` makes a repeated call return the first
+ * call's template.
+ * @throws OrderImportError when the order itself cannot be used.
+ */
+export async function createTemplateFromOrderDefaults(
+  admin: AdminGraphql,
+  shop: Pick<Shop, "id" | "timeZone" | "settings">,
+  orderId: string,
+  choices: QuickTemplateChoices,
+  options: { clock?: Clock; idempotencyKey?: string } = {},
+): Promise<CreateFromOrderResult> {
+  const clock = options.clock ?? systemClock;
   const snapshot = await loadOrderSnapshot(admin, orderId);
+  const { initialValues } = setupFromSnapshot(snapshot, shop, clock);
+  return createFromSnapshot(shop, snapshot, { ...initialValues, frequency: choices.frequency, anchor: choices.anchor }, { ...options, clock });
+}
+
+async function createFromSnapshot(
+  shop: Pick<Shop, "id" | "timeZone" | "settings">,
+  snapshot: OrderSnapshot,
+  values: TemplateFormValues,
+  options: { clock: Clock; idempotencyKey?: string },
+): Promise<CreateFromOrderResult> {
+  const { clock } = options;
   const parsed = parseTemplateForm(values, formContextOf(snapshot, shop.timeZone, todayIn(shop.timeZone, clock)));
   if (!parsed.ok) return { ok: false, errors: parsed.errors, messages: {} };
 
@@ -156,7 +192,7 @@ export async function createTemplateFromOrder(
     policies: { catchUp: form.catchUp, daysUntilDue: form.daysUntilDue, signatureRequested: form.signatureRequested },
   };
   try {
-    const template = await createTemplate(shop, input, { clock });
+    const template = await createTemplate(shop, input, { clock, idempotencyKey: options.idempotencyKey });
     return { ok: true, templateId: template.id };
   } catch (error) {
     if (error instanceof ValidationError) return { ok: false, errors: {}, messages: error.fieldErrors };

@@ -8,9 +8,10 @@
 // - runs in one transaction that starts by writing to the template's row (see
 //   lockTemplateForShop), so it is serialised with the scheduler's planning;
 // - appends its RunEvents (the merchant's audit trail) in that transaction.
+import { createHash } from "node:crypto";
 import { Temporal } from "temporal-polyfill";
 import { z } from "zod";
-import type { Prisma, Shop } from "@prisma/client";
+import { Prisma, type Shop } from "@prisma/client";
 import prisma from "~/db.server";
 import { systemClock, type Clock } from "~/domain/clock";
 import { draftInvoice, InvoiceDraftError, type InvoiceDraft } from "~/domain/invoice-draft";
@@ -314,20 +315,68 @@ export function toDate(instant: Temporal.Instant | string): Date {
 // Create
 // ---------------------------------------------------------------------------
 
+export type CreateTemplateOptions = ServiceOptions & {
+  /**
+   * A key the caller made once per intended template (the order page's
+   * action makes one per opening). Creating again with the same key in the
+   * same shop returns the template the first call made instead of a second
+   * one: a double click, or a retry after a lost answer, creates one template.
+   */
+  idempotencyKey?: string;
+};
+
+const idempotencyKeyInput = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{16,100}$/, "Send an idempotency key of 16 to 100 letters, digits, '-' or '_' (a UUID works).");
+
+/**
+ * The id of the template a create with `idempotencyKey` makes. Deterministic,
+ * so two concurrent creates with one key collide on the primary key instead
+ * of making two templates; hashed with the shop's id, so one shop's key can
+ * never name (or reveal) another shop's template.
+ */
+export function templateIdForIdempotencyKey(shopId: string, idempotencyKey: string): string {
+  return `k${createHash("sha256").update(`${shopId}\n${idempotencyKey}`).digest("hex").slice(0, 32)}`;
+}
+
+/** The template an earlier create with this key made, after checking the key is reused for the same order. */
+function replayedTemplate(existing: Template, sourceOrderId: string | undefined): Template {
+  if (existing.sourceOrderId !== (sourceOrderId ?? null)) {
+    throw new ValidationError({
+      idempotencyKey: "This idempotency key was already used for another recurring invoice. Send a new key to create a new one.",
+    });
+  }
+  return existing;
+}
+
 /**
  * Creates an active template from an order snapshot. Its first period is
  * the schedule's anchor (today or later, in the schedule's time zone); the
  * scheduler plans it when due. Policies not given follow the shop's settings;
  * `catchUp` left unset keeps following the shop's default later on.
+ * With `options.idempotencyKey`, a repeated call returns the first call's
+ * template (see {@link CreateTemplateOptions}).
  * @throws ValidationError
  */
 export async function createTemplate(
   shop: Pick<Shop, "id" | "timeZone" | "settings">,
   input: unknown,
-  options: ServiceOptions = {},
+  options: CreateTemplateOptions = {},
 ): Promise<Template> {
   const now = toDate((options.clock ?? systemClock).now());
   const parsed = parseInput(createInput, input);
+  let keyedId: string | undefined;
+  if (options.idempotencyKey !== undefined) {
+    const key = idempotencyKeyInput.safeParse(options.idempotencyKey);
+    if (!key.success) throw new ValidationError({ idempotencyKey: key.error.issues[0]?.message ?? "Send a valid idempotency key." });
+    keyedId = templateIdForIdempotencyKey(shop.id, key.data);
+  }
+  if (keyedId) {
+    // Before any other check: a replay answers what the first call did, even
+    // if its anchor has become "past" since.
+    const existing = await findTemplateForShop(shop.id, keyedId);
+    if (existing) return replayedTemplate(existing, parsed.sourceOrderId);
+  }
   const fieldErrors: Record<string, string> = {};
   try {
     currencyExponent(parsed.currency);
@@ -354,8 +403,9 @@ export async function createTemplate(
   const first = occurrenceAt(schedule, 0);
   if (!first) throw new ValidationError({ schedule: "This schedule has no invoice date." });
 
-  return prisma.$transaction(async (tx) => {
+  const created = prisma.$transaction(async (tx) => {
     const template = await insertTemplate(tx, {
+      ...(keyedId ? { id: keyedId } : {}),
       shopId: shop.id,
       sourceOrderId: parsed.sourceOrderId ?? null,
       ...customerColumns(content.customer),
@@ -380,6 +430,17 @@ export async function createTemplate(
     ]);
     return template;
   });
+  if (!keyedId) return created;
+  try {
+    return await created;
+  } catch (error) {
+    // A concurrent call with the same key inserted first (its transaction
+    // committed, ours rolled back): answer with its template.
+    if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+    const existing = await findTemplateForShop(shop.id, keyedId);
+    if (!existing) throw error;
+    return replayedTemplate(existing, parsed.sourceOrderId);
+  }
 }
 
 // ---------------------------------------------------------------------------

@@ -7,6 +7,13 @@
 // - GET /session-token   → a session token for the shop, an HS256 JWT signed
 //                          with the app's secret exactly as Shopify signs it.
 // - POST /clock/advance  → moves the demo clock (worker, Stripe, Shopify).
+// With admin UI extensions (see extension-bundle.ts and admin-extension-runtime.js):
+// - GET /orders/<id>     → an order's page: "More actions" lists the order
+//                          actions; one opens in a modal, in a frame.
+// - GET /extensions/<handle>/frame?selected=<gid>&locale=fr
+//                        → that frame: the extension runtime stand-in, then
+//                          the extension's bundle.
+// - GET /extensions/<handle>/bundle.js, GET /admin-extension-runtime.js
 //
 // Demo and tests only; binds 127.0.0.1.
 import fs from "node:fs";
@@ -15,8 +22,11 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { sessionTokenPayload, signSessionToken } from "../shopify/oauth";
+import type { AdminExtensionBundle } from "./extension-bundle";
 
-const APP_BRIDGE_SOURCE = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "app-bridge.js"), "utf8");
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const APP_BRIDGE_SOURCE = fs.readFileSync(path.join(HERE, "app-bridge.js"), "utf8");
+const EXTENSION_RUNTIME_SOURCE = fs.readFileSync(path.join(HERE, "admin-extension-runtime.js"), "utf8");
 
 export type AdminHostOptions = {
   port?: number;
@@ -31,6 +41,8 @@ export type AdminHostOptions = {
   advanceClock?: (milliseconds: number) => Promise<string>;
   /** The demo's current time (ISO), shown next to the clock control. */
   now?: () => string;
+  /** Admin UI extensions to offer on resource pages (built by bundleAdminExtension). */
+  extensions?: AdminExtensionBundle[];
 };
 
 export type AdminHost = { url: string; port: number; close(): Promise<void> };
@@ -162,6 +174,136 @@ openApp(state.get("path") || "/app");
 </html>`;
 }
 
+/** The locale file the admin would pick for `locale` ("fr-CA" → fr), else the default one. */
+function extensionLocale(extension: AdminExtensionBundle, locale: string): string {
+  if (locale in extension.locales) return locale;
+  const language = locale.split(/[-_]/)[0] ?? "";
+  return language in extension.locales ? language : extension.defaultLocale;
+}
+
+/** The extension's name as the admin shows it in a menu ("t:name" → its translation). */
+function extensionName(extension: AdminExtensionBundle, locale: string): string {
+  if (!extension.name.startsWith("t:")) return extension.name;
+  const key = extension.name.slice(2);
+  const messages = extension.locales[extensionLocale(extension, locale)] as Record<string, unknown>;
+  const fallback = extension.locales[extension.defaultLocale] as Record<string, unknown>;
+  return String(messages[key] ?? fallback[key] ?? key);
+}
+
+const ORDER_PAGE_WORDS = {
+  en: { order: "Order", moreActions: "More actions", closed: "closed", close: "Close" },
+  fr: { order: "Commande", moreActions: "Plus d’actions", closed: "fermée", close: "Fermer" },
+} as const;
+
+/** An order's page in the admin, reduced to what order actions need: the More actions menu and the action's modal. */
+function orderPage(options: AdminHostOptions, orderId: string, locale: string): string {
+  const words = locale.startsWith("fr") ? ORDER_PAGE_WORDS.fr : ORDER_PAGE_WORDS.en;
+  const gid = `gid://shopify/Order/${orderId}`;
+  const actions = (options.extensions ?? []).filter((extension) => extension.target === "admin.order-details.action.render");
+  const items = actions
+    .map(
+      (extension) =>
+        `<button role="menuitem" data-handle="${escapeHtml(extension.handle)}" data-name="${escapeHtml(extensionName(extension, locale))}">${escapeHtml(extensionName(extension, locale))}</button>`,
+    )
+    .join("");
+  return `<!doctype html>
+<html lang="${escapeHtml(locale)}">
+<head>
+<meta charset="utf-8">
+<title>${words.order} ${escapeHtml(orderId)} — Shopify admin (offline stand-in)</title>
+<link rel="icon" href="data:,">
+<style>
+  body { margin: 0; font: 14px/1.4 system-ui, sans-serif; background: #f1f1f1; }
+  header { background: #1a1a1a; color: #fff; padding: 12px 16px; }
+  main { padding: 24px; }
+  [role=menu]:not([hidden]) { display: grid; background: #fff; border-radius: 8px; width: max-content; margin-top: 4px; box-shadow: 0 2px 8px #0003; }
+  [role=menu] button { font: inherit; border: 0; background: none; padding: 8px 16px; text-align: left; }
+  dialog { width: 620px; height: 640px; padding: 0; border: 0; border-radius: 12px; }
+  dialog iframe { border: 0; width: 100%; height: calc(100% - 40px); }
+  dialog .bar { display: flex; justify-content: flex-end; height: 40px; }
+</style>
+</head>
+<body>
+<header>${escapeHtml(options.shop)} — Shopify admin, offline stand-in</header>
+<main>
+<h1>${words.order} ${escapeHtml(orderId)}</h1>
+<button data-testid="more-actions" aria-haspopup="menu">${words.moreActions}</button>
+<div role="menu" hidden>${items}</div>
+<p role="status" data-testid="action-status"></p>
+<dialog data-testid="extension-modal"><div class="bar"><button data-testid="modal-close" aria-label="${words.close}">×</button></div><iframe data-testid="extension-frame"></iframe></dialog>
+</main>
+<script>
+const gid = ${JSON.stringify(gid)};
+const locale = ${JSON.stringify(locale)};
+const menu = document.querySelector("[role=menu]");
+const modal = document.querySelector("dialog");
+const frame = modal.querySelector("iframe");
+const status = document.querySelector("[data-testid=action-status]");
+let open = null;
+document.querySelector("[data-testid=more-actions]").addEventListener("click", () => { menu.hidden = !menu.hidden; });
+for (const item of menu.querySelectorAll("button")) {
+  item.addEventListener("click", () => {
+    menu.hidden = true;
+    open = item.dataset;
+    status.textContent = "";
+    frame.title = item.dataset.name;
+    frame.src = "/extensions/" + encodeURIComponent(item.dataset.handle) + "/frame?selected=" + encodeURIComponent(gid) + "&locale=" + encodeURIComponent(locale);
+    modal.showModal();
+  });
+}
+// The admin closes the modal when the extension calls shopify.close(), or the merchant closes it.
+function closeAction() {
+  if (!open) return;
+  modal.close();
+  frame.src = "about:blank";
+  status.textContent = open.name + " — ${words.closed}";
+  open = null;
+}
+modal.querySelector("[data-testid=modal-close]").addEventListener("click", closeAction);
+window.addEventListener("message", (event) => {
+  if (event.origin === location.origin && event.data && event.data.source === "admin-extension" && event.data.type === "close") closeAction();
+});
+</script>
+</body>
+</html>`;
+}
+
+/** The frame an extension runs in: its runtime stand-in, then its bundle. */
+function extensionFrame(options: AdminHostOptions, extension: AdminExtensionBundle, selected: string[], locale: string, hostUrl: string): string {
+  const config = {
+    appUrl: options.appUrl,
+    shop: options.shop,
+    hostUrl,
+    handle: extension.handle,
+    target: extension.target,
+    extensionName: extensionName(extension, locale),
+    selected,
+    locale,
+    messages: extension.locales[extensionLocale(extension, locale)],
+    defaultMessages: extension.locales[extension.defaultLocale],
+    bundleUrl: `/extensions/${encodeURIComponent(extension.handle)}/bundle.js`,
+  };
+  return `<!doctype html>
+<html lang="${escapeHtml(locale)}">
+<head>
+<meta charset="utf-8">
+<link rel="icon" href="data:,">
+<style>html, body { margin: 0; height: 100%; }</style>
+<script>window.__ADMIN_EXTENSION__ = ${JSON.stringify(config).replace(/</g, "\\u003c")};</script>
+<script src="/admin-extension-runtime.js"></script>
+<script>
+document.addEventListener("DOMContentLoaded", () => {
+  window.launchAdminExtension().catch((error) => {
+    console.error(error);
+    document.documentElement.setAttribute("data-launch-error", String(error));
+  });
+});
+</script>
+</head>
+<body></body>
+</html>`;
+}
+
 export async function startAdminHost(options: AdminHostOptions): Promise<AdminHost> {
   const appOrigin = new URL(options.appUrl).origin;
   let hostUrl = "";
@@ -174,6 +316,25 @@ export async function startAdminHost(options: AdminHostOptions): Promise<AdminHo
         response
           .writeHead(200, { "Content-Type": "text/javascript; charset=utf-8", "Access-Control-Allow-Origin": appOrigin })
           .end(APP_BRIDGE_SOURCE);
+      } else if (request.method === "GET" && /^\/orders\/\d+$/.test(url.pathname)) {
+        const locale = url.searchParams.get("locale") || "en";
+        response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(orderPage(options, url.pathname.split("/")[2]!, locale));
+      } else if (request.method === "GET" && url.pathname === "/admin-extension-runtime.js") {
+        response.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8" }).end(EXTENSION_RUNTIME_SOURCE);
+      } else if (request.method === "GET" && url.pathname.startsWith("/extensions/")) {
+        const [, , handle, file] = url.pathname.split("/");
+        const extension = (options.extensions ?? []).find((candidate) => candidate.handle === decodeURIComponent(handle ?? ""));
+        if (!extension) {
+          response.writeHead(404, { "Content-Type": "text/plain" }).end("no such extension");
+        } else if (file === "bundle.js") {
+          response.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-store" }).end(extension.script);
+        } else if (file === "frame") {
+          const locale = url.searchParams.get("locale") || "en";
+          const selected = url.searchParams.getAll("selected");
+          response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(extensionFrame(options, extension, selected, locale, hostUrl));
+        } else {
+          response.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
+        }
       } else if (request.method === "GET" && url.pathname === "/session-token") {
         if (url.searchParams.get("shop") !== options.shop) {
           response.writeHead(403, { "Access-Control-Allow-Origin": appOrigin }).end("unknown shop");

@@ -13,6 +13,7 @@ import { routeShopifyAdminTo } from "../shopify/redirect";
 import { DEMO_SHOP_DOMAIN } from "../shopify/seed";
 import { startStripeStandIn } from "../stripe/server";
 import { startAdminHost } from "../admin-host/server";
+import type { AdminExtensionBundle } from "../admin-host/extension-bundle";
 import { DemoClock } from "./clock";
 import { freePort } from "./free-port";
 import type { EmbeddedWorker } from "./worker";
@@ -39,6 +40,8 @@ export type DemoStackOptions = {
   fresh?: boolean;
   /** Worker tick. Default 1 s. */
   tickMs?: number;
+  /** Admin UI extensions the admin host offers on its resource pages (see sandbox/admin-host/extension-bundle.ts). */
+  extensions?: AdminExtensionBundle[];
 };
 
 export type DemoStack = {
@@ -93,6 +96,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     apiSecret: DEMO_APP.apiSecret,
     advanceClock,
     now: () => clock.now().toString(),
+    extensions: options.extensions,
   });
 
   // The app reads its configuration from the environment, like in production.

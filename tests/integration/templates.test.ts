@@ -111,6 +111,36 @@ describe("create", () => {
     ).toEqual({ "lines.0.discountAmount": "The discount (150) is larger than the line amount (100)." });
     expect(await prisma.recurringTemplate.count()).toBe(0);
   });
+
+  it("creates one template per idempotency key, even for concurrent calls, and scoped by shop", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const shop = await createShop();
+    const other = await createShop({ domain: "other.myshopify.com" });
+    const input = templateInput({ schedule: { every: 1, unit: "month", anchor: "2026-01-12" } });
+    const idempotencyKey = "3f1c2a9e-7b5d-4e0a-9c8f-1d2e3f4a5b6c";
+
+    // Five calls in flight at once: all but one lose the race on the primary key and answer with the winner.
+    const answers = await Promise.all(Array.from({ length: 5 }, () => createTemplate(shop, input, { clock, idempotencyKey })));
+    expect(new Set(answers.map((template) => template.id)).size).toBe(1);
+    expect(await prisma.recurringTemplate.count({ where: { shopId: shop.id } })).toBe(1);
+    expect(await prisma.runEvent.count({ where: { shopId: shop.id, type: "template.created" } })).toBe(1);
+
+    // Later, even once the anchor is past: the same template, not a refusal.
+    clock.set("2026-02-20T10:00:00Z");
+    expect((await createTemplate(shop, input, { clock, idempotencyKey })).id).toBe(answers[0]!.id);
+
+    // The same key in another shop is another template, and does not reveal this one.
+    const elsewhere = await createTemplate(other, { ...input, schedule: { ...input.schedule, anchor: "2026-02-21" } }, { clock, idempotencyKey });
+    expect(elsewhere.id).not.toBe(answers[0]!.id);
+    expect(elsewhere.shopId).toBe(other.id);
+
+    expect(await fieldErrorsOf(createTemplate(shop, { ...input, sourceOrderId: "gid://shopify/Order/1002" }, { clock, idempotencyKey }))).toEqual({
+      idempotencyKey: expect.stringMatching(/already used for another recurring invoice/),
+    });
+    expect(await fieldErrorsOf(createTemplate(shop, input, { clock, idempotencyKey: "short" }))).toEqual({
+      idempotencyKey: expect.stringMatching(/16 to 100/),
+    });
+  });
 });
 
 describe("tenant sealing", () => {

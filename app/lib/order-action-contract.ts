@@ -1,0 +1,68 @@
+// The wire contract between the order page's "Make recurring" admin action
+// (extensions/make-recurring) and the app (app/routes/api.extension.orders.$orderId.tsx).
+//
+// Types only, with relative imports: the extension imports this file with
+// `import type`, so nothing of the app ends up in its bundle, and it compiles
+// without the app's path aliases.
+import type { FrequencyPresetId } from "../domain/schedule";
+
+/** GET /api/extension/orders/:orderId — the order as a recurring invoice would issue it. */
+export type OrderActionPreview = {
+  order: { id: string; name: string; currency: string };
+  customer: { name: string; email: string };
+  /** One invoice's lines (shipping included), amounts formatted in the merchant's language. */
+  lines: { description: string; quantity: number; total: string }[];
+  /** One invoice's total. */
+  invoiceTotal: string;
+  /** What the customer paid for the order, when it differs from one invoice (a free shipping line dropped…); null otherwise. */
+  orderTotal: string | null;
+  /** The frequencies the action offers, in order; the extension names them from its own locale files. */
+  frequencies: FrequencyPresetId[];
+  /** The app form's initial values (the shop's defaults). */
+  defaults: { frequency: FrequencyPresetId; anchor: string };
+  /** Today in the shop's time zone: the earliest first invoice date. */
+  today: string;
+  /** What the action does not ask but the merchant should know, from the shop's settings. */
+  terms: { timeOfDay: string; timeZone: string; daysUntilDue: number };
+  /** The app's full template form for this order (the "Edit all details" destination). */
+  formPath: string;
+};
+
+/** POST /api/extension/orders/:orderId — JSON body. */
+export type OrderActionCreateRequest = {
+  /** Made once per opening of the action: a repeated POST with it creates nothing more. */
+  idempotencyKey: string;
+  frequency: FrequencyPresetId;
+  /** First invoice date, "YYYY-MM-DD" in the shop's time zone. */
+  anchor: string;
+};
+
+/** 201, also for a repeated key (which answers with the template the first call made). */
+export type OrderActionCreated = {
+  templateId: string;
+  /** The template's page in the app. */
+  templatePath: string;
+  /** "First invoice: Mar 3, 2026. Frequency: Every 2 weeks." in the merchant's language. */
+  message: string;
+};
+
+export type OrderActionErrorCode =
+  | "unauthorized"
+  | "invalid_input"
+  | "order_not_found"
+  | "order_refused"
+  | "shopify_unavailable"
+  | "method_not_allowed";
+
+/**
+ * Every refusal: 400 invalid_input (with `fieldErrors`), 401 unauthorized,
+ * 404 order_not_found, 405, 422 order_refused (the order cannot recur as it
+ * is: no customer, no e-mail, a currency Stripe cannot invoice…), 503
+ * shopify_unavailable. `message` says what to do, in the merchant's language.
+ */
+export type OrderActionError = {
+  error: OrderActionErrorCode;
+  message: string;
+  /** Field → what to fix ("frequency", "anchor", "idempotencyKey", or the form's dotted paths). */
+  fieldErrors?: Record<string, string>;
+};

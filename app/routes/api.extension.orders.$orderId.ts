@@ -1,0 +1,118 @@
+// The order page's "Make recurring" admin action (extensions/make-recurring)
+// talks to the app here, from Shopify's extension origin, with the session
+// token the admin adds to its fetches (see app/lib/extension-request.server.ts):
+//
+//   GET     /api/extension/orders/:orderId → 200 OrderActionPreview
+//   POST    /api/extension/orders/:orderId → 201 OrderActionCreated (the same answer again for a repeated key)
+//           body: OrderActionCreateRequest (JSON)
+//   OPTIONS → the CORS preflight
+//   refusals → OrderActionError (400, 401, 404, 405, 422, 503)
+//
+// :orderId is the order's GID or its numeric id; an order of another shop is
+// 404 (the order is read through the authenticated shop's own session).
+// Messages are in the language the extension asks for (`?locale=`, the admin
+// user's), else the shop's. Contract: app/lib/order-action-contract.ts.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { FREQUENCY_PRESETS, type FrequencyPresetId } from "~/domain/schedule";
+import { ShopifyGraphqlError } from "~/gateways/shopify/graphql.server";
+import { resolveLocale, translator, type Locale, type MessageKey, type Translate } from "~/i18n";
+import { authenticateExtensionRequest, corsJson } from "~/lib/extension-request.server";
+import type { OrderActionCreateRequest, OrderActionError } from "~/lib/order-action-contract";
+import { requestLogger } from "~/logger.server";
+import { loadAdminContext } from "~/services/admin-context.server";
+import { createForOrderAction, previewForOrderAction } from "~/services/order-action.server";
+import { OrderImportError } from "~/services/order-import.server";
+
+const FREQUENCIES = Object.keys(FREQUENCY_PRESETS) as [FrequencyPresetId, ...FrequencyPresetId[]];
+
+const createBody = z.object({
+  idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{16,100}$/),
+  frequency: z.enum(FREQUENCIES),
+  anchor: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+}) satisfies z.ZodType<OrderActionCreateRequest>;
+
+/** Which message tells the merchant what to do about each field of the body. */
+const BODY_FIELD_MESSAGES: Record<string, MessageKey> = {
+  idempotencyKey: "orderAction.error.idempotencyKey",
+  frequency: "orderAction.error.frequency",
+  anchor: "form.error.date_invalid",
+};
+
+/** The request's `?locale=` when it names one, else the shop's language. */
+function localeOf(request: Request, shopLocale: string): Locale {
+  return resolveLocale(new URL(request.url).searchParams.get("locale") ?? shopLocale);
+}
+
+async function context(request: Request) {
+  const requested = resolveLocale(new URL(request.url).searchParams.get("locale"));
+  const auth = await authenticateExtensionRequest(request, translator(requested)("orderAction.error.unauthorized"));
+  // Without the query string: the app's pages remember `locale` as the shop's
+  // language, but an extension's call must not change the shop.
+  const url = new URL(request.url);
+  const { shop } = await loadAdminContext(auth.session.shop, `${url.origin}${url.pathname}`);
+  const locale = localeOf(request, shop.locale);
+  return { ...auth, shop, locale, t: translator(locale), log: requestLogger(request, { shop: shop.domain }) };
+}
+
+function refusal(error: OrderActionError, status: number) {
+  return { error, status };
+}
+
+/** Why the order cannot be previewed or made recurring, as the extension shows it. */
+function orderRefusal(error: unknown, t: Translate): { error: OrderActionError; status: number } {
+  if (error instanceof OrderImportError) {
+    const message = t(`import.error.${error.code}`, error.values);
+    if (error.code === "invalid_order_id") return refusal({ error: "invalid_input", message, fieldErrors: { orderId: message } }, 400);
+    if (error.code === "order_not_found") return refusal({ error: "order_not_found", message }, 404);
+    return refusal({ error: "order_refused", message }, 422);
+  }
+  if (error instanceof ShopifyGraphqlError) return refusal({ error: "shopify_unavailable", message: t("import.error.shopify_unavailable") }, 503);
+  throw error;
+}
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { admin, shop, locale, t, cors } = await context(request);
+  try {
+    const preview = await previewForOrderAction(admin, shop, params.orderId ?? "", locale);
+    return cors(Response.json(preview));
+  } catch (error) {
+    const { error: body, status } = orderRefusal(error, t);
+    return cors(Response.json(body, { status }));
+  }
+};
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  // OPTIONS (the preflight) is answered inside: authenticate.admin throws its 204.
+  const { admin, shop, locale, t, cors, log } = await context(request);
+  if (request.method !== "POST") {
+    const body: OrderActionError = { error: "method_not_allowed", message: t("orderAction.error.methodNotAllowed") };
+    return cors(corsJson(request, body, 405, { Allow: "GET, POST, OPTIONS" }));
+  }
+
+  const parsed = createBody.safeParse(await request.json().catch(() => null));
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) {
+      const field = typeof issue.path[0] === "string" ? issue.path[0] : "body";
+      fieldErrors[field] ??= t(BODY_FIELD_MESSAGES[field] ?? "orderAction.error.body");
+    }
+    const body: OrderActionError = { error: "invalid_input", message: t("orderAction.error.fields"), fieldErrors };
+    return cors(Response.json(body, { status: 400 }));
+  }
+
+  try {
+    const result = await createForOrderAction(admin, shop, params.orderId ?? "", parsed.data, locale);
+    if (!result.ok) {
+      const message = t(result.needsFullForm ? "orderAction.error.openForm" : "orderAction.error.fields");
+      const body: OrderActionError = { error: "invalid_input", message, fieldErrors: result.fieldErrors };
+      return cors(Response.json(body, { status: 400 }));
+    }
+    log.info({ templateId: result.created.templateId, orderId: params.orderId }, "template created from the order page action");
+    // A repeated key answers exactly as the first call did (same template, same 201), like Stripe's Idempotency-Key.
+    return cors(Response.json(result.created, { status: 201 }));
+  } catch (error) {
+    const { error: body, status } = orderRefusal(error, t);
+    return cors(Response.json(body, { status }));
+  }
+};
