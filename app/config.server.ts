@@ -2,7 +2,7 @@
 // with zod. A missing or malformed value stops start-up with ONE message that
 // names every problem and how to fix it (see .env.example).
 import { z } from "zod";
-import { DEFAULT_DATABASE_URL, databaseKind } from "./db-url";
+import { DEFAULT_DATABASE_URL, databaseKind, SQLITE_SYNCHRONOUS_MODES } from "./db-url";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -26,6 +26,7 @@ const FIXES: Record<string, string> = {
   STRIPE_API_URL: 'Leave unset for Stripe itself; set an http(s) URL such as "http://127.0.0.1:12111" only for the offline stand-in.',
   STRIPE_REQUESTS_PER_SECOND:
     "Use a whole number of requests per second per connected account (Stripe allows 25 in test mode, 100 in live mode), or leave it unset for those defaults.",
+  SQLITE_SYNCHRONOUS: 'Use "normal" (survives crashes of the process; the default) or "full" (also survives power loss, slower commits).',
   WORKER_CONCURRENCY: "Use a whole number from 1 to 200: how many invoices the worker issues at the same time (default 10).",
 };
 
@@ -69,6 +70,9 @@ export const configSchema = z.object({
   // several processes issue for the same accounts (each has its own limiter).
   STRIPE_REQUESTS_PER_SECOND: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().int().min(1).max(10_000).optional()),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  // Read again by app/db.server.ts, which opens the database before (and
+  // without) the rest of the configuration; validated here with the rest.
+  SQLITE_SYNCHRONOUS: z.preprocess((value) => (typeof value === "string" ? value.trim().toLowerCase() || undefined : value), z.enum(SQLITE_SYNCHRONOUS_MODES).default("normal")),
   // The signing page records the signer's IP: from X-Forwarded-For only when
   // a trusted proxy sets it, else from the TCP connection.
   TRUST_PROXY: z

@@ -14,6 +14,7 @@
 // The cost is small: better-sqlite3 is synchronous, so statements never ran
 // in parallel anyway; our transactions never span a network call.
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { SqliteSynchronous } from "./db-url";
 import type {
   IsolationLevel,
   SqlDriverAdapter,
@@ -108,18 +109,33 @@ class IsolatingAdapter implements SqlDriverAdapter {
   }
 }
 
+export type ConnectionSettings = {
+  /** PRAGMA synchronous on every connection (see SQLITE_SYNCHRONOUS_MODES in db-url.ts). */
+  synchronous: SqliteSynchronous;
+};
+
 export class IsolatingSqliteAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   readonly provider = "sqlite" as const;
   readonly adapterName: string;
   private readonly inner: PrismaBetterSQLite3;
 
-  constructor(...args: ConstructorParameters<typeof PrismaBetterSQLite3>) {
-    this.inner = new PrismaBetterSQLite3(...args);
+  constructor(
+    config: ConstructorParameters<typeof PrismaBetterSQLite3>[0],
+    private readonly settings: ConnectionSettings = { synchronous: "normal" },
+  ) {
+    this.inner = new PrismaBetterSQLite3(config);
     this.adapterName = this.inner.adapterName;
   }
 
+  /**
+   * Each connection is set up explicitly rather than trusting better-sqlite3's
+   * build defaults (which happen to enable foreign keys, and pick
+   * synchronous=NORMAL only for a file already in WAL mode).
+   */
   async connect(): Promise<SqlDriverAdapter> {
-    return new IsolatingAdapter(await this.inner.connect());
+    const connection = await this.inner.connect();
+    await connection.executeScript(`PRAGMA foreign_keys = ON; PRAGMA synchronous = ${this.settings.synchronous.toUpperCase()};`);
+    return new IsolatingAdapter(connection);
   }
 
   async connectToShadowDb(): Promise<SqlDriverAdapter> {

@@ -3,7 +3,7 @@
 // swallowed by someone else's transaction that rolls back, nor see its
 // uncommitted rows.
 import { describe, expect, it } from "vitest";
-import prisma from "~/db.server";
+import prisma, { createPrismaClient } from "~/db.server";
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -50,5 +50,25 @@ describe("SQLite transactions in one process", () => {
     const seen = await prisma.shop.count({ where: { domain: "uncommitted.myshopify.com" } });
     await expect(transaction).rejects.toThrow("never mind");
     expect(seen).toBe(0);
+  });
+});
+
+describe("every SQLite connection is set up explicitly", () => {
+  it("enforces foreign keys and uses the durability chosen by SQLITE_SYNCHRONOUS (normal by default, full on request)", async () => {
+    const pragmas = async (client: ReturnType<typeof createPrismaClient>) => {
+      const [sync] = await client.$queryRawUnsafe<{ synchronous: bigint }[]>("PRAGMA synchronous");
+      const [keys] = await client.$queryRawUnsafe<{ foreign_keys: bigint }[]>("PRAGMA foreign_keys");
+      return { synchronous: Number(sync!.synchronous), foreignKeys: Number(keys!.foreign_keys) };
+    };
+    const normal = createPrismaClient(process.env.DATABASE_URL, "normal");
+    const full = createPrismaClient(process.env.DATABASE_URL, "full");
+    try {
+      expect(await pragmas(normal)).toEqual({ synchronous: 1, foreignKeys: 1 });
+      expect(await pragmas(full)).toEqual({ synchronous: 2, foreignKeys: 1 });
+      expect(await pragmas(prisma)).toEqual({ synchronous: 1, foreignKeys: 1 });
+    } finally {
+      await normal.$disconnect();
+      await full.$disconnect();
+    }
   });
 });

@@ -26,7 +26,7 @@ describe("configuration", () => {
     expect(parsed.SCOPES).toEqual(["read_orders", "read_customers", "write_orders"]);
   });
 
-  it("lets the operator set the Stripe rate per account and the worker's concurrency, and refuses nonsense with the fix", () => {
+  it("lets the operator set the Stripe rate per account, the worker's concurrency and SQLite's durability, and refuses nonsense with the fix", () => {
     const defaults = parseConfig(valid);
     expect(defaults.STRIPE_REQUESTS_PER_SECOND).toBeUndefined(); // the key's own limit: 25 test, 100 live
     expect(defaults.WORKER_CONCURRENCY).toBe(10);
@@ -34,6 +34,9 @@ describe("configuration", () => {
       STRIPE_REQUESTS_PER_SECOND: 40,
       WORKER_CONCURRENCY: 24,
     });
+    expect(parseConfig({ ...valid, SQLITE_SYNCHRONOUS: " FULL " }).SQLITE_SYNCHRONOUS).toBe("full");
+    expect(parseConfig({ ...valid, SQLITE_SYNCHRONOUS: "" }).SQLITE_SYNCHRONOUS).toBe("normal");
+    expect(problemsOf({ ...valid, SQLITE_SYNCHRONOUS: "paranoid" })).toContain('SQLITE_SYNCHRONOUS is invalid ("paranoid"). Use "normal"');
     const message = problemsOf({ ...valid, STRIPE_REQUESTS_PER_SECOND: "fast", WORKER_CONCURRENCY: "0" });
     expect(message).toContain('STRIPE_REQUESTS_PER_SECOND is invalid ("fast"). Use a whole number of requests per second per connected account');
     expect(message).toContain('WORKER_CONCURRENCY is invalid ("0"). Use a whole number from 1 to 200');
