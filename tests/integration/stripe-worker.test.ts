@@ -25,10 +25,12 @@ function worker(gateway: BillingGateway, clock: ManualClock, options: Partial<Wo
   return new Worker({ gateway, clock, random: () => 0.5, ...options });
 }
 
-/** The worker process dies right after Stripe committed the draft, before the pipeline recorded its id. */
-class DiesAfterDraft implements BillingGateway {
-  died = false;
-  constructor(private readonly inner: BillingGateway) {}
+/** The Stripe gateway with one step changed by a test: every other call goes straight through. */
+class GatewayWithDraftHook implements BillingGateway {
+  constructor(
+    private readonly inner: BillingGateway,
+    private readonly afterDraft: (invoice: IssuedInvoice, customerId: string) => Promise<void>,
+  ) {}
   ensureCustomer = (request: InvoiceRequest, context: StepContext) => this.inner.ensureCustomer(request, context);
   addLines = (request: InvoiceRequest, invoiceId: string, context: StepContext) => this.inner.addLines(request, invoiceId, context);
   finalize = (request: InvoiceRequest, invoiceId: string, context: StepContext) => this.inner.finalize(request, invoiceId, context);
@@ -36,34 +38,32 @@ class DiesAfterDraft implements BillingGateway {
   findInvoiceForRun = (request: InvoiceRequest) => this.inner.findInvoiceForRun(request);
   async createDraft(request: InvoiceRequest, customerId: string, context: StepContext): Promise<IssuedInvoice> {
     const invoice = await this.inner.createDraft(request, customerId, context);
-    if (!this.died) {
-      this.died = true;
-      throw new Error("worker process killed");
-    }
+    await this.afterDraft(invoice, customerId);
     return invoice;
   }
 }
 
+/** The worker process dies right after Stripe committed the draft, before the pipeline recorded its id. */
+function diesAfterFirstDraft(inner: BillingGateway): BillingGateway {
+  let died = false;
+  return new GatewayWithDraftHook(inner, async () => {
+    if (died) return;
+    died = true;
+    throw new Error("worker process killed");
+  });
+}
+
 /** Someone adds a line to the first draft in Stripe (an automation, a hurried edit) before our lines are checked. */
-class ExtraLineOnFirstDraft implements BillingGateway {
-  private done = false;
-  constructor(private readonly inner: BillingGateway) {}
-  ensureCustomer = (request: InvoiceRequest, context: StepContext) => this.inner.ensureCustomer(request, context);
-  addLines = (request: InvoiceRequest, invoiceId: string, context: StepContext) => this.inner.addLines(request, invoiceId, context);
-  finalize = (request: InvoiceRequest, invoiceId: string, context: StepContext) => this.inner.finalize(request, invoiceId, context);
-  send = (request: InvoiceRequest, invoiceId: string, context: StepContext) => this.inner.send(request, invoiceId, context);
-  findInvoiceForRun = (request: InvoiceRequest) => this.inner.findInvoiceForRun(request);
-  async createDraft(request: InvoiceRequest, customerId: string, context: StepContext): Promise<IssuedInvoice> {
-    const invoice = await this.inner.createDraft(request, customerId, context);
-    if (!this.done) {
-      this.done = true;
-      await testClient(stripeStandIn()).sdk.invoiceItems.create(
-        { customer: customerId, invoice: invoice.invoiceId, amount: 500, currency: "eur" },
-        { stripeAccount: MERCHANT },
-      );
-    }
-    return invoice;
-  }
+function extraLineOnFirstDraft(inner: BillingGateway): BillingGateway {
+  let done = false;
+  return new GatewayWithDraftHook(inner, async (invoice, customerId) => {
+    if (done) return;
+    done = true;
+    await testClient(stripeStandIn()).sdk.invoiceItems.create(
+      { customer: customerId, invoice: invoice.invoiceId, amount: 500, currency: "eur" },
+      { stripeAccount: MERCHANT },
+    );
+  });
 }
 
 /** A template (2 × 24.90 + 4.90 shipping, VAT 20 % included) of a shop connected to MERCHANT, due now. */
@@ -101,7 +101,7 @@ describe("the worker with the Stripe gateway", () => {
 
   it("crash after Stripe created the invoice, before it was recorded: the resumed run adopts it, one invoice", async () => {
     const { clock, template } = await dueTemplate();
-    const dying = new DiesAfterDraft(stripeGateway());
+    const dying = diesAfterFirstDraft(stripeGateway());
     await expect(worker(dying, clock, { workerId: "dead", runLeaseMs: 60_000 }).runOnce()).rejects.toThrow("worker process killed");
     const stuck = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
     expect(stuck).toMatchObject({ state: "issuing", step: "draft", invoiceId: null });
@@ -182,7 +182,7 @@ describe("the worker with the Stripe gateway", () => {
 describe("a merchant's retry after Stripe's objects for the run were discarded", () => {
   it("wrong total: the draft was deleted; Retry makes a new draft (not a replay of the deleted one) and sends one invoice", async () => {
     const { clock, shop, template } = await dueTemplate();
-    await drain(worker(new ExtraLineOnFirstDraft(stripeGateway()), clock));
+    await drain(worker(extraLineOnFirstDraft(stripeGateway()), clock));
     const failed = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
     expect(failed).toMatchObject({ state: "failed", lastErrorCode: "total_mismatch" });
     expect(invoicesOfRun(failed.id)).toEqual([]); // deleted: nothing wrong was ever sent
