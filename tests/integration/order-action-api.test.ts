@@ -5,35 +5,25 @@
 // token exchange and every Admin call against the Shopify stand-in and its
 // seeded orders, and a real SQLite database.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Temporal } from "temporal-polyfill";
 import prisma from "~/db.server";
 import type { OrderActionCreated, OrderActionError, OrderActionPreview } from "~/lib/order-action-contract";
 import { action, loader } from "~/routes/api.extension.orders.$orderId";
 import { action as newTemplateAction, loader as newTemplateLoader } from "~/routes/app.templates.new";
 import type { TemplateFormValues } from "~/domain/template-form";
-import { DEMO_SHOP_DOMAIN, OTHER_SHOP_DOMAIN, routeShopifyAdminTo, startShopifyStandIn, type ShopifyStandIn } from "../../sandbox/shopify";
+import { DEMO_SHOP_DOMAIN, OTHER_SHOP_DOMAIN } from "../../sandbox/shopify";
 import { callRoute } from "../helpers/remix";
-import { adminFetchRequest, mintSessionToken } from "../helpers/shopify";
+import { adminFetchRequest, mintSessionToken, withShopifyStandIn } from "../helpers/shopify";
 
-let standIn: ShopifyStandIn;
-let unroute: () => void;
+const shopifyStandIn = withShopifyStandIn();
 
-beforeAll(async () => {
-  standIn = await startShopifyStandIn();
-  unroute = routeShopifyAdminTo(standIn.url);
-});
-
-afterAll(async () => {
-  unroute();
-  await standIn.close();
-});
 
 // Admin UI extensions are served from Shopify's CDN: every call to the app is cross-origin.
 const EXTENSION_ORIGIN = "https://extensions.shopifycdn.com";
 
 function orderGid(shop: string, name: string): string {
-  const order = standIn.control.orders(shop).find((o) => o.name === name);
+  const order = shopifyStandIn().control.orders(shop).find((o) => o.name === name);
   if (!order) throw new Error(`no ${name} in ${shop}`);
   return order.id;
 }

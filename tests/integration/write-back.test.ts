@@ -1,7 +1,7 @@
 // Write-back of paid runs to Shopify: exactly one order per run, through the
 // app's real background Admin client (offline session) and the stand-in's
 // orderCreate, whatever the number, timing or fate of the calls.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { coerceInputValue, isInputType } from "graphql";
 import { Temporal } from "temporal-polyfill";
 import prisma from "~/db.server";
@@ -21,20 +21,14 @@ import {
   DEMO_ACCESS_TOKEN,
   DEMO_SHOP_DOMAIN,
   getAdminSchema,
-  routeShopifyAdminTo,
-  startShopifyStandIn,
-  type ShopifyStandIn,
 } from "../../sandbox/shopify";
-import { storeOfflineSession } from "../helpers/shopify";
+import { storeOfflineSession, withShopifyStandIn } from "../helpers/shopify";
 
-let standIn: ShopifyStandIn;
-let unroute: () => void;
+const shopifyStandIn = withShopifyStandIn();
 let admin: AdminGraphql;
 let shopId: string;
 
 beforeAll(async () => {
-  standIn = await startShopifyStandIn();
-  unroute = routeShopifyAdminTo(standIn.url);
   await storeOfflineSession(DEMO_SHOP_DOMAIN, DEMO_ACCESS_TOKEN);
   const shop = await upsertInstalledShop(DEMO_SHOP_DOMAIN, { name: "Atelier Ritournelle", timeZone: "Europe/Paris", currency: "EUR" });
   shopId = shop.id;
@@ -42,18 +36,14 @@ beforeAll(async () => {
   ({ admin } = await unauthenticated.admin(DEMO_SHOP_DOMAIN));
 });
 
-afterAll(async () => {
-  unroute();
-  await standIn.close();
-});
 
 function orderId(name: string): string {
-  const order = standIn.control.orders(DEMO_SHOP_DOMAIN).find((o) => o.name === name);
+  const order = shopifyStandIn().control.orders(DEMO_SHOP_DOMAIN).find((o) => o.name === name);
   if (!order) throw new Error(`no ${name}`);
   return order.id;
 }
 
-const created = () => standIn.control.createdOrders(DEMO_SHOP_DOMAIN);
+const created = () => shopifyStandIn().control.createdOrders(DEMO_SHOP_DOMAIN);
 
 let periods = 0;
 
@@ -215,13 +205,13 @@ describe("writeBackPaidRun", () => {
     const runId = await paidRunFrom("#1001");
     const run = await findRunForWriteBack(runId);
     expect(run!.snapshot.lines.map((line) => line.variantId)).toEqual([coffeeMachine, maintenance, undefined]);
-    standIn.control.setVariantDeleted(DEMO_SHOP_DOMAIN, maintenance, true);
+    shopifyStandIn().control.setVariantDeleted(DEMO_SHOP_DOMAIN, maintenance, true);
     const operations: string[] = [];
     try {
       expect(await writeBackPaidRun(runId, { adminFor: async () => recording(operations) })).toMatchObject({ status: "created" });
       expect(await writeBackPaidRun(runId, { adminFor: async () => recording(operations) })).toMatchObject({ status: "already_done" });
     } finally {
-      standIn.control.setVariantDeleted(DEMO_SHOP_DOMAIN, maintenance, false);
+      shopifyStandIn().control.setVariantDeleted(DEMO_SHOP_DOMAIN, maintenance, false);
     }
     const { order } = recordOf(runId);
     expect(order.lineItems.map((line) => [line.variantId, line.title])).toEqual([
@@ -274,7 +264,7 @@ describe("writeBackPaidRun", () => {
 
   it("still records the payment, with custom lines, for a shop that has not granted read_products yet", async () => {
     const runId = await paidRunFrom("#1001");
-    standIn.control.addAccessToken(DEMO_SHOP_DOMAIN, "shpat_granted_before_read_products", "read_orders,read_customers,write_orders");
+    shopifyStandIn().control.addAccessToken(DEMO_SHOP_DOMAIN, "shpat_granted_before_read_products", "read_orders,read_customers,write_orders");
     await prisma.session.update({ where: { id: `offline_${DEMO_SHOP_DOMAIN}` }, data: { accessToken: "shpat_granted_before_read_products" } });
     try {
       expect(await writeBackPaidRun(runId)).toMatchObject({ status: "created" });
@@ -286,7 +276,7 @@ describe("writeBackPaidRun", () => {
   });
 
   it("uses a custom line when the variant was already deleted when the template was made, or the line was custom", async () => {
-    standIn.control.setVariantDeleted(DEMO_SHOP_DOMAIN, "gid://shopify/ProductVariant/45100000000061", true);
+    shopifyStandIn().control.setVariantDeleted(DEMO_SHOP_DOMAIN, "gid://shopify/ProductVariant/45100000000061", true);
     const deleted = await paidRunFrom("#1010");
     const custom = await paidRunFrom("#1011");
     await writeBackPaidRun(deleted);
