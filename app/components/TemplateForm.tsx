@@ -29,6 +29,7 @@ import {
   formSchedule,
   parseTemplateForm,
   previewOccurrences,
+  type FieldProblem,
   type FormErrors,
   type TemplateFormContext,
   type TemplateFormLine,
@@ -36,6 +37,7 @@ import {
 } from "~/domain/template-form";
 import { SCHEDULE_UNITS } from "~/domain/schedule";
 import type { MessageKey, Translate } from "~/i18n";
+import { fieldErrorText } from "~/i18n/field-errors";
 import { formatAmount, formatCivilDate, formatDateTime, formatPercent } from "~/i18n/format";
 import { useI18n } from "~/i18n/react";
 
@@ -47,9 +49,9 @@ type Props = {
   customerName: string;
   /** The order's total, to compare with one invoice (new templates only). */
   orderTotal?: number;
-  /** Field errors the server answered (codes), and messages of the templates service. */
+  /** Field errors the server answered: the form's own checks (codes), and the templates service's refusals (codes with values). */
   serverErrors?: FormErrors;
-  serverMessages?: Record<string, string>;
+  serverMessages?: Record<string, FieldProblem>;
   submitting: boolean;
   submitLabel: string;
   /** Preview from this instant on (editing), instead of from the first invoice. */
@@ -79,15 +81,14 @@ export function TemplateForm(props: Props) {
   const errors: FormErrors = { ...(props.serverErrors ?? {}), ...(attempted ? clientErrors : {}) };
   const messages = props.serverMessages ?? {};
   const errorOf = (field: string): string | undefined => {
-    const code = errors[field];
-    if (code) return t(`form.error.${code}`);
-    return messages[field];
+    const problem = errors[field] ?? messages[field];
+    return problem ? fieldErrorText(t, locale, problem) : undefined;
   };
   const problems = [
-    ...Object.entries(errors).map(([field, code]) => `${fieldLabel(t, field)}: ${t(`form.error.${code}`)}`),
+    ...Object.entries(errors).map(([field, code]) => `${fieldLabel(t, field)}: ${fieldErrorText(t, locale, code)}`),
     ...Object.entries(messages)
       .filter(([field]) => !errors[field])
-      .map(([field, message]) => `${fieldLabel(t, field)}: ${message}`),
+      .map(([field, problem]) => `${fieldLabel(t, field)}: ${fieldErrorText(t, locale, problem)}`),
   ];
 
   const set = <K extends keyof TemplateFormValues>(key: K) => (value: TemplateFormValues[K]) => setValues((current) => ({ ...current, [key]: value }));

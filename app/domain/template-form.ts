@@ -13,6 +13,7 @@
 import { z } from "zod";
 import { draftInvoice, InvoiceDraftError, type InvoiceDraft, type ShippingSnapshot, type TemplateLine, type TemplateTaxLine } from "./invoice-draft";
 import { formatMinor, MoneyError, parseDecimal, type MinorUnits } from "./money";
+import type { ScheduleError } from "./errors";
 import { PRODUCT_VARIANT_GID } from "./order-snapshot";
 import {
   FREQUENCY_PRESETS,
@@ -85,22 +86,62 @@ export type TemplateFormContext = {
   currentAnchor?: string;
 };
 
-export type FormErrorCode =
-  | "title_required"
-  | "quantity_invalid"
-  | "price_invalid"
-  | "discount_invalid"
-  | "discount_exceeds_amount"
-  | "no_lines"
-  | "email_invalid"
-  | "every_invalid"
-  | "date_invalid"
-  | "anchor_past"
-  | "time_invalid"
-  | "after_count_invalid"
-  | "until_before_anchor"
-  | "days_until_due_invalid"
-  | "memo_too_long";
+/**
+ * Every field error the form can show, whoever found it: the browser's
+ * checks below, or the templates service refusing on submit (server-only
+ * codes, after the blank line). Each has a `form.error.<code>` message in
+ * app/i18n/en.json and fr.json.
+ */
+export const FORM_ERROR_CODES = [
+  "title_required",
+  "quantity_invalid",
+  "price_invalid",
+  "discount_invalid",
+  "discount_exceeds_amount",
+  "no_lines",
+  "email_invalid",
+  "every_invalid",
+  "date_invalid",
+  "anchor_past",
+  "time_invalid",
+  "after_count_invalid",
+  "until_before_anchor",
+  "days_until_due_invalid",
+  "memo_too_long",
+
+  "amount_invalid",
+  "tax_title_required",
+  "tax_rate_invalid",
+  "variant_invalid",
+  "shipping_title_required",
+  "customer_name_required",
+  "taxes_included_required",
+  "catch_up_invalid",
+  "currency_invalid",
+  "currency_locked",
+  "field_locked",
+  "field_invalid",
+  "idempotency_key_invalid",
+  "idempotency_key_reused",
+  "unit_invalid",
+  "time_zone_invalid",
+  "end_invalid",
+  "schedule_invalid",
+  "schedule_empty",
+  "anchor_in_past",
+  "anchor_not_after_planned",
+] as const;
+export type FormErrorCode = (typeof FORM_ERROR_CODES)[number];
+
+/** A value of a field error's message: a civil date is formatted in the merchant's language when shown. */
+export type FieldErrorValue = string | number | { civilDate: string };
+
+/**
+ * A field error with what its message needs, e.g. { code: "anchor_in_past",
+ * values: { date: { civilDate: "2026-01-03" }, earliest: { civilDate: "2026-01-10" } } }:
+ * how the templates service answers, so the form can say it in the merchant's language.
+ */
+export type FieldProblem = { code: FormErrorCode; values?: Record<string, FieldErrorValue> };
 
 export type FormErrors = Record<string, FormErrorCode>;
 
@@ -237,7 +278,7 @@ function draftOf(lines: TemplateLine[], context: TemplateFormContext, errors: Fo
   }
 }
 
-function draftErrorCode(error: InvoiceDraftError): FormErrorCode {
+export function draftErrorCode(error: InvoiceDraftError): FormErrorCode {
   if (error.code === "no_lines") return "no_lines";
   if (error.code === "discount_exceeds_amount") return "discount_exceeds_amount";
   if (error.field.endsWith("quantity")) return "quantity_invalid";
@@ -300,6 +341,32 @@ function scheduleOf(values: TemplateFormValues, context: TemplateFormContext, er
     errors["schedule.anchor"] = "anchor_past";
   }
   return Object.keys(errors).length === before ? candidate : null;
+}
+
+/** A schedule refused by the templates service (any caller's input, not only this form's), as a field error. */
+export function scheduleIssueProblem(issue: ScheduleError): FieldProblem {
+  switch (issue.code) {
+    case "invalid_every":
+      return { code: "every_invalid" };
+    case "unknown_unit":
+      return { code: "unit_invalid" };
+    case "unknown_time_zone":
+      return { code: "time_zone_invalid", values: { timeZone: String(issue.value ?? "") } };
+    case "invalid_time_of_day":
+      return { code: "time_invalid" };
+    case "invalid_after_count":
+      return { code: "after_count_invalid" };
+    case "until_before_anchor":
+      return { code: "until_before_anchor" };
+    case "invalid_end":
+      return { code: "end_invalid" };
+    case "invalid_schedule":
+      return { code: "schedule_invalid" };
+    case "invalid_date_format":
+    case "invalid_date":
+    case "date_out_of_range":
+      return { code: "date_invalid" };
+  }
 }
 
 /** The next `count` invoices: dates in the shop's time zone, each for the same total. */

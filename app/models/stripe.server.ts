@@ -7,6 +7,7 @@
 // carries its shop).
 import type { Prisma, Shop } from "@prisma/client";
 import prisma from "~/db.server";
+import type { RunErrorCode } from "~/domain/run-errors";
 import type { RunState } from "./invoice-run.server";
 
 type Db = Prisma.TransactionClient;
@@ -161,7 +162,7 @@ export async function clearShopBillingAccount(tx: Db, shopId: string, now: Date)
 // ---------------------------------------------------------------------------
 
 /** The reason the pipeline records on a run waiting for a Stripe account (app/worker/pipeline.ts). */
-const BILLING_NOT_CONNECTED = "billing_not_connected";
+const BILLING_NOT_CONNECTED = "billing_not_connected" satisfies RunErrorCode;
 
 export type RunRef = { id: string; shopId: string; templateId: string; state: RunState };
 

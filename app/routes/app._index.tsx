@@ -5,7 +5,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Card, EmptyState, InlineStack, Layout, Link, Page, SkeletonBodyText, Text } from "@shopify/polaris";
 import { RunStateBadge } from "~/components/labels";
+import { translator } from "~/i18n";
 import { formatAmount, formatCivilDate, formatDateTime } from "~/i18n/format";
+import { explainRunFailure } from "~/i18n/run-errors";
 import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/admin-context.server";
 import { loadDashboard, UPCOMING_DAYS } from "~/services/dashboard.server";
@@ -14,11 +16,17 @@ import { RouteError } from "~/components/RouteError";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const { shop } = await loadAdminContext(session.shop, request.url);
+  const { shop, locale } = await loadAdminContext(session.shop, request.url);
   const dashboard = await loadDashboard(shop);
+  const t = translator(locale);
+  // A failed run says why in the merchant's language, with the recorded English detail under it.
+  const attention = dashboard.attention.map((item) => ({
+    ...item,
+    failure: item.state === "failed" ? explainRunFailure(t, item.errorCode, item.errorMessage) : null,
+  }));
   return {
     shop: { domain: shop.domain, name: shop.name, timeZone: shop.timeZone, currency: shop.currency },
-    dashboard,
+    dashboard: { ...dashboard, attention },
     upcomingDays: UPCOMING_DAYS,
   };
 };
@@ -83,11 +91,22 @@ export default function Home() {
                             {formatAmount(item.amount, item.currency, locale)}
                           </Text>
                         </InlineStack>
-                        <Text as="p" tone="subdued" variant="bodySm">
-                          {item.state === "failed"
-                            ? (item.errorMessage ?? t("home.attention.failedHelp"))
-                            : t("home.attention.overdueHelp", { number: item.invoiceNumber ?? "—" })}
-                        </Text>
+                        {item.failure ? (
+                          <>
+                            <Text as="p" variant="bodySm">
+                              {item.failure.explanation}
+                            </Text>
+                            {item.failure.detail && (
+                              <Text as="p" tone="subdued" variant="bodySm">
+                                {item.failure.detail}
+                              </Text>
+                            )}
+                          </>
+                        ) : (
+                          <Text as="p" tone="subdued" variant="bodySm">
+                            {t("home.attention.overdueHelp", { number: item.invoiceNumber ?? "—" })}
+                          </Text>
+                        )}
                       </BlockStack>
                     ))
                   )}

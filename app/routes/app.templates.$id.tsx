@@ -24,6 +24,7 @@ import { z } from "zod";
 import { frequencyLabel, RunStateBadge, TemplateStatusBadge } from "~/components/labels";
 import { translator, type MessageKey, type Translate } from "~/i18n";
 import { formatAmount, formatCivilDate, formatDateTime } from "~/i18n/format";
+import { explainRunFailure } from "~/i18n/run-errors";
 import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/admin-context.server";
 import { RUN_ACTIONS } from "~/services/run-actions.server";
@@ -54,11 +55,14 @@ const actionSchema = z
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const { shop } = await loadAdminContext(session.shop, request.url);
+  const { shop, locale } = await loadAdminContext(session.shop, request.url);
   const page = await orNotFound(() => loadTemplatePage(shop, params.id ?? ""));
+  const t = translator(locale);
+  // A failed run says why in the merchant's language, with the recorded English detail under it.
+  const runs = page.runs.map((run) => ({ ...run, failure: run.state === "failed" ? explainRunFailure(t, run.errorCode, run.errorMessage) : null }));
   // One nonce per rendered page: every form on it posts it, and the page
   // reloads after each action, so a new click gets a new one.
-  return { ...page, requestId: crypto.randomUUID() };
+  return { ...page, runs, requestId: crypto.randomUUID() };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -235,10 +239,15 @@ export default function TemplatePage() {
                             {t(skipReasonKey(run.skipReason))}
                           </Text>
                         )}
-                        {run.state === "failed" && (
+                        {run.failure && (
                           <Banner tone="critical">
                             <BlockStack gap="200">
-                              <p>{run.errorMessage ?? t("template.runs.failedUnknown")}</p>
+                              <p>{run.failure.explanation}</p>
+                              {run.failure.detail && (
+                                <Text as="p" tone="subdued" variant="bodySm">
+                                  {run.failure.detail}
+                                </Text>
+                              )}
                               <InlineStack>
                                 <ActionButton intent="retry" runId={run.id} label={t("template.action.retry")} loading={pendingIntent === "retry"} disabled={busy} />
                               </InlineStack>

@@ -23,7 +23,8 @@ export type AttentionItem = {
   periodDate: string;
   amount: number;
   currency: string;
-  /** What went wrong, as the worker recorded it for the merchant (failed runs). */
+  /** Why it failed (RUN_ERROR_CODES, or "stripe_…"), and the English detail the worker recorded (failed runs). */
+  errorCode: string | null;
   errorMessage: string | null;
   invoiceNumber: string | null;
   hostedInvoiceUrl: string | null;
@@ -101,6 +102,7 @@ function attentionItem(run: Run): AttentionItem {
     periodDate: run.periodDate,
     amount: run.expectedTotal,
     currency: run.currency,
+    errorCode: run.lastErrorCode,
     errorMessage: run.lastErrorMessage,
     invoiceNumber: run.invoiceNumber,
     hostedInvoiceUrl: run.hostedInvoiceUrl,

@@ -13,7 +13,8 @@ import { FREQUENCY_PRESETS, type FrequencyPresetId } from "~/domain/schedule";
 import { formDraft, type FormErrors } from "~/domain/template-form";
 import type { AdminGraphql } from "~/gateways/shopify/graphql.server";
 import { formatAmount, formatCivilDate } from "~/i18n/format";
-import { translator, type Locale, type MessageKey } from "~/i18n";
+import { translator, type Locale } from "~/i18n";
+import { fieldErrorText } from "~/i18n/field-errors";
 import type { OrderActionCreated, OrderActionCreateRequest, OrderActionPreview } from "~/lib/order-action-contract";
 import { findTemplateForShop } from "~/models/template.server";
 import { createTemplateFromOrderDefaults, prepareTemplateFromOrder } from "~/services/order-import.server";
@@ -88,10 +89,10 @@ export async function createForOrderAction(
   if (!result.ok) {
     const fieldErrors: Record<string, string> = {};
     for (const [field, code] of Object.entries(result.errors as FormErrors)) {
-      fieldErrors[ACTION_FIELDS[field] ?? field] = t(`form.error.${code}` as MessageKey);
+      fieldErrors[ACTION_FIELDS[field] ?? field] = fieldErrorText(t, locale, code);
     }
-    // The templates service's own refusals, as it words them (the app's form shows them the same way).
-    for (const [field, message] of Object.entries(result.messages)) fieldErrors[ACTION_FIELDS[field] ?? field] ??= message;
+    // The templates service's own refusals, translated as the app's form shows them.
+    for (const [field, problem] of Object.entries(result.messages)) fieldErrors[ACTION_FIELDS[field] ?? field] ??= fieldErrorText(t, locale, problem);
     const needsFullForm = Object.keys(fieldErrors).some((field) => field !== "anchor" && field !== "frequency");
     return { ok: false, fieldErrors, needsFullForm };
   }

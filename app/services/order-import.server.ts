@@ -14,6 +14,7 @@ import {
   keepKnownVariants,
   parseTemplateForm,
   scheduleFieldsOf,
+  type FieldProblem,
   type FormErrors,
   type TemplateFormContext,
   type TemplateFormValues,
@@ -127,7 +128,7 @@ function formContextOf(snapshot: OrderSnapshot, timeZone: string, today: string)
 export type CreateFromOrderResult =
   | { ok: true; templateId: string }
   /** `errors`: codes for fields the form checks; `messages`: what the templates service refused, as it said it. */
-  | { ok: false; errors: FormErrors; messages: Record<string, string> };
+  | { ok: false; errors: FormErrors; messages: Record<string, FieldProblem> };
 
 /**
  * Creates an active template from the order and the merchant's form. The
@@ -195,7 +196,7 @@ async function createFromSnapshot(
     const template = await createTemplate(shop, input, { clock, idempotencyKey: options.idempotencyKey });
     return { ok: true, templateId: template.id };
   } catch (error) {
-    if (error instanceof ValidationError) return { ok: false, errors: {}, messages: error.fieldErrors };
+    if (error instanceof ValidationError) return { ok: false, errors: {}, messages: error.problems };
     throw error;
   }
 }

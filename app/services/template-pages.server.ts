@@ -9,6 +9,7 @@ import {
   keepKnownVariants,
   parseTemplateForm,
   scheduleFieldsOf,
+  type FieldProblem,
   type FormErrors,
   type TemplateFormContext,
   type TemplateFormValues,
@@ -140,6 +141,8 @@ export type RunView = {
   /** The proof, once signed: who, when, from where, the drawn image and the document's hash. */
   signature: SignatureView | null;
   skipReason: string | null;
+  /** Why the run failed or waits (RUN_ERROR_CODES, or "stripe_…"), and the English detail the pipeline recorded. */
+  errorCode: string | null;
   errorMessage: string | null;
   invoiceNumber: string | null;
   hostedInvoiceUrl: string | null;
@@ -265,6 +268,7 @@ function runView(run: Run, signature: SignatureView | null, shopifyOrder: { id: 
     signed: signature !== null,
     signature,
     skipReason: run.skipReason,
+    errorCode: run.lastErrorCode,
     errorMessage: run.lastErrorMessage,
     invoiceNumber: run.invoiceNumber,
     hostedInvoiceUrl: run.hostedInvoiceUrl,
@@ -434,8 +438,8 @@ function editContextOf(template: Template, clock: Clock): TemplateFormContext {
 
 export type SaveEditResult =
   | { ok: true }
-  | { ok: false; errors: FormErrors; messages: Record<string, string> }
-  | { ok: false; code: TransitionErrorCode; errors: FormErrors; messages: Record<string, string> };
+  | { ok: false; errors: FormErrors; messages: Record<string, FieldProblem> }
+  | { ok: false; code: TransitionErrorCode; errors: FormErrors; messages: Record<string, FieldProblem> };
 
 /**
  * Saves the edited form: only periods not issued yet change (see editTemplate).
@@ -467,7 +471,7 @@ export async function saveTemplateEdit(
     );
     return { ok: true };
   } catch (error) {
-    if (error instanceof ValidationError) return { ok: false, errors: {}, messages: error.fieldErrors };
+    if (error instanceof ValidationError) return { ok: false, errors: {}, messages: error.problems };
     if (error instanceof TransitionError) return { ok: false, code: error.code, errors: {}, messages: {} };
     throw error;
   }

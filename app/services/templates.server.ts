@@ -17,6 +17,7 @@ import { systemClock, type Clock } from "~/domain/clock";
 import { draftInvoice, InvoiceDraftError, type InvoiceDraft } from "~/domain/invoice-draft";
 import { currencyExponent, MoneyError } from "~/domain/money";
 import { PRODUCT_VARIANT_GID } from "~/domain/order-snapshot";
+import { draftErrorCode, scheduleIssueProblem, type FieldProblem, type FormErrorCode } from "~/domain/template-form";
 import {
   finalOccurrence,
   occurrenceAt,
@@ -70,11 +71,25 @@ type Tx = Prisma.TransactionClient;
 // Errors
 // ---------------------------------------------------------------------------
 
-/** The input cannot be used; `fieldErrors` maps a dotted field path ("lines.0.quantity") to what to fix. */
+/** One refused field: a code and values the merchant's page translates, and the English words for logs and API callers. */
+export type FieldRefusal = FieldProblem & { message: string };
+
+/**
+ * The input cannot be used. Both maps are keyed by the dotted field path
+ * ("lines.0.quantity", "schedule.anchor"): `problems` says what to fix as
+ * codes the page shows in the merchant's language (see
+ * app/i18n/field-errors.ts), `fieldErrors` says it in English (logs, tests).
+ */
 export class ValidationError extends Error {
-  constructor(readonly fieldErrors: Record<string, string>) {
-    super(`Invalid input: ${Object.entries(fieldErrors).map(([field, message]) => `${field}: ${message}`).join("; ")}`);
+  readonly fieldErrors: Record<string, string>;
+  readonly problems: Record<string, FieldProblem>;
+
+  constructor(refusals: Record<string, FieldRefusal>) {
+    const entries = Object.entries(refusals);
+    super(`Invalid input: ${entries.map(([field, { message }]) => `${field}: ${message}`).join("; ")}`);
     this.name = "ValidationError";
+    this.fieldErrors = Object.fromEntries(entries.map(([field, { message }]) => [field, message]));
+    this.problems = Object.fromEntries(entries.map(([field, { code, values }]) => [field, values ? { code, values } : { code }]));
   }
 }
 
@@ -208,20 +223,49 @@ const editInput = z
   .strict();
 export type EditTemplateInput = z.input<typeof editInput>;
 
-function fieldErrorsOf(error: z.ZodError): Record<string, string> {
-  const fieldErrors: Record<string, string> = {};
+/**
+ * The code of a field the input schemas refuse, by its path with list
+ * indexes as "*": each field can be wrong in one way only a merchant cares
+ * about (the English message keeps zod's precise wording for logs).
+ */
+const INPUT_FIELD_CODES: Record<string, FormErrorCode> = {
+  currency: "currency_invalid",
+  "customer.name": "customer_name_required",
+  "customer.email": "email_invalid",
+  lines: "no_lines",
+  "lines.*.title": "title_required",
+  "lines.*.variantId": "variant_invalid",
+  "lines.*.quantity": "quantity_invalid",
+  "lines.*.unitAmount": "amount_invalid",
+  "lines.*.discountAmount": "amount_invalid",
+  "lines.*.taxLines.*.title": "tax_title_required",
+  "lines.*.taxLines.*.ratePercent": "tax_rate_invalid",
+  "shipping.title": "shipping_title_required",
+  "shipping.amount": "amount_invalid",
+  "shipping.discountAmount": "amount_invalid",
+  "shipping.taxLines.*.title": "tax_title_required",
+  "shipping.taxLines.*.ratePercent": "tax_rate_invalid",
+  taxesIncluded: "taxes_included_required",
+  memo: "memo_too_long",
+  "policies.catchUp": "catch_up_invalid",
+  "policies.daysUntilDue": "days_until_due_invalid",
+};
+
+function fieldErrorsOf(error: z.ZodError): Record<string, FieldRefusal> {
+  const fieldErrors: Record<string, FieldRefusal> = {};
   for (const issue of error.issues) {
     const field = issue.path.join(".") || "input";
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
         fieldErrors[key] ??=
           key === "currency"
-            ? "The currency cannot change once invoices were issued; create a new recurring invoice instead."
-            : "This field cannot be changed.";
+            ? { code: "currency_locked", message: "The currency cannot change once invoices were issued; create a new recurring invoice instead." }
+            : { code: "field_locked", message: "This field cannot be changed." };
       }
       continue;
     }
-    fieldErrors[field] ??= issue.message;
+    const pattern = issue.path.map((part) => (typeof part === "number" ? "*" : String(part))).join(".");
+    fieldErrors[field] ??= { code: INPUT_FIELD_CODES[pattern] ?? "field_invalid", message: issue.message };
   }
   return fieldErrors;
 }
@@ -243,8 +287,8 @@ function draftOf(content: Content): InvoiceDraft {
   try {
     return draftInvoice(content);
   } catch (error) {
-    if (error instanceof InvoiceDraftError) throw new ValidationError({ [error.field]: error.message });
-    if (error instanceof MoneyError) throw new ValidationError({ lines: error.message });
+    if (error instanceof InvoiceDraftError) throw new ValidationError({ [error.field]: { code: draftErrorCode(error), message: error.message } });
+    if (error instanceof MoneyError) throw new ValidationError({ lines: { code: "price_invalid", message: error.message } });
     throw error;
   }
 }
@@ -282,8 +326,8 @@ function scheduleFrom(input: z.output<typeof scheduleInput>, defaults: { timeOfD
   };
   const issues = scheduleIssues(candidate);
   if (issues.length > 0) {
-    const fieldErrors: Record<string, string> = {};
-    for (const issue of issues) fieldErrors[`schedule.${issue.field}`] ??= issue.message;
+    const fieldErrors: Record<string, FieldRefusal> = {};
+    for (const issue of issues) fieldErrors[`schedule.${issue.field}`] ??= { ...scheduleIssueProblem(issue), message: issue.message };
     throw new ValidationError(fieldErrors);
   }
   return validateSchedule(candidate);
@@ -297,12 +341,20 @@ function requireAnchorNotPast(schedule: Schedule, now: Date, notOnOrBefore?: str
   const today = todayIn(schedule.timeZone, now);
   if (schedule.anchor < today) {
     throw new ValidationError({
-      "schedule.anchor": `The first invoice date ${schedule.anchor} is in the past. Choose ${today} or a later date.`,
+      "schedule.anchor": {
+        code: "anchor_in_past",
+        values: { date: { civilDate: schedule.anchor }, earliest: { civilDate: today } },
+        message: `The first invoice date ${schedule.anchor} is in the past. Choose ${today} or a later date.`,
+      },
     });
   }
   if (notOnOrBefore !== undefined && schedule.anchor <= notOnOrBefore) {
     throw new ValidationError({
-      "schedule.anchor": `An invoice was already planned for ${notOnOrBefore}. Start the new schedule after that date.`,
+      "schedule.anchor": {
+        code: "anchor_not_after_planned",
+        values: { planned: { civilDate: notOnOrBefore } },
+        message: `An invoice was already planned for ${notOnOrBefore}. Start the new schedule after that date.`,
+      },
     });
   }
 }
@@ -343,7 +395,10 @@ export function templateIdForIdempotencyKey(shopId: string, idempotencyKey: stri
 function replayedTemplate(existing: Template, sourceOrderId: string | undefined): Template {
   if (existing.sourceOrderId !== (sourceOrderId ?? null)) {
     throw new ValidationError({
-      idempotencyKey: "This idempotency key was already used for another recurring invoice. Send a new key to create a new one.",
+      idempotencyKey: {
+        code: "idempotency_key_reused",
+        message: "This idempotency key was already used for another recurring invoice. Send a new key to create a new one.",
+      },
     });
   }
   return existing;
@@ -368,7 +423,9 @@ export async function createTemplate(
   let keyedId: string | undefined;
   if (options.idempotencyKey !== undefined) {
     const key = idempotencyKeyInput.safeParse(options.idempotencyKey);
-    if (!key.success) throw new ValidationError({ idempotencyKey: key.error.issues[0]?.message ?? "Send a valid idempotency key." });
+    if (!key.success) {
+      throw new ValidationError({ idempotencyKey: { code: "idempotency_key_invalid", message: key.error.issues[0]?.message ?? "Send a valid idempotency key." } });
+    }
     keyedId = templateIdForIdempotencyKey(shop.id, key.data);
   }
   if (keyedId) {
@@ -377,14 +434,12 @@ export async function createTemplate(
     const existing = await findTemplateForShop(shop.id, keyedId);
     if (existing) return replayedTemplate(existing, parsed.sourceOrderId);
   }
-  const fieldErrors: Record<string, string> = {};
   try {
     currencyExponent(parsed.currency);
   } catch (error) {
     if (!(error instanceof MoneyError)) throw error;
-    fieldErrors.currency = error.message;
+    throw new ValidationError({ currency: { code: "currency_invalid", message: error.message } });
   }
-  if (Object.keys(fieldErrors).length > 0) throw new ValidationError(fieldErrors);
 
   const settings = readSettings(shop);
   const schedule = scheduleFrom(parsed.schedule, { timeOfDay: settings.timeOfDay, timeZone: shop.timeZone });
@@ -401,7 +456,7 @@ export async function createTemplate(
   };
   const draft = draftOf(content);
   const first = occurrenceAt(schedule, 0);
-  if (!first) throw new ValidationError({ schedule: "This schedule has no invoice date." });
+  if (!first) throw new ValidationError({ schedule: { code: "schedule_empty", message: "This schedule has no invoice date." } });
 
   const created = prisma.$transaction(async (tx) => {
     const template = await insertTemplate(tx, {

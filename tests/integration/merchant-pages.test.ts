@@ -11,7 +11,10 @@ import { action as listAction, loader as listLoader } from "~/routes/app.templat
 import { action as pageAction, loader as pageLoader } from "~/routes/app.templates.$id";
 import { action as editAction, loader as editLoader } from "~/routes/app.templates.$id_.edit";
 import { action as settingsAction, loader as settingsLoader } from "~/routes/app.settings";
-import type { TemplateFormValues } from "~/domain/template-form";
+import type { FieldProblem, TemplateFormValues } from "~/domain/template-form";
+import { translator } from "~/i18n";
+import { fieldErrorText } from "~/i18n/field-errors";
+import { formatCivilDate } from "~/i18n/format";
 import { DEMO_SHOP_DOMAIN, OTHER_SHOP_DOMAIN, routeShopifyAdminTo, startShopifyStandIn, type ShopifyStandIn } from "../../sandbox/shopify";
 import { callRoute } from "../helpers/remix";
 import { adminFetchRequest, mintSessionToken } from "../helpers/shopify";
@@ -294,13 +297,20 @@ describe("home", () => {
     await failedRun(id);
     const home = answer<{
       dashboard: {
-        attention: { state: string; templateId: string; errorMessage: string }[];
+        attention: { state: string; templateId: string; failure: { explanation: string; detail: string | null } | null }[];
         upcoming: { templateId: string; date: string; amount: number; currency: string }[];
         mrr: { currency: string; monthly: number }[];
         billingConnected: boolean;
       };
     }>(await callRoute(homeLoader, get(DEMO_SHOP_DOMAIN, "/app"))).body;
-    expect(home.dashboard.attention[0]).toMatchObject({ state: "failed", templateId: id, errorMessage: "The customer's e-mail bounced." });
+    expect(home.dashboard.attention[0]).toMatchObject({
+      state: "failed",
+      templateId: id,
+      failure: {
+        explanation: "Stripe refused the customer's e-mail address. Correct it with Edit, then click Retry.",
+        detail: "Details: The customer's e-mail bounced.",
+      },
+    });
     const weekly = home.dashboard.upcoming.filter((u) => u.templateId === id);
     // Weekly from two days from now at 09:00 Paris: days 2, 9, 16, 23 and, if 09:00 is already past today, 30.
     const horizon = Temporal.Now.instant().add({ hours: 30 * 24 });
@@ -318,6 +328,67 @@ describe("home", () => {
     await prisma.recurringTemplate.deleteMany({ where: { shop: { domain: OTHER_SHOP_DOMAIN } } });
     const home = answer<{ dashboard: { templateCounts: Record<string, number> } }>(await callRoute(homeLoader, get(OTHER_SHOP_DOMAIN, "/app"))).body;
     expect(Object.values(home.dashboard.templateCounts).every((count) => count === 0)).toBe(true);
+  });
+});
+
+describe("in French", () => {
+  type RunWithFailure = { id: string; state: string; failure: { explanation: string; detail: string | null } | null };
+  const setLocale = (locale: string) => prisma.shop.update({ where: { domain: DEMO_SHOP_DOMAIN }, data: { locale } });
+  afterAll(() => setLocale("en"));
+
+  it("a failed run says why and what to do in French, with the recorded detail, on the template page and at home", async () => {
+    const id = await createFrom(DEMO_SHOP_DOMAIN, "#1008");
+    const run = await failedRun(id);
+    await setLocale("fr");
+    const expected = {
+      explanation: "Stripe a refusé l’adresse e-mail du client. Corrigez-la avec Modifier, puis cliquez sur Réessayer.",
+      detail: "Détails : The customer's e-mail bounced.",
+    };
+
+    const page = answer<{ runs: RunWithFailure[] }>(await callRoute(pageLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${id}`), { id })).body;
+    expect(page.runs.find((r) => r.id === run)).toMatchObject({ state: "failed", failure: expected });
+    // Runs that did not fail carry no explanation.
+    expect(page.runs.filter((r) => r.id !== run).every((r) => r.failure === null)).toBe(true);
+
+    const home = answer<{ dashboard: { attention: { runId: string; failure: unknown }[] } }>(await callRoute(homeLoader, get(DEMO_SHOP_DOMAIN, "/app"))).body;
+    expect(home.dashboard.attention.find((item) => item.runId === run)?.failure).toEqual(expected);
+
+    // A code the app does not know (an older release's, say): the generic line, and the detail still shown.
+    await prisma.invoiceRun.update({ where: { id: run }, data: { lastErrorCode: "something_new" } });
+    const unknown = answer<{ runs: RunWithFailure[] }>(await callRoute(pageLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${id}`), { id })).body;
+    expect(unknown.runs.find((r) => r.id === run)?.failure).toEqual({
+      explanation: "Cette facture n’a pas pu être émise. Cliquez sur Réessayer ; si l’échec se répète, contactez l’assistance.",
+      detail: expected.detail,
+    });
+  });
+
+  it("the templates service's refusal of a past first invoice date reaches the form as a code the page says in French", async () => {
+    const id = await createFrom(DEMO_SHOP_DOMAIN, "#1008");
+    // The schedule started a week ago: the form keeps the current first date, so only the server can refuse
+    // it once the frequency changes (a new schedule cannot start in the past).
+    const past = inParis(-7);
+    const before = await prisma.recurringTemplate.update({ where: { id }, data: { scheduleAnchor: past } });
+    await setLocale("fr");
+    const setup = answer<{ initialValues: TemplateFormValues }>(await callRoute(editLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${id}/edit`), { id })).body;
+    expect(setup.initialValues.anchor).toBe(past);
+
+    const refused = answer<{ errors: Record<string, string>; messages: Record<string, FieldProblem> }>(
+      await callRoute(editAction, postJson(DEMO_SHOP_DOMAIN, `/app/templates/${id}/edit`, { values: { ...setup.initialValues, frequency: before.scheduleUnit === "week" ? "monthly" : "weekly" } }), { id }),
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual({});
+    const today = inParis(0);
+    expect(refused.body.messages).toEqual({
+      "schedule.anchor": { code: "anchor_in_past", values: { date: { civilDate: past }, earliest: { civilDate: today } } },
+    });
+    // What the form shows beside the field and in its Banner (TemplateForm renders with this function).
+    const shown = fieldErrorText(translator("fr"), "fr", refused.body.messages["schedule.anchor"]!);
+    expect(shown).toBe(
+      `La date de la première facture, ${formatCivilDate(past, "fr")}, est passée. Choisissez le ${formatCivilDate(today, "fr")} ou une date ultérieure.`,
+    );
+    expect(shown).not.toContain(past);
+    // Nothing changed.
+    expect(await prisma.recurringTemplate.findUniqueOrThrow({ where: { id } })).toMatchObject({ scheduleAnchor: past, scheduleUnit: before.scheduleUnit });
   });
 });
 

@@ -112,6 +112,31 @@ describe("create", () => {
     expect(await prisma.recurringTemplate.count()).toBe(0);
   });
 
+  it("gives each refusal a code and values the merchant's page translates", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const shop = await createShop();
+    const input = templateInput();
+    const problemsOf = async (action: Promise<unknown>) => {
+      const error = await action.then(() => null, (caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ValidationError);
+      return (error as ValidationError).problems;
+    };
+    expect(await problemsOf(createTemplate(shop, { ...input, schedule: { ...input.schedule, anchor: "2026-01-09", timeZone: "Mars/Olympus" } }, { clock }))).toEqual({
+      "schedule.timeZone": { code: "time_zone_invalid", values: { timeZone: "Mars/Olympus" } },
+    });
+    expect(await problemsOf(createTemplate(shop, { ...input, schedule: { ...input.schedule, anchor: "2026-01-09" } }, { clock }))).toEqual({
+      "schedule.anchor": { code: "anchor_in_past", values: { date: { civilDate: "2026-01-09" }, earliest: { civilDate: "2026-01-10" } } },
+    });
+    expect(
+      await problemsOf(
+        createTemplate(shop, { ...input, customer: { ...input.customer, name: " " }, lines: [{ title: "Café", quantity: 1, unitAmount: 100, taxLines: [{ title: "TVA", ratePercent: "20%" }] }] }, { clock }),
+      ),
+    ).toEqual({ "customer.name": { code: "customer_name_required" }, "lines.0.taxLines.0.ratePercent": { code: "tax_rate_invalid" } });
+    expect(await problemsOf(createTemplate(shop, { ...input, lines: [{ title: "Café", quantity: 1, unitAmount: 100, discountAmount: 150 }] }, { clock }))).toEqual({
+      "lines.0.discountAmount": { code: "discount_exceeds_amount" },
+    });
+  });
+
   it("creates one template per idempotency key, even for concurrent calls, and scoped by shop", async () => {
     const clock = new ManualClock("2026-01-10T10:00:00Z");
     const shop = await createShop();

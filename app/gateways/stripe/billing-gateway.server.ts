@@ -23,6 +23,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import Stripe from "stripe";
 import { formatMinor, fromStripeAmount, toStripeAmount } from "~/domain/money";
+import type { RunErrorCode } from "~/domain/run-errors";
 import {
   BillingError,
   type BillingCustomer,
@@ -373,7 +374,7 @@ export class StripeBillingGateway implements BillingGateway {
         if (existing.amount_off !== amountOff || existing.currency !== currency) {
           throw new BillingError(
             "permanent",
-            "coupon_conflict",
+            "coupon_conflict" satisfies RunErrorCode,
             `Your Stripe account has a coupon "${id}" that is not Ritournelle's ${label} discount. Rename or delete it in Stripe, then retry.`,
           );
         }
@@ -403,7 +404,7 @@ export class StripeBillingGateway implements BillingGateway {
     const money = (minor: number) => `${formatMinor(minor, request.currency)} ${request.currency}`;
     throw new BillingError(
       "permanent",
-      "total_mismatch",
+      "total_mismatch" satisfies RunErrorCode,
       `Stripe computed ${money(issued.total)} for this invoice but Ritournelle expected ${money(request.expectedTotal)} (difference ${money(issued.total - request.expectedTotal)}). The draft was deleted and nothing was sent: check the taxes and discounts of this recurring invoice.`,
     );
   }

@@ -5,6 +5,7 @@
 //   succeed, so the merchant gets a message saying what to fix.
 import Stripe from "stripe";
 import { MoneyError } from "~/domain/money";
+import type { RunErrorCode, StripeRefusalCode } from "~/domain/run-errors";
 import { BillingError } from "~/services/billing-gateway";
 
 /** What the failing call was about, to word the merchant's message. */
@@ -18,7 +19,8 @@ export type ErrorContext = { customerEmail?: string; currency?: string };
 export function toBillingError(error: unknown, context: ErrorContext = {}): BillingError {
   if (error instanceof BillingError) return error;
   if (error instanceof MoneyError) {
-    return new BillingError("permanent", "amount_not_representable", `${error.message} Fix the amounts of this recurring invoice.`, { cause: error });
+    const code: RunErrorCode = "amount_not_representable";
+    return new BillingError("permanent", code, `${error.message} Fix the amounts of this recurring invoice.`, { cause: error });
   }
   if (!(error instanceof Stripe.errors.StripeError)) throw error;
 
@@ -26,8 +28,9 @@ export function toBillingError(error: unknown, context: ErrorContext = {}): Bill
   const stripeSays = error.message ? ` Stripe said: "${error.message}"` : "";
   // Transient messages say what went wrong, not what happens next: the run's
   // state tells the merchant whether Ritournelle is still retrying or gave up.
-  const transient = (code: string, message: string) => new BillingError("transient", code, message, { cause: error });
-  const permanent = (code: string, message: string) => new BillingError("permanent", code, message, { cause: error });
+  // Codes come from RUN_ERROR_CODES, so each has the merchant's explanation.
+  const transient = (code: RunErrorCode, message: string) => new BillingError("transient", code, message, { cause: error });
+  const permanent = (code: RunErrorCode | StripeRefusalCode, message: string) => new BillingError("permanent", code, message, { cause: error });
 
   if (error instanceof Stripe.errors.StripeConnectionError) {
     return transient("stripe_unreachable", "Stripe could not be reached or did not answer.");
@@ -62,7 +65,7 @@ export function toBillingError(error: unknown, context: ErrorContext = {}): Bill
 }
 
 /** A refusal of our data: which field, in the merchant's words. */
-function invalidRequest(error: Stripe.errors.StripeError, context: ErrorContext, stripeSays: string): [string, string] {
+function invalidRequest(error: Stripe.errors.StripeError, context: ErrorContext, stripeSays: string): [RunErrorCode | StripeRefusalCode, string] {
   const param = error.param ?? "";
   if (error.code === "email_invalid" || param === "email") {
     const email = context.customerEmail ? ` "${context.customerEmail}"` : "";

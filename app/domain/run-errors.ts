@@ -1,0 +1,49 @@
+/**
+ * Every code a run's `lastErrorCode` can hold, i.e. every reason the
+ * pipeline records for a run that failed or waits. The merchant's pages
+ * explain each in their language (`runError.<code>` in app/i18n/en.json and
+ * fr.json); the stored English `lastErrorMessage` stays as the detail (it
+ * carries the amounts and Stripe's own words).
+ *
+ * The code paths take their codes from this list (see
+ * app/gateways/stripe/errors.server.ts), and tests/unit/run-errors.test.ts
+ * checks the codes written elsewhere are in it: a new code needs its
+ * explanation before it ships.
+ */
+export const RUN_ERROR_CODES = [
+  // Stripe refused the run's data (app/gateways/stripe/errors.server.ts): the merchant fixes something.
+  "customer_email_invalid",
+  "customer_address_invalid",
+  "customer_locale_invalid",
+  "currency_invalid",
+  "tax_rate_invalid",
+  "customer_missing",
+  "invoice_state_conflict",
+  "idempotency_mismatch",
+  "amount_not_representable",
+  // The Stripe gateway's own checks (app/gateways/stripe/billing-gateway.server.ts, app/worker/pipeline.ts).
+  "coupon_conflict",
+  "total_mismatch",
+  // Transient: retried on their own until the attempts run out.
+  "stripe_unreachable",
+  "idempotency_in_flight",
+  "rate_limited",
+  "stripe_unavailable",
+  "stripe_auth_failed",
+  "billing_account_unavailable",
+  // The pipeline itself (app/worker/pipeline.ts, app/models/stripe.server.ts).
+  "attempts_exhausted",
+  "billing_not_connected",
+] as const;
+export type RunErrorCode = (typeof RUN_ERROR_CODES)[number];
+
+/** A refusal of Stripe's that has no code of ours: "stripe_" + Stripe's code, explained generically. */
+export type StripeRefusalCode = `stripe_${string}`;
+
+/** What a stored `lastErrorCode` is explained as: its own explanation, Stripe's generic refusal, or "unknown". */
+export function runErrorExplanationOf(code: string | null): RunErrorCode | "stripe_refused" | "unknown" {
+  if (code === null) return "unknown";
+  if ((RUN_ERROR_CODES as readonly string[]).includes(code)) return code as RunErrorCode;
+  if (code.startsWith("stripe_")) return "stripe_refused";
+  return "unknown";
+}
