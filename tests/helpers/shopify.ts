@@ -1,8 +1,6 @@
 // Builders for requests Shopify sends: admin documents carrying an App Bridge
 // session token, and HMAC-signed webhooks.
 import { createHmac, randomUUID } from "node:crypto";
-import { afterAll, beforeAll } from "vitest";
-import { routeShopifyAdminTo, startShopifyStandIn, type ShopifyStandIn } from "../../sandbox/shopify";
 
 const APP_URL = () => process.env.SHOPIFY_APP_URL!;
 
@@ -93,22 +91,4 @@ export async function storeOfflineSession(shop: string, accessToken = "shpat_tes
       accessToken,
     },
   });
-}
-
-/**
- * The Shopify Admin stand-in for this test file, with the app's Admin API
- * calls routed to it; call at the top of the file, before hooks that use it.
- */
-export function withShopifyStandIn(): () => ShopifyStandIn {
-  let standIn: ShopifyStandIn | undefined;
-  let unroute = () => {};
-  beforeAll(async () => {
-    standIn = await startShopifyStandIn();
-    unroute = routeShopifyAdminTo(standIn.url);
-  });
-  afterAll(async () => {
-    unroute();
-    await standIn?.close();
-  });
-  return () => standIn!;
 }

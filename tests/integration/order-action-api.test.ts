@@ -14,7 +14,8 @@ import { action as newTemplateAction, loader as newTemplateLoader } from "~/rout
 import type { TemplateFormValues } from "~/domain/template-form";
 import { DEMO_SHOP_DOMAIN, OTHER_SHOP_DOMAIN } from "../../sandbox/shopify";
 import { callRoute } from "../helpers/remix";
-import { adminFetchRequest, mintSessionToken, withShopifyStandIn } from "../helpers/shopify";
+import { adminFetchRequest, mintSessionToken } from "../helpers/shopify";
+import { withShopifyStandIn } from "../helpers/shopify-stand-in";
 
 const shopifyStandIn = withShopifyStandIn();
 

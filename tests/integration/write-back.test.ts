@@ -22,7 +22,8 @@ import {
   DEMO_SHOP_DOMAIN,
   getAdminSchema,
 } from "../../sandbox/shopify";
-import { storeOfflineSession, withShopifyStandIn } from "../helpers/shopify";
+import { storeOfflineSession } from "../helpers/shopify";
+import { withShopifyStandIn } from "../helpers/shopify-stand-in";
 
 const shopifyStandIn = withShopifyStandIn();
 let admin: AdminGraphql;
