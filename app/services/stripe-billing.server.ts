@@ -1,8 +1,7 @@
 // The Stripe billing gateway wired to the database: customer mappings and
 // the tax-rate cache live in our tables (app/models/stripe.server.ts).
 //
-// Also the worker's gateway module:
-//   node --import tsx app/worker/main.ts --gateway app/services/stripe-billing.server.ts
+// Also the default gateway of a worker process (app/worker/main.ts).
 import { StripeBillingGateway, type StripeCustomerStore, type StripeTaxRateStore } from "~/gateways/stripe/billing-gateway.server";
 import { stripeClient, type StripeClient } from "~/gateways/stripe/client.server";
 import {

@@ -5,8 +5,10 @@
 // many as you like against one database.
 //
 // --gateway <module>  a module whose default export returns the BillingGateway
-//                     (or a promise of it). Required until the Stripe gateway
-//                     exists; tests pass tests/helpers/file-ledger-gateway.ts.
+//                     (or a promise of it). Default: Stripe
+//                     (app/services/stripe-billing.server.ts, configured from
+//                     the same environment as the app); tests pass
+//                     tests/helpers/file-ledger-gateway.ts.
 // --worker-id <id>    default host:pid:random
 // --tick-ms, --template-batch, --run-batch, --concurrency,
 // --template-lease-ms, --run-lease-ms
@@ -45,8 +47,14 @@ function positiveInteger(name: string): number | undefined {
 
 async function loadGateway(modulePath: string | undefined): Promise<BillingGateway> {
   if (!modulePath) {
-    console.error("No billing gateway: pass --gateway <module> (a module whose default export returns a BillingGateway).");
-    process.exit(2);
+    const { createStripeBillingGateway } = await import("~/services/stripe-billing.server");
+    try {
+      return createStripeBillingGateway();
+    } catch (error) {
+      // A missing or bad variable: say which and how to fix it, without a stack trace.
+      console.error(error instanceof Error ? error.message : String(error));
+      process.exit(2);
+    }
   }
   const module = (await import(pathToFileURL(path.resolve(modulePath)).href)) as { default: () => BillingGateway | Promise<BillingGateway> };
   return module.default();

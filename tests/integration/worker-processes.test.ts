@@ -16,12 +16,12 @@ type Worker = { child: ChildProcess; output: () => string; exited: Promise<{ cod
 const children: ChildProcess[] = [];
 let ledgerFile: string;
 
-function spawnWorker(workerId: string, extraEnv: Record<string, string> = {}, extraArgs: string[] = []): Worker {
+function spawnWorker(workerId: string, extraEnv: Record<string, string> = {}, extraArgs: string[] = [], gateway: string[] = ["--gateway", "tests/helpers/file-ledger-gateway.ts"]): Worker {
   const child = spawn(
     process.execPath,
     [
       "--import", "tsx", "app/worker/main.ts",
-      "--gateway", "tests/helpers/file-ledger-gateway.ts",
+      ...gateway,
       "--worker-id", workerId,
       "--tick-ms", "50",
       "--template-batch", "4",
@@ -86,6 +86,13 @@ afterEach(() => {
 });
 
 describe("worker processes", () => {
+  it("without --gateway issues with Stripe, and without Stripe's key says what to set instead of crashing", async () => {
+    const worker = spawnWorker("unconfigured", { STRIPE_SECRET_KEY: "" }, [], []);
+    expect(await worker.exited).toEqual({ code: 2, signal: null });
+    expect(worker.output()).toContain("Stripe is not configured: set STRIPE_SECRET_KEY (see .env.example).");
+    expect(worker.output()).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
   it("a worker SIGKILLed right after the provider created a draft is taken over: one invoice per period", async () => {
     const templateIds = await dueTemplates(6);
     // One run at a time, so that the kill lands between known runs.
