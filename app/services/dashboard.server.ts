@@ -3,7 +3,7 @@
 // revenue per currency.
 import type { Shop } from "@prisma/client";
 import { Temporal } from "temporal-polyfill";
-import { systemClock, type Clock } from "~/domain/clock";
+import { appClock, type Clock } from "~/domain/clock";
 import { monthlyRecurringRevenue } from "~/domain/mrr";
 import { occurrences, type ScheduleUnit } from "~/domain/schedule";
 import type { Run } from "~/models/invoice-run.server";
@@ -50,7 +50,7 @@ export type Dashboard = {
 };
 
 /** Everything the home page shows for `shop`, as of the clock's now. */
-export async function loadDashboard(shop: Pick<Shop, "id" | "billingAccountId">, clock: Clock = systemClock): Promise<Dashboard> {
+export async function loadDashboard(shop: Pick<Shop, "id" | "billingAccountId">, clock: Clock = appClock): Promise<Dashboard> {
   const now = clock.now();
   const until = now.add({ hours: UPCOMING_DAYS * 24 });
   const [templateCounts, attentionRuns, dueTemplates, amounts] = await Promise.all([

@@ -8,7 +8,7 @@
 // service, exactly as the app's "Make recurring" page does.
 import type { Shop } from "@prisma/client";
 import { frequencyLabel } from "~/components/labels";
-import { systemClock, type Clock } from "~/domain/clock";
+import { appClock, type Clock } from "~/domain/clock";
 import { FREQUENCY_PRESETS, type FrequencyPresetId } from "~/domain/schedule";
 import { formDraft, type FormErrors } from "~/domain/template-form";
 import type { AdminGraphql } from "~/gateways/shopify/graphql.server";
@@ -36,7 +36,7 @@ export async function previewForOrderAction(
   shop: Pick<Shop, "timeZone" | "settings">,
   orderId: string,
   locale: Locale,
-  clock: Clock = systemClock,
+  clock: Clock = appClock,
 ): Promise<OrderActionPreview> {
   const { snapshot, context, initialValues } = await prepareTemplateFromOrder(admin, shop, orderId, clock);
   const money = (minor: number) => formatAmount(minor, snapshot.currency, locale);
@@ -76,7 +76,7 @@ export async function createForOrderAction(
   orderId: string,
   request: OrderActionCreateRequest,
   locale: Locale,
-  clock: Clock = systemClock,
+  clock: Clock = appClock,
 ): Promise<OrderActionCreateResult> {
   const result = await createTemplateFromOrderDefaults(
     admin,

@@ -7,7 +7,7 @@
 // identity and shipping come from Shopify, not from the form.
 import { Temporal } from "temporal-polyfill";
 import type { Shop } from "@prisma/client";
-import { systemClock, type Clock } from "~/domain/clock";
+import { appClock, type Clock } from "~/domain/clock";
 import { OrderSnapshotError, snapshotFromOrder, type OrderSnapshot, type OrderSnapshotErrorCode } from "~/domain/order-snapshot";
 import {
   formLinesOf,
@@ -81,7 +81,7 @@ export type TemplateFormSetup = {
 };
 
 /** Today's civil date in the shop's time zone. */
-export function todayIn(timeZone: string, clock: Clock = systemClock): string {
+export function todayIn(timeZone: string, clock: Clock = appClock): string {
   return clock.now().toZonedDateTimeISO(timeZone).toPlainDate().toString();
 }
 
@@ -96,7 +96,7 @@ export async function prepareTemplateFromOrder(
   admin: AdminGraphql,
   shop: Pick<Shop, "timeZone" | "settings">,
   orderId: string,
-  clock: Clock = systemClock,
+  clock: Clock = appClock,
 ): Promise<TemplateFormSetup> {
   return setupFromSnapshot(await loadOrderSnapshot(admin, orderId), shop, clock);
 }
@@ -141,7 +141,7 @@ export async function createTemplateFromOrder(
   shop: Pick<Shop, "id" | "timeZone" | "settings">,
   orderId: string,
   values: TemplateFormValues,
-  clock: Clock = systemClock,
+  clock: Clock = appClock,
 ): Promise<CreateFromOrderResult> {
   return createFromSnapshot(shop, await loadOrderSnapshot(admin, orderId), values, { clock });
 }
@@ -164,7 +164,7 @@ export async function createTemplateFromOrderDefaults(
   choices: QuickTemplateChoices,
   options: { clock?: Clock; idempotencyKey?: string } = {},
 ): Promise<CreateFromOrderResult> {
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? appClock;
   const snapshot = await loadOrderSnapshot(admin, orderId);
   const { initialValues } = setupFromSnapshot(snapshot, shop, clock);
   return createFromSnapshot(shop, snapshot, { ...initialValues, frequency: choices.frequency, anchor: choices.anchor }, { ...options, clock });

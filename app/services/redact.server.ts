@@ -7,6 +7,7 @@
 // off it with ON DELETE CASCADE; the few tables keyed by domain are listed in
 // eraseShop. A table added without an entry here is a privacy bug.
 import type { Prisma } from "@prisma/client";
+import { appClock } from "~/domain/clock";
 import { collectStripeCustomers, eraseStripeCustomers } from "~/models/stripe.server";
 import { eraseSignaturesOfSubject } from "~/models/signature.server";
 import { collectSignatureData } from "./signing.server";
@@ -45,7 +46,7 @@ const PLACES: PersonalDataPlace[] = [
     // templates' erasure removes.
     name: "signatures",
     collect: collectSignatureData,
-    erase: (tx, shopId, subject) => eraseSignaturesOfSubject(tx, shopId, subject, new Date()),
+    erase: (tx, shopId, subject) => eraseSignaturesOfSubject(tx, shopId, subject, new Date(appClock.now().epochMilliseconds)),
   },
   {
     // Earlier data reports about the customer contain their data too.
@@ -72,7 +73,7 @@ const PLACES: PersonalDataPlace[] = [
     // and a customer who asked to be forgotten must not keep being billed.
     name: "recurringTemplates",
     collect: collectTemplateCustomerData,
-    erase: (tx, shopId, subject) => eraseTemplateCustomerData(tx, shopId, subject, new Date()),
+    erase: (tx, shopId, subject) => eraseTemplateCustomerData(tx, shopId, subject, new Date(appClock.now().epochMilliseconds)),
   },
   {
     // Which Stripe customer, in the merchant's own Stripe account, stands for

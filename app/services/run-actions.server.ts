@@ -11,7 +11,7 @@
 import type { Prisma, Shop } from "@prisma/client";
 import { z } from "zod";
 import prisma from "~/db.server";
-import { systemClock, type Clock } from "~/domain/clock";
+import { appClock, type Clock } from "~/domain/clock";
 import { decideMove, targetOfStatus } from "~/domain/invoice-status";
 import { invoiceStatus } from "~/gateways/stripe/billing-gateway.server";
 import { stripeClient, type StripeClient } from "~/gateways/stripe/client.server";
@@ -133,7 +133,7 @@ async function act(shop: Pick<Shop, "id" | "billingAccountId">, runId: string, a
     throw new RunActionError("billing_not_connected", "Connect your Stripe account in Ritournelle's settings to act on this invoice.");
   }
 
-  const at = new Date((options.clock ?? systemClock).now().epochMilliseconds);
+  const at = new Date((options.clock ?? appClock).now().epochMilliseconds);
   const key = action === "resend" ? `${run.id}:resend:${options.requestId ?? Math.floor(at.getTime() / 60_000)}` : `${run.id}:${action}`;
   // A repeated resend (double click, resubmitted form) is answered from the
   // trail: Stripe would only replay it, and the trail would show two sends.

@@ -2,6 +2,7 @@
 // delivery's transaction (see processDeliveryOnce), so it happens once.
 import { z } from "zod";
 import type { Prisma } from "@prisma/client";
+import { appClock } from "~/domain/clock";
 import { processDeliveryOnce, type DeliveryOutcome } from "~/models/webhook-delivery.server";
 import { collectCustomerData, eraseCustomerData, eraseShop, type CustomerSubject } from "./redact.server";
 import { pauseTemplatesOfUninstalledShop } from "./templates.server";
@@ -50,7 +51,7 @@ async function stopShop(tx: Prisma.TransactionClient, domain: string, at: Date) 
   await pauseTemplatesOfUninstalledShop(tx, domain, at);
 }
 
-export function handleAppUninstalled(webhook: VerifiedWebhook, now = new Date()): Promise<DeliveryOutcome> {
+export function handleAppUninstalled(webhook: VerifiedWebhook, now = nowDate()): Promise<DeliveryOutcome> {
   return processDeliveryOnce(deliveryKey(webhook), (tx) => stopShop(tx, webhook.shop, now));
 }
 
@@ -69,7 +70,7 @@ const dataRequestPayload = customerPayload.extend({
 });
 
 /** Assembles what is held about the customer and records it for the merchant. */
-export function handleCustomersDataRequest(webhook: VerifiedWebhook, now = new Date()): Promise<DeliveryOutcome> {
+export function handleCustomersDataRequest(webhook: VerifiedWebhook, now = nowDate()): Promise<DeliveryOutcome> {
   const payload = parsePayload(dataRequestPayload, webhook);
   const subject = subjectOf(payload);
   return processDeliveryOnce(deliveryKey(webhook), async (tx) => {
@@ -97,4 +98,8 @@ export function handleCustomersRedact(webhook: VerifiedWebhook): Promise<Deliver
 
 export function handleShopRedact(webhook: VerifiedWebhook): Promise<DeliveryOutcome> {
   return processDeliveryOnce(deliveryKey(webhook), (tx) => eraseShop(tx, webhook.shop, webhook.webhookId));
+}
+
+function nowDate(): Date {
+  return new Date(appClock.now().epochMilliseconds);
 }

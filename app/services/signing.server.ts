@@ -29,7 +29,7 @@ import {
   type SignatureDocument,
   type StrokeProblem,
 } from "~/domain/signature-document";
-import { systemClock, type Clock } from "~/domain/clock";
+import { appClock, type Clock } from "~/domain/clock";
 import { fetchInvoiceForSigning, stampSignature, type SigningInvoice } from "~/gateways/stripe/invoice-metadata.server";
 import { translator, type Locale, type MessageKey } from "~/i18n";
 import { logger } from "~/logger.server";
@@ -313,7 +313,7 @@ function signedView(signature: Signature): SignedView {
  * shows the signed state (and retries a Stripe metadata stamp still owed).
  * @throws SigningLinkNotFound for an unknown, expired or revoked token.
  */
-export async function viewSigningPage(token: string, clock: Clock = systemClock): Promise<SigningPage> {
+export async function viewSigningPage(token: string, clock: Clock = appClock): Promise<SigningPage> {
   const now = new Date(clock.now().epochMilliseconds);
   const link = await liveLink(token, now);
   const { run } = link;
@@ -411,7 +411,7 @@ function validateForm(form: SignatureForm, tokenHash: string, now: Date): { ok: 
  *
  * @throws SigningLinkNotFound for an unknown, expired or revoked token.
  */
-export async function submitSignature(token: string, form: SignatureForm, context: SubmitContext, clock: Clock = systemClock): Promise<SubmitOutcome> {
+export async function submitSignature(token: string, form: SignatureForm, context: SubmitContext, clock: Clock = appClock): Promise<SubmitOutcome> {
   const now = new Date(clock.now().epochMilliseconds);
   const link = await liveLink(token, now);
   if (link.run.signature) return { kind: "already_signed" };
@@ -518,7 +518,7 @@ async function syncSignatureMetadata(signature: Pick<Signature, "id" | "invoiceI
  * to run concurrently (the stamp is idempotent; marking is conditional).
  * @returns how many were stamped.
  */
-export async function stampPendingSignatures(limit: number, clock: Clock = systemClock): Promise<number> {
+export async function stampPendingSignatures(limit: number, clock: Clock = appClock): Promise<number> {
   let stamped = 0;
   for (const signature of await unsyncedSignatures(limit)) {
     const now = new Date(clock.now().epochMilliseconds);
@@ -531,7 +531,7 @@ export async function stampPendingSignatures(limit: number, clock: Clock = syste
  * The signed PDF for the holder of `token`.
  * @throws SigningLinkNotFound when the link is not live, not signed, or the PDF was erased.
  */
-export async function signedPdfForToken(token: string, clock: Clock = systemClock): Promise<{ bytes: Uint8Array; filename: string }> {
+export async function signedPdfForToken(token: string, clock: Clock = appClock): Promise<{ bytes: Uint8Array; filename: string }> {
   const link = await liveLink(token, new Date(clock.now().epochMilliseconds));
   const signature = link.run.signature;
   if (!signature?.signedPdf) throw new SigningLinkNotFound();
@@ -553,7 +553,7 @@ export type RunSignatureStatus = "signed" | "awaiting" | "none";
  * "none" (no signature requested, or its link expired). Runs of other shops
  * come back "none".
  */
-export async function signatureStatuses(shopId: string, runIds: string[], clock: Clock = systemClock): Promise<Record<string, RunSignatureStatus>> {
+export async function signatureStatuses(shopId: string, runIds: string[], clock: Clock = appClock): Promise<Record<string, RunSignatureStatus>> {
   const now = new Date(clock.now().epochMilliseconds);
   const [signed, awaiting] = await Promise.all([signedRunIds(shopId, runIds), runIdsWithLiveLinks(shopId, runIds, now)]);
   return Object.fromEntries(runIds.map((id) => [id, signed.has(id) ? "signed" : awaiting.has(id) ? "awaiting" : "none"]));
@@ -590,7 +590,7 @@ export type AwaitingSignature = { status: "awaiting" | "expired"; linkCreatedAt:
  * What the merchant sees of a run's signature, for a loader. Null when the run
  * is not the shop's or no signing link was ever issued for it.
  */
-export async function signatureForRun(shopId: string, runId: string, clock: Clock = systemClock): Promise<MerchantSignature | AwaitingSignature | null> {
+export async function signatureForRun(shopId: string, runId: string, clock: Clock = appClock): Promise<MerchantSignature | AwaitingSignature | null> {
   const run = await findRunLinksForShop(shopId, runId);
   if (!run) return null;
   const signature = await findSignatureForShopRun(shopId, runId);

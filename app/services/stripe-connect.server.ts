@@ -13,7 +13,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Prisma, Shop } from "@prisma/client";
 import { config } from "~/config.server";
 import prisma from "~/db.server";
-import { systemClock, type Clock } from "~/domain/clock";
+import { appClock, type Clock } from "~/domain/clock";
 import { stripeClient, type StripeClient } from "~/gateways/stripe/client.server";
 import { ConnectCodeError, consentUrl, deauthorizeAccount, exchangeAuthorizationCode } from "~/gateways/stripe/connect.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";
@@ -53,7 +53,7 @@ function connectSettings(): { clientId: string; redirectUri: string } {
 }
 
 function now(options: ConnectOptions): Date {
-  return new Date((options.clock ?? systemClock).now().epochMilliseconds);
+  return new Date((options.clock ?? appClock).now().epochMilliseconds);
 }
 
 function hashState(state: string): string {

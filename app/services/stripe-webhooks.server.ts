@@ -18,7 +18,7 @@ import { Prisma } from "@prisma/client";
 import type Stripe from "stripe";
 import { config } from "~/config.server";
 import prisma from "~/db.server";
-import { systemClock, type Clock } from "~/domain/clock";
+import { appClock, type Clock } from "~/domain/clock";
 import { decideMove, targetOfStatus, type InvoiceTarget } from "~/domain/invoice-status";
 import { invoiceStatus } from "~/gateways/stripe/billing-gateway.server";
 import { stripeClient, type StripeClient } from "~/gateways/stripe/client.server";
@@ -111,7 +111,7 @@ async function onDeauthorized(event: Stripe.Event, account: string, options: Str
   const clientId = config().STRIPE_CLIENT_ID;
   // Only our own application's removal concerns us.
   if (clientId && application.id !== clientId) return "ignored_type";
-  const now = new Date((options.clock ?? systemClock).now().epochMilliseconds);
+  const now = new Date((options.clock ?? appClock).now().epochMilliseconds);
   const shops = await findShopsByBillingAccount(account);
   if (shops.length === 0) return "ignored_account";
   return recordOnce(async (tx) => {
@@ -125,7 +125,7 @@ async function onInvoiceEvent(event: Stripe.Event, invoice: Stripe.Invoice, acco
   const shops = await findShopsByBillingAccount(account);
   if (shops.length === 0) return "ignored_account";
   const shopIds = shops.map((shop) => shop.id);
-  const now = new Date((options.clock ?? systemClock).now().epochMilliseconds);
+  const now = new Date((options.clock ?? appClock).now().epochMilliseconds);
   const target = targetOfEvent(event.type, invoice);
 
   const run = await findRunByInvoice(prisma, shopIds, invoice.id);

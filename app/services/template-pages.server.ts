@@ -3,7 +3,7 @@
 // Every function is scoped by shop: another shop's template or run id is a
 // NotFoundError, which the routes answer with 404.
 import type { Shop } from "@prisma/client";
-import { systemClock, type Clock } from "~/domain/clock";
+import { appClock, type Clock } from "~/domain/clock";
 import {
   formLinesOf,
   keepKnownVariants,
@@ -402,7 +402,7 @@ export type TemplateEditSetup = {
 };
 
 /** The form for editing a template, filled with its current values. @throws NotFoundError */
-export async function prepareTemplateEdit(shop: Pick<Shop, "id">, templateId: string, clock: Clock = systemClock): Promise<TemplateEditSetup> {
+export async function prepareTemplateEdit(shop: Pick<Shop, "id">, templateId: string, clock: Clock = appClock): Promise<TemplateEditSetup> {
   const template = await findTemplateForShop(shop.id, templateId);
   if (!template) throw new NotFoundError("template", templateId);
   return {
@@ -449,7 +449,7 @@ export async function saveTemplateEdit(
   shop: Pick<Shop, "id">,
   templateId: string,
   values: TemplateFormValues,
-  clock: Clock = systemClock,
+  clock: Clock = appClock,
 ): Promise<SaveEditResult> {
   const template = await findTemplateForShop(shop.id, templateId);
   if (!template) throw new NotFoundError("template", templateId);

@@ -13,7 +13,7 @@ import { Temporal } from "temporal-polyfill";
 import { z } from "zod";
 import { Prisma, type Shop } from "@prisma/client";
 import prisma from "~/db.server";
-import { systemClock, type Clock } from "~/domain/clock";
+import { appClock, type Clock } from "~/domain/clock";
 import { draftInvoice, InvoiceDraftError, type InvoiceDraft } from "~/domain/invoice-draft";
 import { currencyExponent, MoneyError } from "~/domain/money";
 import { PRODUCT_VARIANT_GID } from "~/domain/order-snapshot";
@@ -418,7 +418,7 @@ export async function createTemplate(
   input: unknown,
   options: CreateTemplateOptions = {},
 ): Promise<Template> {
-  const now = toDate((options.clock ?? systemClock).now());
+  const now = toDate((options.clock ?? appClock).now());
   const parsed = parseInput(createInput, input);
   let keyedId: string | undefined;
   if (options.idempotencyKey !== undefined) {
@@ -523,7 +523,7 @@ export async function editTemplate(
   input: unknown,
   options: ServiceOptions = {},
 ): Promise<Template> {
-  const now = toDate((options.clock ?? systemClock).now());
+  const now = toDate((options.clock ?? appClock).now());
   const parsed = parseInput(editInput, input);
 
   return prisma.$transaction(async (tx) => {
@@ -615,7 +615,7 @@ export async function editTemplate(
  * @throws NotFoundError, TransitionError (ended or cancelled)
  */
 export async function pauseTemplate(shop: Pick<Shop, "id">, templateId: string, options: ServiceOptions = {}): Promise<Template> {
-  const now = toDate((options.clock ?? systemClock).now());
+  const now = toDate((options.clock ?? appClock).now());
   return prisma.$transaction(async (tx) => {
     const { template: current, unchanged } = await lockForTransition(tx, shop.id, templateId, ["active"], "pause", "paused");
     if (unchanged) return current;
@@ -640,7 +640,7 @@ async function pauseLocked(tx: Tx, current: Template, reason: string, options: S
  * @throws NotFoundError, TransitionError (ended or cancelled)
  */
 export async function resumeTemplate(shop: Pick<Shop, "id">, templateId: string, options: ServiceOptions = {}): Promise<Template> {
-  const now = toDate((options.clock ?? systemClock).now());
+  const now = toDate((options.clock ?? appClock).now());
   return prisma.$transaction(async (tx) => {
     const { template: current, unchanged } = await lockForTransition(tx, shop.id, templateId, ["paused"], "resume", "active");
     if (unchanged) return current;
@@ -677,7 +677,7 @@ export async function resumeTemplate(shop: Pick<Shop, "id">, templateId: string,
  * @throws NotFoundError, TransitionError (paused, ended or cancelled)
  */
 export async function skipNextPeriod(shop: Pick<Shop, "id">, templateId: string, options: ServiceOptions = {}): Promise<Template> {
-  const now = toDate((options.clock ?? systemClock).now());
+  const now = toDate((options.clock ?? appClock).now());
   return prisma.$transaction(async (tx) => {
     const { template: current } = await lockForTransition(tx, shop.id, templateId, ["active"], "skip a period of");
     const local = current.nextPeriodIndex - current.periodOffset;
@@ -703,7 +703,7 @@ export async function skipNextPeriod(shop: Pick<Shop, "id">, templateId: string,
  * @throws NotFoundError, TransitionError (ended)
  */
 export async function cancelTemplate(shop: Pick<Shop, "id">, templateId: string, options: ServiceOptions = {}): Promise<Template> {
-  const now = toDate((options.clock ?? systemClock).now());
+  const now = toDate((options.clock ?? appClock).now());
   return prisma.$transaction(async (tx) => {
     const { template: current, unchanged } = await lockForTransition(tx, shop.id, templateId, ["active", "paused"], "cancel", "cancelled");
     if (unchanged) return current;
@@ -742,7 +742,7 @@ const RESTART_AFTER: Partial<Record<string, { step: PipelineStep; forget: Prisma
 };
 
 export async function retryRun(shop: Pick<Shop, "id">, runId: string, options: ServiceOptions = {}): Promise<Run> {
-  const now = toDate((options.clock ?? systemClock).now());
+  const now = toDate((options.clock ?? appClock).now());
   return prisma.$transaction(async (tx) => {
     if (!(await lockRunForShop(tx, shop.id, runId, ["failed"]))) {
       const run = await findRunForShop(shop.id, runId, tx);

@@ -16,7 +16,7 @@
 //    (WRITE_BACK_LEASE_MS), so Shopify's search index has caught up by the
 //    time anyone looks.
 import { randomUUID } from "node:crypto";
-import { systemClock, type Clock } from "~/domain/clock";
+import { appClock, type Clock } from "~/domain/clock";
 import { draftInvoice, type TemplateLine } from "~/domain/invoice-draft";
 import { formatMinor, parseDecimal, type MinorUnits } from "~/domain/money";
 import { shiftDecimal, type SourceOrder } from "~/domain/order-snapshot";
@@ -85,7 +85,7 @@ const backgroundAdmin = async (shopDomain: string): Promise<AdminGraphql> => (aw
  * final and returned as `failed` with the reason.
  */
 export async function writeBackPaidRun(runId: string, options: WriteBackOptions = {}): Promise<WriteBackOutcome> {
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? appClock;
   const run = await findRunForWriteBack(runId);
   if (!run) return { status: "skipped", reason: "unknown_run" };
   if (run.state !== "paid") return { status: "skipped", reason: "not_paid" };
@@ -151,7 +151,7 @@ export async function writeBackPaidRun(runId: string, options: WriteBackOptions 
  * attempted; errors of one run do not stop the others.
  */
 export async function resumePendingWriteBacks(options: WriteBackOptions & { limit?: number } = {}): Promise<number> {
-  const now = new Date((options.clock ?? systemClock).now().epochMilliseconds);
+  const now = new Date((options.clock ?? appClock).now().epochMilliseconds);
   const runIds = await pendingWriteBackRunIds(now, options.limit ?? 50);
   for (const runId of runIds) {
     const outcome = await writeBackPaidRun(runId, options).catch(() => null);

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import { systemClock, type Clock } from "~/domain/clock";
+import { appClock, type Clock } from "~/domain/clock";
 import { logger as rootLogger, type Logger } from "~/logger.server";
 import type { BillingGateway } from "~/services/billing-gateway";
 import { DEFAULT_RETRY_POLICY, issueDueRuns, type IssueReport, type RetryPolicy } from "./pipeline";
@@ -72,7 +72,7 @@ export class Worker {
 
   constructor(options: WorkerOptions) {
     this.id = options.workerId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? appClock;
     this.tickMs = options.tickMs ?? 1_000;
     this.logger = (options.logger ?? rootLogger).child({ worker: this.id });
     this.afterTick = options.afterTick;

@@ -14,6 +14,7 @@ import { DEMO_SHOP_DOMAIN } from "../shopify/seed";
 import { startStripeStandIn } from "../stripe/server";
 import { startAdminHost } from "../admin-host/server";
 import type { AdminExtensionBundle } from "../admin-host/extension-bundle";
+import { setAppClock } from "../../app/domain/clock";
 import { DemoClock } from "./clock";
 import { freePort } from "./free-port";
 import type { EmbeddedWorker } from "./worker";
@@ -70,6 +71,9 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   const appUrl = `http://127.0.0.1:${appPort}`;
   const databaseFile = path.resolve(ROOT, options.databaseFile ?? "data/demo.sqlite");
   const clock = new DemoClock();
+  // Every default clock of the process follows the demo's: merchant actions
+  // and webhook-driven events are stamped on the same time line as the worker's.
+  setAppClock(clock);
 
   const shopify = await startShopifyStandIn({ app: { apiKey: DEMO_APP.apiKey, apiSecret: DEMO_APP.apiSecret } });
   const stripe = await startStripeStandIn({
@@ -148,6 +152,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       unroute();
       await stripe.close();
       await shopify.close();
+      setAppClock(undefined);
     },
   };
 }

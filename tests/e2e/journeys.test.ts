@@ -114,6 +114,11 @@ describe("browser journeys", { timeout: 120_000 }, () => {
     await customer.close();
 
     await reloadUntil("Paid");
+    // The payment, stamped on the demo's time line, is the newest event of the
+    // trail (newest first): after the invoice was sent, not days before it.
+    const trail = await app.locator("body").innerText();
+    expect(trail.indexOf("Invoice paid")).toBeGreaterThan(-1);
+    expect(trail.indexOf("Invoice paid")).toBeLessThan(trail.indexOf("Invoice sent"));
     await screenshot(page, "5-merchant-run-paid");
   });
 

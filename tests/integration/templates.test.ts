@@ -3,7 +3,7 @@
 // skip, cancel and retry — observed through the worker.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { configureDatabase } from "~/db.server";
-import { ManualClock } from "~/domain/clock";
+import { ManualClock, setAppClock } from "~/domain/clock";
 import { listRunsOfTemplate } from "~/models/invoice-run.server";
 import { listTemplateEvents } from "~/models/run-event.server";
 import { findTemplateForShop } from "~/models/template.server";
@@ -440,5 +440,21 @@ describe("retry", () => {
     expect(retried).toMatchObject({ state: "issuing", attempt: 0, lastErrorCode: null });
     await drain(worker);
     expect(await runStates(template.id)).toEqual([["2026-01-15", "sent"]]);
+  });
+});
+
+describe("the process's clock", () => {
+  it("a merchant's action without a clock of its own is stamped with the app's clock (the demo's, when it runs)", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const shop = await createShop();
+    const template = await createTemplate(shop, templateInput(), { clock });
+    setAppClock(new ManualClock("2026-03-02T12:00:00Z"));
+    try {
+      await pauseTemplate(shop, template.id);
+    } finally {
+      setAppClock(undefined);
+    }
+    const trail = await listTemplateEvents(shop.id, template.id);
+    expect(trail.find((event) => event.type === "template.paused")?.at.toISOString()).toBe("2026-03-02T12:00:00.000Z");
   });
 });

@@ -1,0 +1,17 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { appClock, ManualClock, setAppClock } from "~/domain/clock";
+
+afterEach(() => setAppClock(undefined));
+
+describe("the app's default clock", () => {
+  it("is the machine's, until the demo moves the whole process to its own, and the machine's again after", () => {
+    const before = Date.now();
+    expect(appClock.now().epochMilliseconds).toBeGreaterThanOrEqual(before);
+
+    setAppClock(new ManualClock("2031-06-01T09:00:00Z"));
+    expect(appClock.now().toString()).toBe("2031-06-01T09:00:00Z");
+
+    setAppClock(undefined);
+    expect(Math.abs(appClock.now().epochMilliseconds - Date.now())).toBeLessThan(1_000);
+  });
+});
