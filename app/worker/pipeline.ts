@@ -132,10 +132,29 @@ export async function issueDueRuns(options: PipelineOptions): Promise<IssueRepor
     if (runs.length < want || budget === 0) exhausted = true;
     queue.push(...runs);
   };
+  // Runs in flight per billing account. Stripe limits each account
+  // separately: a lane that picks, among the runs claimed, one of the least
+  // busy account keeps several accounts progressing at once instead of
+  // queueing every lane behind one account's limit.
+  const inFlight = new Map<string | null, number>();
+  const takeLeastBusy = (): LeasedRun | undefined => {
+    let chosen = -1;
+    let lowest = Infinity;
+    for (const [index, run] of queue.entries()) {
+      const busy = inFlight.get(run.shop.billingAccountId) ?? 0;
+      if (busy < lowest) [chosen, lowest] = [index, busy];
+      if (busy === 0) break; // the oldest run of an idle account
+    }
+    if (chosen < 0) return undefined;
+    const [run] = queue.splice(chosen, 1);
+    // Counted as soon as it is taken, before any other lane chooses.
+    inFlight.set(run!.shop.billingAccountId, lowest + 1);
+    return run;
+  };
   const nextRun = async (): Promise<LeasedRun | undefined> => {
     for (;;) {
       if (crashes.length > 0 || options.shouldStop()) return undefined;
-      const run = queue.shift();
+      const run = takeLeastBusy();
       if (run) return run;
       if (exhausted) return undefined;
       // One claim at a time for the whole pool: lanes waiting for runs share it.
@@ -146,7 +165,8 @@ export async function issueDueRuns(options: PipelineOptions): Promise<IssueRepor
   const lane = async () => {
     try {
       for (let run = await nextRun(); run; run = await nextRun()) {
-        const outcome = await new RunDriver(run, options).drive();
+        const account = run.shop.billingAccountId;
+        const outcome = await new RunDriver(run, options).drive().finally(() => inFlight.set(account, inFlight.get(account)! - 1));
         if (outcome === "sent" || outcome === "closed") report.sent += 1;
         else if (outcome === "failed") report.failed += 1;
         else if (outcome === "retry_scheduled") report.retryScheduled += 1;

@@ -318,22 +318,25 @@ describe("provider failures", () => {
   });
 });
 
-/** Counts how many distinct runs the worker has at the provider at the same time. */
+/** Counts how many distinct runs the worker has at the provider at the same time, in all and per billing account. */
 function countingRunsInFlight(inner: BillingGateway) {
-  const inFlight = new Map<string, number>();
+  const inFlight = new Map<string, { account: string; calls: number }>();
   let most = 0;
+  const mostByAccount = new Map<string, number>();
   const wrap =
-    <Args extends [{ runId: string }, ...unknown[]], Result>(call: (...args: Args) => Promise<Result>) =>
+    <Args extends [{ runId: string; account: string }, ...unknown[]], Result>(call: (...args: Args) => Promise<Result>) =>
     async (...args: Args): Promise<Result> => {
-      const runId = args[0].runId;
-      inFlight.set(runId, (inFlight.get(runId) ?? 0) + 1);
+      const { runId, account } = args[0];
+      inFlight.set(runId, { account, calls: (inFlight.get(runId)?.calls ?? 0) + 1 });
       most = Math.max(most, inFlight.size);
+      const ofAccount = [...inFlight.values()].filter((entry) => entry.account === account).length;
+      mostByAccount.set(account, Math.max(mostByAccount.get(account) ?? 0, ofAccount));
       try {
         return await call(...args);
       } finally {
-        const left = inFlight.get(runId)! - 1;
-        if (left === 0) inFlight.delete(runId);
-        else inFlight.set(runId, left);
+        const entry = inFlight.get(runId)!;
+        if (entry.calls === 1) inFlight.delete(runId);
+        else entry.calls -= 1;
       }
     };
   const gateway: BillingGateway = {
@@ -344,11 +347,11 @@ function countingRunsInFlight(inner: BillingGateway) {
     send: wrap(inner.send.bind(inner)),
     findInvoiceForRun: wrap(inner.findInvoiceForRun.bind(inner)),
   };
-  return { gateway, mostAtOnce: () => most };
+  return { gateway, mostAtOnce: () => most, mostAtOnceFor: (account: string) => mostByAccount.get(account) ?? 0 };
 }
 
-async function dueTemplates(count: number, clock: ManualClock): Promise<void> {
-  const shop = await createShop();
+async function dueTemplates(count: number, clock: ManualClock, shopOptions: Parameters<typeof createShop>[0] = {}): Promise<void> {
+  const shop = await createShop(shopOptions);
   const input = templateInput();
   for (let index = 0; index < count; index++) {
     await createTemplate(shop, { ...input, customer: { ...input.customer, shopifyCustomerId: `gid://shopify/Customer/${5000 + index}` } }, { clock });
@@ -368,6 +371,23 @@ describe("concurrent runs in one worker", () => {
     expect(counting.mostAtOnce()).toBe(4);
     expect((await prisma.invoiceRun.findMany()).map((run) => run.state)).toEqual(Array(12).fill("sent"));
     expect([...provider.invoiceCountsByPeriod().values()]).toEqual(Array(12).fill(1));
+  });
+
+  it("a free lane takes a run of the least busy account: two accounts progress at once, even when one account's runs come first", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    // Two lanes claim four runs at a time: these four, the first account's first.
+    await dueTemplates(2, clock, { domain: "first-account.myshopify.com", billingAccountId: "acct_first" });
+    clock.set("2026-01-10T10:00:00Z");
+    await dueTemplates(2, clock, { domain: "second-account.myshopify.com", billingAccountId: "acct_second" });
+    const provider = new MemoryGateway({ latencyMs: 5 });
+    const counting = countingRunsInFlight(provider);
+
+    await drain(testWorker(provider, clock, { gateway: counting.gateway, concurrency: 2 }));
+
+    expect(counting.mostAtOnce()).toBe(2);
+    expect(counting.mostAtOnceFor("acct_first")).toBe(1);
+    expect(counting.mostAtOnceFor("acct_second")).toBe(1);
+    expect((await prisma.invoiceRun.findMany()).map((run) => run.state)).toEqual(Array(4).fill("sent"));
   });
 
   it("a crash-like error in one lane: the other lanes finish their run, unstarted claims go back at once, the crashed run waits for its lease", async () => {
