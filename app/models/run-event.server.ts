@@ -25,7 +25,16 @@ export type RunEventType =
   | "run.sent"
   | "run.retry_scheduled"
   | "run.failed"
-  | "run.retried";
+  | "run.retried"
+  // The invoice's life after it was sent (Stripe's webhooks and the merchant's actions, app/models/stripe.server.ts).
+  | "run.closed" // paid, void or uncollectible
+  | "run.overdue"
+  | "run.payment_failed"
+  | "run.resent"
+  | "run.resumed" // a Stripe account is connected again
+  // Follow-up work on a paid or signed run.
+  | "run.signed"
+  | "run.written_back";
 
 export type NewRunEvent = {
   shopId: string;

@@ -5,6 +5,7 @@
 // (the token is the capability, and it names exactly one run).
 import type { Prisma, Signature, SigningLink } from "@prisma/client";
 import prisma from "~/db.server";
+import { appendRunEvents } from "./run-event.server";
 
 type Db = Prisma.TransactionClient;
 
@@ -96,20 +97,18 @@ export async function insertSignature(signature: NewSignature, event: { template
   try {
     await prisma.$transaction(async (tx) => {
       await tx.signature.create({ data: signature });
-      // Written here rather than through appendRunEvents: "run.signed" is
-      // this feature's event type (see the report for adding it to RunEventType).
-      await tx.runEvent.create({
-        data: {
+      await appendRunEvents(tx, [
+        {
           shopId: signature.shopId,
           templateId: event.templateId,
           runId: signature.runId,
           type: "run.signed",
           actor: "customer",
           cause: "signature",
-          detail: JSON.stringify(event.detail),
-          at: signature.signedAt,
+          detail: event.detail,
+          at: new Date(signature.signedAt),
         },
-      });
+      ]);
     });
     return true;
   } catch (error) {

@@ -9,6 +9,7 @@ import type { Prisma, Shop } from "@prisma/client";
 import prisma from "~/db.server";
 import type { RunErrorCode } from "~/domain/run-errors";
 import type { RunState } from "./invoice-run.server";
+import { appendRunEvents, type RunEventType } from "./run-event.server";
 
 type Db = Prisma.TransactionClient;
 
@@ -252,18 +253,11 @@ export async function insertStripeEvent(tx: Db, event: { eventId: string; shopId
 // Audit trail entries written by Stripe's side
 // ---------------------------------------------------------------------------
 
-/**
- * RunEvent types this integration writes, on top of the engine's
- * (app/models/run-event.server.ts): the invoice's life after it was sent.
- */
-export type StripeRunEventType =
-  | "run.sent" // a failed run whose invoice Stripe reports as sent
-  | "run.closed" // paid, void or uncollectible
-  | "run.overdue"
-  | "run.payment_failed"
-  | "run.resent"
-  | "run.waiting" // held: no Stripe account
-  | "run.resumed"; // a Stripe account is connected again
+/** RunEvent types this integration writes: the invoice's life after it was sent. */
+export type StripeRunEventType = Extract<
+  RunEventType,
+  "run.sent" | "run.closed" | "run.overdue" | "run.payment_failed" | "run.resent" | "run.waiting" | "run.resumed"
+>;
 
 export type StripeRunEvent = {
   run: Pick<RunRef, "id" | "shopId" | "templateId">;
@@ -277,15 +271,9 @@ export type StripeRunEvent = {
   at: Date;
 };
 
-export async function appendStripeRunEvents(tx: Db, events: StripeRunEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  await tx.runEvent.createMany({
-    data: events.map(({ run, detail, ...event }) => ({
-      shopId: run.shopId,
-      templateId: run.templateId,
-      runId: run.id,
-      ...event,
-      detail: detail === undefined ? null : JSON.stringify(detail),
-    })),
-  });
+export function appendStripeRunEvents(tx: Db, events: StripeRunEvent[]): Promise<void> {
+  return appendRunEvents(
+    tx,
+    events.map(({ run, ...event }) => ({ shopId: run.shopId, templateId: run.templateId, runId: run.id, ...event })),
+  );
 }

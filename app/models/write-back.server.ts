@@ -8,6 +8,7 @@
 import { Prisma, type WriteBack } from "@prisma/client";
 import prisma from "~/db.server";
 import { parseRun, type Run } from "./invoice-run.server";
+import { appendRunEvents } from "./run-event.server";
 
 type Db = Prisma.TransactionClient;
 
@@ -79,18 +80,18 @@ export async function completeWriteBack(
       data: { state: "done", shopifyOrderId: order.id, shopifyOrderName: order.name, leaseOwner: null, leaseExpiresAt: null, lastError: null },
     });
     if (count === 0) return false;
-    await tx.runEvent.create({
-      data: {
+    await appendRunEvents(tx, [
+      {
         shopId: run.shopId,
         templateId: run.templateId,
         runId: run.id,
         type: "run.written_back",
         actor: "ritournelle",
         cause: how === "created" ? "order_created" : "order_found",
-        detail: JSON.stringify({ shopifyOrderId: order.id, shopifyOrderName: order.name }),
+        detail: { shopifyOrderId: order.id, shopifyOrderName: order.name },
         at,
       },
-    });
+    ]);
     return true;
   });
 }
