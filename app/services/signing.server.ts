@@ -599,16 +599,7 @@ export async function signatureForRun(shopId: string, runId: string, clock: Cloc
     return {
       status: "signed",
       id: signature.id,
-      signedAt: signature.signedAt.toISOString(),
-      viewedAt: signature.viewedAt.toISOString(),
-      signerName: signature.signerName,
-      signerEmail: signature.signerEmail,
-      ipAddress: signature.ipAddress,
-      userAgent: signature.userAgent,
-      locale: signature.locale,
-      consentVersion: signature.consentVersion,
-      documentHash: signature.documentHash,
-      signedPdfSha256: signature.signedPdfSha256,
+      ...recordedAboutSigner(signature),
       imageDataUrl: signature.image ? `data:image/png;base64,${Buffer.from(signature.image).toString("base64")}` : null,
       hasPdf: signature.signedPdf !== null,
       stripeStamped: signature.metadataSyncedAt !== null,
@@ -680,15 +671,22 @@ export async function collectSignatureData(tx: Prisma.TransactionClient, shopId:
   return signatures.map((signature) => ({
     signatureId: signature.id,
     invoiceNumber: signature.invoiceNumber,
+    ...recordedAboutSigner(signature),
+  }));
+}
+
+/** What a signature records about its signer and the signed document: shown to the merchant, reported on a data request. */
+function recordedAboutSigner(signature: Signature) {
+  return {
     signedAt: signature.signedAt.toISOString(),
     viewedAt: signature.viewedAt.toISOString(),
     signerName: signature.signerName,
     signerEmail: signature.signerEmail,
     ipAddress: signature.ipAddress,
     userAgent: signature.userAgent,
-    consentVersion: signature.consentVersion,
     locale: signature.locale,
+    consentVersion: signature.consentVersion,
     documentHash: signature.documentHash,
     signedPdfSha256: signature.signedPdfSha256,
-  }));
+  };
 }
