@@ -9,7 +9,6 @@ import {
   BlockStack,
   Box,
   Button,
-  Card,
   Checkbox,
   ChoiceList,
   Divider,
@@ -40,6 +39,7 @@ import type { MessageKey, Translate } from "~/i18n";
 import { fieldErrorText } from "~/i18n/field-errors";
 import { formatAmount, formatCivilDate, formatDateTime, formatPercent } from "~/i18n/format";
 import { useI18n } from "~/i18n/react";
+import { SectionCard } from "./SectionCard";
 
 export const PREVIEW_COUNT = 12;
 
@@ -137,296 +137,271 @@ export function TemplateForm(props: Props) {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  {t("form.customer.heading")}
-                </Text>
-                <Text as="p">{props.customerName}</Text>
-                <TextField
-                  label={t("form.customer.email")}
-                  type="email"
-                  autoComplete="email"
-                  value={values.customerEmail}
-                  onChange={set("customerEmail")}
-                  error={errorOf("customer.email")}
-                  helpText={t("form.customer.emailHelp")}
-                />
-              </BlockStack>
-            </Card>
+            <SectionCard heading={t("form.customer.heading")}>
+              <Text as="p">{props.customerName}</Text>
+              <TextField
+                label={t("form.customer.email")}
+                type="email"
+                autoComplete="email"
+                value={values.customerEmail}
+                onChange={set("customerEmail")}
+                error={errorOf("customer.email")}
+                helpText={t("form.customer.emailHelp")}
+              />
+            </SectionCard>
 
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  {t("form.lines.heading")}
-                </Text>
-                {values.lines.map((line, index) => (
-                  <BlockStack gap="200" key={line.key}>
-                    <InlineGrid columns={{ xs: 1, md: ["twoThirds", "oneThird"] }} gap="200">
-                      <TextField
-                        label={t("form.lines.title")}
-                        autoComplete="off"
-                        value={line.title}
-                        onChange={(title) => setLine(index, { title })}
-                        error={errorOf(`lines.${index}.title`)}
-                        helpText={[line.variantTitle, line.sku && t("form.lines.sku", { sku: line.sku })].filter(Boolean).join(" · ") || undefined}
-                      />
-                      <TextField
-                        label={t("form.lines.quantity")}
-                        type="number"
-                        min={1}
-                        autoComplete="off"
-                        value={line.quantity}
-                        onChange={(quantity) => setLine(index, { quantity })}
-                        error={errorOf(`lines.${index}.quantity`)}
-                      />
-                    </InlineGrid>
-                    <InlineGrid columns={{ xs: 1, md: 3 }} gap="200">
-                      <TextField
-                        label={t("form.lines.unitPrice")}
-                        inputMode="decimal"
-                        autoComplete="off"
-                        suffix={context.currency}
-                        value={line.unitPrice}
-                        onChange={(unitPrice) => setLine(index, { unitPrice })}
-                        error={errorOf(`lines.${index}.unitAmount`)}
-                      />
-                      <TextField
-                        label={t("form.lines.discount")}
-                        inputMode="decimal"
-                        autoComplete="off"
-                        suffix={context.currency}
-                        value={line.discount}
-                        onChange={(discount) => setLine(index, { discount })}
-                        error={errorOf(`lines.${index}.discountAmount`)}
-                      />
-                      <Box paddingBlockStart="600">
-                        <Button variant="plain" tone="critical" onClick={() => removeLine(index)} accessibilityLabel={t("form.lines.removeLabel", { n: index + 1 })}>
-                          {t("form.lines.remove")}
-                        </Button>
-                      </Box>
-                    </InlineGrid>
-                    <Text as="p" tone="subdued" variant="bodySm">
-                      {line.taxLines.length === 0
-                        ? t("form.lines.noTax")
-                        : t("form.lines.taxes", { taxes: line.taxLines.map((tax) => `${tax.title} ${formatPercent(tax.ratePercent, locale)}`).join(", "), mode: taxMode })}
-                    </Text>
-                    <Divider />
-                  </BlockStack>
-                ))}
-                {errorOf("lines") && (
-                  <Text as="p" tone="critical">
-                    {errorOf("lines")}
-                  </Text>
-                )}
-                <InlineStack>
-                  <Button onClick={addLine}>{t("form.lines.add")}</Button>
-                </InlineStack>
-                {context.shipping && (
-                  <InlineStack align="space-between">
-                    <Text as="span">{t("form.lines.shipping", { title: context.shipping.title })}</Text>
-                    <Text as="span">{money(context.shipping.amount - context.shipping.discountAmount)}</Text>
-                  </InlineStack>
-                )}
-                <Divider />
-                {draft ? (
-                  <BlockStack gap="100">
-                    <InlineStack align="space-between">
-                      <Text as="span">{t("form.totals.subtotal")}</Text>
-                      <Text as="span">{money(draft.subtotal)}</Text>
-                    </InlineStack>
-                    <InlineStack align="space-between">
-                      <Text as="span">{context.taxesIncluded ? t("form.totals.taxIncluded") : t("form.totals.taxAdded")}</Text>
-                      <Text as="span">{money(draft.totalTax)}</Text>
-                    </InlineStack>
-                    <InlineStack align="space-between">
-                      <Text as="span" fontWeight="bold">
-                        {t("form.totals.total")}
-                      </Text>
-                      <Text as="span" fontWeight="bold">
-                        {money(draft.expectedTotal)}
-                      </Text>
-                    </InlineStack>
-                    {props.orderTotal !== undefined && props.orderTotal !== draft.expectedTotal && (
-                      <Text as="p" tone="subdued" variant="bodySm">
-                        {t("form.totals.orderDiffers", { total: money(props.orderTotal) })}
-                      </Text>
-                    )}
-                  </BlockStack>
-                ) : (
-                  <Text as="p" tone="subdued">
-                    {t("form.totals.incomplete")}
-                  </Text>
-                )}
-              </BlockStack>
-            </Card>
-
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  {t("form.schedule.heading")}
-                </Text>
-                <Select
-                  label={t("form.schedule.frequency")}
-                  options={FREQUENCY_CHOICES.map((choice) => ({ value: choice, label: t(`frequency.${choice}`) }))}
-                  value={values.frequency}
-                  onChange={(frequency) => set("frequency")(frequency as TemplateFormValues["frequency"])}
-                />
-                {values.frequency === "custom" && (
-                  <InlineGrid columns={2} gap="200">
+            <SectionCard heading={t("form.lines.heading")}>
+              {values.lines.map((line, index) => (
+                <BlockStack gap="200" key={line.key}>
+                  <InlineGrid columns={{ xs: 1, md: ["twoThirds", "oneThird"] }} gap="200">
                     <TextField
-                      label={t("form.schedule.every")}
+                      label={t("form.lines.title")}
+                      autoComplete="off"
+                      value={line.title}
+                      onChange={(title) => setLine(index, { title })}
+                      error={errorOf(`lines.${index}.title`)}
+                      helpText={[line.variantTitle, line.sku && t("form.lines.sku", { sku: line.sku })].filter(Boolean).join(" · ") || undefined}
+                    />
+                    <TextField
+                      label={t("form.lines.quantity")}
                       type="number"
                       min={1}
                       autoComplete="off"
-                      value={values.customEvery}
-                      onChange={set("customEvery")}
-                      error={errorOf("schedule.every")}
-                    />
-                    <Select
-                      label={t("form.schedule.unit")}
-                      options={SCHEDULE_UNITS.map((unit) => ({ value: unit, label: t(`form.schedule.unit.${unit}`) }))}
-                      value={values.customUnit}
-                      onChange={(unit) => set("customUnit")(unit as TemplateFormValues["customUnit"])}
+                      value={line.quantity}
+                      onChange={(quantity) => setLine(index, { quantity })}
+                      error={errorOf(`lines.${index}.quantity`)}
                     />
                   </InlineGrid>
-                )}
+                  <InlineGrid columns={{ xs: 1, md: 3 }} gap="200">
+                    <TextField
+                      label={t("form.lines.unitPrice")}
+                      inputMode="decimal"
+                      autoComplete="off"
+                      suffix={context.currency}
+                      value={line.unitPrice}
+                      onChange={(unitPrice) => setLine(index, { unitPrice })}
+                      error={errorOf(`lines.${index}.unitAmount`)}
+                    />
+                    <TextField
+                      label={t("form.lines.discount")}
+                      inputMode="decimal"
+                      autoComplete="off"
+                      suffix={context.currency}
+                      value={line.discount}
+                      onChange={(discount) => setLine(index, { discount })}
+                      error={errorOf(`lines.${index}.discountAmount`)}
+                    />
+                    <Box paddingBlockStart="600">
+                      <Button variant="plain" tone="critical" onClick={() => removeLine(index)} accessibilityLabel={t("form.lines.removeLabel", { n: index + 1 })}>
+                        {t("form.lines.remove")}
+                      </Button>
+                    </Box>
+                  </InlineGrid>
+                  <Text as="p" tone="subdued" variant="bodySm">
+                    {line.taxLines.length === 0
+                      ? t("form.lines.noTax")
+                      : t("form.lines.taxes", { taxes: line.taxLines.map((tax) => `${tax.title} ${formatPercent(tax.ratePercent, locale)}`).join(", "), mode: taxMode })}
+                  </Text>
+                  <Divider />
+                </BlockStack>
+              ))}
+              {errorOf("lines") && (
+                <Text as="p" tone="critical">
+                  {errorOf("lines")}
+                </Text>
+              )}
+              <InlineStack>
+                <Button onClick={addLine}>{t("form.lines.add")}</Button>
+              </InlineStack>
+              {context.shipping && (
+                <InlineStack align="space-between">
+                  <Text as="span">{t("form.lines.shipping", { title: context.shipping.title })}</Text>
+                  <Text as="span">{money(context.shipping.amount - context.shipping.discountAmount)}</Text>
+                </InlineStack>
+              )}
+              <Divider />
+              {draft ? (
+                <BlockStack gap="100">
+                  <InlineStack align="space-between">
+                    <Text as="span">{t("form.totals.subtotal")}</Text>
+                    <Text as="span">{money(draft.subtotal)}</Text>
+                  </InlineStack>
+                  <InlineStack align="space-between">
+                    <Text as="span">{context.taxesIncluded ? t("form.totals.taxIncluded") : t("form.totals.taxAdded")}</Text>
+                    <Text as="span">{money(draft.totalTax)}</Text>
+                  </InlineStack>
+                  <InlineStack align="space-between">
+                    <Text as="span" fontWeight="bold">
+                      {t("form.totals.total")}
+                    </Text>
+                    <Text as="span" fontWeight="bold">
+                      {money(draft.expectedTotal)}
+                    </Text>
+                  </InlineStack>
+                  {props.orderTotal !== undefined && props.orderTotal !== draft.expectedTotal && (
+                    <Text as="p" tone="subdued" variant="bodySm">
+                      {t("form.totals.orderDiffers", { total: money(props.orderTotal) })}
+                    </Text>
+                  )}
+                </BlockStack>
+              ) : (
+                <Text as="p" tone="subdued">
+                  {t("form.totals.incomplete")}
+                </Text>
+              )}
+            </SectionCard>
+
+            <SectionCard heading={t("form.schedule.heading")}>
+              <Select
+                label={t("form.schedule.frequency")}
+                options={FREQUENCY_CHOICES.map((choice) => ({ value: choice, label: t(`frequency.${choice}`) }))}
+                value={values.frequency}
+                onChange={(frequency) => set("frequency")(frequency as TemplateFormValues["frequency"])}
+              />
+              {values.frequency === "custom" && (
                 <InlineGrid columns={2} gap="200">
                   <TextField
-                    label={t("form.schedule.anchor")}
-                    type="date"
+                    label={t("form.schedule.every")}
+                    type="number"
+                    min={1}
                     autoComplete="off"
-                    value={values.anchor}
-                    onChange={set("anchor")}
-                    error={errorOf("schedule.anchor")}
-                    helpText={t("form.schedule.anchorHelp")}
+                    value={values.customEvery}
+                    onChange={set("customEvery")}
+                    error={errorOf("schedule.every")}
                   />
-                  <TextField
-                    label={t("form.schedule.timeOfDay")}
-                    type="time"
-                    autoComplete="off"
-                    value={values.timeOfDay}
-                    onChange={set("timeOfDay")}
-                    error={errorOf("schedule.timeOfDay")}
-                    helpText={t("form.schedule.timeZone", { timeZone: context.timeZone })}
+                  <Select
+                    label={t("form.schedule.unit")}
+                    options={SCHEDULE_UNITS.map((unit) => ({ value: unit, label: t(`form.schedule.unit.${unit}`) }))}
+                    value={values.customUnit}
+                    onChange={(unit) => set("customUnit")(unit as TemplateFormValues["customUnit"])}
                   />
                 </InlineGrid>
-                <ChoiceList
-                  title={t("form.schedule.end")}
-                  choices={[
-                    { value: "never", label: t("form.schedule.end.never") },
-                    {
-                      value: "after",
-                      label: t("form.schedule.end.after"),
-                      renderChildren: (selected) =>
-                        selected && (
-                          <TextField
-                            label={t("form.schedule.end.afterCount")}
-                            type="number"
-                            min={1}
-                            autoComplete="off"
-                            value={values.endAfterCount}
-                            onChange={set("endAfterCount")}
-                            error={errorOf("schedule.end.afterCount")}
-                          />
-                        ),
-                    },
-                    {
-                      value: "until",
-                      label: t("form.schedule.end.until"),
-                      renderChildren: (selected) =>
-                        selected && (
-                          <TextField
-                            label={t("form.schedule.end.untilDate")}
-                            type="date"
-                            autoComplete="off"
-                            value={values.endUntil}
-                            onChange={set("endUntil")}
-                            error={errorOf("schedule.end.until")}
-                          />
-                        ),
-                    },
-                  ]}
-                  selected={[values.endMode]}
-                  onChange={([mode]) => set("endMode")((mode ?? "never") as TemplateFormValues["endMode"])}
+              )}
+              <InlineGrid columns={2} gap="200">
+                <TextField
+                  label={t("form.schedule.anchor")}
+                  type="date"
+                  autoComplete="off"
+                  value={values.anchor}
+                  onChange={set("anchor")}
+                  error={errorOf("schedule.anchor")}
+                  helpText={t("form.schedule.anchorHelp")}
                 />
-              </BlockStack>
-            </Card>
+                <TextField
+                  label={t("form.schedule.timeOfDay")}
+                  type="time"
+                  autoComplete="off"
+                  value={values.timeOfDay}
+                  onChange={set("timeOfDay")}
+                  error={errorOf("schedule.timeOfDay")}
+                  helpText={t("form.schedule.timeZone", { timeZone: context.timeZone })}
+                />
+              </InlineGrid>
+              <ChoiceList
+                title={t("form.schedule.end")}
+                choices={[
+                  { value: "never", label: t("form.schedule.end.never") },
+                  {
+                    value: "after",
+                    label: t("form.schedule.end.after"),
+                    renderChildren: (selected) =>
+                      selected && (
+                        <TextField
+                          label={t("form.schedule.end.afterCount")}
+                          type="number"
+                          min={1}
+                          autoComplete="off"
+                          value={values.endAfterCount}
+                          onChange={set("endAfterCount")}
+                          error={errorOf("schedule.end.afterCount")}
+                        />
+                      ),
+                  },
+                  {
+                    value: "until",
+                    label: t("form.schedule.end.until"),
+                    renderChildren: (selected) =>
+                      selected && (
+                        <TextField
+                          label={t("form.schedule.end.untilDate")}
+                          type="date"
+                          autoComplete="off"
+                          value={values.endUntil}
+                          onChange={set("endUntil")}
+                          error={errorOf("schedule.end.until")}
+                        />
+                      ),
+                  },
+                ]}
+                selected={[values.endMode]}
+                onChange={([mode]) => set("endMode")((mode ?? "never") as TemplateFormValues["endMode"])}
+              />
+            </SectionCard>
 
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  {t("form.invoice.heading")}
-                </Text>
-                <TextField
-                  label={t("form.invoice.daysUntilDue")}
-                  type="number"
-                  min={0}
-                  max={365}
-                  autoComplete="off"
-                  value={values.daysUntilDue}
-                  onChange={set("daysUntilDue")}
-                  error={errorOf("policies.daysUntilDue")}
-                  suffix={t("form.invoice.days")}
-                />
-                <Select
-                  label={t("form.invoice.catchUp")}
-                  options={CATCH_UP_CHOICES.map((choice) => ({ value: choice, label: t(`catchUp.${choice}`) }))}
-                  value={values.catchUp}
-                  onChange={(catchUp) => set("catchUp")(catchUp as TemplateFormValues["catchUp"])}
-                  helpText={t("form.invoice.catchUpHelp")}
-                />
-                <Checkbox
-                  label={t("form.invoice.signature")}
-                  helpText={t("form.invoice.signatureHelp")}
-                  checked={values.signatureRequested}
-                  onChange={set("signatureRequested")}
-                />
-                <TextField
-                  label={t("form.invoice.memo")}
-                  multiline={3}
-                  maxLength={500}
-                  showCharacterCount
-                  autoComplete="off"
-                  value={values.memo}
-                  onChange={set("memo")}
-                  error={errorOf("memo")}
-                  helpText={t("form.invoice.memoHelp")}
-                />
-              </BlockStack>
-            </Card>
+            <SectionCard heading={t("form.invoice.heading")}>
+              <TextField
+                label={t("form.invoice.daysUntilDue")}
+                type="number"
+                min={0}
+                max={365}
+                autoComplete="off"
+                value={values.daysUntilDue}
+                onChange={set("daysUntilDue")}
+                error={errorOf("policies.daysUntilDue")}
+                suffix={t("form.invoice.days")}
+              />
+              <Select
+                label={t("form.invoice.catchUp")}
+                options={CATCH_UP_CHOICES.map((choice) => ({ value: choice, label: t(`catchUp.${choice}`) }))}
+                value={values.catchUp}
+                onChange={(catchUp) => set("catchUp")(catchUp as TemplateFormValues["catchUp"])}
+                helpText={t("form.invoice.catchUpHelp")}
+              />
+              <Checkbox
+                label={t("form.invoice.signature")}
+                helpText={t("form.invoice.signatureHelp")}
+                checked={values.signatureRequested}
+                onChange={set("signatureRequested")}
+              />
+              <TextField
+                label={t("form.invoice.memo")}
+                multiline={3}
+                maxLength={500}
+                showCharacterCount
+                autoComplete="off"
+                value={values.memo}
+                onChange={set("memo")}
+                error={errorOf("memo")}
+                helpText={t("form.invoice.memoHelp")}
+              />
+            </SectionCard>
           </BlockStack>
         </Layout.Section>
 
         <Layout.Section variant="oneThird">
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                {t("form.preview.heading", { count: PREVIEW_COUNT })}
-              </Text>
-              {schedule && draft && preview.length > 0 ? (
-                <BlockStack gap="150">
-                  {preview.map((occurrence) => (
-                    <InlineStack key={occurrence.index} align="space-between" wrap={false} gap="200">
-                      <Text as="span" variant="bodySm">
-                        <span title={formatDateTime(occurrence.runAt, locale, context.timeZone)}>{formatCivilDate(occurrence.date, locale)}</span>
-                      </Text>
-                      <Text as="span" variant="bodySm">
-                        {money(draft.expectedTotal)}
-                      </Text>
-                    </InlineStack>
-                  ))}
-                  <Text as="p" tone="subdued" variant="bodySm">
-                    {t("form.preview.timeZone", { timeZone: context.timeZone, time: values.timeOfDay })}
-                  </Text>
-                </BlockStack>
-              ) : (
-                <Text as="p" tone="subdued">
-                  {schedule && draft ? t("form.preview.none") : t("form.preview.incomplete")}
+          <SectionCard heading={t("form.preview.heading", { count: PREVIEW_COUNT })}>
+            {schedule && draft && preview.length > 0 ? (
+              <BlockStack gap="150">
+                {preview.map((occurrence) => (
+                  <InlineStack key={occurrence.index} align="space-between" wrap={false} gap="200">
+                    <Text as="span" variant="bodySm">
+                      <span title={formatDateTime(occurrence.runAt, locale, context.timeZone)}>{formatCivilDate(occurrence.date, locale)}</span>
+                    </Text>
+                    <Text as="span" variant="bodySm">
+                      {money(draft.expectedTotal)}
+                    </Text>
+                  </InlineStack>
+                ))}
+                <Text as="p" tone="subdued" variant="bodySm">
+                  {t("form.preview.timeZone", { timeZone: context.timeZone, time: values.timeOfDay })}
                 </Text>
-              )}
-            </BlockStack>
-          </Card>
+              </BlockStack>
+            ) : (
+              <Text as="p" tone="subdued">
+                {schedule && draft ? t("form.preview.none") : t("form.preview.incomplete")}
+              </Text>
+            )}
+          </SectionCard>
         </Layout.Section>
       </Layout>
       <PageActions primaryAction={{ content: props.submitLabel, onAction: submit, loading: props.submitting }} />

@@ -13,6 +13,7 @@ import { loadAdminContext } from "~/services/admin-context.server";
 import { loadDashboard, UPCOMING_DAYS } from "~/services/dashboard.server";
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";
+import { SectionCard } from "~/components/SectionCard";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -65,81 +66,71 @@ export default function Home() {
         <Layout>
           <Layout.Section>
             <BlockStack gap="400">
-              <Card>
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">
-                    {t("home.attention.heading")}
+              <SectionCard heading={t("home.attention.heading")}>
+                {refreshing ? (
+                  <SkeletonBodyText lines={3} />
+                ) : dashboard.attention.length === 0 ? (
+                  <Text as="p" tone="subdued">
+                    {t("home.attention.none")}
                   </Text>
-                  {refreshing ? (
-                    <SkeletonBodyText lines={3} />
-                  ) : dashboard.attention.length === 0 ? (
-                    <Text as="p" tone="subdued">
-                      {t("home.attention.none")}
-                    </Text>
-                  ) : (
-                    dashboard.attention.map((item) => (
-                      <BlockStack gap="100" key={item.runId}>
-                        <InlineStack align="space-between" gap="200">
-                          <InlineStack gap="200" blockAlign="center">
-                            <RunStateBadge state={item.state} />
-                            <Link url={`/app/templates/${item.templateId}`}>{item.customerName}</Link>
-                            <Text as="span" tone="subdued">
-                              {formatCivilDate(item.periodDate, locale)}
-                            </Text>
-                          </InlineStack>
-                          <Text as="span" numeric>
-                            {formatAmount(item.amount, item.currency, locale)}
+                ) : (
+                  dashboard.attention.map((item) => (
+                    <BlockStack gap="100" key={item.runId}>
+                      <InlineStack align="space-between" gap="200">
+                        <InlineStack gap="200" blockAlign="center">
+                          <RunStateBadge state={item.state} />
+                          <Link url={`/app/templates/${item.templateId}`}>{item.customerName}</Link>
+                          <Text as="span" tone="subdued">
+                            {formatCivilDate(item.periodDate, locale)}
                           </Text>
-                        </InlineStack>
-                        {item.failure ? (
-                          <>
-                            <Text as="p" variant="bodySm">
-                              {item.failure.explanation}
-                            </Text>
-                            {item.failure.detail && (
-                              <Text as="p" tone="subdued" variant="bodySm">
-                                {item.failure.detail}
-                              </Text>
-                            )}
-                          </>
-                        ) : (
-                          <Text as="p" tone="subdued" variant="bodySm">
-                            {t("home.attention.overdueHelp", { number: item.invoiceNumber ?? "—" })}
-                          </Text>
-                        )}
-                      </BlockStack>
-                    ))
-                  )}
-                </BlockStack>
-              </Card>
-              <Card>
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">
-                    {t("home.upcoming.heading", { days: upcomingDays })}
-                  </Text>
-                  {refreshing ? (
-                    <SkeletonBodyText lines={4} />
-                  ) : dashboard.upcoming.length === 0 ? (
-                    <Text as="p" tone="subdued">
-                      {t("home.upcoming.none", { days: upcomingDays })}
-                    </Text>
-                  ) : (
-                    dashboard.upcoming.map((invoice) => (
-                      <InlineStack key={`${invoice.templateId}-${invoice.date}`} align="space-between" gap="200">
-                        <InlineStack gap="200">
-                          <Text as="span">
-                            <span title={formatDateTime(invoice.runAt, locale, shop.timeZone)}>{formatCivilDate(invoice.date, locale)}</span>
-                          </Text>
-                          <Link url={`/app/templates/${invoice.templateId}`}>{invoice.customerName}</Link>
                         </InlineStack>
                         <Text as="span" numeric>
-                          {formatAmount(invoice.amount, invoice.currency, locale)}
+                          {formatAmount(item.amount, item.currency, locale)}
                         </Text>
                       </InlineStack>
-                    ))
-                  )}
-                </BlockStack>
-              </Card>
+                      {item.failure ? (
+                        <>
+                          <Text as="p" variant="bodySm">
+                            {item.failure.explanation}
+                          </Text>
+                          {item.failure.detail && (
+                            <Text as="p" tone="subdued" variant="bodySm">
+                              {item.failure.detail}
+                            </Text>
+                          )}
+                        </>
+                      ) : (
+                        <Text as="p" tone="subdued" variant="bodySm">
+                          {t("home.attention.overdueHelp", { number: item.invoiceNumber ?? "—" })}
+                        </Text>
+                      )}
+                    </BlockStack>
+                  ))
+                )}
+              </SectionCard>
+              <SectionCard heading={t("home.upcoming.heading", { days: upcomingDays })}>
+                {refreshing ? (
+                  <SkeletonBodyText lines={4} />
+                ) : dashboard.upcoming.length === 0 ? (
+                  <Text as="p" tone="subdued">
+                    {t("home.upcoming.none", { days: upcomingDays })}
+                  </Text>
+                ) : (
+                  dashboard.upcoming.map((invoice) => (
+                    <InlineStack key={`${invoice.templateId}-${invoice.date}`} align="space-between" gap="200">
+                      <InlineStack gap="200">
+                        <Text as="span">
+                          <span title={formatDateTime(invoice.runAt, locale, shop.timeZone)}>{formatCivilDate(invoice.date, locale)}</span>
+                        </Text>
+                        <Link url={`/app/templates/${invoice.templateId}`}>{invoice.customerName}</Link>
+                      </InlineStack>
+                      <Text as="span" numeric>
+                        {formatAmount(invoice.amount, invoice.currency, locale)}
+                      </Text>
+                    </InlineStack>
+                  ))
+                )}
+              </SectionCard>
             </BlockStack>
           </Layout.Section>
           <Layout.Section variant="oneThird">

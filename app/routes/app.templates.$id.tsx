@@ -39,6 +39,7 @@ import {
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";
 import { orNotFound } from "~/lib/not-found.server";
+import { SectionCard } from "~/components/SectionCard";
 
 /** Intents that act on one run of the template: they need its id. */
 const RUN_INTENTS: ReadonlySet<string> = new Set(["retry", ...RUN_ACTIONS]);
@@ -172,125 +173,115 @@ export default function TemplatePage() {
         <Layout>
           <Layout.Section>
             <BlockStack gap="400">
-              <Card>
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">
-                    {t("template.runs.heading")}
-                  </Text>
-                  {runs.length === 0 ? (
-                    <EmptyState heading={t("template.runs.empty.heading")} image="">
-                      <p>
-                        {template.nextRunAt
-                          ? t("template.runs.empty.body", { date: formatDateTime(template.nextRunAt, locale, template.timeZone) })
-                          : t("template.runs.empty.bodyNoNext")}
-                      </p>
-                    </EmptyState>
-                  ) : (
-                    runs.map((run) => (
-                      <BlockStack gap="150" key={run.id}>
-                        <InlineStack align="space-between" blockAlign="center" gap="200">
-                          <InlineStack gap="200" blockAlign="center">
-                            <Text as="span" fontWeight="semibold">
-                              {formatCivilDate(run.periodDate, locale)}
-                            </Text>
-                            <RunStateBadge state={run.state} />
-                            {run.signed && <RunStateBadge state="signed" />}
-                            {run.invoiceNumber && (
-                              <Text as="span" tone="subdued">
-                                {t("template.runs.invoiceNumber", { number: run.invoiceNumber })}
-                              </Text>
-                            )}
-                          </InlineStack>
-                          <Text as="span" numeric>
-                            {formatAmount(run.amount, run.currency, locale)}
+              <SectionCard heading={t("template.runs.heading")}>
+                {runs.length === 0 ? (
+                  <EmptyState heading={t("template.runs.empty.heading")} image="">
+                    <p>
+                      {template.nextRunAt
+                        ? t("template.runs.empty.body", { date: formatDateTime(template.nextRunAt, locale, template.timeZone) })
+                        : t("template.runs.empty.bodyNoNext")}
+                    </p>
+                  </EmptyState>
+                ) : (
+                  runs.map((run) => (
+                    <BlockStack gap="150" key={run.id}>
+                      <InlineStack align="space-between" blockAlign="center" gap="200">
+                        <InlineStack gap="200" blockAlign="center">
+                          <Text as="span" fontWeight="semibold">
+                            {formatCivilDate(run.periodDate, locale)}
                           </Text>
-                        </InlineStack>
-                        <InlineStack align="space-between" blockAlign="center" gap="200">
-                          <InlineStack gap="300">
-                            {run.hostedInvoiceUrl && (
-                              <Link url={run.hostedInvoiceUrl} target="_blank">
-                                {t("template.runs.hostedInvoice")}
-                              </Link>
-                            )}
-                            {run.invoicePdfUrl && (
-                              <Link url={run.invoicePdfUrl} target="_blank">
-                                {t("template.runs.pdf")}
-                              </Link>
-                            )}
-                            {run.shopifyOrder && (
-                              <Text as="span" tone="subdued">
-                                {t("template.runs.shopifyOrder", { name: run.shopifyOrder.name })}
-                              </Text>
-                            )}
-                          </InlineStack>
-                          {run.actions.length > 0 && (
-                            <RunActions
-                              run={run}
-                              requestId={requestId}
-                              pending={pendingRunId === run.id ? pendingIntent : null}
-                              disabled={busy}
-                              onConfirm={(action) => setConfirmRunAction({ action, run })}
-                            />
+                          <RunStateBadge state={run.state} />
+                          {run.signed && <RunStateBadge state="signed" />}
+                          {run.invoiceNumber && (
+                            <Text as="span" tone="subdued">
+                              {t("template.runs.invoiceNumber", { number: run.invoiceNumber })}
+                            </Text>
                           )}
                         </InlineStack>
-                        {run.signature && <SignatureProof runId={run.id} signature={run.signature} timeZone={template.timeZone} />}
-                        {run.state === "skipped" && run.skipReason && (
-                          <Text as="p" tone="subdued" variant="bodySm">
-                            {t(skipReasonKey(run.skipReason))}
-                          </Text>
-                        )}
-                        {run.failure && (
-                          <Banner tone="critical">
-                            <BlockStack gap="200">
-                              <p>{run.failure.explanation}</p>
-                              {run.failure.detail && (
-                                <Text as="p" tone="subdued" variant="bodySm">
-                                  {run.failure.detail}
-                                </Text>
-                              )}
-                              <InlineStack>
-                                <ActionButton intent="retry" runId={run.id} label={t("template.action.retry")} loading={pendingIntent === "retry"} disabled={busy} />
-                              </InlineStack>
-                            </BlockStack>
-                          </Banner>
-                        )}
-                        <Divider />
-                      </BlockStack>
-                    ))
-                  )}
-                </BlockStack>
-              </Card>
-
-              <Card>
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">
-                    {t("template.events.heading")}
-                  </Text>
-                  {events.length === 0 ? (
-                    <Text as="p" tone="subdued">
-                      {t("template.events.empty")}
-                    </Text>
-                  ) : (
-                    events.map((event) => (
-                      <Box key={event.id}>
-                        <InlineStack align="space-between" gap="200">
-                          <Text as="span">
-                            {t(eventKey(event.type, event.toState))}
-                            {event.periodDate && ` — ${formatCivilDate(event.periodDate, locale)}`}
-                          </Text>
-                          <Text as="span" tone="subdued" variant="bodySm">
-                            {formatDateTime(event.at, locale, template.timeZone)}
-                          </Text>
-                        </InlineStack>
-                        <Text as="p" tone="subdued" variant="bodySm">
-                          {t("template.events.by", { actor: actorLabel(t, event.actor) })}
-                          {event.cause && SKIP_REASON_KEYS[event.cause] && ` · ${t(SKIP_REASON_KEYS[event.cause]!)}`}
+                        <Text as="span" numeric>
+                          {formatAmount(run.amount, run.currency, locale)}
                         </Text>
-                      </Box>
-                    ))
-                  )}
-                </BlockStack>
-              </Card>
+                      </InlineStack>
+                      <InlineStack align="space-between" blockAlign="center" gap="200">
+                        <InlineStack gap="300">
+                          {run.hostedInvoiceUrl && (
+                            <Link url={run.hostedInvoiceUrl} target="_blank">
+                              {t("template.runs.hostedInvoice")}
+                            </Link>
+                          )}
+                          {run.invoicePdfUrl && (
+                            <Link url={run.invoicePdfUrl} target="_blank">
+                              {t("template.runs.pdf")}
+                            </Link>
+                          )}
+                          {run.shopifyOrder && (
+                            <Text as="span" tone="subdued">
+                              {t("template.runs.shopifyOrder", { name: run.shopifyOrder.name })}
+                            </Text>
+                          )}
+                        </InlineStack>
+                        {run.actions.length > 0 && (
+                          <RunActions
+                            run={run}
+                            requestId={requestId}
+                            pending={pendingRunId === run.id ? pendingIntent : null}
+                            disabled={busy}
+                            onConfirm={(action) => setConfirmRunAction({ action, run })}
+                          />
+                        )}
+                      </InlineStack>
+                      {run.signature && <SignatureProof runId={run.id} signature={run.signature} timeZone={template.timeZone} />}
+                      {run.state === "skipped" && run.skipReason && (
+                        <Text as="p" tone="subdued" variant="bodySm">
+                          {t(skipReasonKey(run.skipReason))}
+                        </Text>
+                      )}
+                      {run.failure && (
+                        <Banner tone="critical">
+                          <BlockStack gap="200">
+                            <p>{run.failure.explanation}</p>
+                            {run.failure.detail && (
+                              <Text as="p" tone="subdued" variant="bodySm">
+                                {run.failure.detail}
+                              </Text>
+                            )}
+                            <InlineStack>
+                              <ActionButton intent="retry" runId={run.id} label={t("template.action.retry")} loading={pendingIntent === "retry"} disabled={busy} />
+                            </InlineStack>
+                          </BlockStack>
+                        </Banner>
+                      )}
+                      <Divider />
+                    </BlockStack>
+                  ))
+                )}
+              </SectionCard>
+
+              <SectionCard heading={t("template.events.heading")}>
+                {events.length === 0 ? (
+                  <Text as="p" tone="subdued">
+                    {t("template.events.empty")}
+                  </Text>
+                ) : (
+                  events.map((event) => (
+                    <Box key={event.id}>
+                      <InlineStack align="space-between" gap="200">
+                        <Text as="span">
+                          {t(eventKey(event.type, event.toState))}
+                          {event.periodDate && ` — ${formatCivilDate(event.periodDate, locale)}`}
+                        </Text>
+                        <Text as="span" tone="subdued" variant="bodySm">
+                          {formatDateTime(event.at, locale, template.timeZone)}
+                        </Text>
+                      </InlineStack>
+                      <Text as="p" tone="subdued" variant="bodySm">
+                        {t("template.events.by", { actor: actorLabel(t, event.actor) })}
+                        {event.cause && SKIP_REASON_KEYS[event.cause] && ` · ${t(SKIP_REASON_KEYS[event.cause]!)}`}
+                      </Text>
+                    </Box>
+                  ))
+                )}
+              </SectionCard>
             </BlockStack>
           </Layout.Section>
 
