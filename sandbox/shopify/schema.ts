@@ -23,6 +23,9 @@ function candidatePaths(): string[] {
     resolve(here, "../../../shared/shopify/admin_schema_2026-01_public.graphql"),
     resolve(here, "../../shared/shopify/admin_schema_2026-01_public.graphql"),
     resolve(process.cwd(), "../shared/shopify/admin_schema_2026-01_public.graphql"),
+    // A copy of the same file (with Shopify's MIT licence) in the repository,
+    // so that a clone checked out anywhere runs its tests without shared/.
+    resolve(here, "schema/admin_schema_2026-01_public.graphql"),
   ];
 }
 
