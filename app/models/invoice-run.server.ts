@@ -288,33 +288,8 @@ export async function findRunsLeasedBy(ids: string[], owner: string, until: Date
   return rows.map((row) => ({ ...parseRun(row), shop: row.shop }));
 }
 
-/**
- * Writes `data` to a run only while `owner` still holds its lease; false if
- * the lease was lost (it expired and another worker took the run), in which
- * case the caller must stop working on it.
- */
-/** What the pipeline writes on a run it holds: its step's result, its state, its lease. */
-export type LeasedRunWrite = Partial<
-  Pick<
-    InvoiceRun,
-    | "state"
-    | "step"
-    | "attempt"
-    | "customerId"
-    | "invoiceId"
-    | "invoiceNumber"
-    | "hostedInvoiceUrl"
-    | "invoicePdfUrl"
-    | "invoicedTotal"
-    | "lastErrorCode"
-    | "lastErrorMessage"
-    | "leaseOwner"
-    | "leaseExpiresAt"
-    | "nextAttemptAt"
-  >
->;
-
-const LEASED_RUN_COLUMNS = new Set<string>([
+/** The columns the pipeline writes on a run it holds: its step's result, its state, its lease. */
+const LEASED_RUN_COLUMNS = [
   "state",
   "step",
   "attempt",
@@ -329,7 +304,11 @@ const LEASED_RUN_COLUMNS = new Set<string>([
   "leaseOwner",
   "leaseExpiresAt",
   "nextAttemptAt",
-] satisfies (keyof LeasedRunWrite)[]);
+] as const satisfies readonly (keyof InvoiceRun)[];
+
+export type LeasedRunWrite = Partial<Pick<InvoiceRun, (typeof LEASED_RUN_COLUMNS)[number]>>;
+
+const WRITABLE_COLUMNS = new Set<string>(LEASED_RUN_COLUMNS);
 
 /**
  * One step of the pipeline, stored at once: `events` appended, the template's
@@ -353,7 +332,7 @@ export async function writeLeasedStep(
   const assignments = Object.entries(step.data)
     .filter(([, value]) => value !== undefined)
     .map(([column, value]) => {
-      if (!LEASED_RUN_COLUMNS.has(column)) throw new Error(`writeLeasedStep cannot write InvoiceRun.${column}`);
+      if (!WRITABLE_COLUMNS.has(column)) throw new Error(`writeLeasedStep cannot write InvoiceRun.${column}`);
       return Prisma.sql`${Prisma.raw(`"${column}"`)} = ${value}`;
     });
   const now = new Date(); // what Prisma's @updatedAt would write
