@@ -25,6 +25,7 @@ import type { Shop } from "@prisma/client";
 import { Temporal } from "temporal-polyfill";
 import { DEFAULT_SECRET_KEY, type RequestLogEntry, type SeedAccount } from "../sandbox/stripe/server";
 import { migrateDatabase } from "../server/migrate";
+import type { Clock } from "../app/domain/clock";
 
 export type StripeBenchOptions = {
   accounts?: number;
@@ -60,11 +61,15 @@ export type Measurement = {
 export type StripeBenchResult = { gateway: Measurement; worker: Measurement };
 
 /** Real time, starting from a chosen instant: leases and retries expire as they would in production. */
-class FlowingClock {
+class FlowingClock implements Clock {
   private origin = performance.now();
   constructor(private base: number) {}
   now(): Temporal.Instant {
     return Temporal.Instant.fromEpochMilliseconds(Math.floor(this.base + performance.now() - this.origin));
+  }
+
+  nowDate(): Date {
+    return new Date(this.now().epochMilliseconds);
   }
   set(iso: string): void {
     this.base = Date.parse(iso);

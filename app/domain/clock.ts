@@ -8,12 +8,17 @@ import { Temporal } from "temporal-polyfill";
  */
 export interface Clock {
   now(): Temporal.Instant;
+  /** The same instant as a JavaScript `Date` (millisecond precision), for Prisma columns and SDKs. */
+  nowDate(): Date;
+}
+
+/** A `Clock` from its `now()`: `nowDate()` is always derived from it, never read separately. */
+export function clockOf(now: () => Temporal.Instant): Clock {
+  return { now, nowDate: () => new Date(now().epochMilliseconds) };
 }
 
 /** The real wall clock of the machine. */
-export const systemClock: Clock = {
-  now: () => Temporal.Now.instant(),
-};
+export const systemClock: Clock = clockOf(() => Temporal.Now.instant());
 
 declare global {
   // Process-wide, on globalThis: the Remix build bundles its own copy of this
@@ -26,9 +31,7 @@ declare global {
  * worker): the machine's, unless the offline demo moved the whole process
  * to its own clock with {@link setAppClock}. Read at every call.
  */
-export const appClock: Clock = {
-  now: () => (globalThis.__ritournelleAppClock ?? systemClock).now(),
-};
+export const appClock: Clock = clockOf(() => (globalThis.__ritournelleAppClock ?? systemClock).now());
 
 /** For the offline demo only: every default clock of the process follows `clock` (undefined: the machine's again). */
 export function setAppClock(clock: Clock | undefined): void {
@@ -61,6 +64,10 @@ export class ManualClock implements Clock {
 
   now(): Temporal.Instant {
     return this.current;
+  }
+
+  nowDate(): Date {
+    return new Date(this.current.epochMilliseconds);
   }
 
   /** Jumps to `instant` (a `Temporal.Instant` or an ISO string with `Z` or an offset). */

@@ -11,6 +11,10 @@ export class DemoClock implements Clock {
     return Temporal.Instant.fromEpochMilliseconds(Date.now() + this.offsetMs);
   }
 
+  nowDate(): Date {
+    return new Date(this.now().epochMilliseconds);
+  }
+
   advance(milliseconds: number): void {
     if (!(milliseconds > 0)) throw new RangeError(`The demo clock only moves forward; got ${milliseconds} ms.`);
     this.offsetMs += milliseconds;
