@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { createBenchDatabase, insertDueRuns, insertShops, insertTemplates } from "./fixtures";
 import type { StatementPlan } from "./probe";
+import { atMost, exactly, ratio, type Check } from "./targets";
 
 function probe<T>(section: string, databaseUrl: string, options: Record<string, number>): T {
   const output = execFileSync(process.execPath, ["--import", "tsx", "bench/probe.ts", section, JSON.stringify(options)], {
@@ -30,13 +31,18 @@ function printPlans(title: string, plans: StatementPlan[]): void {
 }
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
+/** The claim must not grow with the table: 100× the templates, at most this much slower. */
+const CLAIM_GROWTH_LIMIT = 1.5;
+/** Memory must not grow with the backlog: 100× the due runs, at most this much more peak RSS. */
+const MEMORY_GROWTH_LIMIT = 1.2;
+
 /**
  * Due-claim time per tick (select due ids → conditional UPDATE taking the
  * lease → re-read the leased rows; batch 100) with 10k, 100k and 1M
  * templates, 1% of them due. Flat, because the (status, nextRunAt) index
  * turns the claim into a range scan that stops after the batch.
  */
-export async function benchDueClaim(): Promise<void> {
+export async function benchDueClaim(): Promise<Check[]> {
   console.log("\n## Due-template claim per tick (batch 100, 1% of templates due)\n");
   const database = createBenchDatabase("claim");
   try {
@@ -56,15 +62,17 @@ export async function benchDueClaim(): Promise<void> {
       rows.push([size.toLocaleString("en"), (size / 100).toLocaleString("en"), result.claimed, ms(result.medianMs), ms(result.p95Ms), loadSeconds.toFixed(1)]);
     }
     console.log(table(["templates", "due", "claimed/tick", "claim median ms", "claim p95 ms", "bulk load s"], rows));
-    console.log(`\nratio 1M / 10k (median): ${(medians[2]! / medians[0]!).toFixed(2)}×`);
+    const growth = medians[2]! / medians[0]!;
+    console.log(`\nratio 1M / 10k (median): ${ratio(growth)} (target ≤ ${ratio(CLAIM_GROWTH_LIMIT)})`);
     printPlans("The claim at 1M templates", plans);
+    return [atMost("due claim", "claim median 1M / 10k templates", growth, CLAIM_GROWTH_LIMIT, ratio)];
   } finally {
     database.dispose();
   }
 }
 
 /** Plan + issue throughput: due templates → planned runs → sent invoices, with a provider that answers at once. */
-export async function benchIssueThroughput(): Promise<void> {
+export async function benchIssueThroughput(): Promise<Check[]> {
   console.log("\n## Plan + issue throughput (zero-latency provider, one worker)\n");
   const database = createBenchDatabase("throughput");
   try {
@@ -82,6 +90,9 @@ export async function benchIssueThroughput(): Promise<void> {
         [[templates, result.planned, result.sent, result.providerCalls, result.seconds.toFixed(1), result.runsPerSecond.toFixed(0)]],
       ),
     );
+    // No time target here (a zero-latency provider measures the engine's own cost,
+    // machine-dependent): the section must issue every due run exactly once.
+    return [exactly("plan + issue", "runs planned", result.planned, templates), exactly("plan + issue", "invoices sent", result.sent, templates)];
   } finally {
     database.dispose();
   }
@@ -92,7 +103,7 @@ export async function benchIssueThroughput(): Promise<void> {
  * backlog of 1k and of 100k due runs: equal, because the worker only ever
  * holds one batch.
  */
-export async function benchWorkerMemory(): Promise<void> {
+export async function benchWorkerMemory(): Promise<Check[]> {
   console.log("\n## Worker memory with a backlog of due runs (20 ticks × batch 50)\n");
   const rows: (string | number)[][] = [];
   let plans: StatementPlan[] = [];
@@ -115,6 +126,8 @@ export async function benchWorkerMemory(): Promise<void> {
     }
   }
   console.log(table(["due runs", "sent", "run claim median ms", "RSS before MiB", "peak RSS MiB", "peak heap MiB"], rows));
-  console.log(`\nratio peak RSS 100k / 1k: ${(peaks[1]! / peaks[0]!).toFixed(2)}×`);
+  const growth = peaks[1]! / peaks[0]!;
+  console.log(`\nratio peak RSS 100k / 1k: ${ratio(growth)} (target ≤ ${ratio(MEMORY_GROWTH_LIMIT)})`);
   printPlans("The run claim with 100k due runs", plans);
+  return [atMost("worker memory", "peak RSS 100k / 1k due runs", growth, MEMORY_GROWTH_LIMIT, ratio)];
 }
