@@ -2,7 +2,7 @@
 // verified delivery to its handler, answer fast.
 import { authenticate } from "~/shopify.server";
 import { requestLogger } from "~/logger.server";
-import { WebhookPayloadError, type VerifiedWebhook } from "~/services/shopify-webhooks.server";
+import { WebhookPayloadError, type VerifiedWebhook } from "~/services/shopify/webhook-payload.server";
 import type { DeliveryOutcome } from "~/models/webhook-delivery.server";
 
 export async function shopifyWebhookAction(

@@ -1,4 +1,5 @@
-// Shops: one row per installed (or once installed) store.
+// Shops: one row per installed (or once installed) store. Every Prisma query
+// on Shop lives here; the merchant's settings are a JSON column of it.
 import { z } from "zod";
 import prisma from "~/db.server";
 import type { Prisma, Shop } from "@prisma/client";
@@ -65,6 +66,15 @@ export function setShopLocale(domain: string, locale: string, db: Tx = prisma) {
   return db.shop.updateMany({ where: { domain, NOT: { locale } }, data: { locale } });
 }
 
-export function markShopUninstalled(domain: string, at: Date, db: Tx = prisma) {
-  return db.shop.updateMany({ where: { domain, uninstalledAt: null }, data: { uninstalledAt: at } });
+/** Records when the shop removed the app; the first time is kept when Shopify says it again. */
+export async function markShopUninstalled(domain: string, at: Date, db: Tx = prisma): Promise<void> {
+  await db.shop.updateMany({ where: { domain, uninstalledAt: null }, data: { uninstalledAt: at } });
+}
+
+/**
+ * Deletes the shop's row; every tenant table hangs off it with ON DELETE
+ * CASCADE, so their rows go with it. Nothing happens for an unknown domain.
+ */
+export async function deleteShop(domain: string, db: Tx = prisma): Promise<void> {
+  await db.shop.deleteMany({ where: { domain } });
 }

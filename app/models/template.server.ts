@@ -177,7 +177,7 @@ export async function templateIdsOfShop(tx: Db, shopId: string, statuses: readon
   return rows.map((row) => row.id);
 }
 
-/** Who a privacy request is about (see app/services/redact.server.ts). */
+/** Who a privacy request is about (see app/services/privacy/registry.server.ts). */
 export type CustomerMatch = { shopifyCustomerId?: string; email?: string };
 
 const CUSTOMER_GID_PREFIX = "gid://shopify/Customer/";

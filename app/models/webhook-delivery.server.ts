@@ -1,6 +1,9 @@
-// Deduplication of Shopify webhooks by X-Shopify-Webhook-Id.
+// Shopify webhook deliveries, one row per X-Shopify-Webhook-Id received: the
+// deduplication of webhooks, and the receipt that each was honoured.
 import { Prisma } from "@prisma/client";
 import prisma from "~/db.server";
+
+type Tx = Prisma.TransactionClient;
 
 export type WebhookDeliveryKey = { webhookId: string; topic: string; shopDomain: string };
 export type DeliveryOutcome = "processed" | "duplicate";
@@ -24,4 +27,9 @@ export async function processDeliveryOnce(
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return "duplicate";
     throw error;
   }
+}
+
+/** Deletes the shop's delivery rows except the one of `keepWebhookId`. */
+export async function deleteDeliveriesOfShopExcept(shopDomain: string, keepWebhookId: string, db: Tx = prisma): Promise<void> {
+  await db.webhookDelivery.deleteMany({ where: { shopDomain, NOT: { webhookId: keepWebhookId } } });
 }

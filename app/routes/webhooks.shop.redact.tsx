@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { shopifyWebhookAction } from "~/lib/webhook-route.server";
-import { handleShopRedact } from "~/services/shopify-webhooks.server";
+import { handleShopRedact } from "~/services/privacy/redact-shop.server";
 
 export const action = ({ request }: ActionFunctionArgs) => shopifyWebhookAction(request, handleShopRedact);

@@ -9,7 +9,7 @@ import { StripeBillingGateway } from "~/gateways/stripe/billing-gateway.server";
 import { listTemplateEvents } from "~/models/run-event.server";
 import type { BillingGateway, InvoiceRequest, IssuedInvoice, StepContext } from "~/services/billing-gateway";
 import { stripeCustomerStore, stripeTaxRateStore } from "~/services/stripe-billing.server";
-import { collectCustomerData, eraseCustomerData } from "~/services/redact.server";
+import { collectCustomerData, eraseCustomerData } from "~/services/privacy/registry.server";
 import { createTemplate, retryRun } from "~/services/templates.server";
 import { Worker, type WorkerOptions } from "~/worker/worker";
 import { createShop, drain, PERIOD_TOTAL, templateInput } from "../helpers/recurring";
@@ -171,9 +171,9 @@ describe("the worker with the Stripe gateway", () => {
     await drain(worker(stripeGateway(), clock));
     const subject = { shopifyCustomerId: "gid://shopify/Customer/7777", email: "claire.martin@example.fr" };
 
-    const report = await prisma.$transaction((tx) => collectCustomerData(tx, shop, subject, new Date()));
+    const report = await prisma.$transaction((tx) => collectCustomerData(shop, subject, new Date(), tx));
     expect(report.data.stripeCustomers).toMatchObject([{ stripeAccount: MERCHANT, email: "claire.martin@example.fr" }]);
-    const erased = await prisma.$transaction((tx) => eraseCustomerData(tx, shop.id, { email: subject.email }));
+    const erased = await prisma.$transaction((tx) => eraseCustomerData(shop.id, { email: subject.email }, new Date(), tx));
     expect(erased.stripeCustomers).toBe(1);
     expect(await prisma.stripeCustomer.count()).toBe(0);
   });

@@ -1,17 +1,20 @@
-// The single place that knows where personal data lives.
+// The redact registry: the single place that knows where personal data lives.
 //
 // Every table that holds data about a shop's customers registers a
 // `PersonalDataPlace` below: how to collect what it holds about one customer
 // (customers/data_request) and how to erase it (customers/redact). Erasing a
 // whole shop (shop/redact) deletes the Shop row, and every tenant table hangs
 // off it with ON DELETE CASCADE; the few tables keyed by domain are listed in
-// eraseShop. A table added without an entry here is a privacy bug.
+// eraseShopData. A table added without an entry here is a privacy bug.
 import type { Prisma } from "@prisma/client";
-import { appClock } from "~/domain/clock";
-import { collectStripeCustomers, eraseStripeCustomers } from "~/models/stripe.server";
+import { deleteCustomerDataRequestsOf, listCustomerDataRequestsOf } from "~/models/customer-data-request.server";
+import { deleteSessionsOfShop } from "~/models/session.server";
+import { deleteShop } from "~/models/shop.server";
 import { eraseSignaturesOfSubject } from "~/models/signature.server";
-import { collectSignatureData } from "./signing.server";
-import { collectTemplateCustomerData, eraseTemplateCustomerData } from "./templates.server";
+import { collectStripeCustomers, eraseStripeCustomers } from "~/models/stripe.server";
+import { deleteDeliveriesOfShopExcept } from "~/models/webhook-delivery.server";
+import { collectSignatureData } from "~/services/signing.server";
+import { collectTemplateCustomerData, eraseTemplateCustomerData } from "~/services/templates.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -21,16 +24,10 @@ export type CustomerSubject = { shopifyCustomerId?: string; email?: string };
 type PersonalDataPlace = {
   /** Stable name shown in the data report. */
   name: string;
-  collect(tx: Tx, shopId: string, subject: CustomerSubject): Promise<unknown[]>;
-  erase(tx: Tx, shopId: string, subject: CustomerSubject): Promise<number>;
+  collect(shopId: string, subject: CustomerSubject, tx: Tx): Promise<unknown[]>;
+  /** Returns how many records were erased; `now` is recorded as the erasure time where a place keeps one. */
+  erase(shopId: string, subject: CustomerSubject, now: Date, tx: Tx): Promise<number>;
 };
-
-function customerMatch(subject: CustomerSubject) {
-  const or: Prisma.CustomerDataRequestWhereInput[] = [];
-  if (subject.shopifyCustomerId) or.push({ shopifyCustomerId: subject.shopifyCustomerId });
-  if (subject.email) or.push({ customerEmail: subject.email });
-  return or;
-}
 
 const PLACES: PersonalDataPlace[] = [
   {
@@ -45,24 +42,17 @@ const PLACES: PersonalDataPlace[] = [
     // goes through the run's template, whose customer identifiers the
     // templates' erasure removes.
     name: "signatures",
-    collect: collectSignatureData,
-    erase: (tx, shopId, subject) => eraseSignaturesOfSubject(tx, shopId, subject, new Date(appClock.now().epochMilliseconds)),
+    collect: (shopId, subject, tx) => collectSignatureData(tx, shopId, subject),
+    erase: (shopId, subject, now, tx) => eraseSignaturesOfSubject(tx, shopId, subject, now),
   },
   {
     // Earlier data reports about the customer contain their data too.
     name: "customerDataRequests",
-    async collect(tx, shopId, subject) {
-      const or = customerMatch(subject);
-      if (or.length === 0) return [];
-      const rows = await tx.customerDataRequest.findMany({ where: { shopId, OR: or }, orderBy: { createdAt: "asc" } });
+    async collect(shopId, subject, tx) {
+      const rows = await listCustomerDataRequestsOf(shopId, subject, tx);
       return rows.map((row) => ({ id: row.id, createdAt: row.createdAt.toISOString() }));
     },
-    async erase(tx, shopId, subject) {
-      const or = customerMatch(subject);
-      if (or.length === 0) return 0;
-      const { count } = await tx.customerDataRequest.deleteMany({ where: { shopId, OR: or } });
-      return count;
-    },
+    erase: (shopId, subject, _now, tx) => deleteCustomerDataRequestsOf(shopId, subject, tx),
   },
   {
     // Recurring templates hold a snapshot of the customer (name, e-mail,
@@ -72,8 +62,8 @@ const PLACES: PersonalDataPlace[] = [
     // customer is cancelled: there is no one left to address the invoice to,
     // and a customer who asked to be forgotten must not keep being billed.
     name: "recurringTemplates",
-    collect: collectTemplateCustomerData,
-    erase: (tx, shopId, subject) => eraseTemplateCustomerData(tx, shopId, subject, new Date(appClock.now().epochMilliseconds)),
+    collect: (shopId, subject, tx) => collectTemplateCustomerData(tx, shopId, subject),
+    erase: (shopId, subject, now, tx) => eraseTemplateCustomerData(tx, shopId, subject, now),
   },
   {
     // Which Stripe customer, in the merchant's own Stripe account, stands for
@@ -81,8 +71,8 @@ const PLACES: PersonalDataPlace[] = [
     // Stripe customer and its invoices are the merchant's records, kept in
     // the merchant's Stripe account under the merchant's own obligations.
     name: "stripeCustomers",
-    collect: collectStripeCustomers,
-    erase: eraseStripeCustomers,
+    collect: (shopId, subject, tx) => collectStripeCustomers(tx, shopId, subject),
+    erase: (shopId, subject, _now, tx) => eraseStripeCustomers(tx, shopId, subject),
   },
 ];
 
@@ -93,26 +83,22 @@ export type CustomerDataReport = {
   data: Record<string, unknown[]>;
 };
 
-/** Everything held about one customer, by place. */
+/** Everything held about one customer, by place, as of `now`. Reads only. */
 export async function collectCustomerData(
-  tx: Tx,
   shop: { id: string; domain: string },
   subject: CustomerSubject,
   now: Date,
+  tx: Tx,
 ): Promise<CustomerDataReport> {
   const data: Record<string, unknown[]> = {};
-  for (const place of PLACES) data[place.name] = await place.collect(tx, shop.id, subject);
+  for (const place of PLACES) data[place.name] = await place.collect(shop.id, subject, tx);
   return { shop: shop.domain, subject, generatedAt: now.toISOString(), data };
 }
 
-/** Erases one customer's personal data everywhere it lives; returns counts by place. */
-export async function eraseCustomerData(
-  tx: Tx,
-  shopId: string,
-  subject: CustomerSubject,
-): Promise<Record<string, number>> {
+/** Erases one customer's personal data everywhere it lives (idempotent); returns counts by place. */
+export async function eraseCustomerData(shopId: string, subject: CustomerSubject, now: Date, tx: Tx): Promise<Record<string, number>> {
   const erased: Record<string, number> = {};
-  for (const place of PLACES) erased[place.name] = await place.erase(tx, shopId, subject);
+  for (const place of PLACES) erased[place.name] = await place.erase(shopId, subject, now, tx);
   return erased;
 }
 
@@ -121,9 +107,10 @@ export async function eraseCustomerData(
  * (the shop/redact delivery row: webhook id, topic, domain, time), which holds
  * no customer data and proves the request was honoured.
  */
-export async function eraseShop(tx: Tx, domain: string, keepDeliveryWebhookId: string): Promise<void> {
-  await tx.session.deleteMany({ where: { shop: domain } });
-  await tx.webhookDelivery.deleteMany({ where: { shopDomain: domain, NOT: { webhookId: keepDeliveryWebhookId } } });
+export async function eraseShopData(domain: string, keepDeliveryWebhookId: string, tx: Tx): Promise<void> {
+  // The tables keyed by domain, not by the Shop row.
+  await deleteSessionsOfShop(domain, tx);
+  await deleteDeliveriesOfShopExcept(domain, keepDeliveryWebhookId, tx);
   // Every other tenant table cascades from Shop.
-  await tx.shop.deleteMany({ where: { domain } });
+  await deleteShop(domain, tx);
 }
