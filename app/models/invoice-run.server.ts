@@ -356,3 +356,17 @@ export async function releaseRunLeases(ids: string[], owner: string, now: Date, 
     data: { leaseOwner: null, leaseExpiresAt: null, nextAttemptAt: now },
   });
 }
+
+// ---------------------------------------------------------------------------
+// moved from merchant-views: read-only query behind the merchant's home
+// ---------------------------------------------------------------------------
+
+/** The shop's runs in `states`, most recently changed first (at most `take`). */
+export async function runsInStates(shopId: string, states: readonly RunState[], take: number, db: Db = prisma): Promise<Run[]> {
+  const rows = await db.invoiceRun.findMany({
+    where: { shopId, state: { in: [...states] } },
+    orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
+    take,
+  });
+  return rows.map(parseRun);
+}

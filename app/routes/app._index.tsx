@@ -10,7 +10,7 @@ import { formatAmount, formatCivilDate, formatDateTime } from "~/i18n/format";
 import { explainRunFailure } from "~/i18n/run-errors";
 import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/admin-context.server";
-import { loadDashboard, UPCOMING_DAYS } from "~/services/dashboard.server";
+import { loadDashboard, UPCOMING_DAYS } from "~/services/dashboard/load-dashboard.server";
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";
 import { SectionCard } from "~/components/SectionCard";

@@ -6,9 +6,8 @@ import { Temporal } from "temporal-polyfill";
 import { appClock, type Clock } from "~/domain/clock";
 import { monthlyRecurringRevenue } from "~/domain/mrr";
 import { occurrences, type ScheduleUnit } from "~/domain/schedule";
-import type { Run } from "~/models/invoice-run.server";
-import { activeTemplateAmounts, activeTemplatesDueBy, countTemplatesByStatus, runsInStates } from "~/models/merchant-views.server";
-import type { TemplateStatus } from "~/models/template.server";
+import { runsInStates, type Run } from "~/models/invoice-run.server";
+import { activeTemplateAmounts, activeTemplatesDueBy, countTemplatesByStatus, type TemplateStatus } from "~/models/template.server";
 
 /** How far ahead "upcoming" looks. */
 export const UPCOMING_DAYS = 30;
@@ -49,9 +48,20 @@ export type Dashboard = {
   billingConnected: boolean;
 };
 
-/** Everything the home page shows for `shop`, as of the clock's now. */
-export async function loadDashboard(shop: Pick<Shop, "id" | "billingAccountId">, clock: Clock = appClock): Promise<Dashboard> {
-  const now = clock.now();
+/**
+ * Everything the home page shows for `shop`.
+ *
+ * Inputs: the shop's row; `options.clock` is the "now" the upcoming window
+ * starts at (default: the app's).
+ * Effects: none (reads only). Lists are capped at DASHBOARD_LIST_LIMIT:
+ * attention items are failed runs first, then overdue ones, most recently
+ * changed first; upcoming invoices are the periods of active templates due
+ * within UPCOMING_DAYS, soonest first; the monthly recurring revenue is per
+ * currency, over active templates.
+ * Errors: database errors are rethrown.
+ */
+export async function loadDashboard(shop: Pick<Shop, "id" | "billingAccountId">, options: { clock?: Clock } = {}): Promise<Dashboard> {
+  const now = (options.clock ?? appClock).now();
   const until = now.add({ hours: UPCOMING_DAYS * 24 });
   const [templateCounts, attentionRuns, dueTemplates, amounts] = await Promise.all([
     countTemplatesByStatus(shop.id),
