@@ -1,5 +1,5 @@
 // GET /healthz — for load balancers: 200 when the database answers, 503 when not.
-import { checkHealth } from "~/services/health.server";
+import { checkHealth } from "~/services/health/check-health.server";
 
 export const loader = async () => {
   const health = await checkHealth();
