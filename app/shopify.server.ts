@@ -4,7 +4,7 @@ import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-re
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { config } from "./config.server";
 import prisma from "./db.server";
-import { recordInstallation } from "./services/install.server";
+import { recordInstallation } from "./services/shop/record-installation.server";
 
 /** The Admin API version every request uses; webhooks use the one in shopify.app.toml. */
 export const ADMIN_API_VERSION = ApiVersion.October26;

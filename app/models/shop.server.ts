@@ -48,12 +48,12 @@ export function findShopByDomain(domain: string, db: Tx = prisma): Promise<Shop 
 
 export type ShopDetailsInput = { name?: string; timeZone?: string; currency?: string; locale?: string };
 
-/** Creates the shop or marks it installed again, refreshing the details Shopify gave. */
-export function upsertInstalledShop(domain: string, details: ShopDetailsInput, db: Tx = prisma): Promise<Shop> {
+/** Creates the shop or marks it installed again (at `now`), refreshing the details Shopify gave. */
+export function upsertInstalledShop(domain: string, details: ShopDetailsInput, now: Date, db: Tx = prisma): Promise<Shop> {
   return db.shop.upsert({
     where: { domain },
-    create: { domain, ...details },
-    update: { ...details, uninstalledAt: null, installedAt: new Date() },
+    create: { domain, ...details, installedAt: now },
+    update: { ...details, uninstalledAt: null, installedAt: now },
   });
 }
 

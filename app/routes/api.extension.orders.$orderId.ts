@@ -20,7 +20,7 @@ import { resolveLocale, translator, type Locale, type MessageKey, type Translate
 import { authenticateExtensionRequest, corsJson } from "~/lib/extension-request.server";
 import type { OrderActionCreateRequest, OrderActionError } from "~/lib/order-action-contract";
 import { requestLogger } from "~/logger.server";
-import { loadAdminContext } from "~/services/admin-context.server";
+import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { createForOrderAction, previewForOrderAction } from "~/services/order-action.server";
 import { OrderImportError } from "~/services/order-import.server";
 

@@ -9,7 +9,7 @@ import { translator } from "~/i18n";
 import { formatAmount, formatCivilDate, formatDateTime } from "~/i18n/format";
 import { explainRunFailure } from "~/i18n/run-errors";
 import { useI18n } from "~/i18n/react";
-import { loadAdminContext } from "~/services/admin-context.server";
+import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { loadDashboard, UPCOMING_DAYS } from "~/services/dashboard/load-dashboard.server";
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";

@@ -10,7 +10,7 @@ import { parseDecimal } from "~/domain/money";
 import { ShopifyGraphqlError } from "~/gateways/shopify/graphql.server";
 import { formatAmount, formatDate } from "~/i18n/format";
 import { useI18n } from "~/i18n/react";
-import { loadAdminContext } from "~/services/admin-context.server";
+import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { listOrders } from "~/services/order-import.server";
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";

@@ -7,7 +7,7 @@
 // session token and ends on the login bounce.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { authenticate } from "~/shopify.server";
-import { loadAdminContext } from "~/services/admin-context.server";
+import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { pdfResponse } from "~/services/public-request.server";
 import { signedPdfForRun } from "~/services/signing.server";
 

@@ -8,8 +8,9 @@ import { z } from "zod";
 import type { MessageKey } from "~/i18n";
 import { formatDate } from "~/i18n/format";
 import { useI18n } from "~/i18n/react";
-import { loadAdminContext } from "~/services/admin-context.server";
-import { loadSettingsPage, saveSettings } from "~/services/settings.server";
+import { loadAdminContext } from "~/services/shop/load-admin-context.server";
+import { loadSettingsPage } from "~/services/settings/load-settings-page.server";
+import { saveSettings } from "~/services/settings/save-settings.server";
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";
 

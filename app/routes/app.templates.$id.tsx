@@ -26,7 +26,7 @@ import { translator, type MessageKey, type Translate } from "~/i18n";
 import { formatAmount, formatCivilDate, formatDateTime } from "~/i18n/format";
 import { explainRunFailure } from "~/i18n/run-errors";
 import { useI18n } from "~/i18n/react";
-import { loadAdminContext } from "~/services/admin-context.server";
+import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { RUN_ACTIONS } from "~/services/run-actions.server";
 import {
   applyTemplateAction,

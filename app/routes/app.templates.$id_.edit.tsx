@@ -8,7 +8,7 @@ import { z } from "zod";
 import { TemplateForm } from "~/components/TemplateForm";
 import { templateFormValuesSchema, type TemplateFormValues } from "~/domain/template-form";
 import { useI18n } from "~/i18n/react";
-import { loadAdminContext } from "~/services/admin-context.server";
+import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { prepareTemplateEdit, saveTemplateEdit } from "~/services/template-pages.server";
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";

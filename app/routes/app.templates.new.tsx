@@ -7,7 +7,7 @@ import { TemplateForm } from "~/components/TemplateForm";
 import { templateFormValuesSchema, type TemplateFormValues } from "~/domain/template-form";
 import { ShopifyGraphqlError } from "~/gateways/shopify/graphql.server";
 import { useI18n } from "~/i18n/react";
-import { loadAdminContext } from "~/services/admin-context.server";
+import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { createTemplateFromOrder, OrderImportError, prepareTemplateFromOrder } from "~/services/order-import.server";
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";

@@ -7,7 +7,7 @@ import { useEffect } from "react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { authenticate } from "~/shopify.server";
 import { config } from "~/config.server";
-import { loadAdminContext } from "~/services/admin-context.server";
+import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { polarisTranslations, translator } from "~/i18n";
 import { I18nProvider } from "~/i18n/react";
 

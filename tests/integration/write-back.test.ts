@@ -31,7 +31,7 @@ let shopId: string;
 
 beforeAll(async () => {
   await storeOfflineSession(DEMO_SHOP_DOMAIN, DEMO_ACCESS_TOKEN);
-  const shop = await upsertInstalledShop(DEMO_SHOP_DOMAIN, { name: "Atelier Ritournelle", timeZone: "Europe/Paris", currency: "EUR" });
+  const shop = await upsertInstalledShop(DEMO_SHOP_DOMAIN, { name: "Atelier Ritournelle", timeZone: "Europe/Paris", currency: "EUR" }, new Date());
   shopId = shop.id;
   await updateShopSettings(DEMO_SHOP_DOMAIN, { writeBackOrders: true });
   ({ admin } = await unauthenticated.admin(DEMO_SHOP_DOMAIN));

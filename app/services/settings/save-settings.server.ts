@@ -1,33 +1,9 @@
-// The merchant's settings page: defaults for new templates, write-back to
-// Shopify, and the state of the Stripe connection (connecting and
-// disconnecting belong to the Stripe integration, see issue 4).
-import type { Shop } from "@prisma/client";
+// The settings form's action.
 import { z } from "zod";
-import { readSettings, updateShopSettings, type ShopSettings } from "~/models/shop.server";
-
-export type BillingConnection = {
-  connected: boolean;
-  /** The connected account ("acct_…"), when connected. */
-  accountId: string | null;
-  /** When the account was disconnected, if it was (ISO instant). */
-  disconnectedAt: string | null;
-};
-
-export type SettingsPage = { settings: ShopSettings; billing: BillingConnection };
-
-export function loadSettingsPage(shop: Pick<Shop, "settings" | "billingAccountId" | "billingDisconnectedAt">): SettingsPage {
-  return {
-    settings: readSettings(shop),
-    billing: {
-      connected: shop.billingAccountId !== null,
-      accountId: shop.billingAccountId,
-      disconnectedAt: shop.billingDisconnectedAt?.toISOString() ?? null,
-    },
-  };
-}
+import { updateShopSettings, type ShopSettings } from "~/models/shop.server";
 
 /** The settings form as posted (strings and checkbox "on"); field errors are codes the page translates. */
-export const settingsFormSchema = z.object({
+const settingsFormSchema = z.object({
   daysUntilDue: z
     .string()
     .trim()
@@ -42,7 +18,19 @@ export const settingsFormSchema = z.object({
 
 export type SaveSettingsResult = { ok: true; settings: ShopSettings } | { ok: false; errors: Record<string, string> };
 
-/** Validates and stores the shop's settings; templates created later take the new defaults. */
+/**
+ * Validates and stores the shop's settings.
+ *
+ * Inputs: the shop's domain and the posted form fields.
+ * Effects: the shop's settings are replaced by the form's. Templates created
+ * later take the new defaults (days until due, time of day, signature);
+ * existing templates keep theirs. The catch-up policy (of templates without
+ * their own) and order write-back apply from the next run on.
+ * Idempotency: saving the same form twice stores the same settings.
+ * Errors: an invalid form is returned as `{ ok: false, errors }` (field name →
+ * error code, first problem per field) and nothing is written; a shop without
+ * a row is a database error (rethrown).
+ */
 export async function saveSettings(shopDomain: string, form: Record<string, unknown>): Promise<SaveSettingsResult> {
   const parsed = settingsFormSchema.safeParse(form);
   if (!parsed.success) {
