@@ -4,13 +4,11 @@
 // app/services/privacy/registry.server.ts.
 import type { Prisma } from "@prisma/client";
 import prisma from "~/db.server";
+import type { CustomerSubject } from "~/domain/customer-subject";
 
 type Tx = Prisma.TransactionClient;
 
-/** Who a request is about, as Shopify identifies them; an absent identifier matches nothing. */
-export type DataRequestSubject = { shopifyCustomerId?: string; email?: string };
-
-function subjectWhere(shopId: string, subject: DataRequestSubject): Prisma.CustomerDataRequestWhereInput | null {
+function subjectWhere(shopId: string, subject: CustomerSubject): Prisma.CustomerDataRequestWhereInput | null {
   const or: Prisma.CustomerDataRequestWhereInput[] = [];
   if (subject.shopifyCustomerId) or.push({ shopifyCustomerId: subject.shopifyCustomerId });
   if (subject.email) or.push({ customerEmail: subject.email });
@@ -18,7 +16,7 @@ function subjectWhere(shopId: string, subject: DataRequestSubject): Prisma.Custo
 }
 
 /** Records a report (stored as JSON) about `subject` for the shop. */
-export async function insertCustomerDataRequest(shopId: string, subject: DataRequestSubject, report: object, db: Tx = prisma): Promise<void> {
+export async function insertCustomerDataRequest(shopId: string, subject: CustomerSubject, report: object, db: Tx = prisma): Promise<void> {
   await db.customerDataRequest.create({
     data: {
       shopId,
@@ -32,7 +30,7 @@ export async function insertCustomerDataRequest(shopId: string, subject: DataReq
 /** The earlier requests about `subject`, oldest first (their ids and times only). */
 export function listCustomerDataRequestsOf(
   shopId: string,
-  subject: DataRequestSubject,
+  subject: CustomerSubject,
   db: Tx = prisma,
 ): Promise<{ id: string; createdAt: Date }[]> {
   const where = subjectWhere(shopId, subject);
@@ -41,7 +39,7 @@ export function listCustomerDataRequestsOf(
 }
 
 /** Deletes the requests about `subject`; returns how many. */
-export async function deleteCustomerDataRequestsOf(shopId: string, subject: DataRequestSubject, db: Tx = prisma): Promise<number> {
+export async function deleteCustomerDataRequestsOf(shopId: string, subject: CustomerSubject, db: Tx = prisma): Promise<number> {
   const where = subjectWhere(shopId, subject);
   if (!where) return 0;
   const { count } = await db.customerDataRequest.deleteMany({ where });

@@ -1,7 +1,7 @@
 // The customer part of Shopify's compliance payloads (customers/data_request,
 // customers/redact): who the request is about.
 import { z } from "zod";
-import type { CustomerSubject } from "./registry.server";
+import type { CustomerSubject } from "~/domain/customer-subject";
 
 export const customerPayloadSchema = z.object({
   customer: z.object({

@@ -7,6 +7,7 @@
 // off it with ON DELETE CASCADE; the few tables keyed by domain are listed in
 // eraseShopData. A table added without an entry here is a privacy bug.
 import type { Prisma } from "@prisma/client";
+import type { CustomerSubject } from "~/domain/customer-subject";
 import { deleteCustomerDataRequestsOf, listCustomerDataRequestsOf } from "~/models/customer-data-request.server";
 import { deleteSessionsOfShop } from "~/models/session.server";
 import { deleteShop } from "~/models/shop.server";
@@ -17,9 +18,6 @@ import { collectSignatureData } from "~/services/signing.server";
 import { collectTemplateCustomerData, eraseTemplateCustomerData } from "~/services/templates.server";
 
 type Tx = Prisma.TransactionClient;
-
-/** Who a request is about, as Shopify identifies them in the compliance payloads. */
-export type CustomerSubject = { shopifyCustomerId?: string; email?: string };
 
 type PersonalDataPlace = {
   /** Stable name shown in the data report. */
