@@ -1,7 +1,8 @@
 // The invoice document a customer signs, and what makes a drawn signature
-// acceptable. Pure and isomorphic: the server hashes and checks with it, the
-// signing page's browser code checks the pad with the same rules before
-// submitting (no Node API here; hashing uses Web Crypto, present in both).
+// acceptable. Pure and isomorphic (no Node API here; hashing uses Web Crypto,
+// present in both): the server hashes and checks with it, and the browser
+// could run the same rules. Today the signing page imports only its types,
+// which keeps zod out of that page's bundle.
 //
 // Why a canonical document: the signature must be bound to exactly what the
 // customer saw. The signing page renders ONLY from a SignatureDocument, and the
@@ -9,13 +10,14 @@
 // units and dates civil strings, so the bytes hashed do not depend on the
 // page's language or number formatting: the English and French pages of one
 // invoice show (and hash to) the same document.
+import { Temporal } from "temporal-polyfill";
 import { z } from "zod";
 
 /** Identifies the document's shape; a new shape gets a new format string (old hashes keep verifying). */
 export const DOCUMENT_FORMAT = "ritournelle.invoice-document/1";
 
 const minor = z.number().int().refine(Number.isSafeInteger, "amount beyond safe integers");
-const civilDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const civilDateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 export const documentLineSchema = z.object({
   description: z.string(),
@@ -48,8 +50,8 @@ export const signatureDocumentSchema = z.object({
     /** ISO 4217, upper case. */
     currency: z.string().regex(/^[A-Z]{3}$/),
     /** Civil dates in the merchant's time zone. */
-    issuedOn: civilDate.nullable(),
-    dueOn: civilDate.nullable(),
+    issuedOn: civilDateString.nullable(),
+    dueOn: civilDateString.nullable(),
   }),
   customer: z.object({ name: z.string().nullable(), email: z.string().nullable() }),
   lines: z.array(documentLineSchema),
@@ -117,6 +119,63 @@ export function documentHash(document: SignatureDocument): Promise<string> {
 }
 
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * The name the canonical document is attached under in the signed PDF: anyone
+ * holding the file can recompute, from that attachment, the document hash its
+ * certificate prints.
+ */
+export const DOCUMENT_ATTACHMENT_NAME = "invoice-document.json";
+
+// ---------------------------------------------------------------------------
+// From the provider's invoice to the document
+// ---------------------------------------------------------------------------
+
+/** What the document needs of the provider's invoice as read at signing time (amounts in minor units). */
+export type InvoiceForDocument = {
+  id: string;
+  number: string | null;
+  currency: string;
+  /** The merchant's name as the provider prints it on the invoice (Stripe: the account's business name). */
+  accountName: string | null;
+  customerName: string | null;
+  customerEmail: string | null;
+  finalizedAt: Date | null;
+  dueDate: Date | null;
+  lines: DocumentLine[];
+  subtotal: number;
+  discount: number;
+  taxes: DocumentTax[];
+  total: number;
+};
+
+/** The civil date "YYYY-MM-DD" of an instant in a time zone. */
+function civilDateIn(instant: Date, timeZone: string): string {
+  return Temporal.Instant.fromEpochMilliseconds(instant.getTime()).toZonedDateTimeISO(timeZone).toPlainDate().toString();
+}
+
+/**
+ * The canonical document of an invoice: only values, no formatting. Dates
+ * are civil dates in the shop's time zone; the merchant is named as the
+ * invoice names them, else by the shop's name, else its domain.
+ * @throws ZodError when the invoice holds what the document cannot (e.g. an unsafe amount).
+ */
+export function buildSignatureDocument(invoice: InvoiceForDocument, shop: { name: string | null; domain: string; timeZone: string }): SignatureDocument {
+  return signatureDocumentSchema.parse({
+    format: DOCUMENT_FORMAT,
+    merchant: { name: invoice.accountName ?? shop.name ?? shop.domain },
+    invoice: {
+      id: invoice.id,
+      number: invoice.number ?? invoice.id,
+      currency: invoice.currency,
+      issuedOn: invoice.finalizedAt ? civilDateIn(invoice.finalizedAt, shop.timeZone) : null,
+      dueOn: invoice.dueDate ? civilDateIn(invoice.dueDate, shop.timeZone) : null,
+    },
+    customer: { name: invoice.customerName, email: invoice.customerEmail },
+    lines: invoice.lines,
+    totals: { subtotal: invoice.subtotal, discount: invoice.discount, taxes: invoice.taxes, total: invoice.total },
+  });
+}
 
 // ---------------------------------------------------------------------------
 // The drawn signature
