@@ -19,7 +19,7 @@ export async function startEmbeddedWorker(options: { clock?: Clock; tickMs?: num
   }
   const { createStripeBillingGateway } = await import("../app/services/stripe-billing.server");
   const { resumePendingWriteBacks } = await import("../app/services/write-back.server");
-  const { stampPendingSignatures } = await import("../app/services/signing.server");
+  const { stampPendingSignatures } = await import("../app/services/signing/stamp-pending-signatures.server");
   const clock = options.clock;
   const worker = new Worker({
     gateway: createStripeBillingGateway(),
@@ -30,7 +30,7 @@ export async function startEmbeddedWorker(options: { clock?: Clock; tickMs?: num
     // stamp failed: both are idempotent and picked up here until done.
     afterTick: async () => {
       await resumePendingWriteBacks({ clock });
-      await stampPendingSignatures(20, clock);
+      await stampPendingSignatures(20, { clock });
     },
   });
   worker.start();

@@ -6,10 +6,10 @@
 // `fetch` (it adds the session token) and save the blob; a plain link has no
 // session token and ends on the login bounce.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { authenticate } from "~/shopify.server";
+import { pdfResponse } from "~/http/public-response.server";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
-import { pdfResponse } from "~/services/public-request.server";
-import { signedPdfForRun } from "~/services/signing.server";
+import { signedPdfForRun } from "~/services/signing/signed-pdf-for-run.server";
+import { authenticate } from "~/shopify.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);

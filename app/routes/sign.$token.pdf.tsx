@@ -2,15 +2,12 @@
 // resource route: only a live, signed link gets the file; anything else is
 // the same 404.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import {
-  clientAddress,
-  negotiateLocale,
-  pdfResponse,
-  publicError,
-  publicRequestContext,
-  rateLimitedResponse,
-} from "~/services/public-request.server";
-import { SigningLinkNotFound, limitSigningRequest, signedPdfForToken } from "~/services/signing.server";
+import { clientAddress, publicRequestContext } from "~/http/client-ip.server";
+import { negotiateLocale } from "~/http/locale.server";
+import { limitSigningRequest } from "~/http/public-rate-limits.server";
+import { pdfResponse, publicError, rateLimitedResponse } from "~/http/public-response.server";
+import { SigningLinkNotFound } from "~/services/signing/live-link.server";
+import { signedPdfForToken } from "~/services/signing/signed-pdf-for-token.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const token = params.token ?? "";

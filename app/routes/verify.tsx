@@ -3,24 +3,23 @@
 // Public and read-only; answers with the invoice number, merchant and signing
 // time — nothing personal.
 import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { PublicPage } from "~/components/PublicPage";
-import { SHA256_HEX } from "~/domain/signature-document";
+import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { PublicPage } from "~/components/signing/PublicPage";
+import { VerifyForm } from "~/components/signing/VerifyForm";
+import { VerifyVerdict } from "~/components/signing/VerifyVerdict";
+import { PayloadTooLarge, readLimitedForm } from "~/http/body-limit.server";
+import { clientAddress, publicRequestContext } from "~/http/client-ip.server";
+import { negotiateLocale } from "~/http/locale.server";
+import { limitVerifyRequest } from "~/http/public-rate-limits.server";
+import { PUBLIC_HEADERS, rateLimitedResponse } from "~/http/public-response.server";
 import { translator } from "~/i18n";
-import { formatDateTime } from "~/i18n/format";
-import {
-  PUBLIC_HEADERS,
-  PayloadTooLarge,
-  clientAddress,
-  negotiateLocale,
-  publicRequestContext,
-  rateLimitedResponse,
-  readLimitedForm,
-} from "~/services/public-request.server";
-import { limitVerifyRequest, verifyFile, verifyFingerprint, type VerifyResult } from "~/services/signing.server";
+import { verifyDocument } from "~/services/signing/verify-document.server";
 
 /** Largest upload: signed invoices weigh tens of kilobytes; this leaves room for long ones. */
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+type VerifyResult = Exclude<Awaited<ReturnType<typeof verifyDocument>>, { kind: "invalid" }>;
+type VerifyAnswer = { result: VerifyResult } | { error: "empty" | "hash" | "too_large" };
 
 export const headers: HeadersFunction = () => PUBLIC_HEADERS;
 
@@ -29,8 +28,6 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title:
 export function loader({ request }: LoaderFunctionArgs) {
   return { locale: negotiateLocale(request) };
 }
-
-type VerifyAnswer = { result: VerifyResult } | { error: "empty" | "hash" | "too_large" };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   try {
@@ -47,11 +44,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     throw error;
   }
   const file = form.get("file");
-  if (file instanceof File && file.size > 0) return answer({ result: await verifyFile(new Uint8Array(await file.arrayBuffer())) });
-  const hash = String(form.get("hash") ?? "").trim().toLowerCase();
-  if (!hash) return answer({ error: "empty" }, 400);
-  if (!SHA256_HEX.test(hash)) return answer({ error: "hash" }, 400);
-  return answer({ result: await verifyFingerprint(hash) });
+  const verdict = await verifyDocument({
+    file: file instanceof File ? new Uint8Array(await file.arrayBuffer()) : null,
+    hash: String(form.get("hash") ?? ""),
+  });
+  if (verdict.kind === "invalid") return answer({ error: verdict.error }, 400);
+  return answer({ result: verdict });
 }
 
 export default function VerifyRoute() {
@@ -59,54 +57,12 @@ export default function VerifyRoute() {
   const answer = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const t = translator(locale);
-  const result = answer && "result" in answer ? answer.result : null;
-  const error = answer && "error" in answer ? answer.error : null;
-  const time = (iso: string) => `${formatDateTime(iso, locale, "UTC")} UTC`;
   return (
     <PublicPage locale={locale} languageLabel={t("sign.language")}>
       <h1>{t("verify.title")}</h1>
       <p className="muted">{t("verify.intro")}</p>
-      <Form method="post" encType="multipart/form-data" className="card">
-        <label className="field" htmlFor="verify-file">
-          {t("verify.file")}
-        </label>
-        <input id="verify-file" name="file" type="file" accept="application/pdf,.pdf" data-testid="verify-file" />
-        <label className="field" htmlFor="verify-hash">
-          {t("verify.hash")}
-        </label>
-        <input id="verify-hash" name="hash" type="text" inputMode="text" autoComplete="off" spellCheck={false} maxLength={128} data-testid="verify-hash" />
-        {error === "empty" && <p className="error">{t("verify.error.empty")}</p>}
-        {error === "hash" && <p className="error">{t("verify.error.hash")}</p>}
-        {error === "too_large" && <p className="error">{t("verify.error.tooLarge", { size: MAX_UPLOAD_BYTES / 1024 / 1024 })}</p>}
-        <div className="actions">
-          <button type="submit" className="button primary" disabled={busy} data-testid="verify-submit">
-            {t("verify.submit")}
-          </button>
-        </div>
-      </Form>
-      {result?.kind === "verified" && (
-        <section className="banner ok" data-testid="verify-result" data-verified="true">
-          <h2>{t(result.match === "pdf" ? "verify.verified.title" : "verify.documentHash.title")}</h2>
-          <p>
-            {result.match === "pdf"
-              ? t("verify.verified.body", { number: result.invoiceNumber, merchant: result.merchantName, time: time(result.signedAt) })
-              : t("verify.documentHash.body", { id: result.signatureId, number: result.invoiceNumber, merchant: result.merchantName, time: time(result.signedAt) })}
-          </p>
-          {result.match === "pdf" && <p>{t("verify.verified.id", { id: result.signatureId })}</p>}
-          <p className="muted">
-            <code>{t("verify.fingerprint", { hash: result.sha256 })}</code>
-          </p>
-        </section>
-      )}
-      {result?.kind === "not_verified" && (
-        <section className="banner bad" data-testid="verify-result" data-verified="false">
-          <h2>{t("verify.notVerified.title")}</h2>
-          <p>{t("verify.notVerified.body")}</p>
-          <p className="muted">
-            <code>{t("verify.fingerprint", { hash: result.sha256 })}</code>
-          </p>
-        </section>
-      )}
+      <VerifyForm error={answer && "error" in answer ? answer.error : null} busy={busy} maxUploadBytes={MAX_UPLOAD_BYTES} t={t} />
+      {answer && "result" in answer && <VerifyVerdict result={answer.result} locale={locale} t={t} />}
     </PublicPage>
   );
 }

@@ -32,7 +32,7 @@ import {
   voidInvoice,
   type RunActionErrorCode,
 } from "~/services/run-actions.server";
-import { signatureForRun } from "~/services/signing.server";
+import { signatureForRun } from "~/services/signing/signature-for-run.server";
 import { todayIn } from "~/services/order-import.server";
 import {
   cancelTemplate,

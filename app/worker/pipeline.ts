@@ -43,7 +43,7 @@ import {
   type InvoiceRequest,
   type IssuedInvoice,
 } from "~/services/billing-gateway";
-import { createSigningLink } from "~/services/signing.server";
+import { createSigningLink } from "~/services/signing/create-signing-link.server";
 import { toDate } from "~/services/templates.server";
 
 export type RetryPolicy = {
@@ -279,7 +279,7 @@ class RunDriver {
         const customerId = this.run.customerId;
         if (customerId === null) throw new Error(`run ${this.run.id} reached the draft step without a customer`);
         // A signature is requested: the invoice prints the run's signing link (the same URL on every attempt).
-        if (this.run.snapshot.signatureRequested) request.signingUrl = (await createSigningLink(this.run.id, this.now())).url;
+        if (this.run.snapshot.signatureRequested) request.signingUrl = (await createSigningLink(this.run.id, { clock: this.options.clock })).url;
         const invoice = await gateway.createDraft(request, customerId, context);
         await this.persist({ invoiceId: invoice.invoiceId, step: "lines" }, [this.stepEvent("draft", { invoiceId: invoice.invoiceId })]);
         return null;

@@ -10,7 +10,9 @@ import { action as dataRequest } from "~/routes/webhooks.customers.data_request"
 import { action as customersRedact } from "~/routes/webhooks.customers.redact";
 import { action as shopRedact } from "~/routes/webhooks.shop.redact";
 import { action as signAction, loader as signLoader } from "~/routes/sign.$token";
-import { signatureForRun, verifyFile, type SigningPage } from "~/services/signing.server";
+import type { SigningPage } from "~/domain/signing";
+import { signatureForRun } from "~/services/signing/signature-for-run.server";
+import { verifyDocument } from "~/services/signing/verify-document.server";
 import { callRoute } from "../helpers/remix";
 import { webhookRequest } from "../helpers/shopify";
 import { callPublic, issuedRunToSign, signFields, submitRequest, viewRequest } from "../helpers/signing";
@@ -96,7 +98,7 @@ describe("customers/redact", () => {
     expect(JSON.stringify(await prisma.runEvent.findMany({ where: { runId: claire.run.id } }))).not.toMatch(/Claire Martin|claire\.martin|203\.0\.113/);
 
     // The PDF the merchant downloaded before still verifies; the link is closed.
-    expect(await verifyFile(claire.pdf)).toMatchObject({ kind: "verified", match: "pdf", signatureId: claire.signature.id });
+    expect(await verifyDocument({ file: claire.pdf })).toMatchObject({ kind: "verified", match: "pdf", signatureId: claire.signature.id });
     expect((await callPublic(signLoader, viewRequest(claire.token), { token: claire.token })).status).toBe(404);
     expect(await signatureForRun(claire.shop.id, claire.run.id)).toMatchObject({ status: "signed", redacted: true, signerName: null, imageDataUrl: null, hasPdf: false });
 
@@ -119,7 +121,7 @@ describe("shop/redact", () => {
     await callRoute(shopRedact, webhookRequest("shop/redact", shop.domain, { shop_id: 1, shop_domain: shop.domain }));
     expect(await prisma.signature.count()).toBe(0);
     expect(await prisma.signingLink.count()).toBe(0);
-    expect(await verifyFile(pdf)).toEqual({ kind: "not_verified", sha256: createHash("sha256").update(pdf).digest("hex") });
+    expect(await verifyDocument({ file: pdf })).toEqual({ kind: "not_verified", sha256: createHash("sha256").update(pdf).digest("hex") });
     expect(signature.signedPdfSha256).toBe(createHash("sha256").update(pdf).digest("hex"));
   });
 });

@@ -7,7 +7,11 @@ import prisma from "~/db.server";
 import { action as signAction, loader as signLoader } from "~/routes/sign.$token";
 import { loader as pdfLoader } from "~/routes/sign.$token.pdf";
 import { action as verifyAction } from "~/routes/verify";
-import { createSigningLink, hashToken, issueViewNonce, stampPendingSignatures, type SigningPage } from "~/services/signing.server";
+import type { SigningPage } from "~/domain/signing";
+import { createSigningLink } from "~/services/signing/create-signing-link.server";
+import { hashToken } from "~/services/signing/signing-token.server";
+import { stampPendingSignatures } from "~/services/signing/stamp-pending-signatures.server";
+import { issueViewNonce } from "~/services/signing/view-nonce.server";
 import {
   APP_URL,
   SINGLE_DOT,
@@ -145,11 +149,11 @@ describe("links that do not lead anywhere", () => {
 
   it("issues one link per run: asking again gives the same URL (a retried draft sends Stripe the same link)", async () => {
     const { run, signingUrl } = await issuedRunToSign(stripeStandIn());
-    expect((await createSigningLink(run.id, new Date())).url).toBe(signingUrl);
+    expect((await createSigningLink(run.id)).url).toBe(signingUrl);
     expect(await prisma.signingLink.count({ where: { runId: run.id } })).toBe(1);
     // Once the link has expired, a new one is issued.
     await prisma.signingLink.updateMany({ where: { runId: run.id }, data: { expiresAt: new Date(Date.now() - 1) } });
-    const renewed = await createSigningLink(run.id, new Date(), { lifetimeDays: 30 });
+    const renewed = await createSigningLink(run.id, { lifetimeDays: 30 });
     expect(renewed.url).not.toBe(signingUrl);
     expect(renewed.expiresAt.getTime() - Date.now()).toBeGreaterThan(29 * 86_400_000);
   });

@@ -2,9 +2,11 @@ import { createHash } from "node:crypto";
 import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, decodePDFRawStream, type PDFHexString, type PDFString } from "pdf-lib";
-import { canonicalJson, documentHash, type SignatureDocument } from "~/domain/signature-document";
+import { canonicalJson, DOCUMENT_ATTACHMENT_NAME, documentHash, type SignatureDocument } from "~/domain/signature-document";
+import { utcStamp } from "~/domain/signing";
 import { translator, type Locale } from "~/i18n";
-import { ATTACHMENT_NAME, UnreadableSignatureImage, assertReadablePng, renderSignedPdf, utcStamp, type SignedPdfInput } from "~/services/signed-pdf.server";
+import { UnreadableSignatureImage, assertReadablePng } from "~/services/signing/signed-pdf/readable-png.server";
+import { renderSignedPdf, type SignedPdfInput } from "~/services/signing/signed-pdf/render-signed-pdf.server";
 import { DOCUMENT, pdfText, png, signaturePng } from "../helpers/signing";
 
 const SIGNED_AT = new Date("2026-11-28T09:41:07.123Z");
@@ -155,7 +157,7 @@ describe("renderSignedPdf", () => {
   it("attaches the canonical document, whose SHA-256 is the hash printed on the certificate", async () => {
     const given = await input();
     const files = await attachments((await renderSignedPdf(given)).bytes);
-    const json = files.get(ATTACHMENT_NAME);
+    const json = files.get(DOCUMENT_ATTACHMENT_NAME);
     expect(json).toBe(canonicalJson(DOCUMENT));
     expect(createHash("sha256").update(json ?? "", "utf8").digest("hex")).toBe(given.documentHash);
   });
@@ -182,7 +184,7 @@ describe("renderSignedPdf", () => {
     const [invoice = ""] = await pdfText(bytes);
     expect(invoice).toContain("Café ? Paris");
     expect(invoice).toContain("Signed electronically by ?? ?? on");
-    expect((await attachments(bytes)).get(ATTACHMENT_NAME)).toContain("山田太郎");
+    expect((await attachments(bytes)).get(DOCUMENT_ATTACHMENT_NAME)).toContain("山田太郎");
   });
 
   it("continues on new pages when the lines do not fit on one", async () => {

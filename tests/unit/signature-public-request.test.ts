@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
-import {
-  PayloadTooLarge,
-  RateLimited,
-  RateLimiter,
-  clientAddress,
-  enforceRateLimits,
-  isSameOrigin,
-  negotiateLocale,
-  publicRequestContext,
-  readLimitedBody,
-  readLimitedForm,
-} from "~/services/public-request.server";
+import { PayloadTooLarge, readLimitedBody, readLimitedForm } from "~/http/body-limit.server";
+import { clientAddress, publicRequestContext } from "~/http/client-ip.server";
+import { negotiateLocale } from "~/http/locale.server";
+import { isSameOrigin } from "~/http/origin.server";
+import { RateLimited, RateLimiter, enforceRateLimits } from "~/http/rate-limit.server";
 
 const APP = "https://ritournelle.test";
 

@@ -11,10 +11,10 @@ import type { CustomerSubject } from "~/domain/customer-subject";
 import { deleteCustomerDataRequestsOf, listCustomerDataRequestsOf } from "~/models/customer-data-request.server";
 import { deleteSessionsOfShop } from "~/models/session.server";
 import { deleteShop } from "~/models/shop.server";
-import { eraseSignaturesOfSubject } from "~/models/signature.server";
 import { collectStripeCustomers, eraseStripeCustomers } from "~/models/stripe.server";
 import { deleteDeliveriesOfShopExcept } from "~/models/webhook-delivery.server";
-import { collectSignatureData } from "~/services/signing.server";
+import { collectSignatureData } from "~/services/signing/collect-signature-data.server";
+import { eraseSignatureData } from "~/services/signing/erase-signature-data.server";
 import { collectTemplateCustomerData, eraseTemplateCustomerData } from "~/services/templates.server";
 
 type Tx = Prisma.TransactionClient;
@@ -40,8 +40,8 @@ const PLACES: PersonalDataPlace[] = [
     // goes through the run's template, whose customer identifiers the
     // templates' erasure removes.
     name: "signatures",
-    collect: (shopId, subject, tx) => collectSignatureData(tx, shopId, subject),
-    erase: (shopId, subject, now, tx) => eraseSignaturesOfSubject(tx, shopId, subject, now),
+    collect: collectSignatureData,
+    erase: eraseSignatureData,
   },
   {
     // Earlier data reports about the customer contain their data too.
