@@ -2,10 +2,11 @@
 // the same operations as JSON over HTTP under /__control (local only, no auth).
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { accountInfo, sendJson, type AccountInfo, type RequestLogEntry, type SeedAccount, type StandInCore } from "./core.js";
+import { accountInfo, type AccountInfo, type RequestLogEntry, type SeedAccount, type StandInCore } from "./core.js";
 import type { FaultConfig } from "./faults.js";
 import type { IdempotencyEntryInfo } from "./idempotency.js";
-import { renderInvoice } from "./invoices.js";
+import { sendJson } from "./http.js";
+import { renderInvoice } from "./invoice-render.js";
 import { createAccountRecord, disconnect, issueCode } from "./oauth.js";
 import { newestFirst } from "./store.js";
 import type { WireEvent, WireInvoice } from "./types.js";

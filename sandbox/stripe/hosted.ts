@@ -1,7 +1,12 @@
 // The customer-facing side of an invoice: the hosted invoice page (with a Pay
 // button standing in for the payment form) and the invoice PDF.
 
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { StandInCore } from "./core.js";
+import { flatForm, sendHtml } from "./http.js";
+import { renderInvoice } from "./invoice-render.js";
 import { formatMinor } from "./money.js";
+import { decodeForm } from "./params.js";
 import { buildPdf, type PdfLine } from "./pdf.js";
 import type { AccountData } from "./store.js";
 import type { AccountRecord, WireInvoice } from "./types.js";
@@ -115,4 +120,51 @@ export function renderInvoicePdf(account: AccountRecord, data: AccountData, inv:
   for (const r of summaryRows(data, inv)) lines.push({ text: `${r.label}: ${money(r.amount)}`, bold: r.label === "Total" });
   if (inv.footer) lines.push({ text: "" }, { text: inv.footer });
   return buildPdf(lines);
+}
+
+// ---------------------------------------------------------------------------
+// HTTP (dispatched from core.ts)
+
+/** `GET /hosted/:id` (the page), `GET /hosted/:id/pdf`, `POST /hosted/:id/pay` (its Pay button). No API key: the URL is the secret. */
+export function handleHosted(core: StandInCore, req: IncomingMessage, res: ServerResponse, url: URL, body: string): void {
+  const m = /^\/hosted\/([^/]+)(\/pdf|\/pay)?$/.exec(url.pathname);
+  const invoiceId = m?.[1] ?? "";
+  const accountId = core.store.invoiceIndex.get(invoiceId);
+  const account = accountId ? core.store.accounts.get(accountId) : undefined;
+  const inv = account ? core.store.of(account.id).invoices.get(invoiceId) : undefined;
+  if (!m || !account || !inv || inv.status === "draft") {
+    sendHtml(res, 404, "<!doctype html><html><body><h1>Invoice not found</h1></body></html>");
+    return;
+  }
+  const data = core.store.of(account.id);
+  if (m[2] === "/pay") {
+    if (req.method !== "POST") {
+      res.writeHead(405, { allow: "POST" });
+      res.end();
+      return;
+    }
+    const outcome = flatForm(decodeForm(body)).outcome ?? "succeeded";
+    let notice: string;
+    try {
+      core.customerPay(account, inv.id, outcome === "failed" ? "failed" : "succeeded");
+      notice = outcome === "failed" ? "Your card was declined." : "Payment successful. Thank you!";
+    } catch (e) {
+      notice = e instanceof Error ? e.message : String(e);
+    }
+    res.writeHead(303, { location: `/hosted/${inv.id}?notice=${encodeURIComponent(notice)}` });
+    res.end();
+    return;
+  }
+  const wire = renderInvoice(core.world, account, inv);
+  if (m[2] === "/pdf") {
+    const pdf = renderInvoicePdf(account, data, wire);
+    res.writeHead(200, {
+      "content-type": "application/pdf",
+      "content-length": String(pdf.length),
+      "content-disposition": `inline; filename="Invoice-${wire.number ?? wire.id}.pdf"`,
+    });
+    res.end(pdf);
+    return;
+  }
+  sendHtml(res, 200, renderHostedPage(account, data, wire, url.searchParams.get("notice")));
 }

@@ -7,7 +7,13 @@
 //                             `account.application.deauthorized` event on that account
 // Errors use the OAuth shape `{ error, error_description }`.
 
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RequestLogEntry, StandInCore } from "./core.js";
+import { StripeApiError } from "./errors.js";
 import { escapeHtml } from "./hosted.js";
+import { flatForm, headerValue, send, sendHtml, withStdHeaders } from "./http.js";
+import { decodeForm } from "./params.js";
+import { authenticate } from "./pipeline.js";
 import type { AccountRecord, WireApplication } from "./types.js";
 import type { RequestRef, World } from "./world.js";
 
@@ -254,4 +260,66 @@ export function disconnect(world: World, account: AccountRecord, request: Reques
   account.connected = false;
   for (const t of world.store.accessTokens.values()) if (t.account === account.id) t.revoked = true;
   world.emit(account.id, "account.application.deauthorized", application(world), { request });
+}
+
+// ---------------------------------------------------------------------------
+// HTTP (dispatched from core.ts)
+
+/** `GET /oauth/authorize` (the consent page) and `POST` from its form (the decision). */
+export function handleAuthorize(core: StandInCore, req: IncomingMessage, res: ServerResponse, url: URL, body: string): void {
+  if (req.method === "POST") {
+    const result = decide(core.world, core.oauth, flatForm(decodeForm(body)));
+    if ("location" in result) {
+      res.writeHead(302, { location: result.location });
+      res.end();
+    } else {
+      sendHtml(res, result.status, result.html);
+    }
+    return;
+  }
+  const q = decodeForm(url.search.slice(1));
+  const flat = flatForm(q);
+  const stripeUser = q.stripe_user;
+  const page = renderAuthorizePage(core.world, core.oauth, {
+    ...flat,
+    ...(stripeUser && typeof stripeUser === "object" && !Array.isArray(stripeUser) ? { stripe_user: flatForm(stripeUser) } : {}),
+  });
+  sendHtml(res, page.status, page.html);
+}
+
+/** `POST /oauth/token` and `POST /oauth/deauthorize`: platform secret key only; logged like API requests. */
+export function handleOAuthApi(core: StandInCore, req: IncomingMessage, res: ServerResponse, url: URL, body: string): void {
+  const started = performance.now();
+  const requestId = core.nextRequestId();
+  const params = flatForm(decodeForm(body));
+  const entry: RequestLogEntry = {
+    requestId,
+    time: core.clock.now(),
+    method: req.method ?? "POST",
+    path: url.pathname,
+    account: null,
+    stripeAccountHeader: headerValue(req, "stripe-account"),
+    idempotencyKey: headerValue(req, "idempotency-key"),
+    stripeVersion: headerValue(req, "stripe-version"),
+    status: null,
+    replayed: false,
+    fault: null,
+    durationMs: 0,
+  };
+  const done = (status: number, payload: object) => {
+    entry.status = status;
+    entry.durationMs = Math.round(performance.now() - started);
+    core.record(entry);
+    send(res, withStdHeaders({ status, headers: {}, body: JSON.stringify(payload, null, 2) }, requestId, core.apiVersion));
+  };
+  if (req.method !== "POST") return done(404, { error: "invalid_request", error_description: `Unrecognized request URL (${req.method}: ${url.pathname}).` });
+  const auth = authenticate(core, req, params.client_secret);
+  if (auth instanceof StripeApiError || auth.account !== null) {
+    return done(401, { error: "invalid_client", error_description: "Invalid API key or client_secret: use the platform's secret key." });
+  }
+  const ref: RequestRef = { id: requestId, idempotencyKey: entry.idempotencyKey };
+  const result = url.pathname === "/oauth/token" ? exchangeToken(core.world, core.oauth, params, ref) : deauthorize(core.world, core.oauth, params, ref);
+  const userId = (result.body as { stripe_user_id?: string }).stripe_user_id;
+  entry.account = userId ?? params.stripe_user_id ?? null;
+  done(result.status, result.body);
 }
