@@ -1,8 +1,9 @@
 // orderCreate(order: OrderCreateOrderInput!, options: OrderCreateOptionsInput)
 //
-// Builds an order from the input the way Shopify derives its amounts (see
-// seed.ts for the same rules), or returns userErrors. Codes and field paths
-// follow live captures (API 2025-01) where we have them:
+// Reads and checks the mutation's input, then builds the order with
+// order-build.ts (the same derivation of amounts the seeded orders go
+// through), or returns userErrors. Codes and field paths follow live captures
+// (API 2025-01) where we have them:
 //   - no line items               field ["order","lineItems"], "Line items must have at least one line item"
 //   - customer and customerId     field ["order"], REDUNDANT_CUSTOMER_FIELDS
 //   - tax line without rate       field [...,"taxLines","0","rate"], TAX_LINE_RATE_MISSING
@@ -10,19 +11,19 @@
 // Other messages (unknown variant, quantity < 1, unknown customer, currency
 // mismatch) are the stand-in's wording with code INVALID.
 
-import { formatShopifyDecimal, parseDecimalToMinor, roundDiv, type Rate } from "./money";
-import type {
-  FinancialStatus,
-  MoneyBag,
-  SeedAddress,
-  SeedCustomer,
-  SeedDiscountAllocation,
-  SeedDiscountApplication,
-  SeedLineItem,
-  SeedOrder,
-  SeedShippingLine,
-  SeedTaxLine,
-} from "./seed";
+import { parseDecimalToMinor } from "./money";
+import {
+  ZERO,
+  deriveAmounts,
+  taxLineDraft,
+  variantLine,
+  type DiscountCodeDraft,
+  type LineDraft,
+  type Pair,
+  type ShippingLineDraft,
+  type TaxLineDraft,
+} from "./order-build";
+import type { FinancialStatus, SeedAddress, SeedCustomer, SeedOrder } from "./seed";
 import type { ShopState } from "./state";
 
 export interface OrderCreateUserError {
@@ -46,17 +47,6 @@ function arr(value: unknown): unknown[] {
 function str(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
-
-/** A pair of amounts in minor units: shop currency and presentment currency. */
-interface Pair {
-  shop: number;
-  pres: number;
-}
-
-const ZERO: Pair = { shop: 0, pres: 0 };
-const add = (a: Pair, b: Pair): Pair => ({ shop: a.shop + b.shop, pres: a.pres + b.pres });
-const sub = (a: Pair, b: Pair): Pair => ({ shop: a.shop - b.shop, pres: a.pres - b.pres });
-const mul = (a: Pair, k: number): Pair => ({ shop: a.shop * k, pres: a.pres * k });
 
 const COUNTRY_NAMES: Record<string, string> = {
   FR: "France",
@@ -93,6 +83,11 @@ function addressFromInput(input: Input | undefined): SeedAddress | null {
   };
 }
 
+/**
+ * Creates the order in the shop's state (its orders, the created-orders log,
+ * id and number counters, an upserted customer), or returns userErrors and
+ * changes nothing.
+ */
 export function orderCreate(state: ShopState, now: number, orderInput: unknown, options: unknown): OrderCreateResult {
   const errors: OrderCreateUserError[] = [];
   const err = (field: (string | number)[] | null, message: string, code: string | null = "INVALID") =>
@@ -193,54 +188,22 @@ export function orderCreate(state: ShopState, now: number, orderInput: unknown, 
     return { shop: shopMinor, pres: presMinor };
   };
 
-  const bag = (p: Pair): MoneyBag => ({
-    shopMoney: { amount: formatShopifyDecimal(p.shop, shopCurrency), currencyCode: shopCurrency },
-    presentmentMoney: { amount: formatShopifyDecimal(p.pres, presCurrency), currencyCode: presCurrency },
-  });
-
   // Tax lines (on a line, a shipping line or the order).
-  interface TaxWork {
-    title: string;
-    rate: number;
-    rateDecimal: string;
-    priceSet: Pair | undefined;
-    channelLiable: boolean;
-  }
-  const taxLinesOf = (value: unknown, path: (string | number)[]): TaxWork[] =>
+  const taxLinesOf = (value: unknown, path: (string | number)[]): TaxLineDraft[] =>
     arr(value).map((raw, i) => {
       const t = obj(raw) ?? {};
       const rateStr = str(t.rate) ?? (typeof t.rate === "number" ? String(t.rate) : "");
       if (rateStr.trim() === "" || Number.isNaN(Number(rateStr))) {
         err([...path, i, "rate"], "Tax line rate is missing.", "TAX_LINE_RATE_MISSING");
       }
-      return {
-        title: str(t.title) ?? "",
-        rate: Number(rateStr) || 0,
-        rateDecimal: rateStr,
-        priceSet: t.priceSet ? money(t.priceSet, [...path, i, "priceSet"]) : undefined,
-        channelLiable: t.channelLiable === true,
-      };
+      const priceSet = t.priceSet ? money(t.priceSet, [...path, i, "priceSet"]) : undefined;
+      return taxLineDraft(str(t.title) ?? "", rateStr, { channelLiable: t.channelLiable === true, ...(priceSet ? { priceSet } : {}) });
     });
 
   // Line items.
   const lineInputs = arr(input.lineItems);
   if (lineInputs.length === 0) err(["order", "lineItems"], "Line items must have at least one line item", null);
-  interface LineWork {
-    input: Input;
-    title: string;
-    variantTitle: string | null;
-    sku: string | null;
-    vendor: string | null;
-    variantId: string | null;
-    productId: string | null;
-    quantity: number;
-    unit: Pair;
-    requiresShipping: boolean;
-    taxable: boolean;
-    taxes: TaxWork[];
-    discount: Pair;
-  }
-  const lines: LineWork[] = [];
+  const lines: LineDraft[] = [];
   lineInputs.forEach((raw, i) => {
     const li = obj(raw) ?? {};
     const path = ["order", "lineItems", i];
@@ -248,68 +211,59 @@ export function orderCreate(state: ShopState, now: number, orderInput: unknown, 
     if (quantity < 1) err([...path, "quantity"], "Quantity must be greater than or equal to 1.");
     const variantId = str(li.variantId);
     let unit: Pair | undefined = li.priceSet ? money(li.priceSet, [...path, "priceSet"]) : undefined;
-    let title = str(li.title) ?? "";
-    let variantTitle = str(li.variantTitle) ?? null;
-    let sku = str(li.sku) ?? null;
-    let vendor = str(li.vendor) ?? null;
-    let productId: string | null = null;
-    let requiresShipping = li.requiresShipping === true;
-    let taxable = li.taxable !== false;
+    let line: Omit<LineDraft, "quantity" | "unit" | "taxLines" | "customAttributes">;
     if (variantId) {
       const variant = shop.variants.find((v) => v.id === variantId && !v.deleted);
       if (!variant) {
         err([...path, "variantId"], "Variant does not exist.");
         return;
       }
-      const product = shop.products.find((p) => p.id === variant.productId);
-      title = str(li.title) ?? product?.title ?? variant.title;
-      variantTitle = str(li.variantTitle) ?? (variant.title === "Default Title" ? null : variant.title);
-      sku = str(li.sku) ?? variant.sku;
-      vendor = str(li.vendor) ?? product?.vendor ?? null;
-      productId = variant.productId;
-      requiresShipping = typeof li.requiresShipping === "boolean" ? li.requiresShipping : variant.requiresShipping;
-      taxable = typeof li.taxable === "boolean" ? li.taxable : variant.taxable;
+      const fromVariant = variantLine(variant, shop.products.find((p) => p.id === variant.productId));
+      line = {
+        ...fromVariant,
+        title: str(li.title) ?? fromVariant.title,
+        variantTitle: str(li.variantTitle) ?? fromVariant.variantTitle,
+        sku: str(li.sku) ?? fromVariant.sku,
+        vendor: str(li.vendor) ?? fromVariant.vendor,
+        requiresShipping: typeof li.requiresShipping === "boolean" ? li.requiresShipping : fromVariant.requiresShipping,
+        taxable: typeof li.taxable === "boolean" ? li.taxable : fromVariant.taxable,
+      };
       if (!unit && !li.priceSet) {
         const price = parseDecimalToMinor(variant.price, shopCurrency) ?? 0;
         if (presCurrency !== shopCurrency) err([...path, "priceSet"], "A price set is required when the presentment currency differs from the shop currency.");
         unit = { shop: price, pres: price };
       }
     } else {
+      const title = str(li.title) ?? "";
       if (title.trim() === "") err([...path, "title"], "Title can't be blank.");
       if (!li.priceSet) err([...path, "priceSet"], "Price set is required for a custom line item.");
+      line = {
+        title,
+        variantTitle: str(li.variantTitle) ?? null,
+        sku: str(li.sku) ?? null,
+        vendor: str(li.vendor) ?? null,
+        variantId: null,
+        productId: null,
+        requiresShipping: li.requiresShipping === true,
+        taxable: li.taxable !== false,
+      };
     }
     lines.push({
-      input: li,
-      title,
-      variantTitle,
-      sku,
-      vendor,
-      variantId: variantId ?? null,
-      productId,
+      ...line,
       quantity,
       unit: unit ?? ZERO,
-      requiresShipping,
-      taxable,
-      taxes: taxLinesOf(li.taxLines, [...path, "taxLines"]),
-      discount: ZERO,
+      taxLines: taxLinesOf(li.taxLines, [...path, "taxLines"]),
+      customAttributes: arr(li.properties).map((p) => ({ key: str(obj(p)?.name) ?? "", value: str(obj(p)?.value) ?? "" })),
     });
   });
 
   const orderTaxes = taxLinesOf(input.taxLines, ["order", "taxLines"]);
-  if (orderTaxes.length > 0 && lines.some((l) => l.taxes.length > 0)) {
+  if (orderTaxes.length > 0 && lines.some((l) => l.taxLines.length > 0)) {
     err(["order", "taxLines"], "Tax lines can be specified on the order or on line items, but not both.");
   }
 
   // Shipping lines.
-  interface ShipWork {
-    title: string;
-    code: string | null;
-    source: string | null;
-    price: Pair;
-    taxes: TaxWork[];
-    discount: Pair;
-  }
-  const ships: ShipWork[] = arr(input.shippingLines).map((raw, i) => {
+  const shippingLines: ShippingLineDraft[] = arr(input.shippingLines).map((raw, i) => {
     const s = obj(raw) ?? {};
     const path = ["order", "shippingLines", i];
     return {
@@ -317,167 +271,39 @@ export function orderCreate(state: ShopState, now: number, orderInput: unknown, 
       code: str(s.code) ?? null,
       source: str(s.source) ?? null,
       price: money(s.priceSet, [...path, "priceSet"]) ?? ZERO,
-      taxes: taxLinesOf(s.taxLines, [...path, "taxLines"]),
-      discount: ZERO,
+      taxLines: taxLinesOf(s.taxLines, [...path, "taxLines"]),
     };
   });
 
   // Discount code.
-  const applications: SeedDiscountApplication[] = [];
   const discountInput = obj(input.discountCode);
-  let codeApplication: SeedDiscountApplication | undefined;
+  let discountCode: DiscountCodeDraft | undefined;
   if (discountInput) {
     const fixed = obj(discountInput.itemFixedDiscountCode);
     const percent = obj(discountInput.itemPercentageDiscountCode);
     const freeShipping = obj(discountInput.freeShippingDiscountCode);
-    const base = (value: SeedDiscountApplication["value"], code: string, targetType: "LINE_ITEM" | "SHIPPING_LINE"): SeedDiscountApplication => ({
-      __typename: "DiscountCodeApplication",
-      index: 0,
-      code,
-      title: null,
-      description: null,
-      allocationMethod: "ACROSS",
-      targetSelection: "ALL",
-      targetType,
-      value,
-    });
     if (fixed) {
       const amount = money(fixed.amountSet, ["order", "discountCode", "itemFixedDiscountCode", "amountSet"]) ?? ZERO;
-      const bases = lines.map((l) => mul(l.unit, l.quantity));
-      const total = bases.reduce(add, ZERO);
-      let given = ZERO;
-      lines.forEach((l, i) => {
-        const b = bases[i] ?? ZERO;
-        const share =
-          i === lines.length - 1
-            ? sub(amount, given)
-            : { shop: total.shop ? roundDiv(amount.shop * b.shop, total.shop) : 0, pres: total.pres ? roundDiv(amount.pres * b.pres, total.pres) : 0 };
-        l.discount = share;
-        given = add(given, share);
-      });
-      codeApplication = base(
-        { __typename: "MoneyV2", amount: formatShopifyDecimal(amount.pres, presCurrency), currencyCode: presCurrency },
-        str(fixed.code) ?? "",
-        "LINE_ITEM",
-      );
+      discountCode = { type: "fixed", code: str(fixed.code) ?? "", amount };
     } else if (percent) {
-      const pct = typeof percent.percentage === "number" ? percent.percentage : 0;
-      const rate: Rate = { num: Math.round(pct * 1000), den: 100000 };
-      for (const l of lines) {
-        const b = mul(l.unit, l.quantity);
-        l.discount = { shop: roundDiv(b.shop * rate.num, rate.den), pres: roundDiv(b.pres * rate.num, rate.den) };
-      }
-      codeApplication = base({ __typename: "PricingPercentageValue", percentage: pct }, str(percent.code) ?? "", "LINE_ITEM");
+      const percentage = typeof percent.percentage === "number" ? percent.percentage : 0;
+      discountCode = { type: "percentage", code: str(percent.code) ?? "", percentage };
     } else if (freeShipping) {
-      for (const s of ships) s.discount = s.price;
-      codeApplication = base({ __typename: "PricingPercentageValue", percentage: 100 }, str(freeShipping.code) ?? "", "SHIPPING_LINE");
+      discountCode = { type: "freeShipping", code: str(freeShipping.code) ?? "" };
     }
-    if (codeApplication) applications.push(codeApplication);
   }
 
   if (errors.length > 0) return { order: null, userErrors: errors };
 
-  // Amounts.
-  const taxOf = (amount: Pair, t: TaxWork): Pair => {
-    if (t.priceSet) return t.priceSet;
-    const rate: Rate = { num: Math.round(t.rate * 1_000_000), den: 1_000_000 };
-    const f = (a: number) => (taxesIncluded ? roundDiv(a * rate.num, rate.den + rate.num) : roundDiv(a * rate.num, rate.den));
-    return { shop: f(amount.shop), pres: f(amount.pres) };
-  };
-  const toTaxLine = (t: TaxWork, price: Pair): SeedTaxLine => ({
-    title: t.title,
-    rate: t.rate,
-    ratePercentage: Math.round(t.rate * 100 * 1e6) / 1e6,
-    priceSet: bag(price),
-    channelLiable: t.channelLiable,
-    source: null,
-  });
-  const allocation = (p: Pair): SeedDiscountAllocation[] =>
-    codeApplication && (p.shop !== 0 || p.pres !== 0) ? [{ allocatedAmountSet: bag(p), discountApplicationIndex: 0 }] : [];
-
-  let subtotal = ZERO;
-  let taxTotal = ZERO;
-  let discountTotal = ZERO;
-  const aggregated = new Map<string, { t: TaxWork; price: Pair }>();
-  const addAgg = (t: TaxWork, price: Pair) => {
-    const key = `${t.title}|${t.rateDecimal}`;
-    const cur = aggregated.get(key) ?? { t, price: ZERO };
-    cur.price = add(cur.price, price);
-    aggregated.set(key, cur);
-  };
+  // Amounts (order-build.ts), ids from the shop's counters.
   const orderLegacy = state.nextOrderLegacyId;
-  const lineItems: SeedLineItem[] = lines.map((l) => {
-    const original = mul(l.unit, l.quantity);
-    const net = sub(original, l.discount);
-    const taxLines = l.taxes.map((t) => {
-      const price = taxOf(net, t);
-      taxTotal = add(taxTotal, price);
-      addAgg(t, price);
-      return toTaxLine(t, price);
-    });
-    subtotal = add(subtotal, net);
-    discountTotal = add(discountTotal, l.discount);
-    const id = state.nextLineLegacyId++;
-    const perUnit = (p: Pair): Pair => ({ shop: roundDiv(p.shop, l.quantity), pres: roundDiv(p.pres, l.quantity) });
-    return {
-      id: `gid://shopify/LineItem/${id}`,
-      title: l.title,
-      name: l.variantTitle ? `${l.title} - ${l.variantTitle}` : l.title,
-      variantTitle: l.variantTitle,
-      sku: l.sku,
-      vendor: l.vendor,
-      quantity: l.quantity,
-      variantId: l.variantId,
-      productId: l.productId,
-      requiresShipping: l.requiresShipping,
-      taxable: l.taxable,
-      originalUnitPriceSet: bag(l.unit),
-      originalTotalSet: bag(original),
-      discountedUnitPriceSet: bag(l.unit),
-      discountedUnitPriceAfterAllDiscountsSet: bag(sub(l.unit, perUnit(l.discount))),
-      discountedTotalSet: bag(original),
-      discountedTotalWithCodeDiscountsSet: bag(net),
-      totalDiscountSet: bag(l.discount),
-      taxLines,
-      discountAllocations: allocation(l.discount),
-      customAttributes: arr(l.input.properties).map((p) => ({ key: str(obj(p)?.name) ?? "", value: str(obj(p)?.value) ?? "" })),
-    };
-  });
-
-  // Order-level tax lines (when given on the order rather than on lines).
-  const orderTaxLines = orderTaxes.map((t) => {
-    const price = taxOf(subtotal, t);
-    taxTotal = add(taxTotal, price);
-    addAgg(t, price);
-    return toTaxLine(t, price);
-  });
-  void orderTaxLines;
-
-  let shippingTotal = ZERO;
-  let shippingDiscounted = ZERO;
-  const shippingLines: SeedShippingLine[] = ships.map((s, i) => {
-    const discounted = sub(s.price, s.discount);
-    const taxLines = s.taxes.map((t) => {
-      const price = taxOf(discounted, t);
-      taxTotal = add(taxTotal, price);
-      addAgg(t, price);
-      return toTaxLine(t, price);
-    });
-    shippingTotal = add(shippingTotal, s.price);
-    shippingDiscounted = add(shippingDiscounted, discounted);
-    discountTotal = add(discountTotal, s.discount);
-    return {
-      id: `gid://shopify/ShippingLine/${orderLegacy * 10 + i}`,
-      title: s.title,
-      code: s.code,
-      source: s.source,
-      originalPriceSet: bag(s.price),
-      discountedPriceSet: bag(discounted),
-      taxLines,
-      discountAllocations: allocation(s.discount),
-    };
-  });
-  const total = add(add(subtotal, shippingDiscounted), taxesIncluded ? ZERO : taxTotal);
+  const amounts = deriveAmounts(
+    { shopCurrency, presentmentCurrency: presCurrency, taxesIncluded, lines, shippingLines, taxLines: orderTaxes, ...(discountCode ? { discountCode } : {}) },
+    {
+      lineItem: () => `gid://shopify/LineItem/${state.nextLineLegacyId++}`,
+      shippingLine: (i) => `gid://shopify/ShippingLine/${orderLegacy * 10 + i}`,
+    },
+  );
 
   // Financial status.
   const transactions = arr(input.transactions).map((t) => obj(t) ?? {});
@@ -526,16 +352,7 @@ export function orderCreate(state: ShopState, now: number, orderInput: unknown, 
     poNumber: str(input.poNumber) ?? null,
     confirmationNumber: null,
     paymentGatewayNames: [...new Set(transactions.map((t) => str(t.gateway)).filter((g): g is string => !!g))],
-    lineItems,
-    shippingLines,
-    discountApplications: applications,
-    discountCodes: codeApplication?.code ? [codeApplication.code] : [],
-    subtotalPriceSet: bag(subtotal),
-    totalPriceSet: bag(total),
-    totalTaxSet: bag(taxTotal),
-    totalShippingPriceSet: bag(shippingTotal),
-    totalDiscountsSet: bag(discountTotal),
-    taxLines: [...aggregated.values()].map((a) => toTaxLine(a.t, a.price)),
+    ...amounts,
     peculiarities: ["created through orderCreate"],
   };
   shop.orders.push(order);
