@@ -89,10 +89,6 @@ export interface Rate {
   readonly den: number;
 }
 
-export function rateToNumber(rate: Rate): number {
-  return rate.num / rate.den;
-}
-
 /** Tax on a tax-exclusive amount: round(amount × rate). */
 export function taxExclusive(amount: number, rate: Rate): number {
   return roundDiv(amount * rate.num, rate.den);
