@@ -36,7 +36,52 @@ const shopify = shopifyApp({
 
 export default shopify;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
-export const authenticate = shopify.authenticate;
+
+/**
+ * The library's authenticate, except that `authenticate.admin` first refuses
+ * (401, nothing exchanged or recorded) a session token whose claims do not
+ * name one shop. @shopify/shopify-api 15 checks the token's signature, expiry
+ * and audience, then takes the shop from `dest` without comparing it with
+ * `iss`; Shopify's session-token page asks apps to check that `iss` (the
+ * shop's admin) and `dest` (the shop) name the same shop
+ * (https://shopify.dev/docs/apps/build/authentication-authorization/session-tokens).
+ * Reading the claims before the library verifies the signature is safe: they
+ * only ever cause a refusal; a token that passes still goes through every
+ * check of the library.
+ */
+export const authenticate: typeof shopify.authenticate = {
+  ...shopify.authenticate,
+  admin: ((request: Request) => {
+    if (sessionTokenNamesTwoShops(request)) throw new Response(undefined, { status: 401, statusText: "Unauthorized" });
+    return shopify.authenticate.admin(request);
+  }) as typeof shopify.authenticate.admin,
+};
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const sessionStorage = shopify.sessionStorage;
+
+const SHOP_HOST = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i;
+
+/**
+ * True when the request carries a session token (bearer header, or `id_token`
+ * in a document URL) whose `iss` is not `https://<shop>/admin` for the shop
+ * `dest` names, or whose `dest` is not a shop's domain. A request without a
+ * token, or with one that is not a JWT, is left to the library.
+ */
+function sessionTokenNamesTwoShops(request: Request): boolean {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get("Authorization") ?? "")?.[1];
+  const token = bearer ?? new URL(request.url).searchParams.get("id_token");
+  const payload = token?.split(".")[1];
+  if (!payload) return false;
+  let claims: { iss?: unknown; dest?: unknown };
+  try {
+    claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as typeof claims;
+  } catch {
+    return false;
+  }
+  if (typeof claims?.iss !== "string" || typeof claims.dest !== "string") return true;
+  const shop = URL.canParse(claims.dest) ? new URL(claims.dest) : null;
+  const customDomain = settings.SHOP_CUSTOM_DOMAIN;
+  const isShop = !!shop && shop.protocol === "https:" && (SHOP_HOST.test(shop.hostname) || (!!customDomain && shop.hostname.endsWith(`.${customDomain}`)));
+  return !isShop || claims.iss !== `https://${shop.hostname}/admin`;
+}

@@ -11,16 +11,18 @@ function base64url(input: Buffer | string) {
 /**
  * A session token as App Bridge mints it: an HS256 JWT signed with the app's
  * secret (https://shopify.dev/docs/apps/build/authentication-authorization/session-tokens).
+ * `iss` (the shop's admin) and `dest` (the shop) can be overridden to mint a
+ * token whose claims disagree with each other.
  */
 export function mintSessionToken(
   shop: string,
-  options: { secret?: string; apiKey?: string; expiresInSeconds?: number; userId?: string } = {},
+  options: { secret?: string; apiKey?: string; expiresInSeconds?: number; userId?: string; iss?: string; dest?: string } = {},
 ): string {
   const now = Math.floor(Date.now() / 1000);
   const header = { alg: "HS256", typ: "JWT" };
   const payload = {
-    iss: `https://${shop}/admin`,
-    dest: `https://${shop}`,
+    iss: options.iss ?? `https://${shop}/admin`,
+    dest: options.dest ?? `https://${shop}`,
     aud: options.apiKey ?? process.env.SHOPIFY_API_KEY,
     sub: options.userId ?? "42",
     exp: now + (options.expiresInSeconds ?? 60),

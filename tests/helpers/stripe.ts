@@ -138,6 +138,20 @@ export function invoiceRequest(draft: InvoiceDraftInput, overrides: Partial<Invo
   };
 }
 
+/**
+ * The merchant approves on the stand-in's Connect consent page (`consent`, the
+ * URL the app sent the browser to) for `account`: returns Stripe's redirect
+ * back to the app, with a fresh authorization code and the consent's state.
+ */
+export function approveConsent(standIn: StripeStandIn, consent: URL, account = MERCHANT): URL {
+  const { redirectUrl } = standIn.control.authorize({
+    accountId: account,
+    state: consent.searchParams.get("state")!,
+    redirectUri: consent.searchParams.get("redirect_uri")!,
+  });
+  return new URL(redirectUrl!);
+}
+
 /** A webhook delivery signed as Stripe signs it (optionally with another secret or an old timestamp). */
 export function signedWebhookRequest(payload: string, options: { secret?: string; timestamp?: number; signature?: string } = {}): Request {
   const header =
@@ -152,6 +166,14 @@ export function signedWebhookRequest(payload: string, options: { secret?: string
     body: payload,
     headers: { "Content-Type": "application/json; charset=utf-8", "Stripe-Signature": header },
   });
+}
+
+/** The stand-in's stored events about one invoice of `account`, oldest first, as the JSON bodies Stripe would deliver. */
+export function invoiceEvents(standIn: StripeStandIn, invoiceId: string, types: string[], account = MERCHANT): string[] {
+  return standIn.control
+    .events(account)
+    .filter((event) => types.includes(event.type) && (event.data.object as { id?: string }).id === invoiceId)
+    .map((event) => JSON.stringify(event));
 }
 
 /**
@@ -202,16 +224,14 @@ let templateCount = 0;
  * 4.90 shipping, VAT 20 % included) was issued by the worker through the
  * Stripe gateway on our tables: the run is `sent`, its invoice open at Stripe.
  */
-export async function issuedRun(standIn: StripeStandIn, options: { account?: string; shop?: Shop } = {}) {
+export async function issuedRun(standIn: StripeStandIn, options: { account?: string; shop?: Shop; shopifyCustomerId?: string } = {}) {
   templateCount += 1;
   const clock = new ManualClock("2026-01-10T10:00:00Z");
   const shop = options.shop ?? (await createShop({ billingAccountId: options.account ?? MERCHANT }));
   const input = templateInput();
-  const template = await createTemplate(
-    shop,
-    { ...input, customer: { ...input.customer, shopifyCustomerId: `gid://shopify/Customer/${9000 + templateCount}` } },
-    { clock },
-  );
+  // A customer of its own unless told (e.g. one the Shopify stand-in knows, for a write-back).
+  const shopifyCustomerId = options.shopifyCustomerId ?? `gid://shopify/Customer/${9000 + templateCount}`;
+  const template = await createTemplate(shop, { ...input, customer: { ...input.customer, shopifyCustomerId } }, { clock });
   clock.set("2026-01-15T08:00:00Z");
   const gateway = new StripeBillingGateway(testClient(standIn), stripeCustomerStore, stripeTaxRateStore);
   await drain(new Worker({ gateway, clock, random: () => 0.5 }));

@@ -16,7 +16,7 @@ import type { StripeStandIn } from "../../sandbox/stripe/server";
 import { asResponse, callRoute } from "../helpers/remix";
 import { createShop, drain, templateInput } from "../helpers/recurring";
 import { adminFetchRequest, mintSessionToken, storeOfflineSession } from "../helpers/shopify";
-import { MERCHANT, OTHER_MERCHANT, startStripe, STRIPE_CLIENT_ID, testClient } from "../helpers/stripe";
+import { approveConsent, MERCHANT, OTHER_MERCHANT, startStripe, STRIPE_CLIENT_ID, testClient } from "../helpers/stripe";
 
 const SHOP = "atelier-dupont.myshopify.com";
 const OTHER_SHOP = "boulangerie-martin.myshopify.com";
@@ -57,14 +57,7 @@ async function click(shop: string, intent: "connect" | "disconnect"): Promise<UR
 }
 
 /** The merchant approves on Stripe's consent page: Stripe redirects back with a code and the state. */
-function approve(consent: URL, account = MERCHANT): URL {
-  const { redirectUrl } = standIn.control.authorize({
-    accountId: account,
-    state: consent.searchParams.get("state")!,
-    redirectUri: consent.searchParams.get("redirect_uri")!,
-  });
-  return new URL(redirectUrl!);
-}
+const approve = (consent: URL, account = MERCHANT): URL => approveConsent(standIn, consent, account);
 
 async function callback(url: URL): Promise<Response> {
   return asResponse(await callRoute(callbackLoader, new Request(url)));

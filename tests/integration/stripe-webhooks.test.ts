@@ -14,6 +14,7 @@ import { callRoute, asResponse } from "../helpers/remix";
 import { createShop } from "../helpers/recurring";
 import {
   forwardWebhooksTo,
+  invoiceEvents,
   issuedRun,
   MERCHANT,
   OTHER_MERCHANT,
@@ -53,13 +54,8 @@ async function post(payload: string, options: Parameters<typeof signedWebhookReq
   return asResponse(await callRoute(action, signedWebhookRequest(payload, options))).status;
 }
 
-/** The stand-in's stored events about one invoice, oldest first, as JSON bodies Stripe would deliver. */
-function eventsOfInvoice(invoiceId: string, types: string[]): string[] {
-  return standIn.control
-    .events(MERCHANT)
-    .filter((event) => types.includes(event.type) && (event.data.object as { id?: string }).id === invoiceId)
-    .map((event) => JSON.stringify(event));
-}
+/** The stand-in's stored events about one invoice of MERCHANT, oldest first, as JSON bodies Stripe would deliver. */
+const eventsOfInvoice = (invoiceId: string, types: string[]) => invoiceEvents(standIn, invoiceId, types);
 
 async function runState(runId: string) {
   return (await prisma.invoiceRun.findUniqueOrThrow({ where: { id: runId } })).state;
