@@ -28,13 +28,13 @@ import {
   formSchedule,
   parseTemplateForm,
   previewOccurrences,
-  type FieldProblem,
   type FormErrors,
   type TemplateFormContext,
   type TemplateFormLine,
   type TemplateFormValues,
 } from "~/domain/template-form";
 import { SCHEDULE_UNITS } from "~/domain/schedule";
+import { MAX_MEMO_LENGTH, type FieldProblem } from "~/domain/template-input";
 import type { MessageKey, Translate } from "~/i18n";
 import { fieldErrorText } from "~/i18n/field-errors";
 import { formatAmount, formatCivilDate, formatDateTime, formatPercent } from "~/i18n/format";
@@ -366,7 +366,7 @@ export function TemplateForm(props: Props) {
               <TextField
                 label={t("form.invoice.memo")}
                 multiline={3}
-                maxLength={500}
+                maxLength={MAX_MEMO_LENGTH}
                 showCharacterCount
                 autoComplete="off"
                 value={values.memo}

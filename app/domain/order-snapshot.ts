@@ -100,7 +100,7 @@ export type SourceOrder = {
 };
 
 // ---------------------------------------------------------------------------
-// The snapshot (the content of templates.server.ts's create input)
+// The snapshot (the content of a template's create input, see template-input.ts)
 // ---------------------------------------------------------------------------
 
 export type CustomerSnapshotInput = {

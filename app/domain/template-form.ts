@@ -6,15 +6,33 @@
  * Pure and shared: the browser runs it on every keystroke for the live totals
  * and the preview, the server runs the very same code on submit, so the
  * errors shown inline before submitting are the ones the server would answer.
- * Errors are codes (`FormErrorCode`) keyed by the dotted field path the
- * templates service also uses ("lines.0.quantity", "schedule.anchor"); the UI
- * translates them.
+ * What the form checks beyond turning text into numbers (an e-mail, the
+ * payment term, the note's length, each line…) it checks with the template
+ * input's own schemas (app/domain/template-input.ts), the ones the templates
+ * service parses with. Errors are codes (`FormErrorCode`) keyed by the dotted
+ * field path the templates service also uses ("lines.0.quantity",
+ * "schedule.anchor"); the UI translates them.
  */
 import { z } from "zod";
-import { draftInvoice, InvoiceDraftError, type InvoiceDraft, type ShippingSnapshot, type TemplateLine, type TemplateTaxLine } from "./invoice-draft";
+import { ValidationError } from "./errors";
+import type { InvoiceDraft, ShippingSnapshot, TemplateLine, TemplateTaxLine } from "./invoice-draft";
 import { formatMinor, MoneyError, parseDecimal, type MinorUnits } from "./money";
-import type { ScheduleError } from "./errors";
 import { PRODUCT_VARIANT_GID } from "./order-snapshot";
+import { draftOf } from "./template-content";
+import {
+  customerEmailInput,
+  daysUntilDueInput,
+  fieldIssuesOf,
+  linesInput,
+  MAX_MEMO_LENGTH,
+  MAX_TEMPLATE_LINES,
+  memoInput,
+  scheduleIssueProblem,
+  TAX_RATE_PATTERN,
+  CATCH_UP_POLICIES,
+  type CatchUpPolicy,
+  type FormErrorCode,
+} from "./template-input";
 import {
   FREQUENCY_PRESETS,
   frequencyPresetOf,
@@ -28,7 +46,8 @@ import {
   type ScheduleUnit,
 } from "./schedule";
 
-export const CATCH_UP_CHOICES = ["shop", "all", "latest", "none"] as const;
+/** "shop": follow the shop's default policy. */
+export const CATCH_UP_CHOICES = ["shop", ...CATCH_UP_POLICIES] as const;
 export type CatchUpChoice = (typeof CATCH_UP_CHOICES)[number];
 export const END_MODES = ["never", "after", "until"] as const;
 export type EndMode = (typeof END_MODES)[number];
@@ -86,63 +105,6 @@ export type TemplateFormContext = {
   currentAnchor?: string;
 };
 
-/**
- * Every field error the form can show, whoever found it: the browser's
- * checks below, or the templates service refusing on submit (server-only
- * codes, after the blank line). Each has a `form.error.<code>` message in
- * app/i18n/en.json and fr.json.
- */
-export const FORM_ERROR_CODES = [
-  "title_required",
-  "quantity_invalid",
-  "price_invalid",
-  "discount_invalid",
-  "discount_exceeds_amount",
-  "no_lines",
-  "email_invalid",
-  "every_invalid",
-  "date_invalid",
-  "anchor_past",
-  "time_invalid",
-  "after_count_invalid",
-  "until_before_anchor",
-  "days_until_due_invalid",
-  "memo_too_long",
-
-  "amount_invalid",
-  "tax_title_required",
-  "tax_rate_invalid",
-  "variant_invalid",
-  "shipping_title_required",
-  "customer_name_required",
-  "taxes_included_required",
-  "catch_up_invalid",
-  "currency_invalid",
-  "currency_locked",
-  "field_locked",
-  "field_invalid",
-  "idempotency_key_invalid",
-  "idempotency_key_reused",
-  "unit_invalid",
-  "time_zone_invalid",
-  "end_invalid",
-  "schedule_invalid",
-  "schedule_empty",
-  "anchor_in_past",
-  "anchor_not_after_planned",
-] as const;
-export type FormErrorCode = (typeof FORM_ERROR_CODES)[number];
-
-/** A value of a field error's message: a civil date is formatted in the merchant's language when shown. */
-export type FieldErrorValue = string | number | { civilDate: string };
-
-/**
- * A field error with what its message needs, e.g. { code: "anchor_in_past",
- * values: { date: { civilDate: "2026-01-03" }, earliest: { civilDate: "2026-01-10" } } }:
- * how the templates service answers, so the form can say it in the merchant's language.
- */
-export type FieldProblem = { code: FormErrorCode; values?: Record<string, FieldErrorValue> };
-
 export type FormErrors = Record<string, FormErrorCode>;
 
 /** Shape check of posted form values (untrusted JSON); the meaning is checked by {@link parseTemplateForm}. */
@@ -166,15 +128,16 @@ export const templateFormValuesSchema = z.object({
         quantity: z.string().max(20),
         unitPrice: z.string().max(40),
         discount: z.string().max(40),
-        taxLines: z.array(z.object({ title: z.string().max(255), ratePercent: z.string().regex(/^\d+(\.\d+)?$/) })).max(10),
+        taxLines: z.array(z.object({ title: z.string().max(255), ratePercent: z.string().regex(TAX_RATE_PATTERN) })).max(10),
       }),
     )
-    .max(200),
+    .max(MAX_TEMPLATE_LINES),
   customerEmail: z.string().max(320),
   daysUntilDue: z.string().max(10),
   catchUp: z.enum(CATCH_UP_CHOICES),
   signatureRequested: z.boolean(),
-  memo: z.string().max(5000),
+  // Ten times the note's limit: room for the merchant's typing, which the form's check then refuses in words.
+  memo: z.string().max(10 * MAX_MEMO_LENGTH),
 }) satisfies z.ZodType<TemplateFormValues>;
 
 export type ParsedTemplateForm = {
@@ -183,7 +146,7 @@ export type ParsedTemplateForm = {
   customerEmail: string;
   daysUntilDue: number;
   /** null: follow the shop's default. */
-  catchUp: "all" | "latest" | "none" | null;
+  catchUp: CatchUpPolicy | null;
   signatureRequested: boolean;
   memo: string | null;
   draft: InvoiceDraft;
@@ -191,28 +154,27 @@ export type ParsedTemplateForm = {
 
 export type ParseResult = { ok: true; value: ParsedTemplateForm } | { ok: false; errors: FormErrors };
 
-export const MAX_MEMO_LENGTH = 500;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const WHOLE = /^\d+$/;
+
+/** A whole number typed by a merchant; NaN for anything else (which the number schemas refuse). */
+function wholeOf(input: string): number {
+  const trimmed = input.trim();
+  return WHOLE.test(trimmed) ? Number(trimmed) : NaN;
+}
 
 /** Checks every field; all problems at once, so the merchant fixes them in one pass. */
 export function parseTemplateForm(values: TemplateFormValues, context: TemplateFormContext): ParseResult {
   const errors: FormErrors = {};
   const lines = linesOf(values.lines, context.currency, errors);
-
-  const customerEmail = values.customerEmail.trim();
-  if (!EMAIL.test(customerEmail)) errors["customer.email"] = "email_invalid";
-
+  const customerEmail = checked(customerEmailInput, values.customerEmail.trim(), "customer.email", errors);
   const schedule = scheduleOf(values, context, errors);
+  const daysUntilDue = checked(daysUntilDueInput, wholeOf(values.daysUntilDue), "policies.daysUntilDue", errors);
+  const memo = checked(memoInput, values.memo, "memo", errors);
 
-  const daysUntilDue = WHOLE.test(values.daysUntilDue.trim()) ? Number(values.daysUntilDue.trim()) : NaN;
-  if (!Number.isSafeInteger(daysUntilDue) || daysUntilDue > 365) errors["policies.daysUntilDue"] = "days_until_due_invalid";
-
-  const memo = values.memo.trim();
-  if (memo.length > MAX_MEMO_LENGTH) errors.memo = "memo_too_long";
-
-  if (Object.keys(errors).length > 0 || !schedule) return { ok: false, errors };
-  const draft = draftOf(lines, context, errors);
+  if (Object.keys(errors).length > 0 || !lines || customerEmail === undefined || !schedule || daysUntilDue === undefined) {
+    return { ok: false, errors };
+  }
+  const draft = formDraftOf(lines, context, errors);
   if (!draft) return { ok: false, errors };
   return {
     ok: true,
@@ -223,7 +185,7 @@ export function parseTemplateForm(values: TemplateFormValues, context: TemplateF
       daysUntilDue,
       catchUp: values.catchUp === "shop" ? null : values.catchUp,
       signatureRequested: values.signatureRequested,
-      memo: memo === "" ? null : memo,
+      memo: memo ? memo : null,
       draft,
     },
   };
@@ -233,7 +195,7 @@ export function parseTemplateForm(values: TemplateFormValues, context: TemplateF
 export function formDraft(values: Pick<TemplateFormValues, "lines">, context: TemplateFormContext): InvoiceDraft | null {
   const errors: FormErrors = {};
   const lines = linesOf(values.lines, context.currency, errors);
-  return Object.keys(errors).length === 0 ? draftOf(lines, context, errors) : null;
+  return lines && Object.keys(errors).length === 0 ? formDraftOf(lines, context, errors) : null;
 }
 
 /** The schedule the fields make as they are now, for the live preview; null while a field is not valid. */
@@ -241,49 +203,51 @@ export function formSchedule(values: TemplateFormValues, context: TemplateFormCo
   return scheduleOf(values, context, {});
 }
 
-function linesOf(formLines: readonly TemplateFormLine[], currency: string, errors: FormErrors): TemplateLine[] {
-  if (formLines.length === 0) errors.lines = "no_lines";
-  return formLines.map((line, index) => {
-    const at = `lines.${index}`;
-    const title = line.title.trim();
-    if (title === "") errors[`${at}.title`] = "title_required";
-    const quantity = WHOLE.test(line.quantity.trim()) ? Number(line.quantity.trim()) : NaN;
-    if (!Number.isSafeInteger(quantity) || quantity < 1) errors[`${at}.quantity`] = "quantity_invalid";
+/** `value` parsed by one of the template input's schemas; undefined, with its refusals recorded under `field`, when refused. */
+function checked<T extends z.ZodType>(schema: T, value: unknown, field: string, errors: FormErrors): z.output<T> | undefined {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  for (const [path, issue] of Object.entries(fieldIssuesOf(result.error))) {
+    errors[path === "input" ? field : `${field}.${path}`] ??= issue.code;
+  }
+  return undefined;
+}
+
+/**
+ * The form's lines in minor units, checked as the templates service checks
+ * lines; amounts the merchant typed that are not amounts are the form's own
+ * refusals (price_invalid, discount_invalid). Undefined when a line is refused.
+ */
+function linesOf(formLines: readonly TemplateFormLine[], currency: string, errors: FormErrors): TemplateLine[] | undefined {
+  const typed = formLines.map((line, index) => {
     const unitAmount = amountOf(line.unitPrice, currency);
-    if (unitAmount === null) errors[`${at}.unitAmount`] = "price_invalid";
+    if (unitAmount === null) errors[`lines.${index}.unitAmount`] = "price_invalid";
     const discountAmount = line.discount.trim() === "" ? 0 : amountOf(line.discount, currency);
-    if (discountAmount === null) errors[`${at}.discountAmount`] = "discount_invalid";
+    if (discountAmount === null) errors[`lines.${index}.discountAmount`] = "discount_invalid";
     return {
-      title,
+      title: line.title,
       ...(line.variantTitle ? { variantTitle: line.variantTitle } : {}),
       ...(line.sku ? { sku: line.sku } : {}),
       ...(line.variantId ? { variantId: line.variantId } : {}),
-      quantity,
+      quantity: wholeOf(line.quantity),
+      // Refused above already; a valid stand-in lets the other checks of the line run.
       unitAmount: unitAmount ?? 0,
       discountAmount: discountAmount ?? 0,
       taxLines: line.taxLines,
     };
   });
+  return checked(linesInput, typed, "lines", errors);
 }
 
-/** draftInvoice with its refusals (a discount larger than its line…) turned into field errors. */
-function draftOf(lines: TemplateLine[], context: TemplateFormContext, errors: FormErrors): InvoiceDraft | null {
+/** The draft of valid lines; its refusals (a discount larger than its line…) become field errors. */
+function formDraftOf(lines: TemplateLine[], context: TemplateFormContext, errors: FormErrors): InvoiceDraft | null {
   try {
-    return draftInvoice({ currency: context.currency, lines, taxesIncluded: context.taxesIncluded, shipping: context.shipping });
+    return draftOf({ currency: context.currency, lines, taxesIncluded: context.taxesIncluded, shipping: context.shipping });
   } catch (error) {
-    if (error instanceof InvoiceDraftError) errors[error.field] = draftErrorCode(error);
-    else if (error instanceof MoneyError) errors.lines = "price_invalid";
-    else throw error;
+    if (!(error instanceof ValidationError)) throw error;
+    for (const [field, problem] of Object.entries(error.problems)) errors[field] = problem.code;
     return null;
   }
-}
-
-export function draftErrorCode(error: InvoiceDraftError): FormErrorCode {
-  if (error.code === "no_lines") return "no_lines";
-  if (error.code === "discount_exceeds_amount") return "discount_exceeds_amount";
-  if (error.field.endsWith("quantity")) return "quantity_invalid";
-  if (error.field.endsWith("discountAmount")) return "discount_invalid";
-  return "price_invalid";
 }
 
 /**
@@ -313,60 +277,26 @@ function scheduleOf(values: TemplateFormValues, context: TemplateFormContext, er
   let every: number;
   let unit: ScheduleUnit;
   if (values.frequency === "custom") {
-    every = WHOLE.test(values.customEvery.trim()) ? Number(values.customEvery.trim()) : NaN;
+    every = wholeOf(values.customEvery);
     unit = (SCHEDULE_UNITS as readonly string[]).includes(values.customUnit) ? values.customUnit : "month";
   } else {
     ({ every, unit } = FREQUENCY_PRESETS[values.frequency]);
   }
   const candidate: Schedule = { every, unit, anchor: values.anchor, timeOfDay: values.timeOfDay, timeZone: context.timeZone };
   if (values.endMode === "after") {
-    const count = WHOLE.test(values.endAfterCount.trim()) ? Number(values.endAfterCount.trim()) : NaN;
-    candidate.end = { afterCount: count };
+    candidate.end = { afterCount: wholeOf(values.endAfterCount) };
   } else if (values.endMode === "until") {
     candidate.end = { until: values.endUntil };
   }
 
   const before = Object.keys(errors).length;
-  for (const issue of scheduleIssues(candidate)) {
-    const field = `schedule.${issue.field}`;
-    if (errors[field]) continue;
-    if (issue.field === "every" || issue.field === "unit") errors["schedule.every"] = "every_invalid";
-    else if (issue.field === "anchor") errors[field] = "date_invalid";
-    else if (issue.field === "timeOfDay") errors[field] = "time_invalid";
-    else if (issue.field === "end.afterCount") errors[field] = "after_count_invalid";
-    else if (issue.field === "end.until") errors[field] = issue.code === "until_before_anchor" ? "until_before_anchor" : "date_invalid";
-    else errors[field] = "date_invalid";
-  }
+  // The schedule's own checks, said as the templates service says them (the
+  // form's unit is a choice among valid ones, so only `every` can be wrong there).
+  for (const issue of scheduleIssues(candidate)) errors[`schedule.${issue.field}`] ??= scheduleIssueProblem(issue).code;
   if (!errors["schedule.anchor"] && values.anchor < context.today && values.anchor !== context.currentAnchor) {
     errors["schedule.anchor"] = "anchor_past";
   }
   return Object.keys(errors).length === before ? candidate : null;
-}
-
-/** A schedule refused by the templates service (any caller's input, not only this form's), as a field error. */
-export function scheduleIssueProblem(issue: ScheduleError): FieldProblem {
-  switch (issue.code) {
-    case "invalid_every":
-      return { code: "every_invalid" };
-    case "unknown_unit":
-      return { code: "unit_invalid" };
-    case "unknown_time_zone":
-      return { code: "time_zone_invalid", values: { timeZone: String(issue.value ?? "") } };
-    case "invalid_time_of_day":
-      return { code: "time_invalid" };
-    case "invalid_after_count":
-      return { code: "after_count_invalid" };
-    case "until_before_anchor":
-      return { code: "until_before_anchor" };
-    case "invalid_end":
-      return { code: "end_invalid" };
-    case "invalid_schedule":
-      return { code: "schedule_invalid" };
-    case "invalid_date_format":
-    case "invalid_date":
-    case "date_out_of_range":
-      return { code: "date_invalid" };
-  }
 }
 
 /** The next `count` invoices: dates in the shop's time zone, each for the same total. */

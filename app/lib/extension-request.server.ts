@@ -10,7 +10,7 @@
 // not pages: a request without a bearer token is a 401 the extension can
 // read (JSON, CORS headers), not the document flow's redirect to the login
 // page; and a rejected token's bare 401 gets the same readable body.
-import type { OrderActionError } from "~/lib/order-action-contract";
+import type { OrderActionError } from "~/domain/order-action-contract";
 import { authenticate } from "~/shopify.server";
 
 const BEARER = /^Bearer\s+\S+$/i;

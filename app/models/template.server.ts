@@ -3,34 +3,32 @@
 // Tenant sealing: every function that takes an id a client could have sent
 // also takes the shop id and matches both, so another shop's id finds nothing.
 // The worker's functions take ids it read itself from the due claim.
+//
+// Every function takes the database (or the transaction in progress) as its
+// last argument; those that must run inside a transaction require it.
 import { z } from "zod";
-import type { Prisma, RecurringTemplate } from "@prisma/client";
+import { Prisma, type RecurringTemplate } from "@prisma/client";
 import prisma from "~/db.server";
 import type { ShippingSnapshot, TemplateLine } from "~/domain/invoice-draft";
 import { PRODUCT_VARIANT_GID } from "~/domain/order-snapshot";
 import type { Schedule, ScheduleUnit } from "~/domain/schedule";
+import { addressInput, CATCH_UP_POLICIES, type CatchUpPolicy } from "~/domain/template-input";
 
 type Db = Prisma.TransactionClient;
 
 export const TEMPLATE_STATUSES = ["active", "paused", "ended", "cancelled"] as const;
 export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number];
 
-export const CATCH_UP_POLICIES = ["all", "latest", "none"] as const;
-export type CatchUpPolicy = (typeof CATCH_UP_POLICIES)[number];
+// The catch-up rule belongs to the template input; re-exported for the code that reads it with the row.
+export { CATCH_UP_POLICIES, type CatchUpPolicy };
 
 // ---------------------------------------------------------------------------
 // JSON snapshots (validated at read: a column that does not parse is a bug or
 // a bad migration, and must stop the work on that row loudly)
 // ---------------------------------------------------------------------------
 
-export const addressSnapshotSchema = z.object({
-  line1: z.string().optional(),
-  line2: z.string().optional(),
-  city: z.string().optional(),
-  state: z.string().optional(),
-  postalCode: z.string().optional(),
-  country: z.string().optional(),
-});
+/** The customer's address as the order had it (the template input's own shape). */
+export const addressSnapshotSchema = addressInput;
 
 /** The customer as the order had it. After customers/redact: name and email "[redacted]", no address. */
 export const customerSnapshotSchema = z.object({
@@ -136,8 +134,17 @@ export async function findTemplateForShop(shopId: string, templateId: string, db
   return row && parseTemplate(row);
 }
 
-export async function insertTemplate(tx: Db, data: Prisma.RecurringTemplateUncheckedCreateInput): Promise<Template> {
+export type NewTemplate = Prisma.RecurringTemplateUncheckedCreateInput;
+export type TemplateChanges = Prisma.RecurringTemplateUncheckedUpdateInput;
+
+/** @throws Prisma's P2002 when `data.id` is taken (see {@link isTemplateIdTaken}). */
+export async function insertTemplate(data: NewTemplate, tx: Db): Promise<Template> {
   return parseTemplate(await tx.recurringTemplate.create({ data }));
+}
+
+/** True for the error of an insert whose id another template already has (a concurrent create with the same idempotency key). */
+export function isTemplateIdTaken(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 
 /**
@@ -151,12 +158,7 @@ export async function insertTemplate(tx: Db, data: Prisma.RecurringTemplateUnche
  * the UPDATE takes the row lock, which serialises a merchant's action with the
  * scheduler's planning of the same template.
  */
-export async function lockTemplateForShop(
-  tx: Db,
-  shopId: string,
-  templateId: string,
-  statuses: readonly TemplateStatus[] = TEMPLATE_STATUSES,
-): Promise<boolean> {
+export async function lockTemplateForShop(shopId: string, templateId: string, statuses: readonly TemplateStatus[], tx: Db): Promise<boolean> {
   const { count } = await tx.recurringTemplate.updateMany({
     where: { id: templateId, shopId, status: { in: [...statuses] } },
     data: { version: { increment: 1 } },
@@ -164,13 +166,13 @@ export async function lockTemplateForShop(
   return count === 1;
 }
 
-export async function updateTemplate(tx: Db, templateId: string, data: Prisma.RecurringTemplateUncheckedUpdateInput): Promise<Template> {
+export async function updateTemplate(templateId: string, data: TemplateChanges, tx: Db): Promise<Template> {
   return parseTemplate(await tx.recurringTemplate.update({ where: { id: templateId }, data }));
 }
 
 /** Ids of the shop's templates in one of `statuses`. */
-export async function templateIdsOfShop(tx: Db, shopId: string, statuses: readonly TemplateStatus[]): Promise<string[]> {
-  const rows = await tx.recurringTemplate.findMany({
+export async function templateIdsOfShop(shopId: string, statuses: readonly TemplateStatus[], db: Db = prisma): Promise<string[]> {
+  const rows = await db.recurringTemplate.findMany({
     where: { shopId, status: { in: [...statuses] } },
     select: { id: true },
   });
@@ -193,12 +195,12 @@ function customerIdForms(id: string): string[] {
 }
 
 /** The shop's templates whose customer snapshot is this customer's (by Shopify id or e-mail). */
-export async function findTemplatesOfCustomer(tx: Db, shopId: string, subject: CustomerMatch): Promise<Template[]> {
+export async function findTemplatesOfCustomer(shopId: string, subject: CustomerMatch, db: Db = prisma): Promise<Template[]> {
   const or: Prisma.RecurringTemplateWhereInput[] = [];
   if (subject.shopifyCustomerId) or.push({ shopifyCustomerId: { in: customerIdForms(subject.shopifyCustomerId) } });
   if (subject.email) or.push({ customerEmail: subject.email.toLowerCase() });
   if (or.length === 0) return [];
-  const rows = await tx.recurringTemplate.findMany({ where: { shopId, OR: or }, orderBy: { createdAt: "asc" } });
+  const rows = await db.recurringTemplate.findMany({ where: { shopId, OR: or }, orderBy: { createdAt: "asc" } });
   return rows.map(parseTemplate);
 }
 
@@ -261,7 +263,7 @@ export async function templateIdsLeasedBy(ids: string[], owner: string, until: D
  * template still active; false otherwise (a merchant paused it meanwhile, or
  * the lease expired and another worker took it).
  */
-export async function lockLeasedTemplate(tx: Db, templateId: string, owner: string): Promise<boolean> {
+export async function lockLeasedTemplate(templateId: string, owner: string, tx: Db): Promise<boolean> {
   const { count } = await tx.recurringTemplate.updateMany({
     where: { id: templateId, leaseOwner: owner, status: "active" },
     data: { version: { increment: 1 } },
@@ -270,7 +272,7 @@ export async function lockLeasedTemplate(tx: Db, templateId: string, owner: stri
 }
 
 /** The template and its shop's settings (for the default catch-up policy), read for planning. */
-export async function findTemplateForPlanning(tx: Db, templateId: string): Promise<{ template: Template; shopSettings: string } | null> {
+export async function findTemplateForPlanning(templateId: string, tx: Db): Promise<{ template: Template; shopSettings: string } | null> {
   const row = await tx.recurringTemplate.findUnique({ where: { id: templateId }, include: { shop: { select: { settings: true } } } });
   if (!row) return null;
   const { shop, ...template } = row;
@@ -287,8 +289,8 @@ export async function releaseTemplateLeases(ids: string[], owner: string, db: Db
 }
 
 // ---------------------------------------------------------------------------
-// moved from merchant-views: read-only queries behind the merchant's pages
-// (home, templates list), scoped by shop
+// Read-only queries behind the merchant's pages (home, templates list),
+// scoped by shop
 // ---------------------------------------------------------------------------
 
 /** One page of the shop's templates, newest first, optionally only some statuses. */

@@ -11,33 +11,16 @@
 // :orderId is the order's GID or its numeric id; an order of another shop is
 // 404 (the order is read through the authenticated shop's own session).
 // Messages are in the language the extension asks for (`?locale=`, the admin
-// user's), else the shop's. Contract: app/lib/order-action-contract.ts.
+// user's), else the shop's. Contract: app/domain/order-action-contract.ts.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { z } from "zod";
-import { FREQUENCY_PRESETS, type FrequencyPresetId } from "~/domain/schedule";
-import { ShopifyGraphqlError } from "~/gateways/shopify/graphql.server";
-import { resolveLocale, translator, type Locale, type MessageKey, type Translate } from "~/i18n";
+import type { OrderActionError } from "~/domain/order-action-contract";
+import { resolveLocale, translator, type Locale, type Translate } from "~/i18n";
 import { authenticateExtensionRequest, corsJson } from "~/lib/extension-request.server";
-import type { OrderActionCreateRequest, OrderActionError } from "~/lib/order-action-contract";
 import { requestLogger } from "~/logger.server";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
-import { createForOrderAction, previewForOrderAction } from "~/services/order-action.server";
-import { OrderImportError } from "~/services/order-import.server";
-
-const FREQUENCIES = Object.keys(FREQUENCY_PRESETS) as [FrequencyPresetId, ...FrequencyPresetId[]];
-
-const createBody = z.object({
-  idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{16,100}$/),
-  frequency: z.enum(FREQUENCIES),
-  anchor: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-}) satisfies z.ZodType<OrderActionCreateRequest>;
-
-/** Which message tells the merchant what to do about each field of the body. */
-const BODY_FIELD_MESSAGES: Record<string, MessageKey> = {
-  idempotencyKey: "orderAction.error.idempotencyKey",
-  frequency: "orderAction.error.frequency",
-  anchor: "form.error.date_invalid",
-};
+import { createForOrderAction } from "~/services/orders/order-action-create.server";
+import { previewForOrderAction } from "~/services/orders/order-action-preview.server";
+import { OrderImportError } from "~/services/orders/order-import-error.server";
 
 /** The request's `?locale=` when it names one, else the shop's language. */
 function localeOf(request: Request, shopLocale: string): Locale {
@@ -65,9 +48,9 @@ function orderRefusal(error: unknown, t: Translate): { error: OrderActionError; 
     const message = t(`import.error.${error.code}`, error.values);
     if (error.code === "invalid_order_id") return refusal({ error: "invalid_input", message, fieldErrors: { orderId: message } }, 400);
     if (error.code === "order_not_found") return refusal({ error: "order_not_found", message }, 404);
+    if (error.code === "shopify_unavailable") return refusal({ error: "shopify_unavailable", message }, 503);
     return refusal({ error: "order_refused", message }, 422);
   }
-  if (error instanceof ShopifyGraphqlError) return refusal({ error: "shopify_unavailable", message: t("import.error.shopify_unavailable") }, 503);
   throw error;
 }
 
@@ -90,19 +73,10 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     return cors(corsJson(request, body, 405, { Allow: "GET, POST, OPTIONS" }));
   }
 
-  const parsed = createBody.safeParse(await request.json().catch(() => null));
-  if (!parsed.success) {
-    const fieldErrors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) {
-      const field = typeof issue.path[0] === "string" ? issue.path[0] : "body";
-      fieldErrors[field] ??= t(BODY_FIELD_MESSAGES[field] ?? "orderAction.error.body");
-    }
-    const body: OrderActionError = { error: "invalid_input", message: t("orderAction.error.fields"), fieldErrors };
-    return cors(Response.json(body, { status: 400 }));
-  }
-
+  // Not JSON is a body the service refuses like any other (400, `fieldErrors.body`).
+  const requested: unknown = await request.json().catch(() => null);
   try {
-    const result = await createForOrderAction(admin, shop, params.orderId ?? "", parsed.data, locale);
+    const result = await createForOrderAction(admin, shop, params.orderId ?? "", requested, locale);
     if (!result.ok) {
       const message = t(result.needsFullForm ? "orderAction.error.openForm" : "orderAction.error.fields");
       const body: OrderActionError = { error: "invalid_input", message, fieldErrors: result.fieldErrors };

@@ -7,11 +7,11 @@ import { useState } from "react";
 import { z } from "zod";
 import { FinancialStatusBadge } from "~/components/labels";
 import { parseDecimal } from "~/domain/money";
-import { ShopifyGraphqlError } from "~/gateways/shopify/graphql.server";
 import { formatAmount, formatDate } from "~/i18n/format";
 import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
-import { listOrders } from "~/services/order-import.server";
+import { listOrders } from "~/services/orders/list-orders.server";
+import { OrderImportError } from "~/services/orders/order-import-error.server";
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";
 
@@ -31,7 +31,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     const page = await listOrders(admin, { query, after: search.after, before: search.before });
     return { ...page, query: query ?? "", timeZone: shop.timeZone, unavailable: false };
   } catch (error) {
-    if (!(error instanceof ShopifyGraphqlError)) throw error;
+    if (!(error instanceof OrderImportError && error.code === "shopify_unavailable")) throw error;
     return {
       orders: [],
       pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },

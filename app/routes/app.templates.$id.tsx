@@ -28,14 +28,8 @@ import { explainRunFailure } from "~/i18n/run-errors";
 import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { RUN_ACTIONS } from "~/services/run-actions.server";
-import {
-  applyTemplateAction,
-  loadTemplatePage,
-  TEMPLATE_ACTIONS,
-  type ActionResult,
-  type RunView,
-  type SignatureView,
-} from "~/services/template-pages.server";
+import { applyTemplateAction, TEMPLATE_ACTIONS, type ActionResult } from "~/services/templates/apply-action.server";
+import { loadTemplatePage, type RunView, type SignatureView } from "~/services/templates/detail-page.server";
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";
 import { orNotFound } from "~/lib/not-found.server";

@@ -6,15 +6,15 @@ import { Banner, BlockStack, Page, Text } from "@shopify/polaris";
 import { useMemo } from "react";
 import { z } from "zod";
 import { TemplateForm } from "~/components/TemplateForm";
-import { templateFormValuesSchema, type TemplateFormValues } from "~/domain/template-form";
 import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
-import { prepareTemplateEdit, saveTemplateEdit } from "~/services/template-pages.server";
+import { prepareTemplateEdit, saveTemplateEdit } from "~/services/templates/edit-page.server";
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";
 import { orNotFound } from "~/lib/not-found.server";
 
-const postSchema = z.object({ values: templateFormValuesSchema });
+// The form's values are checked by the service (their shape, then their meaning).
+const postSchema = z.object({ values: z.unknown() });
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -29,7 +29,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (!body.success) return data({ code: "invalid_form" as const, errors: {}, messages: {} }, { status: 400 });
   const result = await orNotFound(() => saveTemplateEdit(shop, params.id ?? "", body.data.values));
   if (result.ok) return redirect(`/app/templates/${params.id}`);
-  return data({ code: "code" in result ? result.code : null, errors: result.errors, messages: result.messages }, { status: 422 });
+  const code = "code" in result ? result.code : null;
+  return data({ code, errors: result.errors, messages: result.messages }, { status: code === "invalid_form" ? 400 : 422 });
 };
 
 export default function EditTemplate() {
@@ -52,7 +53,6 @@ export default function EditTemplate() {
     );
   }
 
-  const onSubmit = (values: TemplateFormValues) => submit({ values }, { method: "post", encType: "application/json" });
   return (
     <Page title={t("editTemplate.title")} subtitle={setup.customerName} backAction={back}>
       <BlockStack gap="400">
@@ -73,7 +73,7 @@ export default function EditTemplate() {
           submitting={navigation.state === "submitting"}
           submitLabel={t("editTemplate.submit")}
           previewFrom={previewFrom}
-          onSubmit={onSubmit}
+          onSubmit={(values) => submit({ values }, { method: "post", encType: "application/json" })}
         />
       </BlockStack>
     </Page>

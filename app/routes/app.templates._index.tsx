@@ -8,7 +8,7 @@ import { frequencyLabel, TemplateStatusBadge } from "~/components/labels";
 import { formatAmount, formatDateTime } from "~/i18n/format";
 import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
-import { bulkChangeStatus, listTemplates } from "~/services/template-pages.server";
+import { bulkChangeStatus, listTemplates } from "~/services/templates/list-page.server";
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";
 

@@ -4,16 +4,17 @@ import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-r
 import { Banner, BlockStack, Page, Text } from "@shopify/polaris";
 import { z } from "zod";
 import { TemplateForm } from "~/components/TemplateForm";
-import { templateFormValuesSchema, type TemplateFormValues } from "~/domain/template-form";
-import { ShopifyGraphqlError } from "~/gateways/shopify/graphql.server";
 import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
-import { createTemplateFromOrder, OrderImportError, prepareTemplateFromOrder } from "~/services/order-import.server";
+import { createTemplateFromOrder } from "~/services/orders/create-template-from-order.server";
+import { OrderImportError } from "~/services/orders/order-import-error.server";
+import { prepareTemplateFromOrder } from "~/services/orders/template-form-setup.server";
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";
 
 const querySchema = z.object({ orderId: z.string().trim().min(1).max(200) });
-const postSchema = z.object({ orderId: z.string().trim().min(1).max(200), values: templateFormValuesSchema });
+// The form's values are checked by the service (their shape, then their meaning).
+const postSchema = z.object({ orderId: z.string().trim().min(1).max(200), values: z.unknown() });
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
@@ -25,7 +26,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     return { state: "ready" as const, orderId: query.data.orderId, setup };
   } catch (error) {
     if (error instanceof OrderImportError) return { state: "refused" as const, refusal: { code: error.code, values: error.values } };
-    if (error instanceof ShopifyGraphqlError) return { state: "refused" as const, refusal: { code: "shopify_unavailable" as const, values: {} } };
     throw error;
   }
 };
@@ -33,11 +33,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { admin, session, redirect } = await authenticate.admin(request);
   const { shop } = await loadAdminContext(session.shop, request.url);
+  const invalidForm = () => data({ refusal: { code: "invalid_form" as const, values: {} }, errors: {}, messages: {} }, { status: 400 });
   const body = postSchema.safeParse(await request.json().catch(() => null));
-  if (!body.success) return data({ refusal: { code: "invalid_form" as const, values: {} }, errors: {}, messages: {} }, { status: 400 });
+  if (!body.success) return invalidForm();
   try {
     const result = await createTemplateFromOrder(admin, shop, body.data.orderId, body.data.values);
     if (result.ok) return redirect(`/app/templates/${result.templateId}?created=1`);
+    if ("invalidForm" in result) return invalidForm();
     return data({ refusal: null, errors: result.errors, messages: result.messages }, { status: 422 });
   } catch (error) {
     if (error instanceof OrderImportError) return data({ refusal: { code: error.code, values: error.values }, errors: {}, messages: {} }, { status: 422 });
@@ -63,7 +65,6 @@ export default function NewTemplate() {
   }
 
   const { setup, orderId } = loaded;
-  const onSubmit = (values: TemplateFormValues) => submit({ orderId, values }, { method: "post", encType: "application/json" });
   return (
     <Page
       title={t("newTemplate.title")}
@@ -88,7 +89,7 @@ export default function NewTemplate() {
           serverMessages={answer?.messages}
           submitting={navigation.state === "submitting"}
           submitLabel={t("newTemplate.submit")}
-          onSubmit={onSubmit}
+          onSubmit={(values) => submit({ orderId, values }, { method: "post", encType: "application/json" })}
         />
       </BlockStack>
     </Page>

@@ -1,6 +1,6 @@
 // A merchant's actions on one issued invoice: send it again, void it, mark it
 // uncollectible; and its links (Stripe's hosted page and PDF). Retrying a
-// failed run is the engine's (retryRun in templates.server.ts).
+// failed run is the engine's (retryRun in services/templates/retry-run.server.ts).
 //
 // Every action is scoped by shop (a run id from the browser is looked up with
 // the shop's id: another shop's run is "not found"), idempotent (repeating it

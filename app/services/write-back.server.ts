@@ -45,7 +45,7 @@ import {
   releaseWriteBack,
   type RunForWriteBack,
 } from "~/models/write-back.server";
-import { REDACTED } from "~/services/templates.server";
+import { REDACTED } from "~/domain/template-content";
 import { unauthenticated } from "~/shopify.server";
 
 /** Tag every written-back order carries. */

@@ -44,7 +44,7 @@ import {
   type IssuedInvoice,
 } from "~/services/billing-gateway";
 import { createSigningLink } from "~/services/signing/create-signing-link.server";
-import { toDate } from "~/services/templates.server";
+import { toDate } from "~/domain/schedule-dates";
 
 export type RetryPolicy = {
   /** Upper bound of the first retry's delay. */

@@ -38,7 +38,8 @@ import {
   updateTemplate,
   type CatchUpPolicy,
 } from "~/models/template.server";
-import { firstIndexAfter, plannedContentOf, toDate } from "~/services/templates.server";
+import { firstIndexAfter, toDate } from "~/domain/schedule-dates";
+import { plannedContentOf } from "~/domain/template-content";
 
 export type SchedulerOptions = {
   workerId: string;
@@ -127,8 +128,8 @@ async function planTemplate(templateId: string, options: SchedulerOptions): Prom
       // cancelled the template since the claim, or the lease was lost. A
       // template no longer due (planned by another worker between our
       // select and our lease) simply gets no decisions below.
-      if (!(await lockLeasedTemplate(tx, templateId, owner))) return "abandoned";
-      const found = await findTemplateForPlanning(tx, templateId);
+      if (!(await lockLeasedTemplate(templateId, owner, tx))) return "abandoned";
+      const found = await findTemplateForPlanning(templateId, tx);
       if (!found) return "abandoned";
       const { template } = found;
       const policy = template.catchUpPolicy ?? readSettings({ settings: found.shopSettings }).catchUp;
@@ -164,13 +165,17 @@ async function planTemplate(templateId: string, options: SchedulerOptions): Prom
 
       const localNext = localFrom + decisions.length;
       const next = occurrenceAt(template.schedule, localNext);
-      await updateTemplate(tx, template.id, {
-        nextPeriodIndex: template.periodOffset + localNext,
-        nextRunAt: next ? toDate(next.runAt) : null,
-        ...(next ? {} : { status: "ended", statusReason: "end_reached" }),
-        leaseOwner: null,
-        leaseExpiresAt: null,
-      });
+      await updateTemplate(
+        template.id,
+        {
+          nextPeriodIndex: template.periodOffset + localNext,
+          nextRunAt: next ? toDate(next.runAt) : null,
+          ...(next ? {} : { status: "ended", statusReason: "end_reached" }),
+          leaseOwner: null,
+          leaseExpiresAt: null,
+        },
+        tx,
+      );
 
       const actor = `worker:${owner}`;
       const events: NewRunEvent[] = runs.map((run) => ({

@@ -2,7 +2,7 @@
 import type { Shop } from "@prisma/client";
 import prisma from "~/db.server";
 import type { ManualClock } from "~/domain/clock";
-import type { CreateTemplateInput } from "~/services/templates.server";
+import type { CreateTemplateInput } from "~/domain/template-input";
 import { Worker, type TickReport, type WorkerOptions } from "~/worker/worker";
 import type { MemoryGateway } from "./memory-gateway";
 

@@ -21,7 +21,7 @@ import {
 } from "~/gateways/stripe/billing-gateway.server";
 import type { InvoiceRequest } from "~/services/billing-gateway";
 import { stripeCustomerStore, stripeTaxRateStore } from "~/services/stripe-billing.server";
-import { createTemplate } from "~/services/templates.server";
+import { createTemplate } from "~/services/templates/create.server";
 import { Worker } from "~/worker/worker";
 import { DEFAULT_SECRET_KEY, startStripeStandIn, type StandInOptions, type StripeStandIn } from "../../sandbox/stripe/server";
 import { createShop, drain, templateInput } from "./recurring";

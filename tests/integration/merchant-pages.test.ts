@@ -11,7 +11,8 @@ import { action as listAction, loader as listLoader } from "~/routes/app.templat
 import { action as pageAction, loader as pageLoader } from "~/routes/app.templates.$id";
 import { action as editAction, loader as editLoader } from "~/routes/app.templates.$id_.edit";
 import { action as settingsAction, loader as settingsLoader } from "~/routes/app.settings";
-import type { FieldProblem, TemplateFormValues } from "~/domain/template-form";
+import type { TemplateFormValues } from "~/domain/template-form";
+import type { FieldProblem } from "~/domain/template-input";
 import { translator } from "~/i18n";
 import { fieldErrorText } from "~/i18n/field-errors";
 import { formatCivilDate } from "~/i18n/format";

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { Temporal } from "temporal-polyfill";
 import prisma from "~/db.server";
-import type { OrderActionCreated, OrderActionError, OrderActionPreview } from "~/lib/order-action-contract";
+import type { OrderActionCreated, OrderActionError, OrderActionPreview } from "~/domain/order-action-contract";
 import { action, loader } from "~/routes/api.extension.orders.$orderId";
 import { action as newTemplateAction, loader as newTemplateLoader } from "~/routes/app.templates.new";
 import type { TemplateFormValues } from "~/domain/template-form";

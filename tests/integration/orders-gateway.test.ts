@@ -7,7 +7,8 @@ import { draftInvoice } from "~/domain/invoice-draft";
 import { snapshotFromOrder, OrderSnapshotError } from "~/domain/order-snapshot";
 import { fetchOrderForTemplate, fetchOrdersPage } from "~/gateways/shopify/orders.server";
 import { unauthenticated } from "~/shopify.server";
-import { loadOrderSnapshot, OrderImportError } from "~/services/order-import.server";
+import { loadOrderSnapshot } from "~/services/orders/load-order.server";
+import { OrderImportError } from "~/services/orders/order-import-error.server";
 import type { AdminGraphql } from "~/gateways/shopify/graphql.server";
 import { storeOfflineSession } from "../helpers/shopify";
 

@@ -10,7 +10,7 @@ import { action as settingsAction } from "~/routes/app.settings.stripe";
 import { loader as callbackLoader } from "~/routes/stripe.oauth.callback";
 import { stripeCustomerStore, stripeTaxRateStore } from "~/services/stripe-billing.server";
 import { completeStripeConnect, startStripeConnect } from "~/services/stripe-connect.server";
-import { createTemplate } from "~/services/templates.server";
+import { createTemplate } from "~/services/templates/create.server";
 import { Worker } from "~/worker/worker";
 import type { StripeStandIn } from "../../sandbox/stripe/server";
 import { asResponse, callRoute } from "../helpers/remix";

@@ -7,18 +7,14 @@ import { ManualClock, setAppClock } from "~/domain/clock";
 import { listRunsOfTemplate } from "~/models/invoice-run.server";
 import { listTemplateEvents } from "~/models/run-event.server";
 import { findTemplateForShop } from "~/models/template.server";
-import {
-  cancelTemplate,
-  createTemplate,
-  editTemplate,
-  NotFoundError,
-  pauseTemplate,
-  resumeTemplate,
-  retryRun,
-  skipNextPeriod,
-  TransitionError,
-  ValidationError,
-} from "~/services/templates.server";
+import { NotFoundError, TransitionError, ValidationError } from "~/domain/errors";
+import { cancelTemplate } from "~/services/templates/cancel.server";
+import { createTemplate } from "~/services/templates/create.server";
+import { editTemplate } from "~/services/templates/edit.server";
+import { pauseTemplate } from "~/services/templates/pause.server";
+import { resumeTemplate } from "~/services/templates/resume.server";
+import { retryRun } from "~/services/templates/retry-run.server";
+import { skipNextPeriod } from "~/services/templates/skip-next.server";
 import { MemoryGateway } from "../helpers/memory-gateway";
 import { createShop, drain, PERIOD_TOTAL, runStates, templateInput, testWorker } from "../helpers/recurring";
 

@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { configureDatabase } from "~/db.server";
 import { ManualClock } from "~/domain/clock";
-import { createTemplate } from "~/services/templates.server";
+import { createTemplate } from "~/services/templates/create.server";
 import { MemoryGateway } from "../helpers/memory-gateway";
 import { createShop, templateInput } from "../helpers/recurring";
 

@@ -12,9 +12,11 @@ import { fetchExistingVariantIds } from "~/gateways/shopify/variants.server";
 import { upsertInstalledShop, updateShopSettings } from "~/models/shop.server";
 import { findTemplateForShop, type Template } from "~/models/template.server";
 import { findRunForWriteBack } from "~/models/write-back.server";
-import { loadOrderSnapshot } from "~/services/order-import.server";
-import { loadTemplatePage, prepareTemplateEdit, saveTemplateEdit } from "~/services/template-pages.server";
-import { createTemplate, plannedContentOf } from "~/services/templates.server";
+import { plannedContentOf } from "~/domain/template-content";
+import { loadOrderSnapshot } from "~/services/orders/load-order.server";
+import { createTemplate } from "~/services/templates/create.server";
+import { loadTemplatePage } from "~/services/templates/detail-page.server";
+import { prepareTemplateEdit, saveTemplateEdit } from "~/services/templates/edit-page.server";
 import { buildWriteBackOrder, resumePendingWriteBacks, runTag, WRITE_BACK_LEASE_MS, writeBackPaidRun } from "~/services/write-back.server";
 import { unauthenticated } from "~/shopify.server";
 import {

@@ -9,7 +9,7 @@ import en from "~/i18n/en.json";
 import fr from "~/i18n/fr.json";
 import { translator, type Locale } from "~/i18n";
 import { RUN_ERROR_CODES, runErrorExplanationOf } from "~/domain/run-errors";
-import { FORM_ERROR_CODES } from "~/domain/template-form";
+import { FORM_ERROR_CODES } from "~/domain/template-input";
 import { explainRunFailure } from "~/i18n/run-errors";
 import { fieldErrorText } from "~/i18n/field-errors";
 import { toBillingError } from "~/gateways/stripe/errors.server";

@@ -15,7 +15,8 @@ import { collectStripeCustomers, eraseStripeCustomers } from "~/models/stripe.se
 import { deleteDeliveriesOfShopExcept } from "~/models/webhook-delivery.server";
 import { collectSignatureData } from "~/services/signing/collect-signature-data.server";
 import { eraseSignatureData } from "~/services/signing/erase-signature-data.server";
-import { collectTemplateCustomerData, eraseTemplateCustomerData } from "~/services/templates.server";
+import { collectTemplateCustomerData } from "~/services/templates/collect-customer-data.server";
+import { eraseTemplateCustomerData } from "~/services/templates/erase-customer-data.server";
 
 type Tx = Prisma.TransactionClient;
 

@@ -2,7 +2,7 @@
 import { appClock, type Clock } from "~/domain/clock";
 import { deleteSessionsOfShop } from "~/models/session.server";
 import { markShopUninstalled } from "~/models/shop.server";
-import { pauseTemplatesOfUninstalledShop } from "~/services/templates.server";
+import { pauseTemplatesOfUninstalledShop } from "~/services/templates/pause-uninstalled-shop.server";
 import { recordWebhookOnce, type DeliveryOutcome } from "./record-webhook.server";
 import type { VerifiedWebhook } from "./webhook-payload.server";
 

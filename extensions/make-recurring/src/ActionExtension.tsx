@@ -11,7 +11,7 @@
 // Every call goes to the app with a relative URL: the admin resolves it
 // against the app's URL and adds `Authorization: Bearer <session token>`.
 // The app's side: app/routes/api.extension.orders.$orderId.ts; the wire
-// contract: app/lib/order-action-contract.ts (types only, nothing of the app
+// contract: app/domain/order-action-contract.ts (types only, nothing of the app
 // is bundled here).
 import "@shopify/ui-extensions/preact";
 import { render } from "preact";
@@ -21,7 +21,7 @@ import type {
   OrderActionCreateRequest,
   OrderActionError,
   OrderActionPreview,
-} from "../../../app/lib/order-action-contract";
+} from "../../../app/domain/order-action-contract";
 
 export default async () => {
   render(<MakeRecurring />, document.body);

@@ -1,10 +1,10 @@
 // The wire contract between the order page's "Make recurring" admin action
-// (extensions/make-recurring) and the app (app/routes/api.extension.orders.$orderId.tsx).
+// (extensions/make-recurring) and the app (app/routes/api.extension.orders.$orderId.ts).
 //
 // Types only, with relative imports: the extension imports this file with
 // `import type`, so nothing of the app ends up in its bundle, and it compiles
 // without the app's path aliases.
-import type { FrequencyPresetId } from "../domain/schedule";
+import type { FrequencyPresetId } from "./schedule";
 
 /** GET /api/extension/orders/:orderId — the order as a recurring invoice would issue it. */
 export type OrderActionPreview = {

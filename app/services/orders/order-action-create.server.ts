@@ -1,0 +1,83 @@
+// The order page's "Make recurring" admin action (extensions/make-recurring),
+// on the app's side: the quick create (frequency + first invoice date;
+// everything else as the app's form starts). No second way of making a
+// template: the form's initial values → the form's own checks → the
+// templates service, exactly as the app's "Make recurring" page does.
+import type { Shop } from "@prisma/client";
+import { frequencyLabel } from "~/components/labels";
+import { appClock, type Clock } from "~/domain/clock";
+import type { OrderActionCreated } from "~/domain/order-action-contract";
+import { parseOrderActionCreateRequest } from "~/domain/order-action-request";
+import type { AdminGraphql } from "~/gateways/shopify/graphql.server";
+import { formatCivilDate } from "~/i18n/format";
+import { translator, type Locale } from "~/i18n";
+import { fieldErrorText, orderActionFieldText } from "~/i18n/field-errors";
+import { findTemplateForShop } from "~/models/template.server";
+import { createFromSnapshot } from "./create-template-from-order.server";
+import { loadOrderSnapshot } from "./load-order.server";
+import { setupFromSnapshot } from "./template-form-setup.server";
+
+export type OrderActionCreateResult =
+  | { ok: true; created: OrderActionCreated }
+  /** `fieldErrors`: "frequency" / "anchor" (or the request's own fields) when the merchant can fix them here; other keys need the full form. */
+  | { ok: false; fieldErrors: Record<string, string>; needsFullForm: boolean };
+
+/** Form field paths → the action's two fields. */
+const ACTION_FIELDS: Record<string, string> = { "schedule.anchor": "anchor", "schedule.every": "frequency" };
+
+/**
+ * Creates the template the full form would create if the merchant changed
+ * only the frequency and the first invoice date.
+ *
+ * Inputs: the shop's Admin API session, the shop, the order's id, the
+ * request's JSON body (untrusted: an OrderActionCreateRequest), the language
+ * of the answer's words, the clock.
+ * Effects: reads the order again from Shopify; the template and its
+ * `template.created` event (see createTemplate).
+ * Idempotency: per `request.idempotencyKey`: a repeated call answers with
+ * the template the first call made, whatever it asked.
+ * Errors: OrderImportError (the order is not the shop's, cannot recur as it
+ * is, or Shopify fails); refused fields are a result, in the merchant's words.
+ */
+export async function createForOrderAction(
+  admin: AdminGraphql,
+  shop: Pick<Shop, "id" | "timeZone" | "settings">,
+  orderId: string,
+  body: unknown,
+  locale: Locale,
+  clock: Clock = appClock,
+): Promise<OrderActionCreateResult> {
+  const t = translator(locale);
+  const request = parseOrderActionCreateRequest(body);
+  if (!request.ok) {
+    const fieldErrors = Object.fromEntries(Object.entries(request.fields).map(([field, code]) => [field, orderActionFieldText(t, code)]));
+    return { ok: false, fieldErrors, needsFullForm: false };
+  }
+  const { frequency, anchor, idempotencyKey } = request.request;
+  const snapshot = await loadOrderSnapshot(admin, orderId);
+  const { initialValues } = setupFromSnapshot(snapshot, shop, clock);
+  const result = await createFromSnapshot(shop, snapshot, { ...initialValues, frequency, anchor }, { clock, idempotencyKey });
+  if (!result.ok) {
+    const fieldErrors: Record<string, string> = {};
+    for (const [field, code] of Object.entries(result.errors)) fieldErrors[ACTION_FIELDS[field] ?? field] = fieldErrorText(t, locale, code);
+    // The templates service's own refusals, translated as the app's form shows them.
+    for (const [field, problem] of Object.entries(result.messages)) fieldErrors[ACTION_FIELDS[field] ?? field] ??= fieldErrorText(t, locale, problem);
+    const needsFullForm = Object.keys(fieldErrors).some((field) => field !== "anchor" && field !== "frequency");
+    return { ok: false, fieldErrors, needsFullForm };
+  }
+  // Read back rather than echo the request: a replayed key answers with the
+  // template the first call made, whatever this call asked.
+  const template = await findTemplateForShop(shop.id, result.templateId);
+  if (!template) throw new Error(`Template ${result.templateId} vanished right after its creation.`);
+  return {
+    ok: true,
+    created: {
+      templateId: template.id,
+      templatePath: `/app/templates/${template.id}`,
+      message: t("orderAction.created", {
+        date: formatCivilDate(template.schedule.anchor, locale),
+        frequency: frequencyLabel(t, template.schedule.every, template.schedule.unit),
+      }),
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { runsOfTemplates } from "~/models/invoice-run.server";
+import { findTemplatesOfCustomer, type CustomerMatch } from "~/models/template.server";
+import type { Tx } from "~/models/transaction.server";
+
+/**
+ * customers/data_request, for templates: what the app holds about one customer.
+ *
+ * Inputs: the request's transaction, the shop's id, who the request is about.
+ * Effects: none (reads only).
+ * Returns one entry per template of that customer: its status, creation
+ * date, the customer snapshot, and the invoices issued (period, number, link).
+ */
+export async function collectTemplateCustomerData(tx: Tx, shopId: string, subject: CustomerMatch): Promise<unknown[]> {
+  const templates = await findTemplatesOfCustomer(shopId, subject, tx);
+  const runs = await runsOfTemplates(tx, shopId, templates.map((template) => template.id));
+  return templates.map((template) => ({
+    templateId: template.id,
+    status: template.status,
+    createdAt: template.createdAt.toISOString(),
+    customer: template.customer,
+    invoices: runs
+      .filter((run) => run.templateId === template.id && run.invoiceId !== null)
+      .map((run) => ({ periodDate: run.periodDate, invoiceNumber: run.invoiceNumber, hostedInvoiceUrl: run.hostedInvoiceUrl })),
+  }));
+}

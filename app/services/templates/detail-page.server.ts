@@ -1,0 +1,171 @@
+// One template's page: the template, its invoices (runs) with their
+// signatures and write-backs, and its audit trail. Reads only; scoped by
+// shop: another shop's template is a NotFoundError, which the route answers
+// with 404. The page's actions are ./apply-action.server.ts.
+import type { Shop } from "@prisma/client";
+import { NotFoundError } from "~/domain/errors";
+import type { Schedule } from "~/domain/schedule";
+import type { InvoiceAction } from "~/gateways/stripe/invoice-actions.server";
+import { listRunsOfTemplate, type Run, type RunState } from "~/models/invoice-run.server";
+import { listTemplateEvents } from "~/models/run-event.server";
+import { findTemplateForShop, type Template } from "~/models/template.server";
+import { listWriteBacksOfRuns } from "~/models/write-back.server";
+import { runActionsFor } from "~/services/run-actions.server";
+import { signatureForRun } from "~/services/signing/signature-for-run.server";
+import { rowOf, type TemplateRow } from "./list-page.server";
+
+/** A badge shown on a run: its state, and "signed" beside it once the customer signed. */
+export type RunBadge = RunState | "signed";
+
+export type RunView = {
+  id: string;
+  periodIndex: number;
+  periodDate: string;
+  scheduledAt: string;
+  state: RunState;
+  /** The customer signed this run's invoice online (shown beside the state: signed and paid are both news). */
+  signed: boolean;
+  /** The proof, once signed: who, when, from where, the drawn image and the document's hash. */
+  signature: SignatureView | null;
+  skipReason: string | null;
+  /** Why the run failed or waits (RUN_ERROR_CODES, or "stripe_…"), and the English detail the pipeline recorded. */
+  errorCode: string | null;
+  errorMessage: string | null;
+  invoiceNumber: string | null;
+  hostedInvoiceUrl: string | null;
+  invoicePdfUrl: string | null;
+  amount: number;
+  currency: string;
+  /** The Shopify order written back for this run, once paid (see write-back.server.ts). */
+  shopifyOrder: { id: string; name: string } | null;
+  /** What the merchant may do with the issued invoice in its current state (run-actions.server.ts decides). */
+  actions: InvoiceAction[];
+};
+
+export type SignatureView = {
+  id: string;
+  signerName: string | null;
+  signedAt: string;
+  ipAddress: string | null;
+  documentHash: string;
+  imageDataUrl: string | null;
+  hasPdf: boolean;
+};
+
+export type EventView = {
+  id: string;
+  at: string;
+  type: string;
+  fromState: string | null;
+  toState: string | null;
+  actor: string;
+  cause: string | null;
+  /** The period the event is about, for run events. */
+  periodDate: string | null;
+};
+
+export type TemplatePage = {
+  template: TemplateRow & {
+    statusReason: string | null;
+    sourceOrderId: string | null;
+    issuedCount: number;
+    daysUntilDue: number;
+    catchUpPolicy: Template["catchUpPolicy"];
+    signatureRequested: boolean;
+    memo: string | null;
+    taxesIncluded: boolean;
+    timeOfDay: string;
+    anchor: string;
+    end: Schedule["end"] | null;
+    lines: { description: string; quantity: number; unitAmount: number; discountAmount: number }[];
+    shipping: { title: string; amount: number } | null;
+  };
+  /** Newest period first. */
+  runs: RunView[];
+  /** Newest first. */
+  events: EventView[];
+};
+
+/** The RunEvent type that records a customer's signature (written by the signing flow). */
+export const RUN_SIGNED_EVENT = "run.signed";
+
+/**
+ * Everything the template's page shows.
+ * @throws NotFoundError for an unknown id or another shop's template.
+ */
+export async function loadTemplatePage(shop: Pick<Shop, "id">, templateId: string): Promise<TemplatePage> {
+  const template = await findTemplateForShop(shop.id, templateId);
+  if (!template) throw new NotFoundError("template", templateId);
+  const [runs, events] = await Promise.all([listRunsOfTemplate(shop.id, template.id), listTemplateEvents(shop.id, template.id)]);
+  const writeBacks = await listWriteBacksOfRuns(shop.id, runs.map((run) => run.id));
+  const signed = new Set(events.filter((event) => event.type === RUN_SIGNED_EVENT && event.runId).map((event) => event.runId));
+  const periodOfRun = new Map(runs.map((run) => [run.id, run.periodDate]));
+  const signatures = new Map<string, SignatureView>();
+  for (const runId of signed) {
+    const proof = runId ? await signatureForRun(shop.id, runId) : null;
+    if (runId && proof?.status === "signed") {
+      const { id, signerName, signedAt, ipAddress, documentHash, imageDataUrl, hasPdf } = proof;
+      signatures.set(runId, { id, signerName, signedAt, ipAddress, documentHash, imageDataUrl, hasPdf });
+    }
+  }
+  return {
+    template: {
+      ...rowOf(template),
+      statusReason: template.statusReason,
+      sourceOrderId: template.sourceOrderId,
+      issuedCount: template.issuedCount,
+      daysUntilDue: template.daysUntilDue,
+      catchUpPolicy: template.catchUpPolicy,
+      signatureRequested: template.signatureRequested,
+      memo: template.memo,
+      taxesIncluded: template.taxesIncluded,
+      timeOfDay: template.schedule.timeOfDay,
+      anchor: template.schedule.anchor,
+      end: template.schedule.end ?? null,
+      lines: template.lines.map((line) => ({
+        description: [line.title, line.variantTitle].filter(Boolean).join(" — "),
+        quantity: line.quantity,
+        unitAmount: line.unitAmount,
+        discountAmount: line.discountAmount,
+      })),
+      shipping: template.shipping ? { title: template.shipping.title, amount: template.shipping.amount - template.shipping.discountAmount } : null,
+    },
+    runs: runs
+      .map((run) => runView(run, signatures.get(run.id) ?? null, writeBacks.get(run.id) ?? null))
+      .sort((a, b) => b.periodIndex - a.periodIndex),
+    events: events
+      .map((event) => ({
+        id: event.id,
+        at: event.at.toISOString(),
+        type: event.type,
+        fromState: event.fromState,
+        toState: event.toState,
+        actor: event.actor,
+        cause: event.cause,
+        periodDate: event.runId ? (periodOfRun.get(event.runId) ?? null) : null,
+      }))
+      .reverse(),
+  };
+}
+
+function runView(run: Run, signature: SignatureView | null, shopifyOrder: { id: string; name: string } | null): RunView {
+  return {
+    id: run.id,
+    periodIndex: run.periodIndex,
+    periodDate: run.periodDate,
+    scheduledAt: run.scheduledAt.toISOString(),
+    state: run.state,
+    signed: signature !== null,
+    signature,
+    skipReason: run.skipReason,
+    errorCode: run.lastErrorCode,
+    errorMessage: run.lastErrorMessage,
+    invoiceNumber: run.invoiceNumber,
+    hostedInvoiceUrl: run.hostedInvoiceUrl,
+    invoicePdfUrl: run.invoicePdfUrl,
+    amount: run.expectedTotal,
+    currency: run.currency,
+    shopifyOrder,
+    actions: run.invoiceId ? runActionsFor(run.state) : [],
+  };
+}

@@ -1,0 +1,27 @@
+import type { Shop } from "@prisma/client";
+import { appClock } from "~/domain/clock";
+import type { Template } from "~/models/template.server";
+import { inTransaction } from "~/models/transaction.server";
+import type { ServiceOptions } from "./events.server";
+import { lockForTransition, pauseLocked } from "./transitions.server";
+
+/**
+ * Pauses an active template: no period is planned until it is resumed.
+ *
+ * Inputs: the shop, the template's id, `options.clock`, `options.actor`.
+ * Effects, in one transaction: the template is `paused` (reason
+ * `merchant`); runs not started yet are recorded `skipped` (reason
+ * `paused`): "paused" means nothing more reaches the customer. Runs already
+ * at the provider finish, so no half-made invoice is left behind. Events
+ * `template.paused` and one `run.skipped` per skipped run.
+ * Idempotency: pausing a paused template changes nothing.
+ * Errors: NotFoundError, TransitionError (ended or cancelled).
+ */
+export async function pauseTemplate(shop: Pick<Shop, "id">, templateId: string, options: ServiceOptions = {}): Promise<Template> {
+  const now = (options.clock ?? appClock).nowDate();
+  return inTransaction(async (tx) => {
+    const { template: current, unchanged } = await lockForTransition(tx, shop.id, templateId, ["active"], "pause", "paused");
+    if (unchanged) return current;
+    return pauseLocked(tx, current, "merchant", options, now);
+  });
+}
