@@ -8,6 +8,7 @@ import { listRunsOfTemplate } from "~/models/invoice-run.server";
 import { listTemplateEvents } from "~/models/run-event.server";
 import { findTemplateForShop } from "~/models/template.server";
 import { NotFoundError, TransitionError, ValidationError } from "~/domain/errors";
+import { MAX_TEMPLATE_LINES } from "~/domain/template-input";
 import { cancelTemplate } from "~/services/templates/cancel.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { editTemplate } from "~/services/templates/edit.server";
@@ -131,6 +132,21 @@ describe("create", () => {
     expect(await problemsOf(createTemplate(shop, { ...input, lines: [{ title: "Café", quantity: 1, unitAmount: 100, discountAmount: 150 }] }, { clock }))).toEqual({
       "lines.0.discountAmount": { code: "discount_exceeds_amount" },
     });
+  });
+
+  it("refuses more lines than the form allows, with the form's code", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const shop = await createShop();
+    const input = templateInput();
+    const lines = Array.from({ length: MAX_TEMPLATE_LINES + 1 }, () => input.lines[0]!);
+    const refused = await createTemplate(shop, { ...input, lines }, { clock }).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect((refused as ValidationError).problems).toEqual({ lines: { code: "too_many_lines" } });
+    expect(await prisma.recurringTemplate.count()).toBe(0);
+    await expect(createTemplate(shop, { ...input, lines: lines.slice(1) }, { clock })).resolves.toMatchObject({ status: "active" });
   });
 
   it("creates one template per idempotency key, even for concurrent calls, and scoped by shop", async () => {

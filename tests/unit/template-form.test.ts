@@ -13,6 +13,9 @@ import {
   type TemplateFormContext,
   type TemplateFormValues,
 } from "~/domain/template-form";
+import { MAX_MEMO_LENGTH, MAX_TEMPLATE_LINES } from "~/domain/template-input";
+import { translator } from "~/i18n";
+import { fieldErrorText } from "~/i18n/field-errors";
 
 const context: TemplateFormContext = {
   currency: "EUR",
@@ -98,6 +101,22 @@ describe("parseTemplateForm", () => {
     expect(parseTemplateForm(tooPrecise, context)).toMatchObject({ ok: false, errors: { "lines.0.unitAmount": "price_invalid" } });
     const yen = values({ lines: [{ key: "a", title: "A", quantity: "1", unitPrice: "19800.5", discount: "0", taxLines: [] }] });
     expect(formDraft(yen, { ...context, currency: "JPY", shipping: null })).toBeNull();
+  });
+
+  it("refuses what the templates service would refuse, before the merchant submits: its e-mail rule, its line limit", () => {
+    // One dot after the @ is not enough for the address the invoice is sent to: the server's rule is the form's.
+    expect(parseTemplateForm(values({ customerEmail: "camille@exemple.f" }), context)).toMatchObject({ ok: false, errors: { "customer.email": "email_invalid" } });
+    const line = values().lines[0]!;
+    const many = Array.from({ length: MAX_TEMPLATE_LINES + 1 }, (_, index) => ({ ...line, key: `line-${index}` }));
+    expect(parseTemplateForm(values({ lines: many }), context)).toMatchObject({ ok: false, errors: { lines: "too_many_lines" } });
+    expect(parseTemplateForm(values({ lines: many.slice(1) }), context).ok).toBe(true);
+  });
+
+  it("says each limit with the number the rule uses, in the merchant's language", () => {
+    expect(fieldErrorText(translator("en"), "en", "memo_too_long")).toBe(`Keep the note under ${MAX_MEMO_LENGTH} characters.`);
+    expect(fieldErrorText(translator("fr"), "fr", "too_many_lines")).toBe(
+      `Une facture récurrente peut avoir au plus ${MAX_TEMPLATE_LINES} lignes. Supprimez-en.`,
+    );
   });
 
   it("lets an edited template keep its past first invoice date", () => {
