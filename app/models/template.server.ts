@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { Prisma, type RecurringTemplate } from "@prisma/client";
 import prisma from "~/db.server";
+import type { CustomerSubject } from "~/domain/customer-subject";
 import type { ShippingSnapshot, TemplateLine } from "~/domain/invoice-draft";
 import { PRODUCT_VARIANT_GID } from "~/domain/order-snapshot";
 import type { Schedule, ScheduleUnit } from "~/domain/schedule";
@@ -179,9 +180,6 @@ export async function templateIdsOfShop(shopId: string, statuses: readonly Templ
   return rows.map((row) => row.id);
 }
 
-/** Who a privacy request is about (see app/services/privacy/registry.server.ts). */
-export type CustomerMatch = { shopifyCustomerId?: string; email?: string };
-
 const CUSTOMER_GID_PREFIX = "gid://shopify/Customer/";
 
 /**
@@ -195,7 +193,7 @@ function customerIdForms(id: string): string[] {
 }
 
 /** The shop's templates whose customer snapshot is this customer's (by Shopify id or e-mail). */
-export async function findTemplatesOfCustomer(shopId: string, subject: CustomerMatch, db: Db = prisma): Promise<Template[]> {
+export async function findTemplatesOfCustomer(shopId: string, subject: CustomerSubject, db: Db = prisma): Promise<Template[]> {
   const or: Prisma.RecurringTemplateWhereInput[] = [];
   if (subject.shopifyCustomerId) or.push({ shopifyCustomerId: { in: customerIdForms(subject.shopifyCustomerId) } });
   if (subject.email) or.push({ customerEmail: subject.email.toLowerCase() });

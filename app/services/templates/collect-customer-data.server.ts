@@ -1,5 +1,6 @@
 import { runsOfTemplates } from "~/models/invoice-run.server";
-import { findTemplatesOfCustomer, type CustomerMatch } from "~/models/template.server";
+import type { CustomerSubject } from "~/domain/customer-subject";
+import { findTemplatesOfCustomer } from "~/models/template.server";
 import type { Tx } from "~/models/transaction.server";
 
 /**
@@ -10,7 +11,7 @@ import type { Tx } from "~/models/transaction.server";
  * Returns one entry per template of that customer: its status, creation
  * date, the customer snapshot, and the invoices issued (period, number, link).
  */
-export async function collectTemplateCustomerData(tx: Tx, shopId: string, subject: CustomerMatch): Promise<unknown[]> {
+export async function collectTemplateCustomerData(tx: Tx, shopId: string, subject: CustomerSubject): Promise<unknown[]> {
   const templates = await findTemplatesOfCustomer(shopId, subject, tx);
   const runs = await runsOfTemplates(tx, shopId, templates.map((template) => template.id));
   return templates.map((template) => ({

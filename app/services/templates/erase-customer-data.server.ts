@@ -1,3 +1,4 @@
+import type { CustomerSubject } from "~/domain/customer-subject";
 import { redactedCustomer } from "~/domain/template-content";
 import { replaceRunSnapshot, runsOfTemplates } from "~/models/invoice-run.server";
 import { appendRunEvents } from "~/models/run-event.server";
@@ -8,7 +9,6 @@ import {
   lockTemplateForShop,
   TEMPLATE_STATUSES,
   updateTemplate,
-  type CustomerMatch,
 } from "~/models/template.server";
 import type { Tx } from "~/models/transaction.server";
 import { templateEvent, type ServiceOptions } from "./events.server";
@@ -31,7 +31,7 @@ import { cancelLocked } from "./transitions.server";
  * Idempotency: erasing again finds nothing more to erase.
  * Errors: database errors only. Returns the number of templates erased.
  */
-export async function eraseTemplateCustomerData(tx: Tx, shopId: string, subject: CustomerMatch, now: Date): Promise<number> {
+export async function eraseTemplateCustomerData(tx: Tx, shopId: string, subject: CustomerSubject, now: Date): Promise<number> {
   const options: ServiceOptions = { actor: "shopify" };
   const templates = await findTemplatesOfCustomer(shopId, subject, tx);
   for (const found of templates) {
