@@ -38,7 +38,7 @@ import {
 } from "~/services/template-pages.server";
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";
-import { orNotFound } from "~/lib/not-found.server";
+import { orNotFound } from "~/http/not-found.server";
 import { SectionCard } from "~/components/SectionCard";
 
 /** Intents that act on one run of the template: they need its id. */

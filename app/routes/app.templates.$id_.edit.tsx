@@ -12,7 +12,7 @@ import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { prepareTemplateEdit, saveTemplateEdit } from "~/services/template-pages.server";
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";
-import { orNotFound } from "~/lib/not-found.server";
+import { orNotFound } from "~/http/not-found.server";
 
 const postSchema = z.object({ values: templateFormValuesSchema });
 
