@@ -5,7 +5,7 @@ import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-r
 import { Banner, BlockStack, Page, Text } from "@shopify/polaris";
 import { useMemo } from "react";
 import { z } from "zod";
-import { TemplateForm } from "~/components/TemplateForm";
+import { TemplateForm } from "~/components/template-form/TemplateForm";
 import { templateFormValuesSchema, type TemplateFormValues } from "~/domain/template-form";
 import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
