@@ -2,13 +2,15 @@
 // frequencies, with every word from app/i18n.
 import { Badge } from "@shopify/polaris";
 import type { ComponentProps } from "react";
+import type { RunState } from "~/domain/run-state";
 import { frequencyPresetOf, type ScheduleUnit } from "~/domain/schedule";
 import type { Translate } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 
 type Tone = ComponentProps<typeof Badge>["tone"];
 
-export type RunBadgeState = "planned" | "issuing" | "sent" | "paid" | "overdue" | "void" | "uncollectible" | "failed" | "skipped" | "signed";
+/** A run's state, and "signed" shown beside it once the customer signed. */
+export type RunBadgeState = RunState | "signed";
 
 const RUN_TONES: Record<RunBadgeState, Tone> = {
   planned: undefined,

@@ -7,6 +7,11 @@ import polarisFr from "@shopify/polaris/locales/fr.json";
 
 export const SUPPORTED_LOCALES = ["en", "fr"] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
+/**
+ * A key of en.json. Every table from a union to words is a `Record<Union, MessageKey>`,
+ * so a value without a label, or a label that is not in en.json, does not compile
+ * (and MESSAGES below makes fr.json carry every key too).
+ */
 export type MessageKey = keyof typeof en;
 
 const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, fr };

@@ -6,38 +6,18 @@ import { z } from "zod";
 import { Prisma, type InvoiceRun, type PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
 import { PRODUCT_VARIANT_GID } from "~/domain/order-snapshot";
+import { RUN_STATES, type RunState, type SkipReason } from "~/domain/run-state";
 import { BILLING_STEPS, type BillingStep } from "~/services/billing-gateway";
 import { appendRunEventsIf, type NewRunEvent } from "./run-event.server";
 import { customerSnapshotSchema } from "./template.server";
 
 type Db = Prisma.TransactionClient;
 
-export const RUN_STATES = [
-  "planned", // inserted, no call to the provider yet
-  "issuing", // in the pipeline; `step` is the next step to perform
-  "sent",
-  "paid",
-  "overdue",
-  "void",
-  "uncollectible",
-  "failed", // gave up: `lastErrorCode` / `lastErrorMessage` say why; the merchant may retry
-  "skipped", // never issued, on purpose: `skipReason` says why
-] as const;
-export type RunState = (typeof RUN_STATES)[number];
+// The run states and skip reasons live in the domain (labels and badges are keyed by them); re-exported for the model's callers.
+export { RUN_STATES, SKIP_REASONS, type RunState, type SkipReason } from "~/domain/run-state";
 
 /** The pipeline's steps are the provider port's, in order. */
 export type PipelineStep = BillingStep;
-
-export const SKIP_REASONS = [
-  "catch_up_latest", // missed while the worker was down; policy `latest` issues only the most recent
-  "catch_up_none", // missed while the worker was down; policy `none` issues none of them
-  "paused", // falls while the template was paused (or was not started when it was paused)
-  "merchant_skip", // the merchant skipped this period
-  "cancelled", // not started when the template was cancelled
-  "customer_redacted", // the customer's data was erased (customers/redact)
-  "removed_by_edit", // after the end the merchant set by editing the schedule
-] as const;
-export type SkipReason = (typeof SKIP_REASONS)[number];
 
 const billingLineSnapshotSchema = z.object({
   description: z.string(),

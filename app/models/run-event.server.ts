@@ -3,38 +3,13 @@
 // trail and the state cannot disagree.
 import { Prisma, type RunEvent } from "@prisma/client";
 import prisma from "~/db.server";
+import type { RunEventType } from "~/domain/run-event";
 import { sortableId } from "~/lib/sortable-id.server";
 
 type Db = Prisma.TransactionClient;
 
-export type RunEventType =
-  | "template.created"
-  | "template.edited"
-  | "template.paused"
-  | "template.resumed"
-  | "template.cancelled"
-  | "template.ended"
-  | "template.customer_redacted"
-  | "run.planned"
-  | "run.skipped"
-  | "run.replanned"
-  | "run.waiting"
-  | "run.started"
-  | "run.step_completed"
-  | "run.invoice_adopted"
-  | "run.sent"
-  | "run.retry_scheduled"
-  | "run.failed"
-  | "run.retried"
-  // The invoice's life after it was sent (Stripe's webhooks and the merchant's actions, app/models/stripe.server.ts).
-  | "run.closed" // paid, void or uncollectible
-  | "run.overdue"
-  | "run.payment_failed"
-  | "run.resent"
-  | "run.resumed" // a Stripe account is connected again
-  // Follow-up work on a paid or signed run.
-  | "run.signed"
-  | "run.written_back";
+// The union lives in the domain (labels and other tables are keyed by it); re-exported for the model's callers.
+export type { RunEventType } from "~/domain/run-event";
 
 export type NewRunEvent = {
   shopId: string;

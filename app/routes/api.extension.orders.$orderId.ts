@@ -1,6 +1,6 @@
 // The order page's "Make recurring" admin action (extensions/make-recurring)
 // talks to the app here, from Shopify's extension origin, with the session
-// token the admin adds to its fetches (see app/lib/extension-request.server.ts):
+// token the admin adds to its fetches (see app/http/extension-request.server.ts):
 //
 //   GET     /api/extension/orders/:orderId → 200 OrderActionPreview
 //   POST    /api/extension/orders/:orderId → 201 OrderActionCreated (the same answer again for a repeated key)
@@ -15,7 +15,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import type { OrderActionError } from "~/domain/order-action-contract";
 import { resolveLocale, translator, type Locale, type Translate } from "~/i18n";
-import { authenticateExtensionRequest, corsJson } from "~/lib/extension-request.server";
+import { authenticateExtensionRequest, corsJson } from "~/http/extension-request.server";
 import { requestLogger } from "~/logger.server";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { createForOrderAction } from "~/services/orders/order-action-create.server";

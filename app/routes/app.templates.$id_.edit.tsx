@@ -5,13 +5,13 @@ import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-r
 import { Banner, BlockStack, Page, Text } from "@shopify/polaris";
 import { useMemo } from "react";
 import { z } from "zod";
-import { TemplateForm } from "~/components/TemplateForm";
+import { TemplateForm } from "~/components/template-form/TemplateForm";
 import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { prepareTemplateEdit, saveTemplateEdit } from "~/services/templates/edit-page.server";
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";
-import { orNotFound } from "~/lib/not-found.server";
+import { orNotFound } from "~/http/not-found.server";
 
 // The form's values are checked by the service (their shape, then their meaning).
 const postSchema = z.object({ values: z.unknown() });

@@ -3,7 +3,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Page, Text } from "@shopify/polaris";
 import { z } from "zod";
-import { TemplateForm } from "~/components/TemplateForm";
+import { TemplateForm } from "~/components/template-form/TemplateForm";
 import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { createTemplateFromOrder } from "~/services/orders/create-template-from-order.server";

@@ -2,16 +2,21 @@
 import { z } from "zod";
 import { updateShopSettings, type ShopSettings } from "~/models/shop.server";
 
+/** The codes of the settings form's field errors; the page has a label for each. */
+export type SettingsErrorCode = "days_until_due_invalid" | "time_invalid" | "catch_up_invalid";
+/** A field error's message is its code: written through this, a code the page has no label for does not compile. */
+const code = (error: SettingsErrorCode) => error;
+
 /** The settings form as posted (strings and checkbox "on"); field errors are codes the page translates. */
 const settingsFormSchema = z.object({
   daysUntilDue: z
     .string()
     .trim()
-    .regex(/^\d{1,3}$/, "days_until_due_invalid")
+    .regex(/^\d{1,3}$/, code("days_until_due_invalid"))
     .transform(Number)
-    .refine((days) => days <= 365, "days_until_due_invalid"),
-  timeOfDay: z.string().trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "time_invalid"),
-  catchUp: z.enum(["all", "latest", "none"], { error: "catch_up_invalid" }),
+    .refine((days) => days <= 365, code("days_until_due_invalid")),
+  timeOfDay: z.string().trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, code("time_invalid")),
+  catchUp: z.enum(["all", "latest", "none"], { error: code("catch_up_invalid") }),
   signatureRequested: z.literal("on").optional().transform(Boolean),
   writeBackOrders: z.literal("on").optional().transform(Boolean),
 });

@@ -1,0 +1,99 @@
+// The settings page's form: defaults for new recurring invoices (days until
+// due, time of day, catch-up, signature) and writing paid invoices back to
+// Shopify. Posted to the page's action; the refusals come back as codes.
+import { Form, useNavigation } from "@remix-run/react";
+import { BlockStack, Button, Card, Checkbox, InlineStack, Select, TextField } from "@shopify/polaris";
+import { useState } from "react";
+import type { MessageKey } from "~/i18n";
+import { useI18n } from "~/i18n/react";
+import type { SettingsPage } from "~/services/settings/load-settings-page.server";
+import type { SettingsErrorCode } from "~/services/settings/save-settings.server";
+import { STRIPE_ACTION } from "./StripeConnectionCard";
+
+/** A label for each code the settings schema answers: a new code without one does not compile. */
+const ERROR_KEYS: Record<SettingsErrorCode, MessageKey> = {
+  days_until_due_invalid: "form.error.days_until_due_invalid",
+  time_invalid: "form.error.time_invalid",
+  catch_up_invalid: "settings.error.catchUp",
+};
+
+function isSettingsErrorCode(code: string): code is SettingsErrorCode {
+  return Object.hasOwn(ERROR_KEYS, code);
+}
+
+export function SettingsDefaultsForm(props: {
+  settings: SettingsPage["settings"];
+  timeZone: string;
+  /** Field → error code, from the last refused save. */
+  errors: Record<string, string>;
+}) {
+  const { t } = useI18n();
+  const navigation = useNavigation();
+  const { settings, errors } = props;
+  const [daysUntilDue, setDaysUntilDue] = useState(String(settings.daysUntilDue));
+  const [timeOfDay, setTimeOfDay] = useState(settings.timeOfDay);
+  const [catchUp, setCatchUp] = useState<string>(settings.catchUp);
+  const [signatureRequested, setSignatureRequested] = useState(settings.signatureRequested);
+  const [writeBackOrders, setWriteBackOrders] = useState(settings.writeBackOrders);
+  // The Stripe card's form posts elsewhere (StripeConnectionCard): only this form's own submission spins this button.
+  const busy = navigation.state === "submitting" && navigation.formAction !== STRIPE_ACTION;
+  const errorOf = (field: string) => {
+    const code = errors[field];
+    if (!code) return undefined;
+    return t(isSettingsErrorCode(code) ? ERROR_KEYS[code] : "settings.error.generic");
+  };
+
+  return (
+    <Form method="post">
+      <Card>
+        <BlockStack gap="300">
+          <TextField
+            label={t("form.invoice.daysUntilDue")}
+            name="daysUntilDue"
+            type="number"
+            min={0}
+            max={365}
+            autoComplete="off"
+            value={daysUntilDue}
+            onChange={setDaysUntilDue}
+            suffix={t("form.invoice.days")}
+            error={errorOf("daysUntilDue")}
+          />
+          <TextField
+            label={t("form.schedule.timeOfDay")}
+            name="timeOfDay"
+            type="time"
+            autoComplete="off"
+            value={timeOfDay}
+            onChange={setTimeOfDay}
+            helpText={t("form.schedule.timeZone", { timeZone: props.timeZone })}
+            error={errorOf("timeOfDay")}
+          />
+          <Select
+            label={t("form.invoice.catchUp")}
+            name="catchUp"
+            options={(["all", "latest", "none"] as const).map((value) => ({ value, label: t(`catchUp.${value}`) }))}
+            value={catchUp}
+            onChange={setCatchUp}
+            helpText={t("form.invoice.catchUpHelp")}
+            error={errorOf("catchUp")}
+          />
+          <Checkbox
+            label={t("form.invoice.signature")}
+            helpText={t("form.invoice.signatureHelp")}
+            checked={signatureRequested}
+            onChange={setSignatureRequested}
+          />
+          {signatureRequested && <input type="hidden" name="signatureRequested" value="on" />}
+          <Checkbox label={t("settings.writeBack.label")} helpText={t("settings.writeBack.help")} checked={writeBackOrders} onChange={setWriteBackOrders} />
+          {writeBackOrders && <input type="hidden" name="writeBackOrders" value="on" />}
+          <InlineStack align="end">
+            <Button submit variant="primary" loading={busy}>
+              {t("settings.save")}
+            </Button>
+          </InlineStack>
+        </BlockStack>
+      </Card>
+    </Form>
+  );
+}

@@ -1,0 +1,24 @@
+// Who is invoiced: the order's customer, and the e-mail the invoices go to.
+import { Text, TextField } from "@shopify/polaris";
+import { SectionCard } from "~/components/SectionCard";
+import type { TemplateFormValues } from "~/domain/template-form";
+import { useI18n } from "~/i18n/react";
+import type { ErrorOf, SetField } from "./fields";
+
+export function CustomerSection(props: { customerName: string; values: Pick<TemplateFormValues, "customerEmail">; set: SetField; errorOf: ErrorOf }) {
+  const { t } = useI18n();
+  return (
+    <SectionCard heading={t("form.customer.heading")}>
+      <Text as="p">{props.customerName}</Text>
+      <TextField
+        label={t("form.customer.email")}
+        type="email"
+        autoComplete="email"
+        value={props.values.customerEmail}
+        onChange={props.set("customerEmail")}
+        error={props.errorOf("customer.email")}
+        helpText={t("form.customer.emailHelp")}
+      />
+    </SectionCard>
+  );
+}

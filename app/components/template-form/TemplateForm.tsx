@@ -1,0 +1,185 @@
+// The recurring-invoice form, shared by "make recurring" and "edit": lines
+// with live totals, schedule with a live preview of the next 12 invoices in
+// the shop's time zone, invoice options. Checks run in the browser with the
+// same code the server runs (app/domain/template-form.ts); the server's
+// answer is shown the same way, inline and in a Banner.
+//
+// This file holds the form's state and its checks; each section of the form
+// is a component beside it, given the values, a setter and the error to show
+// per field.
+import { useEffect, useMemo, useRef, useState } from "react";
+import { BlockStack, Layout, PageActions } from "@shopify/polaris";
+import {
+  formDraft,
+  formSchedule,
+  parseTemplateForm,
+  previewOccurrences,
+  type FormErrors,
+  type TemplateFormContext,
+  type TemplateFormLine,
+  type TemplateFormValues,
+} from "~/domain/template-form";
+import type { FieldProblem } from "~/domain/template-input";
+import type { MessageKey, Translate } from "~/i18n";
+import { fieldErrorText } from "~/i18n/field-errors";
+import { useI18n } from "~/i18n/react";
+import { CustomerSection } from "./CustomerSection";
+import type { SetField } from "./fields";
+import { InvoiceOptionsSection } from "./InvoiceOptionsSection";
+import { LinesSection } from "./LinesSection";
+import { PreviewSection } from "./PreviewSection";
+import { ProblemsBanner } from "./ProblemsBanner";
+import { ScheduleSection } from "./ScheduleSection";
+
+export const PREVIEW_COUNT = 12;
+
+type Props = {
+  initialValues: TemplateFormValues;
+  context: TemplateFormContext;
+  customerName: string;
+  /** The order's total, to compare with one invoice (new templates only). */
+  orderTotal?: number;
+  /** Field errors the server answered: the form's own checks (codes), and the templates service's refusals (codes with values). */
+  serverErrors?: FormErrors;
+  serverMessages?: Record<string, FieldProblem>;
+  submitting: boolean;
+  submitLabel: string;
+  /** Preview from this instant on (editing), instead of from the first invoice. */
+  previewFrom?: string;
+  onSubmit: (values: TemplateFormValues) => void;
+};
+
+export function TemplateForm(props: Props) {
+  const { t, locale } = useI18n();
+  const { context } = props;
+  const [values, setValues] = useState<TemplateFormValues>(props.initialValues);
+  const [attempted, setAttempted] = useState(false);
+  const newLineCounter = useRef(0);
+
+  const clientErrors = useMemo(() => {
+    const result = parseTemplateForm(values, context);
+    return result.ok ? {} : result.errors;
+  }, [values, context]);
+  const draft = useMemo(() => formDraft(values, context), [values, context]);
+  const schedule = useMemo(() => formSchedule(values, context), [values, context]);
+  const preview = useMemo(
+    () => (schedule ? previewOccurrences(schedule, PREVIEW_COUNT, props.previewFrom) : []),
+    [schedule, props.previewFrom],
+  );
+
+  // Client checks once the merchant tried to submit; the server's answer until then.
+  const errors: FormErrors = { ...(props.serverErrors ?? {}), ...(attempted ? clientErrors : {}) };
+  const messages = props.serverMessages ?? {};
+  const errorOf = (field: string): string | undefined => {
+    const problem = errors[field] ?? messages[field];
+    return problem ? fieldErrorText(t, locale, problem) : undefined;
+  };
+  const problems = [
+    ...Object.entries(errors).map(([field, code]) => `${fieldLabel(t, field)}: ${fieldErrorText(t, locale, code)}`),
+    ...Object.entries(messages)
+      .filter(([field]) => !errors[field])
+      .map(([field, problem]) => `${fieldLabel(t, field)}: ${fieldErrorText(t, locale, problem)}`),
+  ];
+
+  const set: SetField = (key) => (value) => setValues((current) => ({ ...current, [key]: value }));
+  const setLine = (index: number, patch: Partial<TemplateFormLine>) =>
+    setValues((current) => ({ ...current, lines: current.lines.map((line, i) => (i === index ? { ...line, ...patch } : line)) }));
+  const removeLine = (index: number) => setValues((current) => ({ ...current, lines: current.lines.filter((_, i) => i !== index) }));
+  const addLine = () => {
+    newLineCounter.current += 1;
+    setValues((current) => ({
+      ...current,
+      // A new line is taxed like the first line of the order: same products, same tax regime.
+      // It has no variantId (lines from the order carry theirs through `setLine`): it is written back to Shopify as a custom line.
+      lines: [
+        ...current.lines,
+        { key: `new-${newLineCounter.current}`, title: "", quantity: "1", unitPrice: "", discount: "0", taxLines: current.lines[0]?.taxLines ?? [] },
+      ],
+    }));
+  };
+
+  const submit = () => {
+    const result = parseTemplateForm(values, context);
+    setAttempted(true);
+    if (result.ok) props.onSubmit(values);
+    // The Banner at the top lists what to fix.
+    else window.scrollTo({ top: 0, behavior: "smooth" });
+  };
+  const serverAnswered = Object.keys(props.serverErrors ?? {}).length + Object.keys(props.serverMessages ?? {}).length > 0;
+  useEffect(() => {
+    if (serverAnswered) window.scrollTo({ top: 0, behavior: "smooth" });
+  }, [serverAnswered, props.serverErrors, props.serverMessages]);
+
+  return (
+    <BlockStack gap="400">
+      <ProblemsBanner problems={problems} />
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <CustomerSection customerName={props.customerName} values={values} set={set} errorOf={errorOf} />
+            <LinesSection
+              lines={values.lines}
+              context={context}
+              draft={draft}
+              orderTotal={props.orderTotal}
+              errorOf={errorOf}
+              onLineChange={setLine}
+              onRemoveLine={removeLine}
+              onAddLine={addLine}
+            />
+            <ScheduleSection values={values} timeZone={context.timeZone} set={set} errorOf={errorOf} />
+            <InvoiceOptionsSection values={values} set={set} errorOf={errorOf} />
+          </BlockStack>
+        </Layout.Section>
+
+        <Layout.Section variant="oneThird">
+          <PreviewSection
+            count={PREVIEW_COUNT}
+            occurrences={preview}
+            complete={schedule !== null && draft !== null}
+            draft={draft}
+            currency={context.currency}
+            timeZone={context.timeZone}
+            timeOfDay={values.timeOfDay}
+          />
+        </Layout.Section>
+      </Layout>
+      <PageActions primaryAction={{ content: props.submitLabel, onAction: submit, loading: props.submitting }} />
+    </BlockStack>
+  );
+}
+
+/** "Line 2 — Quantity", "First invoice date"… for the Banner listing what to fix. */
+function fieldLabel(t: Translate, field: string): string {
+  const line = /^lines\.(\d+)(?:\.(\w+))?$/.exec(field);
+  if (line) {
+    const n = Number(line[1]) + 1;
+    const part = LINE_FIELD_LABELS[line[2] ?? ""];
+    return part ? `${t("form.lines.line", { n })} — ${t(part)}` : t("form.lines.line", { n });
+  }
+  const label = FIELD_LABELS[field];
+  return label ? t(label) : field;
+}
+
+const LINE_FIELD_LABELS: Record<string, MessageKey> = {
+  title: "form.lines.title",
+  quantity: "form.lines.quantity",
+  unitAmount: "form.lines.unitPrice",
+  discountAmount: "form.lines.discount",
+};
+
+const FIELD_LABELS: Record<string, MessageKey> = {
+  lines: "form.lines.heading",
+  "customer.email": "form.customer.email",
+  "customer.name": "form.customer.heading",
+  "schedule.every": "form.schedule.every",
+  "schedule.anchor": "form.schedule.anchor",
+  "schedule.timeOfDay": "form.schedule.timeOfDay",
+  "schedule.end.afterCount": "form.schedule.end.afterCount",
+  "schedule.end.until": "form.schedule.end.untilDate",
+  schedule: "form.schedule.heading",
+  "policies.daysUntilDue": "form.invoice.daysUntilDue",
+  "policies.catchUp": "form.invoice.catchUp",
+  memo: "form.invoice.memo",
+  currency: "form.currency",
+};

@@ -1,0 +1,84 @@
+// Words for the template page's audit trail and skipped periods. The tables
+// are keyed by the domain's unions: a new event type or skip reason without
+// a label here does not compile. Stored values this release does not know
+// (a row written by a newer one) still show, generically.
+import { isRunEventType, type RunEventType } from "~/domain/run-event";
+import { isSkipReason, type RunState, type SkipReason } from "~/domain/run-state";
+import type { MessageKey, Translate } from "~/i18n";
+
+const EVENT_KEYS: Record<RunEventType, MessageKey> = {
+  "template.created": "event.template.created",
+  "template.edited": "event.template.edited",
+  "template.paused": "event.template.paused",
+  "template.resumed": "event.template.resumed",
+  "template.cancelled": "event.template.cancelled",
+  "template.ended": "event.template.ended",
+  "template.customer_redacted": "event.template.customer_redacted",
+  "run.planned": "event.run.planned",
+  "run.skipped": "event.run.skipped",
+  "run.replanned": "event.run.replanned",
+  "run.waiting": "event.run.waiting",
+  "run.started": "event.run.started",
+  "run.step_completed": "event.run.step_completed",
+  "run.invoice_adopted": "event.run.invoice_adopted",
+  "run.sent": "event.run.sent",
+  "run.retry_scheduled": "event.run.retry_scheduled",
+  "run.failed": "event.run.failed",
+  "run.retried": "event.run.retried",
+  "run.closed": "event.run.closed",
+  "run.signed": "event.run.signed",
+  "run.written_back": "event.run.written_back",
+  "run.overdue": "event.run.overdue",
+  "run.payment_failed": "event.run.payment_failed",
+  "run.resent": "event.run.resent",
+  "run.resumed": "event.run.resumed",
+};
+
+/** The states a run closes into. */
+type ClosedState = Extract<RunState, "paid" | "void" | "uncollectible">;
+
+/** "Closed" says more as what it closed into. */
+const CLOSED_KEYS: Record<ClosedState, MessageKey> = {
+  paid: "event.run.closed.paid",
+  void: "event.run.closed.void",
+  uncollectible: "event.run.closed.uncollectible",
+};
+
+function isClosedState(state: string): state is ClosedState {
+  return Object.hasOwn(CLOSED_KEYS, state);
+}
+
+/** The label of a stored event (its type, and the state it moved the run to). */
+export function eventKey(type: string, toState: string | null): MessageKey {
+  if (type === "run.closed" && toState && isClosedState(toState)) return CLOSED_KEYS[toState];
+  return isRunEventType(type) ? EVENT_KEYS[type] : "event.other";
+}
+
+const SKIP_REASON_KEYS: Record<SkipReason, MessageKey> = {
+  catch_up_latest: "skip.catch_up_latest",
+  catch_up_none: "skip.catch_up_none",
+  paused: "skip.paused",
+  merchant_skip: "skip.merchant_skip",
+  cancelled: "skip.cancelled",
+  customer_redacted: "skip.customer_redacted",
+  removed_by_edit: "skip.removed_by_edit",
+};
+
+/** Why a period was skipped, as stored on the run. */
+export function skipReasonKey(reason: string): MessageKey {
+  return isSkipReason(reason) ? SKIP_REASON_KEYS[reason] : "skip.other";
+}
+
+/** An event's cause, when it is a skip reason (other causes are not shown). */
+export function causeKey(cause: string | null): MessageKey | null {
+  return cause && isSkipReason(cause) ? SKIP_REASON_KEYS[cause] : null;
+}
+
+/** Who did it: "you", "Shopify", "Stripe", "Ritournelle" (the worker, whatever its id). */
+export function actorLabel(t: Translate, actor: string): string {
+  if (actor === "merchant") return t("actor.merchant");
+  if (actor === "shopify") return t("actor.shopify");
+  if (actor === "stripe") return t("actor.stripe");
+  if (actor === "ritournelle" || actor.startsWith("worker")) return t("actor.worker");
+  return actor;
+}

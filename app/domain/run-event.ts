@@ -1,0 +1,43 @@
+// The kinds of entries in the audit trail of templates and runs (RunEvent.type).
+// One list, so every table keyed by it (the page's labels, for one) must name
+// each kind: a new kind without a label does not compile.
+
+export const RUN_EVENT_TYPES = [
+  "template.created",
+  "template.edited",
+  "template.paused",
+  "template.resumed",
+  "template.cancelled",
+  "template.ended",
+  "template.customer_redacted",
+  "run.planned",
+  "run.skipped",
+  "run.replanned",
+  "run.waiting",
+  "run.started",
+  "run.step_completed",
+  "run.invoice_adopted",
+  "run.sent",
+  "run.retry_scheduled",
+  "run.failed",
+  "run.retried",
+  // The invoice's life after it was sent (Stripe's webhooks and the merchant's actions, app/models/stripe.server.ts).
+  "run.closed", // paid, void or uncollectible
+  "run.overdue",
+  "run.payment_failed",
+  "run.resent",
+  "run.resumed", // a Stripe account is connected again
+  // Follow-up work on a paid or signed run.
+  "run.signed",
+  "run.written_back",
+] as const;
+export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
+
+/**
+ * A stored type is one this code knows. The column is free text: a row
+ * written by a newer release (during a rolling deploy) may carry a type this
+ * one has never heard of.
+ */
+export function isRunEventType(type: string): type is RunEventType {
+  return (RUN_EVENT_TYPES as readonly string[]).includes(type);
+}
