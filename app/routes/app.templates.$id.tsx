@@ -20,7 +20,7 @@ import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { RUN_ACTIONS } from "~/services/run-actions.server";
 import { applyTemplateAction, TEMPLATE_ACTIONS, type ActionResult } from "~/services/templates/apply-action.server";
-import { loadTemplatePage, type RunView, type SignatureView } from "~/services/templates/detail-page.server";
+import { loadTemplatePage } from "~/services/templates/detail-page.server";
 import { authenticate } from "~/shopify.server";
 
 /** Intents that act on one run of the template: they need its id. */
