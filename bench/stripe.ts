@@ -98,8 +98,8 @@ export async function runStripeBench(options: StripeBenchOptions = {}): Promise<
   const { default: prisma, configureDatabase } = await import("../app/db.server");
   try {
     const { StripeClient } = await import("../app/gateways/stripe/client.server");
-    const { createStripeBillingGateway } = await import("../app/services/stripe-billing.server");
-    const { idempotencyKey } = await import("../app/services/billing-gateway");
+    const { createStripeRail } = await import("../app/services/invoicing/stripe-rail.server");
+    const { idempotencyKey } = await import("../app/domain/billing");
     const { createTemplate } = await import("../app/services/templates/create.server");
     const { planDueTemplates } = await import("../app/worker/scheduler");
     const { Worker } = await import("../app/worker/worker");
@@ -110,7 +110,7 @@ export async function runStripeBench(options: StripeBenchOptions = {}): Promise<
       shops.push(await prisma.shop.create({ data: { domain: `bench-${index}.myshopify.com`, timeZone: "Europe/Paris", currency: "EUR", billingAccountId: account } }));
     }
     // One client per measurement, as one per process: its limiter holds each account to `rate`.
-    const newGateway = () => createStripeBillingGateway(new StripeClient({ secretKey: DEFAULT_SECRET_KEY, apiUrl: standIn.url, requestsPerSecond: rate }));
+    const newGateway = () => createStripeRail(new StripeClient({ secretKey: DEFAULT_SECRET_KEY, apiUrl: standIn.url, requestsPerSecond: rate }));
 
     // --- gateway: the pipeline's steps, `concurrency` runs per account at a time.
     await resetStandIn(standIn, accountIds, rate, options.latencyMs ?? 100);

@@ -1,7 +1,7 @@
 // A provider that answers at once and keeps nothing: the bench measures the
 // worker, not a provider. Answers are derived from the request, so repeats
 // are naturally idempotent, and memory stays constant however many runs pass.
-import type { BillingGateway, InvoiceRequest, IssuedInvoice } from "~/services/billing-gateway";
+import type { BillingGateway, InvoiceRequest, IssuedInvoice } from "~/domain/billing";
 
 export class ZeroLatencyGateway implements BillingGateway {
   calls = 0;

@@ -17,12 +17,12 @@ export async function startEmbeddedWorker(options: { clock?: Clock; tickMs?: num
     logger.warn("STRIPE_SECRET_KEY is not set: the scheduler is not running, so no invoice will be issued.");
     return null;
   }
-  const { createStripeBillingGateway } = await import("../app/services/stripe-billing.server");
+  const { createStripeRail } = await import("../app/services/invoicing/stripe-rail.server");
   const { resumePendingWriteBacks } = await import("../app/services/write-back.server");
   const { stampPendingSignatures } = await import("../app/services/signing/stamp-pending-signatures.server");
   const clock = options.clock;
   const worker = new Worker({
-    gateway: createStripeBillingGateway(),
+    gateway: createStripeRail(),
     clock,
     tickMs: options.tickMs,
     concurrency: config().WORKER_CONCURRENCY,

@@ -21,7 +21,7 @@ export const RUN_ERROR_CODES = [
   "invoice_state_conflict",
   "idempotency_mismatch",
   "amount_not_representable",
-  // The Stripe gateway's own checks (app/gateways/stripe/billing-gateway.server.ts, app/worker/pipeline.ts).
+  // The Stripe gateway's own checks (app/gateways/stripe/billing-*.server.ts, app/worker/pipeline.ts).
   "coupon_conflict",
   "total_mismatch",
   // Transient: retried on their own until the attempts run out.

@@ -7,7 +7,7 @@ import { Prisma, type InvoiceRun, type PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
 import { PRODUCT_VARIANT_GID } from "~/domain/order-snapshot";
 import { RUN_STATES, type RunState, type SkipReason } from "~/domain/run-state";
-import { BILLING_STEPS, type BillingStep } from "~/services/billing-gateway";
+import { BILLING_STEPS, type BillingStep } from "~/domain/billing";
 import { appendRunEventsIf, type NewRunEvent } from "./run-event.server";
 import { customerSnapshotSchema } from "./template.server";
 

@@ -13,7 +13,7 @@ import { z } from "zod";
 import prisma from "~/db.server";
 import { appClock, type Clock } from "~/domain/clock";
 import { decideMove, targetOfStatus } from "~/domain/invoice-status";
-import { invoiceStatus } from "~/gateways/stripe/billing-gateway.server";
+import { invoiceStatus } from "~/gateways/stripe/billing-invoices.server";
 import { stripeClient, type StripeClient } from "~/gateways/stripe/client.server";
 import { toBillingError } from "~/gateways/stripe/errors.server";
 import { performInvoiceAction, type InvoiceAction } from "~/gateways/stripe/invoice-actions.server";

@@ -20,7 +20,7 @@ import { config } from "~/config.server";
 import prisma from "~/db.server";
 import { appClock, type Clock } from "~/domain/clock";
 import { decideMove, targetOfStatus, type InvoiceTarget } from "~/domain/invoice-status";
-import { invoiceStatus } from "~/gateways/stripe/billing-gateway.server";
+import { invoiceStatus } from "~/gateways/stripe/billing-invoices.server";
 import { stripeClient, type StripeClient } from "~/gateways/stripe/client.server";
 import { verifyStripeEvent, WebhookSignatureError } from "~/gateways/stripe/webhooks.server";
 import { logger as rootLogger, type Logger } from "~/logger.server";

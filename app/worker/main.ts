@@ -6,7 +6,7 @@
 //
 // --gateway <module>  a module whose default export returns the BillingGateway
 //                     (or a promise of it). Default: Stripe
-//                     (app/services/stripe-billing.server.ts, configured from
+//                     (app/services/invoicing/stripe-rail.server.ts, configured from
 //                     the same environment as the app); tests pass
 //                     tests/helpers/file-ledger-gateway.ts.
 // --worker-id <id>    default host:pid:random
@@ -18,7 +18,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import prisma, { configureDatabase } from "~/db.server";
 import { logger } from "~/logger.server";
-import type { BillingGateway } from "~/services/billing-gateway";
+import type { BillingGateway } from "~/domain/billing";
 import { Worker } from "./worker";
 
 const { values } = parseArgs({
@@ -47,9 +47,9 @@ function positiveInteger(name: string): number | undefined {
 
 async function loadGateway(modulePath: string | undefined): Promise<BillingGateway> {
   if (!modulePath) {
-    const { createStripeBillingGateway } = await import("~/services/stripe-billing.server");
+    const { createStripeRail } = await import("~/services/invoicing/stripe-rail.server");
     try {
-      return createStripeBillingGateway();
+      return createStripeRail();
     } catch (error) {
       // A missing or bad variable: say which and how to fix it, without a stack trace.
       console.error(error instanceof Error ? error.message : String(error));

@@ -42,7 +42,7 @@ import {
   type BillingGateway,
   type InvoiceRequest,
   type IssuedInvoice,
-} from "~/services/billing-gateway";
+} from "~/domain/billing";
 import { createSigningLink } from "~/services/signing/create-signing-link.server";
 import { toDate } from "~/domain/schedule-dates";
 

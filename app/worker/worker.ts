@@ -6,7 +6,7 @@ import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { appClock, type Clock } from "~/domain/clock";
 import { logger as rootLogger, type Logger } from "~/logger.server";
-import type { BillingGateway } from "~/services/billing-gateway";
+import type { BillingGateway } from "~/domain/billing";
 import { DEFAULT_RETRY_POLICY, issueDueRuns, type IssueReport, type RetryPolicy } from "./pipeline";
 import { planDueTemplates, type PlanReport } from "./scheduler";
 

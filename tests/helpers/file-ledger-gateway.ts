@@ -3,7 +3,7 @@
 // worker process of a test. Optional LEDGER_LATENCY_MS (per call) and
 // LEDGER_KILL_AFTER="<step>:<n>" (SIGKILL this process right after its n-th
 // committed effect at that step).
-import type { BillingStep } from "~/services/billing-gateway";
+import type { BillingStep } from "~/domain/billing";
 import { MemoryGateway } from "./memory-gateway";
 
 export default function createFileLedgerGateway(): MemoryGateway {

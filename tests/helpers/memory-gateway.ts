@@ -23,8 +23,8 @@ import type {
   InvoiceRequest,
   IssuedInvoice,
   StepContext,
-} from "~/services/billing-gateway";
-import { BillingError } from "~/services/billing-gateway";
+} from "~/domain/billing";
+import { BillingError } from "~/domain/billing";
 
 /** The worker "died" here. Not a BillingError: the pipeline lets it through like a crash. */
 export class CrashError extends Error {

@@ -8,8 +8,8 @@ import { PDFArray, PDFDocument, PDFRawStream, decodePDFRawStream, type PDFPage }
 import prisma from "~/db.server";
 import { ManualClock } from "~/domain/clock";
 import { DOCUMENT_FORMAT, type SignatureDocument, type Strokes } from "~/domain/signature-document";
-import { StripeBillingGateway } from "~/gateways/stripe/billing-gateway.server";
-import { stripeCustomerStore, stripeTaxRateStore } from "~/services/stripe-billing.server";
+import { StripeBillingAdapter } from "~/gateways/stripe/billing-adapter.server";
+import { stripeCustomerStore, stripeTaxRateStore } from "~/services/invoicing/stripe-rail.server";
 import type { CreateTemplateInput } from "~/domain/template-input";
 import { createTemplate } from "~/services/templates/create.server";
 import { Worker } from "~/worker/worker";
@@ -143,7 +143,7 @@ export async function issuedRunToSign(
     { clock },
   );
   clock.set(now);
-  const gateway = new StripeBillingGateway(testClient(standIn), stripeCustomerStore, stripeTaxRateStore);
+  const gateway = new StripeBillingAdapter(testClient(standIn), stripeCustomerStore, stripeTaxRateStore);
   await drain(new Worker({ gateway, clock, random: () => 0.5 }));
   const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
   if (run.state !== "sent" || !run.invoiceId) throw new Error(`the run was not issued: ${run.state} ${run.lastErrorMessage ?? ""}`);

@@ -11,16 +11,16 @@ import prisma, { configureDatabase } from "~/db.server";
 import { ManualClock } from "~/domain/clock";
 import { draftInvoice, type InvoiceDraftInput } from "~/domain/invoice-draft";
 import { StripeClient, type StripeClientOptions } from "~/gateways/stripe/client.server";
-import {
-  StripeBillingGateway,
-  type CustomerMapping,
-  type CustomerMappingKey,
-  type StripeCustomerStore,
-  type StripeTaxRateStore,
-  type TaxRateKey,
-} from "~/gateways/stripe/billing-gateway.server";
-import type { InvoiceRequest } from "~/services/billing-gateway";
-import { stripeCustomerStore, stripeTaxRateStore } from "~/services/stripe-billing.server";
+import { StripeBillingAdapter } from "~/gateways/stripe/billing-adapter.server";
+import type {
+  CustomerMapping,
+  CustomerMappingKey,
+  StripeCustomerStore,
+  StripeTaxRateStore,
+  TaxRateKey,
+} from "~/gateways/stripe/billing-stores.server";
+import type { InvoiceRequest } from "~/domain/billing";
+import { stripeCustomerStore, stripeTaxRateStore } from "~/services/invoicing/stripe-rail.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { Worker } from "~/worker/worker";
 import { DEFAULT_SECRET_KEY, startStripeStandIn, type StandInOptions, type StripeStandIn } from "../../sandbox/stripe/server";
@@ -233,7 +233,7 @@ export async function issuedRun(standIn: StripeStandIn, options: { account?: str
   const shopifyCustomerId = options.shopifyCustomerId ?? `gid://shopify/Customer/${9000 + templateCount}`;
   const template = await createTemplate(shop, { ...input, customer: { ...input.customer, shopifyCustomerId } }, { clock });
   clock.set("2026-01-15T08:00:00Z");
-  const gateway = new StripeBillingGateway(testClient(standIn), stripeCustomerStore, stripeTaxRateStore);
+  const gateway = new StripeBillingAdapter(testClient(standIn), stripeCustomerStore, stripeTaxRateStore);
   await drain(new Worker({ gateway, clock, random: () => 0.5 }));
   const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
   if (run.state !== "sent" || !run.invoiceId) throw new Error(`the run was not issued: ${run.state} ${run.lastErrorMessage ?? ""}`);

@@ -4,7 +4,7 @@
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { BillingError } from "~/services/billing-gateway";
+import { BillingError } from "~/domain/billing";
 import { invoiceLinks, markInvoiceUncollectible, resendInvoice, RunActionError, voidInvoice } from "~/services/run-actions.server";
 import { processStripeEvent } from "~/services/stripe-webhooks.server";
 import { createShop } from "../helpers/recurring";

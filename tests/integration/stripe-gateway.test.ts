@@ -5,15 +5,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import Stripe from "stripe";
 import { toStripeAmount } from "~/domain/money";
-import { StripeBillingGateway } from "~/gateways/stripe/billing-gateway.server";
+import { StripeBillingAdapter } from "~/gateways/stripe/billing-adapter.server";
 import { toBillingError } from "~/gateways/stripe/errors.server";
-import { BillingError, idempotencyKey, type BillingStep, type InvoiceRequest, type IssuedInvoice } from "~/services/billing-gateway";
+import { BillingError, idempotencyKey, type BillingStep, type InvoiceRequest, type IssuedInvoice } from "~/domain/billing";
 import type { StripeStandIn } from "../../sandbox/stripe/server";
 import { invoiceRequest, MemoryStripeStores, MERCHANT, OTHER_MERCHANT, startStripe, testClient } from "../helpers/stripe";
 
 let standIn: StripeStandIn;
 let stores: MemoryStripeStores;
-let gateway: StripeBillingGateway;
+let gateway: StripeBillingAdapter;
 
 beforeAll(async () => {
   standIn = await startStripe();
@@ -25,7 +25,7 @@ beforeEach(() => {
   standIn.control.reset();
   standIn.control.configureWebhooks({ paused: true });
   stores = new MemoryStripeStores();
-  gateway = new StripeBillingGateway(testClient(standIn), stores.customers, stores.taxRates);
+  gateway = new StripeBillingAdapter(testClient(standIn), stores.customers, stores.taxRates);
 });
 
 const VAT_20 = [{ title: "TVA", ratePercent: "20" }];
@@ -359,7 +359,7 @@ describe("errors, in the port's terms", () => {
   const lines = [{ title: "Café", quantity: 1, unitAmount: 1999, discountAmount: 0, taxLines: VAT_20 }];
 
   it("a rate limit that outlasts the retries is transient", async () => {
-    gateway = new StripeBillingGateway(testClient(standIn, { retry: { maxAttempts: 2, baseDelayMs: 1 } }), stores.customers, stores.taxRates);
+    gateway = new StripeBillingAdapter(testClient(standIn, { retry: { maxAttempts: 2, baseDelayMs: 1 } }), stores.customers, stores.taxRates);
     standIn.control.setFaults(MERCHANT, { rateLimit: { requestsPerSecond: 0.001, burst: 1 } });
     await testClient(standIn).sdk.customers.list({}, { stripeAccount: MERCHANT });
     const request = invoiceRequest({ currency: "EUR", taxesIncluded: true, lines });

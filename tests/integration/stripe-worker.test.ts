@@ -5,10 +5,10 @@
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { ManualClock } from "~/domain/clock";
-import { StripeBillingGateway } from "~/gateways/stripe/billing-gateway.server";
+import { StripeBillingAdapter } from "~/gateways/stripe/billing-adapter.server";
 import { listTemplateEvents } from "~/models/run-event.server";
-import type { BillingGateway, InvoiceRequest, IssuedInvoice, StepContext } from "~/services/billing-gateway";
-import { stripeCustomerStore, stripeTaxRateStore } from "~/services/stripe-billing.server";
+import type { BillingGateway, InvoiceRequest, IssuedInvoice, StepContext } from "~/domain/billing";
+import { stripeCustomerStore, stripeTaxRateStore } from "~/services/invoicing/stripe-rail.server";
 import { collectCustomerData, eraseCustomerData } from "~/services/privacy/registry.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { retryRun } from "~/services/templates/retry-run.server";
@@ -19,7 +19,7 @@ import { MERCHANT, testClient, withStripeStandIn } from "../helpers/stripe";
 const stripeStandIn = withStripeStandIn();
 
 function stripeGateway(options: Parameters<typeof testClient>[1] = {}) {
-  return new StripeBillingGateway(testClient(stripeStandIn(), options), stripeCustomerStore, stripeTaxRateStore);
+  return new StripeBillingAdapter(testClient(stripeStandIn(), options), stripeCustomerStore, stripeTaxRateStore);
 }
 
 function worker(gateway: BillingGateway, clock: ManualClock, options: Partial<WorkerOptions> = {}): Worker {

@@ -5,7 +5,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { configureDatabase } from "~/db.server";
 import { ManualClock } from "~/domain/clock";
-import { BILLING_STEPS } from "~/services/billing-gateway";
+import { BILLING_STEPS } from "~/domain/billing";
 import { createTemplate } from "~/services/templates/create.server";
 import { CrashError, MemoryGateway } from "../helpers/memory-gateway";
 import { createShop, drain, runStates, templateInput, testWorker } from "../helpers/recurring";

@@ -7,7 +7,7 @@ import { ManualClock } from "~/domain/clock";
 import { listTemplateEvents } from "~/models/run-event.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { retryRun } from "~/services/templates/retry-run.server";
-import type { BillingGateway } from "~/services/billing-gateway";
+import type { BillingGateway } from "~/domain/billing";
 import { CrashError, MemoryGateway } from "../helpers/memory-gateway";
 import { createShop, drain, PERIOD_TOTAL, runStates, templateInput, testWorker } from "../helpers/recurring";
 

@@ -3,10 +3,13 @@
 //   trouble, an unknown outcome, an account Ritournelle cannot reach now);
 // - permanent: Stripe refused our data; retrying the same request cannot
 //   succeed, so the merchant gets a message saying what to fix.
+// And the errors after which the billing adapter must look at Stripe's state
+// before repeating anything (unknown outcomes, remembered objects gone).
 import Stripe from "stripe";
+import { BillingError } from "~/domain/billing";
 import { MoneyError } from "~/domain/money";
 import type { RunErrorCode, StripeRefusalCode } from "~/domain/run-errors";
-import { BillingError } from "~/services/billing-gateway";
+import { isUnknownOutcomeReplay } from "./client.server";
 
 /** What the failing call was about, to word the merchant's message. */
 export type ErrorContext = { customerEmail?: string; currency?: string };
@@ -94,4 +97,29 @@ function invalidRequest(error: Stripe.errors.StripeError, context: ErrorContext,
     return ["invoice_state_conflict", `The invoice was changed in Stripe meanwhile (finalized, paid, voided or deleted), so Ritournelle stopped.${stripeSays}`];
   }
   return [`stripe_${error.code ?? "invalid_request"}`, `Stripe refused this invoice.${stripeSays}`];
+}
+
+// ---------------------------------------------------------------------------
+// Errors that call for a look at Stripe's state (app/gateways/stripe/billing-adapter.server.ts)
+// ---------------------------------------------------------------------------
+
+export function isStripeCode(error: unknown, code: string): boolean {
+  return error instanceof Stripe.errors.StripeError && error.code === code;
+}
+
+/**
+ * Repeating the same key cannot tell us what happened: Stripe saved a 5xx
+ * under it, or the key was already used with other parameters. (A dropped
+ * connection or a timeout is different: the same key, later, is exactly the
+ * right repeat, so those go back to the pipeline as transient errors.)
+ */
+export function needsReconciliation(error: unknown): boolean {
+  return isUnknownOutcomeReplay(error) || (error instanceof Stripe.errors.StripeIdempotencyError && error.statusCode === 400);
+}
+
+/** An item refused because a tax rate or coupon id we passed does not exist (or is no longer usable). */
+export function refersToRememberedObject(error: unknown): boolean {
+  if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) return false;
+  const param = error.param ?? "";
+  return param.startsWith("tax_rates") || param.startsWith("discounts");
 }

@@ -8,7 +8,7 @@ import type { StripeClient } from "~/gateways/stripe/client.server";
 import type { InvoiceAction } from "~/gateways/stripe/invoice-actions.server";
 import { logger } from "~/logger.server";
 import { findRunForShop, listRunsOfTemplate, type RunState } from "~/models/invoice-run.server";
-import { BillingError } from "~/services/billing-gateway";
+import { BillingError } from "~/domain/billing";
 import { markInvoiceUncollectible, resendInvoice, RUN_ACTIONS, RunActionError, voidInvoice, type RunActionErrorCode } from "~/services/run-actions.server";
 import { cancelTemplate } from "./cancel.server";
 import { pauseTemplate } from "./pause.server";

@@ -1,22 +1,26 @@
-// The port between the scheduling engine and an invoicing provider.
+// The billing port: what the run pipeline asks of an invoicing provider
+// (a "billing rail"), and nothing about how a provider does it.
 //
-// The worker drives each InvoiceRun through these steps, in order, persisting
-// each step's result before calling the next:
+// The pipeline (app/worker/pipeline.ts) drives each
+// InvoiceRun through these steps, in order, persisting each step's result
+// before calling the next:
 //
 //   customer → draft → lines → finalize → send
 //
-// Contract every implementation honours (the Stripe one in
-// app/gateways/stripe/, the in-memory one in tests):
-// - Each call receives `idempotencyKey` = `${runId}:${step}`. Repeating a call
-//   with the same key never creates a second object: it returns the first
-//   call's result.
+// Contract every implementation honours (the Stripe adapter in
+// app/gateways/stripe/billing-adapter.server.ts, the in-memory one in tests):
+// - Each call receives `idempotencyKey` = idempotencyKey(runId, step,
+//   generation). Repeating a call with the same key never creates a second
+//   object: it returns the first call's result.
 // - `findInvoiceForRun` finds an invoice created for a run (by its
 //   `metadata.run_id`), so a run resumed after an unknown outcome or after the
 //   provider forgot the idempotency key adopts it instead of creating another.
 // - Failures are thrown as BillingError: `transient` ones (timeouts, 5xx,
 //   rate limits, unknown outcome) are retried with backoff; `permanent` ones
 //   (bad data the merchant must fix) fail the run at once with `message`.
-import type { MinorUnits } from "~/domain/money";
+//
+// Pure TypeScript: imports nothing outside app/domain.
+import type { MinorUnits } from "./money";
 
 export const BILLING_STEPS = ["customer", "draft", "lines", "finalize", "send"] as const;
 export type BillingStep = (typeof BILLING_STEPS)[number];

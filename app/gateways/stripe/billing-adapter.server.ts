@@ -1,0 +1,234 @@
+// The billing port (app/domain/billing.ts) implemented with Stripe
+// Invoicing, in the merchant's connected account (every call carries
+// `stripeAccount`).
+//
+// One period's invoice is: a customer (reused, billing-customers.server.ts),
+// a draft `send_invoice` invoice (billing-invoices.server.ts), one invoice
+// item per line (tax rates reused per account, billing-tax-rates.server.ts;
+// a line's discount as an amount-off coupon on that item,
+// billing-coupons.server.ts), a check of Stripe's total against ours,
+// finalization, sending.
+//
+// Unknown outcomes: a 5xx that Stripe saved under the idempotency key (or an
+// idempotency conflict) means repeating the key can only replay the error.
+// Each creating step then looks at Stripe's state (the invoice by run id, the
+// invoice's items by line index, the invoice's status) and only creates again,
+// under a fresh key, what is definitely not there.
+//
+// A gateway never calls a model: what it remembers between runs (customer
+// mappings, tax rates) comes in as stores (billing-stores.server.ts); the
+// wiring to our tables is app/services/invoicing/stripe-rail.server.ts.
+import { randomUUID } from "node:crypto";
+import Stripe from "stripe";
+import type { BillingGateway, BillingLine, InvoiceRequest, IssuedInvoice, StepContext } from "~/domain/billing";
+import { BillingError } from "~/domain/billing";
+import { formatMinor, toStripeAmount } from "~/domain/money";
+import type { RunErrorCode } from "~/domain/run-errors";
+import { StripeCoupons } from "./billing-coupons.server";
+import { customerMappingKey, ensureStripeCustomer } from "./billing-customers.server";
+import { draftParams, searchLiteral, stripeId, toIssued } from "./billing-invoices.server";
+import type { StripeCustomerStore, StripeTaxRateStore } from "./billing-stores.server";
+import { StripeTaxRates } from "./billing-tax-rates.server";
+import type { StripeClient } from "./client.server";
+import { isStripeCode, needsReconciliation, refersToRememberedObject, toBillingError, type ErrorContext } from "./errors.server";
+import { SingleFlight } from "./single-flight.server";
+
+/**
+ * Stripe Invoicing behind the billing port. Idempotent and convergent step by
+ * step: every call carries the step's idempotency key (a per-line suffix for
+ * the line calls), and a step repeated after any failure continues from what
+ * Stripe already has instead of creating it twice.
+ */
+export class StripeBillingAdapter implements BillingGateway {
+  /** In-flight creations shared by concurrent runs of this process (one customer, tax rate or coupon, not one per run). */
+  private readonly flights = new SingleFlight();
+  private readonly taxRateIds: StripeTaxRates;
+  private readonly couponIds: StripeCoupons;
+
+  constructor(
+    private readonly client: StripeClient,
+    private readonly customers: StripeCustomerStore,
+    taxRates: StripeTaxRateStore,
+  ) {
+    this.taxRateIds = new StripeTaxRates(client, taxRates, this.flights);
+    this.couponIds = new StripeCoupons(client, this.flights);
+  }
+
+  async ensureCustomer(request: InvoiceRequest, context: StepContext): Promise<{ customerId: string }> {
+    const customerId = await this.guard(request, () => ensureStripeCustomer(this.client, this.customers, this.flights, request, context));
+    return { customerId };
+  }
+
+  async createDraft(request: InvoiceRequest, customerId: string, context: StepContext): Promise<IssuedInvoice> {
+    const params = draftParams(request, customerId);
+    const create = (idempotencyKey: string) =>
+      this.client.call(request.account, (stripe, options) => stripe.invoices.create(params, { ...options, idempotencyKey }));
+    return this.guard(request, async () => {
+      try {
+        return toIssued(await create(context.idempotencyKey), request.currency);
+      } catch (error) {
+        if (isStripeCode(error, "resource_missing") && (error as Stripe.errors.StripeError).param === "customer") {
+          // Deleted in the Stripe dashboard: the next period creates a new one.
+          await this.customers.forget(customerMappingKey(request));
+          throw error;
+        }
+        if (!needsReconciliation(error)) throw error;
+        const existing = await this.findInvoiceForRun(request);
+        if (existing) return existing;
+        return toIssued(await create(`${context.idempotencyKey}:${randomUUID()}`), request.currency);
+      }
+    });
+  }
+
+  async addLines(request: InvoiceRequest, invoiceId: string, context: StepContext): Promise<IssuedInvoice> {
+    return this.guard(request, async () => {
+      const invoice = await this.retrieveInvoice(request, invoiceId);
+      if (invoice.status !== "draft") return toIssued(invoice, request.currency);
+      const customerId = stripeId(invoice.customer);
+      for (const [index, line] of request.lines.entries()) {
+        await this.addLine(request, invoiceId, customerId, line, index, `${context.idempotencyKey}:${index}`);
+      }
+      return this.checkedTotal(request, await this.retrieveInvoice(request, invoiceId));
+    });
+  }
+
+  async finalize(request: InvoiceRequest, invoiceId: string, context: StepContext): Promise<IssuedInvoice> {
+    return this.guard(request, async () => {
+      // Re-read: the draft could have been edited in Stripe since the lines step.
+      const draft = await this.retrieveInvoice(request, invoiceId);
+      if (draft.status !== "draft") return toIssued(draft, request.currency);
+      await this.checkedTotal(request, draft);
+      const finalize = (idempotencyKey: string) =>
+        this.client.call(request.account, (stripe, options) =>
+          stripe.invoices.finalizeInvoice(invoiceId, { auto_advance: false }, { ...options, idempotencyKey }),
+        );
+      try {
+        return toIssued(await finalize(context.idempotencyKey), request.currency);
+      } catch (error) {
+        if (!needsReconciliation(error)) throw error;
+        const now = await this.retrieveInvoice(request, invoiceId);
+        if (now.status !== "draft") return toIssued(now, request.currency);
+        return toIssued(await finalize(`${context.idempotencyKey}:${randomUUID()}`), request.currency);
+      }
+    });
+  }
+
+  async send(request: InvoiceRequest, invoiceId: string, context: StepContext): Promise<IssuedInvoice> {
+    const sendWith = (idempotencyKey: string) =>
+      this.client.call(request.account, (stripe, options) => stripe.invoices.sendInvoice(invoiceId, {}, { ...options, idempotencyKey }));
+    return this.guard(request, async () => {
+      try {
+        return toIssued(await sendWith(context.idempotencyKey), request.currency);
+      } catch (error) {
+        if (isStripeCode(error, "invoice_not_editable") || isStripeCode(error, "status_transition_invalid")) {
+          // Paid, voided or marked uncollectible before we sent it: it was issued; adopt its state.
+          const invoice = await this.retrieveInvoice(request, invoiceId);
+          if (invoice.status !== "draft" && invoice.status !== "open") return toIssued(invoice, request.currency);
+        }
+        if (!needsReconciliation(error)) throw error;
+        // Whether the email left is unknowable; sending twice beats never sending.
+        return toIssued(await sendWith(`${context.idempotencyKey}:${randomUUID()}`), request.currency);
+      }
+    });
+  }
+
+  /**
+   * The invoice made for this run: a search on `metadata['run_id']`, then, as
+   * search can lag behind writes, the customer's most recent invoices (a
+   * list, which is always current). Deleted drafts are not found.
+   */
+  async findInvoiceForRun(request: InvoiceRequest): Promise<IssuedInvoice | null> {
+    return this.guard(request, async () => {
+      const found = await this.client.call(request.account, (stripe, options) =>
+        stripe.invoices.search({ query: `metadata['run_id']:'${searchLiteral(request.runId)}'`, limit: 10 }, options),
+      );
+      let candidates = found.data;
+      if (candidates.length === 0) {
+        const mapping = await this.customers.find(customerMappingKey(request));
+        if (mapping) {
+          const recent = await this.client.call(request.account, (stripe, options) =>
+            stripe.invoices.list({ customer: mapping.customerId, limit: 100 }, options),
+          );
+          candidates = recent.data.filter((invoice) => invoice.metadata?.run_id === request.runId);
+        }
+      }
+      const first = [...candidates].sort((a, b) => a.created - b.created)[0];
+      return first ? toIssued(first, request.currency) : null;
+    });
+  }
+
+  // -------------------------------------------------------------------------
+  // The lines step's parts
+  // -------------------------------------------------------------------------
+
+  /** One line as an invoice item; a repeat after any failure adopts the item already on the invoice. */
+  private async addLine(request: InvoiceRequest, invoiceId: string, customerId: string, line: BillingLine, index: number, key: string): Promise<void> {
+    const build = async (fresh: boolean): Promise<Stripe.InvoiceItemCreateParams> => {
+      const params: Stripe.InvoiceItemCreateParams = {
+        customer: customerId,
+        invoice: invoiceId,
+        currency: request.currency.toLowerCase(),
+        description: line.description,
+        quantity: line.quantity,
+        unit_amount_decimal: Stripe.Decimal.from(String(toStripeAmount(line.unitAmount, request.currency))),
+        tax_rates: await Promise.all(line.taxes.map((tax) => this.taxRateIds.idFor(request.account, tax, fresh))),
+        metadata: { run_id: request.runId, line_index: String(index) },
+      };
+      if (line.discountAmount > 0) params.discounts = [{ coupon: await this.couponIds.idFor(request, line.discountAmount, fresh) }];
+      return params;
+    };
+    const create = (params: Stripe.InvoiceItemCreateParams, idempotencyKey: string) =>
+      this.client.call(request.account, (stripe, options) => stripe.invoiceItems.create(params, { ...options, idempotencyKey }));
+    try {
+      await create(await build(false), key);
+    } catch (error) {
+      if (refersToRememberedObject(error)) {
+        // A tax rate or coupon we remembered is gone or archived: look them up
+        // again (a new key: the parameters differ) and try once more.
+        await create(await build(true), `${key}:${randomUUID()}`);
+        return;
+      }
+      if (!needsReconciliation(error)) throw error;
+      if (await this.hasLine(request, invoiceId, index)) return;
+      await create(await build(false), `${key}:${randomUUID()}`);
+    }
+  }
+
+  private async hasLine(request: InvoiceRequest, invoiceId: string, index: number): Promise<boolean> {
+    const items = await this.client.call(request.account, (stripe, options) =>
+      stripe.invoiceItems.list({ invoice: invoiceId, limit: 100 }, options),
+    );
+    return items.data.some((item) => item.metadata?.run_id === request.runId && item.metadata.line_index === String(index));
+  }
+
+  /**
+   * The invoice if its total equals the expected one. Otherwise the draft is
+   * deleted (a wrong invoice must never be sent) and the run fails with both
+   * totals and the difference.
+   */
+  private async checkedTotal(request: InvoiceRequest, invoice: Stripe.Invoice): Promise<IssuedInvoice> {
+    const issued = toIssued(invoice, request.currency);
+    if (issued.total === request.expectedTotal) return issued;
+    await this.client.call(request.account, (stripe, options) => stripe.invoices.del(invoice.id, {}, options));
+    const money = (minor: number) => `${formatMinor(minor, request.currency)} ${request.currency}`;
+    throw new BillingError(
+      "permanent",
+      "total_mismatch" satisfies RunErrorCode,
+      `Stripe computed ${money(issued.total)} for this invoice but Ritournelle expected ${money(request.expectedTotal)} (difference ${money(issued.total - request.expectedTotal)}). The draft was deleted and nothing was sent: check the taxes and discounts of this recurring invoice.`,
+    );
+  }
+
+  private retrieveInvoice(request: InvoiceRequest, invoiceId: string): Promise<Stripe.Invoice> {
+    return this.client.call(request.account, (stripe, options) => stripe.invoices.retrieve(invoiceId, {}, options));
+  }
+
+  /** Runs `work`, translating whatever Stripe threw into a BillingError for the pipeline. */
+  private async guard<T>(request: InvoiceRequest, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const context: ErrorContext = { customerEmail: request.customer.email, currency: request.currency };
+      throw toBillingError(error, context);
+    }
+  }
+}
