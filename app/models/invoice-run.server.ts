@@ -3,11 +3,12 @@
 // Tenant sealing: functions that take a run id a client could have sent also
 // take the shop id. The worker's functions take ids it claimed itself.
 import { z } from "zod";
-import { Prisma, type InvoiceRun, type PrismaClient } from "@prisma/client";
+import type { InvoiceRun, Prisma, PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
+import { BILLING_STEPS, type BillingStep } from "~/domain/billing";
 import { PRODUCT_VARIANT_GID } from "~/domain/order-snapshot";
 import { RUN_STATES, type RunState, type SkipReason } from "~/domain/run-state";
-import { BILLING_STEPS, type BillingStep } from "~/domain/billing";
+import { incrementIssuedCountSql, leaseHeldSql, updateLeasedRunSql, type LeasedRunWrite } from "./hot-sql.server";
 import { appendRunEventsIf, type NewRunEvent } from "./run-event.server";
 import { customerSnapshotSchema } from "./template.server";
 
@@ -77,13 +78,13 @@ export async function listRunsOfTemplate(shopId: string, templateId: string, db:
 
 /**
  * Takes the run's row for writing before anything else in the transaction
- * (see lockTemplateForShop in template.server.ts for why); false if the shop
- * has no such run in one of `states`.
+ * (see lockTemplateForShop in template.server.ts for why), stamping
+ * `updatedAt` with `now`; false if the shop has no such run in one of `states`.
  */
-export async function lockRunForShop(tx: Db, shopId: string, runId: string, states: readonly RunState[]): Promise<boolean> {
+export async function lockRunForShop(tx: Db, shopId: string, runId: string, states: readonly RunState[], now: Date): Promise<boolean> {
   const { count } = await tx.invoiceRun.updateMany({
     where: { id: runId, shopId, state: { in: [...states] } },
-    data: { updatedAt: new Date() },
+    data: { updatedAt: now },
   });
   return count === 1;
 }
@@ -268,61 +269,29 @@ export async function findRunsLeasedBy(ids: string[], owner: string, until: Date
   return rows.map((row) => ({ ...parseRun(row), shop: row.shop }));
 }
 
-/** The columns the pipeline writes on a run it holds: its step's result, its state, its lease. */
-const LEASED_RUN_COLUMNS = [
-  "state",
-  "step",
-  "attempt",
-  "customerId",
-  "invoiceId",
-  "invoiceNumber",
-  "hostedInvoiceUrl",
-  "invoicePdfUrl",
-  "invoicedTotal",
-  "lastErrorCode",
-  "lastErrorMessage",
-  "leaseOwner",
-  "leaseExpiresAt",
-  "nextAttemptAt",
-] as const satisfies readonly (keyof InvoiceRun)[];
-
-export type LeasedRunWrite = Partial<Pick<InvoiceRun, (typeof LEASED_RUN_COLUMNS)[number]>>;
-
-const WRITABLE_COLUMNS = new Set<string>(LEASED_RUN_COLUMNS);
+export type { LeasedRunWrite } from "./hot-sql.server";
 
 /**
  * One step of the pipeline, stored at once: `events` appended, the template's
- * issued count incremented when `countIssued`, and `data` written on the run,
- * all in one transaction and only while `owner` holds the run's lease.
- * Returns false (and writes nothing) when the lease was lost.
+ * issued count incremented when `countIssued`, and `data` written on the run
+ * (with `updatedAt` = `now`), all in one transaction and only while `owner`
+ * holds the run's lease. Returns false (and writes nothing) when the lease
+ * was lost.
  *
  * The pipeline's hottest write (once per step of every invoice), so it is a
- * batch of hand-written statements: no interactive transaction, no query to
- * compile (Prisma 6's compiler costs ~0.5 ms of CPU per model query, see
- * appendRunEvents). Each statement checks the lease itself, the run's update
- * last (it may give the lease back). Only LeasedRunWrite's columns can be
- * named, checked here and not only by the type; every value is a bound
- * parameter.
+ * batch of hand-written statements (app/models/hot-sql.server.ts): no
+ * interactive transaction, no query to compile. Each statement checks the
+ * lease itself, the run's update last (it may give the lease back).
  */
 export async function writeLeasedStep(
-  step: { runId: string; templateId: string; owner: string; data: LeasedRunWrite; events: NewRunEvent[]; countIssued?: boolean },
+  step: { runId: string; templateId: string; owner: string; data: LeasedRunWrite; events: NewRunEvent[]; countIssued?: boolean; now: Date },
   db: PrismaClient = prisma,
 ): Promise<boolean> {
-  const leaseHeld = Prisma.sql`EXISTS (SELECT 1 FROM "InvoiceRun" WHERE "id" = ${step.runId} AND "leaseOwner" = ${step.owner})`;
-  const assignments = Object.entries(step.data)
-    .filter(([, value]) => value !== undefined)
-    .map(([column, value]) => {
-      if (!WRITABLE_COLUMNS.has(column)) throw new Error(`writeLeasedStep cannot write InvoiceRun.${column}`);
-      return Prisma.sql`${Prisma.raw(`"${column}"`)} = ${value}`;
-    });
-  const now = new Date(); // what Prisma's @updatedAt would write
-  assignments.push(Prisma.sql`"updatedAt" = ${now}`);
+  const leaseHeld = leaseHeldSql(step.runId, step.owner);
   const statements = [
     ...(step.events.length > 0 ? [appendRunEventsIf(db, step.events, leaseHeld)] : []),
-    ...(step.countIssued
-      ? [db.$executeRaw`UPDATE "RecurringTemplate" SET "issuedCount" = "issuedCount" + 1, "updatedAt" = ${now} WHERE "id" = ${step.templateId} AND ${leaseHeld}`]
-      : []),
-    db.$executeRaw`UPDATE "InvoiceRun" SET ${Prisma.join(assignments)} WHERE "id" = ${step.runId} AND "leaseOwner" = ${step.owner}`,
+    ...(step.countIssued ? [db.$executeRaw(incrementIssuedCountSql(step.templateId, step.now, leaseHeld))] : []),
+    db.$executeRaw(updateLeasedRunSql(step.runId, step.owner, step.data, step.now)),
   ];
   const counts = await db.$transaction(statements);
   return counts.at(-1) === 1;

@@ -1,10 +1,11 @@
 // The audit trail of templates and runs: append-only, never updated. Each
 // event is written in the transaction of the transition it records, so the
 // trail and the state cannot disagree.
-import { Prisma, type RunEvent } from "@prisma/client";
+import type { Prisma, RunEvent } from "@prisma/client";
 import prisma from "~/db.server";
 import type { RunEventType } from "~/domain/run-event";
-import { sortableId } from "~/lib/sortable-id.server";
+import { insertRunEventsSql, type RunEventRow } from "./hot-sql.server";
+import { sortableId } from "./sortable-id.server";
 
 type Db = Prisma.TransactionClient;
 
@@ -26,35 +27,39 @@ export type NewRunEvent = {
 };
 
 /**
- * Appends `events`, in order. Hand-written SQL rather than `createMany`: the
- * worker writes events at every step, and Prisma 6's query compiler spends
- * ~0.5 ms of CPU compiling each model query (plan caching arrives in Prisma
- * 7.4, prisma/orm#29038); a raw statement skips it. Portable SQL (quoted
- * identifiers, one multi-row VALUES), for SQLite and PostgreSQL alike.
+ * Appends `events`, in order. Hand-written SQL rather than `createMany`
+ * (app/models/hot-sql.server.ts says why): the worker writes events at every
+ * step.
  */
 export async function appendRunEvents(tx: Db, events: NewRunEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await tx.$executeRaw`INSERT INTO "RunEvent" ${RUN_EVENT_COLUMNS} VALUES ${runEventRows(events)}`;
+  await tx.$executeRaw(insertRunEventsSql(toRunEventRows(events)));
 }
 
 /**
  * The same insert, done only while `condition` holds (an SQL boolean, e.g.
  * "this worker still holds the run's lease"): for writes batched in one
- * transaction without a round trip to check first.
+ * transaction without a round trip to check first. `events` must not be empty.
  */
 export function appendRunEventsIf(db: Db, events: NewRunEvent[], condition: Prisma.Sql) {
-  return db.$executeRaw`INSERT INTO "RunEvent" ${RUN_EVENT_COLUMNS} SELECT * FROM (VALUES ${runEventRows(events)}) AS "event" WHERE ${condition}`;
+  return db.$executeRaw(insertRunEventsSql(toRunEventRows(events), condition));
 }
 
-const RUN_EVENT_COLUMNS = Prisma.sql`("id", "shopId", "templateId", "runId", "type", "fromState", "toState", "actor", "cause", "detail", "at")`;
-
-function runEventRows(events: NewRunEvent[]): Prisma.Sql {
-  return Prisma.join(
-    events.map(
-      (event) =>
-        Prisma.sql`(${sortableId()}, ${event.shopId}, ${event.templateId}, ${event.runId ?? null}, ${event.type}, ${event.fromState ?? null}, ${event.toState ?? null}, ${event.actor}, ${event.cause ?? null}, ${event.detail === undefined ? null : JSON.stringify(event.detail)}, ${event.at})`,
-    ),
-  );
+/** The rows of `events`, with ids that keep their order (sortable-id.server.ts). */
+function toRunEventRows(events: NewRunEvent[]): RunEventRow[] {
+  return events.map((event) => ({
+    id: sortableId(),
+    shopId: event.shopId,
+    templateId: event.templateId,
+    runId: event.runId ?? null,
+    type: event.type,
+    fromState: event.fromState ?? null,
+    toState: event.toState ?? null,
+    actor: event.actor,
+    cause: event.cause ?? null,
+    detail: event.detail === undefined ? null : JSON.stringify(event.detail),
+    at: event.at,
+  }));
 }
 
 /** The template's trail, oldest first; empty for another shop's template. */

@@ -408,6 +408,7 @@ class RunDriver {
       data: write,
       events: events.map((event) => ({ ...event, at: now })),
       countIssued: options.countIssued,
+      now,
     });
     if (!stored) throw new LeaseLostError();
     this.run = { ...this.run, ...(write as Partial<LeasedRun>) };

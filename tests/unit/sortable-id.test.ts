@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sortableId } from "~/lib/sortable-id.server";
+import { sortableId } from "~/models/sortable-id.server";
 
 describe("ids of rows written with hand-written SQL", () => {
   it("keep the order they were made in, within one millisecond and across milliseconds, in Prisma's cuid shape", () => {
