@@ -8,7 +8,7 @@ import { sqliteFileFromUrl } from "~/db-url";
 import prisma, { configureDatabase } from "~/db.server";
 import { releaseRunLeases } from "~/models/invoice-run.server";
 import { releaseTemplateLeases } from "~/models/template.server";
-import { claimWorkableRuns } from "~/worker/pipeline";
+import { claimWorkableRuns } from "~/worker/run-lanes";
 import { claimDueTemplates } from "~/worker/scheduler";
 import { Worker } from "~/worker/worker";
 import { explainQueryPlan } from "./fixtures";

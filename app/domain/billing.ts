@@ -1,7 +1,7 @@
 // The billing port: what the run pipeline asks of an invoicing provider
 // (a "billing rail"), and nothing about how a provider does it.
 //
-// The pipeline (app/worker/pipeline.ts) drives each
+// The pipeline (app/services/invoicing/issue-run.server.ts) drives each
 // InvoiceRun through these steps, in order, persisting each step's result
 // before calling the next:
 //

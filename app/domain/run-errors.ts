@@ -21,7 +21,7 @@ export const RUN_ERROR_CODES = [
   "invoice_state_conflict",
   "idempotency_mismatch",
   "amount_not_representable",
-  // The Stripe gateway's own checks (app/gateways/stripe/billing-*.server.ts, app/worker/pipeline.ts).
+  // The Stripe gateway's own checks (app/gateways/stripe/billing-*.server.ts, app/services/invoicing/issue-run.server.ts).
   "coupon_conflict",
   "total_mismatch",
   // Transient: retried on their own until the attempts run out.
@@ -31,7 +31,7 @@ export const RUN_ERROR_CODES = [
   "stripe_unavailable",
   "stripe_auth_failed",
   "billing_account_unavailable",
-  // The pipeline itself (app/worker/pipeline.ts, app/models/stripe.server.ts).
+  // The pipeline itself (app/services/invoicing/issue-run.server.ts, app/models/stripe.server.ts).
   "attempts_exhausted",
   "billing_not_connected",
 ] as const;

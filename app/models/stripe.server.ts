@@ -162,7 +162,7 @@ export async function clearShopBillingAccount(tx: Db, shopId: string, now: Date)
 // Runs: holding and resuming, and status from Stripe
 // ---------------------------------------------------------------------------
 
-/** The reason the pipeline records on a run waiting for a Stripe account (app/worker/pipeline.ts). */
+/** The reason the pipeline records on a run waiting for a Stripe account (app/services/invoicing/issue-run.server.ts). */
 const BILLING_NOT_CONNECTED = "billing_not_connected" satisfies RunErrorCode;
 
 export type RunRef = { id: string; shopId: string; templateId: string; state: RunState };

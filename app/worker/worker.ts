@@ -1,14 +1,16 @@
 // The worker loop: every tick, plan due templates (scheduler.ts), then issue
-// due runs (pipeline.ts). Any number of workers may run against one database:
-// they coordinate only through leases and unique keys in it.
+// due runs (run-lanes.ts); the work on one template or run is a use case in
+// app/services/invoicing/. Any number of workers may run against one
+// database: they coordinate only through leases and unique keys in it.
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import { appClock, type Clock } from "~/domain/clock";
-import { logger as rootLogger, type Logger } from "~/logger.server";
 import type { BillingGateway } from "~/domain/billing";
-import { DEFAULT_RETRY_POLICY, issueDueRuns, type IssueReport, type RetryPolicy } from "./pipeline";
-import { planDueTemplates, type PlanReport } from "./scheduler";
+import { appClock, type Clock } from "~/domain/clock";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "~/domain/retry-policy";
+import { logger as rootLogger, type Logger } from "~/logger.server";
+import { issueDueRuns, type IssueReport, type RunLanesOptions } from "./run-lanes";
+import { planDueTemplates, type PlanReport, type SchedulerOptions } from "./scheduler";
 
 export type WorkerOptions = {
   gateway: BillingGateway;
@@ -63,8 +65,8 @@ export class Worker {
   private readonly clock: Clock;
   private readonly tickMs: number;
   private readonly logger: Logger;
-  private readonly scheduler: Parameters<typeof planDueTemplates>[0];
-  private readonly pipeline: Parameters<typeof issueDueRuns>[0];
+  private readonly scheduler: SchedulerOptions;
+  private readonly pipeline: RunLanesOptions;
   private stopping = false;
   private loop: Promise<void> | null = null;
   private readonly wake = new AbortController();

@@ -2,8 +2,8 @@
 // and how long a transient failure waits.
 import { describe, expect, it } from "vitest";
 import type { Schedule } from "~/domain/schedule";
-import { backoffDelayMs, DEFAULT_RETRY_POLICY } from "~/worker/pipeline";
-import { decidePeriods } from "~/worker/scheduler";
+import { backoffDelayMs, DEFAULT_RETRY_POLICY } from "~/domain/retry-policy";
+import { decidePeriods } from "~/services/invoicing/plan-periods.server";
 
 const daily: Schedule = { every: 1, unit: "day", anchor: "2026-01-01", timeOfDay: "09:00", timeZone: "UTC" };
 const context = { activeSince: new Date("2025-12-01T00:00:00Z"), lateToleranceMs: 3_600_000, maxPeriods: 50 };

@@ -1,0 +1,280 @@
+// Issuing one run: drives a run the worker leased through the billing rail,
+//   customer → draft → lines → finalize → send,
+// persisting each step's result before the next one starts (brandur.org's
+// "atomic phases" around foreign mutations, run-lease.server.ts).
+//
+// How "exactly one invoice per period" survives crashes:
+// - a run is worked on only under a lease; the lease ends at `nextAttemptAt`,
+//   so a run whose worker died is taken over once the lease expires;
+// - every provider call carries idempotencyKey(run.id, step, generation): repeating a
+//   call whose outcome we never learnt returns the first call's result;
+// - `step = draft` is stored before the first createDraft call, so an
+//   attempt that *begins* at the draft step knows an earlier attempt may have
+//   created the invoice (failure with unknown outcome, crash, expired lease):
+//   it looks for it first (findInvoiceForRun, by metadata.run_id) and adopts
+//   it, which also covers a provider that forgot the key (Stripe: after 24 h).
+//   An attempt that reached the draft step itself knows no draft exists.
+//
+// Failures: a transient BillingError is retried with exponential backoff and
+// full jitter (app/domain/retry-policy.ts), until `maxAttempts`, then the run
+// is `failed`; a permanent one fails the run at once with the provider's
+// message for the merchant. A failed run blocks nothing: later periods are
+// separate runs. Any other error is a bug or a lost database: it propagates
+// like a crash, the run keeps its lease and is taken over when it expires.
+import { BillingError, idempotencyKey, type BillingGateway, type InvoiceRequest, type IssuedInvoice } from "~/domain/billing";
+import { backoffDelayMs, type RetryPolicy } from "~/domain/retry-policy";
+import type { Logger } from "~/logger.server";
+import type { LeasedRun, PipelineStep } from "~/models/invoice-run.server";
+import type { NewRunEvent } from "~/models/run-event.server";
+import { createSigningLink } from "~/services/signing/create-signing-link.server";
+import { invoiceDetails, LeaseLostError, released, RunLease, type LeaseHolder } from "./run-lease.server";
+
+export type IssueRunOptions = LeaseHolder & {
+  gateway: BillingGateway;
+  retry: RetryPolicy;
+  /** How often a run of a shop without a connected billing account looks again. */
+  billingRecheckMs: number;
+  /** Source of jitter, in [0, 1). */
+  random: () => number;
+  /** Checked before every step: true once a graceful shutdown began. */
+  shouldStop: () => boolean;
+  logger: Logger;
+};
+
+/** Where the run stands when this attempt ends. */
+export type RunOutcome =
+  | "sent"
+  | "closed" // found already paid, void or uncollectible at the provider: issued, nothing left to do
+  | "failed"
+  | "retry_scheduled"
+  | "waiting" // the shop has no connected billing account
+  | "released"; // given back before finishing (shutdown) or lost to another worker
+
+/**
+ * Drives one run this worker leased (`run.leaseOwner` is `options.workerId`)
+ * as far as it goes: to `sent`, a retry time, `failed`, or back to the pool
+ * on shutdown.
+ *
+ * Effects: provider calls through `options.gateway`, each step's result and
+ * its audit events stored on the run as soon as the call returns; for a run
+ * that asks for a signature, its signing link is made before the draft.
+ *
+ * Idempotent and convergent: a run resumed from any stored step, by any
+ * worker, after any crash, ends with one invoice at the provider (see the
+ * top of this file). Safe to call again on a run whose previous attempt
+ * ended in any way.
+ *
+ * @returns the outcome; "released" also when another worker took the lease over.
+ * @throws anything but a BillingError (a bug, a lost database): the run
+ *   keeps its lease until it expires, as after a crash.
+ */
+export function issueRun(run: LeasedRun, options: IssueRunOptions): Promise<RunOutcome> {
+  return new RunDriver(run, options).drive();
+}
+
+class RunDriver {
+  private readonly lease: RunLease;
+  /** An earlier attempt stopped at the draft step: it may have created the invoice. */
+  private readonly resumedAtDraft: boolean;
+
+  constructor(
+    run: LeasedRun,
+    private readonly options: IssueRunOptions,
+  ) {
+    this.lease = new RunLease(run, options);
+    this.resumedAtDraft = run.step === "draft";
+  }
+
+  private get run(): LeasedRun {
+    return this.lease.run;
+  }
+
+  async drive(): Promise<RunOutcome> {
+    try {
+      const account = this.run.shop.billingAccountId;
+      if (account === null) return await this.waitForBilling();
+      if (this.run.attempt >= this.options.retry.maxAttempts) {
+        // Every earlier attempt ended without an outcome (the worker died mid-step).
+        return await this.fail(
+          "attempts_exhausted",
+          `Issuing this invoice was interrupted ${this.run.attempt} times. Retry it; if it keeps failing, contact support.`,
+        );
+      }
+      await this.startAttempt();
+      const request = this.requestFor(account);
+      for (;;) {
+        if (this.options.shouldStop()) return await this.release();
+        const step = this.run.step ?? "customer";
+        try {
+          const outcome = await this.perform(step, request);
+          if (outcome) return outcome;
+        } catch (error) {
+          if (error instanceof BillingError) return await this.onBillingError(step, error);
+          throw error;
+        }
+      }
+    } catch (error) {
+      if (error instanceof LeaseLostError) {
+        this.options.logger.warn({ runId: this.run.id }, "lease lost to another worker; leaving the run to it");
+        return "released";
+      }
+      throw error;
+    }
+  }
+
+  /** Performs one step and stores its result; returns the run's outcome once it has left the pipeline. */
+  private async perform(step: PipelineStep, request: InvoiceRequest): Promise<RunOutcome | null> {
+    const { gateway } = this.options;
+    const { lease } = this;
+    const context = { idempotencyKey: idempotencyKey(this.run.id, step, this.run.keyGeneration) };
+    switch (step) {
+      case "customer": {
+        const { customerId } = await gateway.ensureCustomer(request, context);
+        await lease.persist({ customerId, step: "draft" }, [lease.stepEvent("customer", { customerId })]);
+        return null;
+      }
+      case "draft": {
+        if (this.resumedAtDraft) {
+          const existing = await gateway.findInvoiceForRun(request);
+          if (existing) return this.adopt(existing);
+        }
+        const customerId = this.run.customerId;
+        if (customerId === null) throw new Error(`run ${this.run.id} reached the draft step without a customer`);
+        // A signature is requested: the invoice prints the run's signing link (the same URL on every attempt).
+        if (this.run.snapshot.signatureRequested) request.signingUrl = (await createSigningLink(this.run.id, { clock: this.options.clock })).url;
+        const invoice = await gateway.createDraft(request, customerId, context);
+        await lease.persist({ invoiceId: invoice.invoiceId, step: "lines" }, [lease.stepEvent("draft", { invoiceId: invoice.invoiceId })]);
+        return null;
+      }
+      case "lines": {
+        const invoice = await gateway.addLines(request, this.invoiceId(), context);
+        if (invoice.total !== this.run.expectedTotal) {
+          throw new BillingError(
+            "permanent",
+            "total_mismatch",
+            `The invoice total computed by the provider (${invoice.total}) differs from the expected ${this.run.expectedTotal} (minor units of ${this.run.currency}). Check the tax rates and discounts of this recurring invoice.`,
+          );
+        }
+        await lease.persist({ invoicedTotal: invoice.total, step: "finalize" }, [lease.stepEvent("lines", { total: invoice.total })]);
+        return null;
+      }
+      case "finalize": {
+        const invoice = await gateway.finalize(request, this.invoiceId(), context);
+        await lease.persist({ ...invoiceDetails(invoice, this.run), step: "send" }, [lease.stepEvent("finalize", { number: invoice.number ?? null })]);
+        return null;
+      }
+      case "send": {
+        const invoice = await gateway.send(request, this.invoiceId(), context);
+        await this.finish("sent", invoice, "run.sent");
+        return "sent";
+      }
+    }
+  }
+
+  /** An invoice made for this run already exists at the provider: continue from where it stands. */
+  private async adopt(invoice: IssuedInvoice): Promise<RunOutcome | null> {
+    const event = this.lease.event("run.invoice_adopted", { detail: { invoiceId: invoice.invoiceId, status: invoice.status } });
+    switch (invoice.status) {
+      case "draft":
+        // Lines are added by the next step; the provider's addLines is
+        // idempotent per key, so a draft that got them keeps one set.
+        await this.lease.persist({ invoiceId: invoice.invoiceId, step: "lines" }, [event]);
+        return null;
+      case "open":
+        await this.lease.persist({ ...invoiceDetails(invoice, this.run), invoicedTotal: invoice.total, step: "send" }, [event]);
+        return null;
+      default:
+        // Already paid, void or uncollectible: it was issued; nothing left to do.
+        await this.finish(invoice.status, invoice, "run.sent", [event]);
+        return "closed";
+    }
+  }
+
+  private async finish(state: "sent" | "paid" | "void" | "uncollectible", invoice: IssuedInvoice, type: "run.sent", before: NewRunEvent[] = []): Promise<void> {
+    await this.lease.persist(
+      { ...invoiceDetails(invoice, this.run), state, step: null, lastErrorCode: null, lastErrorMessage: null, ...released(), nextAttemptAt: null },
+      [...before, this.lease.event(type, { fromState: "issuing", toState: state, detail: { invoiceId: invoice.invoiceId, number: invoice.number ?? null } })],
+      { countIssued: true },
+    );
+  }
+
+  private async onBillingError(step: PipelineStep, error: BillingError): Promise<RunOutcome> {
+    const { retry, logger } = this.options;
+    if (error.kind === "permanent") return this.fail(error.code, error.message, step);
+    if (this.run.attempt >= retry.maxAttempts) {
+      return this.fail(
+        error.code,
+        `${error.message} Ritournelle gave up after ${this.run.attempt} attempts: use Retry once the problem is solved.`,
+        step,
+      );
+    }
+    const delayMs = backoffDelayMs(this.run.attempt, retry, this.options.random);
+    const nextAttemptAt = new Date(this.lease.now().getTime() + delayMs);
+    logger.info({ runId: this.run.id, step, code: error.code, attempt: this.run.attempt, delayMs }, "transient provider failure; retry scheduled");
+    await this.lease.persist({ lastErrorCode: error.code, lastErrorMessage: error.message, ...released(), nextAttemptAt }, [
+      this.lease.event("run.retry_scheduled", { cause: error.code, detail: { step, attempt: this.run.attempt, delayMs, message: error.message } }),
+    ]);
+    return "retry_scheduled";
+  }
+
+  private async fail(code: string, message: string, step?: PipelineStep): Promise<RunOutcome> {
+    await this.lease.persist({ state: "failed", lastErrorCode: code, lastErrorMessage: message, ...released(), nextAttemptAt: null }, [
+      this.lease.event("run.failed", { fromState: this.run.state, toState: "failed", cause: code, detail: { step: step ?? this.run.step, message } }),
+    ]);
+    return "failed";
+  }
+
+  /** The shop has no connected billing account: the run waits (not a failure) and looks again later. */
+  private async waitForBilling(): Promise<RunOutcome> {
+    const code = "billing_not_connected";
+    const events = this.run.lastErrorCode === code ? [] : [this.lease.event("run.waiting", { cause: code })];
+    await this.lease.persist(
+      {
+        lastErrorCode: code,
+        lastErrorMessage: "Connect your Stripe account in Ritournelle's settings: this invoice is issued as soon as it is connected.",
+        ...released(),
+        nextAttemptAt: new Date(this.lease.now().getTime() + this.options.billingRecheckMs),
+      },
+      events,
+    );
+    return "waiting";
+  }
+
+  private async startAttempt(): Promise<void> {
+    const wasPlanned = this.run.state === "planned";
+    await this.lease.persist(
+      { state: "issuing", step: this.run.step ?? "customer", attempt: this.run.attempt + 1 },
+      wasPlanned ? [this.lease.event("run.started", { fromState: "planned", toState: "issuing" })] : [],
+    );
+  }
+
+  /** Graceful shutdown: the step in progress is finished; the run is free for any worker at once. */
+  private async release(): Promise<RunOutcome> {
+    await this.lease.persist({ ...released(), nextAttemptAt: this.lease.now() }, []);
+    return "released";
+  }
+
+  private requestFor(account: string): InvoiceRequest {
+    const { run } = this;
+    const request: InvoiceRequest = {
+      runId: run.id,
+      templateId: run.templateId,
+      shopDomain: run.shop.domain,
+      account,
+      periodIndex: run.periodIndex,
+      periodDate: run.periodDate,
+      currency: run.currency,
+      customer: run.snapshot.customer,
+      lines: run.snapshot.lines,
+      daysUntilDue: run.snapshot.daysUntilDue,
+      expectedTotal: run.expectedTotal,
+    };
+    if (run.snapshot.memo) request.memo = run.snapshot.memo;
+    return request;
+  }
+
+  private invoiceId(): string {
+    if (this.run.invoiceId === null) throw new Error(`run ${this.run.id} is past the draft step without an invoice id`);
+    return this.run.invoiceId;
+  }
+}

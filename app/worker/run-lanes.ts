@@ -1,0 +1,135 @@
+// The issuing half of a worker tick: claim runs due for work, and drive each
+// (app/services/invoicing/issue-run.server.ts) on a pool of lanes.
+//
+// Claim: the same three portable steps as the due-template claim
+// (scheduler.ts): select ids, one conditional UPDATE, re-read what was won.
+import type { Prisma } from "@prisma/client";
+import prisma from "~/db.server";
+import { findRunsLeasedBy, leaseRuns, releaseRunLeases, selectWorkableRunIds, type LeasedRun } from "~/models/invoice-run.server";
+import { issueRun, type IssueRunOptions } from "~/services/invoicing/issue-run.server";
+
+export type RunLanesOptions = IssueRunOptions & {
+  /** Runs driven per tick, at most. */
+  batchSize: number;
+  /** Runs driven at the same time (each waits on its provider calls). */
+  concurrency: number;
+};
+
+export type IssueReport = {
+  claimed: number;
+  sent: number;
+  failed: number;
+  retryScheduled: number;
+  /** Runs of shops without a connected billing account. */
+  waiting: number;
+  /** Leases given back before finishing (shutdown) or found lost. */
+  released: number;
+};
+
+/**
+ * One pipeline tick: drives up to `batchSize` runs due for work (runs between
+ * two steps first, then new ones), `concurrency` at a time, each as far as it
+ * goes. Runs are claimed in chunks as lanes free up, so a claimed run never
+ * waits long behind others with its lease running. Idempotent and
+ * convergent: safe to run any number of times, concurrently from any number
+ * of processes, and to kill at any instant.
+ *
+ * Concurrency is what makes Stripe's latency affordable: one invoice is ~9
+ * calls of ~100 ms or more, so a run alone cannot use an account's rate; the
+ * per-account limiter of the Stripe client keeps many lanes within it.
+ */
+export async function issueDueRuns(options: RunLanesOptions): Promise<IssueReport> {
+  const owner = options.workerId;
+  const lanes = Math.max(1, Math.min(options.concurrency, options.batchSize));
+  const report: IssueReport = { claimed: 0, sent: 0, failed: 0, retryScheduled: 0, waiting: 0, released: 0 };
+  const queue: LeasedRun[] = [];
+  let budget = options.batchSize;
+  let exhausted = false;
+  const crashes: unknown[] = [];
+  let claiming: Promise<void> | null = null;
+
+  const refill = async () => {
+    // Twice the lanes: the next runs are ready when lanes free up, and few enough that their leases stay fresh.
+    const want = Math.min(budget, 2 * lanes);
+    const runs = await claimWorkableRuns({ now: options.clock.nowDate(), owner, batchSize: want, leaseMs: options.leaseMs });
+    budget -= runs.length;
+    report.claimed += runs.length;
+    // Fewer than asked: nothing more is due now (or other workers won it); the next tick looks again.
+    if (runs.length < want || budget === 0) exhausted = true;
+    queue.push(...runs);
+  };
+  // Runs in flight per billing account. Stripe limits each account
+  // separately: a lane that picks, among the runs claimed, one of the least
+  // busy account keeps several accounts progressing at once instead of
+  // queueing every lane behind one account's limit.
+  const inFlight = new Map<string | null, number>();
+  const takeLeastBusy = (): LeasedRun | undefined => {
+    let chosen = -1;
+    let lowest = Infinity;
+    for (const [index, run] of queue.entries()) {
+      const busy = inFlight.get(run.shop.billingAccountId) ?? 0;
+      if (busy < lowest) [chosen, lowest] = [index, busy];
+      if (busy === 0) break; // the oldest run of an idle account
+    }
+    if (chosen < 0) return undefined;
+    const [run] = queue.splice(chosen, 1);
+    // Counted as soon as it is taken, before any other lane chooses.
+    inFlight.set(run!.shop.billingAccountId, lowest + 1);
+    return run;
+  };
+  const nextRun = async (): Promise<LeasedRun | undefined> => {
+    for (;;) {
+      if (crashes.length > 0 || options.shouldStop()) return undefined;
+      const run = takeLeastBusy();
+      if (run) return run;
+      if (exhausted) return undefined;
+      // One claim at a time for the whole pool: lanes waiting for runs share it.
+      claiming ??= refill().finally(() => (claiming = null));
+      await claiming;
+    }
+  };
+  const lane = async () => {
+    try {
+      for (let run = await nextRun(); run; run = await nextRun()) {
+        const account = run.shop.billingAccountId;
+        const outcome = await issueRun(run, options).finally(() => inFlight.set(account, inFlight.get(account)! - 1));
+        if (outcome === "sent" || outcome === "closed") report.sent += 1;
+        else if (outcome === "failed") report.failed += 1;
+        else if (outcome === "retry_scheduled") report.retryScheduled += 1;
+        else if (outcome === "waiting") report.waiting += 1;
+        else report.released += 1;
+      }
+    } catch (error) {
+      // A bug or a lost database: the other lanes finish their run and stop;
+      // the run this lane was on keeps its lease, as after a crash.
+      crashes.push(error);
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: lanes }, lane));
+  } finally {
+    // Runs claimed but not reached (shutdown, or a crash-like error) go back at once.
+    const untouched = queue.splice(0).map((run) => run.id);
+    report.released += untouched.length;
+    await releaseRunLeases(untouched, owner, options.clock.nowDate());
+  }
+  if (crashes.length > 0) throw crashes[0];
+  return report;
+}
+
+/**
+ * The work claim: up to `batchSize` runs due for work — runs between two
+ * steps first, then runs not started — whose lease `owner` now holds.
+ */
+export async function claimWorkableRuns(
+  claim: { now: Date; owner: string; batchSize: number; leaseMs: number },
+  db: Prisma.TransactionClient = prisma,
+): Promise<LeasedRun[]> {
+  const inFlight = await selectWorkableRunIds("issuing", claim.now, claim.batchSize, db);
+  const fresh = await selectWorkableRunIds("planned", claim.now, claim.batchSize - inFlight.length, db);
+  const candidates = [...inFlight, ...fresh];
+  const until = new Date(claim.now.getTime() + claim.leaseMs);
+  await leaseRuns(candidates, claim.owner, claim.now, until, db);
+  return findRunsLeasedBy(candidates, claim.owner, until, db);
+}
