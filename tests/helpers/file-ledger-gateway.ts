@@ -1,12 +1,12 @@
-// Entry module for `app/worker/main.ts --gateway tests/helpers/file-ledger-gateway.ts`:
-// a MemoryGateway whose ledger is the SQLite file LEDGER_FILE, shared by every
-// worker process of a test. Optional LEDGER_LATENCY_MS (per call) and
-// LEDGER_KILL_AFTER="<step>:<n>" (SIGKILL this process right after its n-th
-// committed effect at that step).
+// The provider stand-in of worker processes started by tests
+// (tests/helpers/worker-process.ts): a MemoryGateway whose ledger is the
+// SQLite file LEDGER_FILE, shared by every worker process of a test.
+// Optional LEDGER_LATENCY_MS (per call) and LEDGER_KILL_AFTER="<step>:<n>"
+// (SIGKILL this process right after its n-th committed effect at that step).
 import type { BillingStep } from "~/domain/billing";
 import { MemoryGateway } from "./memory-gateway";
 
-export default function createFileLedgerGateway(): MemoryGateway {
+export function createFileLedgerGateway(): MemoryGateway {
   const file = process.env.LEDGER_FILE;
   if (!file) throw new Error("LEDGER_FILE is required");
   const kill = process.env.LEDGER_KILL_AFTER?.split(":");

@@ -1,6 +1,7 @@
-// Real worker processes (`node --import tsx app/worker/main.ts`) on the test's
-// SQLite database, with a provider stand-in whose ledger is a SQLite file
-// they share: a SIGKILLed worker's committed calls survive it.
+// Real worker processes on the test's SQLite database: the test entry
+// (tests/helpers/worker-process.ts, the production process with a provider
+// stand-in whose ledger is a SQLite file they share: a SIGKILLed worker's
+// committed calls survive it), and the production entry (app/worker/main.ts).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
@@ -16,12 +17,14 @@ type Worker = { child: ChildProcess; output: () => string; exited: Promise<{ cod
 const children: ChildProcess[] = [];
 let ledgerFile: string;
 
-function spawnWorker(workerId: string, extraEnv: Record<string, string> = {}, extraArgs: string[] = [], gateway: string[] = ["--gateway", "tests/helpers/file-ledger-gateway.ts"]): Worker {
+const TEST_ENTRY = "tests/helpers/worker-process.ts";
+const PRODUCTION_ENTRY = "app/worker/main.ts";
+
+function spawnWorker(workerId: string, extraEnv: Record<string, string> = {}, extraArgs: string[] = [], entry = TEST_ENTRY): Worker {
   const child = spawn(
     process.execPath,
     [
-      "--import", "tsx", "app/worker/main.ts",
-      ...gateway,
+      "--import", "tsx", entry,
       "--worker-id", workerId,
       "--tick-ms", "50",
       "--template-batch", "4",
@@ -86,10 +89,17 @@ afterEach(() => {
 });
 
 describe("worker processes", () => {
-  it("without --gateway issues with Stripe, and without Stripe's key says what to set instead of crashing", async () => {
-    const worker = spawnWorker("unconfigured", { STRIPE_SECRET_KEY: "" }, [], []);
+  it("the production entry issues with Stripe, and without Stripe's key says what to set instead of crashing", async () => {
+    const worker = spawnWorker("unconfigured", { STRIPE_SECRET_KEY: "" }, [], PRODUCTION_ENTRY);
     expect(await worker.exited).toEqual({ code: 2, signal: null });
     expect(worker.output()).toContain("Stripe is not configured: set STRIPE_SECRET_KEY (see .env.example).");
+    expect(worker.output()).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("the production entry refuses to load a gateway module given on the command line", async () => {
+    const worker = spawnWorker("seam", {}, ["--gateway", "tests/helpers/file-ledger-gateway.ts"], PRODUCTION_ENTRY);
+    expect(await worker.exited).toEqual({ code: 2, signal: null });
+    expect(worker.output()).toContain("Unknown option '--gateway'");
     expect(worker.output()).not.toMatch(/\n\s+at /); // no stack trace
   });
 

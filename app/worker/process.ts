@@ -1,0 +1,98 @@
+// What every worker process does around the loop: read its options from the
+// command line, connect to DATABASE_URL, run the Worker until SIGTERM or
+// SIGINT, then finish the step in progress, give back its leases and exit 0.
+//
+// Shared by the production entry (main.ts, always Stripe) and the test entry
+// (tests/helpers/worker-process.ts, a provider stand-in): the gateway is
+// chosen by the entry in code, never by an argument.
+//
+// Options (see WorkerOptions in worker.ts):
+//   --worker-id <id>    default host:pid:random
+//   --tick-ms, --template-batch, --run-batch, --concurrency,
+//   --template-lease-ms, --run-lease-ms   positive whole numbers
+import { parseArgs } from "node:util";
+import prisma, { configureDatabase } from "~/db.server";
+import type { BillingGateway } from "~/domain/billing";
+import { logger } from "~/logger.server";
+import { Worker } from "./worker";
+
+const OPTIONS = {
+  "worker-id": { type: "string" },
+  "tick-ms": { type: "string" },
+  "template-batch": { type: "string" },
+  "run-batch": { type: "string" },
+  concurrency: { type: "string" },
+  "template-lease-ms": { type: "string" },
+  "run-lease-ms": { type: "string" },
+} as const;
+
+export type WorkerProcessOptions = {
+  /** Makes the process's gateway; a throw (a missing or bad variable) ends the process with its message. */
+  gateway: () => BillingGateway | Promise<BillingGateway>;
+  /** Default: the process's arguments. */
+  argv?: string[];
+};
+
+/**
+ * Starts this process's worker and returns it once it runs; the process
+ * exits 0 after a graceful stop on SIGTERM or SIGINT.
+ * Exits 2, with a one-line message and no stack trace, on an unknown or
+ * malformed option, or when the gateway cannot be made.
+ */
+export async function runWorkerProcess(options: WorkerProcessOptions): Promise<Worker> {
+  const values = parseOptions(options.argv ?? process.argv.slice(2));
+  let gateway: BillingGateway;
+  try {
+    gateway = await options.gateway();
+  } catch (error) {
+    exitWith(error instanceof Error ? error.message : String(error));
+  }
+  await configureDatabase(prisma);
+  const worker = new Worker({
+    gateway,
+    workerId: values["worker-id"],
+    tickMs: positiveInteger(values, "tick-ms"),
+    templateBatchSize: positiveInteger(values, "template-batch"),
+    runBatchSize: positiveInteger(values, "run-batch"),
+    concurrency: positiveInteger(values, "concurrency"),
+    templateLeaseMs: positiveInteger(values, "template-lease-ms"),
+    runLeaseMs: positiveInteger(values, "run-lease-ms"),
+  });
+
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      logger.info({ signal, worker: worker.id }, "shutting down");
+      void worker
+        .stop()
+        .then(() => prisma.$disconnect())
+        .then(() => process.exit(0));
+    });
+  }
+  worker.start();
+  return worker;
+}
+
+type Values = { [name in keyof typeof OPTIONS]?: string };
+
+function parseOptions(argv: string[]): Values {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS }).values;
+  } catch (error) {
+    // An unknown option (`--gateway` included: the production worker always uses Stripe) or one without its value.
+    exitWith(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function positiveInteger(values: Values, name: keyof typeof OPTIONS): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) exitWith(`--${name} must be a positive whole number; got ${JSON.stringify(raw)}.`);
+  return value;
+}
+
+/** A mistake of whoever started the process: say what, without a stack trace. */
+function exitWith(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
