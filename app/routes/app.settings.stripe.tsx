@@ -5,7 +5,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { logger } from "~/logger.server";
-import { disconnectStripe, startStripeConnect } from "~/services/stripe-connect.server";
+import { disconnectStripe } from "~/services/stripe-connect/disconnect.server";
+import { startStripeConnect } from "~/services/stripe-connect/start.server";
 import { authenticate } from "~/shopify.server";
 
 const formSchema = z.object({ intent: z.enum(["connect", "disconnect"]) });

@@ -18,7 +18,7 @@ import { formatAmount } from "~/i18n/format";
 import { explainRunFailure } from "~/i18n/run-errors";
 import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
-import { RUN_ACTIONS } from "~/services/run-actions.server";
+import { RUN_ACTIONS } from "~/services/invoicing/run-actions.server";
 import { applyTemplateAction, TEMPLATE_ACTIONS, type ActionResult } from "~/services/templates/apply-action.server";
 import { loadTemplatePage } from "~/services/templates/detail-page.server";
 import { authenticate } from "~/shopify.server";

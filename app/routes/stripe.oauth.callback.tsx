@@ -1,11 +1,11 @@
 // Stripe's redirect after its consent page. Public (no Shopify session: this
 // is the merchant's top window coming back from Stripe); the OAuth state is
-// what authenticates it (see app/services/stripe-connect.server.ts). Success
+// what authenticates it (see app/services/stripe-connect/oauth.server.ts). Success
 // goes back to the app's settings in the Shopify admin; anything else is a
 // page saying what happened and what to do.
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { logger } from "~/logger.server";
-import { completeStripeConnect } from "~/services/stripe-connect.server";
+import { completeStripeConnect } from "~/services/stripe-connect/complete.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   try {

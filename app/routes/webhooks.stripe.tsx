@@ -1,4 +1,4 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { handleStripeWebhook } from "~/services/stripe-webhooks.server";
+import { handleStripeWebhook } from "~/services/stripe-webhooks/dispatch.server";
 
 export const action = ({ request }: ActionFunctionArgs) => handleStripeWebhook(request);

@@ -12,7 +12,7 @@ import prisma from "~/db.server";
 import { loader as appLoader } from "~/routes/app";
 import { loader as orderActionLoader } from "~/routes/api.extension.orders.$orderId";
 import { loader as callbackLoader } from "~/routes/stripe.oauth.callback";
-import { startStripeConnect } from "~/services/stripe-connect.server";
+import { startStripeConnect } from "~/services/stripe-connect/start.server";
 import { DEMO_SHOP_DOMAIN, OTHER_SHOP_DOMAIN } from "../../sandbox/shopify";
 import { asResponse, callRoute } from "../helpers/remix";
 import { createShop } from "../helpers/recurring";

@@ -8,7 +8,7 @@ import type Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { action as pageAction, loader as pageLoader } from "~/routes/app.templates.$id";
-import { processStripeEvent } from "~/services/stripe-webhooks.server";
+import { processStripeEvent } from "~/services/stripe-webhooks/dispatch.server";
 import { createShop } from "../helpers/recurring";
 import { callRoute } from "../helpers/remix";
 import { adminFetchRequest, mintSessionToken, storeOfflineSession } from "../helpers/shopify";

@@ -5,8 +5,12 @@ import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { BillingError } from "~/domain/billing";
-import { invoiceLinks, markInvoiceUncollectible, resendInvoice, RunActionError, voidInvoice } from "~/services/run-actions.server";
-import { processStripeEvent } from "~/services/stripe-webhooks.server";
+import { invoiceLinks } from "~/services/invoicing/invoice-links.server";
+import { markInvoiceUncollectible } from "~/services/invoicing/mark-uncollectible.server";
+import { RunActionError } from "~/services/invoicing/run-actions.server";
+import { resendInvoice } from "~/services/invoicing/send-again.server";
+import { voidInvoice } from "~/services/invoicing/void-run.server";
+import { processStripeEvent } from "~/services/stripe-webhooks/dispatch.server";
 import { createShop } from "../helpers/recurring";
 import { issuedRun, MERCHANT, testClient, withStripeStandIn } from "../helpers/stripe";
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import Stripe from "stripe";
 import prisma, { configureDatabase } from "~/db.server";
-import { processStripeEvent } from "~/services/stripe-webhooks.server";
+import { processStripeEvent } from "~/services/stripe-webhooks/dispatch.server";
 import { planDueTemplates } from "~/worker/scheduler";
 import { logger } from "~/logger.server";
 import { action } from "~/routes/webhooks.stripe";

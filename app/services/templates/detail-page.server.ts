@@ -10,7 +10,7 @@ import { listRunsOfTemplate, type Run, type RunState } from "~/models/invoice-ru
 import { listTemplateEvents } from "~/models/run-event.server";
 import { findTemplateForShop, type Template } from "~/models/template.server";
 import { listWriteBacksOfRuns } from "~/models/write-back.server";
-import { runActionsFor } from "~/services/run-actions.server";
+import { runActionsFor } from "~/services/invoicing/run-actions.server";
 import { signatureForRun } from "~/services/signing/signature-for-run.server";
 import { rowOf, type TemplateRow } from "./list-page.server";
 
@@ -38,7 +38,7 @@ export type RunView = {
   currency: string;
   /** The Shopify order written back for this run, once paid (see write-back.server.ts). */
   shopifyOrder: { id: string; name: string } | null;
-  /** What the merchant may do with the issued invoice in its current state (run-actions.server.ts decides). */
+  /** What the merchant may do with the issued invoice in its current state (services/invoicing/run-actions.server.ts decides). */
   actions: InvoiceAction[];
 };
 

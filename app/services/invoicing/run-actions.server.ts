@@ -1,6 +1,9 @@
-// A merchant's actions on one issued invoice: send it again, void it, mark it
-// uncollectible; and its links (Stripe's hosted page and PDF). Retrying a
-// failed run is the engine's (retryRun in services/templates/retry-run.server.ts).
+// A merchant's actions on one issued invoice — send it again
+// (send-again.server.ts), void it (void-run.server.ts), mark it uncollectible
+// (mark-uncollectible.server.ts) — share this: which action each run state
+// allows (RUN_ACTION_STATES, also what the template page offers), their
+// errors, and how one is performed. Retrying a failed run is the engine's
+// (services/templates/retry-run.server.ts).
 //
 // Every action is scoped by shop (a run id from the browser is looked up with
 // the shop's id: another shop's run is "not found"), idempotent (repeating it
@@ -78,6 +81,7 @@ export function runActionsFor(state: RunState): InvoiceAction[] {
   return RUN_ACTIONS.filter((action) => RUN_ACTION_STATES[action].includes(state));
 }
 
+/** Where the action leaves the run: repeating it there changes nothing. */
 const DONE: Partial<Record<InvoiceAction, RunState>> = { void: "void", mark_uncollectible: "uncollectible" };
 const REFUSALS: Record<InvoiceAction, string> = {
   resend: "Only an invoice that is sent and not yet paid can be sent again",
@@ -86,41 +90,13 @@ const REFUSALS: Record<InvoiceAction, string> = {
 };
 
 /**
- * Sends the invoice to the customer again (Stripe emails it).
+ * Performs `action` on the shop's run: checks it is allowed in the run's
+ * state, calls Stripe under the action's idempotency key, moves the run
+ * (unless Stripe's webhook moved it first) and records it on the trail.
+ * For the three use cases (send-again, void-run, mark-uncollectible).
  * @throws RunActionError, or BillingError when Stripe refuses or cannot be reached.
  */
-export function resendInvoice(shop: Pick<Shop, "id" | "billingAccountId">, runId: string, options: RunActionOptions = {}): Promise<RunActionResult> {
-  return act(shop, runId, "resend", options);
-}
-
-/**
- * Voids the invoice: the customer can no longer pay it. Final.
- * @throws RunActionError, or BillingError when Stripe refuses or cannot be reached.
- */
-export function voidInvoice(shop: Pick<Shop, "id" | "billingAccountId">, runId: string, options: RunActionOptions = {}): Promise<RunActionResult> {
-  return act(shop, runId, "void", options);
-}
-
-/**
- * Marks the invoice uncollectible (bad debt); it can still be paid or voided later.
- * @throws RunActionError, or BillingError when Stripe refuses or cannot be reached.
- */
-export function markInvoiceUncollectible(
-  shop: Pick<Shop, "id" | "billingAccountId">,
-  runId: string,
-  options: RunActionOptions = {},
-): Promise<RunActionResult> {
-  return act(shop, runId, "mark_uncollectible", options);
-}
-
-/** Stripe's hosted invoice page and PDF of the shop's run; null for an unknown run or one not issued yet. */
-export async function invoiceLinks(shop: Pick<Shop, "id">, runId: string): Promise<{ hostedInvoiceUrl: string | null; invoicePdfUrl: string | null } | null> {
-  const run = await findRunForShop(shop.id, runId);
-  if (!run?.hostedInvoiceUrl && !run?.invoicePdfUrl) return null;
-  return { hostedInvoiceUrl: run.hostedInvoiceUrl, invoicePdfUrl: run.invoicePdfUrl };
-}
-
-async function act(shop: Pick<Shop, "id" | "billingAccountId">, runId: string, action: InvoiceAction, options: RunActionOptions): Promise<RunActionResult> {
+export async function performRunAction(shop: Pick<Shop, "id" | "billingAccountId">, runId: string, action: InvoiceAction, options: RunActionOptions): Promise<RunActionResult> {
   const run = await findRunForShop(shop.id, runId);
   if (!run) throw new RunActionError("not_found", "This invoice does not exist in your shop.");
   if (DONE[action] === run.state) return result(run, run.state, false);
@@ -133,7 +109,7 @@ async function act(shop: Pick<Shop, "id" | "billingAccountId">, runId: string, a
     throw new RunActionError("billing_not_connected", "Connect your Stripe account in Ritournelle's settings to act on this invoice.");
   }
 
-  const at = new Date((options.clock ?? appClock).now().epochMilliseconds);
+  const at = (options.clock ?? appClock).nowDate();
   const key = action === "resend" ? `${run.id}:resend:${options.requestId ?? Math.floor(at.getTime() / 60_000)}` : `${run.id}:${action}`;
   // A repeated resend (double click, resubmitted form) is answered from the
   // trail: Stripe would only replay it, and the trail would show two sends.
