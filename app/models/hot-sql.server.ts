@@ -71,6 +71,16 @@ function column<Table extends HotTable>(_table: Table, name: HotColumn<Table>): 
 
 const WRITABLE_COLUMNS = new Set<string>(LEASED_RUN_COLUMNS);
 
+/**
+ * The `updatedAt` a hand-written statement stores: what Prisma's @updatedAt
+ * stamps on every other update of these tables, i.e. the machine's time and
+ * not the app's clock (a test's or the demo's). Stamped one way everywhere,
+ * the column compares across writers (the home page lists runs by it).
+ */
+export function updatedAtNow(): Date {
+  return new Date();
+}
+
 /** SQL boolean: `owner` holds the lease of run `runId`. */
 export function leaseHeldSql(runId: string, owner: string): Prisma.Sql {
   const run = Prisma.ModelName.InvoiceRun;
@@ -78,13 +88,13 @@ export function leaseHeldSql(runId: string, owner: string): Prisma.Sql {
 }
 
 /**
- * UPDATE of run `runId` with `data`, only while `owner` holds its lease;
- * `updatedAt` is set to `now` (what Prisma's @updatedAt would write). Only
+ * UPDATE of run `runId` with `data`, only while `owner` holds its lease,
+ * stamping `updatedAt` (see updatedAtNow). Only
  * LeasedRunWrite's columns can be named: checked here at run time too, as
  * `data` may come from a spread of a wider object.
  * @throws Error naming a column outside LEASED_RUN_COLUMNS.
  */
-export function updateLeasedRunSql(runId: string, owner: string, data: LeasedRunWrite, now: Date): Prisma.Sql {
+export function updateLeasedRunSql(runId: string, owner: string, data: LeasedRunWrite, updatedAt: Date): Prisma.Sql {
   const run = Prisma.ModelName.InvoiceRun;
   const assignments = Object.entries(data)
     .filter(([, value]) => value !== undefined)
@@ -92,15 +102,15 @@ export function updateLeasedRunSql(runId: string, owner: string, data: LeasedRun
       if (!WRITABLE_COLUMNS.has(name)) throw new Error(`writeLeasedStep cannot write InvoiceRun.${name}`);
       return Prisma.sql`${column(run, name as (typeof LEASED_RUN_COLUMNS)[number])} = ${value}`;
     });
-  assignments.push(Prisma.sql`${column(run, RUN.updatedAt)} = ${now}`);
+  assignments.push(Prisma.sql`${column(run, RUN.updatedAt)} = ${updatedAt}`);
   return Prisma.sql`UPDATE ${table(run)} SET ${Prisma.join(assignments)} WHERE ${column(run, RUN.id)} = ${runId} AND ${column(run, RUN.leaseOwner)} = ${owner}`;
 }
 
 /** UPDATE adding one to the template's issued count, only while `condition` holds. */
-export function incrementIssuedCountSql(templateId: string, now: Date, condition: Prisma.Sql): Prisma.Sql {
+export function incrementIssuedCountSql(templateId: string, updatedAt: Date, condition: Prisma.Sql): Prisma.Sql {
   const template = Prisma.ModelName.RecurringTemplate;
   const issued = column(template, TEMPLATE.issuedCount);
-  return Prisma.sql`UPDATE ${table(template)} SET ${issued} = ${issued} + 1, ${column(template, TEMPLATE.updatedAt)} = ${now} WHERE ${column(template, TEMPLATE.id)} = ${templateId} AND ${condition}`;
+  return Prisma.sql`UPDATE ${table(template)} SET ${issued} = ${issued} + 1, ${column(template, TEMPLATE.updatedAt)} = ${updatedAt} WHERE ${column(template, TEMPLATE.id)} = ${templateId} AND ${condition}`;
 }
 
 /**

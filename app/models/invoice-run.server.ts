@@ -8,7 +8,7 @@ import prisma from "~/db.server";
 import { BILLING_STEPS, type BillingStep } from "~/domain/billing";
 import { PRODUCT_VARIANT_GID } from "~/domain/order-snapshot";
 import { RUN_STATES, type RunState, type SkipReason } from "~/domain/run-state";
-import { incrementIssuedCountSql, leaseHeldSql, updateLeasedRunSql, type LeasedRunWrite } from "./hot-sql.server";
+import { incrementIssuedCountSql, leaseHeldSql, updateLeasedRunSql, updatedAtNow, type LeasedRunWrite } from "./hot-sql.server";
 import { appendRunEventsIf, type NewRunEvent } from "./run-event.server";
 import { customerSnapshotSchema } from "./template.server";
 
@@ -78,13 +78,13 @@ export async function listRunsOfTemplate(shopId: string, templateId: string, db:
 
 /**
  * Takes the run's row for writing before anything else in the transaction
- * (see lockTemplateForShop in template.server.ts for why), stamping
- * `updatedAt` with `now`; false if the shop has no such run in one of `states`.
+ * (see lockTemplateForShop in template.server.ts for why); false if the shop
+ * has no such run in one of `states`.
  */
-export async function lockRunForShop(tx: Db, shopId: string, runId: string, states: readonly RunState[], now: Date): Promise<boolean> {
+export async function lockRunForShop(tx: Db, shopId: string, runId: string, states: readonly RunState[]): Promise<boolean> {
   const { count } = await tx.invoiceRun.updateMany({
     where: { id: runId, shopId, state: { in: [...states] } },
-    data: { updatedAt: now },
+    data: { updatedAt: updatedAtNow() },
   });
   return count === 1;
 }
@@ -274,9 +274,9 @@ export type { LeasedRunWrite } from "./hot-sql.server";
 /**
  * One step of the pipeline, stored at once: `events` appended, the template's
  * issued count incremented when `countIssued`, and `data` written on the run
- * (with `updatedAt` = `now`), all in one transaction and only while `owner`
- * holds the run's lease. Returns false (and writes nothing) when the lease
- * was lost.
+ * (stamping `updatedAt`, see updatedAtNow), all in one transaction and only
+ * while `owner` holds the run's lease. Returns false (and writes nothing)
+ * when the lease was lost.
  *
  * The pipeline's hottest write (once per step of every invoice), so it is a
  * batch of hand-written statements (app/models/hot-sql.server.ts): no
@@ -284,14 +284,15 @@ export type { LeasedRunWrite } from "./hot-sql.server";
  * lease itself, the run's update last (it may give the lease back).
  */
 export async function writeLeasedStep(
-  step: { runId: string; templateId: string; owner: string; data: LeasedRunWrite; events: NewRunEvent[]; countIssued?: boolean; now: Date },
+  step: { runId: string; templateId: string; owner: string; data: LeasedRunWrite; events: NewRunEvent[]; countIssued?: boolean },
   db: PrismaClient = prisma,
 ): Promise<boolean> {
   const leaseHeld = leaseHeldSql(step.runId, step.owner);
+  const updatedAt = updatedAtNow();
   const statements = [
     ...(step.events.length > 0 ? [appendRunEventsIf(db, step.events, leaseHeld)] : []),
-    ...(step.countIssued ? [db.$executeRaw(incrementIssuedCountSql(step.templateId, step.now, leaseHeld))] : []),
-    db.$executeRaw(updateLeasedRunSql(step.runId, step.owner, step.data, step.now)),
+    ...(step.countIssued ? [db.$executeRaw(incrementIssuedCountSql(step.templateId, updatedAt, leaseHeld))] : []),
+    db.$executeRaw(updateLeasedRunSql(step.runId, step.owner, step.data, updatedAt)),
   ];
   const counts = await db.$transaction(statements);
   return counts.at(-1) === 1;

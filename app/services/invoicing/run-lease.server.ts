@@ -56,7 +56,6 @@ export class RunLease {
       data: write,
       events: events.map((event) => ({ ...event, at: now })),
       countIssued: options.countIssued,
-      now,
     });
     if (!stored) throw new LeaseLostError();
     this.current = { ...this.current, ...(write as Partial<LeasedRun>) };

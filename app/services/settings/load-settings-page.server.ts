@@ -1,6 +1,6 @@
 // The merchant's settings page: defaults for new templates, write-back to
 // Shopify, and the state of the Stripe connection (connecting and
-// disconnecting belong to services/stripe-connect.server.ts).
+// disconnecting belong to services/stripe-connect/).
 import type { Shop } from "@prisma/client";
 import { readSettings, type ShopSettings } from "~/models/shop.server";
 

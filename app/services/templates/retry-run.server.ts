@@ -35,7 +35,7 @@ const RESTART_AFTER: Partial<Record<string, { step: PipelineStep; forget: Parame
 export async function retryRun(shop: Pick<Shop, "id">, runId: string, options: ServiceOptions = {}): Promise<Run> {
   const now = (options.clock ?? appClock).nowDate();
   return inTransaction(async (tx) => {
-    if (!(await lockRunForShop(tx, shop.id, runId, ["failed"], now))) {
+    if (!(await lockRunForShop(tx, shop.id, runId, ["failed"]))) {
       const run = await findRunForShop(shop.id, runId, tx);
       if (!run) throw new NotFoundError("run", runId);
       throw new TransitionError("run_not_failed", { action: "retry", state: run.state });
