@@ -3,6 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
+import { boundaries } from "./eslint.boundaries.js";
 
 export default tseslint.config(
   {
@@ -21,10 +22,11 @@ export default tseslint.config(
       "no-console": ["error", { allow: ["warn", "error"] }],
     },
   },
+  ...boundaries,
   {
     // Plain browser scripts served as-is (the App Bridge stand-in).
     files: ["**/*.js"],
-    ignores: ["eslint.config.js"],
+    ignores: ["eslint.config.js", "eslint.boundaries.js"],
     languageOptions: { globals: globals.browser, sourceType: "script" },
   },
   {
