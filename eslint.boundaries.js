@@ -1,6 +1,6 @@
 // The house rules of ../shared/ARCHITECTURE.md as lint rules: which layer may
 // import which. Each layer is a folder of app/; a file matches exactly one
-// layer (ESLint applies the last `no-restricted-imports` that matches a file,
+// layer (ESLint applies the last `@typescript-eslint/no-restricted-imports` that matches a file,
 // so layers must not overlap). tests/unit/lint-boundaries.test.ts lints a
 // deliberate violation of each rule and fails if the rule lets it through.
 
@@ -17,7 +17,11 @@ const NO_PARENT_PATHS = { regex: "^\\.\\./", why: "import across folders with `~
 
 const SERVER_LAYERS = ["models", "gateways", "services", "worker", "http", "routes"];
 
-/** @type {{ layer: string, files: string[], forbidden: { regex: string, why: string }[] }[]} */
+/**
+ * `types: true`: a type-only import (`import type`) is allowed — it is erased
+ * at build and calls nothing; only values cross the boundary at run time.
+ * @type {{ layer: string, files: string[], forbidden: { regex: string, why: string, types?: boolean }[] }[]}
+ */
 export const LAYERS = [
   {
     layer: "domain",
@@ -59,7 +63,7 @@ export const LAYERS = [
       { regex: folder("routes"), why: "services/ are below routes: a route calls a service, never the reverse." },
       { regex: folder("components"), why: "services/ return data; pages and components render it." },
       { regex: folder("worker"), why: "the worker's loop calls services, never the reverse." },
-      { regex: "^stripe$", why: "services reach Stripe through gateways/stripe, never through the SDK directly." },
+      { regex: "^stripe$", why: "services reach Stripe through gateways/stripe, never through the SDK directly (import type of an SDK type is fine).", types: true },
     ],
   },
   {
@@ -70,7 +74,7 @@ export const LAYERS = [
         regex: folder(name),
         why: `worker/ is the loop only (claim → plan → drive runs): the work lives in services/, never in ${name}/.`,
       })),
-      { regex: "^stripe$|^@prisma/client$", why: "worker/ is the loop only: SDK and database calls live in gateways/ and models/." },
+      { regex: "^stripe$|^@prisma/client$", why: "worker/ is the loop only: SDK and database calls live in gateways/ and models/ (import type is fine).", types: true },
     ],
   },
   {
@@ -97,15 +101,21 @@ export const LAYERS = [
     layer: "components",
     files: ["app/components/**/*.{ts,tsx}"],
     forbidden: [
-      ...SERVER_LAYERS.map((name) => ({ regex: folder(name), why: `components/ render what a route hands them; they never import ${name}/.` })),
-      { regex: "\\.server$", why: "components/ run in the browser: no server-only module." },
+      ...SERVER_LAYERS.filter((name) => name !== "services").map((name) => ({ regex: folder(name), why: `components/ render what a route hands them; they never import ${name}/.` })),
+      // A page's view types are declared by the service that loads them: a
+      // type-only import is erased from the browser bundle, a value import is not.
+      { regex: folder("services"), why: "components/ render what a route hands them: they may import a service's view types (import type), never its code.", types: true },
+      { regex: "\\.server$", why: "components/ run in the browser: no server-only module (import type of a view type is fine).", types: true },
       { regex: "^@prisma/client$|^stripe$", why: "components/ run in the browser: no database or SDK." },
     ],
   },
 ];
 
 const restrict = (layer, forbidden) => ({
-  "no-restricted-imports": ["error", { patterns: [NO_PARENT_PATHS, ...forbidden].map(({ regex, why }) => ({ regex, message: `[${layer}] ${why}` })) }],
+  "@typescript-eslint/no-restricted-imports": [
+    "error",
+    { patterns: [NO_PARENT_PATHS, ...forbidden].map(({ regex, why, types }) => ({ regex, message: `[${layer}] ${why}`, allowTypeImports: Boolean(types) })) },
+  ],
 });
 
 /** Flat-config blocks: app/ as a whole, then one per layer (each repeats the app-wide rule, as the last match wins). */

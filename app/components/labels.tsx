@@ -3,8 +3,6 @@
 import { Badge } from "@shopify/polaris";
 import type { ComponentProps } from "react";
 import type { RunState } from "~/domain/run-state";
-import { frequencyPresetOf, type ScheduleUnit } from "~/domain/schedule";
-import type { Translate } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 
 type Tone = ComponentProps<typeof Badge>["tone"];
@@ -50,10 +48,3 @@ export function FinancialStatusBadge({ status }: { status: string | null }) {
   return <Badge tone={known === "PAID" ? "success" : known === "PENDING" || known === "AUTHORIZED" ? "attention" : undefined}>{t(`orders.financial.${known}`)}</Badge>;
 }
 
-/** "Monthly", "Every 2 weeks", "Every 10 days"… */
-export function frequencyLabel(t: Translate, every: number, unit: ScheduleUnit): string {
-  const preset = frequencyPresetOf({ every, unit });
-  if (preset) return t(`frequency.${preset}`);
-  if (every === 1) return t(`frequency.every1.${unit}`);
-  return t(`frequency.everyN.${unit}`, { count: every });
-}

@@ -2,7 +2,8 @@
 // shop's time zone. Shared by server and browser (no Node APIs).
 import { formatMoney } from "~/domain/money";
 import { shiftDecimal } from "~/domain/order-snapshot";
-import type { Locale } from "./index";
+import { frequencyPresetOf, type ScheduleUnit } from "~/domain/schedule";
+import type { Locale, Translate } from "./index";
 
 /** The Intl locale for an app language: French in France's conventions, English in the US's. */
 export function intlLocale(locale: Locale): string {
@@ -52,4 +53,12 @@ export function formatAmount(minor: number, currency: string, locale: Locale): s
 export function formatPercent(ratePercent: string, locale: Locale): string {
   const fraction = shiftDecimal(ratePercent, -2) as Intl.StringNumericLiteral;
   return new Intl.NumberFormat(intlLocale(locale), { style: "percent", maximumFractionDigits: 20 }).format(fraction);
+}
+
+/** "Monthly", "Every 2 weeks", "Every 10 days"… */
+export function frequencyLabel(t: Translate, every: number, unit: ScheduleUnit): string {
+  const preset = frequencyPresetOf({ every, unit });
+  if (preset) return t(`frequency.${preset}`);
+  if (every === 1) return t(`frequency.every1.${unit}`);
+  return t(`frequency.everyN.${unit}`, { count: every });
 }

@@ -4,7 +4,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { BlockStack, Layout, Page } from "@shopify/polaris";
 import { z } from "zod";
-import { frequencyLabel, TemplateStatusBadge } from "~/components/labels";
+import { TemplateStatusBadge } from "~/components/labels";
 import { RouteError } from "~/components/RouteError";
 import { ActivitySection } from "~/components/template/ActivitySection";
 import { usePendingAction } from "~/components/template/pending-action";
@@ -14,7 +14,7 @@ import { TemplateControls } from "~/components/template/TemplateControls";
 import { TemplateSummary } from "~/components/template/TemplateSummary";
 import { orNotFound } from "~/http/not-found.server";
 import { translator, type Translate } from "~/i18n";
-import { formatAmount } from "~/i18n/format";
+import { formatAmount, frequencyLabel } from "~/i18n/format";
 import { explainRunFailure } from "~/i18n/run-errors";
 import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";

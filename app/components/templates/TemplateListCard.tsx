@@ -3,8 +3,8 @@
 // a page is a new URL (the loader reads it); changing it clears the selection.
 import { useSearchParams } from "@remix-run/react";
 import { Card, EmptyState, IndexTable, Link, Tabs, Text, useIndexResourceState } from "@shopify/polaris";
-import { frequencyLabel, TemplateStatusBadge } from "~/components/labels";
-import { formatAmount, formatDateTime } from "~/i18n/format";
+import { TemplateStatusBadge } from "~/components/labels";
+import { formatAmount, formatDateTime, frequencyLabel } from "~/i18n/format";
 import { useI18n } from "~/i18n/react";
 import type { TemplateRow } from "~/services/templates/list-page.server";
 import { TEMPLATE_FILTERS, type TemplateFilter } from "./filters";

@@ -123,3 +123,19 @@ export function refersToRememberedObject(error: unknown): boolean {
   const param = error.param ?? "";
   return param.startsWith("tax_rates") || param.startsWith("discounts");
 }
+
+// ---------------------------------------------------------------------------
+// Stripe's answers as plain facts, for services that must not know the SDK's classes
+// ---------------------------------------------------------------------------
+
+/** What Stripe answered, when `error` is Stripe's answer (or the SDK's failure to reach it); null for anything else (a bug). */
+export type StripeFailure = { code?: string; status?: number; missing: boolean };
+
+export function stripeFailureOf(error: unknown): StripeFailure | null {
+  if (!(error instanceof Stripe.errors.StripeError)) return null;
+  return {
+    code: error.code,
+    status: error.statusCode,
+    missing: error instanceof Stripe.errors.StripeInvalidRequestError && error.code === "resource_missing",
+  };
+}

@@ -4,7 +4,7 @@
 // template: the form's initial values → the form's own checks → the
 // templates service, exactly as the app's "Make recurring" page does.
 import type { Shop } from "@prisma/client";
-import { frequencyLabel } from "~/components/labels";
+import { frequencyLabel } from "~/i18n/format";
 import { appClock, type Clock } from "~/domain/clock";
 import type { OrderActionCreated } from "~/domain/order-action-contract";
 import { parseOrderActionCreateRequest } from "~/domain/order-action-request";

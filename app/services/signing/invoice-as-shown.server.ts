@@ -1,9 +1,9 @@
 // The run's invoice as the signing page shows it, read from Stripe each
 // time. Not a use case: the view renders it, and the submit reads it again
 // to check that what is signed is what was shown.
-import Stripe from "stripe";
 import { buildSignatureDocument, documentHash, type SignatureDocument } from "~/domain/signature-document";
 import { invoiceStatusRefusal, runRefusal, type InvoiceRefusal } from "~/domain/signing";
+import { stripeFailureOf } from "~/gateways/stripe/errors.server";
 import { fetchInvoiceForSigning, type SigningInvoice } from "~/gateways/stripe/invoice-metadata.server";
 import { logger } from "~/logger.server";
 import type { LinkContext } from "~/models/signing-link.server";
@@ -29,12 +29,11 @@ export async function readInvoiceAsShown(link: LinkContext): Promise<InvoiceAsSh
   try {
     invoice = await fetchInvoiceForSigning(account, run.invoiceId);
   } catch (error) {
-    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === "resource_missing") return { kind: "refused", reason: "not_issued" };
-    if (error instanceof Stripe.errors.StripeError) {
-      logger.warn({ runId: run.id, code: error.code, status: error.statusCode }, "signing: Stripe invoice unavailable");
-      return { kind: "refused", reason: "unavailable" };
-    }
-    throw error;
+    const failure = stripeFailureOf(error);
+    if (!failure) throw error;
+    if (failure.missing) return { kind: "refused", reason: "not_issued" };
+    logger.warn({ runId: run.id, code: failure.code, status: failure.status }, "signing: Stripe invoice unavailable");
+    return { kind: "refused", reason: "unavailable" };
   }
   const statusRefusal = invoiceStatusRefusal(invoice.status);
   if (statusRefusal) return { kind: "refused", reason: statusRefusal };

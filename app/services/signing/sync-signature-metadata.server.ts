@@ -1,5 +1,5 @@
 import type { Signature } from "@prisma/client";
-import Stripe from "stripe";
+import { stripeFailureOf } from "~/gateways/stripe/errors.server";
 import { stampSignature } from "~/gateways/stripe/invoice-metadata.server";
 import { logger } from "~/logger.server";
 import { markMetadataSynced } from "~/models/signature.server";
@@ -22,8 +22,9 @@ export async function syncSignatureMetadata(signature: Pick<Signature, "id" | "i
   try {
     await stampSignature(account, signature.invoiceId, signature);
   } catch (error) {
-    if (!(error instanceof Stripe.errors.StripeError)) throw error;
-    logger.warn({ signatureId: signature.id, code: error.code, status: error.statusCode }, "signing: Stripe metadata stamp failed; will retry");
+    const failure = stripeFailureOf(error);
+    if (!failure) throw error;
+    logger.warn({ signatureId: signature.id, code: failure.code, status: failure.status }, "signing: Stripe metadata stamp failed; will retry");
     return false;
   }
   await markMetadataSynced(signature.id, now);
