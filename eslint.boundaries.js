@@ -64,6 +64,8 @@ export const LAYERS = [
       { regex: folder("components"), why: "services/ return data; pages and components render it." },
       { regex: folder("worker"), why: "the worker's loop calls services, never the reverse." },
       { regex: "^stripe$", why: "services reach Stripe through gateways/stripe, never through the SDK directly (import type of an SDK type is fine).", types: true },
+      { regex: module("db\\.server"), why: "every query lives in models/; a use case opens its transaction with inTransaction (models/transaction.server)." },
+      { regex: "^@prisma/client$", why: "every query lives in models/ (import type of a row type is fine).", types: true },
     ],
   },
   {

@@ -211,8 +211,8 @@ export async function resumeHeldRunsOfShop(tx: Db, shopId: string, now: Date): P
 export type InvoicedRun = RunRef & { invoiceId: string; currency: string; invoicePdfUrl: string | null; hostedInvoiceUrl: string | null };
 
 /** The run whose Stripe invoice this is, among these shops' runs only. */
-export async function findRunByInvoice(tx: Db, shopIds: string[], invoiceId: string): Promise<InvoicedRun | null> {
-  const row = await tx.invoiceRun.findFirst({
+export async function findRunByInvoice(shopIds: string[], invoiceId: string, db: Db = prisma): Promise<InvoicedRun | null> {
+  const row = await db.invoiceRun.findFirst({
     where: { invoiceId, shopId: { in: shopIds } },
     select: { id: true, shopId: true, templateId: true, state: true, invoiceId: true, currency: true, invoicePdfUrl: true, hostedInvoiceUrl: true },
   });

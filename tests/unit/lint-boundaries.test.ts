@@ -33,6 +33,8 @@ const CASES: [layer: string, filePath: string, forbidden: string, allowed: strin
   ["components", "app/components/fixture.tsx", 'import { createTemplate } from "~/services/templates/create.server";', 'import { useI18n } from "~/i18n/react";'],
   ["components", "app/components/template/fixture.tsx", 'import { loadTemplatePage } from "~/services/templates/detail-page.server";', 'import type { RunView } from "~/services/templates/detail-page.server";'],
   ["services", "app/services/stripe-webhooks/fixture.server.ts", 'import Stripe from "stripe";', 'import type Stripe from "stripe";'],
+  ["services", "app/services/templates/fixture.server.ts", 'import prisma from "~/db.server";', 'import { inTransaction } from "~/models/transaction.server";'],
+  ["services", "app/services/templates/fixture.server.ts", 'import { Prisma } from "@prisma/client";', 'import type { Shop } from "@prisma/client";'],
   ["components", "app/components/template/fixture.tsx", 'import { config } from "~/config.server";', 'import { formatMoney } from "~/domain/money";'],
 ];
 

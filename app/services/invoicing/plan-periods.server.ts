@@ -15,8 +15,7 @@
 //   periods are recorded `skipped` (reason `catch_up_none`); periods within
 //   the tolerance — the normal case of a worker running on time — are planned.
 // The template's own policy wins; null follows the shop's setting.
-import { Prisma } from "@prisma/client";
-import prisma from "~/db.server";
+import { inTransaction, isUniqueViolation } from "~/models/transaction.server";
 import type { Clock } from "~/domain/clock";
 import { firstIndexAfter, toDate } from "~/domain/schedule-dates";
 import { occurrenceAt, occurrences, type Occurrence, type Schedule } from "~/domain/schedule";
@@ -67,7 +66,7 @@ export async function planTemplatePeriods(templateId: string, options: PlanPerio
   const owner = options.workerId;
   const now = options.clock.nowDate();
   try {
-    const outcome = await prisma.$transaction(async (tx): Promise<PlanOutcome> => {
+    const outcome = await inTransaction(async (tx): Promise<PlanOutcome> => {
       // Write first (see lockTemplateForShop): fails if a merchant paused or
       // cancelled the template since the claim, or the lease was lost. A
       // template no longer due (planned by another worker between our
@@ -146,7 +145,7 @@ export async function planTemplatePeriods(templateId: string, options: PlanPerio
     // Only a concurrent writer that inserted one of these periods first can
     // cause this: the period is planned, which is all we wanted. The next
     // tick re-reads the template and carries on after it.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    if (isUniqueViolation(error)) {
       options.logger.warn({ templateId }, "period already planned by a concurrent writer; template left for the next tick");
       await releaseTemplateLeases([templateId], owner);
       return "abandoned";

@@ -13,7 +13,7 @@
 // so the webhook that follows the action changes nothing.
 import type { Prisma, Shop } from "@prisma/client";
 import { z } from "zod";
-import prisma from "~/db.server";
+import { inTransaction } from "~/models/transaction.server";
 import { appClock, type Clock } from "~/domain/clock";
 import { decideMove, targetOfStatus } from "~/domain/invoice-status";
 import { invoiceStatus } from "~/gateways/stripe/billing-invoices.server";
@@ -123,7 +123,7 @@ export async function performRunAction(shop: Pick<Shop, "id" | "billingAccountId
   const target = targetOfStatus(invoiceStatus(invoice.status));
   const invoiceId = run.invoiceId;
 
-  return prisma.$transaction(async (tx) => {
+  return inTransaction(async (tx) => {
     const fresh = (await findRunForShop(shop.id, runId, tx)) ?? run;
     const moves = target !== null && target !== fresh.state && decideMove(fresh.state, target) === "move";
     if (moves && !(await moveRunState(tx, fresh.id, fresh.state, target))) {

@@ -1,6 +1,6 @@
 // Stripe's redirect back after the consent page: the second leg of Stripe
 // Connect OAuth (oauth.server.ts says what the state guarantees).
-import prisma from "~/db.server";
+import { inTransaction } from "~/models/transaction.server";
 import { appClock } from "~/domain/clock";
 import { stripeClient } from "~/gateways/stripe/client.server";
 import { ConnectCodeError, exchangeAuthorizationCode } from "~/gateways/stripe/connect.server";
@@ -56,7 +56,7 @@ export async function completeStripeConnect(params: URLSearchParams, options: Co
     throw error;
   }
   const shop = consumed.shop;
-  const resumed = await prisma.$transaction(async (tx) => {
+  const resumed = await inTransaction(async (tx) => {
     await setShopBillingAccount(tx, shop.id, account);
     const runs = await resumeHeldRunsOfShop(tx, shop.id, at);
     await appendStripeRunEvents(

@@ -1,5 +1,5 @@
 // The merchant's "Disconnect" of their Stripe account.
-import prisma from "~/db.server";
+import { inTransaction } from "~/models/transaction.server";
 import { appClock } from "~/domain/clock";
 import { stripeClient } from "~/gateways/stripe/client.server";
 import { deauthorizeAccount } from "~/gateways/stripe/connect.server";
@@ -23,7 +23,7 @@ export async function disconnectStripe(shopDomain: string, options: ConnectOptio
   if (!shop || !account) return { disconnected: false };
   const sharing = (await findShopsByBillingAccount(account)).filter((other) => other.id !== shop.id);
   if (sharing.length === 0) await deauthorizeAccount(options.client ?? stripeClient(), connectSettings().clientId, account);
-  await prisma.$transaction((tx) => disconnectShopsOfAccount(tx, [shop], (options.clock ?? appClock).nowDate(), "merchant"));
+  await inTransaction((tx) => disconnectShopsOfAccount(tx, [shop], (options.clock ?? appClock).nowDate(), "merchant"));
   (options.logger ?? rootLogger).info({ shop: shopDomain, account }, "stripe disconnected");
   return { disconnected: true };
 }

@@ -8,7 +8,6 @@
 // Stripe delivers it again later, once the pipeline has recorded the run as
 // sent.
 import type Stripe from "stripe";
-import prisma from "~/db.server";
 import { appClock } from "~/domain/clock";
 import { decideMove, targetOfStatus, type InvoiceTarget } from "~/domain/invoice-status";
 import { invoiceStatus } from "~/gateways/stripe/billing-invoices.server";
@@ -54,7 +53,7 @@ export async function applyInvoiceEvent(
   const now = (options.clock ?? appClock).nowDate();
   const target = meaning.targetOf(invoice);
 
-  const run = await findRunByInvoice(prisma, shopIds, invoice.id);
+  const run = await findRunByInvoice(shopIds, invoice.id);
   if (!run) return "ignored_invoice";
   let adopted: InvoiceTarget | null = null;
   if (target && decideMove(run.state, target) === "doubt") {
@@ -64,7 +63,7 @@ export async function applyInvoiceEvent(
   }
 
   const outcome = await recordOnce(async (tx) => {
-    const fresh = await findRunByInvoice(tx, shopIds, invoice.id);
+    const fresh = await findRunByInvoice(shopIds, invoice.id, tx);
     if (!fresh) return "ignored_invoice";
     const decision = adopted ? (adopted === fresh.state ? "stay" : "move") : target ? decideMove(fresh.state, target) : "stay";
     const goal = adopted ?? target;

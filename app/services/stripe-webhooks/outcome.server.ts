@@ -1,8 +1,8 @@
 // What every handler of a Stripe event shares: its options, what handling an
 // event can end in, and the transaction that applies an event at most once.
-import { Prisma } from "@prisma/client";
+import type { Prisma } from "@prisma/client";
 import type Stripe from "stripe";
-import prisma from "~/db.server";
+import { inTransaction, isUniqueViolation } from "~/models/transaction.server";
 import type { Clock } from "~/domain/clock";
 import type { StripeClient } from "~/gateways/stripe/client.server";
 import type { Logger } from "~/logger.server";
@@ -44,9 +44,9 @@ export class RunMovedMeanwhile extends Error {}
  */
 export async function recordOnce(effect: (tx: Prisma.TransactionClient) => Promise<EventOutcome>): Promise<EventOutcome> {
   try {
-    return await prisma.$transaction(effect);
+    return await inTransaction(effect);
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return "duplicate";
+    if (isUniqueViolation(error)) return "duplicate";
     if (error instanceof RunMovedMeanwhile) return "retry_later";
     throw error;
   }
