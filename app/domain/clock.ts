@@ -20,24 +20,6 @@ export function clockOf(now: () => Temporal.Instant): Clock {
 /** The real wall clock of the machine. */
 export const systemClock: Clock = clockOf(() => Temporal.Now.instant());
 
-declare global {
-  // Process-wide, on globalThis: the Remix build bundles its own copy of this
-  // module, and the demo's copy must reach it.
-  var __ritournelleAppClock: Clock | undefined;
-}
-
-/**
- * The default clock of the app's code paths (services, webhooks, the
- * worker): the machine's, unless the offline demo moved the whole process
- * to its own clock with {@link setAppClock}. Read at every call.
- */
-export const appClock: Clock = clockOf(() => (globalThis.__ritournelleAppClock ?? systemClock).now());
-
-/** For the offline demo only: every default clock of the process follows `clock` (undefined: the machine's again). */
-export function setAppClock(clock: Clock | undefined): void {
-  globalThis.__ritournelleAppClock = clock;
-}
-
 /**
  * An amount of time to move a {@link ManualClock} by: milliseconds, a
  * `Temporal.Duration`, a duration-like object (`{ hours: 1 }`) or an ISO 8601

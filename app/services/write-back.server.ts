@@ -16,7 +16,8 @@
 //    (WRITE_BACK_LEASE_MS), so Shopify's search index has caught up by the
 //    time anyone looks.
 import { randomUUID } from "node:crypto";
-import { appClock, type Clock } from "~/domain/clock";
+import { type Clock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { draftInvoice, type TemplateLine } from "~/domain/invoice-draft";
 import { formatMinor, parseDecimal, type MinorUnits } from "~/domain/money";
 import { shiftDecimal, type SourceOrder } from "~/domain/order-snapshot";

@@ -14,7 +14,7 @@ import { DEMO_SHOP_DOMAIN } from "../shopify/seed";
 import { startStripeStandIn } from "../stripe/server";
 import { startAdminHost } from "../admin-host/server";
 import type { AdminExtensionBundle } from "../admin-host/extension-bundle";
-import { setAppClock } from "../../app/domain/clock";
+import { setAppClock } from "../../app/clock.server";
 import { DemoClock } from "./clock";
 import { freePort } from "./free-port";
 import type { EmbeddedWorker } from "./worker";

@@ -3,7 +3,8 @@
 // skip, cancel and retry — observed through the worker.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { configureDatabase } from "~/db.server";
-import { ManualClock, setAppClock } from "~/domain/clock";
+import { ManualClock } from "~/domain/clock";
+import { setAppClock } from "~/clock.server";
 import { listRunsOfTemplate } from "~/models/invoice-run.server";
 import { listTemplateEvents } from "~/models/run-event.server";
 import { findTemplateForShop } from "~/models/template.server";

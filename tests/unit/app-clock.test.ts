@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { appClock, ManualClock, setAppClock } from "~/domain/clock";
+import { ManualClock } from "~/domain/clock";
+import { appClock, setAppClock } from "~/clock.server";
 
 afterEach(() => setAppClock(undefined));
 

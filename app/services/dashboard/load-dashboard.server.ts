@@ -3,7 +3,8 @@
 // revenue per currency.
 import type { Shop } from "@prisma/client";
 import { Temporal } from "temporal-polyfill";
-import { appClock, type Clock } from "~/domain/clock";
+import { type Clock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { monthlyRecurringRevenue } from "~/domain/mrr";
 import { occurrences, type ScheduleUnit } from "~/domain/schedule";
 import { runsInStates, type Run } from "~/models/invoice-run.server";

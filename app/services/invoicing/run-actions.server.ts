@@ -14,7 +14,8 @@
 import type { Prisma, Shop } from "@prisma/client";
 import { z } from "zod";
 import { inTransaction } from "~/models/transaction.server";
-import { appClock, type Clock } from "~/domain/clock";
+import { type Clock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { decideMove, targetOfStatus } from "~/domain/invoice-status";
 import { invoiceStatus } from "~/gateways/stripe/billing-invoices.server";
 import { stripeClient, type StripeClient } from "~/gateways/stripe/client.server";

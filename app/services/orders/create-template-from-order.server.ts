@@ -1,5 +1,6 @@
 import type { Shop } from "@prisma/client";
-import { appClock, type Clock } from "~/domain/clock";
+import { type Clock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { ValidationError } from "~/domain/errors";
 import type { OrderSnapshot } from "~/domain/order-snapshot";
 import { todayIn } from "~/domain/schedule-dates";

@@ -5,7 +5,8 @@
 // templates service, exactly as the app's "Make recurring" page does.
 import type { Shop } from "@prisma/client";
 import { frequencyLabel } from "~/i18n/format";
-import { appClock, type Clock } from "~/domain/clock";
+import { type Clock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import type { OrderActionCreated } from "~/domain/order-action-contract";
 import { parseOrderActionCreateRequest } from "~/domain/order-action-request";
 import type { AdminGraphql } from "~/gateways/shopify/graphql.server";

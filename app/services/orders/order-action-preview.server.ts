@@ -2,7 +2,8 @@
 // on the app's side: what the action shows of an order. No second way of
 // making a template: the preview is the app form's setup.
 import type { Shop } from "@prisma/client";
-import { appClock, type Clock } from "~/domain/clock";
+import { type Clock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import type { OrderActionPreview } from "~/domain/order-action-contract";
 import { FREQUENCY_PRESETS, type FrequencyPresetId } from "~/domain/schedule";
 import { formDraft } from "~/domain/template-form";

@@ -1,6 +1,7 @@
 import { Temporal } from "temporal-polyfill";
 import type { Shop } from "@prisma/client";
-import { appClock, type Clock } from "~/domain/clock";
+import { type Clock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import type { OrderSnapshot } from "~/domain/order-snapshot";
 import { todayIn } from "~/domain/schedule-dates";
 import { formLinesOf, scheduleFieldsOf, type TemplateFormContext, type TemplateFormValues } from "~/domain/template-form";

@@ -1,6 +1,7 @@
 // customers/data_request (app/routes/webhooks.customers.data_request.tsx).
 import { z } from "zod";
-import { appClock, type Clock } from "~/domain/clock";
+import { type Clock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { insertCustomerDataRequest } from "~/models/customer-data-request.server";
 import { findShopByDomain } from "~/models/shop.server";
 import { recordWebhookOnce, type DeliveryOutcome } from "~/services/shopify/record-webhook.server";

@@ -1,5 +1,6 @@
 // customers/redact (app/routes/webhooks.customers.redact.tsx).
-import { appClock, type Clock } from "~/domain/clock";
+import { type Clock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { findShopByDomain } from "~/models/shop.server";
 import { recordWebhookOnce, type DeliveryOutcome } from "~/services/shopify/record-webhook.server";
 import { parseWebhookPayload, type VerifiedWebhook } from "~/services/shopify/webhook-payload.server";

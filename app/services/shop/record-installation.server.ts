@@ -1,6 +1,7 @@
 // After Shopify grants the app access (token exchange, the afterAuth hook in
 // app/shopify.server.ts), record the shop with the details schedules need.
-import { appClock, type Clock } from "~/domain/clock";
+import { type Clock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import type { AdminGraphql } from "~/gateways/shopify/graphql.server";
 import { fetchShopDetails } from "~/gateways/shopify/shop.server";
 import { upsertInstalledShop } from "~/models/shop.server";

@@ -1,5 +1,6 @@
 // app/uninstalled (app/routes/webhooks.app.uninstalled.tsx).
-import { appClock, type Clock } from "~/domain/clock";
+import { type Clock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { deleteSessionsOfShop } from "~/models/session.server";
 import { markShopUninstalled } from "~/models/shop.server";
 import { pauseTemplatesOfUninstalledShop } from "~/services/templates/pause-uninstalled-shop.server";

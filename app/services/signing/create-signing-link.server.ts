@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { appClock, type Clock } from "~/domain/clock";
+import { type Clock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { runSnapshotSchema } from "~/models/invoice-run.server";
 import { findRunForLink } from "~/models/signature.server";
 import { findLiveLinkForRun, insertLink } from "~/models/signing-link.server";

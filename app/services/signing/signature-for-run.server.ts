@@ -1,4 +1,5 @@
-import { appClock, type Clock } from "~/domain/clock";
+import { type Clock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { isLinkOpen, signerRecord } from "~/domain/signing";
 import { findSignatureForShopRun, runEventsOf } from "~/models/signature.server";
 import { findLatestLinkOfShopRun } from "~/models/signing-link.server";

@@ -1,4 +1,5 @@
-import { appClock, type Clock } from "~/domain/clock";
+import { type Clock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { signedRunIds } from "~/models/signature.server";
 import { runIdsWithLiveLinks } from "~/models/signing-link.server";
 

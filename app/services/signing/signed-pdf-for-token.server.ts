@@ -1,4 +1,5 @@
-import { appClock, type Clock } from "~/domain/clock";
+import { type Clock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { signedPdfFilename } from "~/domain/signing";
 import { findLiveLink, SigningLinkNotFound } from "./live-link.server";
 

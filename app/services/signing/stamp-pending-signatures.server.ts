@@ -1,4 +1,5 @@
-import { appClock, type Clock } from "~/domain/clock";
+import { type Clock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { unsyncedSignatures } from "~/models/signature.server";
 import { syncSignatureMetadata } from "./sync-signature-metadata.server";
 

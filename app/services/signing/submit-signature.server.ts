@@ -5,7 +5,8 @@
 // PDF's own SHA-256 is stored for /verify.
 import { randomBytes } from "node:crypto";
 import { config } from "~/config.server";
-import { appClock, type Clock } from "~/domain/clock";
+import { type Clock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { CONSENT_VERSION, SHA256_HEX } from "~/domain/signature-document";
 import type { SubmitOutcome } from "~/domain/signing";
 import { checkSignatureFields, type SignatureForm } from "~/domain/signing-form";

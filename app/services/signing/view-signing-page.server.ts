@@ -1,5 +1,6 @@
 import type { Signature } from "@prisma/client";
-import { appClock, type Clock } from "~/domain/clock";
+import { type Clock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { CONSENT_VERSION, signatureDocumentSchema } from "~/domain/signature-document";
 import type { SignedView, SigningPage } from "~/domain/signing";
 import { markLinkViewed } from "~/models/signing-link.server";

@@ -1,7 +1,7 @@
 // Stripe's redirect back after the consent page: the second leg of Stripe
 // Connect OAuth (oauth.server.ts says what the state guarantees).
 import { inTransaction } from "~/models/transaction.server";
-import { appClock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { stripeClient } from "~/gateways/stripe/client.server";
 import { ConnectCodeError, exchangeAuthorizationCode } from "~/gateways/stripe/connect.server";
 import { logger as rootLogger } from "~/logger.server";

@@ -1,6 +1,6 @@
 // The merchant's "Disconnect" of their Stripe account.
 import { inTransaction } from "~/models/transaction.server";
-import { appClock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { stripeClient } from "~/gateways/stripe/client.server";
 import { deauthorizeAccount } from "~/gateways/stripe/connect.server";
 import { logger as rootLogger } from "~/logger.server";

@@ -1,6 +1,6 @@
 // "Connect with Stripe": the first leg of Stripe Connect OAuth (oauth.server.ts).
 import { randomBytes } from "node:crypto";
-import { appClock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { stripeClient } from "~/gateways/stripe/client.server";
 import { consentUrl } from "~/gateways/stripe/connect.server";
 import { ensureShop } from "~/models/shop.server";

@@ -2,7 +2,7 @@
 // their Stripe account (from Stripe's dashboard).
 import type Stripe from "stripe";
 import { config } from "~/config.server";
-import { appClock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { findShopsByBillingAccount, insertStripeEvent } from "~/models/stripe.server";
 import { disconnectShopsOfAccount } from "~/services/stripe-connect/disconnect-shops.server";
 import { recordOnce, type StripeEventHandler } from "./outcome.server";

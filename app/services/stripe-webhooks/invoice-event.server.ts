@@ -8,7 +8,7 @@
 // Stripe delivers it again later, once the pipeline has recorded the run as
 // sent.
 import type Stripe from "stripe";
-import { appClock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { decideMove, targetOfStatus, type InvoiceTarget } from "~/domain/invoice-status";
 import { invoiceStatus } from "~/gateways/stripe/billing-invoices.server";
 import { stripeClient } from "~/gateways/stripe/client.server";

@@ -1,5 +1,5 @@
 import type { Shop } from "@prisma/client";
-import { appClock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import type { Template } from "~/models/template.server";
 import { inTransaction } from "~/models/transaction.server";
 import type { ServiceOptions } from "./events.server";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Shop } from "@prisma/client";
-import { appClock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { ValidationError } from "~/domain/errors";
 import { currencyExponent, MoneyError } from "~/domain/money";
 import { occurrenceAt } from "~/domain/schedule";

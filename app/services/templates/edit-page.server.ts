@@ -1,7 +1,8 @@
 // Editing a template: the form filled with its current values, and saving
 // it. Scoped by shop: another shop's template is a NotFoundError (404).
 import type { Shop } from "@prisma/client";
-import { appClock, type Clock } from "~/domain/clock";
+import { type Clock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { NotFoundError, TransitionError, ValidationError, type TransitionErrorCode } from "~/domain/errors";
 import { todayIn } from "~/domain/schedule-dates";
 import {

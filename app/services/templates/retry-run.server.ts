@@ -1,5 +1,5 @@
 import type { Shop } from "@prisma/client";
-import { appClock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { NotFoundError, TransitionError } from "~/domain/errors";
 import { findRunForShop, lockRunForShop, updateRun, type PipelineStep, type Run } from "~/models/invoice-run.server";
 import { appendRunEvents } from "~/models/run-event.server";

@@ -1,5 +1,5 @@
 import type { Shop } from "@prisma/client";
-import { appClock } from "~/domain/clock";
+import { appClock } from "~/clock.server";
 import { occurrenceAt } from "~/domain/schedule";
 import { toDate } from "~/domain/schedule-dates";
 import { appendRunEvents } from "~/models/run-event.server";
