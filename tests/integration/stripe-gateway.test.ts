@@ -10,6 +10,7 @@ import { toBillingError } from "~/gateways/stripe/errors.server";
 import { BillingError, idempotencyKey, type BillingStep, type InvoiceRequest, type IssuedInvoice } from "~/domain/billing";
 import type { StripeStandIn } from "../../sandbox/stripe/server";
 import { invoiceRequest, MemoryStripeStores, MERCHANT, OTHER_MERCHANT, startStripe, testClient } from "../helpers/stripe";
+import { rejected } from "../helpers/expect-error";
 
 let standIn: StripeStandIn;
 let stores: MemoryStripeStores;
@@ -42,16 +43,6 @@ async function issue(request: InvoiceRequest): Promise<IssuedInvoice> {
   await gateway.addLines(request, draft.invoiceId, key(request, "lines"));
   await gateway.finalize(request, draft.invoiceId, key(request, "finalize"));
   return gateway.send(request, draft.invoiceId, key(request, "send"));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<BillingError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof BillingError) return error;
-    throw error;
-  }
-  throw new Error("expected a BillingError");
 }
 
 function invoicesOfRun(runId: string) {
@@ -146,7 +137,7 @@ describe("totals: Stripe's invoice total equals the domain's to the minor unit",
     const { customerId } = await gateway.ensureCustomer(request, key(request, "customer"));
     const draft = await gateway.createDraft(request, customerId, key(request, "draft"));
 
-    const error = await rejection(gateway.addLines(request, draft.invoiceId, key(request, "lines")));
+    const error = await rejected(BillingError, gateway.addLines(request, draft.invoiceId, key(request, "lines")));
     expect(error).toMatchObject({ kind: "permanent", code: "total_mismatch" });
     expect(error.message).toContain("Stripe computed 19.99 EUR");
     expect(error.message).toContain("expected 20.00 EUR (difference -0.01 EUR)");
@@ -165,7 +156,7 @@ describe("totals: Stripe's invoice total equals the domain's to the minor unit",
       { stripeAccount: MERCHANT },
     );
 
-    const error = await rejection(gateway.finalize(request, draft.invoiceId, key(request, "finalize")));
+    const error = await rejected(BillingError, gateway.finalize(request, draft.invoiceId, key(request, "finalize")));
     expect(error).toMatchObject({ kind: "permanent", code: "total_mismatch" });
     expect(error.message).toContain("difference 5.00 EUR");
     expect(invoicesOfRun(request.runId)).toEqual([]);
@@ -262,7 +253,7 @@ describe("unknown outcomes converge on one invoice", () => {
     const { customerId } = await gateway.ensureCustomer(request, key(request, "customer"));
     // Committed, then the connection dropped, twice (the SDK's own retry included).
     standIn.control.setFaults(MERCHANT, { dropNext: { count: 2, method: "POST", path: "/v1/invoices" } });
-    const lost = await rejection(gateway.createDraft(request, customerId, key(request, "draft")));
+    const lost = await rejected(BillingError, gateway.createDraft(request, customerId, key(request, "draft")));
     expect(lost).toMatchObject({ kind: "transient", code: "stripe_unreachable" });
     expect(invoicesOfRun(request.runId)).toHaveLength(1);
 
@@ -364,7 +355,7 @@ describe("errors, in the port's terms", () => {
     await testClient(standIn).sdk.customers.list({}, { stripeAccount: MERCHANT });
     const request = invoiceRequest({ currency: "EUR", taxesIncluded: true, lines });
 
-    const error = await rejection(gateway.ensureCustomer(request, key(request, "customer")));
+    const error = await rejected(BillingError, gateway.ensureCustomer(request, key(request, "customer")));
     expect(error).toMatchObject({ kind: "transient", code: "rate_limited" });
     expect(standIn.control.requests({ method: "POST", path: "/v1/customers" }).map((entry) => entry.status)).toEqual([429, 429]);
   });
@@ -374,7 +365,7 @@ describe("errors, in the port's terms", () => {
     const request = invoiceRequest({ currency: "EUR", taxesIncluded: true, lines });
     request.customer = { ...request.customer, email };
 
-    const error = await rejection(gateway.ensureCustomer(request, key(request, "customer")));
+    const error = await rejected(BillingError, gateway.ensureCustomer(request, key(request, "customer")));
     expect(error).toMatchObject({ kind: "permanent", code: "customer_email_invalid" });
     expect(error.message).toContain(`The customer's email "${email}" was refused by Stripe: fix it in the template.`);
   });
@@ -383,7 +374,7 @@ describe("errors, in the port's terms", () => {
     standIn.control.disconnectAccount(MERCHANT);
     const request = invoiceRequest({ currency: "EUR", taxesIncluded: true, lines });
 
-    const error = await rejection(gateway.ensureCustomer(request, key(request, "customer")));
+    const error = await rejected(BillingError, gateway.ensureCustomer(request, key(request, "customer")));
     expect(error).toMatchObject({ kind: "transient", code: "billing_account_unavailable" });
   });
 

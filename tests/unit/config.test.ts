@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "~/config.server";
+import { thrown } from "../helpers/expect-error";
+
+const problemsOf = (env: Record<string, string | undefined>): string => thrown(ConfigError, () => parseConfig(env)).message;
 
 const valid = {
   SHOPIFY_API_KEY: "key",
@@ -7,16 +10,6 @@ const valid = {
   SHOPIFY_APP_URL: "https://ritournelle.example.com",
   SCOPES: "read_orders,read_customers,write_orders",
 };
-
-function problemsOf(env: Record<string, string | undefined>): string {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).message;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("configuration", () => {
   it("fills the embedded defaults", () => {

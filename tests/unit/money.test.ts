@@ -18,19 +18,10 @@ import {
   sum,
   toStripeAmount,
 } from "~/domain/money";
+import { thrown } from "../helpers/expect-error";
 
 const NBSP = "\u00a0"; // before "€" in fr-FR, after an ISO code in en-US
 const NNBSP = "\u202f"; // fr-FR thousands separator
-
-function caught(run: () => unknown): MoneyError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof MoneyError) return error;
-    throw error;
-  }
-  throw new Error("expected a MoneyError");
-}
 
 describe("currencyExponent (ISO 4217 minor units)", () => {
   it.each([
@@ -52,7 +43,7 @@ describe("currencyExponent (ISO 4217 minor units)", () => {
     ["ABC", 'Unknown currency code "ABC". Use an ISO 4217 code such as "EUR", "USD" or "JPY".'],
     ["QQQ", /"QQQ"/],
   ] as const)("rejects %j", (code, message) => {
-    const error = caught(() => currencyExponent(code));
+    const error = thrown(MoneyError, () => currencyExponent(code));
     expect(error.code).toBe("unknown_currency");
     expect(error.name).toBe("MoneyError");
     expect(error).toBeInstanceOf(Error);
@@ -61,7 +52,7 @@ describe("currencyExponent (ISO 4217 minor units)", () => {
   });
 
   it("rejects units of account that have no minor unit", () => {
-    const error = caught(() => currencyExponent("XDR"));
+    const error = thrown(MoneyError, () => currencyExponent("XDR"));
     expect(error.code).toBe("currency_without_minor_unit");
     expect(error.message).toMatch(/"XDR"/);
   });
@@ -105,15 +96,15 @@ describe("Stripe amounts", () => {
     [1250, "MGA", /steps of 1\.00/],
     [1235, "IQD", /steps of 0\.010/],
   ] as const)("toStripeAmount(%i, %s) refuses what Stripe cannot charge", (minor, currency, message) => {
-    const error = caught(() => toStripeAmount(minor, currency));
+    const error = thrown(MoneyError, () => toStripeAmount(minor, currency));
     expect(error.code).toBe("not_representable_in_stripe");
     if (typeof message === "string") expect(error.message).toBe(message);
     else expect(error.message).toMatch(message);
   });
 
   it("fromStripeAmount refuses fractions the ISO unit cannot hold", () => {
-    expect(caught(() => fromStripeAmount(550, "ISK")).code).toBe("not_representable_in_stripe");
-    expect(caught(() => fromStripeAmount(1.5, "EUR")).code).toBe("invalid_amount");
+    expect(thrown(MoneyError, () => fromStripeAmount(550, "ISK")).code).toBe("not_representable_in_stripe");
+    expect(thrown(MoneyError, () => fromStripeAmount(1.5, "EUR")).code).toBe("invalid_amount");
   });
 
   it.each([
@@ -131,8 +122,8 @@ describe("Stripe amounts", () => {
   });
 
   it("rejects an unknown currency", () => {
-    expect(caught(() => toStripeAmount(100, "eur")).code).toBe("unknown_currency");
-    expect(caught(() => stripeExponent("XYZ")).code).toBe("unknown_currency");
+    expect(thrown(MoneyError, () => toStripeAmount(100, "eur")).code).toBe("unknown_currency");
+    expect(thrown(MoneyError, () => stripeExponent("XYZ")).code).toBe("unknown_currency");
   });
 });
 
@@ -168,7 +159,7 @@ describe("parseDecimal", () => {
   it("is exact up to Number.MAX_SAFE_INTEGER minor units", () => {
     expect(parseDecimal("90071992547409.91", "EUR")).toBe(Number.MAX_SAFE_INTEGER);
     expect(parseDecimal("-90071992547409.91", "EUR")).toBe(-Number.MAX_SAFE_INTEGER);
-    expect(caught(() => parseDecimal("90071992547409.92", "EUR")).code).toBe("unsafe_amount");
+    expect(thrown(MoneyError, () => parseDecimal("90071992547409.92", "EUR")).code).toBe("unsafe_amount");
   });
 
   it.each([
@@ -192,7 +183,7 @@ describe("parseDecimal", () => {
     ["0x10", "EUR", "invalid_decimal", /"0x10"/],
     ["€19.99", "EUR", "invalid_decimal", /"€19.99"/],
   ] as const)("rejects %j in %s (%s)", (input, currency, code, message) => {
-    const error = caught(() => parseDecimal(input, currency));
+    const error = thrown(MoneyError, () => parseDecimal(input, currency));
     expect(error.code).toBe(code);
     expect(error.input).toBe(input);
     if (typeof message === "string") expect(error.message).toBe(message);
@@ -200,8 +191,8 @@ describe("parseDecimal", () => {
   });
 
   it("rejects a non-string at runtime and an unknown currency", () => {
-    expect(caught(() => parseDecimal(19.99 as unknown as string, "EUR")).code).toBe("invalid_decimal");
-    expect(caught(() => parseDecimal("19.99", "EURO")).code).toBe("unknown_currency");
+    expect(thrown(MoneyError, () => parseDecimal(19.99 as unknown as string, "EUR")).code).toBe("invalid_decimal");
+    expect(thrown(MoneyError, () => parseDecimal("19.99", "EURO")).code).toBe("unknown_currency");
   });
 });
 
@@ -224,9 +215,9 @@ describe("formatMinor", () => {
   });
 
   it("rejects non-integer and unsafe amounts", () => {
-    expect(caught(() => formatMinor(19.99, "EUR")).code).toBe("invalid_amount");
-    expect(caught(() => formatMinor(Number.MAX_SAFE_INTEGER + 1, "EUR")).code).toBe("invalid_amount");
-    expect(caught(() => formatMinor(Number.NaN, "EUR")).code).toBe("invalid_amount");
+    expect(thrown(MoneyError, () => formatMinor(19.99, "EUR")).code).toBe("invalid_amount");
+    expect(thrown(MoneyError, () => formatMinor(Number.MAX_SAFE_INTEGER + 1, "EUR")).code).toBe("invalid_amount");
+    expect(thrown(MoneyError, () => formatMinor(Number.NaN, "EUR")).code).toBe("invalid_amount");
   });
 
   it("round-trips with parseDecimal for any safe amount", () => {
@@ -263,8 +254,8 @@ describe("formatMoney", () => {
   });
 
   it("rejects a malformed locale and an unknown currency", () => {
-    expect(caught(() => formatMoney(1999, "EUR", "not a locale!")).code).toBe("invalid_locale");
-    expect(caught(() => formatMoney(1999, "eur", "fr-FR")).code).toBe("unknown_currency");
+    expect(thrown(MoneyError, () => formatMoney(1999, "EUR", "not a locale!")).code).toBe("invalid_locale");
+    expect(thrown(MoneyError, () => formatMoney(1999, "eur", "fr-FR")).code).toBe("unknown_currency");
   });
 });
 
@@ -280,8 +271,8 @@ describe("arithmetic", () => {
   });
 
   it("sum refuses overflow and non-integers", () => {
-    expect(caught(() => sum([Number.MAX_SAFE_INTEGER, 1])).code).toBe("unsafe_amount");
-    expect(caught(() => sum([0.1, 0.2])).code).toBe("invalid_amount");
+    expect(thrown(MoneyError, () => sum([Number.MAX_SAFE_INTEGER, 1])).code).toBe("unsafe_amount");
+    expect(thrown(MoneyError, () => sum([0.1, 0.2])).code).toBe("invalid_amount");
   });
 
   it.each([
@@ -295,9 +286,9 @@ describe("arithmetic", () => {
   });
 
   it("multiply refuses fractional quantities and overflow", () => {
-    expect(caught(() => multiply(1999, 1.5)).code).toBe("invalid_quantity");
-    expect(caught(() => multiply(2, Number.MAX_SAFE_INTEGER)).code).toBe("unsafe_amount");
-    expect(caught(() => multiply(19.99, 2)).code).toBe("invalid_amount");
+    expect(thrown(MoneyError, () => multiply(1999, 1.5)).code).toBe("invalid_quantity");
+    expect(thrown(MoneyError, () => multiply(2, Number.MAX_SAFE_INTEGER)).code).toBe("unsafe_amount");
+    expect(thrown(MoneyError, () => multiply(19.99, 2)).code).toBe("invalid_amount");
   });
 
   it.each([
@@ -328,7 +319,7 @@ describe("arithmetic", () => {
   });
 
   it.each(["-5", "8,875", "20%", "", "1e2", " 20", ".5", "5."])("percentOf rejects the rate %j", (rate) => {
-    const error = caught(() => percentOf(1000, rate));
+    const error = thrown(MoneyError, () => percentOf(1000, rate));
     expect(error.code).toBe("invalid_rate");
     expect(error.message).toContain(JSON.stringify(rate));
   });
@@ -349,7 +340,7 @@ describe("arithmetic", () => {
   });
 
   it.each([[[]], [[0, 0]], [[-1, 2]], [[1.5, 1]]])("allocate rejects ratios %j", (ratios) => {
-    expect(caught(() => allocate(100, ratios)).code).toBe("invalid_ratios");
+    expect(thrown(MoneyError, () => allocate(100, ratios)).code).toBe("invalid_ratios");
   });
 
   it("allocate always adds up to the total and stays within one unit of the exact share", () => {

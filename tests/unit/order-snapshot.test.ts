@@ -13,6 +13,7 @@ import {
   type SourceShippingLine,
   type SourceTaxLine,
 } from "~/domain/order-snapshot";
+import { thrown } from "../helpers/expect-error";
 
 function bag(shop: string, shopCurrency: string, presentment = shop, presentmentCurrency = shopCurrency): SourceMoneyBag {
   return { shopMoney: { amount: shop, currencyCode: shopCurrency }, presentmentMoney: { amount: presentment, currencyCode: presentmentCurrency } };
@@ -261,7 +262,7 @@ describe("snapshotFromOrder", () => {
   });
 
   it("refuses an order whose customer has no e-mail address, saying what to fix", () => {
-    const refusal = captureRefusal(
+    const refusal = refusalOf(
       order({
         name: "#1006",
         email: null,
@@ -276,7 +277,7 @@ describe("snapshotFromOrder", () => {
   });
 
   it("refuses an order without customer (a point-of-sale sale)", () => {
-    const refusal = captureRefusal(
+    const refusal = refusalOf(
       order({ customer: null, email: null, lineItems: lines(line({ title: "Détartrant", quantity: 2, originalUnitPriceSet: eur("9.90") })), totalPriceSet: eur("19.80") }),
     );
     expect(refusal.code).toBe("no_customer");
@@ -284,7 +285,7 @@ describe("snapshotFromOrder", () => {
 
   it("refuses a currency Stripe cannot invoice, naming it", () => {
     const ves = (amount: string) => bag(amount, "EUR", amount, "VES");
-    const refusal = captureRefusal(
+    const refusal = refusalOf(
       order({ presentmentCurrencyCode: "VES", lineItems: lines(line({ title: "Café", quantity: 1, originalUnitPriceSet: ves("10.00") })), totalPriceSet: ves("10.00") }),
     );
     expect(refusal.code).toBe("unsupported_currency");
@@ -292,7 +293,7 @@ describe("snapshotFromOrder", () => {
   });
 
   it("refuses an order with more lines than one page could read", () => {
-    const refusal = captureRefusal(
+    const refusal = refusalOf(
       order({ lineItems: { nodes: [line({ title: "A", quantity: 1, originalUnitPriceSet: eur("1.00") })], pageInfo: { hasNextPage: true } }, totalPriceSet: eur("1.00") }),
     );
     expect(refusal.code).toBe("too_many_lines");
@@ -322,12 +323,4 @@ describe("exact tax rates", () => {
   });
 });
 
-function captureRefusal(source: SourceOrder): OrderSnapshotError {
-  try {
-    snapshotFromOrder(source);
-  } catch (error) {
-    if (error instanceof OrderSnapshotError) return error;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
+const refusalOf = (source: SourceOrder) => thrown(OrderSnapshotError, () => snapshotFromOrder(source));

@@ -15,21 +15,12 @@ import {
   type Schedule,
 } from "~/domain/schedule";
 import { ManualClock, systemClock } from "~/domain/clock";
+import { thrown } from "../helpers/expect-error";
 
 const monthly: Schedule = { every: 1, unit: "month", anchor: "2026-01-31", timeOfDay: "09:00", timeZone: "Europe/Paris" };
 
 function dates(schedule: Schedule, count: number): string[] {
   return occurrences(schedule, { count }).map((occurrence) => occurrence.date);
-}
-
-function caught(run: () => unknown): ScheduleError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ScheduleError) return error;
-    throw error;
-  }
-  throw new Error("expected a ScheduleError");
 }
 
 describe("period dates come from the anchor, clamped to month end", () => {
@@ -376,7 +367,7 @@ describe("validation", () => {
     { patch: { end: { afterCount: 2.5 } }, field: "end.afterCount", code: "invalid_after_count", message: /got 2.5/ },
     { patch: { end: "never" }, field: "end", code: "invalid_end", message: /afterCount and\/or until/ },
   ])("$field → $code: $patch", ({ patch, field, code, message }) => {
-    const error = caught(() => validateSchedule({ ...monthly, ...patch }));
+    const error = thrown(ScheduleError, () => validateSchedule({ ...monthly, ...patch }));
     expect(error).toBeInstanceOf(ScheduleError);
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe("ScheduleError");
@@ -390,8 +381,8 @@ describe("validation", () => {
   });
 
   it("rejects a non-object", () => {
-    expect(caught(() => validateSchedule(null)).field).toBe("schedule");
-    expect(caught(() => validateSchedule("monthly")).code).toBe("invalid_schedule");
+    expect(thrown(ScheduleError, () => validateSchedule(null)).field).toBe("schedule");
+    expect(thrown(ScheduleError, () => validateSchedule("monthly")).code).toBe("invalid_schedule");
   });
 
   it("scheduleIssues reports every bad field at once", () => {
