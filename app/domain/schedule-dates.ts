@@ -5,7 +5,8 @@
  * itself is app/domain/schedule.ts.
  */
 import { Temporal } from "temporal-polyfill";
-import { finalOccurrence, occurrenceAtOrAfter, type Schedule } from "./schedule";
+import { type Schedule } from "./schedule";
+import { finalOccurrence, occurrenceAtOrAfter } from "./recurrence";
 
 /** An instant (a `Temporal.Instant` or an ISO string with `Z` or an offset) as a `Date`, to the millisecond. */
 export function toDate(instant: Temporal.Instant | string): Date {

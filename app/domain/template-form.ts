@@ -33,18 +33,8 @@ import {
   type CatchUpPolicy,
   type FormErrorCode,
 } from "./template-input";
-import {
-  FREQUENCY_PRESETS,
-  frequencyPresetOf,
-  occurrenceAtOrAfter,
-  occurrences,
-  scheduleIssues,
-  SCHEDULE_UNITS,
-  type FrequencyPresetId,
-  type Occurrence,
-  type Schedule,
-  type ScheduleUnit,
-} from "./schedule";
+import { FREQUENCY_PRESETS, frequencyPresetOf, scheduleIssues, SCHEDULE_UNITS, type FrequencyPresetId, type Occurrence, type Schedule, type ScheduleUnit } from "./schedule";
+import { occurrenceAtOrAfter, occurrences } from "./recurrence";
 
 /** "shop": follow the shop's default policy. */
 export const CATCH_UP_CHOICES = ["shop", ...CATCH_UP_POLICIES] as const;

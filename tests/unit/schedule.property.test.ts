@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { occurrenceAt, occurrenceAtOrAfter, occurrences, type Occurrence, type Schedule, type ScheduleUnit } from "~/domain/schedule";
+import { type Occurrence, type Schedule, type ScheduleUnit } from "~/domain/schedule";
+import { occurrenceAt, occurrenceAtOrAfter, occurrences } from "~/domain/recurrence";
 
 const RUNS = 200;
 const DAY_MS = 86_400_000;

@@ -1,19 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Temporal } from "temporal-polyfill";
-import {
-  FREQUENCY_PRESETS,
-  ScheduleError,
-  finalOccurrence,
-  frequencyPresetOf,
-  occurrenceAt,
-  occurrenceAtOrAfter,
-  occurrences,
-  periodDate,
-  scheduleIssues,
-  scheduleSchema,
-  validateSchedule,
-  type Schedule,
-} from "~/domain/schedule";
+import { FREQUENCY_PRESETS, ScheduleError, frequencyPresetOf, scheduleIssues, scheduleSchema, validateSchedule, type Schedule } from "~/domain/schedule";
+import { finalOccurrence, occurrenceAt, occurrenceAtOrAfter, occurrences, periodDate } from "~/domain/recurrence";
 import { ManualClock, systemClock } from "~/domain/clock";
 import { thrown } from "../helpers/expect-error";
 

@@ -6,7 +6,8 @@ import { Temporal } from "temporal-polyfill";
 import { type Clock } from "~/domain/clock";
 import { appClock } from "~/clock.server";
 import { monthlyRecurringRevenue } from "~/domain/mrr";
-import { occurrences, type ScheduleUnit } from "~/domain/schedule";
+import { type ScheduleUnit } from "~/domain/schedule";
+import { occurrences } from "~/domain/recurrence";
 import { runsInStates, type Run } from "~/models/invoice-run.server";
 import { activeTemplateAmounts, activeTemplatesDueBy, countTemplatesByStatus, type TemplateStatus } from "~/models/template.server";
 

@@ -18,7 +18,8 @@
 import { inTransaction, isUniqueViolation } from "~/models/transaction.server";
 import type { Clock } from "~/domain/clock";
 import { firstIndexAfter, toDate } from "~/domain/schedule-dates";
-import { occurrenceAt, occurrences, type Occurrence, type Schedule } from "~/domain/schedule";
+import { type Occurrence, type Schedule } from "~/domain/schedule";
+import { occurrenceAt, occurrences } from "~/domain/recurrence";
 import { plannedContentOf } from "~/domain/template-content";
 import type { Logger } from "~/logger.server";
 import { insertRuns, takenPeriodIndexes, type NewRun, type SkipReason } from "~/models/invoice-run.server";

@@ -3,7 +3,7 @@ import type { Shop } from "@prisma/client";
 import { appClock } from "~/clock.server";
 import { ValidationError } from "~/domain/errors";
 import { currencyExponent, MoneyError } from "~/domain/money";
-import { occurrenceAt } from "~/domain/schedule";
+import { occurrenceAt } from "~/domain/recurrence";
 import { toDate } from "~/domain/schedule-dates";
 import { draftOf, type TemplateContent } from "~/domain/template-content";
 import { createTemplateInput, idempotencyKeyInput, scheduleFrom } from "~/domain/template-input";

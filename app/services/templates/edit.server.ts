@@ -1,6 +1,6 @@
 import type { Shop } from "@prisma/client";
 import { appClock } from "~/clock.server";
-import { occurrenceAt } from "~/domain/schedule";
+import { occurrenceAt } from "~/domain/recurrence";
 import { toDate } from "~/domain/schedule-dates";
 import { plannedContentOf, type TemplateContent } from "~/domain/template-content";
 import { editTemplateInput, scheduleFrom } from "~/domain/template-input";

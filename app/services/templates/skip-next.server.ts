@@ -1,6 +1,6 @@
 import type { Shop } from "@prisma/client";
 import { appClock } from "~/clock.server";
-import { occurrenceAt } from "~/domain/schedule";
+import { occurrenceAt } from "~/domain/recurrence";
 import { toDate } from "~/domain/schedule-dates";
 import { appendRunEvents } from "~/models/run-event.server";
 import { updateTemplate, type Template } from "~/models/template.server";

@@ -4,7 +4,7 @@
 // after the caller locked the row.
 import { NotFoundError, TransitionError } from "~/domain/errors";
 import { toDate } from "~/domain/schedule-dates";
-import { occurrences } from "~/domain/schedule";
+import { occurrences } from "~/domain/recurrence";
 import { plannedContentOf } from "~/domain/template-content";
 import { insertRuns, notStartedRunsOfTemplate, skipRuns, takenPeriodIndexes, type NewRun, type Run, type SkipReason } from "~/models/invoice-run.server";
 import { appendRunEvents, type NewRunEvent } from "~/models/run-event.server";
