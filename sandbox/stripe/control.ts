@@ -6,10 +6,10 @@ import { accountInfo, type AccountInfo, type RequestLogEntry, type SeedAccount, 
 import type { FaultConfig } from "./faults.js";
 import type { IdempotencyEntryInfo } from "./idempotency.js";
 import { sendJson } from "./http.js";
-import { renderInvoice } from "./invoice-render.js";
+import { renderInvoice, renderLines } from "./invoice-render.js";
 import { createAccountRecord, disconnect, issueCode } from "./oauth.js";
 import { newestFirst } from "./store.js";
-import type { WireEvent, WireInvoice } from "./types.js";
+import type { WireEvent, WireInvoice, WireLineItem } from "./types.js";
 import type { DeliveryInfo, WebhookEndpointConfig, WebhookSettings } from "./webhooks.js";
 
 export interface RequestFilter {
@@ -46,6 +46,8 @@ export interface StandInControl {
   clearRequests(): void;
   /** Every invoice (drafts included), oldest first, in wire form; one account or all. */
   ledger(accountId?: string): (WireInvoice & { account: string })[];
+  /** All the lines of an invoice, in invoice order (no paging: what the invoice really holds). */
+  lines(invoiceId: string): WireLineItem[];
   /** Events of one account (or all), oldest first. */
   events(accountId?: string): WireEvent[];
   idempotencyKeys(): IdempotencyEntryInfo[];
@@ -128,6 +130,12 @@ export function createControl(core: StandInCore): StandInControl {
           .sort((x, y) => x.seq - y.seq)
           .map((inv) => ({ ...renderInvoice(core.world, a, inv), account: a.id })),
       );
+    },
+    lines(invoiceId) {
+      const account = accountOf(invoiceId);
+      const inv = core.store.of(account.id).invoices.get(invoiceId);
+      if (!inv) throw new Error(`No such invoice: '${invoiceId}'`);
+      return renderLines(core.store.of(account.id), inv);
     },
     events(accountId) {
       const accounts = [...core.store.accounts.values()].filter((a) => accountId === undefined || a.id === accountId);
@@ -225,6 +233,7 @@ function num(v: unknown): number | undefined {
  *   GET    /__control/clock                      POST {set?: ms, advanceMs?: ms, real?: true}
  *   GET    /__control/requests?account=&method=&path=&idempotencyKey=    DELETE to clear
  *   GET    /__control/ledger?account=
+ *   GET    /__control/invoices/:id/lines
  *   GET    /__control/events?account=
  *   GET    /__control/idempotency
  *   GET    /__control/faults                     POST {account: "*"|acct_…, ...FaultConfig}   DELETE ?account=
@@ -297,6 +306,7 @@ export async function handleControlHttp(control: StandInControl, req: IncomingMe
       return sendJson(res, 200, control.requests(filter));
     }
     if (path === "/ledger") return sendJson(res, 200, control.ledger(q("account")));
+    if (method === "GET" && (m = /^\/invoices\/([^/]+)\/lines$/.exec(path))) return sendJson(res, 200, control.lines(decodeURIComponent(m[1] ?? "")));
     if (path === "/events") return sendJson(res, 200, control.events(q("account")));
     if (path === "/idempotency") return sendJson(res, 200, control.idempotencyKeys());
     if (path === "/faults") {
