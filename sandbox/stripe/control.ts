@@ -6,10 +6,11 @@ import { accountInfo, type AccountInfo, type RequestLogEntry, type SeedAccount, 
 import type { FaultConfig } from "./faults.js";
 import type { IdempotencyEntryInfo } from "./idempotency.js";
 import { sendJson } from "./http.js";
-import { renderInvoice } from "./invoice-render.js";
-import { createAccountRecord, disconnect, issueCode } from "./oauth.js";
+import { renderInvoice, renderLines } from "./invoice-render.js";
+import { createAccountRecord, disconnect, issueCode, reconnect } from "./oauth.js";
 import { newestFirst } from "./store.js";
-import type { WireEvent, WireInvoice } from "./types.js";
+import { NO_REQUEST } from "./world.js";
+import type { SentEmail, WireEvent, WireInvoice, WireLineItem } from "./types.js";
 import type { DeliveryInfo, WebhookEndpointConfig, WebhookSettings } from "./webhooks.js";
 
 export interface RequestFilter {
@@ -20,6 +21,9 @@ export interface RequestFilter {
   idempotencyKey?: string;
 }
 
+/** An invoice as the ledger shows it: its wire form, its account, and how many invoice e-mails went out. */
+export type LedgerEntry = WireInvoice & { account: string; emailsSent: number };
+
 export interface StandInControl {
   /**
    * Back to the start state: drop all objects, events, keys, logs, deliveries and faults,
@@ -29,8 +33,23 @@ export interface StandInControl {
   reset(options?: { seed?: number }): void;
   createAccount(input: SeedAccount): AccountInfo;
   accounts(): AccountInfo[];
-  /** The merchant disconnects the app from their Stripe dashboard: emits `account.application.deauthorized`. */
-  disconnectAccount(accountId: string): void;
+  /**
+   * The merchant disconnects the app from their Stripe dashboard: every request
+   * on the account answers 403 `account_invalid` (StripePermissionError), its
+   * OAuth tokens are revoked, and `account.application.deauthorized` is emitted
+   * unless `notify` is false (a webhook the app never received).
+   */
+  disconnectAccount(accountId: string, options?: { notify?: boolean }): void;
+  /** The merchant connects again: the account answers again (`account.application.authorized` unless `notify` is false). */
+  reconnectAccount(accountId: string, options?: { notify?: boolean }): void;
+  /**
+   * The platform's secret key is rolled in the dashboard: requests with it
+   * answer 401 `api_key_expired` (StripeAuthenticationError). Default: the
+   * first configured platform key.
+   */
+  revokeSecretKey(key?: string): void;
+  /** The key works again (default: the first configured platform key). */
+  restoreSecretKey(key?: string): void;
 
   /** Stand-in clock, epoch ms. */
   now(): number;
@@ -44,8 +63,12 @@ export interface StandInControl {
 
   requests(filter?: RequestFilter): RequestLogEntry[];
   clearRequests(): void;
-  /** Every invoice (drafts included), oldest first, in wire form; one account or all. */
-  ledger(accountId?: string): (WireInvoice & { account: string })[];
+  /** Every invoice (drafts included), oldest first, in wire form, with the number of invoice e-mails sent; one account or all. */
+  ledger(accountId?: string): LedgerEntry[];
+  /** Invoice e-mails live mode would have sent (test mode sends none), oldest first. */
+  emails(filter?: { account?: string; invoice?: string }): SentEmail[];
+  /** All the lines of an invoice, in invoice order (no paging: what the invoice really holds). */
+  lines(invoiceId: string): WireLineItem[];
   /** Events of one account (or all), oldest first. */
   events(accountId?: string): WireEvent[];
   idempotencyKeys(): IdempotencyEntryInfo[];
@@ -82,14 +105,32 @@ export function createControl(core: StandInCore): StandInControl {
     if (!account) throw new Error(`No such invoice: '${invoiceId}'`);
     return account;
   };
+  const connectedAccount = (accountId: string) => {
+    const account = core.store.accounts.get(accountId);
+    if (!account || account.isPlatform) throw new Error(`No such connected account: '${accountId}'`);
+    return account;
+  };
+  const platformKey = (key?: string) => {
+    const k = key ?? [...core.secretKeys][0];
+    if (k === undefined || !core.secretKeys.has(k)) throw new Error(`Not a platform secret key of this stand-in: '${key ?? ""}'`);
+    return k;
+  };
+  const emailsOf = (invoiceId: string) => core.store.emails.filter((e) => e.invoice === invoiceId).length;
   const control: StandInControl = {
     reset: (options) => core.reset(options?.seed),
     createAccount: (input) => core.createAccount(input),
     accounts: () => [...core.store.accounts.values()].map(accountInfo),
-    disconnectAccount(accountId) {
-      const account = core.store.accounts.get(accountId);
-      if (!account || account.isPlatform) throw new Error(`No such connected account: '${accountId}'`);
-      disconnect(core.world, account, { id: null, idempotencyKey: null });
+    disconnectAccount(accountId, options = {}) {
+      disconnect(core.world, connectedAccount(accountId), NO_REQUEST, options.notify ?? true);
+    },
+    reconnectAccount(accountId, options = {}) {
+      reconnect(core.world, connectedAccount(accountId), NO_REQUEST, options.notify ?? true);
+    },
+    revokeSecretKey(key) {
+      core.revokedKeys.add(platformKey(key));
+    },
+    restoreSecretKey(key) {
+      core.revokedKeys.delete(platformKey(key));
     },
 
     now: () => core.clock.now(),
@@ -126,8 +167,19 @@ export function createControl(core: StandInCore): StandInControl {
       return accounts.flatMap((a) =>
         [...core.store.of(a.id).invoices.values()]
           .sort((x, y) => x.seq - y.seq)
-          .map((inv) => ({ ...renderInvoice(core.world, a, inv), account: a.id })),
+          .map((inv) => ({ ...renderInvoice(core.world, a, inv), account: a.id, emailsSent: emailsOf(inv.id) })),
       );
+    },
+    emails(filter = {}) {
+      return core.store.emails
+        .filter((e) => (filter.account === undefined || e.account === filter.account) && (filter.invoice === undefined || e.invoice === filter.invoice))
+        .map((e) => ({ ...e }));
+    },
+    lines(invoiceId) {
+      const account = accountOf(invoiceId);
+      const inv = core.store.of(account.id).invoices.get(invoiceId);
+      if (!inv) throw new Error(`No such invoice: '${invoiceId}'`);
+      return renderLines(core.store.of(account.id), inv);
     },
     events(accountId) {
       const accounts = [...core.store.accounts.values()].filter((a) => accountId === undefined || a.id === accountId);
@@ -221,10 +273,14 @@ function num(v: unknown): number | undefined {
  * Routes (JSON in, JSON out):
  *   POST   /__control/reset                      {seed?}
  *   GET    /__control/accounts                   POST {businessName, id?, country?, defaultCurrency?, email?, connected?}
- *   POST   /__control/accounts/:id/disconnect
+ *   POST   /__control/accounts/:id/disconnect        {notify?: false}
+ *   POST   /__control/accounts/:id/reconnect         {notify?: false}
+ *   POST   /__control/keys/revoke                    {key?}      POST /__control/keys/restore {key?}
  *   GET    /__control/clock                      POST {set?: ms, advanceMs?: ms, real?: true}
  *   GET    /__control/requests?account=&method=&path=&idempotencyKey=    DELETE to clear
  *   GET    /__control/ledger?account=
+ *   GET    /__control/invoices/:id/lines
+ *   GET    /__control/emails?account=&invoice=
  *   GET    /__control/events?account=
  *   GET    /__control/idempotency
  *   GET    /__control/faults                     POST {account: "*"|acct_…, ...FaultConfig}   DELETE ?account=
@@ -266,8 +322,16 @@ export async function handleControlHttp(control: StandInControl, req: IncomingMe
       if (typeof input.connected === "boolean") seed.connected = input.connected;
       return sendJson(res, 200, control.createAccount(seed));
     }
-    if (method === "POST" && (m = /^\/accounts\/([^/]+)\/disconnect$/.exec(path))) {
-      control.disconnectAccount(decodeURIComponent(m[1] ?? ""));
+    if (method === "POST" && (m = /^\/accounts\/([^/]+)\/(disconnect|reconnect)$/.exec(path))) {
+      const options = input.notify === false ? { notify: false } : {};
+      if (m[2] === "disconnect") control.disconnectAccount(decodeURIComponent(m[1] ?? ""), options);
+      else control.reconnectAccount(decodeURIComponent(m[1] ?? ""), options);
+      return sendJson(res, 200, { ok: true });
+    }
+    if (method === "POST" && (m = /^\/keys\/(revoke|restore)$/.exec(path))) {
+      const key = str(input.key);
+      if (m[1] === "revoke") control.revokeSecretKey(key);
+      else control.restoreSecretKey(key);
       return sendJson(res, 200, { ok: true });
     }
     if (path === "/clock") {
@@ -297,7 +361,16 @@ export async function handleControlHttp(control: StandInControl, req: IncomingMe
       return sendJson(res, 200, control.requests(filter));
     }
     if (path === "/ledger") return sendJson(res, 200, control.ledger(q("account")));
+    if (method === "GET" && (m = /^\/invoices\/([^/]+)\/lines$/.exec(path))) return sendJson(res, 200, control.lines(decodeURIComponent(m[1] ?? "")));
     if (path === "/events") return sendJson(res, 200, control.events(q("account")));
+    if (path === "/emails") {
+      const filter: { account?: string; invoice?: string } = {};
+      const account = q("account");
+      if (account) filter.account = account;
+      const invoice = q("invoice");
+      if (invoice) filter.invoice = invoice;
+      return sendJson(res, 200, control.emails(filter));
+    }
     if (path === "/idempotency") return sendJson(res, 200, control.idempotencyKeys());
     if (path === "/faults") {
       if (method === "POST") {

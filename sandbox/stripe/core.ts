@@ -76,7 +76,8 @@ export interface RequestLogEntry {
   /** HTTP status sent; null when the connection was dropped. */
   status: number | null;
   replayed: boolean;
-  fault: "rate_limited" | "error500_before_execution" | "error500_after_commit" | "dropped" | null;
+  /** The injected fault that shaped the answer (see faults.ts), if any. */
+  fault: "rate_limited" | "error500_before_execution" | "error500_after_commit" | "dropped" | "key_in_use" | "key_in_use_after_commit" | null;
   durationMs: number;
 }
 
@@ -102,6 +103,8 @@ export class StandInCore {
   readonly world: World;
   readonly oauth: OAuthConfig;
   readonly secretKeys: Set<string>;
+  /** Platform keys rolled in the dashboard (control.revokeSecretKey): they answer 401 api_key_expired. */
+  readonly revokedKeys = new Set<string>();
   readonly apiVersion: string;
   requestLog: RequestLogEntry[] = [];
   searchLagMs: number;
@@ -193,6 +196,7 @@ export class StandInCore {
     this.store.clear();
     this.idempotency.clear();
     this.faults.clear();
+    this.revokedKeys.clear();
     this.dispatcher.reset();
     this.applyWebhookOptions();
     this.searchLagMs = this.options.searchLagMs ?? 0;

@@ -1,7 +1,8 @@
 // Fault injection per account (or "*" for every account): latency, a real
-// token-bucket rate limit, 5xx (random ratio or "next N"), and "committed but
-// the connection dropped". Random choices use the server's seeded Rng, so a
-// run is reproducible.
+// token-bucket rate limit, 5xx (random ratio or "next N"), "committed but
+// the connection dropped", and "this idempotency key is in use by another
+// attempt" (409). Random choices use the server's seeded Rng, so a run is
+// reproducible.
 
 import type { Rng } from "./rng.js";
 
@@ -34,6 +35,21 @@ export interface FailFault extends CountedFault {
   mode?: "before_execution" | "after_commit";
 }
 
+export interface KeyInUseFault extends CountedFault {
+  /**
+   * The next N matching requests that carry an `Idempotency-Key` (and would
+   * run: not replays) find that key held by another attempt still in flight,
+   * and are answered 409 `idempotency_key_in_use`.
+   * before_execution (default): that other attempt never completes here —
+   * nothing runs, nothing is saved, the key is free for the next retry.
+   * after_commit: that other attempt is this very request, still running when
+   * the caller retried: the request runs and commits, its response is saved
+   * under the key, the caller gets the 409 — the next retry with the key gets
+   * the saved response (`Idempotent-Replayed: true`).
+   */
+  mode?: "before_execution" | "after_commit";
+}
+
 export interface FaultConfig {
   latency?: LatencyConfig | null;
   /** Token bucket: `requestsPerSecond` refill, `burst` capacity (default = rate). */
@@ -46,6 +62,8 @@ export interface FaultConfig {
   dropRatio?: number;
   /** The next N matching requests run and commit, then the socket is destroyed without a response. */
   dropNext?: CountedFault | CountedFault[];
+  /** The next N matching requests with an idempotency key answer 409 idempotency_key_in_use (see KeyInUseFault). */
+  keyInUseNext?: KeyInUseFault | KeyInUseFault[];
 }
 
 export interface FaultDecision {
@@ -68,6 +86,7 @@ interface AccountFaults {
   failNext: FailFault[];
   dropRatio: number;
   dropNext: CountedFault[];
+  keyInUseNext: KeyInUseFault[];
 }
 
 function globToRegExp(glob: string): RegExp {
@@ -96,7 +115,7 @@ function toList<T>(v: T | T[] | undefined): T[] {
 }
 
 function empty(): AccountFaults {
-  return { latency: null, rateLimit: null, bucket: null, serverErrorRatio: 0, failNext: [], dropRatio: 0, dropNext: [] };
+  return { latency: null, rateLimit: null, bucket: null, serverErrorRatio: 0, failNext: [], dropRatio: 0, dropNext: [], keyInUseNext: [] };
 }
 
 export class Faults {
@@ -118,6 +137,7 @@ export class Faults {
     if (config.failNext !== undefined) f.failNext.push(...toList(config.failNext));
     if (config.dropRatio !== undefined) f.dropRatio = config.dropRatio;
     if (config.dropNext !== undefined) f.dropNext.push(...toList(config.dropNext));
+    if (config.keyInUseNext !== undefined) f.keyInUseNext.push(...toList(config.keyInUseNext));
     this.byAccount.set(account, f);
   }
 
@@ -180,5 +200,18 @@ export class Faults {
       }
     }
     return decision;
+  }
+
+  /**
+   * Whether this request (one with an idempotency key, about to run) meets a
+   * `keyInUseNext` fault, and in which mode; consumes it.
+   */
+  takeKeyInUse(account: string, method: string, path: string): null | "before_execution" | "after_commit" {
+    for (const f of [this.byAccount.get(account), this.byAccount.get("*")]) {
+      if (!f) continue;
+      const hit = this.consume(f.keyInUseNext, method, path);
+      if (hit) return hit.mode ?? "before_execution";
+    }
+    return null;
   }
 }

@@ -156,7 +156,32 @@ export function markUncollectible(op: Op, inv: InvoiceRecord): void {
   );
 }
 
-/** `/send`: finalizes a draft first; in test mode Stripe sends no email, only `invoice.sent`. */
+/**
+ * The invoice e-mail: `invoice.sent` (the trace `/v1/events?type=invoice.sent`
+ * shows) and one e-mail in the stand-in's log. Each call is one more e-mail:
+ * Stripe re-sends an open (or paid) invoice every time `/send` is called
+ * ("When sending invoices that have already been paid, there will be no
+ * reference to the payment in the email" — https://docs.stripe.com/api/invoices/send).
+ */
+function emailInvoice(op: Op, inv: InvoiceRecord): void {
+  const rendered = renderInvoice(op.world, op.account, inv);
+  op.world.store.emails.push({
+    account: op.account.id,
+    invoice: inv.id,
+    to: rendered.customer_email,
+    time: op.world.clock.now(),
+    requestId: op.request.id,
+    idempotencyKey: op.request.idempotencyKey,
+  });
+  op.world.emit(op.account.id, "invoice.sent", rendered, { request: op.request });
+}
+
+/**
+ * `/send`: finalizes a draft first, then e-mails the invoice. In test mode
+ * Stripe sends no e-mail, only `invoice.sent`; the stand-in logs the one live
+ * mode would send (control.emails()). `status_transitions` records no "sent":
+ * only the event says an invoice was sent (https://docs.stripe.com/api/invoices/object#invoice_object-status_transitions).
+ */
 export function sendInvoice(op: Op, inv: InvoiceRecord): void {
   if (inv.status === "void") throw transitionError(`Invoice ${inv.id} has been voided and can't be sent.`);
   if (inv.collectionMethod !== "send_invoice") {
@@ -165,7 +190,7 @@ export function sendInvoice(op: Op, inv: InvoiceRecord): void {
     });
   }
   if (inv.status === "draft") finalizeInvoice(op, inv);
-  op.world.emit(op.account.id, "invoice.sent", renderInvoice(op.world, op.account, inv), { request: op.request });
+  emailInvoice(op, inv);
 }
 
 /**
@@ -183,9 +208,7 @@ export function sweepInvoices(world: World): void {
         try {
           finalizeInvoice(op, inv);
           const status: string = inv.status;
-          if (inv.autoAdvance && inv.collectionMethod === "send_invoice" && status === "open") {
-            world.emit(account.id, "invoice.sent", renderInvoice(world, account, inv));
-          }
+          if (inv.autoAdvance && inv.collectionMethod === "send_invoice" && status === "open") emailInvoice(op, inv);
         } catch {
           inv.automaticallyFinalizesAt = null;
         }

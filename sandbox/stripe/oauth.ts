@@ -255,11 +255,21 @@ export function deauthorize(world: World, cfg: OAuthConfig, params: Record<strin
   return { status: 200, body: { stripe_user_id: account.id } };
 }
 
-/** Revoke platform access to `account` and tell the platform (Connect webhook). */
-export function disconnect(world: World, account: AccountRecord, request: RequestRef): void {
+/**
+ * Revoke platform access to `account` (its OAuth tokens too) and, unless
+ * `notify` is false (a webhook the platform never got), tell the platform:
+ * `account.application.deauthorized` (Connect webhook).
+ */
+export function disconnect(world: World, account: AccountRecord, request: RequestRef, notify = true): void {
   account.connected = false;
   for (const t of world.store.accessTokens.values()) if (t.account === account.id) t.revoked = true;
-  world.emit(account.id, "account.application.deauthorized", application(world), { request });
+  if (notify) world.emit(account.id, "account.application.deauthorized", application(world), { request });
+}
+
+/** The merchant connects the platform again: access is back (`account.application.authorized` unless `notify` is false). */
+export function reconnect(world: World, account: AccountRecord, request: RequestRef, notify = true): void {
+  account.connected = true;
+  if (notify) world.emit(account.id, "account.application.authorized", application(world), { request });
 }
 
 // ---------------------------------------------------------------------------

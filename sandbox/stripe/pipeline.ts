@@ -42,13 +42,29 @@ export function authenticate(core: StandInCore, req: IncomingMessage, formKey?: 
         "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
     });
   }
-  if (core.secretKeys.has(key)) return { key, account: null };
+  if (core.secretKeys.has(key)) {
+    // A rolled (expired) secret key: 401 `api_key_expired`, "Expired API Key provided: sk_test_***…"
+    // (https://docs.stripe.com/error-codes#api-key-expired). The SDK maps any 401 to StripeAuthenticationError;
+    // the wire type stays one of the four documented ones (https://docs.stripe.com/api/errors).
+    if (core.revokedKeys.has(key)) {
+      return new StripeApiError(401, { type: "invalid_request_error", code: "api_key_expired", message: `Expired API Key provided: ${redactKey(key)}` });
+    }
+    return { key, account: null };
+  }
   const token = core.store.accessTokens.get(key);
   if (token && !token.revoked) return { key, account: token.account };
   return new StripeApiError(401, { type: "invalid_request_error", message: `Invalid API Key provided: ${redactKey(key)}` });
 }
 
-/** The account a request acts on: the token's, or `Stripe-Account` (connected accounts only while connected), or the platform. */
+/**
+ * The account a request acts on: the token's, or `Stripe-Account` (connected
+ * accounts only while connected), or the platform. An account that no longer
+ * grants the platform access (disconnected, deauthorized) or does not exist:
+ * 403 `account_invalid` — "The account ID provided as a value for the
+ * Stripe-Account header is invalid" (https://docs.stripe.com/error-codes#account-invalid);
+ * 403 is "The API key doesn't have permissions to perform the request"
+ * (https://docs.stripe.com/api/errors), which the SDK raises as StripePermissionError.
+ */
 function resolveAccount(core: StandInCore, key: string, tokenAccount: string | null, header: string | null): AccountRecord | StripeApiError {
   const platform = core.store.platform();
   const denied = (id: string) =>
@@ -67,6 +83,22 @@ function resolveAccount(core: StandInCore, key: string, tokenAccount: string | n
   if (!acct) return denied(header);
   if (acct.isPlatform) return acct;
   return acct.connected ? acct : denied(header);
+}
+
+/**
+ * 409 for a key held by a request still being processed: "The request
+ * conflicts with another request (perhaps due to using the same idempotent
+ * key)" (https://docs.stripe.com/api/errors); code `idempotency_key_in_use`
+ * (https://docs.stripe.com/error-codes#idempotency-key-in-use); nothing is
+ * saved under the key (https://docs.stripe.com/api/idempotent_requests). The
+ * SDK maps a 409 by status to StripeAPIError whatever the `type`.
+ */
+function keyInUse(idemKey: string): StripeApiError {
+  return new StripeApiError(409, {
+    type: "idempotency_error",
+    code: "idempotency_key_in_use",
+    message: `There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ${idemKey}. Please try again later.`,
+  });
 }
 
 /** One API request, start to finish (answered, or its connection dropped by a fault), recorded in the request log. */
@@ -154,16 +186,18 @@ export async function handleApi(core: StandInCore, req: IncomingMessage, res: Se
   }
 
   const fingerprint = canonical(raw);
+  let keyInUseAfterCommit = false;
   if (idemKey) {
     const begun = core.idempotency.begin(account.id, idemKey, method, path, fingerprint);
-    if (begun.kind === "in_flight") {
-      return fail(
-        new StripeApiError(409, {
-          type: "idempotency_error",
-          code: "idempotency_key_in_use",
-          message: `There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ${idemKey}. Please try again later.`,
-        }),
-      );
+    if (begun.kind === "in_flight") return fail(keyInUse(idemKey));
+    if (begun.kind === "new") {
+      const injected = core.faults.takeKeyInUse(account.id, method, path);
+      if (injected === "before_execution") {
+        entry.fault = "key_in_use";
+        core.idempotency.abandon(account.id, idemKey);
+        return fail(keyInUse(idemKey));
+      }
+      keyInUseAfterCommit = injected === "after_commit";
     }
     if (begun.kind === "endpoint_mismatch") {
       return fail(
@@ -225,6 +259,10 @@ export async function handleApi(core: StandInCore, req: IncomingMessage, res: Se
   if (idemKey) {
     if (save) core.idempotency.complete(account.id, idemKey, { status: reply.status, headers: reply.headers, body: reply.body, requestId });
     else core.idempotency.abandon(account.id, idemKey);
+  }
+  if (keyInUseAfterCommit) {
+    entry.fault = "key_in_use_after_commit";
+    reply = errorReply(keyInUse(idemKey ?? ""), requestId);
   }
   if (fault.drop) {
     entry.fault = "dropped";

@@ -10,7 +10,9 @@
 //
 // The API: method + path → the handler in resources/<resource>.ts. Handlers are
 // named after the SDK method that calls them (`stripe.invoices.finalizeInvoice`
-// → `invoices.finalizeInvoice`). First match wins, so fixed segments
+// → `invoices.finalizeInvoice`), in the file of the resource Stripe's API
+// reference lists the endpoint under (`stripe.invoices.addLines` is an
+// "Invoice Line Item" endpoint → `invoiceLineItems.addLines`). First match wins, so fixed segments
 // (`/search`) come before `:id`. Any other path: 404 `Unrecognized request URL`.
 
 import { StripeApiError } from "./errors.js";
@@ -20,6 +22,7 @@ import * as coupons from "./resources/coupons.js";
 import * as customers from "./resources/customers.js";
 import * as events from "./resources/events.js";
 import * as invoiceItems from "./resources/invoice-items.js";
+import * as invoiceLineItems from "./resources/invoice-line-items.js";
 import * as invoices from "./resources/invoices.js";
 import * as products from "./resources/products.js";
 import * as taxRates from "./resources/tax-rates.js";
@@ -77,7 +80,8 @@ export const ROUTES: Route[] = [
   route("POST", "/v1/invoices/:id/void", invoices.voidInvoice),
   route("POST", "/v1/invoices/:id/mark_uncollectible", invoices.markUncollectible),
   route("POST", "/v1/invoices/:id/pay", invoices.pay),
-  route("GET", "/v1/invoices/:id/lines", invoices.listLineItems),
+  route("GET", "/v1/invoices/:id/lines", invoiceLineItems.listLineItems),
+  route("POST", "/v1/invoices/:id/add_lines", invoiceLineItems.addLines),
 
   route("GET", "/v1/events", events.list),
   route("GET", "/v1/events/:id", events.retrieve),

@@ -17,10 +17,10 @@ import { StandInCore, type StandInOptions } from "./core.js";
 
 export { DEFAULT_CLIENT_ID, DEFAULT_SECRET_KEY } from "./core.js";
 export type { AccountInfo, RequestLogEntry, SeedAccount, StandInOptions } from "./core.js";
-export type { StandInControl, RequestFilter } from "./control.js";
-export type { FaultConfig, FailFault, CountedFault, LatencyConfig } from "./faults.js";
+export type { StandInControl, RequestFilter, LedgerEntry } from "./control.js";
+export type { FaultConfig, FailFault, CountedFault, KeyInUseFault, LatencyConfig } from "./faults.js";
 export type { DeliveryInfo, WebhookEndpointConfig, WebhookSettings } from "./webhooks.js";
-export type { WireEvent, WireInvoice, WireInvoiceItem, WireLineItem } from "./types.js";
+export type { SentEmail, WireEvent, WireInvoice, WireInvoiceItem, WireLineItem } from "./types.js";
 export { signPayload } from "./webhooks.js";
 
 export interface StripeStandIn {

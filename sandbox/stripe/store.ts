@@ -7,6 +7,7 @@ import type {
   CouponRecord,
   InvoiceItemRecord,
   InvoiceRecord,
+  SentEmail,
   Stored,
   TaxRateRecord,
   WireCustomer,
@@ -50,6 +51,8 @@ export class Store {
   readonly invoiceIndex = new Map<string, string>();
   readonly accessTokens = new Map<string, AccessToken>();
   readonly authorizationCodes = new Map<string, AuthorizationCode>();
+  /** Invoice e-mails, oldest first (every account). */
+  readonly emails: SentEmail[] = [];
   platformId = "";
   private seqCounter = 0;
 
@@ -83,6 +86,7 @@ export class Store {
     this.invoiceIndex.clear();
     this.accessTokens.clear();
     this.authorizationCodes.clear();
+    this.emails.length = 0;
     this.seqCounter = 0;
   }
 }

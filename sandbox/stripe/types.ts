@@ -190,6 +190,24 @@ export interface InvoiceRecord extends Meta {
   pdfUrl: string | null;
 }
 
+/**
+ * An invoice e-mail Stripe sends the customer (`/send`, or the automatic send
+ * of an auto-advancing `send_invoice` invoice). Test mode sends none
+ * (https://docs.stripe.com/api/invoices/send); the stand-in counts the ones
+ * live mode would send, so a test can assert "one e-mail per invoice".
+ */
+export interface SentEmail {
+  account: string;
+  invoice: string;
+  /** The invoice's customer_email when it was sent. */
+  to: string | null;
+  /** Stand-in clock, epoch ms. */
+  time: number;
+  /** The API request that sent it (null: the automatic send). */
+  requestId: string | null;
+  idempotencyKey: string | null;
+}
+
 export interface TaxRateRecord extends Meta {
   obj: WireTaxRate;
   /** Exact percentage as sent (e.g. "8.875"); `obj.percentage` is its float. */

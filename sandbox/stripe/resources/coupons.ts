@@ -88,37 +88,46 @@ function couponValid(ctx: ApiContext, c: WireCoupon): boolean {
   return true;
 }
 
-/** Turn `discounts[]` params into Discount objects attached to an invoice or an invoice item. */
-export function makeDiscounts(
-  ctx: ApiContext,
-  specs: { coupon?: string; discount?: string }[],
-  target: { invoice: string | null; invoiceItem: string | null; customer: string; currency: string },
-): string[] {
+type DiscountSpec = { coupon?: string; discount?: string };
+type DiscountTarget = { invoice: string | null; invoiceItem: string | null; customer: string; currency: string };
+
+/**
+ * Validates `discounts[]` params without creating anything (so a request that
+ * carries several of them — `add_lines` — can check every line first).
+ * `param` names the parameter in errors: `discounts`, `lines[3][discounts]`.
+ */
+export function checkDiscounts(ctx: ApiContext, specs: DiscountSpec[], currency: string, param = "discounts"): void {
   const d = data(ctx);
-  const ids: string[] = [];
   specs.forEach((spec, i) => {
     if (spec.discount !== undefined) {
-      if (!d.discounts.has(spec.discount)) throw noSuch("discount", spec.discount, `discounts[${i}][discount]`);
-      ids.push(spec.discount);
+      if (!d.discounts.has(spec.discount)) throw noSuch("discount", spec.discount, `${param}[${i}][discount]`);
       return;
     }
-    if (spec.coupon === undefined) throw paramError("Each discount needs a `coupon` or a `discount`.", `discounts[${i}]`, "parameter_missing");
+    if (spec.coupon === undefined) throw paramError("Each discount needs a `coupon` or a `discount`.", `${param}[${i}]`, "parameter_missing");
     const coupon = d.coupons.get(spec.coupon);
-    if (!coupon) throw noSuch("coupon", spec.coupon, `discounts[${i}][coupon]`);
+    if (!coupon) throw noSuch("coupon", spec.coupon, `${param}[${i}][coupon]`);
     if (!couponValid(ctx, coupon.obj)) {
-      throw invalidRequest(`Coupon expired: ${spec.coupon}`, { code: "coupon_expired", param: `discounts[${i}][coupon]` });
+      throw invalidRequest(`Coupon expired: ${spec.coupon}`, { code: "coupon_expired", param: `${param}[${i}][coupon]` });
     }
-    if (coupon.obj.amount_off !== null && coupon.obj.currency !== target.currency) {
+    if (coupon.obj.amount_off !== null && coupon.obj.currency !== currency) {
       throw invalidRequest(
-        `The currency of coupon ${spec.coupon} (${coupon.obj.currency ?? "none"}) must match the currency of the invoice (${target.currency}).`,
-        { param: `discounts[${i}][coupon]` },
+        `The currency of coupon ${spec.coupon} (${coupon.obj.currency ?? "none"}) must match the currency of the invoice (${currency}).`,
+        { param: `${param}[${i}][coupon]` },
       );
     }
   });
-  // All valid: now create.
+}
+
+/** Discount objects for already-checked `discounts[]` params (existing discounts are reused as is). */
+export function createDiscounts(ctx: ApiContext, specs: DiscountSpec[], target: DiscountTarget): string[] {
+  const d = data(ctx);
+  const ids: string[] = [];
   for (const spec of specs) {
-    if (spec.discount !== undefined || spec.coupon === undefined) continue;
-    const coupon = d.coupons.get(spec.coupon);
+    if (spec.discount !== undefined) {
+      ids.push(spec.discount);
+      continue;
+    }
+    const coupon = spec.coupon === undefined ? undefined : d.coupons.get(spec.coupon);
     if (!coupon) continue;
     coupon.obj.times_redeemed += 1;
     const discount: WireDiscount = {
@@ -140,4 +149,10 @@ export function makeDiscounts(
     ids.push(discount.id);
   }
   return ids;
+}
+
+/** Turn `discounts[]` params into Discount objects attached to an invoice or an invoice item. */
+export function makeDiscounts(ctx: ApiContext, specs: DiscountSpec[], target: DiscountTarget): string[] {
+  checkDiscounts(ctx, specs, target.currency);
+  return createDiscounts(ctx, specs, target);
 }

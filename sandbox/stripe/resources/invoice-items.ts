@@ -1,33 +1,46 @@
 // Invoice items: create (pending, or attached to a draft invoice), retrieve,
-// update, delete, list. Pricing comes from `amount`, `unit_amount_decimal` or
-// `price_data` (× quantity, rounded once); items on a finalized invoice only
-// take metadata. Changes to an attached item emit the invoice's
-// `invoice.updated` too.
+// update, delete, list — and the one derivation of an item from its
+// parameters (pricing, tax rates, discounts), which `POST
+// /v1/invoices/:id/add_lines` (./invoice-line-items.ts) uses for each of its
+// lines. Pricing comes from `amount`, `unit_amount_decimal` or `price_data`
+// (× quantity, rounded once); items on a finalized invoice only take
+// metadata. Changes to an attached item emit the invoice's `invoice.updated` too.
 
 import { invalidRequest, noSuch, paramError } from "../errors.js";
 import { notEditable } from "../invoice-lifecycle.js";
 import { renderInvoiceItem } from "../invoice-render.js";
+import { invoiceLines } from "../invoice-totals.js";
 import { CREATED_FILTER, LIST_PARAMS, createdMatches, paginate } from "../list.js";
 import { multiplyDecimals, normalizeDecimal, parseDecimal, roundHalfUp } from "../money.js";
 import { validateParams, type Spec } from "../params.js";
 import { newestFirst } from "../store.js";
 import type { InvoiceItemRecord, InvoiceRecord } from "../types.js";
 import { data, emit, meta, now, pathId, type ApiContext, type Handler } from "./context.js";
-import { makeDiscounts } from "./coupons.js";
+import { checkDiscounts, createDiscounts } from "./coupons.js";
 import { getCustomer } from "./customers.js";
 import { DISCOUNTS, METADATA, S, lower, mergeMetadata, newMetadata, nullIfEmpty } from "./fields.js";
 import { getInvoice, withInvoiceUpdate } from "./invoices.js";
+import { newProduct, type NewProduct } from "./products.js";
 import { checkTaxRates } from "./tax-rates.js";
 
-const TAX_BEHAVIOR = { t: "string", enum: ["exclusive", "inclusive", "unspecified"] } as const;
+export const TAX_BEHAVIOR = { t: "string", enum: ["exclusive", "inclusive", "unspecified"] } as const;
 
-const INVOICE_ITEM_COMMON = {
+/** Parameters an invoice item and an invoice line (add_lines) spell the same way. */
+export const ITEM_FIELDS = {
   amount: { t: "int" },
   description: { t: "string", max: 500 },
   discountable: { t: "bool" },
   discounts: DISCOUNTS,
   metadata: METADATA,
   period: { t: "object", fields: { start: { t: "int", req: true }, end: { t: "int", req: true } } },
+  pricing: { t: "object", fields: { price: S } },
+  quantity: { t: "int", min: 0 },
+  quantity_decimal: { t: "decimal", min: 0 },
+  tax_rates: { t: "array", emptyable: true, of: S, max: 10 },
+} as const satisfies Record<string, Spec>;
+
+const INVOICE_ITEM_COMMON = {
+  ...ITEM_FIELDS,
   price_data: {
     t: "object",
     fields: {
@@ -38,56 +51,95 @@ const INVOICE_ITEM_COMMON = {
       unit_amount_decimal: { t: "decimal" },
     },
   },
-  pricing: { t: "object", fields: { price: S } },
-  quantity: { t: "int", min: 0 },
-  quantity_decimal: { t: "decimal", min: 0 },
   tax_behavior: TAX_BEHAVIOR,
   tax_code: S,
-  tax_rates: { t: "array", emptyable: true, of: S, max: 10 },
   unit_amount_decimal: { t: "decimal" },
 } as const satisfies Record<string, Spec>;
 
-type ItemParams = ReturnType<typeof validateParams<typeof INVOICE_ITEM_COMMON>>;
+/** The item parameters this file understands, whichever endpoint validated them. */
+export interface ItemFields {
+  amount?: number;
+  description?: string;
+  discountable?: boolean;
+  discounts?: { coupon?: string; discount?: string }[] | null;
+  metadata?: Record<string, string> | null;
+  period?: { start: number; end: number };
+  price_data?: {
+    currency: string;
+    product?: string;
+    product_data?: NewProduct;
+    unit_amount?: number;
+    unit_amount_decimal?: string;
+  };
+  pricing?: { price?: string };
+  quantity?: number;
+  quantity_decimal?: string;
+  tax_rates?: string[] | null;
+  unit_amount_decimal?: string;
+}
 
-interface Pricing {
+/**
+ * How an endpoint names the item's parameters in errors: `amount` on
+ * /v1/invoiceitems, `lines[3][amount]` on add_lines; `pricingGroup` lists the
+ * mutually exclusive ways that endpoint takes a price.
+ */
+export interface ParamNames {
+  at(name: string): string;
+  pricingGroup: string;
+}
+const ITEM_PARAMS: ParamNames = { at: (name) => name, pricingGroup: "amount, price_data, pricing, unit_amount_decimal" };
+
+export interface Pricing {
   amount: number;
   quantity: string;
   unitAmountDecimal: string;
   product: string | null;
+  /** `price_data[product_data]`: the product to create when the item is committed. */
+  productData: NewProduct | null;
   currency: string | null;
 }
 
-/** Work out amount / quantity / unit price from whichever pricing params were given. */
-function resolvePricing(ctx: ApiContext, p: ItemParams, existing: InvoiceItemRecord | null): Pricing | null {
+/** Work out amount / quantity / unit price from whichever pricing params were given (null: none, and nothing to keep). */
+export function resolvePricing(ctx: ApiContext, p: ItemFields, existing: InvoiceItemRecord | null, names: ParamNames = ITEM_PARAMS): Pricing | null {
+  const at = names.at;
   const sources = [p.amount !== undefined, p.unit_amount_decimal !== undefined, p.price_data !== undefined, p.pricing !== undefined].filter(Boolean).length;
   if (sources > 1) {
-    throw paramError("You may only specify one of these parameters: amount, price_data, pricing, unit_amount_decimal.", "amount", "parameters_exclusive");
+    throw paramError(`You may only specify one of these parameters: ${names.pricingGroup}.`, at("amount"), "parameters_exclusive");
   }
   if (p.quantity !== undefined && p.quantity_decimal !== undefined) {
-    throw paramError("You may only specify one of these parameters: quantity, quantity_decimal.", "quantity", "parameters_exclusive");
+    throw paramError("You may only specify one of these parameters: quantity, quantity_decimal.", at("quantity"), "parameters_exclusive");
   }
   const qtyGiven = p.quantity !== undefined ? String(p.quantity) : p.quantity_decimal !== undefined ? normalizeDecimal(p.quantity_decimal) : undefined;
   if (p.pricing !== undefined) {
-    throw noSuch("price", p.pricing.price ?? "", "pricing[price]");
+    throw noSuch("price", p.pricing.price ?? "", at("pricing[price]"));
   }
   if (p.amount !== undefined) {
     if (qtyGiven !== undefined && qtyGiven !== "1") {
-      throw paramError("When `amount` is given, `quantity` must be 1 (pass `unit_amount_decimal` and `quantity` instead).", "quantity");
+      throw paramError("When `amount` is given, `quantity` must be 1 (pass a unit price and `quantity` instead).", at("quantity"));
     }
-    return { amount: p.amount, quantity: "1", unitAmountDecimal: String(p.amount), product: null, currency: null };
+    return { amount: p.amount, quantity: "1", unitAmountDecimal: String(p.amount), product: null, productData: null, currency: null };
   }
   let unit: string | undefined;
   let product: string | null = existing?.product ?? null;
+  let productData: NewProduct | null = null;
   let currency: string | null = null;
   if (p.unit_amount_decimal !== undefined) unit = normalizeDecimal(p.unit_amount_decimal);
   if (p.price_data !== undefined) {
     const pd = p.price_data;
     if ((pd.unit_amount === undefined) === (pd.unit_amount_decimal === undefined)) {
-      throw paramError("Exactly one of price_data[unit_amount] and price_data[unit_amount_decimal] is required.", "price_data[unit_amount]", "parameter_missing");
+      throw paramError("Exactly one of price_data[unit_amount] and price_data[unit_amount_decimal] is required.", at("price_data[unit_amount]"), "parameter_missing");
     }
-    if (!data(ctx).products.has(pd.product)) throw noSuch("product", pd.product, "price_data[product]");
+    if ((pd.product === undefined) === (pd.product_data === undefined)) {
+      throw paramError("Exactly one of price_data[product] and price_data[product_data] is required.", at("price_data[product]"), "parameter_missing");
+    }
+    if (pd.product !== undefined) {
+      if (!data(ctx).products.has(pd.product)) throw noSuch("product", pd.product, at("price_data[product]"));
+      product = pd.product;
+    } else {
+      product = null;
+      productData = pd.product_data ?? null;
+    }
     unit = pd.unit_amount !== undefined ? String(pd.unit_amount) : normalizeDecimal(pd.unit_amount_decimal ?? "0");
-    product = pd.product;
     currency = lower(pd.currency);
   }
   if (unit === undefined) {
@@ -97,9 +149,115 @@ function resolvePricing(ctx: ApiContext, p: ItemParams, existing: InvoiceItemRec
   }
   const quantity = qtyGiven ?? existing?.quantity ?? "1";
   const exact = parseDecimal(multiplyDecimals(unit, quantity));
-  return { amount: Number(roundHalfUp(exact.num, exact.den)), quantity, unitAmountDecimal: unit, product, currency };
+  return { amount: Number(roundHalfUp(exact.num, exact.den)), quantity, unitAmountDecimal: unit, product, productData, currency };
 }
 
+// https://docs.stripe.com/changelog/2016-02-22/no-more-than-250-invoice-items
+// ("Returns an error on attempts to add more than 250 invoice items to an invoice").
+export const MAX_ITEMS_PER_INVOICE = 250;
+
+/** Refuses to take an invoice past 250 items. */
+export function checkItemLimit(ctx: ApiContext, inv: InvoiceRecord, adding: number, param: string): void {
+  const current = invoiceLines(data(ctx), inv.id).length;
+  if (current + adding > MAX_ITEMS_PER_INVOICE) {
+    throw invalidRequest(
+      `An invoice can't have more than ${MAX_ITEMS_PER_INVOICE} invoice items: invoice ${inv.id} has ${current} and this request adds ${adding}.`,
+      { param },
+    );
+  }
+}
+
+/** An item checked against everything it refers to, stored (with its discounts and inline product) only by `commit`. */
+export interface PreparedItem {
+  item: InvoiceItemRecord;
+  commit(): void;
+}
+
+/**
+ * A new item from its parameters and resolved pricing: tax rates and discounts
+ * are checked now (errors name `at(param)`), created by `commit`, which also
+ * attaches the item to `target.invoice`.
+ */
+export function prepareNewItem(
+  ctx: ApiContext,
+  p: ItemFields,
+  pricing: Pricing,
+  target: { customer: string; currency: string; invoice: InvoiceRecord | null },
+  { at }: ParamNames = ITEM_PARAMS,
+): PreparedItem {
+  const taxRateIds = checkTaxRates(ctx, p.tax_rates, at("tax_rates")) ?? [];
+  if (p.discounts) checkDiscounts(ctx, p.discounts, target.currency, at("discounts"));
+  const t = now(ctx);
+  const item: InvoiceItemRecord = {
+    id: ctx.world.rng.id("ii"),
+    lineId: ctx.world.rng.id("il"),
+    created: t,
+    customer: target.customer,
+    currency: target.currency,
+    description: p.description ?? null,
+    discountable: p.discountable ?? pricing.amount >= 0,
+    discountIds: [],
+    invoice: null,
+    metadata: newMetadata(p.metadata),
+    period: p.period ? { start: p.period.start, end: p.period.end } : { start: t, end: t },
+    product: pricing.product,
+    priceId: pricing.product ? ctx.world.rng.id("price") : null,
+    quantity: pricing.quantity,
+    unitAmountDecimal: pricing.unitAmountDecimal,
+    amount: pricing.amount,
+    taxRateIds,
+    ...meta(ctx),
+  };
+  return {
+    item,
+    commit() {
+      if (pricing.productData) {
+        item.product = newProduct(ctx, pricing.productData).id;
+        item.priceId = ctx.world.rng.id("price");
+      }
+      if (p.discounts) {
+        item.discountIds = createDiscounts(ctx, p.discounts, { invoice: null, invoiceItem: item.id, customer: item.customer, currency: item.currency });
+      }
+      item.invoice = target.invoice?.id ?? null;
+      data(ctx).invoiceItems.set(item.id, item);
+    },
+  };
+}
+
+/** Changes to an existing item, checked now and applied by `commit` (update, or a line's `invoice_item` on add_lines). */
+export function prepareItemUpdate(ctx: ApiContext, item: InvoiceItemRecord, p: ItemFields, names: ParamNames = ITEM_PARAMS): PreparedItem {
+  const at = names.at;
+  const pricing = resolvePricing(ctx, p, item, names);
+  if (pricing?.currency && pricing.currency !== item.currency) {
+    throw invalidRequest("You can't change the currency of an invoice item.", { param: at("price_data[currency]") });
+  }
+  const taxRateIds = checkTaxRates(ctx, p.tax_rates, at("tax_rates"));
+  if (p.discounts) checkDiscounts(ctx, p.discounts, item.currency, at("discounts"));
+  return {
+    item,
+    commit() {
+      if (pricing) {
+        item.amount = pricing.amount;
+        item.quantity = pricing.quantity;
+        item.unitAmountDecimal = pricing.unitAmountDecimal;
+        const product = pricing.productData ? newProduct(ctx, pricing.productData).id : pricing.product;
+        if (product) {
+          item.product = product;
+          item.priceId = ctx.world.rng.id("price");
+        }
+      }
+      if (p.description !== undefined) item.description = nullIfEmpty(p.description);
+      if (p.discountable !== undefined) item.discountable = p.discountable;
+      if (p.discounts !== undefined) {
+        item.discountIds =
+          p.discounts === null ? [] : createDiscounts(ctx, p.discounts, { invoice: null, invoiceItem: item.id, customer: item.customer, currency: item.currency });
+      }
+      if (p.period !== undefined) item.period = { start: p.period.start, end: p.period.end };
+      if (taxRateIds !== undefined) item.taxRateIds = taxRateIds;
+      item.metadata = mergeMetadata(item.metadata, p.metadata);
+    },
+  };
+}
 
 function attachableInvoice(ctx: ApiContext, invoiceId: string, customer: string, currency: string): InvoiceRecord {
   const inv = getInvoice(ctx, invoiceId, "invoice");
@@ -128,43 +286,22 @@ export const create: Handler = (ctx) => {
     throw invalidRequest("`currency` and `price_data[currency]` must match.", { param: "currency" });
   }
   const currency = paramCurrency ?? pricing.currency ?? invoice?.currency ?? customer.currency ?? ctx.account.defaultCurrency;
-  if (invoice) attachableInvoice(ctx, invoice.id, customer.id, currency);
-  const taxRateIds = checkTaxRates(ctx, p.tax_rates, "tax_rates") ?? [];
-  const id = ctx.world.rng.id("ii");
-  const t = now(ctx);
-  const discountIds = p.discounts ? makeDiscounts(ctx, p.discounts, { invoice: null, invoiceItem: id, customer: customer.id, currency }) : [];
-  const item: InvoiceItemRecord = {
-    id,
-    lineId: ctx.world.rng.id("il"),
-    created: t,
-    customer: customer.id,
-    currency,
-    description: p.description ?? null,
-    discountable: p.discountable ?? pricing.amount >= 0,
-    discountIds,
-    invoice: null,
-    metadata: newMetadata(p.metadata),
-    period: p.period ? { start: p.period.start, end: p.period.end } : { start: t, end: t },
-    product: pricing.product,
-    priceId: pricing.product ? ctx.world.rng.id("price") : null,
-    quantity: pricing.quantity,
-    unitAmountDecimal: pricing.unitAmountDecimal,
-    amount: pricing.amount,
-    taxRateIds,
-    ...meta(ctx),
-  };
+  if (invoice) {
+    attachableInvoice(ctx, invoice.id, customer.id, currency);
+    checkItemLimit(ctx, invoice, 1, "invoice");
+  }
+  const prepared = prepareNewItem(ctx, p, pricing, { customer: customer.id, currency, invoice });
   const d = data(ctx);
   withInvoiceUpdate(
     ctx,
     invoice,
     () => {
-      item.invoice = invoice?.id ?? null;
-      d.invoiceItems.set(item.id, item);
+      prepared.commit();
       if (customer.currency === null) customer.currency = currency;
     },
-    () => emit(ctx, "invoiceitem.created", renderInvoiceItem(d, item)),
+    () => emit(ctx, "invoiceitem.created", renderInvoiceItem(d, prepared.item)),
   );
-  return { body: renderInvoiceItem(d, item) };
+  return { body: renderInvoiceItem(d, prepared.item) };
 };
 
 function getItem(ctx: ApiContext): InvoiceItemRecord {
@@ -185,34 +322,8 @@ export const update: Handler = (ctx) => {
   const inv = item.invoice ? (d.invoices.get(item.invoice) ?? null) : null;
   const onlyMetadata = Object.keys(p).every((k) => k === "metadata" || k === "expand");
   if (inv && inv.status !== "draft" && !onlyMetadata) throw notEditable(inv);
-  const pricing = resolvePricing(ctx, p, item);
-  if (pricing?.currency && pricing.currency !== item.currency) {
-    throw invalidRequest("You can't change the currency of an invoice item.", { param: "price_data[currency]" });
-  }
-  const taxRateIds = checkTaxRates(ctx, p.tax_rates, "tax_rates");
-  const discountIds =
-    p.discounts === undefined
-      ? undefined
-      : p.discounts === null
-        ? []
-        : makeDiscounts(ctx, p.discounts, { invoice: null, invoiceItem: item.id, customer: item.customer, currency: item.currency });
-  withInvoiceUpdate(ctx, inv, () => {
-    if (pricing) {
-      item.amount = pricing.amount;
-      item.quantity = pricing.quantity;
-      item.unitAmountDecimal = pricing.unitAmountDecimal;
-      if (pricing.product) {
-        item.product = pricing.product;
-        item.priceId = ctx.world.rng.id("price");
-      }
-    }
-    if (p.description !== undefined) item.description = nullIfEmpty(p.description);
-    if (p.discountable !== undefined) item.discountable = p.discountable;
-    if (discountIds !== undefined) item.discountIds = discountIds;
-    if (p.period !== undefined) item.period = { start: p.period.start, end: p.period.end };
-    if (taxRateIds !== undefined) item.taxRateIds = taxRateIds;
-    item.metadata = mergeMetadata(item.metadata, p.metadata);
-  });
+  const prepared = prepareItemUpdate(ctx, item, p);
+  withInvoiceUpdate(ctx, inv, () => prepared.commit());
   return { body: renderInvoiceItem(d, item) };
 };
 

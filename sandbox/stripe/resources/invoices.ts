@@ -1,12 +1,13 @@
-// Invoices: create, retrieve, update, delete (drafts only), list, search, the
-// lifecycle actions (finalize, send, void, mark_uncollectible, pay) and their
-// line items. Amounts and transitions live in ../invoice-totals.ts and
-// ../invoice-lifecycle.ts; this file validates parameters and calls them.
+// Invoices: create, retrieve, update, delete (drafts only), list, search and
+// the lifecycle actions (finalize, send, void, mark_uncollectible, pay). Their
+// lines (list, add_lines) are ./invoice-line-items.ts. Amounts and transitions
+// live in ../invoice-totals.ts and ../invoice-lifecycle.ts; this file
+// validates parameters and calls them.
 
 import { invalidRequest, noSuch, paramError } from "../errors.js";
 import * as lifecycle from "../invoice-lifecycle.js";
 import { invoiceLines } from "../invoice-totals.js";
-import { renderInvoice, renderLines } from "../invoice-render.js";
+import { renderInvoice } from "../invoice-render.js";
 import { CREATED_FILTER, LIST_PARAMS, SEARCH_PARAMS, createdMatches, paginate, searchPage } from "../list.js";
 import { validateParams, type Spec } from "../params.js";
 import { compileQuery, type SearchField } from "../search.js";
@@ -383,11 +384,4 @@ export const pay: Handler = (ctx) => {
   }
   lifecycle.payInvoice(op(ctx), inv, { outOfBand: true });
   return { body: invoiceSnapshot(ctx, inv) };
-};
-
-export const listLineItems: Handler = (ctx) => {
-  const p = validateParams(LIST_PARAMS, ctx.raw);
-  const inv = getPathInvoice(ctx);
-  const lines = renderLines(data(ctx), inv);
-  return { body: paginate(lines, (l) => l.id, p, `/v1/invoices/${inv.id}/lines`, (l) => l) };
 };

@@ -1,13 +1,72 @@
 // Products: create, retrieve, list. Modelled because an invoice item's
-// `price_data` requires a `product`.
+// `price_data` requires a `product`, and an invoice line's `price_data` takes a
+// `product` or creates one inline from `product_data`.
 
 import { invalidRequest, noSuch } from "../errors.js";
 import { CREATED_FILTER, LIST_PARAMS, createdMatches, paginate } from "../list.js";
 import { validateParams } from "../params.js";
 import { newestFirst } from "../store.js";
 import type { WireProduct } from "../types.js";
-import { data, emit, meta, now, pathId, type Handler } from "./context.js";
+import { data, emit, meta, now, pathId, type ApiContext, type Handler } from "./context.js";
 import { METADATA, S, newMetadata } from "./fields.js";
+
+/** What a new product is made of: `POST /v1/products` or a line's `price_data[product_data]`. */
+export interface NewProduct {
+  id?: string;
+  name: string;
+  active?: boolean;
+  description?: string;
+  metadata?: Record<string, string> | null;
+  unit_label?: string;
+  url?: string;
+  type?: WireProduct["type"];
+  images?: string[];
+  tax_code?: string;
+}
+
+/** `price_data[product_data]` of an invoice line (the SDK's `InvoiceAddLinesParams.Line.PriceData.ProductData`). */
+export const PRODUCT_DATA = {
+  t: "object",
+  fields: {
+    name: { t: "string", req: true },
+    description: S,
+    images: { t: "array", of: S, max: 8 },
+    metadata: METADATA,
+    tax_code: S,
+    unit_label: S,
+  },
+} as const;
+
+/** Stores a product and emits `product.created`. */
+export function newProduct(ctx: ApiContext, p: NewProduct): WireProduct {
+  const d = data(ctx);
+  const id = p.id ?? ctx.world.rng.id("prod");
+  if (d.products.has(id)) throw invalidRequest(`Product already exists.`, { code: "resource_already_exists", param: "id" });
+  const obj: WireProduct = {
+    id,
+    object: "product",
+    active: p.active ?? true,
+    created: now(ctx),
+    default_price: null,
+    description: p.description ?? null,
+    images: p.images ?? [],
+    livemode: false,
+    marketing_features: [],
+    metadata: newMetadata(p.metadata),
+    name: p.name,
+    package_dimensions: null,
+    shippable: null,
+    tax_code: p.tax_code ?? null,
+    tax_details: null,
+    type: p.type ?? "service",
+    unit_label: p.unit_label ?? null,
+    updated: now(ctx),
+    url: p.url ?? null,
+  };
+  d.products.set(id, { obj, ...meta(ctx) });
+  emit(ctx, "product.created", obj);
+  return obj;
+}
 
 export const create: Handler = (ctx) => {
   const p = validateParams(
@@ -23,33 +82,7 @@ export const create: Handler = (ctx) => {
     },
     ctx.raw,
   );
-  const d = data(ctx);
-  const id = p.id ?? ctx.world.rng.id("prod");
-  if (d.products.has(id)) throw invalidRequest(`Product already exists.`, { code: "resource_already_exists", param: "id" });
-  const obj: WireProduct = {
-    id,
-    object: "product",
-    active: p.active ?? true,
-    created: now(ctx),
-    default_price: null,
-    description: p.description ?? null,
-    images: [],
-    livemode: false,
-    marketing_features: [],
-    metadata: newMetadata(p.metadata),
-    name: p.name,
-    package_dimensions: null,
-    shippable: null,
-    tax_code: null,
-    tax_details: null,
-    type: p.type ?? "service",
-    unit_label: p.unit_label ?? null,
-    updated: now(ctx),
-    url: p.url ?? null,
-  };
-  d.products.set(id, { obj, ...meta(ctx) });
-  emit(ctx, "product.created", obj);
-  return { body: structuredClone(obj) };
+  return { body: structuredClone(newProduct(ctx, p)) };
 };
 
 export const retrieve: Handler = (ctx) => {
