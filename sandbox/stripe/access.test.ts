@@ -3,25 +3,19 @@
 // platform access (403 account_invalid), both switched by the control API.
 
 import Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEFAULT_SECRET_KEY } from "./server.js";
-import { MERCHANT, OTHER_MERCHANT, as, rejection, sdk, startHarness, type Harness } from "./test-helpers.js";
+import { MERCHANT, OTHER_MERCHANT, as, rejection, sdk, type Harness, withHarness } from "./test-helpers.js";
 
 const SECOND_KEY = "sk_test_ritournelle_second_key";
 
 let h: Harness;
 let stripe: Stripe;
-
-beforeAll(async () => {
-  h = await startHarness({ secretKeys: [DEFAULT_SECRET_KEY, SECOND_KEY] });
+withHarness((started) => {
+  h = started;
   stripe = h.stripe;
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => {
-  h.standIn.control.reset();
-  h.standIn.control.configureWebhooks({ paused: true });
+}, {
+  standIn: { secretKeys: [DEFAULT_SECRET_KEY, SECOND_KEY] },
 });
 
 describe("a revoked platform key", () => {

@@ -1,22 +1,14 @@
 // Documented Stripe behaviour, exercised through the real `stripe` SDK.
 
 import Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { MERCHANT, OTHER_MERCHANT, as, rejection, sdk, startHarness, type Harness } from "./test-helpers.js";
+import { describe, expect, it } from "vitest";
+import { MERCHANT, OTHER_MERCHANT, as, rejection, sdk, type Harness, withHarness } from "./test-helpers.js";
 
 let h: Harness;
 let stripe: Stripe;
-
-beforeAll(async () => {
-  h = await startHarness();
+withHarness((started) => {
+  h = started;
   stripe = h.stripe;
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => {
-  h.standIn.control.reset();
-  h.standIn.control.configureWebhooks({ paused: true });
 });
 
 async function customer(account = MERCHANT, params: Stripe.CustomerCreateParams = {}) {

@@ -1,22 +1,18 @@
 // The hosted invoice page, its Pay button, and the invoice PDF.
 
 import Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { MERCHANT, WEBHOOK_SECRET, as, startHarness, type Harness } from "./test-helpers.js";
+import { describe, expect, it } from "vitest";
+import { MERCHANT, WEBHOOK_SECRET, as, type Harness, withHarness } from "./test-helpers.js";
 
 let h: Harness;
 let stripe: Stripe;
-
-beforeAll(async () => {
-  h = await startHarness();
+withHarness((started) => {
+  h = started;
   stripe = h.stripe;
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => {
-  h.standIn.control.reset();
-  h.receiver.received.length = 0;
+}, {
+  eachTest: () => {
+    h.receiver.received.length = 0;
+  },
 });
 
 async function openInvoice(currency = "eur", amount = 12000) {

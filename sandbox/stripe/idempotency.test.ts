@@ -3,22 +3,14 @@
 // the same key gets, and what a new key would do.
 
 import Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { MERCHANT, as, rejection, startHarness, type Harness } from "./test-helpers.js";
+import { describe, expect, it } from "vitest";
+import { MERCHANT, as, rejection, type Harness, withHarness } from "./test-helpers.js";
 
 let h: Harness;
 let stripe: Stripe;
-
-beforeAll(async () => {
-  h = await startHarness();
+withHarness((started) => {
+  h = started;
   stripe = h.stripe;
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => {
-  h.standIn.control.reset();
-  h.standIn.control.configureWebhooks({ paused: true });
 });
 
 async function invoiceParams(): Promise<Stripe.InvoiceCreateParams> {

@@ -2,23 +2,20 @@
 // deauthorization (and the webhook the platform receives for it).
 
 import Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { MERCHANT, WEBHOOK_SECRET, as, rejection, startHarness, type Harness } from "./test-helpers.js";
+import { describe, expect, it } from "vitest";
+import { MERCHANT, WEBHOOK_SECRET, as, rejection, type Harness, withHarness } from "./test-helpers.js";
 
 const REDIRECT = "https://ritournelle.test/stripe/callback";
 let h: Harness;
 let stripe: Stripe;
-
-beforeAll(async () => {
-  h = await startHarness({ oauth: { clientId: "ca_test_ritournelle", redirectUris: [REDIRECT] } });
+withHarness((started) => {
+  h = started;
   stripe = h.stripe;
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => {
-  h.standIn.control.reset();
-  h.receiver.received.length = 0;
+}, {
+  standIn: { oauth: { clientId: "ca_test_ritournelle", redirectUris: [REDIRECT] } },
+  eachTest: () => {
+    h.receiver.received.length = 0;
+  },
 });
 
 function authorizeQuery(extra: Record<string, string> = {}) {

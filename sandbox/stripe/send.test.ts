@@ -2,23 +2,19 @@
 // /v1/events, and the e-mails live mode would send (control.emails()).
 
 import type Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { MERCHANT, OTHER_MERCHANT, as, rejection, startHarness, type Harness } from "./test-helpers.js";
+import { describe, expect, it } from "vitest";
+import { MERCHANT, OTHER_MERCHANT, as, rejection, type Harness, withHarness } from "./test-helpers.js";
 
 let h: Harness;
 let stripe: Stripe;
-
-beforeAll(async () => {
-  h = await startHarness();
+withHarness((started) => {
+  h = started;
   stripe = h.stripe;
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => {
-  h.standIn.control.reset();
-  h.standIn.control.configureWebhooks({ paused: true });
-  h.standIn.control.setClock(Date.UTC(2026, 2, 1, 9));
+}, {
+  eachTest: () => {
+    h.standIn.control.configureWebhooks({ paused: true });
+    h.standIn.control.setClock(Date.UTC(2026, 2, 1, 9));
+  },
 });
 
 async function draftWithLine(account = MERCHANT, params: Partial<Stripe.InvoiceCreateParams> = {}) {

@@ -2,6 +2,7 @@
 // and hand back a real `stripe` SDK client pointed at it.
 
 import http from "node:http";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { DEFAULT_SECRET_KEY, startStripeStandIn, type StandInOptions, type StripeStandIn } from "./server.js";
@@ -88,6 +89,28 @@ export async function startHarness(options: StandInOptions = {}): Promise<Harnes
       await receiver.close();
     },
   };
+}
+
+/**
+ * One harness for a test file: started before its tests (handed to
+ * `started`, so the file keeps its own `h` and `stripe`), closed after them,
+ * and before each test reset, then prepared by `eachTest` (default: webhooks
+ * paused, so a test sees only the deliveries it asks for).
+ */
+export function withHarness(
+  started: (harness: Harness) => void,
+  options: { standIn?: StandInOptions; eachTest?: (harness: Harness) => void } = {},
+): void {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness(options.standIn);
+    started(harness);
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => {
+    harness.standIn.control.reset();
+    (options.eachTest ?? ((h) => h.standIn.control.configureWebhooks({ paused: true })))(harness);
+  });
 }
 
 /** Request options for the merchant's connected account. */

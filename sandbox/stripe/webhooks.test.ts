@@ -1,24 +1,20 @@
 // Events and signed webhook delivery, verified with the SDK's own constructEvent.
 
 import Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { MERCHANT, WEBHOOK_SECRET, as, startHarness, startReceiver, type Harness } from "./test-helpers.js";
+import { describe, expect, it } from "vitest";
+import { MERCHANT, WEBHOOK_SECRET, as, startReceiver, type Harness, withHarness } from "./test-helpers.js";
 
 let h: Harness;
 let stripe: Stripe;
-
-beforeAll(async () => {
-  h = await startHarness();
+withHarness((started) => {
+  h = started;
   stripe = h.stripe;
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => {
-  h.standIn.control.reset();
-  h.standIn.control.configureWebhooks({ paused: false, duplicate: false, reorderWindow: 0, retryDelaysMs: [20, 40, 80], maxAttempts: 4 });
-  h.receiver.received.length = 0;
-  h.receiver.respondWith = [];
+}, {
+  eachTest: () => {
+    h.standIn.control.configureWebhooks({ paused: false, duplicate: false, reorderWindow: 0, retryDelaysMs: [20, 40, 80], maxAttempts: 4 });
+    h.receiver.received.length = 0;
+    h.receiver.respondWith = [];
+  },
 });
 
 function verified() {
