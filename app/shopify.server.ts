@@ -1,13 +1,11 @@
 // shopifyApp(): embedded auth (token exchange), session storage, webhooks.
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { config } from "./config.server";
 import prisma from "./db.server";
+import { ADMIN_API_VERSION } from "./gateways/shopify/api-version";
 import { recordInstallation } from "./services/shop/record-installation.server";
-
-/** The Admin API version every request uses; webhooks use the one in shopify.app.toml. */
-export const ADMIN_API_VERSION = ApiVersion.October26;
 
 const settings = config();
 
