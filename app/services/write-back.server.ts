@@ -26,6 +26,7 @@ import {
   createOrder,
   fetchOrderForTemplate,
   findOrderBySearch,
+  type CurrencyCode,
   type MoneyBagInput,
   type OrderCreateOrderInput,
   type OrderCreateTaxLineInput,
@@ -216,8 +217,9 @@ type Built = { ok: true; order: OrderCreateOrderInput } | { ok: false; message: 
  * whose source order is gone cannot be converted and is refused.
  */
 export function buildWriteBackOrder(run: RunForWriteBack, source: SourceOrder | null, existingVariants: ReadonlySet<string>): Built {
-  const currency = run.currency;
-  const shopCurrency = run.shop.currency;
+  // Both codes came from Shopify (the source order's presentment currency, the shop's currency).
+  const currency = run.currency as CurrencyCode;
+  const shopCurrency = run.shop.currency as CurrencyCode;
   let toShop: (minor: MinorUnits) => MinorUnits = (minor) => minor;
   if (currency !== shopCurrency) {
     const totals = source?.totalPriceSet;

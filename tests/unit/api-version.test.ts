@@ -7,6 +7,7 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ADMIN_API_VERSION } from "~/gateways/shopify/api-version";
 import { ADMIN_API_VERSION as STAND_IN_VERSION, adminSchemaPath } from "../../sandbox/shopify/schema";
+import { ADMIN_SCHEMA as CODEGEN_SCHEMA } from "../../.graphqlrc";
 
 /** Every `api_version = "…"` of a toml file (shopify.app.toml has one, each extension one). */
 function apiVersionsIn(file: string): string[] {
@@ -17,6 +18,11 @@ describe("the Admin API version", () => {
   it("is the version of the schema the documents are validated against, and the stand-in's", () => {
     expect(ADMIN_API_VERSION).toBe(STAND_IN_VERSION);
     expect(adminSchemaPath()).toMatch(new RegExp(`admin_schema_${ADMIN_API_VERSION}_public\\.graphql$`));
+  });
+
+  it("is the version of the schema the documents' types are generated from", () => {
+    expect(CODEGEN_SCHEMA).toBe(`sandbox/shopify/schema/admin_schema_${ADMIN_API_VERSION}_public.graphql`);
+    expect(fs.existsSync(CODEGEN_SCHEMA)).toBe(true);
   });
 
   it("is the version of the webhooks in shopify.app.toml", () => {
