@@ -10,6 +10,8 @@
 //   POST /__control/throttle  {shop, currentlyAvailable?, maximumAvailable?, restoreRate?}
 //   POST /__control/clock/advance {ms}
 //   POST /__control/variant-deleted {shop, variantId, deleted?}
+//   POST /__control/uninstall {shop}                   revokes every token of the app for the shop
+//   GET  /__control/token-requests?shop=…              answered token requests (grant, status, at)
 //
 // @shopify/shopify-api calls https://{shop}/admin/…; redirect.ts rewrites
 // those URLs to http://127.0.0.1:{port}/{shop}/admin/… in the test process.
@@ -155,6 +157,11 @@ export async function startShopifyStandIn(options: ShopifyStandInOptions = {}): 
         case "/__control/clock/advance":
           api.control.advanceClock(num("ms") ?? 0);
           return send(res, 200, { ok: true });
+        case "/__control/uninstall":
+          api.control.uninstall(str("shop"));
+          return send(res, 200, { ok: true });
+        case "/__control/token-requests":
+          return send(res, 200, { requests: api.control.tokenRequests(str("shop")) });
         case "/__control/variant-deleted":
           api.control.setVariantDeleted(str("shop"), str("variantId"), params.deleted !== false);
           return send(res, 200, { ok: true });
