@@ -154,6 +154,18 @@ function isThrottled(errors: unknown): boolean {
 }
 
 /**
+ * Shopify answered 401 to the access token (expired, revoked, or replaced by a
+ * newer pair): nothing of the request ran. The library's client throws an
+ * HttpResponseError; matched by shape, as the app and the library may hold
+ * different copies of @shopify/shopify-api's classes.
+ */
+export function isUnauthorized(error: unknown): boolean {
+  if (!error || typeof error !== "object" || !("response" in error)) return false;
+  const response = (error as { response?: { code?: unknown } }).response;
+  return response?.code === 401;
+}
+
+/**
  * Shopify refused a field the shop's grant does not cover (ACCESS_DENIED):
  * the app asks for a scope the merchant has not approved yet. Final until
  * the merchant approves it; retrying does not help.
