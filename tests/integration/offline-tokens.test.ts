@@ -4,9 +4,10 @@
 // refuses, an uninstalled shop, and shops still holding a non-expiring token.
 // Against the Shopify stand-in's token endpoint (sandbox/shopify/oauth.ts),
 // which rotates refresh tokens and revokes replaced pairs as Shopify does.
+import { spawn } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Temporal } from "temporal-polyfill";
-import prisma from "~/db.server";
+import prisma, { configureDatabase } from "~/db.server";
 import { ManualClock } from "~/domain/clock";
 import { plannedContentOf } from "~/domain/template-content";
 import { upsertInstalledShop, updateShopSettings } from "~/models/shop.server";
@@ -242,4 +243,40 @@ describe("a shop holding a non-expiring offline token", () => {
     expect(grants("token_exchange")).toEqual([200]);
     expectCreated(await writeBackPaidRun(second!));
   });
+});
+
+describe("across processes", () => {
+  /** A process renewing the shop's token with `calls` concurrent calls once told to go; resolves to its answers. */
+  function renewingProcess(clock: ManualClock, calls: number) {
+    const child = spawn(process.execPath, ["--import", "tsx", "tests/helpers/renew-offline-token-process.ts"], {
+      env: { ...process.env, SHOP, NOW_MS: String(clock.nowDate().getTime()), CALLS: String(calls), SHOPIFY_STAND_IN_URL: standIn.url },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const ready = new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", () => output.includes("ready\n") && resolve());
+      child.once("exit", () => reject(new Error(`exited before ready: ${output}`)));
+    });
+    const answers = new Promise<{ status: string; accessToken?: string }[]>((resolve, reject) =>
+      child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(output.split("ready\n")[1]!.trim())) : reject(new Error(`exit ${code}: ${output}`)))),
+    );
+    return { ready, go: () => child.stdin.end("go\n"), answers };
+  }
+
+  it("three processes renewing one shop's expired token at the same moment refresh it once, and all use the new token", async () => {
+    await configureDatabase(prisma); // WAL: several processes on one file
+    await merchantOpensTheApp();
+    const clock = later(HOUR_AND_A_MINUTE);
+    const processes = [renewingProcess(clock, 4), renewingProcess(clock, 4), renewingProcess(clock, 4)];
+    await Promise.all(processes.map((child) => child.ready));
+    for (const child of processes) child.go();
+    const answers = (await Promise.all(processes.map((child) => child.answers))).flat();
+    expect(answers).toHaveLength(12);
+    const renewed = (await session())!.accessToken;
+    expect(answers).toEqual(answers.map(() => ({ status: "valid", accessToken: renewed })));
+    expect(grants("refresh_token")).toEqual([200]);
+    expect(await adminStatus(renewed)).toBe(200);
+  }, 60_000);
 });
