@@ -13,6 +13,7 @@ import { plannedContentOf } from "~/domain/template-content";
 import { upsertInstalledShop, updateShopSettings } from "~/models/shop.server";
 import { pendingWriteBackRunIds } from "~/models/write-back.server";
 import { loader as appLoader } from "~/routes/app";
+import { loader as homeLoader } from "~/routes/app._index";
 import { action as appUninstalled } from "~/routes/webhooks.app.uninstalled";
 import { createTemplate } from "~/services/templates/create.server";
 import { writeBackPaidRun, type WriteBackOutcome } from "~/services/write-back.server";
@@ -115,6 +116,14 @@ describe("the merchant's visit", () => {
     expect(minutesLeft).toBeGreaterThan(58);
     expect(minutesLeft).toBeLessThanOrEqual(60);
     expect(grants("token_exchange")).toEqual([200]);
+  });
+
+  it("exchanges the session token once for a document request's loaders running in parallel, and keeps the pair Shopify left active", async () => {
+    const document = () => adminDocumentRequest(SHOP, "/app", mintSessionToken(SHOP));
+    const answers = await Promise.all([callRoute(appLoader, document()), callRoute(homeLoader, document()), callRoute(appLoader, document())]);
+    expect(answers[0]).toMatchObject({ shop: SHOP });
+    expect(grants("token_exchange")).toEqual([200]);
+    expect(await adminStatus((await session())!.accessToken)).toBe(200);
   });
 });
 
