@@ -1,13 +1,12 @@
 // shopifyApp(): embedded auth (token exchange), session storage, webhooks.
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { config } from "./config.server";
 import prisma from "./db.server";
+import { ADMIN_API_VERSION } from "./gateways/shopify/api-version";
 import { recordInstallation } from "./services/shop/record-installation.server";
-
-/** The Admin API version every request uses; webhooks use the one in shopify.app.toml. */
-export const ADMIN_API_VERSION = ApiVersion.October26;
+import { RenewingSessionStorage } from "./services/shopify/offline-session-storage.server";
 
 const settings = config();
 
@@ -18,13 +17,22 @@ const shopify = shopifyApp({
   scopes: settings.SCOPES,
   appUrl: settings.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(prisma),
+  // Offline sessions are renewed (or migrated) on load, once per shop across
+  // processes: see services/shopify/offline-session-storage.server.ts.
+  sessionStorage: new RenewingSessionStorage(new PrismaSessionStorage(prisma)),
   distribution: AppDistribution.AppStore,
   future: {
     // Shopify-managed installation + token exchange: no OAuth redirects
     // inside the iframe; the session token App Bridge sends is exchanged for
     // an access token server-side.
     unstable_newEmbeddedAuthStrategy: true,
+    // Offline tokens that expire after 60 minutes, with a refresh token:
+    // Shopify refuses non-expiring offline tokens of public apps from
+    // 2027-01-01. Token exchange asks for them (expiring=1); renewal and the
+    // migration of existing non-expiring tokens are ours, coordinated across
+    // processes (services/shopify/offline-token.server.ts).
+    // https://shopify.dev/docs/apps/build/authentication-authorization/migrate-to-expiring-offline-access-tokens
+    expiringOfflineAccessTokens: true,
   },
   hooks: {
     afterAuth: async ({ session, admin }) => {

@@ -2,7 +2,10 @@
 // payment in Shopify as one order (customer, lines, taxes, paid, tagged,
 // Stripe invoice number in the note). Each line is written back as the
 // product variant it was imported with (carried by the template line into the
-// run's snapshot) when Shopify still has it, else as a custom line.
+// run's snapshot) when Shopify still has it, else as a custom line (the
+// order is built in write-back-order.server.ts). Shopify is called through
+// backgroundAdmin: the shop's offline token, renewed when it expires; a shop
+// that no longer grants access ends the write-back as failed, with the reason.
 //
 // Exactly once per run, even when `invoice.paid` arrives twice, concurrently,
 // or after a crash:
@@ -16,20 +19,10 @@
 //    (WRITE_BACK_LEASE_MS), so Shopify's search index has caught up by the
 //    time anyone looks.
 import { randomUUID } from "node:crypto";
-import { type Clock } from "~/domain/clock";
 import { appClock } from "~/clock.server";
-import { draftInvoice, type TemplateLine } from "~/domain/invoice-draft";
-import { formatMinor, parseDecimal, type MinorUnits } from "~/domain/money";
-import { shiftDecimal, type SourceOrder } from "~/domain/order-snapshot";
+import type { Clock } from "~/domain/clock";
 import { isAccessDenied, ShopifyGraphqlError, type AdminGraphql } from "~/gateways/shopify/graphql.server";
-import {
-  createOrder,
-  fetchOrderForTemplate,
-  findOrderBySearch,
-  type MoneyBagInput,
-  type OrderCreateOrderInput,
-  type OrderCreateTaxLineInput,
-} from "~/gateways/shopify/orders.server";
+import { createOrder, fetchOrderForTemplate, findOrderBySearch, type OrderCreateOrderInput } from "~/gateways/shopify/orders.server";
 import { fetchExistingVariantIds } from "~/gateways/shopify/variants.server";
 import { logger } from "~/logger.server";
 import { readSettings } from "~/models/shop.server";
@@ -46,18 +39,11 @@ import {
   releaseWriteBack,
   type RunForWriteBack,
 } from "~/models/write-back.server";
-import { REDACTED } from "~/domain/template-content";
-import { unauthenticated } from "~/shopify.server";
+import { backgroundAdmin, ShopAccessLostError } from "./shopify/background-admin.server";
+import { buildWriteBackOrder, runTag } from "./write-back-order.server";
 
-/** Tag every written-back order carries. */
-export const WRITE_BACK_TAG = "ritournelle";
 /** How long a caller owns a write-back; also the wait before an unknown outcome is looked up. */
 export const WRITE_BACK_LEASE_MS = 5 * 60_000;
-
-/** The per-run tag used to find the order again. */
-export function runTag(runId: string): string {
-  return `ritournelle-run-${runId}`;
-}
 
 export type WriteBackOutcome =
   | { status: "created" | "found_existing" | "already_done"; order: { id: string; name: string } }
@@ -69,11 +55,9 @@ export type WriteBackOptions = {
   clock?: Clock;
   /** Names this caller's lease (default: a random id). */
   owner?: string;
-  /** The shop's Admin API client; default: `unauthenticated.admin` with the stored offline session. */
+  /** The shop's Admin API client; default: backgroundAdmin (the offline session, its token renewed as needed). */
   adminFor?: (shopDomain: string) => Promise<AdminGraphql>;
 };
-
-const backgroundAdmin = async (shopDomain: string): Promise<AdminGraphql> => (await unauthenticated.admin(shopDomain)).admin;
 
 /**
  * Writes a paid run back to Shopify as one order, if the shop's setting
@@ -83,7 +67,9 @@ const backgroundAdmin = async (shopDomain: string): Promise<AdminGraphql> => (aw
  * For the Stripe webhook handler (`invoice.paid`), after the run is recorded
  * paid. Throws when Shopify could not be reached (the caller retries: the
  * webhook answers 5xx and Stripe delivers it again); a refusal by Shopify is
- * final and returned as `failed` with the reason.
+ * final and returned as `failed` with the reason, and so is a shop that no
+ * longer grants access (uninstalled, or its tokens revoked: Shopify refused to
+ * renew them), which no retry can change.
  */
 export async function writeBackPaidRun(runId: string, options: WriteBackOptions = {}): Promise<WriteBackOutcome> {
   const clock = options.clock ?? appClock;
@@ -98,9 +84,11 @@ export async function writeBackPaidRun(runId: string, options: WriteBackOptions 
   const claimed = await claimWriteBack(run.id, owner, now, new Date(now.getTime() + WRITE_BACK_LEASE_MS));
   if (!claimed) return outcomeOfExisting(run.id);
 
-  const admin = await (options.adminFor ?? backgroundAdmin)(run.shop.domain);
+  const adminFor = options.adminFor ?? ((shop: string) => backgroundAdmin(shop, { clock }));
+  let admin: AdminGraphql;
   let order: OrderCreateOrderInput;
   try {
+    admin = await adminFor(run.shop.domain);
     if (claimed.attempts > 1) {
       const existing = await findOrderBySearch(admin, `tag:${runTag(run.id)}`);
       if (existing) {
@@ -119,6 +107,7 @@ export async function writeBackPaidRun(runId: string, options: WriteBackOptions 
     }
     order = built.order;
   } catch (error) {
+    if (error instanceof ShopAccessLostError) return failForLostAccess(run.id, owner, claimed.attempts);
     // Only reads happened: no order can exist, the next caller may start over.
     await releaseWriteBack(run.id, owner, errorMessage(error));
     throw error;
@@ -128,6 +117,8 @@ export async function writeBackPaidRun(runId: string, options: WriteBackOptions 
   try {
     result = await createOrder(admin, order);
   } catch (error) {
+    // Shopify answered 401 and would not renew the token: the mutation did not run.
+    if (error instanceof ShopAccessLostError) return failForLostAccess(run.id, owner, claimed.attempts);
     if (error instanceof ShopifyGraphqlError) {
       // Shopify answered with errors (throttled, invalid): the mutation did not run.
       await releaseWriteBack(run.id, owner, errorMessage(error));
@@ -182,6 +173,17 @@ async function variantsStillInCatalogue(admin: AdminGraphql, run: RunForWriteBac
   }
 }
 
+/** Ends a write-back Shopify will not take: the shop grants no access any more. Final, with the reason. */
+async function failForLostAccess(runId: string, owner: string, attempts: number): Promise<WriteBackOutcome> {
+  const message =
+    "Shopify no longer grants Ritournelle access to this shop (the app was uninstalled or its access revoked): " +
+    (attempts > 1
+      ? "check in Shopify whether this payment was recorded (an earlier attempt's outcome is unknown), else record it by hand."
+      : "this payment was not recorded in Shopify; record it by hand.");
+  await failWriteBack(runId, owner, message);
+  return { status: "failed", message };
+}
+
 async function outcomeOfExisting(runId: string): Promise<WriteBackOutcome> {
   const row = await findWriteBack(runId);
   if (row?.state === "done") return { status: "already_done", order: { id: row.shopifyOrderId ?? "", name: row.shopifyOrderName ?? "" } };
@@ -191,121 +193,4 @@ async function outcomeOfExisting(runId: string): Promise<WriteBackOutcome> {
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-// ---------------------------------------------------------------------------
-// The order (pure)
-// ---------------------------------------------------------------------------
-
-type Built = { ok: true; order: OrderCreateOrderInput } | { ok: false; message: string };
-
-/**
- * The orderCreate input for a paid run: its snapshot's lines (what the
- * customer was invoiced), each with its own product variant if the line has
- * one and `existingVariants` says Shopify still has it (else a custom line
- * with the invoiced description), tax lines with their exact amounts, the
- * invoice's discounts as one fixed discount, shipping as a shipping line,
- * financial status PAID.
- *
- * Lines of templates made before lines recorded their variant have none, and
- * are written back as custom lines.
- *
- * Amounts are in the run's currency (the presentment currency) and, for the
- * shop currency Shopify also requires, converted at the source order's own
- * exchange rate (its shop total / presentment total); a foreign-currency run
- * whose source order is gone cannot be converted and is refused.
- */
-export function buildWriteBackOrder(run: RunForWriteBack, source: SourceOrder | null, existingVariants: ReadonlySet<string>): Built {
-  const currency = run.currency;
-  const shopCurrency = run.shop.currency;
-  let toShop: (minor: MinorUnits) => MinorUnits = (minor) => minor;
-  if (currency !== shopCurrency) {
-    const totals = source?.totalPriceSet;
-    if (!totals || totals.presentmentMoney.currencyCode !== currency || totals.shopMoney.currencyCode !== shopCurrency) {
-      return {
-        ok: false,
-        message: `This invoice is in ${currency} and your shop's currency is ${shopCurrency}; the order it was made from, which gave the exchange rate, is no longer available. Record this payment in Shopify by hand.`,
-      };
-    }
-    const shopTotal = BigInt(parseDecimal(totals.shopMoney.amount, shopCurrency));
-    const presentmentTotal = BigInt(parseDecimal(totals.presentmentMoney.amount, currency));
-    if (presentmentTotal === 0n) return { ok: false, message: "The source order's total is zero: no exchange rate can be derived from it." };
-    toShop = (minor) => Number(divideHalfUp(BigInt(minor) * shopTotal, presentmentTotal));
-  }
-  const money = (minor: MinorUnits): MoneyBagInput => ({
-    shopMoney: { amount: formatMinor(toShop(minor), shopCurrency), currencyCode: shopCurrency },
-    presentmentMoney: { amount: formatMinor(minor, currency), currencyCode: currency },
-  });
-
-  const lines = run.snapshot.lines;
-  const taxesIncluded = lines.find((line) => line.taxes.length > 0)?.taxes[0]?.inclusive ?? run.template.taxesIncluded;
-  // The same arithmetic as the invoice: each tax amount exactly as Stripe was asked to charge it.
-  const draft = draftInvoice({
-    currency,
-    taxesIncluded,
-    lines: lines.map(
-      (line): TemplateLine => ({
-        title: line.description,
-        quantity: line.quantity,
-        unitAmount: line.unitAmount,
-        discountAmount: line.discountAmount,
-        taxLines: line.taxes.map(({ title, ratePercent }) => ({ title, ratePercent })),
-      }),
-    ),
-  });
-  const taxLinesOf = (index: number): OrderCreateTaxLineInput[] =>
-    (draft.lines[index]?.taxes ?? []).map((tax) => ({ title: tax.title, rate: shiftDecimal(tax.ratePercent, -2), priceSet: money(tax.amount) }));
-
-  const shippingTitle = run.template.shipping ? (JSON.parse(run.template.shipping) as { title: string }).title : null;
-  const lastIndex = lines.length - 1;
-  const isShipping = (index: number) => index === lastIndex && shippingTitle !== null && lines[index]?.description === shippingTitle && lines[index]?.quantity === 1;
-
-  const lineItems: OrderCreateOrderInput["lineItems"] = [];
-  let discount = 0;
-  lines.forEach((line, index) => {
-    if (isShipping(index)) return;
-    discount += line.discountAmount;
-    const variantId = line.variantId && existingVariants.has(line.variantId) ? line.variantId : null;
-    lineItems.push({
-      ...(variantId ? { variantId } : { title: line.description, requiresShipping: false }),
-      quantity: line.quantity,
-      priceSet: money(line.unitAmount),
-      taxLines: taxLinesOf(index),
-    });
-  });
-  const shippingLines = lines.flatMap((line, index) =>
-    isShipping(index) ? [{ title: line.description, priceSet: money(line.unitAmount - line.discountAmount), taxLines: taxLinesOf(index) }] : [],
-  );
-
-  const customer = run.snapshot.customer;
-  const knownCustomer = customer.email !== REDACTED;
-  const invoice = run.invoiceNumber ?? run.invoiceId ?? run.id;
-  return {
-    ok: true,
-    order: {
-      currency: shopCurrency,
-      presentmentCurrency: currency,
-      ...(knownCustomer
-        ? {
-            customer: customer.shopifyCustomerId ? { toAssociate: { id: customer.shopifyCustomerId } } : { toUpsert: { email: customer.email } },
-            email: customer.email,
-          }
-        : {}),
-      financialStatus: "PAID",
-      taxesIncluded,
-      lineItems,
-      ...(shippingLines.length > 0 ? { shippingLines } : {}),
-      ...(discount > 0 ? { discountCode: { itemFixedDiscountCode: { code: "RITOURNELLE", amountSet: money(discount) } } } : {}),
-      tags: [WRITE_BACK_TAG, runTag(run.id)],
-      note: `Ritournelle: Stripe invoice ${invoice}, period of ${run.periodDate}.`,
-    },
-  };
-}
-
-function divideHalfUp(numerator: bigint, denominator: bigint): bigint {
-  const negative = numerator < 0n !== denominator < 0n;
-  const n = numerator < 0n ? -numerator : numerator;
-  const d = denominator < 0n ? -denominator : denominator;
-  const quotient = (2n * n + d) / (2n * d);
-  return negative ? -quotient : quotient;
 }

@@ -6,7 +6,8 @@
 //   // res.status === 200, res.body = { data: { shop: { name: … } }, extensions: { cost: … } }
 //
 // Pipeline, in Shopify's order:
-//   1. shop lookup (404) and X-Shopify-Access-Token check (401)
+//   1. shop lookup (404) and X-Shopify-Access-Token check (401: unknown,
+//      revoked or expired token; see oauth.ts)
 //   2. parse (PARSE_ERROR) and static validation against the real 2026-01
 //      schema (graphql-ruby-style messages and codes; no data, no cost)
 //   3. variable coercion (INVALID_VARIABLE)
@@ -43,6 +44,7 @@ import {
   toShopifyValidationErrors,
   type ShopifyGraphQLError,
 } from "./errors";
+import { isAccessTokenAccepted, uninstallApp } from "./oauth";
 import { notImplemented, rootValue, type ResolverContext } from "./resolvers";
 import { ADMIN_API_VERSION, getAdminSchema } from "./schema";
 import { createDefaultSeed, type Seed, type SeedOrder } from "./seed";
@@ -59,6 +61,7 @@ import {
   type ShopState,
   type StandInState,
   type ThrottleConfig,
+  type TokenGrantRecord,
 } from "./state";
 
 export interface AdminApiOptions {
@@ -70,6 +73,8 @@ export interface AdminApiOptions {
   throttle?: Partial<ThrottleConfig>;
   /** The app's credentials (default: SHOPIFY_API_KEY, SHOPIFY_API_SECRET, SCOPES). */
   app?: Partial<AppCredentials>;
+  /** From when non-expiring offline tokens are refused (Shopify: 2027-01-01); default never (see state.ts). */
+  nonExpiringTokensRefusedFrom?: number | null;
 }
 
 export interface AdminApiRequestBody {
@@ -103,6 +108,12 @@ export interface AdminApiControl {
   addAccessToken(shop: string, token: string, scopes: string): void;
   /** Removes an access token (the next request with it gets 401). */
   revokeAccessToken(shop: string, token: string): void;
+  /** The merchant uninstalls the app: every token, refresh token and migration of `shop` is revoked. */
+  uninstall(shop: string): void;
+  /** Every answered request to `shop`'s token endpoint (token exchange, migration, refresh), oldest first. */
+  tokenRequests(shop: string): TokenGrantRecord[];
+  /** Refuse non-expiring offline tokens from `at` (ms since epoch), or never (null). */
+  refuseNonExpiringTokensFrom(at: number | null): void;
 }
 
 export interface AdminApi {
@@ -241,6 +252,7 @@ export function createAdminApi(options: AdminApiOptions = {}): AdminApi {
   const control: AdminApiControl = {
     reset(seed) {
       reseed(state, seed ?? initialSeed ?? createDefaultSeed());
+      state.nonExpiringTokensRefusedFrom = options.nonExpiringTokensRefusedFrom ?? null;
     },
     createdOrders: (shop) => [...shopOrThrow(shop).created],
     orders: (shop) => [...shopOrThrow(shop).shop.orders],
@@ -276,14 +288,22 @@ export function createAdminApi(options: AdminApiOptions = {}): AdminApi {
     revokeAccessToken(shop, token) {
       shopOrThrow(shop).tokens.delete(token);
     },
+    uninstall(shop) {
+      uninstallApp(shopOrThrow(shop));
+    },
+    tokenRequests: (shop) => [...shopOrThrow(shop).tokenRequests],
+    refuseNonExpiringTokensFrom(at) {
+      state.nonExpiringTokensRefusedFrom = at;
+    },
   };
 
   async function executeRequest(shopDomain: string, accessToken: string | null | undefined, body: AdminApiRequestBody): Promise<AdminApiResponse> {
     const shop = state.shops.get(shopDomain);
     if (!shop) return respond(404, { errors: "Not Found" });
     const now = state.clock.now();
+    // Unknown, revoked, expired, or non-expiring once those are refused: 401, as Shopify answers.
     const grant = accessToken ? shop.tokens.get(accessToken) : undefined;
-    if (!grant || (grant.expiresAt !== null && grant.expiresAt <= now)) return respond(401, { errors: INVALID_TOKEN_MESSAGE });
+    if (!isAccessTokenAccepted(state, grant, now)) return respond(401, { errors: INVALID_TOKEN_MESSAGE });
 
     const query = body?.query;
     if (typeof query !== "string" || query.trim() === "") {

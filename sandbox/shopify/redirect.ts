@@ -25,7 +25,12 @@
 //   unroute(); await standIn.close();
 
 import { createRequire } from "node:module";
-import "@shopify/shopify-api/adapters/node";
+// The adapter @shopify/shopify-app-remix/server itself loads (web-api: Fetch
+// Request objects), so that `abstractFetch` is set whichever loads first. The
+// node adapter, imported here before, replaced the library's request
+// conversion for the whole process: loaded after the app, the app's
+// authenticate.webhook could no longer read a Request and answered 400.
+import "@shopify/shopify-api/adapters/web-api";
 import { abstractFetch, setAbstractFetchFunc, type AbstractFetchFunc } from "@shopify/shopify-api/runtime";
 
 export interface RouteShopifyAdminOptions {

@@ -11,7 +11,9 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildSchema, type GraphQLSchema } from "graphql";
 
+/** The version of the schema file below; the only version the stand-in answers (server.ts). */
 export const ADMIN_API_VERSION = "2026-01";
+const SCHEMA_FILE = `admin_schema_${ADMIN_API_VERSION}_public.graphql`;
 
 /** Where the SDL is looked for, first match wins. */
 function candidatePaths(): string[] {
@@ -20,12 +22,12 @@ function candidatePaths(): string[] {
   return [
     ...(fromEnv ? [fromEnv] : []),
     // /work/main/sandbox/shopify -> /work/shared/shopify (the shared/ folder beside the repo)
-    resolve(here, "../../../shared/shopify/admin_schema_2026-01_public.graphql"),
-    resolve(here, "../../shared/shopify/admin_schema_2026-01_public.graphql"),
-    resolve(process.cwd(), "../shared/shopify/admin_schema_2026-01_public.graphql"),
+    resolve(here, "../../../shared/shopify", SCHEMA_FILE),
+    resolve(here, "../../shared/shopify", SCHEMA_FILE),
+    resolve(process.cwd(), "../shared/shopify", SCHEMA_FILE),
     // A copy of the same file (with Shopify's MIT licence) in the repository,
     // so that a clone checked out anywhere runs its tests without shared/.
-    resolve(here, "schema/admin_schema_2026-01_public.graphql"),
+    resolve(here, "schema", SCHEMA_FILE),
   ];
 }
 
@@ -34,7 +36,7 @@ export function adminSchemaPath(): string {
   if (!found) {
     throw new Error(
       `Shopify Admin schema SDL not found; looked in:\n  ${candidatePaths().join("\n  ")}\n` +
-        "Set SHOPIFY_ADMIN_SCHEMA_PATH to admin_schema_2026-01_public.graphql.",
+        `Set SHOPIFY_ADMIN_SCHEMA_PATH to ${SCHEMA_FILE}.`,
     );
   }
   return found;

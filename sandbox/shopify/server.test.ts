@@ -86,6 +86,13 @@ describe("HTTP Admin GraphQL endpoint", () => {
     const badVersion = await post(`/${DEMO_SHOP_DOMAIN}/admin/api/latest/graphql.json`, { query: "{ shop { name } }" }, { "X-Shopify-Access-Token": DEMO_ACCESS_TOKEN });
     expect(badVersion.status).toBe(404);
   });
+
+  it("answers only the version of its schema: any other version is 404, not answered with the 2026-01 schema", async () => {
+    for (const version of ["2026-04", "2026-10", "2025-10", "unstable"]) {
+      const other = await post(`/${DEMO_SHOP_DOMAIN}/admin/api/${version}/graphql.json`, { query: "{ shop { name } }" }, { "X-Shopify-Access-Token": DEMO_ACCESS_TOKEN });
+      expect({ version, status: other.status }).toEqual({ version, status: 404 });
+    }
+  });
 });
 
 describe("token exchange", () => {

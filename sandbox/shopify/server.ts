@@ -2,7 +2,7 @@
 //
 // Routes (the shop is taken from the Host header when it is a
 // *.myshopify.com name, else from a leading path segment):
-//   POST [/{shop}]/admin/api/{version}/graphql.json   Admin GraphQL (admin-api.ts)
+//   POST [/{shop}]/admin/api/2026-01/graphql.json     Admin GraphQL (admin-api.ts); any other version: 404
 //   POST [/{shop}]/admin/oauth/access_token           token exchange / refresh (oauth.ts)
 //   GET  /__control/health                             liveness
 //   POST /__control/reset                              back to the seed
@@ -10,6 +10,8 @@
 //   POST /__control/throttle  {shop, currentlyAvailable?, maximumAvailable?, restoreRate?}
 //   POST /__control/clock/advance {ms}
 //   POST /__control/variant-deleted {shop, variantId, deleted?}
+//   POST /__control/uninstall {shop}                   revokes every token of the app for the shop
+//   GET  /__control/token-requests?shop=…              answered token requests (grant, status, at)
 //
 // @shopify/shopify-api calls https://{shop}/admin/…; redirect.ts rewrites
 // those URLs to http://127.0.0.1:{port}/{shop}/admin/… in the test process.
@@ -18,6 +20,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { createAdminApi, type AdminApi, type AdminApiControl, type AdminApiOptions } from "./admin-api";
 import { handleAccessTokenRequest } from "./oauth";
+import { ADMIN_API_VERSION } from "./schema";
 
 export interface ShopifyStandInOptions extends AdminApiOptions {
   /** 0 (default) picks a free port. */
@@ -36,7 +39,6 @@ export interface ShopifyStandIn {
 }
 
 const SHOP_HOST = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i;
-const VERSION = /^(\d{4}-(01|04|07|10)|unstable)$/;
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -96,7 +98,14 @@ export async function startShopifyStandIn(options: ShopifyStandInOptions = {}): 
     const gql = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(path);
     if (gql) {
       const version = gql[1] ?? "";
-      if (!VERSION.test(version)) return send(res, 404, { errors: "Not Found" }, { "x-request-id": requestId });
+      // Shopify serves every supported version and falls forward to the oldest
+      // supported one for a retired version
+      // (https://shopify.dev/docs/api/usage/versioning). The stand-in holds one
+      // schema only, so it answers that version and refuses every other one,
+      // rather than answer another version with this schema: an app pinned to
+      // another version would otherwise pass tests against fields its version
+      // may not have.
+      if (version !== ADMIN_API_VERSION) return send(res, 404, { errors: "Not Found" }, { "x-request-id": requestId });
       if (req.method !== "POST") return send(res, 405, { errors: "Method Not Allowed" }, { "x-request-id": requestId });
       const raw = await readBody(req);
       let body: { query?: string; variables?: Record<string, unknown>; operationName?: string };
@@ -148,6 +157,11 @@ export async function startShopifyStandIn(options: ShopifyStandInOptions = {}): 
         case "/__control/clock/advance":
           api.control.advanceClock(num("ms") ?? 0);
           return send(res, 200, { ok: true });
+        case "/__control/uninstall":
+          api.control.uninstall(str("shop"));
+          return send(res, 200, { ok: true });
+        case "/__control/token-requests":
+          return send(res, 200, { requests: api.control.tokenRequests(str("shop")) });
         case "/__control/variant-deleted":
           api.control.setVariantDeleted(str("shop"), str("variantId"), params.deleted !== false);
           return send(res, 200, { ok: true });

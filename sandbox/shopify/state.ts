@@ -63,8 +63,32 @@ export interface TokenGrant {
   scopes: string[];
   /** ms since epoch, or null for non-expiring offline tokens. */
   expiresAt: number | null;
+  /** seeded: a non-expiring offline token the seed installed with; offline: issued by the token endpoint. */
   kind: "seeded" | "offline" | "online";
   userId?: number;
+}
+
+/** A refresh token of an expiring offline token (see oauth.ts for the rules). */
+export interface RefreshGrant {
+  scopes: string[];
+  /** 90 days after it was issued. */
+  expiresAt: number;
+  /** When it was first used (it may be used again until its replacement is used, for 30 days). */
+  firstUsedAt: number | null;
+}
+
+/** A non-expiring offline token exchanged for an expiring pair (a retry within 7 days answers the same pair). */
+export interface MigrationRecord {
+  accessToken: string;
+  refreshToken: string;
+  at: number;
+}
+
+/** One answered request to the token endpoint, for tests that count grants. */
+export interface TokenGrantRecord {
+  grant: "token_exchange" | "migration" | "refresh_token";
+  status: number;
+  at: number;
 }
 
 export interface CreatedOrderRecord {
@@ -82,7 +106,11 @@ export interface ShopState {
   bucket: { available: number; at: number };
   throttle: ThrottleConfig;
   created: CreatedOrderRecord[];
-  refreshTokens: Map<string, { scopes: string[]; expiresAt: number }>;
+  refreshTokens: Map<string, RefreshGrant>;
+  /** Non-expiring offline tokens migrated to an expiring pair, by the original token. */
+  migrations: Map<string, MigrationRecord>;
+  /** Every answered token request, oldest first. */
+  tokenRequests: TokenGrantRecord[];
   nextOrderNumber: number;
   nextOrderLegacyId: number;
   nextLineLegacyId: number;
@@ -95,6 +123,12 @@ export interface StandInState {
   clock: Clock;
   throttle: ThrottleConfig;
   app: AppCredentials;
+  /**
+   * From this instant non-expiring offline tokens are refused (Shopify: public
+   * apps, from 2027-01-01). null (the default): always accepted, so tests using
+   * the seeded non-expiring tokens do not depend on the day they run.
+   */
+  nonExpiringTokensRefusedFrom: number | null;
 }
 
 function legacyOf(gid: string): number {
@@ -115,6 +149,8 @@ export function createShopState(shop: SeedShop, throttle: ThrottleConfig, now: n
     throttle: { ...throttle },
     created: [],
     refreshTokens: new Map(),
+    migrations: new Map(),
+    tokenRequests: [],
     nextOrderNumber: maxNumber + 1,
     nextOrderLegacyId: maxOrder + 1000,
     nextLineLegacyId: maxLine + 1000,
@@ -135,6 +171,7 @@ export function createState(options: {
   clock?: Clock;
   throttle?: Partial<ThrottleConfig>;
   app?: Partial<AppCredentials>;
+  nonExpiringTokensRefusedFrom?: number | null;
 }): StandInState {
   const clock = options.clock ?? createOffsetClock();
   const throttle = { ...STANDARD_PLAN_THROTTLE, ...options.throttle };
@@ -150,6 +187,7 @@ export function createState(options: {
       apiSecret: options.app?.apiSecret ?? process.env.SHOPIFY_API_SECRET ?? "test-api-secret",
       scopes: options.app?.scopes ?? process.env.SCOPES ?? "read_orders,read_customers,write_orders,read_products",
     },
+    nonExpiringTokensRefusedFrom: options.nonExpiringTokensRefusedFrom ?? null,
   };
 }
 

@@ -1,12 +1,12 @@
 // The Shopify Admin stand-in for a test file. Its own module, apart from the
-// request builders of ./shopify.ts, on purpose: the stand-in's redirect
-// imports @shopify/shopify-api/adapters/node, which sets the library's
-// request converters (module state) to Node's IncomingMessage ones. The app
-// (@shopify/shopify-app-remix) sets the web-api ones, for Fetch Requests;
-// whichever loads last wins. Loaded after the app's modules, the stand-in
-// makes authenticate.webhook unable to read a Request's headers: valid
-// deliveries answer 400. So a file that uses the stand-in imports this module
-// first, before any app module; files that only build requests must not
+// request builders of ./shopify.ts: the stand-in sets module state of
+// @shopify/shopify-api/runtime (the fetch it wraps). Its redirect used to
+// import the library's node adapter, which set the request converters to
+// Node's IncomingMessage ones; loaded after the app's modules (which set the
+// web-api ones, for Fetch Requests), it made authenticate.webhook unable to
+// read a Request: valid deliveries answered 400. sandbox/shopify/redirect.ts
+// now loads the app's own web-api adapter, so the order of imports no longer
+// matters; files that only build requests still need not
 // import it.
 import { afterAll, beforeAll } from "vitest";
 import { routeShopifyAdminTo, startShopifyStandIn, type ShopifyStandIn } from "../../sandbox/shopify";

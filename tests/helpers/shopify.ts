@@ -80,9 +80,17 @@ export function webhookRequest(topic: string, shop: string, payload: unknown, op
   });
 }
 
-/** Stores an offline session, as token exchange would have left it. */
-export async function storeOfflineSession(shop: string, accessToken = "shpat_test") {
+/**
+ * Stores an offline session, as token exchange would have left it: an
+ * expiring token (one hour from now) with its refresh token. With
+ * `nonExpiring`, a token from before expiring offline tokens (no expiry, no
+ * refresh token), which the app migrates the next time it loads the session.
+ */
+export async function storeOfflineSession(shop: string, accessToken = "shpat_test", options: { nonExpiring?: boolean; refreshToken?: string } = {}) {
   const { default: prisma } = await import("~/db.server");
+  const expiring = options.nonExpiring
+    ? {}
+    : { expires: new Date(Date.now() + 3_600_000), refreshToken: options.refreshToken ?? "shprt_test", refreshTokenExpires: new Date(Date.now() + 90 * 86_400_000) };
   await prisma.session.create({
     data: {
       id: `offline_${shop}`,
@@ -91,6 +99,7 @@ export async function storeOfflineSession(shop: string, accessToken = "shpat_tes
       isOnline: false,
       scope: process.env.SCOPES,
       accessToken,
+      ...expiring,
     },
   });
 }

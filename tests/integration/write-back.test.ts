@@ -17,7 +17,8 @@ import { loadOrderSnapshot } from "~/services/orders/load-order.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { loadTemplatePage } from "~/services/templates/detail-page.server";
 import { prepareTemplateEdit, saveTemplateEdit } from "~/services/templates/edit-page.server";
-import { buildWriteBackOrder, resumePendingWriteBacks, runTag, WRITE_BACK_LEASE_MS, writeBackPaidRun } from "~/services/write-back.server";
+import { resumePendingWriteBacks, WRITE_BACK_LEASE_MS, writeBackPaidRun } from "~/services/write-back.server";
+import { buildWriteBackOrder, runTag } from "~/services/write-back-order.server";
 import { unauthenticated } from "~/shopify.server";
 import {
   DEMO_ACCESS_TOKEN,

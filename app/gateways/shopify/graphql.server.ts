@@ -2,10 +2,27 @@
 // `admin` client that @shopify/shopify-app-remix hands to authenticated
 // requests. Every document lives in a `#graphql` template literal so the
 // contract test (tests/unit/graphql-contract.test.ts) can find it and validate
-// it against the real Admin schema.
+// it against the real Admin schema, and so Shopify's codegen preset can
+// generate its result and variable types (./generated/, `npm run graphql-codegen`).
+import type { AdminOperations } from "@shopify/admin-api-client";
 import type { AdminApiContext } from "@shopify/shopify-app-remix/server";
 
 export type AdminGraphql = Pick<AdminApiContext, "graphql">;
+
+/**
+ * An Admin document with generated types: its exact text is a key of the
+ * interfaces ./generated/admin.generated.d.ts adds to
+ * @shopify/admin-api-client. A document edited without running
+ * `npm run graphql-codegen` is no longer one, and does not compile (tsc: the
+ * document "is not assignable to parameter of type '"#graphql…'": regenerate).
+ */
+export type AdminDocument = GeneratedKeys<AdminOperations>;
+/** The literal keys only: @shopify/admin-api-client's interfaces also accept any string, typed `any`. */
+type GeneratedKeys<T> = keyof { [K in keyof T as string extends K ? never : K extends string ? K : never]: T[K] };
+/** The `data` of a document's answer, as generated from the schema. */
+export type ResultOf<Document extends AdminDocument> = AdminOperations[Document]["return"];
+/** The variables a document declares, as generated from the schema. */
+export type VariablesOf<Document extends AdminDocument> = AdminOperations[Document]["variables"];
 
 export class ShopifyGraphqlError extends Error {
   constructor(
@@ -48,7 +65,8 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 
 /**
  * Runs one document and returns `data`, or throws ShopifyGraphqlError with
- * Shopify's errors.
+ * Shopify's errors. Untyped: gateways call runAdminDocument, which gives the
+ * document's generated types.
  *
  * Throttling is cost-aware: on a THROTTLED answer it waits exactly as long as
  * the bucket needs to refill the points the query asks for,
@@ -76,6 +94,21 @@ export async function runAdminQuery<Data>(
     if (attempt >= maxRetries) throw new ShopifyThrottledError(operation, answer.errors, attempt + 1);
     await sleep(throttleWaitMs(answer.cost, attempt));
   }
+}
+
+/**
+ * Runs one of the app's documents (see AdminDocument) with its generated
+ * variable and result types; the operation name in errors is the document's.
+ * Behaves as runAdminQuery.
+ */
+export function runAdminDocument<Document extends AdminDocument>(
+  admin: AdminGraphql,
+  document: Document,
+  variables?: VariablesOf<Document>,
+  options?: RunAdminQueryOptions,
+): Promise<ResultOf<Document>> {
+  const operation = /\b(?:query|mutation)\s+(\w+)/.exec(document)?.[1] ?? "anonymous operation";
+  return runAdminQuery<ResultOf<Document>>(admin, operation, document, variables, options);
 }
 
 /**
@@ -118,6 +151,18 @@ function graphqlErrorBody(error: unknown): { errors: unknown; extensions?: { cos
 
 function isThrottled(errors: unknown): boolean {
   return hasErrorCode(errors, "THROTTLED");
+}
+
+/**
+ * Shopify answered 401 to the access token (expired, revoked, or replaced by a
+ * newer pair): nothing of the request ran. The library's client throws an
+ * HttpResponseError; matched by shape, as the app and the library may hold
+ * different copies of @shopify/shopify-api's classes.
+ */
+export function isUnauthorized(error: unknown): boolean {
+  if (!error || typeof error !== "object" || !("response" in error)) return false;
+  const response = (error as { response?: { code?: unknown } }).response;
+  return response?.code === 401;
 }
 
 /**

@@ -4,7 +4,14 @@
 // here selects `productVariant` or `product` (a line's `variant { id }` is
 // covered by read_orders); read_products is only for variants.server.ts.
 import type { SourceOrder } from "~/domain/order-snapshot";
-import { runAdminQuery, type AdminGraphql, type RunAdminQueryOptions } from "./graphql.server";
+import type {
+  RitournelleOrderCreateMutation,
+  RitournelleOrdersByTagQuery,
+  RitournelleOrdersPageQuery,
+  RitournelleOrdersPageQueryVariables,
+} from "./generated/admin.generated";
+import type { OrderCreateOrderInput } from "./generated/admin.types";
+import { runAdminDocument, ShopifyGraphqlError, type AdminGraphql, type RunAdminQueryOptions } from "./graphql.server";
 
 // ---------------------------------------------------------------------------
 // Orders list
@@ -38,17 +45,8 @@ export const ORDERS_PAGE_QUERY = `#graphql
   }
 `;
 
-export type OrderSummary = {
-  id: string;
-  name: string;
-  createdAt: string;
-  /** PAID, PENDING, AUTHORIZED…; null when no payment was recorded. */
-  displayFinancialStatus: string | null;
-  customer: { displayName: string } | null;
-  totalPriceSet: { presentmentMoney: { amount: string; currencyCode: string } };
-};
-
-export type PageInfo = { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+export type OrderSummary = RitournelleOrdersPageQuery["orders"]["nodes"][number];
+export type PageInfo = RitournelleOrdersPageQuery["orders"]["pageInfo"];
 
 export type OrdersPageRequest = {
   /** Shopify search syntax; free text matches the order name and the customer. */
@@ -66,17 +64,11 @@ export async function fetchOrdersPage(
   request: OrdersPageRequest,
   options?: RunAdminQueryOptions,
 ): Promise<{ orders: OrderSummary[]; pageInfo: PageInfo }> {
-  const variables: Record<string, unknown> = request.before
+  const variables: RitournelleOrdersPageQueryVariables = request.before
     ? { last: request.pageSize, before: request.before }
     : { first: request.pageSize, ...(request.after ? { after: request.after } : {}) };
   if (request.query) variables.query = request.query;
-  const data = await runAdminQuery<{ orders: { nodes: OrderSummary[]; pageInfo: PageInfo } }>(
-    admin,
-    "RitournelleOrdersPage",
-    ORDERS_PAGE_QUERY,
-    variables,
-    options,
-  );
+  const data = await runAdminDocument(admin, ORDERS_PAGE_QUERY, variables, options);
   return { orders: data.orders.nodes, pageInfo: data.orders.pageInfo };
 }
 
@@ -189,13 +181,7 @@ export async function fetchOrderForTemplate(
   orderId: string,
   options?: RunAdminQueryOptions,
 ): Promise<SourceOrder | null> {
-  const data = await runAdminQuery<{ order: SourceOrder | null }>(
-    admin,
-    "RitournelleOrderForTemplate",
-    ORDER_FOR_TEMPLATE_QUERY,
-    { id: orderId, lines: MAX_ORDER_LINES },
-    options,
-  );
+  const data = await runAdminDocument(admin, ORDER_FOR_TEMPLATE_QUERY, { id: orderId, lines: MAX_ORDER_LINES }, options);
   return data.order;
 }
 
@@ -219,14 +205,8 @@ export async function findOrderBySearch(
   admin: AdminGraphql,
   query: string,
   options?: RunAdminQueryOptions,
-): Promise<{ id: string; name: string } | null> {
-  const data = await runAdminQuery<{ orders: { nodes: { id: string; name: string }[] } }>(
-    admin,
-    "RitournelleOrdersByTag",
-    ORDERS_BY_TAG_QUERY,
-    { query },
-    options,
-  );
+): Promise<RitournelleOrdersByTagQuery["orders"]["nodes"][number] | null> {
+  const data = await runAdminDocument(admin, ORDERS_BY_TAG_QUERY, { query }, options);
   return data.orders.nodes[0] ?? null;
 }
 
@@ -246,39 +226,9 @@ export const ORDER_CREATE_MUTATION = `#graphql
   }
 `;
 
-/** Shopify's MoneyBagInput: amounts are Decimal strings ("19.99"). */
-export type MoneyBagInput = {
-  shopMoney: { amount: string; currencyCode: string };
-  presentmentMoney?: { amount: string; currencyCode: string };
-};
-
-export type OrderCreateTaxLineInput = { title: string; rate: string; priceSet: MoneyBagInput };
-
-/** The subset of OrderCreateOrderInput Ritournelle sends (names and types as in the 2026-01 schema). */
-export type OrderCreateOrderInput = {
-  currency: string;
-  presentmentCurrency: string;
-  customer?: { toAssociate: { id: string } } | { toUpsert: { email: string; firstName?: string; lastName?: string } };
-  email?: string;
-  financialStatus: "PAID";
-  taxesIncluded: boolean;
-  lineItems: {
-    variantId?: string;
-    title?: string;
-    sku?: string;
-    quantity: number;
-    priceSet: MoneyBagInput;
-    taxLines: OrderCreateTaxLineInput[];
-    requiresShipping?: boolean;
-  }[];
-  shippingLines?: { title: string; priceSet: MoneyBagInput; taxLines: OrderCreateTaxLineInput[] }[];
-  discountCode?: { itemFixedDiscountCode: { code: string; amountSet: MoneyBagInput } };
-  tags: string[];
-  note: string;
-  sourceName?: string;
-};
-
-export type OrderCreateUserError = { field: string[] | null; message: string; code: string | null };
+/** The input types write-back builds, as generated from the schema. */
+export type { CurrencyCode, MoneyBagInput, OrderCreateOrderInput, OrderCreateTaxLineInput } from "./generated/admin.types";
+export type OrderCreateResult = NonNullable<RitournelleOrderCreateMutation["orderCreate"]>;
 
 /**
  * Creates one order. Not idempotent on Shopify's side: the caller must make
@@ -289,15 +239,14 @@ export async function createOrder(
   admin: AdminGraphql,
   order: OrderCreateOrderInput,
   options?: RunAdminQueryOptions,
-): Promise<{ order: { id: string; name: string } | null; userErrors: OrderCreateUserError[] }> {
-  const data = await runAdminQuery<{
-    orderCreate: { order: { id: string; name: string } | null; userErrors: OrderCreateUserError[] };
-  }>(
+): Promise<OrderCreateResult> {
+  const data = await runAdminDocument(
     admin,
-    "RitournelleOrderCreate",
     ORDER_CREATE_MUTATION,
     { order, options: { sendReceipt: false, sendFulfillmentReceipt: false, inventoryBehaviour: "BYPASS" } },
     options,
   );
+  // Null only with top-level errors, which runAdminDocument has already thrown.
+  if (!data.orderCreate) throw new ShopifyGraphqlError("RitournelleOrderCreate", "orderCreate answered null");
   return data.orderCreate;
 }

@@ -1,4 +1,5 @@
-import { runAdminQuery, type AdminGraphql } from "./graphql.server";
+import type { ShopDetailsQuery } from "./generated/admin.generated";
+import { runAdminDocument, type AdminGraphql } from "./graphql.server";
 
 export const SHOP_DETAILS_QUERY = `#graphql
   query ShopDetails {
@@ -11,9 +12,9 @@ export const SHOP_DETAILS_QUERY = `#graphql
   }
 `;
 
-export type ShopDetails = { name: string; myshopifyDomain: string; ianaTimezone: string; currencyCode: string };
+export type ShopDetails = ShopDetailsQuery["shop"];
 
 export async function fetchShopDetails(admin: AdminGraphql): Promise<ShopDetails> {
-  const data = await runAdminQuery<{ shop: ShopDetails }>(admin, "ShopDetails", SHOP_DETAILS_QUERY);
+  const data = await runAdminDocument(admin, SHOP_DETAILS_QUERY);
   return data.shop;
 }

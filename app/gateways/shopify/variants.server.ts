@@ -2,7 +2,7 @@
 // template's lines were imported with still exist, so a paid invoice is
 // written back with the products that are still in the catalogue and custom
 // lines for the others. Scope: read_products.
-import { runAdminQuery, type AdminGraphql, type RunAdminQueryOptions } from "./graphql.server";
+import { runAdminDocument, type AdminGraphql, type RunAdminQueryOptions } from "./graphql.server";
 
 /** Shopify answers at most 250 ids per `nodes` query. */
 export const MAX_IDS_PER_NODES_QUERY = 250;
@@ -32,7 +32,8 @@ export async function fetchExistingVariantIds(
   const existing = new Set<string>();
   for (let start = 0; start < unique.length; start += MAX_IDS_PER_NODES_QUERY) {
     const ids = unique.slice(start, start + MAX_IDS_PER_NODES_QUERY);
-    const data = await runAdminQuery<{ nodes: ({ id?: string } | null)[] }>(admin, "RitournelleExistingVariants", EXISTING_VARIANTS_QUERY, { ids }, options);
+    const data = await runAdminDocument(admin, EXISTING_VARIANTS_QUERY, { ids }, options);
+    // A node of another type answers `{}` (the fragment does not apply), whatever the generated type says.
     for (const node of data.nodes) if (node?.id) existing.add(node.id);
   }
   return existing;

@@ -1,0 +1,95 @@
+/* eslint-disable eslint-comments/disable-enable-pair */
+/* eslint-disable eslint-comments/no-unlimited-disable */
+/* eslint-disable */
+import type * as AdminTypes from './admin.types.js';
+
+export type RitournelleOrdersPageQueryVariables = AdminTypes.Exact<{
+  first?: AdminTypes.InputMaybe<AdminTypes.Scalars['Int']['input']>;
+  last?: AdminTypes.InputMaybe<AdminTypes.Scalars['Int']['input']>;
+  after?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
+  before?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
+  query?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
+}>;
+
+
+export type RitournelleOrdersPageQuery = { orders: { nodes: Array<(
+      Pick<AdminTypes.Order, 'id' | 'name' | 'createdAt' | 'displayFinancialStatus'>
+      & { customer: AdminTypes.Maybe<Pick<AdminTypes.Customer, 'displayName'>>, totalPriceSet: { presentmentMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> } }
+    )>, pageInfo: Pick<AdminTypes.PageInfo, 'hasNextPage' | 'hasPreviousPage' | 'startCursor' | 'endCursor'> } };
+
+export type RitournelleMoneyBagFragment = { shopMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, presentmentMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> };
+
+export type RitournelleTaxLineFragment = (
+  Pick<AdminTypes.TaxLine, 'title' | 'rate' | 'ratePercentage'>
+  & { priceSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, presentmentMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> } }
+);
+
+export type RitournelleOrderForTemplateQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+  lines: AdminTypes.Scalars['Int']['input'];
+}>;
+
+
+export type RitournelleOrderForTemplateQuery = { order: AdminTypes.Maybe<(
+    Pick<AdminTypes.Order, 'id' | 'name' | 'createdAt' | 'currencyCode' | 'presentmentCurrencyCode' | 'taxesIncluded' | 'email' | 'customerLocale'>
+    & { customer: AdminTypes.Maybe<(
+      Pick<AdminTypes.Customer, 'id' | 'displayName' | 'locale'>
+      & { defaultEmailAddress: AdminTypes.Maybe<Pick<AdminTypes.CustomerEmailAddress, 'emailAddress'>> }
+    )>, billingAddress: AdminTypes.Maybe<Pick<AdminTypes.MailingAddress, 'name' | 'company' | 'address1' | 'address2' | 'city' | 'provinceCode' | 'zip' | 'countryCodeV2'>>, lineItems: { nodes: Array<(
+        Pick<AdminTypes.LineItem, 'id' | 'title' | 'variantTitle' | 'sku' | 'quantity'>
+        & { variant: AdminTypes.Maybe<Pick<AdminTypes.ProductVariant, 'id'>>, originalUnitPriceSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, presentmentMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }, taxLines: Array<(
+          Pick<AdminTypes.TaxLine, 'title' | 'rate' | 'ratePercentage'>
+          & { priceSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, presentmentMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> } }
+        )>, discountAllocations: Array<{ allocatedAmountSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, presentmentMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> } }> }
+      )>, pageInfo: Pick<AdminTypes.PageInfo, 'hasNextPage'> }, shippingLines: { nodes: Array<(
+        Pick<AdminTypes.ShippingLine, 'title'>
+        & { originalPriceSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, presentmentMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }, discountedPriceSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, presentmentMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }, taxLines: Array<(
+          Pick<AdminTypes.TaxLine, 'title' | 'rate' | 'ratePercentage'>
+          & { priceSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, presentmentMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> } }
+        )> }
+      )> }, totalPriceSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, presentmentMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> } }
+  )> };
+
+export type RitournelleOrdersByTagQueryVariables = AdminTypes.Exact<{
+  query: AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type RitournelleOrdersByTagQuery = { orders: { nodes: Array<Pick<AdminTypes.Order, 'id' | 'name'>> } };
+
+export type RitournelleOrderCreateMutationVariables = AdminTypes.Exact<{
+  order: AdminTypes.OrderCreateOrderInput;
+  options?: AdminTypes.InputMaybe<AdminTypes.OrderCreateOptionsInput>;
+}>;
+
+
+export type RitournelleOrderCreateMutation = { orderCreate: AdminTypes.Maybe<{ order: AdminTypes.Maybe<Pick<AdminTypes.Order, 'id' | 'name'>>, userErrors: Array<Pick<AdminTypes.OrderCreateUserError, 'field' | 'message' | 'code'>> }> };
+
+export type ShopDetailsQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
+
+
+export type ShopDetailsQuery = { shop: Pick<AdminTypes.Shop, 'name' | 'myshopifyDomain' | 'ianaTimezone' | 'currencyCode'> };
+
+export type RitournelleExistingVariantsQueryVariables = AdminTypes.Exact<{
+  ids: Array<AdminTypes.Scalars['ID']['input']> | AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type RitournelleExistingVariantsQuery = { nodes: Array<AdminTypes.Maybe<Pick<AdminTypes.ProductVariant, 'id'>>> };
+
+interface GeneratedQueryTypes {
+  "#graphql\n  query RitournelleOrdersPage($first: Int, $last: Int, $after: String, $before: String, $query: String) {\n    orders(first: $first, last: $last, after: $after, before: $before, query: $query, sortKey: CREATED_AT, reverse: true) {\n      nodes {\n        id\n        name\n        createdAt\n        displayFinancialStatus\n        customer {\n          displayName\n        }\n        totalPriceSet {\n          presentmentMoney {\n            amount\n            currencyCode\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": {return: RitournelleOrdersPageQuery, variables: RitournelleOrdersPageQueryVariables},
+  "#graphql\n  fragment RitournelleMoneyBag on MoneyBag {\n    shopMoney {\n      amount\n      currencyCode\n    }\n    presentmentMoney {\n      amount\n      currencyCode\n    }\n  }\n\n  fragment RitournelleTaxLine on TaxLine {\n    title\n    rate\n    ratePercentage\n    priceSet {\n      ...RitournelleMoneyBag\n    }\n  }\n\n  query RitournelleOrderForTemplate($id: ID!, $lines: Int!) {\n    order(id: $id) {\n      id\n      name\n      createdAt\n      currencyCode\n      presentmentCurrencyCode\n      taxesIncluded\n      email\n      customerLocale\n      customer {\n        id\n        displayName\n        locale\n        defaultEmailAddress {\n          emailAddress\n        }\n      }\n      billingAddress {\n        name\n        company\n        address1\n        address2\n        city\n        provinceCode\n        zip\n        countryCodeV2\n      }\n      lineItems(first: $lines) {\n        nodes {\n          id\n          title\n          variantTitle\n          sku\n          quantity\n          variant {\n            id\n          }\n          originalUnitPriceSet {\n            ...RitournelleMoneyBag\n          }\n          taxLines {\n            ...RitournelleTaxLine\n          }\n          discountAllocations {\n            allocatedAmountSet {\n              ...RitournelleMoneyBag\n            }\n          }\n        }\n        pageInfo {\n          hasNextPage\n        }\n      }\n      shippingLines(first: 10) {\n        nodes {\n          title\n          originalPriceSet {\n            ...RitournelleMoneyBag\n          }\n          discountedPriceSet {\n            ...RitournelleMoneyBag\n          }\n          taxLines {\n            ...RitournelleTaxLine\n          }\n        }\n      }\n      totalPriceSet {\n        ...RitournelleMoneyBag\n      }\n    }\n  }\n": {return: RitournelleOrderForTemplateQuery, variables: RitournelleOrderForTemplateQueryVariables},
+  "#graphql\n  query RitournelleOrdersByTag($query: String!) {\n    orders(first: 1, query: $query) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n": {return: RitournelleOrdersByTagQuery, variables: RitournelleOrdersByTagQueryVariables},
+  "#graphql\n  query ShopDetails {\n    shop {\n      name\n      myshopifyDomain\n      ianaTimezone\n      currencyCode\n    }\n  }\n": {return: ShopDetailsQuery, variables: ShopDetailsQueryVariables},
+  "#graphql\n  query RitournelleExistingVariants($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on ProductVariant {\n        id\n      }\n    }\n  }\n": {return: RitournelleExistingVariantsQuery, variables: RitournelleExistingVariantsQueryVariables},
+}
+
+interface GeneratedMutationTypes {
+  "#graphql\n  mutation RitournelleOrderCreate($order: OrderCreateOrderInput!, $options: OrderCreateOptionsInput) {\n    orderCreate(order: $order, options: $options) {\n      order {\n        id\n        name\n      }\n      userErrors {\n        field\n        message\n        code\n      }\n    }\n  }\n": {return: RitournelleOrderCreateMutation, variables: RitournelleOrderCreateMutationVariables},
+}
+declare module '@shopify/admin-api-client' {
+  type InputMaybe<T> = AdminTypes.InputMaybe<T>;
+  interface AdminQueries extends GeneratedQueryTypes {}
+  interface AdminMutations extends GeneratedMutationTypes {}
+}
