@@ -1,17 +1,41 @@
 import { defineConfig } from "vitest/config";
+import type { TestProjectInlineConfiguration } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
 
+const ALL_SUITES = ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts", "sandbox/**/*.test.ts", "tests/e2e/**/*.test.ts"];
+
+/**
+ * The suites that touch the database, run a second time on PostgreSQL when a
+ * cluster is available (TEST_POSTGRES_URL, see scripts/pg-test-cluster.sh),
+ * plus the PostgreSQL-only ones (tests/postgres: its migrations and runner).
+ */
+const DATABASE_SUITES = ["tests/integration/**/*.test.ts", "tests/postgres/**/*.test.ts"];
+
+const withPostgres = Boolean(process.env.TEST_POSTGRES_URL);
+
+function projects(): TestProjectInlineConfiguration[] | undefined {
+  if (!withPostgres) return undefined;
+  return [
+    { extends: true, test: { name: "sqlite", include: ALL_SUITES, env: { RITOURNELLE_TEST_DATABASE: "sqlite" } } },
+    { extends: true, test: { name: "postgres", include: DATABASE_SUITES, env: { RITOURNELLE_TEST_DATABASE: "postgres" } } },
+  ];
+}
+
 // Tests run outside Remix's Vite plugin: route modules are imported directly
-// and driven with real Request objects.
+// and driven with real Request objects. Without TEST_POSTGRES_URL there is one
+// project, on SQLite; with it, `sqlite` and `postgres` (global-setup.ts
+// prepares a template database for each).
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
-    include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts", "sandbox/**/*.test.ts", "tests/e2e/**/*.test.ts"],
+    // Set here only without projects: a project that extends this config would add its list to this one.
+    include: withPostgres ? [] : ALL_SUITES,
     environment: "node",
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,
     globalSetup: ["tests/helpers/global-setup.ts"],
     setupFiles: ["tests/helpers/setup-env.ts"],
+    projects: projects(),
   },
 });

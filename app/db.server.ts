@@ -1,27 +1,55 @@
 // The one PrismaClient. Rust-free Prisma: queries are compiled in TypeScript
 // and run through a driver adapter chosen from DATABASE_URL.
+//
+// Prisma compiles queries for the provider its client was generated for, so
+// each provider has its own generated client: SQLite's from
+// prisma/schema.prisma (`@prisma/client`, whose types are the app's types),
+// PostgreSQL's from the schema generated from it, prisma/postgres/schema.prisma
+// (`.prisma/client-pg`, see scripts/db-generate.ts). Both clients are made
+// from one data model and share Prisma's runtime, so the PostgreSQL client is
+// used under the SQLite client's type, and `Prisma.sql`, `Prisma.join` and
+// Prisma's error classes are the same objects for both.
+import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { DEFAULT_DATABASE_URL, databaseKind, SQLITE_SYNCHRONOUS_MODES, sqliteFileFromUrl, type SqliteSynchronous } from "./db-url";
 import { IsolatingSqliteAdapterFactory } from "./sqlite-adapter.server";
 
 /** How long a SQLite writer waits for another process's write lock. */
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
+/** Where scripts/db-generate.ts generates the PostgreSQL client (a package path, resolved like `.prisma/client`). */
+export const POSTGRES_CLIENT_MODULE = ".prisma/client-pg";
+
 export function createPrismaClient(
   url: string = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
   synchronous: SqliteSynchronous = sqliteSynchronousFromEnv(),
 ): PrismaClient {
-  const kind = databaseKind(url);
-  if (kind === "postgres") {
-    // The schema and migrations are SQLite's for now. PostgreSQL runs through
-    // @prisma/adapter-pg with a client generated from a postgres copy of the
-    // schema; that work belongs to the multi-process scale issue.
-    throw new Error(
-      "DATABASE_URL points at PostgreSQL, which this build does not support yet. Use a file: URL (embedded SQLite).",
-    );
+  if (databaseKind(url) === "postgres") {
+    const PostgresClient = postgresClientClass();
+    return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) });
   }
   const adapter = new IsolatingSqliteAdapterFactory({ url: sqliteFileFromUrl(url), timeout: SQLITE_BUSY_TIMEOUT_MS }, { synchronous });
   return new PrismaClient({ adapter });
+}
+
+/**
+ * The PostgreSQL client's class, typed as the SQLite client's: both are
+ * generated from the same models, so their queries and results agree; only
+ * the SQL they compile to differs.
+ */
+function postgresClientClass(): typeof PrismaClient {
+  const load = createRequire(import.meta.url);
+  let generated: { PrismaClient: typeof PrismaClient };
+  try {
+    generated = load(POSTGRES_CLIENT_MODULE) as typeof generated;
+  } catch (error) {
+    throw new Error(
+      `DATABASE_URL points at PostgreSQL but its Prisma client is missing (${POSTGRES_CLIENT_MODULE}): run \`npm run db:generate\`.`,
+      { cause: error },
+    );
+  }
+  return generated.PrismaClient;
 }
 
 /** SQLITE_SYNCHRONOUS, read here because worker processes and tools open the database without the app's full config. */
@@ -36,9 +64,11 @@ function sqliteSynchronousFromEnv(): SqliteSynchronous {
 /**
  * SQLite settings that make several processes (web + workers) safe on one
  * file: WAL lets readers proceed during a write; foreign keys make cascades
- * real. Idempotent.
+ * real. Idempotent. Nothing to do on PostgreSQL, a server made for many
+ * processes.
  */
-export async function configureDatabase(client: PrismaClient): Promise<void> {
+export async function configureDatabase(client: PrismaClient, url: string = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): Promise<void> {
+  if (databaseKind(url) === "postgres") return;
   await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await client.$queryRawUnsafe("PRAGMA foreign_keys = ON");
 }

@@ -88,7 +88,7 @@ export async function runStripeBench(options: StripeBenchOptions = {}): Promise<
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ritournelle-bench-stripe-"));
   const databaseUrl = `file:${path.join(dir, "bench.sqlite")}`;
-  migrateDatabase(databaseUrl);
+  await migrateDatabase(databaseUrl);
   // The app's modules read these when first imported, below.
   process.env.DATABASE_URL = databaseUrl;
   process.env.LOG_LEVEL ??= "warn";

@@ -20,7 +20,7 @@ try {
   throw error;
 }
 
-migrateDatabase(settings.DATABASE_URL);
+await migrateDatabase(settings.DATABASE_URL);
 const app = await startAppServer({
   host: settings.HOST,
   port: settings.PORT,

@@ -120,7 +120,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
 
   if (options.fresh) fs.rmSync(databaseFile, { force: true });
   const { migrateDatabase } = await import("../../server/migrate");
-  migrateDatabase(`file:${databaseFile}`);
+  await migrateDatabase(`file:${databaseFile}`);
 
   const { startAppServer } = await import("../../server/app-server");
   const app = await startAppServer({
