@@ -1,6 +1,7 @@
 // Stripe Connect's tables: customer mappings, the tax-rate cache, OAuth
-// states and processed events; plus the queries on shops and runs that
-// connecting, disconnecting and Stripe's events need.
+// states, processed events and refused platform keys; plus the queries on
+// shops and runs that connecting, disconnecting, Stripe's refusals and
+// Stripe's events need.
 //
 // Tenant sealing: everything a merchant or a webhook can name is looked up
 // with its shop (a run by invoice id AND shop ids; a state by its hash, which
@@ -145,17 +146,75 @@ export function findShopsByBillingAccount(account: string, db: Db = prisma): Pro
   return db.shop.findMany({ where: { billingAccountId: account }, select: { id: true, domain: true }, orderBy: { createdAt: "asc" } });
 }
 
+/** Stores the account Stripe just granted; a refusal recorded for the shop's previous grant is over. */
 export async function setShopBillingAccount(tx: Db, shopId: string, account: string): Promise<void> {
-  await tx.shop.update({ where: { id: shopId }, data: { billingAccountId: account, billingDisconnectedAt: null } });
+  await tx.shop.update({
+    where: { id: shopId },
+    data: { billingAccountId: account, billingDisconnectedAt: null, ...NOT_REFUSED },
+  });
 }
 
-/** Clears the account; false when the shop had none (already disconnected). */
+/** Clears the account (and any refusal of it: the shop is simply not connected now); false when the shop had none. */
 export async function clearShopBillingAccount(tx: Db, shopId: string, now: Date): Promise<boolean> {
   const { count } = await tx.shop.updateMany({
     where: { id: shopId, billingAccountId: { not: null } },
-    data: { billingAccountId: null, billingDisconnectedAt: now },
+    data: { billingAccountId: null, billingDisconnectedAt: now, ...NOT_REFUSED },
   });
   return count === 1;
+}
+
+// ---------------------------------------------------------------------------
+// Access refused by Stripe (app/services/invoicing/billing-hold.server.ts)
+// ---------------------------------------------------------------------------
+
+const NOT_REFUSED = { billingBlockedAt: null, billingBlockedCode: null } as const;
+
+/**
+ * Records that Stripe refuses access to `account`, on every shop connected to
+ * it that has no refusal recorded yet. Returns those shops: empty when the
+ * refusal was already recorded (by this or another worker), so the caller
+ * reports it once per account, however many runs find out.
+ */
+export async function markBillingAccountRefused(account: string, code: RunErrorCode, at: Date, db: Db = prisma): Promise<Pick<Shop, "id" | "domain">[]> {
+  const { count } = await db.shop.updateMany({
+    where: { billingAccountId: account, billingBlockedAt: null },
+    data: { billingBlockedAt: at, billingBlockedCode: code },
+  });
+  if (count === 0) return [];
+  return db.shop.findMany({ where: { billingAccountId: account, billingBlockedAt: at }, select: { id: true, domain: true } });
+}
+
+/** Which of `accounts` Stripe refuses, as recorded on their shops. */
+export async function findRefusedBillingAccounts(accounts: string[], db: Db = prisma): Promise<Set<string>> {
+  if (accounts.length === 0) return new Set();
+  const rows = await db.shop.findMany({
+    where: { billingAccountId: { in: accounts }, billingBlockedAt: { not: null } },
+    select: { billingAccountId: true },
+  });
+  return new Set(rows.flatMap((row) => (row.billingAccountId ? [row.billingAccountId] : [])));
+}
+
+export type ShopBillingState = Pick<Shop, "billingAccountId" | "billingBlockedAt" | "billingBlockedCode">;
+
+export function findShopBillingState(shopId: string, db: Db = prisma): Promise<ShopBillingState | null> {
+  return db.shop.findUnique({ where: { id: shopId }, select: { billingAccountId: true, billingBlockedAt: true, billingBlockedCode: true } });
+}
+
+/** Records that Stripe refused the platform key with this fingerprint; false when it was already recorded. */
+export async function recordStripeKeyRefusal(keyFingerprint: string, at: Date, db: Db = prisma): Promise<boolean> {
+  try {
+    await db.stripeKeyRefusal.create({ data: { keyFingerprint, refusedAt: at } });
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "P2002") return false;
+    throw error;
+  }
+}
+
+/** Since when Stripe refuses the platform key with this fingerprint; null when it never did. */
+export async function findStripeKeyRefusal(keyFingerprint: string, db: Db = prisma): Promise<Date | null> {
+  const row = await db.stripeKeyRefusal.findUnique({ where: { keyFingerprint } });
+  return row?.refusedAt ?? null;
 }
 
 // ---------------------------------------------------------------------------
@@ -164,6 +223,8 @@ export async function clearShopBillingAccount(tx: Db, shopId: string, now: Date)
 
 /** The reason the pipeline records on a run waiting for a Stripe account (app/services/invoicing/issue-run.server.ts). */
 const BILLING_NOT_CONNECTED = "billing_not_connected" satisfies RunErrorCode;
+/** The reason it records on a run held because Stripe refuses access to the shop's account (billing-hold.server.ts). */
+const BILLING_ACCOUNT_REFUSED = "billing_account_unavailable" satisfies RunErrorCode;
 
 export type RunRef = { id: string; shopId: string; templateId: string; state: RunState };
 
@@ -192,12 +253,16 @@ export async function holdRunsOfShop(tx: Db, shopId: string, message: string, no
   return runs.map((run) => ({ ...run, state: run.state as RunState }));
 }
 
-/** Makes the shop's runs held for lack of a Stripe account workable at once; returns them. */
+/**
+ * Makes the shop's runs held for lack of a Stripe account, or because Stripe
+ * refused access to it, workable at once (each keeps its state and step);
+ * returns them.
+ */
 export async function resumeHeldRunsOfShop(tx: Db, shopId: string, now: Date): Promise<RunRef[]> {
   const where: Prisma.InvoiceRunWhereInput = {
     shopId,
     state: { in: ["planned", "issuing"] },
-    lastErrorCode: BILLING_NOT_CONNECTED,
+    lastErrorCode: { in: [BILLING_NOT_CONNECTED, BILLING_ACCOUNT_REFUSED] },
     AND: [notLeased(now)],
   };
   const runs = await tx.invoiceRun.findMany({ where, select: { id: true, shopId: true, templateId: true, state: true } });
