@@ -17,7 +17,9 @@
 //   provider forgot the idempotency key adopts it instead of creating another.
 // - Failures are thrown as BillingError: `transient` ones (timeouts, 5xx,
 //   rate limits, unknown outcome) are retried with backoff; `permanent` ones
-//   (bad data the merchant must fix) fail the run at once with `message`.
+//   (bad data the merchant must fix) fail the run at once with `message`;
+//   `blocked` ones (the provider refuses Ritournelle's access: the merchant's
+//   account, or the platform's own key) hold the run until a person acts.
 //
 // Pure TypeScript: imports nothing outside app/domain.
 import type { MinorUnits } from "./money";
@@ -115,9 +117,25 @@ export interface BillingGateway {
   send(request: InvoiceRequest, invoiceId: string, context: StepContext): Promise<IssuedInvoice>;
   /** The invoice already created for this run, if any (recovery after unknown outcomes). */
   findInvoiceForRun(request: InvoiceRequest): Promise<IssuedInvoice | null>;
+  /**
+   * Names the platform credential this gateway calls with (a fingerprint,
+   * never the secret). A refusal of the platform's credential holds the runs
+   * of gateways with this same credential only, so a process started with a
+   * fixed one is not held. Absent: one unnamed credential.
+   */
+  readonly credential?: string;
 }
 
-export type BillingErrorKind = "transient" | "permanent";
+/**
+ * - transient: worth retrying later as is.
+ * - permanent: the provider refused our data; the merchant fixes it.
+ * - blocked: the provider refuses Ritournelle's access, so no retry can
+ *   succeed until a person acts: code "billing_account_unavailable" (the
+ *   merchant's account no longer grants access: they reconnect) or
+ *   "stripe_auth_failed" (the platform's own credential: the operator fixes
+ *   the configuration). The pipeline holds the runs instead of retrying.
+ */
+export type BillingErrorKind = "transient" | "permanent" | "blocked";
 
 export class BillingError extends Error {
   constructor(

@@ -3,9 +3,14 @@
 //
 // Claim: the same three portable steps as the due-template claim
 // (scheduler.ts): select ids, one conditional UPDATE, re-read what was won.
+//
+// Holds: with each claimed batch the tick reads which of its accounts Stripe
+// refuses (and whether it refuses the platform key); a run they hold is held
+// without a call (app/services/invoicing/billing-hold.server.ts).
 import type { Prisma } from "@prisma/client";
 import prisma from "~/db.server";
 import { findRunsLeasedBy, leaseRuns, releaseRunLeases, selectWorkableRunIds, type LeasedRun } from "~/models/invoice-run.server";
+import { BillingHolds, credentialOf } from "~/services/invoicing/billing-hold.server";
 import { issueRun, type IssueRunOptions } from "~/services/invoicing/issue-run.server";
 
 export type RunLanesOptions = IssueRunOptions & {
@@ -20,7 +25,7 @@ export type IssueReport = {
   sent: number;
   failed: number;
   retryScheduled: number;
-  /** Runs of shops without a connected billing account. */
+  /** Runs of shops without a connected billing account, or held because Stripe refuses access. */
   waiting: number;
   /** Leases given back before finishing (shutdown) or found lost. */
   released: number;
@@ -47,11 +52,14 @@ export async function issueDueRuns(options: RunLanesOptions): Promise<IssueRepor
   let exhausted = false;
   const crashes: unknown[] = [];
   let claiming: Promise<void> | null = null;
+  const holds = new BillingHolds(credentialOf(options.gateway));
 
   const refill = async () => {
     // Twice the lanes: the next runs are ready when lanes free up, and few enough that their leases stay fresh.
     const want = Math.min(budget, 2 * lanes);
     const runs = await claimWorkableRuns({ now: options.clock.nowDate(), owner, batchSize: want, leaseMs: options.leaseMs });
+    // Read after the claim: a reconnection that made these runs workable is seen.
+    if (runs.length > 0) await holds.refresh(runs.map((run) => run.shop.billingAccountId));
     budget -= runs.length;
     report.claimed += runs.length;
     // Fewer than asked: nothing more is due now (or other workers won it); the next tick looks again.
@@ -92,7 +100,7 @@ export async function issueDueRuns(options: RunLanesOptions): Promise<IssueRepor
     try {
       for (let run = await nextRun(); run; run = await nextRun()) {
         const account = run.shop.billingAccountId;
-        const outcome = await issueRun(run, options).finally(() => inFlight.set(account, inFlight.get(account)! - 1));
+        const outcome = await issueRun(run, { ...options, holds }).finally(() => inFlight.set(account, inFlight.get(account)! - 1));
         if (outcome === "sent" || outcome === "closed") report.sent += 1;
         else if (outcome === "failed") report.failed += 1;
         else if (outcome === "retry_scheduled") report.retryScheduled += 1;

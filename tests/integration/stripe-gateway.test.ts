@@ -370,12 +370,12 @@ describe("errors, in the port's terms", () => {
     expect(error.message).toContain(`The customer's email "${email}" was refused by Stripe: fix it in the template.`);
   });
 
-  it("an account that disconnected Ritournelle is transient: the run waits for a reconnection", async () => {
+  it("an account that disconnected Ritournelle is blocked, not transient: the run is held for a reconnection, not retried", async () => {
     standIn.control.disconnectAccount(MERCHANT);
     const request = invoiceRequest({ currency: "EUR", taxesIncluded: true, lines });
 
     const error = await rejected(BillingError, gateway.ensureCustomer(request, key(request, "customer")));
-    expect(error).toMatchObject({ kind: "transient", code: "billing_account_unavailable" });
+    expect(error).toMatchObject({ kind: "blocked", code: "billing_account_unavailable" });
   });
 
   it.each([

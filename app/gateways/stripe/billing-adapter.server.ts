@@ -54,6 +54,11 @@ export class StripeBillingAdapter implements BillingGateway {
     this.couponIds = new StripeCoupons(client, this.flights);
   }
 
+  /** The platform secret key's fingerprint: a refused key holds only the runs of gateways calling with it. */
+  get credential(): string {
+    return this.client.keyFingerprint;
+  }
+
   async ensureCustomer(request: InvoiceRequest, context: StepContext): Promise<{ customerId: string }> {
     const customerId = await this.guard(request, () => ensureStripeCustomer(this.client, this.customers, this.flights, request, context));
     return { customerId };

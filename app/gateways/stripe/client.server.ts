@@ -10,6 +10,7 @@
 //   still retries a reset connection once on its own, with the same key.)
 // - Host, port and protocol come from STRIPE_API_URL when it is set (the
 //   offline stand-in); otherwise the SDK's defaults reach api.stripe.com.
+import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import Stripe from "stripe";
 import { config } from "~/config.server";
@@ -19,6 +20,11 @@ export const STRIPE_API_VERSION = Stripe.API_VERSION;
 
 /** Stripe Connect's OAuth host in production (consent page). */
 const STRIPE_CONNECT_URL = "https://connect.stripe.com";
+
+/** Names a secret key without revealing it (the platform hold, logs): the first 16 hex digits of its SHA-256. */
+export function keyFingerprint(secretKey: string): string {
+  return createHash("sha256").update(secretKey).digest("hex").slice(0, 16);
+}
 
 /** Stripe's documented default limits: 25 requests/s per account in test mode, 100 in live mode. */
 export function defaultRequestsPerSecond(secretKey: string): number {
@@ -183,6 +189,8 @@ export class StripeClient {
   readonly sdk: Stripe;
   readonly limiter: AccountRateLimiter;
   readonly connectUrl: string;
+  /** The secret key's {@link keyFingerprint}. */
+  readonly keyFingerprint: string;
   private readonly retry: RetryOptions;
   private readonly random: () => number;
 
@@ -200,6 +208,7 @@ export class StripeClient {
       requestsPerSecond: options.requestsPerSecond ?? defaultRequestsPerSecond(options.secretKey),
     });
     this.connectUrl = connectBaseUrl(options.apiUrl);
+    this.keyFingerprint = keyFingerprint(options.secretKey);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.random = options.random ?? Math.random;
   }

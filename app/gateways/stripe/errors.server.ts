@@ -1,8 +1,11 @@
-// Stripe's errors, translated into the billing port's two kinds:
+// Stripe's errors, translated into the billing port's three kinds:
 // - transient: worth retrying later as is (rate limits, Stripe or network
-//   trouble, an unknown outcome, an account Ritournelle cannot reach now);
+//   trouble, an unknown outcome);
 // - permanent: Stripe refused our data; retrying the same request cannot
-//   succeed, so the merchant gets a message saying what to fix.
+//   succeed, so the merchant gets a message saying what to fix;
+// - blocked: Stripe refuses Ritournelle's access (the connected account, or
+//   the platform's own key); no retry succeeds until a person acts, so the
+//   pipeline holds the runs (app/services/invoicing/billing-hold.server.ts).
 // And the errors after which the billing adapter must look at Stripe's state
 // before repeating anything (unknown outcomes, remembered objects gone).
 import Stripe from "stripe";
@@ -48,16 +51,8 @@ export function toBillingError(error: unknown, context: ErrorContext = {}): Bill
   if (status >= 500 || error instanceof Stripe.errors.StripeAPIError) {
     return transient("stripe_unavailable", `Stripe had a temporary problem.${stripeSays}`);
   }
-  if (error instanceof Stripe.errors.StripeAuthenticationError) {
-    // The platform key itself: an operator's fix, not the merchant's; retried until fixed.
-    return transient("stripe_auth_failed", "Ritournelle's connection to Stripe is misconfigured; the team has been alerted.");
-  }
-  if (error instanceof Stripe.errors.StripePermissionError || error.code === "account_invalid") {
-    return transient(
-      "billing_account_unavailable",
-      "Ritournelle can no longer act on your Stripe account (was it disconnected?). Reconnect Stripe in Ritournelle's settings: the invoice is issued then.",
-    );
-  }
+  const blocked = accessRefusal(error);
+  if (blocked) return blocked;
   if (error instanceof Stripe.errors.StripeIdempotencyError) {
     return permanent(
       "idempotency_mismatch",
@@ -65,6 +60,56 @@ export function toBillingError(error: unknown, context: ErrorContext = {}): Bill
     );
   }
   return permanent(...invalidRequest(error, context, stripeSays));
+}
+
+// ---------------------------------------------------------------------------
+// Access refused: hold, do not retry (issue 12, item 4)
+// ---------------------------------------------------------------------------
+
+/**
+ * Stripe refuses Ritournelle's credentials, not the request: the same call
+ * fails the same way until a person acts, so it is `blocked`, never retried.
+ *
+ * What Stripe answers (https://docs.stripe.com/api/errors, "HTTP Status Code
+ * Summary"): 401 "No valid API key provided" and 403 "The API key doesn't
+ * have permissions to perform the request" (403 since API version
+ * 2016-10-19: https://docs.stripe.com/changelog/2016-10-19/insufficient-permissions-throw-403-error).
+ * stripe-node turns a 401 into StripeAuthenticationError and a 403 into
+ * StripePermissionError whatever the body's `type` (generateV1Error in
+ * node_modules/stripe/cjs/Error.js). A connected account that no longer
+ * grants access answers 403 with code `account_invalid`
+ * (https://docs.stripe.com/error-codes: "The account ID provided as a value
+ * for the Stripe-Account header is invalid") and the message "The provided
+ * key '…' does not have access to account '…' (or that account does not
+ * exist). Application access may have been revoked." — the envelope the
+ * stand-in answers too (sandbox/stripe/pipeline.ts).
+ *
+ * Whose fix it is:
+ * - 401: the platform's secret key (revoked, rolled, expired, mistyped). The
+ *   pipeline calls as the platform with `Stripe-Account`, never with a
+ *   merchant's OAuth token, so a 401 is always the operator's configuration:
+ *   `stripe_auth_failed`, every account's runs hold.
+ * - 403, or `account_invalid` whatever the status: that connected account
+ *   (access revoked, or granted without the rights Ritournelle needs): the
+ *   merchant reconnects: `billing_account_unavailable`, that account's runs hold.
+ * The messages say what happens and who acts; Stripe's own words stay in the
+ * logs (a 401's carry part of the key).
+ */
+function accessRefusal(error: Stripe.errors.StripeError): BillingError | null {
+  const blocked = (code: RunErrorCode, message: string) => new BillingError("blocked", code, message, { cause: error });
+  if (error instanceof Stripe.errors.StripeAuthenticationError || error.statusCode === 401) {
+    return blocked(
+      "stripe_auth_failed",
+      "Stripe refused Ritournelle's own key. This is Ritournelle's configuration, not your Stripe account: there is nothing to change on your side. This invoice is held and issued, from where it stopped, once it is fixed.",
+    );
+  }
+  if (error instanceof Stripe.errors.StripePermissionError || error.statusCode === 403 || error.code === "account_invalid") {
+    return blocked(
+      "billing_account_unavailable",
+      "Stripe refused Ritournelle's access to your Stripe account (it was disconnected, or no longer grants access). Reconnect Stripe in Ritournelle's settings: this invoice is held and issued then, from where it stopped.",
+    );
+  }
+  return null;
 }
 
 /** A refusal of our data: which field, in the merchant's words. */

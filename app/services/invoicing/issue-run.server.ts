@@ -19,21 +19,25 @@
 // full jitter (app/domain/retry-policy.ts), until `maxAttempts`, then the run
 // is `failed`; a permanent one fails the run at once with the provider's
 // message for the merchant. A failed run blocks nothing: later periods are
-// separate runs. Any other error is a bug or a lost database: it propagates
-// like a crash, the run keeps its lease and is taken over when it expires.
+// separate runs. A blocked one (access refused) holds it: billing-hold.server.ts.
+// Any other error is a bug or a lost database: it propagates like a crash,
+// the run keeps its lease and is taken over when it expires.
 import { BillingError, idempotencyKey, type BillingGateway, type InvoiceRequest, type IssuedInvoice } from "~/domain/billing";
 import { backoffDelayMs, type RetryPolicy } from "~/domain/retry-policy";
 import type { Logger } from "~/logger.server";
 import type { LeasedRun, PipelineStep } from "~/models/invoice-run.server";
 import type { NewRunEvent } from "~/models/run-event.server";
 import { createSigningLink } from "~/services/signing/create-signing-link.server";
+import { credentialOf, recordAccessRefusal, type BillingHolds } from "./billing-hold.server";
 import { invoiceDetails, LeaseLostError, released, RunLease, type LeaseHolder } from "./run-lease.server";
 
 export type IssueRunOptions = LeaseHolder & {
   gateway: BillingGateway;
   retry: RetryPolicy;
-  /** How often a run of a shop without a connected billing account looks again. */
+  /** How often a run of a shop without a connected billing account, or held by a refusal, looks again. */
   billingRecheckMs: number;
+  /** Who Stripe refuses, as the worker tick knows it: runs they hold are held without a call. */
+  holds?: BillingHolds;
   /** Source of jitter, in [0, 1). */
   random: () => number;
   /** Checked before every step: true once a graceful shutdown began. */
@@ -47,7 +51,7 @@ export type RunOutcome =
   | "closed" // found already paid, void or uncollectible at the provider: issued, nothing left to do
   | "failed"
   | "retry_scheduled"
-  | "waiting" // the shop has no connected billing account
+  | "waiting" // the shop has no connected billing account, or Stripe refuses access (held)
   | "released"; // given back before finishing (shutdown) or lost to another worker
 
 /**
@@ -93,6 +97,8 @@ class RunDriver {
     try {
       const account = this.run.shop.billingAccountId;
       if (account === null) return await this.waitForBilling();
+      const refused = this.options.holds?.refusalFor(account);
+      if (refused) return await this.wait(refused.code, refused.message);
       if (this.run.attempt >= this.options.retry.maxAttempts) {
         // Every earlier attempt ended without an outcome (the worker died mid-step).
         return await this.fail(
@@ -201,6 +207,7 @@ class RunDriver {
   private async onBillingError(step: PipelineStep, error: BillingError): Promise<RunOutcome> {
     const { retry, logger } = this.options;
     if (error.kind === "permanent") return this.fail(error.code, error.message, step);
+    if (error.kind === "blocked") return this.holdForRefusal(error);
     if (this.run.attempt >= retry.maxAttempts) {
       return this.fail(
         error.code,
@@ -225,13 +232,25 @@ class RunDriver {
   }
 
   /** The shop has no connected billing account: the run waits (not a failure) and looks again later. */
-  private async waitForBilling(): Promise<RunOutcome> {
-    const code = "billing_not_connected";
+  private waitForBilling(): Promise<RunOutcome> {
+    return this.wait("billing_not_connected", "Connect your Stripe account in Ritournelle's settings: this invoice is issued as soon as it is connected.");
+  }
+
+  /** Stripe refuses access (billing-hold.server.ts): recorded once, and the run held where it stands until resumed. */
+  private async holdForRefusal(error: BillingError): Promise<RunOutcome> {
+    const { gateway, logger, holds } = this.options;
+    const context = { account: this.run.shop.billingAccountId ?? "", credential: credentialOf(gateway), at: this.lease.now(), logger, holds };
+    const refusal = await recordAccessRefusal(error, context);
+    return this.wait(refusal.code, refusal.message);
+  }
+
+  /** Waits, not failed: gives the lease back and looks again in `billingRecheckMs` (or when resumed). */
+  private async wait(code: string, message: string): Promise<RunOutcome> {
     const events = this.run.lastErrorCode === code ? [] : [this.lease.event("run.waiting", { cause: code })];
     await this.lease.persist(
       {
         lastErrorCode: code,
-        lastErrorMessage: "Connect your Stripe account in Ritournelle's settings: this invoice is issued as soon as it is connected.",
+        lastErrorMessage: message,
         ...released(),
         nextAttemptAt: new Date(this.lease.now().getTime() + this.options.billingRecheckMs),
       },

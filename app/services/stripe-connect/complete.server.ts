@@ -26,8 +26,10 @@ const FAILURES: Record<ConnectFailure, string> = {
  * Completes the connection from Stripe's redirect (`code` and `state`, or
  * `error` and `state`). Uses up the state whatever happens next (a second
  * presentation is "used"); on success stores the account on the state's
- * shop, makes the runs held for lack of an account workable at once (one
- * `run.resumed` event each) and says where to send the merchant (the
+ * shop, ends a refusal of access recorded for the shop (billing-hold.server.ts
+ * in services/invoicing: its banner goes), makes the runs held for lack of an
+ * account or by that refusal workable at once, each from where it stopped
+ * (one `run.resumed` event each), and says where to send the merchant (the
  * embedded settings page). Nothing in the URL but the state is trusted.
  * @returns a failure with the merchant's message for a bad, expired, used
  *   or declined request.

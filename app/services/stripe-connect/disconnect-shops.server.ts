@@ -4,7 +4,9 @@
 //
 // While a shop has no account, its runs wait (`billing_not_connected`, shown
 // to the merchant); connecting again makes them workable at once
-// (complete.server.ts). Nothing is lost either way.
+// (complete.server.ts). Nothing is lost either way. A refusal of access
+// recorded for the account (app/services/invoicing/billing-hold.server.ts)
+// ends with the disconnection: the shop is simply not connected now.
 import type { Prisma, Shop } from "@prisma/client";
 import { appendStripeRunEvents, clearShopBillingAccount, holdRunsOfShop } from "~/models/stripe.server";
 

@@ -132,5 +132,5 @@ async function applyRunAction(
 function refusalOfBilling(error: BillingError): ActionRefusalCode {
   // Stripe no longer lets the platform act on the account: only reconnecting helps, not waiting.
   if (error.code === "billing_account_unavailable") return "billing_not_connected";
-  return error.kind === "transient" ? "stripe_unavailable" : "stripe_refused";
+  return error.kind === "permanent" ? "stripe_refused" : "stripe_unavailable";
 }
