@@ -4,6 +4,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigation } from "@remix-run/react";
 import { BlockStack, Layout, Page } from "@shopify/polaris";
+import { BillingHoldBanner } from "~/components/BillingHoldBanner";
 import { AttentionSection } from "~/components/home/AttentionSection";
 import { ConnectStripeBanner } from "~/components/home/ConnectStripeBanner";
 import { GetStartedCard } from "~/components/home/GetStartedCard";
@@ -15,7 +16,7 @@ import { translator } from "~/i18n";
 import { explainRunFailure } from "~/i18n/run-errors";
 import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
-import { loadDashboard, UPCOMING_DAYS } from "~/services/dashboard/load-dashboard.server";
+import { loadDashboard, UPCOMING_DAYS, type Dashboard } from "~/services/dashboard/load-dashboard.server";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -46,7 +47,7 @@ export default function Home() {
     return (
       <Page title={t("home.title")}>
         <BlockStack gap="400">
-          {!dashboard.billingConnected && <ConnectStripeBanner />}
+          <StripeBanner dashboard={dashboard} timeZone={shop.timeZone} />
           <GetStartedCard />
         </BlockStack>
       </Page>
@@ -56,7 +57,7 @@ export default function Home() {
   return (
     <Page title={t("home.title")} primaryAction={{ content: t("home.makeRecurring"), url: "/app/orders" }}>
       <BlockStack gap="400">
-        {!dashboard.billingConnected && <ConnectStripeBanner />}
+        <StripeBanner dashboard={dashboard} timeZone={shop.timeZone} />
         <Layout>
           <Layout.Section>
             <BlockStack gap="400">
@@ -74,6 +75,12 @@ export default function Home() {
       </BlockStack>
     </Page>
   );
+}
+
+/** One banner about Stripe at most: invoices held because Stripe refuses access, else not connected yet. */
+function StripeBanner(props: { dashboard: { billingConnected: boolean; billingHold: Dashboard["billingHold"] }; timeZone: string }) {
+  if (props.dashboard.billingHold) return <BillingHoldBanner hold={props.dashboard.billingHold} timeZone={props.timeZone} />;
+  return props.dashboard.billingConnected ? null : <ConnectStripeBanner />;
 }
 
 export function ErrorBoundary() {

@@ -77,7 +77,7 @@ function messageOf(result: ActionResult, t: Translate): string {
 }
 
 export default function TemplatePage() {
-  const { template, runs, events, requestId } = useLoaderData<typeof loader>();
+  const { template, runs, events, billingHold, requestId } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const { t, locale } = useI18n();
@@ -93,7 +93,7 @@ export default function TemplatePage() {
       primaryAction={open ? { content: t("template.action.edit"), url: `/app/templates/${template.id}/edit` } : undefined}
     >
       <BlockStack gap="400">
-        <TemplateBanners template={template} justCreated={searchParams.get("created") === "1"} answer={answer} />
+        <TemplateBanners template={template} billingHold={billingHold} justCreated={searchParams.get("created") === "1"} answer={answer} />
         <TemplateControls template={template} pending={pending} />
         <Layout>
           <Layout.Section>

@@ -1,7 +1,9 @@
 // The news at the top of the template page: just created (and when the first
-// invoice goes out), the answer to the merchant's last action, and a pause
-// the app made itself when the shop uninstalled it.
+// invoice goes out), the answer to the merchant's last action, a pause the app
+// made itself when the shop uninstalled it, and invoices held because Stripe
+// refuses access.
 import { Banner } from "@shopify/polaris";
+import { BillingHoldBanner } from "~/components/BillingHoldBanner";
 import { formatDateTime } from "~/i18n/format";
 import { useI18n } from "~/i18n/react";
 import type { TemplatePage } from "~/services/templates/detail-page.server";
@@ -11,6 +13,7 @@ export type ActionAnswer = { ok: true; message: string } | { ok: false; code: st
 
 export function TemplateBanners(props: {
   template: Pick<TemplatePage["template"], "status" | "statusReason" | "nextRunAt" | "timeZone">;
+  billingHold: TemplatePage["billingHold"];
   /** The page was reached right after creating the template (`?created=1`). */
   justCreated: boolean;
   answer: ActionAnswer | undefined;
@@ -38,6 +41,7 @@ export function TemplateBanners(props: {
           <p>{answer.message}</p>
         </Banner>
       )}
+      {props.billingHold && <BillingHoldBanner hold={props.billingHold} timeZone={template.timeZone} />}
       {template.status === "paused" && template.statusReason === "shop_uninstalled" && (
         <Banner tone="warning">
           <p>{t("template.pausedByUninstall")}</p>

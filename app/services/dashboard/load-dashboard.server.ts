@@ -9,6 +9,7 @@ import { monthlyRecurringRevenue } from "~/domain/mrr";
 import { type ScheduleUnit } from "~/domain/schedule";
 import { occurrences } from "~/domain/recurrence";
 import { runsInStates, type Run } from "~/models/invoice-run.server";
+import { currentBillingHold, type BillingHoldView } from "~/services/invoicing/billing-hold.server";
 import { activeTemplateAmounts, activeTemplatesDueBy, countTemplatesByStatus, type TemplateStatus } from "~/models/template.server";
 
 /** How far ahead "upcoming" looks. */
@@ -48,6 +49,8 @@ export type Dashboard = {
   upcoming: UpcomingInvoice[];
   mrr: { currency: string; monthly: number }[];
   billingConnected: boolean;
+  /** Stripe refuses access (this shop's account, or Ritournelle's key): the shop's invoices are held. */
+  billingHold: BillingHoldView;
 };
 
 /**
@@ -59,17 +62,19 @@ export type Dashboard = {
  * attention items are failed runs first, then overdue ones, most recently
  * changed first; upcoming invoices are the periods of active templates due
  * within UPCOMING_DAYS, soonest first; the monthly recurring revenue is per
- * currency, over active templates.
+ * currency, over active templates; `billingHold` says when Stripe refuses
+ * access and the shop's invoices are held (billing-hold.server.ts).
  * Errors: database errors are rethrown.
  */
 export async function loadDashboard(shop: Pick<Shop, "id" | "billingAccountId">, options: { clock?: Clock } = {}): Promise<Dashboard> {
   const now = (options.clock ?? appClock).now();
   const until = now.add({ hours: UPCOMING_DAYS * 24 });
-  const [templateCounts, attentionRuns, dueTemplates, amounts] = await Promise.all([
+  const [templateCounts, attentionRuns, dueTemplates, amounts, billingHold] = await Promise.all([
     countTemplatesByStatus(shop.id),
     runsInStates(shop.id, ["failed", "overdue"], DASHBOARD_LIST_LIMIT),
     activeTemplatesDueBy(shop.id, new Date(until.epochMilliseconds), DASHBOARD_LIST_LIMIT),
     activeTemplateAmounts(shop.id),
+    currentBillingHold(shop.id),
   ]);
 
   const upcoming: UpcomingInvoice[] = [];
@@ -102,6 +107,7 @@ export async function loadDashboard(shop: Pick<Shop, "id" | "billingAccountId">,
       amounts.map((row) => ({ currency: row.currency, total: row.periodTotal, every: row.scheduleEvery, unit: row.scheduleUnit as ScheduleUnit })),
     ),
     billingConnected: shop.billingAccountId !== null,
+    billingHold,
   };
 }
 

@@ -10,6 +10,7 @@ import { listRunsOfTemplate, type Run, type RunState } from "~/models/invoice-ru
 import { listTemplateEvents } from "~/models/run-event.server";
 import { findTemplateForShop, type Template } from "~/models/template.server";
 import { listWriteBacksOfRuns } from "~/models/write-back.server";
+import { currentBillingHold, type BillingHoldView } from "~/services/invoicing/billing-hold.server";
 import { runActionsFor } from "~/services/invoicing/run-actions.server";
 import { signatureForRun } from "~/services/signing/signature-for-run.server";
 import { rowOf, type TemplateRow } from "./list-page.server";
@@ -84,6 +85,8 @@ export type TemplatePage = {
   runs: RunView[];
   /** Newest first. */
   events: EventView[];
+  /** Stripe refuses access (the shop's account, or Ritournelle's key): the shop's invoices are held (billing-hold.server.ts). */
+  billingHold: BillingHoldView;
 };
 
 /** The RunEvent type that records a customer's signature (written by the signing flow). */
@@ -96,7 +99,11 @@ export const RUN_SIGNED_EVENT = "run.signed";
 export async function loadTemplatePage(shop: Pick<Shop, "id">, templateId: string): Promise<TemplatePage> {
   const template = await findTemplateForShop(shop.id, templateId);
   if (!template) throw new NotFoundError("template", templateId);
-  const [runs, events] = await Promise.all([listRunsOfTemplate(shop.id, template.id), listTemplateEvents(shop.id, template.id)]);
+  const [runs, events, billingHold] = await Promise.all([
+    listRunsOfTemplate(shop.id, template.id),
+    listTemplateEvents(shop.id, template.id),
+    currentBillingHold(shop.id),
+  ]);
   const writeBacks = await listWriteBacksOfRuns(shop.id, runs.map((run) => run.id));
   const signed = new Set(events.filter((event) => event.type === RUN_SIGNED_EVENT && event.runId).map((event) => event.runId));
   const periodOfRun = new Map(runs.map((run) => [run.id, run.periodDate]));
@@ -145,6 +152,7 @@ export async function loadTemplatePage(shop: Pick<Shop, "id">, templateId: strin
         periodDate: event.runId ? (periodOfRun.get(event.runId) ?? null) : null,
       }))
       .reverse(),
+    billingHold,
   };
 }
 
