@@ -11,6 +11,7 @@ import prisma from "~/db.server";
 import type { RunErrorCode } from "~/domain/run-errors";
 import type { RunState } from "./invoice-run.server";
 import { appendRunEvents, type RunEventType } from "./run-event.server";
+import { isUniqueViolation } from "./transaction.server";
 
 type Db = Prisma.TransactionClient;
 
@@ -203,18 +204,47 @@ export function findShopBillingState(shopId: string, db: Db = prisma): Promise<S
 /** Records that Stripe refused the platform key with this fingerprint; false when it was already recorded. */
 export async function recordStripeKeyRefusal(keyFingerprint: string, at: Date, db: Db = prisma): Promise<boolean> {
   try {
-    await db.stripeKeyRefusal.create({ data: { keyFingerprint, refusedAt: at } });
+    await db.stripeKeyRefusal.create({ data: { keyFingerprint, refusedAt: at, probedAt: at } });
     return true;
   } catch (error) {
-    if ((error as { code?: unknown }).code === "P2002") return false;
+    if (isUniqueViolation(error)) return false;
     throw error;
   }
 }
 
-/** Since when Stripe refuses the platform key with this fingerprint; null when it never did. */
+/** Since when Stripe refuses the platform key with this fingerprint; null when it does not (or no longer). */
 export async function findStripeKeyRefusal(keyFingerprint: string, db: Db = prisma): Promise<Date | null> {
   const row = await db.stripeKeyRefusal.findUnique({ where: { keyFingerprint } });
   return row?.refusedAt ?? null;
+}
+
+/**
+ * Lets one caller try the refused key again, at most once per `everyMs`
+ * (the conditional update succeeds for one caller, however many ask at once).
+ */
+export async function claimStripeKeyProbe(keyFingerprint: string, at: Date, everyMs: number, db: Db = prisma): Promise<boolean> {
+  const { count } = await db.stripeKeyRefusal.updateMany({
+    where: { keyFingerprint, probedAt: { lte: new Date(at.getTime() - everyMs) } },
+    data: { probedAt: at },
+  });
+  return count === 1;
+}
+
+/**
+ * Stripe accepted the key again: forgets its refusal and makes the runs it
+ * held workable at once (each keeps its state and step); returns them. Empty
+ * when the refusal was already forgotten (by another worker).
+ */
+export async function clearStripeKeyRefusal(tx: Db, keyFingerprint: string, now: Date): Promise<RunRef[]> {
+  const { count } = await tx.stripeKeyRefusal.deleteMany({ where: { keyFingerprint } });
+  if (count === 0) return [];
+  const where: Prisma.InvoiceRunWhereInput = { state: { in: ["planned", "issuing"] }, lastErrorCode: PLATFORM_KEY_REFUSED, AND: [notLeased(now)] };
+  const runs = await tx.invoiceRun.findMany({ where, select: { id: true, shopId: true, templateId: true, state: true } });
+  await tx.invoiceRun.updateMany({
+    where: { id: { in: runs.map((run) => run.id) } },
+    data: { lastErrorCode: null, lastErrorMessage: null, nextAttemptAt: now },
+  });
+  return runs.map((run) => ({ ...run, state: run.state as RunState }));
 }
 
 // ---------------------------------------------------------------------------
@@ -225,6 +255,8 @@ export async function findStripeKeyRefusal(keyFingerprint: string, db: Db = pris
 const BILLING_NOT_CONNECTED = "billing_not_connected" satisfies RunErrorCode;
 /** The reason it records on a run held because Stripe refuses access to the shop's account (billing-hold.server.ts). */
 const BILLING_ACCOUNT_REFUSED = "billing_account_unavailable" satisfies RunErrorCode;
+/** The reason it records on a run held because Stripe refuses the platform's key (billing-hold.server.ts). */
+const PLATFORM_KEY_REFUSED = "stripe_auth_failed" satisfies RunErrorCode;
 
 export type RunRef = { id: string; shopId: string; templateId: string; state: RunState };
 

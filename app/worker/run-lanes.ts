@@ -13,7 +13,7 @@ import { findRunsLeasedBy, leaseRuns, releaseRunLeases, selectWorkableRunIds, ty
 import { BillingHolds, credentialOf } from "~/services/invoicing/billing-hold.server";
 import { issueRun, type IssueRunOptions } from "~/services/invoicing/issue-run.server";
 
-export type RunLanesOptions = IssueRunOptions & {
+export type RunLanesOptions = Omit<IssueRunOptions, "holds"> & {
   /** Runs driven per tick, at most. */
   batchSize: number;
   /** Runs driven at the same time (each waits on its provider calls). */
@@ -52,7 +52,12 @@ export async function issueDueRuns(options: RunLanesOptions): Promise<IssueRepor
   let exhausted = false;
   const crashes: unknown[] = [];
   let claiming: Promise<void> | null = null;
-  const holds = new BillingHolds(credentialOf(options.gateway));
+  const holds = new BillingHolds({
+    credential: credentialOf(options.gateway),
+    probeEveryMs: options.billingRecheckMs,
+    logger: options.logger,
+    actor: `worker:${owner}`,
+  });
 
   const refill = async () => {
     // Twice the lanes: the next runs are ready when lanes free up, and few enough that their leases stay fresh.

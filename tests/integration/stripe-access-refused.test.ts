@@ -57,7 +57,7 @@ type LogLine = { level: number; msg: string } & Record<string, unknown>;
 function capturedLogger() {
   const lines: LogLine[] = [];
   const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
-  return { logger, errors: () => lines.filter((line) => line.level >= 50) };
+  return { logger, lines, errors: () => lines.filter((line) => line.level >= 50) };
 }
 
 function worker(clock: ManualClock, options: Partial<WorkerOptions> & { secretKey?: string } = {}): Worker {
@@ -113,9 +113,9 @@ describe("a connected account that no longer grants access", () => {
     const shop = await createShop({ domain: DEMO_SHOP_DOMAIN, billingAccountId: MERCHANT });
     const [firstTemplate] = await dueTemplates(shop, RUNS, clock, 8100);
     clock.set("2026-01-15T08:00:00Z");
-    // The merchant removed Ritournelle in Stripe's Dashboard; the deauthorization
-    // webhook is not delivered (paused): the app learns it from its next call.
-    stripeStandIn().control.disconnectAccount(MERCHANT);
+    // The merchant removed Ritournelle in Stripe's Dashboard and the
+    // deauthorization webhook never arrived: the app learns it from its next call.
+    stripeStandIn().control.disconnectAccount(MERCHANT, { notify: false });
     const { logger, errors } = capturedLogger();
     const issuing = worker(clock, { logger });
 
@@ -159,19 +159,24 @@ describe("a connected account that no longer grants access", () => {
 });
 
 describe("a platform key Stripe refuses", () => {
-  it("holds every account's runs after at most one call each, logs one error naming the operator's action, and a worker with a valid key sends them", async () => {
-    process.env.STRIPE_SECRET_KEY = REFUSED_KEY;
-    resetConfigForTests();
-    const clock = new ManualClock("2026-01-10T10:00:00Z");
+  /** Two shops on two accounts, 6 due runs each. */
+  async function twoShopsDue(clock: ManualClock) {
     const demo = await createShop({ domain: DEMO_SHOP_DOMAIN, billingAccountId: MERCHANT });
     const other = await createShop({ domain: OTHER_SHOP_DOMAIN, billingAccountId: OTHER_MERCHANT });
     const [demoTemplate] = await dueTemplates(demo, 6, clock, 8200);
     await dueTemplates(other, 6, clock, 8300);
     clock.set("2026-01-15T08:00:00Z");
-    const { logger, errors } = capturedLogger();
-    const misconfigured = worker(clock, { logger, secretKey: REFUSED_KEY });
+    return { demoTemplate: demoTemplate! };
+  }
 
-    await drain(misconfigured);
+  it("holds every account's runs after at most one call each, logs one error naming the operator's action, tries the key once per recheck, and sends them all once Stripe accepts it again", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const { demoTemplate } = await twoShopsDue(clock);
+    stripeStandIn().control.revokeSecretKey(); // the configured key, rolled in Stripe's Dashboard: 401 api_key_expired
+    const { logger, errors, lines } = capturedLogger();
+    const issuing = worker(clock, { logger });
+
+    await drain(issuing);
 
     const held = await prisma.invoiceRun.findMany();
     expect(held).toHaveLength(12);
@@ -184,14 +189,41 @@ describe("a platform key Stripe refuses", () => {
     expect(errors()[0]).toMatchObject({ code: "stripe_auth_failed" });
     expect(errors()[0]!.msg).toContain("set a valid STRIPE_SECRET_KEY");
 
-    clock.advance(RECHECK_MS + 1);
-    await drain(misconfigured);
-    expect(stripeStandIn().control.requests()).toHaveLength(refused.length);
-
     // Every shop is told, and told it is not theirs to fix.
     expect(await homeHold(DEMO_SHOP_DOMAIN)).toMatchObject({ scope: "platform" });
     expect(await homeHold(OTHER_SHOP_DOMAIN)).toMatchObject({ scope: "platform" });
-    expect(await templatePageHold(DEMO_SHOP_DOMAIN, demoTemplate!)).toMatchObject({ scope: "platform" });
+    expect(await templatePageHold(DEMO_SHOP_DOMAIN, demoTemplate)).toMatchObject({ scope: "platform" });
+
+    // At each recheck, one run (not twelve) tries the key again.
+    clock.advance(RECHECK_MS + 1);
+    await drain(issuing);
+    expect(stripeStandIn().control.requests()).toHaveLength(refused.length + 1);
+    expect(await prisma.invoiceRun.count({ where: { lastErrorCode: "stripe_auth_failed" } })).toBe(12);
+    expect(errors()).toHaveLength(1);
+
+    // The key works again: the next try succeeds, and every held run resumes at once.
+    stripeStandIn().control.restoreSecretKey();
+    clock.advance(RECHECK_MS + 1);
+    await drain(issuing);
+    await expectEachSentOnce(MERCHANT);
+    await expectEachSentOnce(OTHER_MERCHANT);
+    expect(await homeHold(DEMO_SHOP_DOMAIN)).toBeNull();
+    expect(errors()).toHaveLength(1);
+    expect(lines.filter((line) => line.msg.startsWith("Stripe accepts the platform's secret key again"))).toHaveLength(1);
+  });
+
+  it("a worker started with another key is not held by the old key's refusal, and the banner goes with the old key", async () => {
+    process.env.STRIPE_SECRET_KEY = REFUSED_KEY; // a key Stripe does not know: 401 "Invalid API Key provided"
+    resetConfigForTests();
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    await twoShopsDue(clock);
+    const { logger, errors } = capturedLogger();
+
+    await drain(worker(clock, { logger, secretKey: REFUSED_KEY }));
+    expect(await prisma.invoiceRun.count({ where: { lastErrorCode: "stripe_auth_failed" } })).toBe(12);
+    expect(stripeStandIn().control.requests().length).toBeLessThanOrEqual(12);
+    expect(errors()).toHaveLength(1);
+    expect(await homeHold(DEMO_SHOP_DOMAIN)).toMatchObject({ scope: "platform" });
 
     // The operator configures a valid key and restarts: the held runs go out at their next look.
     process.env.STRIPE_SECRET_KEY = DEFAULT_SECRET_KEY;

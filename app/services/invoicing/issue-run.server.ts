@@ -28,7 +28,7 @@ import type { Logger } from "~/logger.server";
 import type { LeasedRun, PipelineStep } from "~/models/invoice-run.server";
 import type { NewRunEvent } from "~/models/run-event.server";
 import { createSigningLink } from "~/services/signing/create-signing-link.server";
-import { credentialOf, recordAccessRefusal, type BillingHolds } from "./billing-hold.server";
+import type { BillingHolds } from "./billing-hold.server";
 import { invoiceDetails, LeaseLostError, released, RunLease, type LeaseHolder } from "./run-lease.server";
 
 export type IssueRunOptions = LeaseHolder & {
@@ -36,8 +36,8 @@ export type IssueRunOptions = LeaseHolder & {
   retry: RetryPolicy;
   /** How often a run of a shop without a connected billing account, or held by a refusal, looks again. */
   billingRecheckMs: number;
-  /** Who Stripe refuses, as the worker tick knows it: runs they hold are held without a call. */
-  holds?: BillingHolds;
+  /** Who Stripe refuses, as the worker tick knows it: the runs a refusal holds are held without a call. */
+  holds: BillingHolds;
   /** Source of jitter, in [0, 1). */
   random: () => number;
   /** Checked before every step: true once a graceful shutdown began. */
@@ -97,7 +97,7 @@ class RunDriver {
     try {
       const account = this.run.shop.billingAccountId;
       if (account === null) return await this.waitForBilling();
-      const refused = this.options.holds?.refusalFor(account);
+      const refused = await this.options.holds.refusalFor(account, this.lease.now());
       if (refused) return await this.wait(refused.code, refused.message);
       if (this.run.attempt >= this.options.retry.maxAttempts) {
         // Every earlier attempt ended without an outcome (the worker died mid-step).
@@ -113,6 +113,7 @@ class RunDriver {
         const step = this.run.step ?? "customer";
         try {
           const outcome = await this.perform(step, request);
+          await this.options.holds.accepted(this.lease.now()); // Stripe took the call: a refusal of the key is over
           if (outcome) return outcome;
         } catch (error) {
           if (error instanceof BillingError) return await this.onBillingError(step, error);
@@ -238,9 +239,7 @@ class RunDriver {
 
   /** Stripe refuses access (billing-hold.server.ts): recorded once, and the run held where it stands until resumed. */
   private async holdForRefusal(error: BillingError): Promise<RunOutcome> {
-    const { gateway, logger, holds } = this.options;
-    const context = { account: this.run.shop.billingAccountId ?? "", credential: credentialOf(gateway), at: this.lease.now(), logger, holds };
-    const refusal = await recordAccessRefusal(error, context);
+    const refusal = await this.options.holds.record(error, this.run.shop.billingAccountId ?? "", this.lease.now());
     return this.wait(refusal.code, refusal.message);
   }
 

@@ -5,6 +5,7 @@ ALTER TABLE "Shop" ADD COLUMN "billingBlockedCode" TEXT;
 -- CreateTable
 CREATE TABLE "StripeKeyRefusal" (
     "keyFingerprint" TEXT NOT NULL PRIMARY KEY,
-    "refusedAt" DATETIME NOT NULL
+    "refusedAt" DATETIME NOT NULL,
+    "probedAt" DATETIME NOT NULL
 );
 
