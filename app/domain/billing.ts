@@ -11,7 +11,13 @@
 // app/gateways/stripe/billing-adapter.server.ts, the in-memory one in tests):
 // - Each call receives `idempotencyKey` = idempotencyKey(runId, step,
 //   generation). Repeating a call with the same key never creates a second
-//   object: it returns the first call's result.
+//   object: it returns the first call's result. Keys mean what they say: a
+//   retry repeats its key; the same key with other parameters is a permanent
+//   error (`idempotency_mismatch`), never a reason to try another key.
+// - `send` e-mails the customer once: after an unknown outcome it sends again
+//   only when the provider shows the invoice was not sent; when it cannot
+//   tell, it returns the invoice with `sendUnconfirmed` for the merchant to
+//   decide.
 // - `findInvoiceForRun` finds an invoice created for a run (by its
 //   `metadata.run_id`), so a run resumed after an unknown outcome or after the
 //   provider forgot the idempotency key adopts it instead of creating another.
@@ -100,6 +106,12 @@ export type IssuedInvoice = {
   invoicePdfUrl?: string;
   status: "draft" | "open" | "paid" | "void" | "uncollectible";
   total: MinorUnits;
+  /**
+   * Set by `send` only: the outcome of the send was unknown and nothing the
+   * provider shows says whether the customer was e-mailed. The invoice is
+   * issued; the merchant is offered to send it again.
+   */
+  sendUnconfirmed?: true;
 };
 
 export type StepContext = { idempotencyKey: string };
@@ -113,7 +125,7 @@ export interface BillingGateway {
   addLines(request: InvoiceRequest, invoiceId: string, context: StepContext): Promise<IssuedInvoice>;
   /** Finalizes (assigns the number, hosted URL, PDF). Refuses if the total differs from expectedTotal. */
   finalize(request: InvoiceRequest, invoiceId: string, context: StepContext): Promise<IssuedInvoice>;
-  /** Sends the finalized invoice to the customer. */
+  /** Sends the finalized invoice to the customer, once (see `sendUnconfirmed`). */
   send(request: InvoiceRequest, invoiceId: string, context: StepContext): Promise<IssuedInvoice>;
   /** The invoice already created for this run, if any (recovery after unknown outcomes). */
   findInvoiceForRun(request: InvoiceRequest): Promise<IssuedInvoice | null>;

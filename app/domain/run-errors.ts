@@ -1,6 +1,7 @@
 /**
  * Every code a run's `lastErrorCode` can hold, i.e. every reason the
- * pipeline records for a run that failed or waits. The merchant's pages
+ * pipeline records for a run that failed or waits, and the one warning it
+ * records on a run it sent (`send_unconfirmed`). The merchant's pages
  * explain each in their language (`runError.<code>` in app/i18n/en.json and
  * fr.json); the stored English `lastErrorMessage` stays as the detail (it
  * carries the amounts and Stripe's own words).
@@ -31,11 +32,16 @@ export const RUN_ERROR_CODES = [
   "stripe_unavailable",
   "stripe_auth_failed",
   "billing_account_unavailable",
+  // On a sent run, not a failure: Stripe could not confirm the customer was e-mailed (the merchant may send it again).
+  "send_unconfirmed",
   // The pipeline itself (app/services/invoicing/issue-run.server.ts, app/models/stripe.server.ts).
   "attempts_exhausted",
   "billing_not_connected",
 ] as const;
 export type RunErrorCode = (typeof RUN_ERROR_CODES)[number];
+
+/** The warning on a `sent` (or `overdue`) run whose e-mail Stripe could not confirm: the page offers "Send again". */
+export const SEND_UNCONFIRMED = "send_unconfirmed" satisfies RunErrorCode;
 
 /** A refusal of Stripe's that has no code of ours: "stripe_" + Stripe's code, explained generically. */
 export type StripeRefusalCode = `stripe_${string}`;

@@ -22,7 +22,7 @@ export function ActivitySection({ events, timeZone }: { events: EventView[]; tim
             <Box key={event.id}>
               <InlineStack align="space-between" gap="200">
                 <Text as="span">
-                  {t(eventKey(event.type, event.toState))}
+                  {t(eventKey(event.type, event.toState, event.cause))}
                   {event.periodDate && ` — ${formatCivilDate(event.periodDate, locale)}`}
                 </Text>
                 <Text as="span" tone="subdued" variant="bodySm">

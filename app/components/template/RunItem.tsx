@@ -1,8 +1,10 @@
 // One invoice of the timeline: its period, state, number and amount; links
 // to the invoice; what can be done with it; its signature, why it was
-// skipped, or why it failed (with a retry).
+// skipped, why it failed (with a retry), or that Stripe could not confirm
+// the e-mail (Send again, beside it, is the answer).
 import { Banner, BlockStack, Divider, InlineStack, Link, Text } from "@shopify/polaris";
 import { RunStateBadge } from "~/components/labels";
+import { SEND_UNCONFIRMED } from "~/domain/run-errors";
 import { formatAmount, formatCivilDate } from "~/i18n/format";
 import type { RunFailureView } from "~/i18n/run-errors";
 import { useI18n } from "~/i18n/react";
@@ -77,6 +79,11 @@ export function RunItem(props: {
         <Text as="p" tone="subdued" variant="bodySm">
           {t(skipReasonKey(run.skipReason))}
         </Text>
+      )}
+      {run.errorCode === SEND_UNCONFIRMED && run.actions.includes("resend") && (
+        <Banner tone="warning" title={t("template.runs.sendUnconfirmed")}>
+          <p>{t("runError.send_unconfirmed")}</p>
+        </Banner>
       )}
       {run.failure && (
         <Banner tone="critical">

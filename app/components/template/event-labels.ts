@@ -2,6 +2,7 @@
 // are keyed by the domain's unions: a new event type or skip reason without
 // a label here does not compile. Stored values this release does not know
 // (a row written by a newer one) still show, generically.
+import { SEND_UNCONFIRMED } from "~/domain/run-errors";
 import { isRunEventType, type RunEventType } from "~/domain/run-event";
 import { isSkipReason, type RunState, type SkipReason } from "~/domain/run-state";
 import type { MessageKey, Translate } from "~/i18n";
@@ -48,9 +49,11 @@ function isClosedState(state: string): state is ClosedState {
   return Object.hasOwn(CLOSED_KEYS, state);
 }
 
-/** The label of a stored event (its type, and the state it moved the run to). */
-export function eventKey(type: string, toState: string | null): MessageKey {
+/** The label of a stored event (its type, the state it moved the run to, and why). */
+export function eventKey(type: string, toState: string | null, cause: string | null = null): MessageKey {
   if (type === "run.closed" && toState && isClosedState(toState)) return CLOSED_KEYS[toState];
+  // Issued, but Stripe could not confirm the e-mail (issue-run.server.ts): not "sent" without a doubt.
+  if (type === "run.sent" && cause === SEND_UNCONFIRMED) return "event.run.sent.unconfirmed";
   return isRunEventType(type) ? EVENT_KEYS[type] : "event.other";
 }
 

@@ -9,16 +9,22 @@
 // billing-coupons.server.ts), a check of Stripe's total against ours,
 // finalization, sending.
 //
-// Unknown outcomes: a 5xx that Stripe saved under the idempotency key (or an
-// idempotency conflict) means repeating the key can only replay the error.
-// Each creating step then looks at Stripe's state (the invoice by run id, the
-// invoice's items by line index, the invoice's status) and only creates again,
-// under a fresh key, what is definitely not there.
+// Keys mean what they say: every retry of a call (after a 429, a 409, a
+// retryable 5xx, a lost connection) repeats its key. Two cases only call for
+// another key, each derived from the failed request (keyAfterFailedRequest,
+// never random, so a crash and a restart derive the same one):
+// - a 5xx Stripe saved under the key (repeating it can only replay the 5xx):
+//   each step looks at Stripe's state (the invoice by run id, the invoice's
+//   items by line index, the invoice's status, its sent events,
+//   billing-send.server.ts) and only repeats what is definitely not there;
+// - a tax rate or coupon we remembered and Stripe no longer has: the
+//   parameters change with the object looked up again.
+// The same key with other parameters (400 `idempotency_error`) is neither:
+// the invoice changed between two attempts, and the run fails (errors.server.ts).
 //
 // A gateway never calls a model: what it remembers between runs (customer
 // mappings, tax rates) comes in as stores (billing-stores.server.ts); the
 // wiring to our tables is app/services/invoicing/stripe-rail.server.ts.
-import { randomUUID } from "node:crypto";
 import Stripe from "stripe";
 import type { BillingGateway, BillingLine, InvoiceRequest, IssuedInvoice, StepContext } from "~/domain/billing";
 import { BillingError } from "~/domain/billing";
@@ -27,10 +33,18 @@ import type { RunErrorCode } from "~/domain/run-errors";
 import { StripeCoupons } from "./billing-coupons.server";
 import { customerMappingKey, ensureStripeCustomer } from "./billing-customers.server";
 import { draftParams, searchLiteral, stripeId, toIssued } from "./billing-invoices.server";
+import { sendInvoiceOnce } from "./billing-send.server";
 import type { StripeCustomerStore, StripeTaxRateStore } from "./billing-stores.server";
 import { StripeTaxRates } from "./billing-tax-rates.server";
 import type { StripeClient } from "./client.server";
-import { isStripeCode, needsReconciliation, refersToRememberedObject, toBillingError, type ErrorContext } from "./errors.server";
+import {
+  isStripeCode,
+  keyAfterFailedRequest,
+  needsReconciliation,
+  refersToRememberedObject,
+  toBillingError,
+  type ErrorContext,
+} from "./errors.server";
 import { SingleFlight } from "./single-flight.server";
 
 /**
@@ -80,7 +94,9 @@ export class StripeBillingAdapter implements BillingGateway {
         if (!needsReconciliation(error)) throw error;
         const existing = await this.findInvoiceForRun(request);
         if (existing) return existing;
-        return toIssued(await create(`${context.idempotencyKey}:${randomUUID()}`), request.currency);
+        const next = keyAfterFailedRequest(context.idempotencyKey, error);
+        if (next === null) throw error;
+        return toIssued(await create(next), request.currency);
       }
     });
   }
@@ -113,28 +129,15 @@ export class StripeBillingAdapter implements BillingGateway {
         if (!needsReconciliation(error)) throw error;
         const now = await this.retrieveInvoice(request, invoiceId);
         if (now.status !== "draft") return toIssued(now, request.currency);
-        return toIssued(await finalize(`${context.idempotencyKey}:${randomUUID()}`), request.currency);
+        const next = keyAfterFailedRequest(context.idempotencyKey, error);
+        if (next === null) throw error;
+        return toIssued(await finalize(next), request.currency);
       }
     });
   }
 
   async send(request: InvoiceRequest, invoiceId: string, context: StepContext): Promise<IssuedInvoice> {
-    const sendWith = (idempotencyKey: string) =>
-      this.client.call(request.account, (stripe, options) => stripe.invoices.sendInvoice(invoiceId, {}, { ...options, idempotencyKey }));
-    return this.guard(request, async () => {
-      try {
-        return toIssued(await sendWith(context.idempotencyKey), request.currency);
-      } catch (error) {
-        if (isStripeCode(error, "invoice_not_editable") || isStripeCode(error, "status_transition_invalid")) {
-          // Paid, voided or marked uncollectible before we sent it: it was issued; adopt its state.
-          const invoice = await this.retrieveInvoice(request, invoiceId);
-          if (invoice.status !== "draft" && invoice.status !== "open") return toIssued(invoice, request.currency);
-        }
-        if (!needsReconciliation(error)) throw error;
-        // Whether the email left is unknowable; sending twice beats never sending.
-        return toIssued(await sendWith(`${context.idempotencyKey}:${randomUUID()}`), request.currency);
-      }
-    });
+    return this.guard(request, () => sendInvoiceOnce(this.client, request, invoiceId, context.idempotencyKey));
   }
 
   /**
@@ -187,15 +190,15 @@ export class StripeBillingAdapter implements BillingGateway {
     try {
       await create(await build(false), key);
     } catch (error) {
-      if (refersToRememberedObject(error)) {
-        // A tax rate or coupon we remembered is gone or archived: look them up
-        // again (a new key: the parameters differ) and try once more.
-        await create(await build(true), `${key}:${randomUUID()}`);
-        return;
-      }
-      if (!needsReconciliation(error)) throw error;
+      const fresh = refersToRememberedObject(error);
+      // A tax rate or coupon we remembered is gone or archived: look them up
+      // again (a new key: the parameters differ) and try once more. After a
+      // saved 5xx: only if the line is not on the invoice.
+      if (!fresh && !needsReconciliation(error)) throw error;
       if (await this.hasLine(request, invoiceId, index)) return;
-      await create(await build(false), `${key}:${randomUUID()}`);
+      const next = keyAfterFailedRequest(key, error);
+      if (next === null) throw error;
+      await create(await build(fresh), next);
     }
   }
 

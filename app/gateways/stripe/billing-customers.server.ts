@@ -2,12 +2,11 @@
 // shop customer and connected account, reused across periods, updated when
 // the details the template holds change, created again when the merchant
 // deleted it in Stripe.
-import { randomUUID } from "node:crypto";
 import type Stripe from "stripe";
 import type { BillingCustomer, InvoiceRequest, StepContext } from "~/domain/billing";
 import { fingerprintOf, type CustomerMappingKey, type StripeCustomerStore } from "./billing-stores.server";
 import type { StripeClient } from "./client.server";
-import { isStripeCode, needsReconciliation } from "./errors.server";
+import { isStripeCode, keyAfterFailedRequest, needsReconciliation } from "./errors.server";
 import type { SingleFlight } from "./single-flight.server";
 
 /**
@@ -90,7 +89,10 @@ async function createCustomer(
     const ours = existing.data.find(
       (customer) => customer.metadata.shop === request.shopDomain && customer.metadata.shopify_customer_id === metadata.shopify_customer_id,
     );
-    return ours?.id ?? (await create(`${context.idempotencyKey}:${randomUUID()}`)).id;
+    if (ours) return ours.id;
+    const next = keyAfterFailedRequest(context.idempotencyKey, error);
+    if (next === null) throw error;
+    return (await create(next)).id;
   }
 }
 

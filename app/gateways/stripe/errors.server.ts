@@ -7,7 +7,9 @@
 //   the platform's own key); no retry succeeds until a person acts, so the
 //   pipeline holds the runs (app/services/invoicing/billing-hold.server.ts).
 // And the errors after which the billing adapter must look at Stripe's state
-// before repeating anything (unknown outcomes, remembered objects gone).
+// before repeating anything (unknown outcomes, remembered objects gone), and
+// the one way it derives a new key once Stripe showed the old one's request
+// had no effect.
 import Stripe from "stripe";
 import { BillingError } from "~/domain/billing";
 import { MoneyError } from "~/domain/money";
@@ -54,9 +56,11 @@ export function toBillingError(error: unknown, context: ErrorContext = {}): Bill
   const blocked = accessRefusal(error);
   if (blocked) return blocked;
   if (error instanceof Stripe.errors.StripeIdempotencyError) {
+    // Same key, other parameters (or another endpoint): the invoice changed
+    // between two attempts. A new key would make a second object; stop instead.
     return permanent(
       "idempotency_mismatch",
-      `This step was already sent to Stripe with different details, so Stripe refused to repeat it. Contact support with this invoice's id.${stripeSays}`,
+      `The invoice changed between two attempts at the same step, so Stripe refused to repeat it with different details. Ritournelle stopped rather than risk a second invoice: nothing more was sent. Check this invoice in your Stripe dashboard and contact support with its date.${stripeSays}`,
     );
   }
   return permanent(...invalidRequest(error, context, stripeSays));
@@ -154,12 +158,31 @@ export function isStripeCode(error: unknown, code: string): boolean {
 
 /**
  * Repeating the same key cannot tell us what happened: Stripe saved a 5xx
- * under it, or the key was already used with other parameters. (A dropped
- * connection or a timeout is different: the same key, later, is exactly the
- * right repeat, so those go back to the pipeline as transient errors.)
+ * under it, and replays that 5xx to every repeat. The adapter must look at
+ * Stripe's state instead. (A dropped connection or a timeout is different:
+ * the same key, later, is exactly the right repeat, so those go back to the
+ * pipeline as transient errors. A 400 `idempotency_error`, the same key with
+ * other parameters, is not an unknown outcome either: it is a permanent
+ * refusal, see toBillingError.)
  */
 export function needsReconciliation(error: unknown): boolean {
-  return isUnknownOutcomeReplay(error) || (error instanceof Stripe.errors.StripeIdempotencyError && error.statusCode === 400);
+  return isUnknownOutcomeReplay(error);
+}
+
+/**
+ * The key of a repeat that Stripe's state showed is needed: `key`'s request
+ * had no effect (nothing found after a saved 5xx), or was refused for an
+ * object we must look up again. Derived from the id of the request Stripe
+ * saved under `key` (the `Original-Request` of a replay, else the failed
+ * request's own id), so every attempt after a crash derives the same key and
+ * its repeat is itself idempotent; never a random one.
+ * @returns null when Stripe's answer carried no request id (the caller then
+ *   lets the error through, to be retried as is).
+ */
+export function keyAfterFailedRequest(key: string, error: unknown): string | null {
+  if (!(error instanceof Stripe.errors.StripeError)) return null;
+  const original = error.headers?.["original-request"] ?? error.requestId;
+  return original ? `${key}:after-${original}` : null;
 }
 
 /** An item refused because a tax rate or coupon id we passed does not exist (or is no longer usable). */

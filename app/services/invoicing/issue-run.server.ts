@@ -24,6 +24,7 @@
 // the run keeps its lease and is taken over when it expires.
 import { BillingError, idempotencyKey, type BillingGateway, type InvoiceRequest, type IssuedInvoice } from "~/domain/billing";
 import { backoffDelayMs, type RetryPolicy } from "~/domain/retry-policy";
+import { SEND_UNCONFIRMED } from "~/domain/run-errors";
 import type { Logger } from "~/logger.server";
 import type { LeasedRun, PipelineStep } from "~/models/invoice-run.server";
 import type { NewRunEvent } from "~/models/run-event.server";
@@ -75,6 +76,13 @@ export type RunOutcome =
 export function issueRun(run: LeasedRun, options: IssueRunOptions): Promise<RunOutcome> {
   return new RunDriver(run, options).drive();
 }
+
+const NO_WARNING: { code: string | null; message: string | null } = { code: null, message: null };
+/** What a sent run says when Stripe could not confirm the customer was e-mailed. */
+const SEND_UNCONFIRMED_WARNING = {
+  code: SEND_UNCONFIRMED,
+  message: "Stripe had a problem sending this invoice and shows nothing that says whether the customer was e-mailed. It is issued: use Send again if the customer did not get it.",
+};
 
 class RunDriver {
   private readonly lease: RunLease;
@@ -172,7 +180,8 @@ class RunDriver {
       }
       case "send": {
         const invoice = await gateway.send(request, this.invoiceId(), context);
-        await this.finish("sent", invoice, "run.sent");
+        if (invoice.sendUnconfirmed) this.options.logger.warn({ runId: this.run.id }, "send outcome unknown and unprovable; left to the merchant");
+        await this.finish("sent", invoice, "run.sent", [], invoice.sendUnconfirmed ? SEND_UNCONFIRMED_WARNING : NO_WARNING);
         return "sent";
       }
     }
@@ -197,10 +206,11 @@ class RunDriver {
     }
   }
 
-  private async finish(state: "sent" | "paid" | "void" | "uncollectible", invoice: IssuedInvoice, type: "run.sent", before: NewRunEvent[] = []): Promise<void> {
+  /** The run leaves the pipeline issued; a `warning` (send_unconfirmed) stays on it and on its event, for the merchant. */
+  private async finish(state: "sent" | "paid" | "void" | "uncollectible", invoice: IssuedInvoice, type: "run.sent", before: NewRunEvent[] = [], warning = NO_WARNING): Promise<void> {
     await this.lease.persist(
-      { ...invoiceDetails(invoice, this.run), state, step: null, lastErrorCode: null, lastErrorMessage: null, ...released(), nextAttemptAt: null },
-      [...before, this.lease.event(type, { fromState: "issuing", toState: state, detail: { invoiceId: invoice.invoiceId, number: invoice.number ?? null } })],
+      { ...invoiceDetails(invoice, this.run), state, step: null, lastErrorCode: warning.code, lastErrorMessage: warning.message, ...released(), nextAttemptAt: null },
+      [...before, this.lease.event(type, { fromState: "issuing", toState: state, cause: warning.code, detail: { invoiceId: invoice.invoiceId, number: invoice.number ?? null } })],
       { countIssued: true },
     );
   }

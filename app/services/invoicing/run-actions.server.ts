@@ -17,11 +17,12 @@ import { inTransaction } from "~/models/transaction.server";
 import { type Clock } from "~/domain/clock";
 import { appClock } from "~/clock.server";
 import { decideMove, targetOfStatus } from "~/domain/invoice-status";
+import { SEND_UNCONFIRMED } from "~/domain/run-errors";
 import { invoiceStatus } from "~/gateways/stripe/billing-invoices.server";
 import { stripeClient, type StripeClient } from "~/gateways/stripe/client.server";
 import { toBillingError } from "~/gateways/stripe/errors.server";
 import { performInvoiceAction, type InvoiceAction } from "~/gateways/stripe/invoice-actions.server";
-import { findRunForShop, type Run, type RunState } from "~/models/invoice-run.server";
+import { findRunForShop, updateRun, type Run, type RunState } from "~/models/invoice-run.server";
 import { listRunEventsOfType } from "~/models/run-event.server";
 import { appendStripeRunEvents, moveRunState } from "~/models/stripe.server";
 
@@ -70,6 +71,8 @@ export const RUN_ACTIONS = ["resend", "void", "mark_uncollectible"] as const sat
  * In which states each action makes sense: the invoice is open (or
  * uncollectible, for void). The template page offers an action only where
  * this table allows it, so what it shows and what this service accepts agree.
+ * A run whose e-mail Stripe could not confirm is `sent` (with the warning
+ * `send_unconfirmed`): "Send again" is what the page offers it.
  */
 export const RUN_ACTION_STATES: Record<InvoiceAction, readonly RunState[]> = {
   resend: ["sent", "overdue"],
@@ -146,6 +149,8 @@ export async function performRunAction(shop: Pick<Shop, "id" | "billingAccountId
         at,
       },
     ]);
+    // Stripe has now sent it: the doubt about the first e-mail no longer matters.
+    if (action === "resend" && fresh.lastErrorCode === SEND_UNCONFIRMED) await updateRun(tx, fresh.id, { lastErrorCode: null, lastErrorMessage: null });
     return result(fresh, state, action === "resend" || moves, customerEmail);
   });
 }

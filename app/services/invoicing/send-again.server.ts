@@ -4,7 +4,9 @@ import { performRunAction, type RunActionOptions, type RunActionResult } from ".
 
 /**
  * Sends the shop's invoice to the customer again (Stripe emails it), when
- * the run is `sent` or `overdue`; the trail records a `run.resent`.
+ * the run is `sent` or `overdue`; the trail records a `run.resent`. Clears
+ * the warning of a run whose first e-mail Stripe could not confirm
+ * (`send_unconfirmed`): the merchant's answer to it.
  *
  * Idempotent per click: repeated with the same `options.requestId` (or,
  * without one, within the same minute) it sends one email and records one
