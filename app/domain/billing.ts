@@ -29,6 +29,7 @@
 //
 // Pure TypeScript: imports nothing outside app/domain.
 import type { MinorUnits } from "./money";
+import { MAX_TEMPLATE_LINES } from "./template-input";
 
 export const BILLING_STEPS = ["customer", "draft", "lines", "finalize", "send"] as const;
 export type BillingStep = (typeof BILLING_STEPS)[number];
@@ -43,6 +44,14 @@ export type BillingStep = (typeof BILLING_STEPS)[number];
 export function idempotencyKey(runId: string, step: BillingStep, generation = 0): string {
   return generation === 0 ? `${runId}:${step}` : `${runId}:g${generation}:${step}`;
 }
+
+/**
+ * Most lines an InvoiceRequest has: a template's lines (the form's and the
+ * templates service's limit) and its shipping line. A provider refuses more
+ * before any call; each provider's own limit must be at least this (Stripe:
+ * 250 items, see the Stripe adapter).
+ */
+export const MAX_INVOICE_LINES = MAX_TEMPLATE_LINES + 1;
 
 export type BillingAddress = {
   line1?: string;
@@ -90,7 +99,7 @@ export type InvoiceRequest = {
   periodDate: string; // civil YYYY-MM-DD
   currency: string; // ISO 4217, upper case
   customer: BillingCustomer;
-  lines: BillingLine[]; // shipping is one more line
+  lines: BillingLine[]; // shipping is one more line; at most MAX_INVOICE_LINES
   daysUntilDue: number;
   memo?: string;
   /** Public signing link to print on the invoice when a signature is requested. */

@@ -25,6 +25,7 @@ export const RUN_ERROR_CODES = [
   // The Stripe gateway's own checks (app/gateways/stripe/billing-*.server.ts, app/services/invoicing/issue-run.server.ts).
   "coupon_conflict",
   "total_mismatch",
+  "too_many_lines",
   // Transient: retried on their own until the attempts run out.
   "stripe_unreachable",
   "idempotency_in_flight",

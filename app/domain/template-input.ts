@@ -146,7 +146,13 @@ const refuse = (refusal: InputRefusal) => refusal;
 // Limits (the words say them through these values, see app/i18n/field-errors.ts)
 // ---------------------------------------------------------------------------
 
-/** Most lines one template (and so one invoice) may have. */
+/**
+ * Most lines one template may have: the one limit of the form, the templates
+ * service and the billing gateways (an invoice has these and its shipping
+ * line, MAX_INVOICE_LINES in ./billing.ts). Importing an order reads fewer
+ * (MAX_ORDER_LINES in app/gateways/shopify/orders.server.ts): any importable
+ * order fits, and the merchant may add lines by hand up to this.
+ */
 export const MAX_TEMPLATE_LINES = 200;
 /** Longest note printed on each invoice, in characters. */
 export const MAX_MEMO_LENGTH = 500;

@@ -15,7 +15,7 @@
 // never random, so a crash and a restart derive the same one):
 // - a 5xx Stripe saved under the key (repeating it can only replay the 5xx):
 //   each step looks at Stripe's state (the invoice by run id, the invoice's
-//   items by line index, the invoice's status, its sent events,
+//   items by line index, all pages, the invoice's status, its sent events,
 //   billing-send.server.ts) and only repeats what is definitely not there;
 // - a tax rate or coupon we remembered and Stripe no longer has: the
 //   parameters change with the object looked up again.
@@ -27,7 +27,7 @@
 // wiring to our tables is app/services/invoicing/stripe-rail.server.ts.
 import Stripe from "stripe";
 import type { BillingGateway, BillingLine, InvoiceRequest, IssuedInvoice, StepContext } from "~/domain/billing";
-import { BillingError } from "~/domain/billing";
+import { BillingError, MAX_INVOICE_LINES } from "~/domain/billing";
 import { formatMinor, toStripeAmount } from "~/domain/money";
 import type { RunErrorCode } from "~/domain/run-errors";
 import { StripeCoupons } from "./billing-coupons.server";
@@ -46,6 +46,12 @@ import {
   type ErrorContext,
 } from "./errors.server";
 import { SingleFlight } from "./single-flight.server";
+
+/** Most items Stripe accepts on one invoice (https://docs.stripe.com/changelog/2016-02-22/no-more-than-250-invoice-items). */
+export const STRIPE_MAX_INVOICE_ITEMS = 250;
+
+/** Invoice items listed per page when looking for a line (Stripe's most). */
+const ITEMS_PAGE = 100;
 
 /**
  * Stripe Invoicing behind the billing port. Idempotent and convergent step by
@@ -202,11 +208,17 @@ export class StripeBillingAdapter implements BillingGateway {
     }
   }
 
+  /** Whether the invoice has the run's line `index`, looking through every page of its items. */
   private async hasLine(request: InvoiceRequest, invoiceId: string, index: number): Promise<boolean> {
-    const items = await this.client.call(request.account, (stripe, options) =>
-      stripe.invoiceItems.list({ invoice: invoiceId, limit: 100 }, options),
-    );
-    return items.data.some((item) => item.metadata?.run_id === request.runId && item.metadata.line_index === String(index));
+    let startingAfter: string | undefined;
+    for (;;) {
+      const items = await this.client.call(request.account, (stripe, options) =>
+        stripe.invoiceItems.list({ invoice: invoiceId, limit: ITEMS_PAGE, ...(startingAfter ? { starting_after: startingAfter } : {}) }, options),
+      );
+      if (items.data.some((item) => item.metadata?.run_id === request.runId && item.metadata.line_index === String(index))) return true;
+      if (!items.has_more || items.data.length === 0) return false;
+      startingAfter = items.data.at(-1)!.id;
+    }
   }
 
   /**
@@ -230,8 +242,19 @@ export class StripeBillingAdapter implements BillingGateway {
     return this.client.call(request.account, (stripe, options) => stripe.invoices.retrieve(invoiceId, {}, options));
   }
 
-  /** Runs `work`, translating whatever Stripe threw into a BillingError for the pipeline. */
+  /**
+   * Runs `work`, translating whatever Stripe threw into a BillingError for the
+   * pipeline. A request with more lines than a template can make is refused
+   * before any call: the limit the form and the templates service apply.
+   */
   private async guard<T>(request: InvoiceRequest, work: () => Promise<T>): Promise<T> {
+    if (request.lines.length > MAX_INVOICE_LINES) {
+      throw new BillingError(
+        "permanent",
+        "too_many_lines" satisfies RunErrorCode,
+        `This invoice has ${request.lines.length} lines; a recurring invoice can have at most ${MAX_INVOICE_LINES} (shipping included). Nothing was sent to Stripe: remove lines from the recurring invoice.`,
+      );
+    }
     try {
       return await work();
     } catch (error) {
