@@ -93,9 +93,9 @@ export type InvoiceDraft = {
   expectedTotal: MinorUnits;
 };
 
-export type InvoiceDraftErrorCode = "no_lines" | "discount_exceeds_amount" | "invalid_line";
+export type InvoiceDraftErrorCode = "no_lines" | "discount_exceeds_amount" | "invalid_line" | "total_not_positive";
 
-/** A snapshot that cannot become an invoice; `field` points at the line ("lines.2.discountAmount", "shipping.amount"). */
+/** A snapshot that cannot become an invoice; `field` points at the line ("lines.2.discountAmount", "shipping.amount") or at "lines" as a whole. */
 export class InvoiceDraftError extends DomainError {
   override readonly name = "InvoiceDraftError";
 
@@ -154,6 +154,28 @@ export function draftInvoice(input: InvoiceDraftInput): InvoiceDraft {
     totalTax: sum(lines.flatMap((line) => line.taxes.map((tax) => tax.amount))),
     expectedTotal: sum(lines.map((line) => line.total)),
   };
+}
+
+/**
+ * Whether an invoice of `total` may be issued: it must ask the customer for
+ * something. (A Stripe invoice of nothing is marked paid as it is finalized,
+ * then written back to Shopify as a paid order of nothing.)
+ */
+export function isIssuableTotal(total: MinorUnits): boolean {
+  return total > 0;
+}
+
+/**
+ * The draft, if a template may issue it: its total is above zero. What the
+ * form, the templates service (create, edit) and the order page's action
+ * accept; the pipeline refuses a run of a template saved before the rule
+ * (app/services/invoicing/issue-run.server.ts), and drafts computed for
+ * anything else (plans of existing templates, write-backs) are not checked.
+ * @throws InvoiceDraftError `total_not_positive` on "lines".
+ */
+export function requireIssuableTotal(draft: InvoiceDraft): InvoiceDraft {
+  if (isIssuableTotal(draft.expectedTotal)) return draft;
+  throw new InvoiceDraftError("lines", "total_not_positive", `The invoice total is ${draft.expectedTotal}: an invoice must ask for more than zero.`);
 }
 
 type LineParts = {

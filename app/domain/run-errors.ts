@@ -38,6 +38,7 @@ export const RUN_ERROR_CODES = [
   // The pipeline itself (app/services/invoicing/issue-run.server.ts, app/models/stripe.server.ts).
   "attempts_exhausted",
   "billing_not_connected",
+  "total_not_positive",
 ] as const;
 export type RunErrorCode = (typeof RUN_ERROR_CODES)[number];
 

@@ -9,7 +9,7 @@
  * `RunSnapshot`, without importing it.
  */
 import { ValidationError } from "./errors";
-import { draftInvoice, InvoiceDraftError, type InvoiceDraft, type ShippingSnapshot, type TemplateLine } from "./invoice-draft";
+import { draftInvoice, InvoiceDraftError, requireIssuableTotal, type InvoiceDraft, type ShippingSnapshot, type TemplateLine } from "./invoice-draft";
 import { MoneyError } from "./money";
 import type { CustomerSnapshotInput } from "./order-snapshot";
 import { draftErrorCode } from "./template-input";
@@ -57,8 +57,23 @@ export type PlannedSnapshot = {
  *   larger than its line…), with the draft's English detail.
  */
 export function draftOf(content: Pick<TemplateContent, "currency" | "lines" | "taxesIncluded" | "shipping">): InvoiceDraft {
+  return asFieldRefusal(() => draftInvoice(content));
+}
+
+/**
+ * The invoice the content makes, if a template may be saved with it: its
+ * total is above zero (see requireIssuableTotal). For the form's submit and
+ * the templates service's create and edit; planning runs of a saved template
+ * uses {@link draftOf}.
+ * @throws ValidationError (see {@link draftOf}), `total_not_positive` on "lines".
+ */
+export function issuableDraftOf(content: Pick<TemplateContent, "currency" | "lines" | "taxesIncluded" | "shipping">): InvoiceDraft {
+  return asFieldRefusal(() => requireIssuableTotal(draftInvoice(content)));
+}
+
+function asFieldRefusal(compute: () => InvoiceDraft): InvoiceDraft {
   try {
-    return draftInvoice(content);
+    return compute();
   } catch (error) {
     if (error instanceof InvoiceDraftError) throw new ValidationError({ [error.field]: { code: draftErrorCode(error), message: error.message } });
     if (error instanceof MoneyError) throw new ValidationError({ lines: { code: "price_invalid", message: error.message } });

@@ -18,7 +18,7 @@ import { ValidationError } from "./errors";
 import type { InvoiceDraft, ShippingSnapshot, TemplateLine, TemplateTaxLine } from "./invoice-draft";
 import { formatMinor, MoneyError, parseDecimal, type MinorUnits } from "./money";
 import { PRODUCT_VARIANT_GID } from "./order-snapshot";
-import { draftOf } from "./template-content";
+import { draftOf, issuableDraftOf } from "./template-content";
 import {
   customerEmailInput,
   daysUntilDueInput,
@@ -164,7 +164,7 @@ export function parseTemplateForm(values: TemplateFormValues, context: TemplateF
   if (Object.keys(errors).length > 0 || !lines || customerEmail === undefined || !schedule || daysUntilDue === undefined) {
     return { ok: false, errors };
   }
-  const draft = formDraftOf(lines, context, errors);
+  const draft = formDraftOf(lines, context, errors, issuableDraftOf);
   if (!draft) return { ok: false, errors };
   return {
     ok: true,
@@ -185,7 +185,7 @@ export function parseTemplateForm(values: TemplateFormValues, context: TemplateF
 export function formDraft(values: Pick<TemplateFormValues, "lines">, context: TemplateFormContext): InvoiceDraft | null {
   const errors: FormErrors = {};
   const lines = linesOf(values.lines, context.currency, errors);
-  return lines && Object.keys(errors).length === 0 ? formDraftOf(lines, context, errors) : null;
+  return lines && Object.keys(errors).length === 0 ? formDraftOf(lines, context, errors, draftOf) : null;
 }
 
 /** The schedule the fields make as they are now, for the live preview; null while a field is not valid. */
@@ -229,10 +229,13 @@ function linesOf(formLines: readonly TemplateFormLine[], currency: string, error
   return checked(linesInput, typed, "lines", errors);
 }
 
-/** The draft of valid lines; its refusals (a discount larger than its line…) become field errors. */
-function formDraftOf(lines: TemplateLine[], context: TemplateFormContext, errors: FormErrors): InvoiceDraft | null {
+/**
+ * The draft of valid lines; its refusals (a discount larger than its line, a
+ * total of zero on submit…) become field errors. The live totals show a zero total as it is.
+ */
+function formDraftOf(lines: TemplateLine[], context: TemplateFormContext, errors: FormErrors, draft: typeof draftOf): InvoiceDraft | null {
   try {
-    return draftOf({ currency: context.currency, lines, taxesIncluded: context.taxesIncluded, shipping: context.shipping });
+    return draft({ currency: context.currency, lines, taxesIncluded: context.taxesIncluded, shipping: context.shipping });
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     for (const [field, problem] of Object.entries(error.problems)) errors[field] = problem.code;

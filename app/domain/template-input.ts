@@ -38,6 +38,7 @@ export const FORM_ERROR_CODES = [
   "discount_exceeds_amount",
   "no_lines",
   "too_many_lines",
+  "total_not_positive",
   "email_invalid",
   "every_invalid",
   "date_invalid",
@@ -377,6 +378,7 @@ export function scheduleIssueProblem(issue: Pick<ScheduleError, "code" | "value"
 export function draftErrorCode(error: Pick<InvoiceDraftError, "code" | "field">): FormErrorCode {
   if (error.code === "no_lines") return "no_lines";
   if (error.code === "discount_exceeds_amount") return "discount_exceeds_amount";
+  if (error.code === "total_not_positive") return "total_not_positive";
   if (error.field.endsWith("quantity")) return "quantity_invalid";
   if (error.field.endsWith("discountAmount")) return "discount_invalid";
   return "price_invalid";

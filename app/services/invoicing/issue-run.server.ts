@@ -23,6 +23,7 @@
 // Any other error is a bug or a lost database: it propagates like a crash,
 // the run keeps its lease and is taken over when it expires.
 import { BillingError, idempotencyKey, type BillingGateway, type InvoiceRequest, type IssuedInvoice } from "~/domain/billing";
+import { isIssuableTotal } from "~/domain/invoice-draft";
 import { backoffDelayMs, type RetryPolicy } from "~/domain/retry-policy";
 import { SEND_UNCONFIRMED } from "~/domain/run-errors";
 import type { Logger } from "~/logger.server";
@@ -103,6 +104,11 @@ class RunDriver {
 
   async drive(): Promise<RunOutcome> {
     try {
+      if (!isIssuableTotal(this.run.expectedTotal)) {
+        // Templates are refused such a total (invoice-draft.ts); this run's was saved before the rule: no provider call.
+        const total = `${this.run.expectedTotal} (minor units of ${this.run.currency})`;
+        return await this.fail("total_not_positive", `This invoice totals ${total}: nothing was sent. Edit its lines so it asks for an amount, then retry.`);
+      }
       const account = this.run.shop.billingAccountId;
       if (account === null) return await this.waitForBilling();
       const refused = await this.options.holds.refusalFor(account, this.lease.now());

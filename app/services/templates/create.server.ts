@@ -5,7 +5,7 @@ import { ValidationError } from "~/domain/errors";
 import { currencyExponent, MoneyError } from "~/domain/money";
 import { occurrenceAt } from "~/domain/recurrence";
 import { toDate } from "~/domain/schedule-dates";
-import { draftOf, type TemplateContent } from "~/domain/template-content";
+import { issuableDraftOf, type TemplateContent } from "~/domain/template-content";
 import { createTemplateInput, idempotencyKeyInput, scheduleFrom } from "~/domain/template-input";
 import { appendRunEvents } from "~/models/run-event.server";
 import { readSettings } from "~/models/shop.server";
@@ -39,7 +39,8 @@ export type CreateTemplateOptions = ServiceOptions & {
  * Idempotency: with `options.idempotencyKey`, a repeated call (even a
  * concurrent one, even once the anchor is past) returns the first call's
  * template; without, every call creates one.
- * Errors: ValidationError naming every refused field (the key reused for
+ * Errors: ValidationError naming every refused field (an invoice total of
+ * zero or less on `lines`, `total_not_positive`; the key reused for
  * another order is `idempotencyKey`).
  */
 export async function createTemplate(
@@ -76,7 +77,7 @@ export async function createTemplate(
     daysUntilDue: parsed.policies?.daysUntilDue ?? settings.daysUntilDue,
     signatureRequested: parsed.policies?.signatureRequested ?? settings.signatureRequested,
   };
-  const draft = draftOf(content);
+  const draft = issuableDraftOf(content);
   const first = occurrenceAt(schedule, 0);
   if (!first) throw new ValidationError({ schedule: refusal("schedule_empty.no_date") });
 

@@ -2,7 +2,7 @@ import type { Shop } from "@prisma/client";
 import { appClock } from "~/clock.server";
 import { occurrenceAt } from "~/domain/recurrence";
 import { toDate } from "~/domain/schedule-dates";
-import { plannedContentOf, type TemplateContent } from "~/domain/template-content";
+import { issuableDraftOf, plannedContentOf, type TemplateContent } from "~/domain/template-content";
 import { editTemplateInput, scheduleFrom } from "~/domain/template-input";
 import { latestRunOfTemplate, replannableRunsOfTemplate, replanRuns, skipRuns } from "~/models/invoice-run.server";
 import { appendRunEvents, type NewRunEvent } from "~/models/run-event.server";
@@ -32,7 +32,8 @@ import { lockForTransition } from "./transitions.server";
  * - a `template.edited` event, and a `run.replanned` per re-planned run.
  * Idempotency: editing again with the same input writes the same content
  * (and appends another `template.edited`).
- * Errors: ValidationError, NotFoundError, TransitionError (ended or cancelled).
+ * Errors: ValidationError (an invoice total of zero or less on `lines`,
+ * `total_not_positive`), NotFoundError, TransitionError (ended or cancelled).
  */
 export async function editTemplate(shop: Pick<Shop, "id">, templateId: string, input: unknown, options: ServiceOptions = {}): Promise<Template> {
   const now = (options.clock ?? appClock).nowDate();
@@ -50,6 +51,7 @@ export async function editTemplate(shop: Pick<Shop, "id">, templateId: string, i
       daysUntilDue: parsed.policies?.daysUntilDue ?? current.daysUntilDue,
       signatureRequested: parsed.policies?.signatureRequested ?? current.signatureRequested,
     };
+    issuableDraftOf(content); // refuses a total of zero (or less) before anything changes
     const planned = plannedContentOf(content);
     const events: NewRunEvent[] = [];
     const data: TemplateChanges = {
