@@ -64,11 +64,9 @@ function invoicesOfRun(runId: string) {
   return stripeStandIn().control.ledger(MERCHANT).filter((invoice) => invoice.metadata?.run_id === runId);
 }
 
-/** How many times Stripe e-mailed the invoice (one `invoice.sent` per send). */
+/** How many times Stripe e-mailed the invoice to the customer (the stand-in counts what live mode would send). */
 function emailsSent(invoiceId: string): number {
-  return stripeStandIn()
-    .control.events(MERCHANT)
-    .filter((event) => event.type === "invoice.sent" && (event.data.object as { id?: string }).id === invoiceId).length;
+  return stripeStandIn().control.emails({ account: MERCHANT, invoice: invoiceId }).length;
 }
 
 /** Every POST of the merchant's account that reached the stand-in (to `path` exactly), as [idempotency key, status] (null: the connection was dropped). */
@@ -120,7 +118,22 @@ describe("retries repeat their key", () => {
     }
   });
 
-  it("a 409 (the same key still in flight at Stripe) on the draft's creation ends in one invoice", async () => {
+  it("a 409 idempotency_key_in_use on the draft's creation, the attempt it belonged to having committed: the client repeats the key and gets that invoice", async () => {
+    const { clock, template } = await dueTemplate();
+    stripeStandIn().control.setFaults(MERCHANT, { keyInUseNext: { count: 1, method: "POST", path: "/v1/invoices", mode: "after_commit" } });
+    await drain(worker(stripeGateway(), clock));
+
+    const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
+    expect(run.state).toBe("sent");
+    expect(invoicesOfRun(run.id).map((invoice) => invoice.id)).toEqual([run.invoiceId]);
+    expect(emailsSent(run.invoiceId!)).toBe(1);
+    expect(posts("/v1/invoices")).toEqual([
+      [`${run.id}:draft`, 409],
+      [`${run.id}:draft`, 200],
+    ]);
+  });
+
+  it("a 409 while the same key is still running at Stripe (the client gave up waiting) on the draft's creation ends in one invoice", async () => {
     const { clock, template } = await dueTemplate();
     const standIn = stripeStandIn();
     // The first creation is slow at Stripe: the client gives up waiting, and the pipeline's retry arrives while it still runs.

@@ -8,7 +8,7 @@
 import { withShopifyStandIn } from "../helpers/shopify-stand-in";
 import { randomUUID } from "node:crypto";
 import { Temporal } from "temporal-polyfill";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { ManualClock } from "~/domain/clock";
 import { ValidationError } from "~/domain/errors";
@@ -24,6 +24,13 @@ import { callRoute } from "../helpers/remix";
 import { adminFetchRequest, mintSessionToken } from "../helpers/shopify";
 
 const shopifyStandIn = withShopifyStandIn();
+
+/** A free sample, shipped free: an order the quick action would make a template of nothing from. */
+let zeroTotalOrderId: string;
+beforeAll(async () => {
+  // Before any token exchange of the app's: the seed's token is the shop's until the app's first exchange replaces it.
+  zeroTotalOrderId = await zeroTotalOrder();
+});
 
 const ZERO_LINE = { title: "Échantillon offert", quantity: 1, unitAmount: 0, taxLines: [{ title: "TVA", ratePercent: "20" }] };
 
@@ -87,7 +94,7 @@ describe("the merchant's surfaces", () => {
   });
 
   it("the order page's quick action refuses an order that totals zero: 400 naming the lines, in the merchant's language, and creates nothing", async () => {
-    const gid = await zeroTotalOrder();
+    const gid = zeroTotalOrderId;
     const before = await prisma.recurringTemplate.count();
 
     const english = await quickCreate(gid, "en");
