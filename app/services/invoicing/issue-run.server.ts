@@ -23,15 +23,14 @@
 // Any other error is a bug or a lost database: it propagates like a crash,
 // the run keeps its lease and is taken over when it expires.
 import { BillingError, idempotencyKey, type BillingGateway, type InvoiceRequest, type IssuedInvoice } from "~/domain/billing";
-import { isIssuableTotal } from "~/domain/invoice-draft";
 import { backoffDelayMs, type RetryPolicy } from "~/domain/retry-policy";
-import { SEND_UNCONFIRMED } from "~/domain/run-errors";
 import type { Logger } from "~/logger.server";
 import type { LeasedRun, PipelineStep } from "~/models/invoice-run.server";
 import type { NewRunEvent } from "~/models/run-event.server";
 import { createSigningLink } from "~/services/signing/create-signing-link.server";
 import type { BillingHolds } from "./billing-hold.server";
 import { invoiceDetails, LeaseLostError, released, RunLease, type LeaseHolder } from "./run-lease.server";
+import { refusalBeforeAttempt, sentWarning, type RunNote } from "./run-notes.server";
 
 export type IssueRunOptions = LeaseHolder & {
   gateway: BillingGateway;
@@ -78,13 +77,6 @@ export function issueRun(run: LeasedRun, options: IssueRunOptions): Promise<RunO
   return new RunDriver(run, options).drive();
 }
 
-const NO_WARNING: { code: string | null; message: string | null } = { code: null, message: null };
-/** What a sent run says when Stripe could not confirm the customer was e-mailed. */
-const SEND_UNCONFIRMED_WARNING = {
-  code: SEND_UNCONFIRMED,
-  message: "Stripe had a problem sending this invoice and shows nothing that says whether the customer was e-mailed. It is issued: use Send again if the customer did not get it.",
-};
-
 class RunDriver {
   private readonly lease: RunLease;
   /** An earlier attempt stopped at the draft step: it may have created the invoice. */
@@ -104,22 +96,13 @@ class RunDriver {
 
   async drive(): Promise<RunOutcome> {
     try {
-      if (!isIssuableTotal(this.run.expectedTotal)) {
-        // Templates are refused such a total (invoice-draft.ts); this run's was saved before the rule: no provider call.
-        const total = `${this.run.expectedTotal} (minor units of ${this.run.currency})`;
-        return await this.fail("total_not_positive", `This invoice totals ${total}: nothing was sent. Edit its lines so it asks for an amount, then retry.`);
-      }
       const account = this.run.shop.billingAccountId;
       if (account === null) return await this.waitForBilling();
       const refused = await this.options.holds.refusalFor(account, this.lease.now());
       if (refused) return await this.wait(refused.code, refused.message);
-      if (this.run.attempt >= this.options.retry.maxAttempts) {
-        // Every earlier attempt ended without an outcome (the worker died mid-step).
-        return await this.fail(
-          "attempts_exhausted",
-          `Issuing this invoice was interrupted ${this.run.attempt} times. Retry it; if it keeps failing, contact support.`,
-        );
-      }
+      // A total of zero or less, or every earlier attempt ended without an outcome (the worker died mid-step).
+      const refusal = refusalBeforeAttempt(this.run, this.options.retry.maxAttempts);
+      if (refusal) return await this.fail(refusal.code, refusal.message);
       await this.startAttempt();
       const request = this.requestFor(account);
       for (;;) {
@@ -186,8 +169,7 @@ class RunDriver {
       }
       case "send": {
         const invoice = await gateway.send(request, this.invoiceId(), context);
-        if (invoice.sendUnconfirmed) this.options.logger.warn({ runId: this.run.id }, "send outcome unknown and unprovable; left to the merchant");
-        await this.finish("sent", invoice, "run.sent", [], invoice.sendUnconfirmed ? SEND_UNCONFIRMED_WARNING : NO_WARNING);
+        await this.finish("sent", invoice, "run.sent", [], sentWarning(invoice));
         return "sent";
       }
     }
@@ -212,11 +194,11 @@ class RunDriver {
     }
   }
 
-  /** The run leaves the pipeline issued; a `warning` (send_unconfirmed) stays on it and on its event, for the merchant. */
-  private async finish(state: "sent" | "paid" | "void" | "uncollectible", invoice: IssuedInvoice, type: "run.sent", before: NewRunEvent[] = [], warning = NO_WARNING): Promise<void> {
+  /** The run leaves the pipeline issued; a `warning` (run-notes.server.ts) stays on it and on its event, for the merchant. */
+  private async finish(state: "sent" | "paid" | "void" | "uncollectible", invoice: IssuedInvoice, type: "run.sent", before: NewRunEvent[] = [], warning: RunNote | null = null): Promise<void> {
     await this.lease.persist(
-      { ...invoiceDetails(invoice, this.run), state, step: null, lastErrorCode: warning.code, lastErrorMessage: warning.message, ...released(), nextAttemptAt: null },
-      [...before, this.lease.event(type, { fromState: "issuing", toState: state, cause: warning.code, detail: { invoiceId: invoice.invoiceId, number: invoice.number ?? null } })],
+      { ...invoiceDetails(invoice, this.run), state, step: null, lastErrorCode: warning?.code ?? null, lastErrorMessage: warning?.message ?? null, ...released(), nextAttemptAt: null },
+      [...before, this.lease.event(type, { fromState: "issuing", toState: state, cause: warning?.code ?? null, detail: { invoiceId: invoice.invoiceId, number: invoice.number ?? null } })],
       { countIssued: true },
     );
   }
