@@ -18,7 +18,7 @@ export async function startEmbeddedWorker(options: { clock?: Clock; tickMs?: num
     return null;
   }
   const { createStripeRail } = await import("../app/services/invoicing/stripe-rail.server");
-  const { resumePendingWriteBacks } = await import("../app/services/write-back.server");
+  const { resumePendingWriteBacks } = await import("../app/services/write-back/resume-pending-write-backs.server");
   const { stampPendingSignatures } = await import("../app/services/signing/stamp-pending-signatures.server");
   const clock = options.clock;
   const worker = new Worker({

@@ -16,7 +16,7 @@ import { loader as appLoader } from "~/routes/app";
 import { loader as homeLoader } from "~/routes/app._index";
 import { action as appUninstalled } from "~/routes/webhooks.app.uninstalled";
 import { createTemplate } from "~/services/templates/create.server";
-import { writeBackPaidRun, type WriteBackOutcome } from "~/services/write-back.server";
+import { writeBackPaidRun, type WriteBackOutcome } from "~/services/write-back/write-back-paid-run.server";
 import { DEMO_ACCESS_TOKEN, DEMO_SHOP_DOMAIN, routeShopifyAdminTo, startShopifyStandIn, type ShopifyStandIn } from "../../sandbox/shopify";
 import { templateInput } from "../helpers/recurring";
 import { asResponse, callRoute } from "../helpers/remix";

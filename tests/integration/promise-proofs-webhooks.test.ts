@@ -14,7 +14,7 @@ import { action as uninstalled } from "~/routes/webhooks.app.uninstalled";
 import { action as scopesUpdate } from "~/routes/webhooks.app.scopes_update";
 import { action as dataRequest } from "~/routes/webhooks.customers.data_request";
 import { action as customersRedact } from "~/routes/webhooks.customers.redact";
-import { runTag } from "~/services/write-back-order.server";
+import { runTag } from "~/services/write-back/order-input.server";
 import { DEMO_ACCESS_TOKEN, DEMO_SHOP_DOMAIN } from "../../sandbox/shopify";
 import { callRoute } from "../helpers/remix";
 import { createShop } from "../helpers/recurring";

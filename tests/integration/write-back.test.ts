@@ -17,8 +17,9 @@ import { loadOrderSnapshot } from "~/services/orders/load-order.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { loadTemplatePage } from "~/services/templates/detail-page.server";
 import { prepareTemplateEdit, saveTemplateEdit } from "~/services/templates/edit-page.server";
-import { resumePendingWriteBacks, WRITE_BACK_LEASE_MS, writeBackPaidRun } from "~/services/write-back.server";
-import { buildWriteBackOrder, runTag } from "~/services/write-back-order.server";
+import { resumePendingWriteBacks } from "~/services/write-back/resume-pending-write-backs.server";
+import { WRITE_BACK_LEASE_MS, writeBackPaidRun } from "~/services/write-back/write-back-paid-run.server";
+import { buildWriteBackOrder, runTag } from "~/services/write-back/order-input.server";
 import { unauthenticated } from "~/shopify.server";
 import {
   DEMO_ACCESS_TOKEN,

@@ -232,7 +232,7 @@ export type OrderCreateResult = NonNullable<RitournelleOrderCreateMutation["orde
 
 /**
  * Creates one order. Not idempotent on Shopify's side: the caller must make
- * sure it runs once (see app/services/write-back.server.ts). Receipts are not
+ * sure it runs once (see app/services/write-back/write-back-paid-run.server.ts). Receipts are not
  * sent (the customer already has Stripe's) and inventory is not touched.
  */
 export async function createOrder(

@@ -21,7 +21,7 @@ import {
   type InvoicedRun,
   type StripeRunEvent,
 } from "~/models/stripe.server";
-import { writeBackPaidRun } from "~/services/write-back.server";
+import { writeBackPaidRun } from "~/services/write-back/write-back-paid-run.server";
 import { recordOnce, RunMovedMeanwhile, type EventOutcome, type StripeWebhookOptions } from "./outcome.server";
 
 /** What one kind of invoice event means for the invoice's run. */

@@ -37,7 +37,7 @@ export type RunView = {
   invoicePdfUrl: string | null;
   amount: number;
   currency: string;
-  /** The Shopify order written back for this run, once paid (see write-back.server.ts). */
+  /** The Shopify order written back for this run, once paid (see services/write-back/). */
   shopifyOrder: { id: string; name: string } | null;
   /** What the merchant may do with the issued invoice in its current state (services/invoicing/run-actions.server.ts decides). */
   actions: InvoiceAction[];

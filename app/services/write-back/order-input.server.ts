@@ -1,5 +1,5 @@
 // The order a paid run is written back to Shopify as (pure: no I/O), for
-// app/services/write-back.server.ts.
+// ./write-back-paid-run.server.ts.
 import { draftInvoice, type TemplateLine } from "~/domain/invoice-draft";
 import { formatMinor, parseDecimal, type MinorUnits } from "~/domain/money";
 import { shiftDecimal, type SourceOrder } from "~/domain/order-snapshot";

@@ -3,7 +3,7 @@
 // Stripe invoice number in the note). Each line is written back as the
 // product variant it was imported with (carried by the template line into the
 // run's snapshot) when Shopify still has it, else as a custom line (the
-// order is built in write-back-order.server.ts). Shopify is called through
+// order is built in ./order-input.server.ts). Shopify is called through
 // backgroundAdmin: the shop's offline token, renewed when it expires; a shop
 // that no longer grants access ends the write-back as failed, with the reason.
 //
@@ -27,7 +27,6 @@ import { fetchExistingVariantIds } from "~/gateways/shopify/variants.server";
 import { logger } from "~/logger.server";
 import { readSettings } from "~/models/shop.server";
 import {
-  abandonWriteBack,
   claimWriteBack,
   completeWriteBack,
   ensureWriteBack,
@@ -35,12 +34,11 @@ import {
   findRunForWriteBack,
   findWriteBack,
   noteUnknownOutcome,
-  pendingWriteBackRunIds,
   releaseWriteBack,
   type RunForWriteBack,
 } from "~/models/write-back.server";
-import { backgroundAdmin, ShopAccessLostError } from "./shopify/background-admin.server";
-import { buildWriteBackOrder, runTag } from "./write-back-order.server";
+import { backgroundAdmin, ShopAccessLostError } from "~/services/shopify/background-admin.server";
+import { buildWriteBackOrder, runTag } from "./order-input.server";
 
 /** How long a caller owns a write-back; also the wait before an unknown outcome is looked up. */
 export const WRITE_BACK_LEASE_MS = 5 * 60_000;
@@ -135,22 +133,6 @@ export async function writeBackPaidRun(runId: string, options: WriteBackOptions 
   }
   await completeWriteBack(run, owner, result.order, "created", now);
   return { status: "created", order: result.order };
-}
-
-/**
- * Finishes write-backs left pending (an unknown outcome whose lease expired,
- * or a caller that crashed): for the worker's loop. Returns how many were
- * attempted; errors of one run do not stop the others.
- */
-export async function resumePendingWriteBacks(options: WriteBackOptions & { limit?: number } = {}): Promise<number> {
-  const now = new Date((options.clock ?? appClock).now().epochMilliseconds);
-  const runIds = await pendingWriteBackRunIds(now, options.limit ?? 50);
-  for (const runId of runIds) {
-    const outcome = await writeBackPaidRun(runId, options).catch(() => null);
-    // A row that no longer applies must not be picked again forever, ahead of the others.
-    if (outcome?.status === "skipped") await abandonWriteBack(runId, now, `Not written back: ${outcome.reason.replace("_", " ")}.`);
-  }
-  return runIds.length;
 }
 
 /**
