@@ -2,22 +2,22 @@
 //
 // UNIQUE(runId) is the "exactly once" key: the row exists before Shopify is
 // called, and a lease (owner + expiry) decides which caller may call it.
-// States: pending (not written yet, or the outcome of the last call is
-// unknown), done (the order exists: shopifyOrderId), failed (Shopify refused
-// the order; the merchant-readable reason is in lastError).
+// States (app/domain/write-back.ts): pending (not written yet, or the outcome
+// of the last call is unknown), done (the order exists: shopifyOrderId),
+// failed (Shopify refused the order; its words are in lastError), abandoned
+// (given up before Shopify could take it; lastError holds the reason code,
+// WRITE_BACK_ABANDON_REASONS). Only pending rows are ever claimed.
 import { Prisma, type WriteBack } from "@prisma/client";
 import prisma from "~/db.server";
+import { isWriteBackAbandonReason, runTag, type WriteBackAbandonReason, type WriteBackStatus } from "~/domain/write-back";
 import { parseRun, type Run } from "./invoice-run.server";
 import { appendRunEvents } from "./run-event.server";
 
 type Db = Prisma.TransactionClient;
 
-export const WRITE_BACK_STATES = ["pending", "done", "failed"] as const;
-export type WriteBackState = (typeof WRITE_BACK_STATES)[number];
-
 /** A paid run with what writing it back needs of its shop and template. */
 export type RunForWriteBack = Run & {
-  shop: { id: string; domain: string; currency: string; settings: string };
+  shop: { id: string; domain: string; currency: string; settings: string; uninstalledAt: Date | null };
   template: { sourceOrderId: string | null; taxesIncluded: boolean; shipping: string | null };
 };
 
@@ -26,7 +26,7 @@ export async function findRunForWriteBack(runId: string, db: Db = prisma): Promi
   const row = await db.invoiceRun.findUnique({
     where: { id: runId },
     include: {
-      shop: { select: { id: true, domain: true, currency: true, settings: true } },
+      shop: { select: { id: true, domain: true, currency: true, settings: true, uninstalledAt: true } },
       template: { select: { sourceOrderId: true, taxesIncluded: true, shipping: true } },
     },
   });
@@ -96,7 +96,7 @@ export async function completeWriteBack(
   });
 }
 
-/** Shopify refused the order: final, with the reason for the merchant. */
+/** Shopify refused the order: final, with Shopify's own words (empty when it gave none). */
 export async function failWriteBack(runId: string, owner: string, message: string, db: Db = prisma): Promise<void> {
   await db.writeBack.updateMany({
     where: { runId, leaseOwner: owner, state: "pending" },
@@ -117,11 +117,15 @@ export async function noteUnknownOutcome(runId: string, owner: string, lastError
   await db.writeBack.updateMany({ where: { runId, leaseOwner: owner, state: "pending" }, data: { lastError } });
 }
 
-/** Closes a pending write-back nobody holds that no longer applies (write-back turned off, run no longer paid). */
-export async function abandonWriteBack(runId: string, now: Date, reason: string, db: Db = prisma): Promise<void> {
+/**
+ * Gives the write-back up for good, if `owner` still holds the lease: state
+ * abandoned, the reason code kept, the lease released. Nothing claims it
+ * again (claims take pending rows only).
+ */
+export async function abandonWriteBack(runId: string, owner: string, reason: WriteBackAbandonReason, db: Db = prisma): Promise<void> {
   await db.writeBack.updateMany({
-    where: { runId, state: "pending", OR: [{ leaseOwner: null }, { leaseExpiresAt: { lt: now } }] },
-    data: { state: "failed", lastError: reason, leaseOwner: null, leaseExpiresAt: null },
+    where: { runId, leaseOwner: owner, state: "pending" },
+    data: { state: "abandoned", lastError: reason, leaseOwner: null, leaseExpiresAt: null },
   });
 }
 
@@ -136,12 +140,31 @@ export async function pendingWriteBackRunIds(now: Date, take: number, db: Db = p
   return rows.map((row) => row.runId);
 }
 
-/** The Shopify orders written back for these runs of the shop, by run id. */
-export async function listWriteBacksOfRuns(shopId: string, runIds: readonly string[], db: Db = prisma): Promise<Map<string, { id: string; name: string }>> {
+/** The write-back of each of these runs of the shop that has one, by run id, as the merchant is shown it. */
+export async function listWriteBacksOfRuns(shopId: string, runIds: readonly string[], db: Db = prisma): Promise<Map<string, WriteBackStatus>> {
   if (runIds.length === 0) return new Map();
   const rows = await db.writeBack.findMany({
-    where: { shopId, runId: { in: [...runIds] }, state: "done" },
-    select: { runId: true, shopifyOrderId: true, shopifyOrderName: true },
+    where: { shopId, runId: { in: [...runIds] } },
+    select: { runId: true, state: true, shopifyOrderId: true, shopifyOrderName: true, lastError: true, attempts: true },
   });
-  return new Map(rows.map((row) => [row.runId, { id: row.shopifyOrderId ?? "", name: row.shopifyOrderName ?? "" }]));
+  return new Map(rows.map((row) => [row.runId, statusOf(row)]));
+}
+
+function statusOf(row: Pick<WriteBack, "runId" | "state" | "shopifyOrderId" | "shopifyOrderName" | "lastError" | "attempts">): WriteBackStatus {
+  switch (row.state) {
+    case "done":
+      return { state: "done", order: { id: row.shopifyOrderId ?? "", name: row.shopifyOrderName ?? "" } };
+    case "failed":
+      return { state: "failed", detail: row.lastError || null };
+    case "abandoned":
+      return {
+        state: "abandoned",
+        reason: isWriteBackAbandonReason(row.lastError) ? row.lastError : "unknown",
+        // The claim that gave up counts as one attempt: more means an earlier one may have reached Shopify.
+        triedBefore: row.attempts > 1,
+        tag: runTag(row.runId),
+      };
+    default:
+      return { state: "pending" };
+  }
 }

@@ -26,7 +26,6 @@ const SHOP = DEMO_SHOP_DOMAIN;
 const SESSION_ID = `offline_${SHOP}`;
 const COFFEE_MACHINE = "gid://shopify/ProductVariant/45100000000011";
 const HOUR_AND_A_MINUTE = { minutes: 61 };
-const LOST_ACCESS = /^Shopify no longer grants Ritournelle access to this shop/;
 
 // A stand-in per test: each starts with fresh tokens and its clock at real time.
 let standIn: ShopifyStandIn;
@@ -185,20 +184,20 @@ describe("a refresh Shopify refuses", () => {
     // A session holding it (a database restored from a backup) cannot renew: the write-back ends, it does not retry.
     await prisma.session.update({ where: { id: SESSION_ID }, data: { accessToken: original.accessToken, refreshToken: original.refreshToken, expires: original.expires } });
     const outcome = await writeBackPaidRun(third!, { clock: later({ minutes: 1 }) });
-    expect(outcome).toMatchObject({ status: "failed", message: expect.stringMatching(LOST_ACCESS) });
+    expect(outcome).toEqual({ status: "abandoned", reason: "access_revoked" });
     expect(await session()).toBeNull();
     expect(await writeBackPaidRun(third!)).toEqual(outcome);
     expect(grants("refresh_token")).toEqual([200, 200, 400, 400]); // the reuse above, then the app's one attempt
   });
 
-  it("after the merchant uninstalled: the write-back ends as failed with the reason, no endless retry", async () => {
+  it("after the merchant uninstalled: the write-back ends abandoned with the reason, no endless retry", async () => {
     await merchantOpensTheApp();
     const [runId] = await paidRuns(1);
     standIn.control.uninstall(SHOP);
     const clock = later(HOUR_AND_A_MINUTE);
     const outcome = await writeBackPaidRun(runId!, { clock });
-    expect(outcome).toEqual({ status: "failed", message: expect.stringMatching(LOST_ACCESS) });
-    expect(await prisma.writeBack.findUniqueOrThrow({ where: { runId: runId! } })).toMatchObject({ state: "failed", leaseOwner: null });
+    expect(outcome).toEqual({ status: "abandoned", reason: "access_revoked" });
+    expect(await prisma.writeBack.findUniqueOrThrow({ where: { runId: runId! } })).toMatchObject({ state: "abandoned", lastError: "access_revoked", leaseOwner: null });
     const requests = standIn.control.tokenRequests(SHOP).length;
     expect(await writeBackPaidRun(runId!, { clock })).toEqual(outcome);
     // Not pending: the worker's loop (resumePendingWriteBacks) never picks it again.
@@ -246,7 +245,7 @@ describe("a shop holding a non-expiring offline token", () => {
   it("once Shopify refuses non-expiring tokens (2027-01-01): background work ends cleanly until the merchant's visit installs an expiring token", async () => {
     const [first, second] = await paidRuns(2);
     standIn.control.refuseNonExpiringTokensFrom(Date.now());
-    expect(await writeBackPaidRun(first!)).toMatchObject({ status: "failed", message: expect.stringMatching(LOST_ACCESS) });
+    expect(await writeBackPaidRun(first!)).toEqual({ status: "abandoned", reason: "access_revoked" });
     expect(await session()).toBeNull();
     await merchantOpensTheApp();
     expect(grants("token_exchange")).toEqual([200]);

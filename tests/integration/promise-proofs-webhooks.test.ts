@@ -14,7 +14,7 @@ import { action as uninstalled } from "~/routes/webhooks.app.uninstalled";
 import { action as scopesUpdate } from "~/routes/webhooks.app.scopes_update";
 import { action as dataRequest } from "~/routes/webhooks.customers.data_request";
 import { action as customersRedact } from "~/routes/webhooks.customers.redact";
-import { runTag } from "~/services/write-back/order-input.server";
+import { runTag } from "~/domain/write-back";
 import { DEMO_ACCESS_TOKEN, DEMO_SHOP_DOMAIN } from "../../sandbox/shopify";
 import { callRoute } from "../helpers/remix";
 import { createShop } from "../helpers/recurring";
@@ -141,7 +141,7 @@ describe("after app/uninstalled", () => {
       const callsAtUninstall = admin.calls().length;
 
       // Stripe's retries: the payment of a run sent before the uninstall (twice), and the one already written back.
-      // (Their answers are not this proof's business: see tests/PROMISE.md, known gaps, issue 12 item 5.)
+      // (Their answers are not this proof's business: write-back-gives-up.test.ts proves them.)
       await postStripe(late.paid);
       await postStripe(late.paid);
       await postStripe(before.paid);

@@ -19,7 +19,8 @@ import { loadTemplatePage } from "~/services/templates/detail-page.server";
 import { prepareTemplateEdit, saveTemplateEdit } from "~/services/templates/edit-page.server";
 import { resumePendingWriteBacks } from "~/services/write-back/resume-pending-write-backs.server";
 import { WRITE_BACK_LEASE_MS, writeBackPaidRun } from "~/services/write-back/write-back-paid-run.server";
-import { buildWriteBackOrder, runTag } from "~/services/write-back/order-input.server";
+import { runTag } from "~/domain/write-back";
+import { buildWriteBackOrder } from "~/services/write-back/order-input.server";
 import { unauthenticated } from "~/shopify.server";
 import {
   DEMO_ACCESS_TOKEN,
@@ -200,7 +201,7 @@ describe("writeBackPaidRun", () => {
     } finally {
       await updateShopSettings(DEMO_SHOP_DOMAIN, { writeBackOrders: true });
     }
-    expect(await prisma.writeBack.findUniqueOrThrow({ where: { runId } })).toMatchObject({ state: "failed", lastError: "Not written back: disabled." });
+    expect(await prisma.writeBack.findUniqueOrThrow({ where: { runId } })).toMatchObject({ state: "abandoned", lastError: "write_back_disabled", leaseOwner: null });
     expect(created().some((record) => record.order.tags.includes(runTag(runId)))).toBe(false);
   });
 

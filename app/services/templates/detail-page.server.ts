@@ -5,6 +5,7 @@
 import type { Shop } from "@prisma/client";
 import { NotFoundError } from "~/domain/errors";
 import type { Schedule } from "~/domain/schedule";
+import type { WriteBackStatus } from "~/domain/write-back";
 import type { InvoiceAction } from "~/gateways/stripe/invoice-actions.server";
 import { listRunsOfTemplate, type Run, type RunState } from "~/models/invoice-run.server";
 import { listTemplateEvents } from "~/models/run-event.server";
@@ -39,6 +40,8 @@ export type RunView = {
   currency: string;
   /** The Shopify order written back for this run, once paid (see services/write-back/). */
   shopifyOrder: { id: string; name: string } | null;
+  /** Where recording the paid run in Shopify stands (pending, done, failed, abandoned and why); null when it was never tried. */
+  writeBack: WriteBackStatus | null;
   /** What the merchant may do with the issued invoice in its current state (services/invoicing/run-actions.server.ts decides). */
   actions: InvoiceAction[];
 };
@@ -156,7 +159,7 @@ export async function loadTemplatePage(shop: Pick<Shop, "id">, templateId: strin
   };
 }
 
-function runView(run: Run, signature: SignatureView | null, shopifyOrder: { id: string; name: string } | null): RunView {
+function runView(run: Run, signature: SignatureView | null, writeBack: WriteBackStatus | null): RunView {
   return {
     id: run.id,
     periodIndex: run.periodIndex,
@@ -173,7 +176,8 @@ function runView(run: Run, signature: SignatureView | null, shopifyOrder: { id: 
     invoicePdfUrl: run.invoicePdfUrl,
     amount: run.expectedTotal,
     currency: run.currency,
-    shopifyOrder,
+    shopifyOrder: writeBack?.state === "done" ? writeBack.order : null,
+    writeBack,
     actions: run.invoiceId ? runActionsFor(run.state) : [],
   };
 }

@@ -1,21 +1,16 @@
 // The order a paid run is written back to Shopify as (pure: no I/O), for
-// ./write-back-paid-run.server.ts.
+// ./write-back-paid-run.server.ts. Server-only for the gateway types it
+// builds.
 import { draftInvoice, type TemplateLine } from "~/domain/invoice-draft";
 import { formatMinor, parseDecimal, type MinorUnits } from "~/domain/money";
 import { shiftDecimal, type SourceOrder } from "~/domain/order-snapshot";
 import type { CurrencyCode, MoneyBagInput, OrderCreateOrderInput, OrderCreateTaxLineInput } from "~/gateways/shopify/orders.server";
-import type { RunForWriteBack } from "~/models/write-back.server";
 import { REDACTED } from "~/domain/template-content";
+import { runTag, WRITE_BACK_TAG, type WriteBackAbandonReason } from "~/domain/write-back";
+import type { RunForWriteBack } from "~/models/write-back.server";
 
-/** Tag every written-back order carries. */
-export const WRITE_BACK_TAG = "ritournelle";
-
-/** The per-run tag used to find the order again. */
-export function runTag(runId: string): string {
-  return `ritournelle-run-${runId}`;
-}
-
-type Built = { ok: true; order: OrderCreateOrderInput } | { ok: false; message: string };
+/** The order to create, or why no order can be built for the run (for good: the write-back is abandoned). */
+export type BuiltOrder = { ok: true; order: OrderCreateOrderInput } | { ok: false; reason: WriteBackAbandonReason };
 
 /**
  * The orderCreate input for a paid run: its snapshot's lines (what the
@@ -31,9 +26,10 @@ type Built = { ok: true; order: OrderCreateOrderInput } | { ok: false; message: 
  * Amounts are in the run's currency (the presentment currency) and, for the
  * shop currency Shopify also requires, converted at the source order's own
  * exchange rate (its shop total / presentment total); a foreign-currency run
- * whose source order is gone cannot be converted and is refused.
+ * whose source order is gone (or whose total was zero) cannot be converted
+ * and is refused: `exchange_rate_unavailable`.
  */
-export function buildWriteBackOrder(run: RunForWriteBack, source: SourceOrder | null, existingVariants: ReadonlySet<string>): Built {
+export function buildWriteBackOrder(run: RunForWriteBack, source: SourceOrder | null, existingVariants: ReadonlySet<string>): BuiltOrder {
   // Both codes came from Shopify (the source order's presentment currency, the shop's currency).
   const currency = run.currency as CurrencyCode;
   const shopCurrency = run.shop.currency as CurrencyCode;
@@ -41,14 +37,11 @@ export function buildWriteBackOrder(run: RunForWriteBack, source: SourceOrder | 
   if (currency !== shopCurrency) {
     const totals = source?.totalPriceSet;
     if (!totals || totals.presentmentMoney.currencyCode !== currency || totals.shopMoney.currencyCode !== shopCurrency) {
-      return {
-        ok: false,
-        message: `This invoice is in ${currency} and your shop's currency is ${shopCurrency}; the order it was made from, which gave the exchange rate, is no longer available. Record this payment in Shopify by hand.`,
-      };
+      return { ok: false, reason: "exchange_rate_unavailable" };
     }
     const shopTotal = BigInt(parseDecimal(totals.shopMoney.amount, shopCurrency));
     const presentmentTotal = BigInt(parseDecimal(totals.presentmentMoney.amount, currency));
-    if (presentmentTotal === 0n) return { ok: false, message: "The source order's total is zero: no exchange rate can be derived from it." };
+    if (presentmentTotal === 0n) return { ok: false, reason: "exchange_rate_unavailable" };
     toShop = (minor) => Number(divideHalfUp(BigInt(minor) * shopTotal, presentmentTotal));
   }
   const money = (minor: MinorUnits): MoneyBagInput => ({

@@ -4,8 +4,7 @@
 // product variant it was imported with (carried by the template line into the
 // run's snapshot) when Shopify still has it, else as a custom line (the
 // order is built in ./order-input.server.ts). Shopify is called through
-// backgroundAdmin: the shop's offline token, renewed when it expires; a shop
-// that no longer grants access ends the write-back as failed, with the reason.
+// backgroundAdmin: the shop's offline token, renewed when it expires.
 //
 // Exactly once per run, even when `invoice.paid` arrives twice, concurrently,
 // or after a crash:
@@ -18,15 +17,24 @@
 //    it finds. The lease of an unknown outcome is kept until it expires
 //    (WRITE_BACK_LEASE_MS), so Shopify's search index has caught up by the
 //    time anyone looks.
+//
+// And it ends: a write-back that cannot succeed, whatever the number of
+// retries, is `abandoned` with a reason code (app/domain/write-back.ts) and
+// its lease released, before any Admin call when we know it up front (the
+// shop uninstalled, no session), or as soon as Shopify says so (its tokens
+// refused). Shopify refusing the order itself is `failed`, with its words.
 import { randomUUID } from "node:crypto";
 import { appClock } from "~/clock.server";
 import type { Clock } from "~/domain/clock";
+import { isWriteBackAbandonReason, runTag, type WriteBackAbandonReason } from "~/domain/write-back";
 import { isAccessDenied, ShopifyGraphqlError, type AdminGraphql } from "~/gateways/shopify/graphql.server";
 import { createOrder, fetchOrderForTemplate, findOrderBySearch, type OrderCreateOrderInput } from "~/gateways/shopify/orders.server";
 import { fetchExistingVariantIds } from "~/gateways/shopify/variants.server";
 import { logger } from "~/logger.server";
+import { findOfflineSession } from "~/models/session.server";
 import { readSettings } from "~/models/shop.server";
 import {
+  abandonWriteBack,
   claimWriteBack,
   completeWriteBack,
   ensureWriteBack,
@@ -38,7 +46,7 @@ import {
   type RunForWriteBack,
 } from "~/models/write-back.server";
 import { backgroundAdmin, ShopAccessLostError } from "~/services/shopify/background-admin.server";
-import { buildWriteBackOrder, runTag } from "./order-input.server";
+import { buildWriteBackOrder } from "./order-input.server";
 
 /** How long a caller owns a write-back; also the wait before an unknown outcome is looked up. */
 export const WRITE_BACK_LEASE_MS = 5 * 60_000;
@@ -47,7 +55,10 @@ export type WriteBackOutcome =
   | { status: "created" | "found_existing" | "already_done"; order: { id: string; name: string } }
   | { status: "in_progress" }
   | { status: "skipped"; reason: "unknown_run" | "not_paid" | "disabled" }
-  | { status: "failed"; message: string };
+  /** Shopify refused the order: its own words (empty when it gave none). */
+  | { status: "failed"; message: string }
+  /** Given up for good, for `reason` ("unknown": a code this version does not know). */
+  | { status: "abandoned"; reason: WriteBackAbandonReason | "unknown" };
 
 export type WriteBackOptions = {
   clock?: Clock;
@@ -63,11 +74,31 @@ export type WriteBackOptions = {
  * concurrently, from any process: at most one order is ever created per run.
  *
  * For the Stripe webhook handler (`invoice.paid`), after the run is recorded
- * paid. Throws when Shopify could not be reached (the caller retries: the
- * webhook answers 5xx and Stripe delivers it again); a refusal by Shopify is
- * final and returned as `failed` with the reason, and so is a shop that no
- * longer grants access (uninstalled, or its tokens revoked: Shopify refused to
- * renew them), which no retry can change.
+ * paid, and the worker's sweep (./resume-pending-write-backs.server.ts).
+ *
+ * Ends, once and for all:
+ * - `created` / `found_existing`: the order exists (found by its tag after an
+ *   attempt of unknown outcome);
+ * - `failed`: Shopify refused the order (userErrors), with its words;
+ * - `abandoned`, with a reason code, when no retry can succeed: the shop
+ *   uninstalled the app (`shop_uninstalled`) or no offline session is stored
+ *   (`no_session`), both known before any Admin call; Shopify refused the
+ *   shop's tokens and would not renew them (`access_revoked`); a
+ *   foreign-currency run without its exchange rate (`exchange_rate_unavailable`).
+ *   The lease is released and the answer is the same on every later call, so
+ *   the webhook answers 200 and Stripe stops delivering.
+ *
+ * Abandoned stays abandoned when the merchant reinstalls the app: the
+ * template page told them the payment was not recorded and to record it by
+ * hand, and an order created days later, after they may have done so, would
+ * record the payment twice. Nothing retries it (claims take pending rows only),
+ * and there is no merchant action to retry it.
+ *
+ * @throws when Shopify could not be reached or answered with an error that may
+ *   pass (network, throttling, 5xx): the row stays pending, its lease released
+ *   when no order can exist (only reads were sent) or kept until it expires
+ *   when the create call's outcome is unknown. The caller retries: the webhook
+ *   answers 5xx and Stripe delivers it again; the worker's sweep tries again.
  */
 export async function writeBackPaidRun(runId: string, options: WriteBackOptions = {}): Promise<WriteBackOutcome> {
   const clock = options.clock ?? appClock;
@@ -81,6 +112,9 @@ export async function writeBackPaidRun(runId: string, options: WriteBackOptions 
   const now = new Date(clock.now().epochMilliseconds);
   const claimed = await claimWriteBack(run.id, owner, now, new Date(now.getTime() + WRITE_BACK_LEASE_MS));
   if (!claimed) return outcomeOfExisting(run.id);
+
+  const unreachable = await whyShopCannotBeCalled(run);
+  if (unreachable) return abandon(run, owner, unreachable);
 
   const adminFor = options.adminFor ?? ((shop: string) => backgroundAdmin(shop, { clock }));
   let admin: AdminGraphql;
@@ -99,13 +133,10 @@ export async function writeBackPaidRun(runId: string, options: WriteBackOptions 
     const source = sourceOrderId ? await fetchOrderForTemplate(admin, sourceOrderId) : null;
     const existingVariants = await variantsStillInCatalogue(admin, run);
     const built = buildWriteBackOrder(run, source, existingVariants);
-    if (!built.ok) {
-      await failWriteBack(run.id, owner, built.message);
-      return { status: "failed", message: built.message };
-    }
+    if (!built.ok) return abandon(run, owner, built.reason);
     order = built.order;
   } catch (error) {
-    if (error instanceof ShopAccessLostError) return failForLostAccess(run.id, owner, claimed.attempts);
+    if (error instanceof ShopAccessLostError) return abandon(run, owner, "access_revoked");
     // Only reads happened: no order can exist, the next caller may start over.
     await releaseWriteBack(run.id, owner, errorMessage(error));
     throw error;
@@ -116,7 +147,7 @@ export async function writeBackPaidRun(runId: string, options: WriteBackOptions 
     result = await createOrder(admin, order);
   } catch (error) {
     // Shopify answered 401 and would not renew the token: the mutation did not run.
-    if (error instanceof ShopAccessLostError) return failForLostAccess(run.id, owner, claimed.attempts);
+    if (error instanceof ShopAccessLostError) return abandon(run, owner, "access_revoked");
     if (error instanceof ShopifyGraphqlError) {
       // Shopify answered with errors (throttled, invalid): the mutation did not run.
       await releaseWriteBack(run.id, owner, errorMessage(error));
@@ -127,12 +158,31 @@ export async function writeBackPaidRun(runId: string, options: WriteBackOptions 
     throw error;
   }
   if (!result.order) {
-    const message = result.userErrors.map((userError) => userError.message).join("; ") || "Shopify refused the order.";
+    const message = result.userErrors.map((userError) => userError.message).join("; ");
     await failWriteBack(run.id, owner, message);
     return { status: "failed", message };
   }
   await completeWriteBack(run, owner, result.order, "created", now);
   return { status: "created", order: result.order };
+}
+
+/**
+ * Why the shop cannot be called at all, known without calling it: the app
+ * was uninstalled (app/uninstalled recorded it; reinstalling clears it), or
+ * no offline session is stored (never installed, or deleted after Shopify
+ * refused its tokens). Null when there is a session to try.
+ */
+async function whyShopCannotBeCalled(run: RunForWriteBack): Promise<WriteBackAbandonReason | null> {
+  if (run.shop.uninstalledAt) return "shop_uninstalled";
+  if (!(await findOfflineSession(run.shop.domain))) return "no_session";
+  return null;
+}
+
+/** Gives the write-back up for good under this caller's lease (released), and says so in the log. */
+async function abandon(run: RunForWriteBack, owner: string, reason: WriteBackAbandonReason): Promise<WriteBackOutcome> {
+  await abandonWriteBack(run.id, owner, reason);
+  logger.warn({ runId: run.id, shop: run.shop.domain, reason }, "write-back abandoned: the payment is not recorded in Shopify");
+  return { status: "abandoned", reason };
 }
 
 /**
@@ -155,21 +205,11 @@ async function variantsStillInCatalogue(admin: AdminGraphql, run: RunForWriteBac
   }
 }
 
-/** Ends a write-back Shopify will not take: the shop grants no access any more. Final, with the reason. */
-async function failForLostAccess(runId: string, owner: string, attempts: number): Promise<WriteBackOutcome> {
-  const message =
-    "Shopify no longer grants Ritournelle access to this shop (the app was uninstalled or its access revoked): " +
-    (attempts > 1
-      ? "check in Shopify whether this payment was recorded (an earlier attempt's outcome is unknown), else record it by hand."
-      : "this payment was not recorded in Shopify; record it by hand.");
-  await failWriteBack(runId, owner, message);
-  return { status: "failed", message };
-}
-
 async function outcomeOfExisting(runId: string): Promise<WriteBackOutcome> {
   const row = await findWriteBack(runId);
   if (row?.state === "done") return { status: "already_done", order: { id: row.shopifyOrderId ?? "", name: row.shopifyOrderName ?? "" } };
   if (row?.state === "failed") return { status: "failed", message: row.lastError ?? "" };
+  if (row?.state === "abandoned") return { status: "abandoned", reason: isWriteBackAbandonReason(row.lastError) ? row.lastError : "unknown" };
   return { status: "in_progress" };
 }
 
