@@ -1,7 +1,8 @@
 // One invoice of the timeline: its period, state, number and amount; links
 // to the invoice; what can be done with it; its signature, why it was
 // skipped, why it failed (with a retry), or that Stripe could not confirm
-// the e-mail (Send again, beside it, is the answer).
+// the e-mail (Send again, beside it, is the answer); whether its payment is
+// recorded in Shopify.
 import { Banner, BlockStack, Divider, InlineStack, Link, Text } from "@shopify/polaris";
 import { RunStateBadge } from "~/components/labels";
 import { SEND_UNCONFIRMED } from "~/domain/run-errors";
@@ -14,6 +15,7 @@ import { skipReasonKey } from "./event-labels";
 import type { PendingAction } from "./pending-action";
 import { RunActions, type DestructiveRunAction } from "./RunActions";
 import { SignatureProof } from "./SignatureProof";
+import { WriteBackStatus } from "./WriteBackStatus";
 
 /** A run as the page shows it: with its failure explained in the merchant's language (by the loader). */
 export type RunItemView = RunView & { failure: RunFailureView | null };
@@ -75,6 +77,7 @@ export function RunItem(props: {
         )}
       </InlineStack>
       {run.signature && <SignatureProof runId={run.id} signature={run.signature} timeZone={props.timeZone} />}
+      <WriteBackStatus writeBack={run.writeBack} />
       {run.state === "skipped" && run.skipReason && (
         <Text as="p" tone="subdued" variant="bodySm">
           {t(skipReasonKey(run.skipReason))}
