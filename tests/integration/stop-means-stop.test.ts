@@ -23,8 +23,9 @@ import { createTemplate } from "~/services/templates/create.server";
 import { loadTemplatePage } from "~/services/templates/detail-page.server";
 import { pauseTemplate } from "~/services/templates/pause.server";
 import { Worker } from "~/worker/worker";
+import { idempotencyKey } from "~/domain/billing";
 import { createShop, drain, templateInput } from "../helpers/recurring";
-import { MERCHANT, testClient, withStripeStandIn } from "../helpers/stripe";
+import { invoiceRequest, MemoryStripeStores, MERCHANT, testClient, withStripeStandIn } from "../helpers/stripe";
 
 const stripeStandIn = withStripeStandIn();
 
@@ -232,5 +233,33 @@ describe("runs the template's status does not stop", () => {
     const { clock, template } = await dueTemplate({ end: 1 });
     await drain(worker(new HookedGateway(), clock));
     expect(await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } })).toMatchObject({ state: "sent" });
+  });
+});
+
+describe("the Stripe adapter's discardDraft", () => {
+  const VAT_20 = [{ title: "TVA", ratePercent: "20" }];
+  const key = (runId: string, step: BillingStep) => ({ idempotencyKey: idempotencyKey(runId, step) });
+
+  it("deletes a draft once (a second delete finds it gone and counts as done), and returns a finalized invoice untouched", async () => {
+    const stores = new MemoryStripeStores();
+    const gateway = new StripeBillingAdapter(testClient(stripeStandIn()), stores.customers, stores.taxRates);
+    const draftOf = async () => {
+      const request = invoiceRequest({ currency: "EUR", taxesIncluded: true, lines: [{ title: "Café", quantity: 1, unitAmount: 1999, discountAmount: 0, taxLines: VAT_20 }] });
+      const { customerId } = await gateway.ensureCustomer(request, key(request.runId, "customer"));
+      const draft = await gateway.createDraft(request, customerId, key(request.runId, "draft"));
+      await gateway.addLines(request, draft.invoiceId, key(request.runId, "lines"));
+      return { request, invoiceId: draft.invoiceId };
+    };
+
+    const stopped = await draftOf();
+    expect(await gateway.discardDraft(stopped.request, stopped.invoiceId)).toBeNull();
+    expect(await gateway.discardDraft(stopped.request, stopped.invoiceId)).toBeNull(); // a stop done again after a crash
+    expect(stripeEvents("invoice.deleted", stopped.request.runId)).toHaveLength(1);
+    expect(stripeStandIn().control.ledger(MERCHANT).filter((invoice) => invoice.id === stopped.invoiceId)).toEqual([]);
+
+    const issued = await draftOf();
+    await gateway.finalize(issued.request, issued.invoiceId, key(issued.request.runId, "finalize"));
+    expect(await gateway.discardDraft(issued.request, issued.invoiceId)).toMatchObject({ invoiceId: issued.invoiceId, status: "open" });
+    expect(stripeStandIn().control.ledger(MERCHANT).filter((invoice) => invoice.id === issued.invoiceId)).toMatchObject([{ status: "open" }]);
   });
 });
