@@ -128,6 +128,7 @@ async function expectStopped(templateId: string, reason: string, step: BillingSt
   expect(stripeStandIn().control.ledger(MERCHANT).filter((invoice) => invoice.metadata?.run_id === run.id)).toEqual([]);
   expect(stripeEvents("invoice.finalized", run.id)).toEqual([]);
   expect(stripeEvents("invoice.sent", run.id)).toEqual([]);
+  expect(stripeStandIn().control.emails({ account: MERCHANT })).toEqual([]);
   expect(stripeEvents("invoice.created", run.id)).toHaveLength(hadDraft ? 1 : 0);
   expect(stripeEvents("invoice.deleted", run.id)).toHaveLength(hadDraft ? 1 : 0);
   const deletes = stripeStandIn().control.requests({ account: MERCHANT, method: "DELETE", path: "/v1/invoices/" });
@@ -186,6 +187,7 @@ describe.each(TRANSITIONS)("$name while a run is being issued", (transition) => 
     expect(others).toEqual([]);
     expect(invoice).toMatchObject({ id: run.invoiceId, status: "open" });
     expect(stripeEvents("invoice.sent", run.id)).toHaveLength(1);
+    expect(stripeStandIn().control.emails({ invoice: run.invoiceId! })).toHaveLength(1);
     expect(stripeEvents("invoice.deleted", run.id)).toEqual([]);
 
     const page = await loadTemplatePage(shop, template.id);
@@ -219,6 +221,7 @@ describe("runs the template's status does not stop", () => {
     expect(stripeStandIn().control.ledger(MERCHANT)).toEqual([]);
     const events = stripeStandIn().control.events(MERCHANT).map((event) => event.type);
     expect(events.filter((type) => type.startsWith("invoice."))).toEqual(["invoice.created", "invoice.deleted"]);
+    expect(stripeStandIn().control.emails({ account: MERCHANT })).toEqual([]);
   });
 
   it("app/uninstalled stops the last run of an ended template (reason shop_uninstalled)", async () => {
