@@ -43,16 +43,16 @@ function percentile(samples: number[], p: number): number {
 async function claim() {
   const claimOptions = { owner: "bench", batchSize: options.batch ?? 100, leaseMs: 60_000 };
   const plans = await plansOf(async (client) => {
-    const ids = await claimDueTemplates({ ...claimOptions, now: new Date() }, client);
-    await releaseTemplateLeases(ids, claimOptions.owner, client);
+    const { ids, token } = await claimDueTemplates({ ...claimOptions, now: new Date() }, client);
+    await releaseTemplateLeases(ids, token, client);
   });
   const samples: number[] = [];
   let claimed = 0;
   for (let tick = 0; tick < (options.warmup ?? 3) + (options.ticks ?? 30); tick++) {
     const started = performance.now();
-    const ids = await claimDueTemplates({ ...claimOptions, now: new Date() });
+    const { ids, token } = await claimDueTemplates({ ...claimOptions, now: new Date() });
     const elapsed = performance.now() - started;
-    await releaseTemplateLeases(ids, claimOptions.owner); // not timed: the next tick claims the same batch again
+    await releaseTemplateLeases(ids, token); // not timed: the next tick claims the same batch again
     if (tick >= (options.warmup ?? 3)) {
       samples.push(elapsed);
       claimed = ids.length;
@@ -82,14 +82,14 @@ async function memory() {
   const claimOptions = { owner: "bench", batchSize: batch, leaseMs: 60_000 };
   const plans = await plansOf(async (client) => {
     const runs = await claimWorkableRuns({ ...claimOptions, now: new Date() }, client);
-    await releaseRunLeases(runs.map((run) => run.id), claimOptions.owner, new Date(0), client);
+    await releaseRunLeases(runs, new Date(0), client);
   });
   const claimSamples: number[] = [];
   for (let sample = 0; sample < 20; sample++) {
     const started = performance.now();
     const runs = await claimWorkableRuns({ ...claimOptions, now: new Date() });
     claimSamples.push(performance.now() - started);
-    await releaseRunLeases(runs.map((run) => run.id), claimOptions.owner, new Date(0));
+    await releaseRunLeases(runs, new Date(0));
   }
   const worker = new Worker({ gateway: new ZeroLatencyGateway(), workerId: "bench", runBatchSize: batch });
   await worker.runOnce(); // warm up: modules, prepared statements, JIT

@@ -21,6 +21,9 @@
 // - `findInvoiceForRun` finds an invoice created for a run (by its
 //   `metadata.run_id`), so a run resumed after an unknown outcome or after the
 //   provider forgot the idempotency key adopts it instead of creating another.
+// - `discardDraft` deletes a run's draft when the run is stopped (its
+//   template cancelled or paused, the shop uninstalled, the customer erased)
+//   before finalization; deleting a draft already gone counts as done.
 // - Failures are thrown as BillingError: `transient` ones (timeouts, 5xx,
 //   rate limits, unknown outcome) are retried with backoff; `permanent` ones
 //   (bad data the merchant must fix) fail the run at once with `message`;
@@ -145,6 +148,15 @@ export interface BillingGateway {
    * fixed one is not held. Absent: one unnamed credential.
    */
   readonly credential?: string;
+  /**
+   * Deletes the run's draft invoice: the run was stopped before its invoice
+   * was finalized, and nothing of it may reach the customer. Drafts only,
+   * and idempotent: a draft already deleted counts as deleted.
+   * @returns null once the run has no draft left; the invoice, untouched,
+   *   when it is no longer a draft (it was finalized: it can only be voided,
+   *   and that is the merchant's decision).
+   */
+  discardDraft(request: InvoiceRequest, invoiceId: string): Promise<IssuedInvoice | null>;
 }
 
 /**

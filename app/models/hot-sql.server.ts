@@ -1,6 +1,13 @@
 // The hand-written SQL of the worker's hottest writes, in one place: the
 // pipeline's step write (writeLeasedStep in invoice-run.server.ts, once per
-// step of every invoice) and the audit trail's insert (run-event.server.ts).
+// step of every invoice) with the read of where its template and shop stand,
+// and the audit trail's insert (run-event.server.ts).
+//
+// Fencing: a write under a run's lease names the lease's token
+// (InvoiceRun.leaseToken, fresh at every claim), never the worker's id. All
+// lanes of a process share that id, and so does a process restarted with
+// the same --worker-id: a check on the id would let a holder whose lease
+// expired and was claimed again keep writing beside the new holder.
 //
 // Why hand-written: Prisma 6's query compiler spends ~0.5 ms of CPU compiling
 // each model query (plan caching arrives in Prisma 7.4, prisma/orm#29038); a
@@ -15,14 +22,17 @@
 // tests/integration/hot-sql.test.ts checks each exists in the database the
 // migrations build (a migration that renames one fails there).
 import { Prisma, type InvoiceRun, type RunEvent } from "@prisma/client";
+import type { RunStanding } from "~/domain/run-state";
 
 const RUN = Prisma.InvoiceRunScalarFieldEnum;
 const EVENT = Prisma.RunEventScalarFieldEnum;
 const TEMPLATE = Prisma.RecurringTemplateScalarFieldEnum;
+const SHOP = Prisma.ShopScalarFieldEnum;
 
 /** The columns the pipeline writes on a run it holds: its step's result, its state, its lease. */
 export const LEASED_RUN_COLUMNS = [
   RUN.state,
+  RUN.skipReason,
   RUN.step,
   RUN.attempt,
   RUN.customerId,
@@ -35,6 +45,7 @@ export const LEASED_RUN_COLUMNS = [
   RUN.lastErrorMessage,
   RUN.leaseOwner,
   RUN.leaseExpiresAt,
+  RUN.leaseToken,
   RUN.nextAttemptAt,
 ] as const satisfies readonly (keyof InvoiceRun)[];
 
@@ -49,7 +60,8 @@ const RUN_EVENT_COLUMNS = Object.values(EVENT) satisfies (keyof RunEventRow)[];
 /** Every column each table's hot statements name (what the schema test checks against the migrated database). */
 export const HOT_SQL_COLUMNS = {
   [Prisma.ModelName.InvoiceRun]: [RUN.id, RUN.updatedAt, ...LEASED_RUN_COLUMNS],
-  [Prisma.ModelName.RecurringTemplate]: [TEMPLATE.id, TEMPLATE.issuedCount, TEMPLATE.updatedAt],
+  [Prisma.ModelName.RecurringTemplate]: [TEMPLATE.id, TEMPLATE.issuedCount, TEMPLATE.updatedAt, TEMPLATE.status, TEMPLATE.customerRedactedAt],
+  [Prisma.ModelName.Shop]: [SHOP.id, SHOP.uninstalledAt],
   [Prisma.ModelName.RunEvent]: RUN_EVENT_COLUMNS,
 } as const satisfies Partial<Record<Prisma.ModelName, readonly string[]>>;
 
@@ -69,6 +81,11 @@ function column<Table extends HotTable>(_table: Table, name: HotColumn<Table>): 
   return quoted(name);
 }
 
+/** `"Table"."column"`, for a statement that reads two tables. */
+function qualified<Table extends HotTable>(name: Table, columnName: HotColumn<Table>): Prisma.Sql {
+  return Prisma.sql`${table(name)}.${column(name, columnName)}`;
+}
+
 const WRITABLE_COLUMNS = new Set<string>(LEASED_RUN_COLUMNS);
 
 /**
@@ -81,20 +98,20 @@ export function updatedAtNow(): Date {
   return new Date();
 }
 
-/** SQL boolean: `owner` holds the lease of run `runId`. */
-export function leaseHeldSql(runId: string, owner: string): Prisma.Sql {
+/** SQL boolean: the lease of run `runId` is still the one whose token is `leaseToken` (nobody claimed the run since). */
+export function leaseHeldSql(runId: string, leaseToken: string): Prisma.Sql {
   const run = Prisma.ModelName.InvoiceRun;
-  return Prisma.sql`EXISTS (SELECT 1 FROM ${table(run)} WHERE ${column(run, RUN.id)} = ${runId} AND ${column(run, RUN.leaseOwner)} = ${owner})`;
+  return Prisma.sql`EXISTS (SELECT 1 FROM ${table(run)} WHERE ${column(run, RUN.id)} = ${runId} AND ${column(run, RUN.leaseToken)} = ${leaseToken})`;
 }
 
 /**
- * UPDATE of run `runId` with `data`, only while `owner` holds its lease,
- * stamping `updatedAt` (see updatedAtNow). Only
+ * UPDATE of run `runId` with `data`, only while its lease is the one of
+ * `leaseToken`, stamping `updatedAt` (see updatedAtNow). Only
  * LeasedRunWrite's columns can be named: checked here at run time too, as
  * `data` may come from a spread of a wider object.
  * @throws Error naming a column outside LEASED_RUN_COLUMNS.
  */
-export function updateLeasedRunSql(runId: string, owner: string, data: LeasedRunWrite, updatedAt: Date): Prisma.Sql {
+export function updateLeasedRunSql(runId: string, leaseToken: string, data: LeasedRunWrite, updatedAt: Date): Prisma.Sql {
   const run = Prisma.ModelName.InvoiceRun;
   const assignments = Object.entries(data)
     .filter(([, value]) => value !== undefined)
@@ -103,7 +120,29 @@ export function updateLeasedRunSql(runId: string, owner: string, data: LeasedRun
       return Prisma.sql`${column(run, name as (typeof LEASED_RUN_COLUMNS)[number])} = ${value}`;
     });
   assignments.push(Prisma.sql`${column(run, RUN.updatedAt)} = ${updatedAt}`);
-  return Prisma.sql`UPDATE ${table(run)} SET ${Prisma.join(assignments)} WHERE ${column(run, RUN.id)} = ${runId} AND ${column(run, RUN.leaseOwner)} = ${owner}`;
+  return Prisma.sql`UPDATE ${table(run)} SET ${Prisma.join(assignments)} WHERE ${column(run, RUN.id)} = ${runId} AND ${column(run, RUN.leaseToken)} = ${leaseToken}`;
+}
+
+/** What runStandingSql returns: one row, with the raw values of the columns it names. */
+export type RunStandingRow = { status: string; customerRedactedAt: unknown; uninstalledAt: unknown };
+
+/**
+ * SELECT of where a run's template and shop stand now (status, customer
+ * erased, shop uninstalled): batched with the step write, in its
+ * transaction, so the run sees the state as of the write that renewed its
+ * lease (see writeLeasedStep).
+ */
+export function runStandingSql(templateId: string, shopId: string): Prisma.Sql {
+  const template = Prisma.ModelName.RecurringTemplate;
+  const shop = Prisma.ModelName.Shop;
+  return Prisma.sql`SELECT ${qualified(template, TEMPLATE.status)}, ${qualified(template, TEMPLATE.customerRedactedAt)}, ${qualified(shop, SHOP.uninstalledAt)} FROM ${table(template)}, ${table(shop)} WHERE ${qualified(template, TEMPLATE.id)} = ${templateId} AND ${qualified(shop, SHOP.id)} = ${shopId}`;
+}
+
+/** The standing of runStandingSql's rows; null when the template or shop is gone (shop/redact). */
+export function runStandingOf(rows: RunStandingRow[]): RunStanding | null {
+  const [row] = rows;
+  if (!row) return null;
+  return { templateStatus: row.status, customerRedacted: row.customerRedactedAt !== null, shopUninstalled: row.uninstalledAt !== null };
 }
 
 /** UPDATE adding one to the template's issued count, only while `condition` holds. */

@@ -7,8 +7,17 @@ import type { InvoiceRun, Prisma, PrismaClient } from "@prisma/client";
 import prisma from "~/db.server";
 import { BILLING_STEPS, type BillingStep } from "~/domain/billing";
 import { PRODUCT_VARIANT_GID } from "~/domain/order-snapshot";
-import { RUN_STATES, type RunState, type SkipReason } from "~/domain/run-state";
-import { incrementIssuedCountSql, leaseHeldSql, updateLeasedRunSql, updatedAtNow, type LeasedRunWrite } from "./hot-sql.server";
+import { RUN_STATES, type RunStanding, type RunState, type SkipReason } from "~/domain/run-state";
+import {
+  incrementIssuedCountSql,
+  leaseHeldSql,
+  runStandingOf,
+  runStandingSql,
+  updateLeasedRunSql,
+  updatedAtNow,
+  type LeasedRunWrite,
+  type RunStandingRow,
+} from "./hot-sql.server";
 import { appendRunEventsIf, type NewRunEvent } from "./run-event.server";
 import { customerSnapshotSchema } from "./template.server";
 
@@ -178,7 +187,22 @@ export async function skipRuns(tx: Db, runIds: string[], reason: SkipReason): Pr
   if (runIds.length === 0) return;
   await tx.invoiceRun.updateMany({
     where: { id: { in: runIds } },
-    data: { state: "skipped", skipReason: reason, step: null, nextAttemptAt: null, leaseOwner: null, leaseExpiresAt: null },
+    data: { state: "skipped", skipReason: reason, step: null, nextAttemptAt: null, leaseOwner: null, leaseExpiresAt: null, leaseToken: null },
+  });
+}
+
+/**
+ * Makes the runs being issued that no worker holds right now (between two
+ * attempts: a retry scheduled after a 429, a wait for billing) due at once,
+ * so that a worker sees a stop (cancel, pause, uninstall, erasure) at its
+ * next tick instead of at the retry time. Runs a worker holds see it before
+ * their next provider call anyway (see issue-run.server.ts); this only makes
+ * it sooner. `where` is a template or a whole shop.
+ */
+export async function wakeRunsInFlight(tx: Db, where: { templateId: string } | { shopId: string }, now: Date): Promise<void> {
+  await tx.invoiceRun.updateMany({
+    where: { ...where, state: "issuing", leaseOwner: null, nextAttemptAt: { gt: now } },
+    data: { nextAttemptAt: now },
   });
 }
 
@@ -232,17 +256,23 @@ export async function selectWorkableRunIds(state: WorkableState, now: Date, limi
 /** Every state but the two the pipeline works on. */
 const NOT_WORKABLE = RUN_STATES.filter((state) => state !== "planned" && state !== "issuing");
 
+/** Who takes a lease: the worker (for the trail and the pages) and the claim's fencing token (for every write under it). */
+export type LeaseClaim = { owner: string; token: string };
+
 /**
  * Step 2: takes the lease on those of `ids` still workable and free, in one
- * conditional UPDATE. `nextAttemptAt` moves to the lease's expiry, which is
- * when another worker may take the run over if this one dies.
+ * conditional UPDATE, under the claim's token: fresh for every claim (the
+ * caller makes it random), so a run claimed again — by another lane or a
+ * process with the same worker id — gets a token the previous holder's
+ * writes no longer match. `nextAttemptAt` moves to the lease's expiry,
+ * which is when another worker may take the run over if this one dies.
  *
  * The state is checked as NOT IN the other states on purpose: an equality or
  * IN on `state` lets SQLite's planner serve the UPDATE from the
  * (state, nextAttemptAt) index and walk the whole backlog of due runs instead
  * of looking up `ids` by primary key.
  */
-export async function leaseRuns(ids: string[], owner: string, now: Date, until: Date, db: Db = prisma): Promise<number> {
+export async function leaseRuns(ids: string[], claim: LeaseClaim, now: Date, until: Date, db: Db = prisma): Promise<number> {
   if (ids.length === 0) return 0;
   const { count } = await db.invoiceRun.updateMany({
     where: {
@@ -251,59 +281,89 @@ export async function leaseRuns(ids: string[], owner: string, now: Date, until: 
       nextAttemptAt: { lte: now },
       OR: [{ leaseOwner: null }, { leaseExpiresAt: { lt: now } }],
     },
-    data: { leaseOwner: owner, leaseExpiresAt: until, nextAttemptAt: until },
+    data: { leaseOwner: claim.owner, leaseToken: claim.token, leaseExpiresAt: until, nextAttemptAt: until },
   });
   return count;
 }
 
-export type LeasedRun = Run & { shop: { domain: string; billingAccountId: string | null } };
+/**
+ * A run as its lease holder sees it: its lease's token, what the pipeline
+ * needs of its shop, and where its template and shop stood when it was
+ * claimed (read again at every step write).
+ */
+export type LeasedRun = Run & { leaseToken: string; shop: { domain: string; billingAccountId: string | null }; standing: RunStanding };
 
-/** Step 3: the runs among `ids` whose lease this claim took, with what the pipeline needs of their shop. */
-export async function findRunsLeasedBy(ids: string[], owner: string, until: Date, db: Db = prisma): Promise<LeasedRun[]> {
+/** Step 3: the runs among `ids` whose lease the claim of `token` took. */
+export async function findRunsLeasedBy(ids: string[], token: string, db: Db = prisma): Promise<LeasedRun[]> {
   if (ids.length === 0) return [];
   const rows = await db.invoiceRun.findMany({
-    where: { id: { in: ids }, leaseOwner: owner, leaseExpiresAt: until },
-    include: { shop: { select: { domain: true, billingAccountId: true } } },
+    where: { id: { in: ids }, leaseToken: token },
+    include: {
+      shop: { select: { domain: true, billingAccountId: true, uninstalledAt: true } },
+      template: { select: { status: true, customerRedactedAt: true } },
+    },
     orderBy: { nextAttemptAt: "asc" },
   });
-  return rows.map((row) => ({ ...parseRun(row), shop: row.shop }));
+  return rows.map(({ shop, template, ...row }) => ({
+    ...parseRun(row),
+    leaseToken: token,
+    shop: { domain: shop.domain, billingAccountId: shop.billingAccountId },
+    standing: { templateStatus: template.status, customerRedacted: template.customerRedactedAt !== null, shopUninstalled: shop.uninstalledAt !== null },
+  }));
 }
 
 export type { LeasedRunWrite } from "./hot-sql.server";
+
+export type LeasedStep = {
+  runId: string;
+  templateId: string;
+  shopId: string;
+  /** The token of the lease this write is made under. */
+  leaseToken: string;
+  data: LeasedRunWrite;
+  events: NewRunEvent[];
+  countIssued?: boolean;
+  /** Also read where the run's template and shop stand, in the same transaction (the run goes on to a provider call). */
+  readStanding?: boolean;
+};
 
 /**
  * One step of the pipeline, stored at once: `events` appended, the template's
  * issued count incremented when `countIssued`, and `data` written on the run
  * (stamping `updatedAt`, see updatedAtNow), all in one transaction and only
- * while `owner` holds the run's lease. Returns false (and writes nothing)
- * when the lease was lost.
+ * while the run's lease is still the one of `leaseToken`. `stored` is false
+ * (and nothing was written) when the run was claimed again since. With
+ * `readStanding`, `standing` is where the template and shop stand as of
+ * this write (null if they are gone), for the check before the next call.
  *
  * The pipeline's hottest write (once per step of every invoice), so it is a
  * batch of hand-written statements (app/models/hot-sql.server.ts): no
  * interactive transaction, no query to compile. Each statement checks the
- * lease itself, the run's update last (it may give the lease back).
+ * lease itself, the run's update after the others (it may give the lease back).
  */
-export async function writeLeasedStep(
-  step: { runId: string; templateId: string; owner: string; data: LeasedRunWrite; events: NewRunEvent[]; countIssued?: boolean },
-  db: PrismaClient = prisma,
-): Promise<boolean> {
-  const leaseHeld = leaseHeldSql(step.runId, step.owner);
+export async function writeLeasedStep(step: LeasedStep, db: PrismaClient = prisma): Promise<{ stored: boolean; standing: RunStanding | null }> {
+  const leaseHeld = leaseHeldSql(step.runId, step.leaseToken);
   const updatedAt = updatedAtNow();
-  const statements = [
+  const writes = [
     ...(step.events.length > 0 ? [appendRunEventsIf(db, step.events, leaseHeld)] : []),
     ...(step.countIssued ? [db.$executeRaw(incrementIssuedCountSql(step.templateId, updatedAt, leaseHeld))] : []),
-    db.$executeRaw(updateLeasedRunSql(step.runId, step.owner, step.data, updatedAt)),
+    db.$executeRaw(updateLeasedRunSql(step.runId, step.leaseToken, step.data, updatedAt)),
   ];
-  const counts = await db.$transaction(statements);
-  return counts.at(-1) === 1;
+  if (!step.readStanding) {
+    const counts = await db.$transaction(writes);
+    return { stored: counts.at(-1) === 1, standing: null };
+  }
+  const results = await db.$transaction([...writes, db.$queryRaw<RunStandingRow[]>(runStandingSql(step.templateId, step.shopId))]);
+  const rows = results.at(-1) as RunStandingRow[];
+  return { stored: results.at(-2) === 1, standing: runStandingOf(rows) };
 }
 
-/** Gives back this owner's leases on `ids`; the runs are workable again at `now`. */
-export async function releaseRunLeases(ids: string[], owner: string, now: Date, db: Db = prisma): Promise<void> {
-  if (ids.length === 0) return;
+/** Gives back the leases of `leases` (each still the one of its token); the runs are workable again at `now`. */
+export async function releaseRunLeases(leases: readonly Pick<LeasedRun, "id" | "leaseToken">[], now: Date, db: Db = prisma): Promise<void> {
+  if (leases.length === 0) return;
   await db.invoiceRun.updateMany({
-    where: { id: { in: ids }, leaseOwner: owner },
-    data: { leaseOwner: null, leaseExpiresAt: null, nextAttemptAt: now },
+    where: { OR: leases.map((lease) => ({ id: lease.id, leaseToken: lease.leaseToken })) },
+    data: { leaseOwner: null, leaseExpiresAt: null, leaseToken: null, nextAttemptAt: now },
   });
 }
 

@@ -228,27 +228,29 @@ export async function selectDueTemplateIds(now: Date, limit: number, db: Db = pr
 
 /**
  * Step 2: takes the lease on those of `ids` still free, in one conditional
- * UPDATE; a concurrent worker that got there first keeps its rows.
+ * UPDATE, under the claim's token (fresh per claim, see leaseRuns in
+ * invoice-run.server.ts for why a token and not the worker id); a
+ * concurrent worker that got there first keeps its rows.
  *
  * Deliberately no condition on status or nextRunAt here: with one, SQLite's
  * planner serves the UPDATE from the (status, nextRunAt) index and walks
  * every due template instead of looking up `ids` by primary key (a claim 6×
  * slower at 1M templates). The planning transaction re-checks both.
  */
-export async function leaseTemplates(ids: string[], owner: string, now: Date, until: Date, db: Db = prisma): Promise<number> {
+export async function leaseTemplates(ids: string[], claim: { owner: string; token: string }, now: Date, until: Date, db: Db = prisma): Promise<number> {
   if (ids.length === 0) return 0;
   const { count } = await db.recurringTemplate.updateMany({
     where: { id: { in: ids }, ...leaseFree(now) },
-    data: { leaseOwner: owner, leaseExpiresAt: until },
+    data: { leaseOwner: claim.owner, leaseToken: claim.token, leaseExpiresAt: until },
   });
   return count;
 }
 
-/** Step 3: the ids among `ids` whose lease this claim took, oldest due first. */
-export async function templateIdsLeasedBy(ids: string[], owner: string, until: Date, db: Db = prisma): Promise<string[]> {
+/** Step 3: the ids among `ids` whose lease the claim of `token` took, oldest due first. */
+export async function templateIdsLeasedBy(ids: string[], token: string, db: Db = prisma): Promise<string[]> {
   if (ids.length === 0) return [];
   const rows = await db.recurringTemplate.findMany({
-    where: { id: { in: ids }, leaseOwner: owner, leaseExpiresAt: until },
+    where: { id: { in: ids }, leaseToken: token },
     orderBy: { nextRunAt: "asc" },
     select: { id: true },
   });
@@ -257,13 +259,14 @@ export async function templateIdsLeasedBy(ids: string[], owner: string, until: D
 
 /**
  * Inside the planning transaction, before any read: takes the row for
- * writing (see {@link lockTemplateForShop}) if the lease is still ours and the
- * template still active; false otherwise (a merchant paused it meanwhile, or
- * the lease expired and another worker took it).
+ * writing (see {@link lockTemplateForShop}) if the lease is still the one of
+ * `token` and the template still active; false otherwise (a merchant paused
+ * it meanwhile, or the lease expired and another claim took it — by any
+ * worker, this one included).
  */
-export async function lockLeasedTemplate(templateId: string, owner: string, tx: Db): Promise<boolean> {
+export async function lockLeasedTemplate(templateId: string, token: string, tx: Db): Promise<boolean> {
   const { count } = await tx.recurringTemplate.updateMany({
-    where: { id: templateId, leaseOwner: owner, status: "active" },
+    where: { id: templateId, leaseToken: token, status: "active" },
     data: { version: { increment: 1 } },
   });
   return count === 1;
@@ -277,12 +280,17 @@ export async function findTemplateForPlanning(templateId: string, tx: Db): Promi
   return { template: parseTemplate(template), shopSettings: shop.settings };
 }
 
-/** Gives back this owner's leases on `ids` (graceful shutdown, abandoned planning). */
-export async function releaseTemplateLeases(ids: string[], owner: string, db: Db = prisma): Promise<void> {
+/** The columns of a write that gives a template's lease back. */
+export function releasedTemplateLease() {
+  return { leaseOwner: null, leaseExpiresAt: null, leaseToken: null };
+}
+
+/** Gives back the leases of the claim of `token` on `ids` (graceful shutdown, abandoned planning). */
+export async function releaseTemplateLeases(ids: string[], token: string, db: Db = prisma): Promise<void> {
   if (ids.length === 0) return;
   await db.recurringTemplate.updateMany({
-    where: { id: { in: ids }, leaseOwner: owner },
-    data: { leaseOwner: null, leaseExpiresAt: null },
+    where: { id: { in: ids }, leaseToken: token },
+    data: releasedTemplateLease(),
   });
 }
 

@@ -2,14 +2,19 @@
 // (app/services/invoicing/issue-run.server.ts) on a pool of lanes.
 //
 // Claim: the same three portable steps as the due-template claim
-// (scheduler.ts): select ids, one conditional UPDATE, re-read what was won.
+// (scheduler.ts): select ids, one conditional UPDATE under a fresh random
+// token, re-read what that token won. The token, not the worker id, fences
+// every later write on the run: the lanes of one worker share its id, and a
+// run whose lease expired may be claimed again by another lane of the same
+// worker (or a process restarted with the same id) while the first lane is
+// still waiting on the provider.
 //
 // Holds: with each claimed batch the tick reads which of its accounts Stripe
 // refuses (and whether it refuses the platform key); a run they hold is held
 // without a call (app/services/invoicing/billing-hold.server.ts).
-import type { Prisma } from "@prisma/client";
-import prisma from "~/db.server";
+import { randomUUID } from "node:crypto";
 import { findRunsLeasedBy, leaseRuns, releaseRunLeases, selectWorkableRunIds, type LeasedRun } from "~/models/invoice-run.server";
+import type { Tx } from "~/models/transaction.server";
 import { BillingHolds, credentialOf } from "~/services/invoicing/billing-hold.server";
 import { issueRun, type IssueRunOptions } from "~/services/invoicing/issue-run.server";
 
@@ -27,6 +32,8 @@ export type IssueReport = {
   retryScheduled: number;
   /** Runs of shops without a connected billing account, or held because Stripe refuses access. */
   waiting: number;
+  /** Runs stopped before finalization: their template or shop no longer wants them (skipped, draft deleted). */
+  stopped: number;
   /** Leases given back before finishing (shutdown) or found lost. */
   released: number;
 };
@@ -46,7 +53,7 @@ export type IssueReport = {
 export async function issueDueRuns(options: RunLanesOptions): Promise<IssueReport> {
   const owner = options.workerId;
   const lanes = Math.max(1, Math.min(options.concurrency, options.batchSize));
-  const report: IssueReport = { claimed: 0, sent: 0, failed: 0, retryScheduled: 0, waiting: 0, released: 0 };
+  const report: IssueReport = { claimed: 0, sent: 0, failed: 0, retryScheduled: 0, waiting: 0, stopped: 0, released: 0 };
   const queue: LeasedRun[] = [];
   let budget = options.batchSize;
   let exhausted = false;
@@ -110,6 +117,7 @@ export async function issueDueRuns(options: RunLanesOptions): Promise<IssueRepor
         else if (outcome === "failed") report.failed += 1;
         else if (outcome === "retry_scheduled") report.retryScheduled += 1;
         else if (outcome === "waiting") report.waiting += 1;
+        else if (outcome === "stopped") report.stopped += 1;
         else report.released += 1;
       }
     } catch (error) {
@@ -123,9 +131,9 @@ export async function issueDueRuns(options: RunLanesOptions): Promise<IssueRepor
     await Promise.all(Array.from({ length: lanes }, lane));
   } finally {
     // Runs claimed but not reached (shutdown, or a crash-like error) go back at once.
-    const untouched = queue.splice(0).map((run) => run.id);
+    const untouched = queue.splice(0);
     report.released += untouched.length;
-    await releaseRunLeases(untouched, owner, options.clock.nowDate());
+    await releaseRunLeases(untouched, options.clock.nowDate());
   }
   if (crashes.length > 0) throw crashes[0];
   return report;
@@ -133,16 +141,19 @@ export async function issueDueRuns(options: RunLanesOptions): Promise<IssueRepor
 
 /**
  * The work claim: up to `batchSize` runs due for work — runs between two
- * steps first, then runs not started — whose lease `owner` now holds.
+ * steps first, then runs not started — whose lease this claim took for
+ * `owner`, under a token no earlier claim had.
  */
 export async function claimWorkableRuns(
   claim: { now: Date; owner: string; batchSize: number; leaseMs: number },
-  db: Prisma.TransactionClient = prisma,
+  /** Default: the app's client (the bench passes a logging one). */
+  db?: Tx,
 ): Promise<LeasedRun[]> {
   const inFlight = await selectWorkableRunIds("issuing", claim.now, claim.batchSize, db);
   const fresh = await selectWorkableRunIds("planned", claim.now, claim.batchSize - inFlight.length, db);
   const candidates = [...inFlight, ...fresh];
   const until = new Date(claim.now.getTime() + claim.leaseMs);
-  await leaseRuns(candidates, claim.owner, claim.now, until, db);
-  return findRunsLeasedBy(candidates, claim.owner, until, db);
+  const token = randomUUID();
+  await leaseRuns(candidates, { owner: claim.owner, token }, claim.now, until, db);
+  return findRunsLeasedBy(candidates, token, db);
 }

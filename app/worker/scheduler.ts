@@ -4,13 +4,14 @@
 // Claim (portable, no SELECT … FOR UPDATE SKIP LOCKED needed):
 //   1. select ids of active templates with nextRunAt <= now and a free or
 //      expired lease, oldest first, LIMIT batch — the (status, nextRunAt) index;
-//   2. one conditional UPDATE takes the lease on those still free;
-//   3. re-read the rows whose lease this claim took.
+//   2. one conditional UPDATE takes the lease on those still free, under a
+//      fresh random token (the fence every write under the lease checks);
+//   3. re-read the rows whose lease this claim's token holds.
 // Then one short transaction per template (planTemplatePeriods), which
 // releases the template's lease.
-import type { Prisma } from "@prisma/client";
-import prisma from "~/db.server";
+import { randomUUID } from "node:crypto";
 import { leaseTemplates, releaseTemplateLeases, selectDueTemplateIds, templateIdsLeasedBy } from "~/models/template.server";
+import type { Tx } from "~/models/transaction.server";
 import { planTemplatePeriods, type PlanPeriodsOptions } from "~/services/invoicing/plan-periods.server";
 
 export type SchedulerOptions = PlanPeriodsOptions & {
@@ -44,14 +45,14 @@ export type PlanReport = {
  */
 export async function planDueTemplates(options: SchedulerOptions): Promise<PlanReport> {
   const owner = options.workerId;
-  const claimed = await claimDueTemplates({ now: options.clock.nowDate(), owner, batchSize: options.batchSize, leaseMs: options.leaseMs });
+  const claim = await claimDueTemplates({ now: options.clock.nowDate(), owner, batchSize: options.batchSize, leaseMs: options.leaseMs });
 
-  const report: PlanReport = { claimed: claimed.length, planned: 0, skipped: 0, ended: 0, abandoned: 0 };
-  const unplanned = new Set(claimed);
+  const report: PlanReport = { claimed: claim.ids.length, planned: 0, skipped: 0, ended: 0, abandoned: 0 };
+  const unplanned = new Set(claim.ids);
   try {
-    for (const id of claimed) {
+    for (const id of claim.ids) {
       if (options.shouldStop()) break;
-      const outcome = await planTemplatePeriods(id, options);
+      const outcome = await planTemplatePeriods({ templateId: id, leaseToken: claim.token }, options);
       unplanned.delete(id);
       if (outcome === "abandoned") {
         report.abandoned += 1;
@@ -63,21 +64,24 @@ export async function planDueTemplates(options: SchedulerOptions): Promise<PlanR
     }
   } finally {
     report.abandoned += unplanned.size;
-    await releaseTemplateLeases([...unplanned], owner);
+    await releaseTemplateLeases([...unplanned], claim.token);
   }
   return report;
 }
 
 /**
  * The due claim (see the top of this file): ids of up to `batchSize` due
- * templates whose lease `owner` now holds, oldest due first.
+ * templates whose lease this claim took for `owner`, oldest due first, and
+ * the claim's token (fresh: no earlier claim, of any worker, had it).
  */
 export async function claimDueTemplates(
   claim: { now: Date; owner: string; batchSize: number; leaseMs: number },
-  db: Prisma.TransactionClient = prisma,
-): Promise<string[]> {
+  /** Default: the app's client (the bench passes a logging one). */
+  db?: Tx,
+): Promise<{ token: string; ids: string[] }> {
   const until = new Date(claim.now.getTime() + claim.leaseMs);
+  const token = randomUUID();
   const candidates = await selectDueTemplateIds(claim.now, claim.batchSize, db);
-  await leaseTemplates(candidates, claim.owner, claim.now, until, db);
-  return templateIdsLeasedBy(candidates, claim.owner, until, db);
+  await leaseTemplates(candidates, { owner: claim.owner, token }, claim.now, until, db);
+  return { token, ids: await templateIdsLeasedBy(candidates, token, db) };
 }

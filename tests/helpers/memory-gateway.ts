@@ -7,6 +7,9 @@
 // - findInvoiceForRun finds an invoice by its run id (Stripe: metadata.run_id).
 // - addLines sets the draft's lines (a repeat cannot double them); finalize
 //   refuses a total that differs from expectedTotal, as the contract says.
+// - discardDraft deletes a draft (the invoice is gone from invoices(); the
+//   call ledger keeps "discard:deleted"); a second delete finds nothing and
+//   counts as done; an invoice no longer a draft is refused and returned.
 // - Faults can be scheduled per step: transient or permanent BillingErrors
 //   (before the effect, or after it: "unknown outcome"), and crashes: a
 //   CrashError thrown before or after the effect is committed, standing for
@@ -15,6 +18,7 @@
 // State lives in SQLite through better-sqlite3: ":memory:" by default, or a
 // file that several worker processes share (the idempotency table has
 // UNIQUE(idempotency_key)); what a SIGKILLed process committed survives.
+import fs from "node:fs";
 import Database from "better-sqlite3";
 import type {
   BillingGateway,
@@ -57,10 +61,10 @@ export type Fault = {
 
 export type LedgerEntry = {
   seq: number;
-  step: BillingStep | "find";
+  step: BillingStep | "find" | "discard";
   idempotencyKey: string | null;
   runId: string;
-  outcome: "created" | "replayed" | "failed" | "crashed" | "found" | "not_found";
+  outcome: "created" | "replayed" | "failed" | "crashed" | "found" | "not_found" | "deleted" | "refused";
   pid: number;
 };
 
@@ -83,6 +87,12 @@ export type MemoryGatewayOptions = {
   latencyMs?: number;
   /** Kill this process with SIGKILL right after the `nth` effect committed at `step` (multi-process tests). */
   killAfter?: { step: BillingStep; nth: number };
+  /**
+   * Hold this process's first call at `step`, before its effect, until the
+   * file `untilFile` exists (multi-process tests: the test decides when the
+   * call "answers", whatever happens meanwhile).
+   */
+  holdAt?: { step: BillingStep; untilFile: string };
 };
 
 type InvoiceRow = {
@@ -101,6 +111,7 @@ export class MemoryGateway implements BillingGateway {
   private readonly db: Database.Database;
   private readonly faults: Fault[] = [];
   private readonly committedByStep = new Map<BillingStep, number>();
+  private held = false;
 
   constructor(private readonly options: MemoryGatewayOptions = {}) {
     this.db = new Database(options.file ?? ":memory:", { timeout: 10_000 });
@@ -213,6 +224,22 @@ export class MemoryGateway implements BillingGateway {
     });
   }
 
+  async discardDraft(request: InvoiceRequest, invoiceId: string): Promise<IssuedInvoice | null> {
+    await this.networkDelay();
+    const row = this.db.prepare("SELECT status FROM invoices WHERE id = ?").get(invoiceId) as { status: IssuedInvoice["status"] } | undefined;
+    if (!row) {
+      this.record("discard", null, request.runId, "not_found");
+      return null;
+    }
+    if (row.status !== "draft") {
+      this.record("discard", null, request.runId, "refused");
+      return this.issued(invoiceId);
+    }
+    this.db.prepare("DELETE FROM invoices WHERE id = ?").run(invoiceId);
+    this.record("discard", null, request.runId, "deleted");
+    return null;
+  }
+
   async findInvoiceForRun(request: InvoiceRequest): Promise<IssuedInvoice | null> {
     await this.networkDelay();
     const row = this.db.prepare("SELECT id FROM invoices WHERE run_id = ? ORDER BY rowid LIMIT 1").get(request.runId) as { id: string } | undefined;
@@ -224,6 +251,7 @@ export class MemoryGateway implements BillingGateway {
 
   private async call<T>(step: BillingStep, request: InvoiceRequest, context: StepContext, effect: () => T): Promise<T> {
     await this.networkDelay();
+    await this.holdIfAsked(step);
     const fault = this.takeFault(step, request);
     const key = context.idempotencyKey;
     if (fault?.kind === "interleave") await fault.during?.();
@@ -301,6 +329,13 @@ export class MemoryGateway implements BillingGateway {
       invoice.invoicePdfUrl = `https://invoice.example/${row.id}.pdf`;
     }
     return invoice;
+  }
+
+  private async holdIfAsked(step: BillingStep): Promise<void> {
+    const hold = this.options.holdAt;
+    if (!hold || hold.step !== step || this.held) return;
+    this.held = true;
+    while (!fs.existsSync(hold.untilFile)) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
   private async networkDelay(): Promise<void> {

@@ -11,6 +11,7 @@ import {
   insertRunEventsSql,
   LEASED_RUN_COLUMNS,
   leaseHeldSql,
+  runStandingSql,
   updateLeasedRunSql,
   type LeasedRunWrite,
   type RunEventRow,
@@ -50,6 +51,7 @@ function hotStatements() {
     incrementIssuedCount: incrementIssuedCountSql("template", now, leaseHeld),
     insertRunEvents: insertRunEventsSql([row, row]),
     insertRunEventsIf: insertRunEventsSql([row], leaseHeld),
+    runStanding: runStandingSql("template", "shop"),
   };
 }
 

@@ -6,6 +6,7 @@ import prisma, { configureDatabase } from "~/db.server";
 import { ManualClock } from "~/domain/clock";
 import { listRunsOfTemplate } from "~/models/invoice-run.server";
 import { listTemplateEvents } from "~/models/run-event.server";
+import { upsertInstalledShop } from "~/models/shop.server";
 import { findTemplateForShop } from "~/models/template.server";
 import { action as uninstalled } from "~/routes/webhooks.app.uninstalled";
 import { action as dataRequest } from "~/routes/webhooks.customers.data_request";
@@ -50,7 +51,8 @@ describe("app/uninstalled", () => {
     await drain(testWorker(gateway, clock));
     expect(gateway.invoices().map((invoice) => invoice.templateId)).toEqual([elsewhere.id]);
 
-    clock.set("2026-02-01T00:00:00Z"); // reinstalled; the merchant resumes
+    clock.set("2026-02-01T00:00:00Z"); // reinstalled (what afterAuth records); the merchant resumes
+    await upsertInstalledShop(shop.domain, {}, clock.nowDate());
     await resumeTemplate(shop, active.id, { clock });
     clock.set("2026-02-15T08:00:00Z");
     await drain(testWorker(gateway, clock));

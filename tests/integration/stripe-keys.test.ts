@@ -335,6 +335,7 @@ function wrapGateway(inner: BillingGateway, overrides: Overrides): BillingGatewa
     finalize: (request, invoiceId, context) => inner.finalize(request, invoiceId, context),
     send: (request, invoiceId, context) => inner.send(request, invoiceId, context),
     findInvoiceForRun: (request) => inner.findInvoiceForRun(request),
+    discardDraft: (request, invoiceId) => inner.discardDraft(request, invoiceId),
   };
 }
 

@@ -37,6 +37,7 @@ class GatewayWithDraftHook implements BillingGateway {
   finalize = (request: InvoiceRequest, invoiceId: string, context: StepContext) => this.inner.finalize(request, invoiceId, context);
   send = (request: InvoiceRequest, invoiceId: string, context: StepContext) => this.inner.send(request, invoiceId, context);
   findInvoiceForRun = (request: InvoiceRequest) => this.inner.findInvoiceForRun(request);
+  discardDraft = (request: InvoiceRequest, invoiceId: string) => this.inner.discardDraft(request, invoiceId);
   async createDraft(request: InvoiceRequest, customerId: string, context: StepContext): Promise<IssuedInvoice> {
     const invoice = await this.inner.createDraft(request, customerId, context);
     await this.afterDraft(invoice, customerId);

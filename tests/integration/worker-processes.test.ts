@@ -4,6 +4,7 @@
 // committed calls survive it), and the production entry (app/worker/main.ts).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { configureDatabase } from "~/db.server";
@@ -142,5 +143,33 @@ describe("worker processes", () => {
     const senders = await prisma.runEvent.groupBy({ by: ["actor"], where: { type: "run.sent" }, _count: true });
     expect(senders.map((row) => row.actor).sort()).toEqual(["worker:racer-a", "worker:racer-b"]);
     expect(await prisma.invoiceRun.count({ where: { leaseOwner: { not: null } } })).toBe(0);
+  });
+
+  it("two processes started with the same --worker-id never both write a step: the one whose lease was claimed again writes nothing more", async () => {
+    const [templateId] = await dueTemplates(1);
+    const answerFirst = `${ledgerFile}.answer-first`;
+    const answerSecond = `${ledgerFile}.answer-second`;
+    const stepOfRun = async () => (await prisma.invoiceRun.findFirst({ where: { templateId } }))?.step ?? null;
+    // The first process stalls in its lines call while its 1 s lease runs out…
+    const first = spawnWorker("twin", { LEDGER_HOLD: `lines:${answerFirst}` }, ["--run-lease-ms", "1000"]);
+    await expect.poll(stepOfRun, { timeout: 20_000, interval: 50 }).toBe("lines");
+    // …and a second process with the same id claims the run, adds the lines and stalls in its finalize call, holding the run.
+    const second = spawnWorker("twin", { LEDGER_HOLD: `finalize:${answerSecond}` }, ["--run-lease-ms", "60000"]);
+    await expect.poll(stepOfRun, { timeout: 20_000, interval: 50 }).toBe("finalize");
+
+    // The first's call answers at last: its write finds the run claimed again, and it leaves the run alone.
+    fs.writeFileSync(answerFirst, "");
+    await expect.poll(() => first.output().includes("lease lost") || sentCount().then((count) => count > 0), { timeout: 20_000, interval: 50 }).toBe(true);
+    fs.writeFileSync(answerSecond, "");
+    await expect.poll(sentCount, { timeout: 20_000, interval: 100 }).toBe(1);
+    for (const twin of [first, second]) twin.child.kill("SIGTERM");
+    for (const twin of [first, second]) expect(await twin.exited, twin.output()).toEqual({ code: 0, signal: null });
+
+    expect(first.output()).toContain("lease lost");
+    const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId } });
+    const trail = await prisma.runEvent.findMany({ where: { runId: run.id, type: { in: ["run.step_completed", "run.sent"] } }, orderBy: { id: "asc" } });
+    expect(trail.map((event) => event.cause ?? event.type)).toEqual(["customer", "draft", "lines", "finalize", "run.sent"]);
+    expect(await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: templateId } })).toMatchObject({ issuedCount: 1 });
+    expectOneInvoicePerTemplate([templateId!]);
   });
 });

@@ -347,6 +347,7 @@ function countingRunsInFlight(inner: BillingGateway) {
     finalize: wrap(inner.finalize.bind(inner)),
     send: wrap(inner.send.bind(inner)),
     findInvoiceForRun: wrap(inner.findInvoiceForRun.bind(inner)),
+    discardDraft: wrap(inner.discardDraft.bind(inner)),
   };
   return { gateway, mostAtOnce: () => most, mostAtOnceFor: (account: string) => mostByAccount.get(account) ?? 0 };
 }

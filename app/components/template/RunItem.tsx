@@ -1,8 +1,9 @@
 // One invoice of the timeline: its period, state, number and amount; links
 // to the invoice; what can be done with it; its signature, why it was
-// skipped, why it failed (with a retry), or that Stripe could not confirm
-// the e-mail (Send again, beside it, is the answer); whether its payment is
-// recorded in Shopify.
+// skipped, why it failed (with a retry), that Stripe could not confirm the
+// e-mail (Send again, beside it, is the answer), or that it was already sent
+// when the template stopped (with Void); whether its payment is recorded in
+// Shopify.
 import { Banner, BlockStack, Divider, InlineStack, Link, Text } from "@shopify/polaris";
 import { RunStateBadge } from "~/components/labels";
 import { SEND_UNCONFIRMED } from "~/domain/run-errors";
@@ -77,6 +78,14 @@ export function RunItem(props: {
         )}
       </InlineStack>
       {run.signature && <SignatureProof runId={run.id} signature={run.signature} timeZone={props.timeZone} />}
+      {run.stopNotice && (
+        <Banner
+          tone="warning"
+          action={{ content: t("template.runs.action.void"), onAction: () => props.onConfirm("void"), disabled: pending.busy }}
+        >
+          <p>{t(`template.runs.stopNotice.${run.stopNotice}`)}</p>
+        </Banner>
+      )}
       <WriteBackStatus writeBack={run.writeBack} />
       {run.state === "skipped" && run.skipReason && (
         <Text as="p" tone="subdued" variant="bodySm">

@@ -64,6 +64,7 @@ const SKIP_REASON_KEYS: Record<SkipReason, MessageKey> = {
   merchant_skip: "skip.merchant_skip",
   cancelled: "skip.cancelled",
   customer_redacted: "skip.customer_redacted",
+  shop_uninstalled: "skip.shop_uninstalled",
   removed_by_edit: "skip.removed_by_edit",
 };
 

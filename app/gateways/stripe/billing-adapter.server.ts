@@ -147,6 +147,33 @@ export class StripeBillingAdapter implements BillingGateway {
   }
 
   /**
+   * DELETE /v1/invoices/:id, which Stripe allows on drafts only. A delete
+   * carries no idempotency key (Stripe ignores keys on DELETE: a delete is
+   * idempotent by nature): a draft already deleted answers 404
+   * `resource_missing`, which counts as deleted. Any other refusal is read
+   * back: an invoice that is no longer a draft (finalized meanwhile, e.g. by
+   * a finalize whose answer was lost) is returned untouched.
+   */
+  async discardDraft(request: InvoiceRequest, invoiceId: string): Promise<IssuedInvoice | null> {
+    return this.guard(request, async () => {
+      try {
+        await this.client.call(request.account, (stripe, options) => stripe.invoices.del(invoiceId, {}, options));
+        return null;
+      } catch (error) {
+        if (isStripeCode(error, "resource_missing")) return null;
+        if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) throw error;
+        const invoice = await this.retrieveInvoice(request, invoiceId).catch((retrieveError: unknown) => {
+          if (isStripeCode(retrieveError, "resource_missing")) return null;
+          throw retrieveError;
+        });
+        if (invoice === null) return null;
+        if (invoice.status === "draft") throw error;
+        return toIssued(invoice, request.currency);
+      }
+    });
+  }
+
+  /**
    * The invoice made for this run: a search on `metadata['run_id']`, then, as
    * search can lag behind writes, the customer's most recent invoices (a
    * list, which is always current). Deleted drafts are not found.

@@ -15,6 +15,10 @@
 //   it, which also covers a provider that forgot the key (Stripe: after 24 h).
 //   An attempt that reached the draft step itself knows no draft exists.
 //
+// Stop means stop: before each call up to finalization, a run its merchant,
+// shop or customer no longer wants (as read with its last step write, under
+// the lease) is stopped: stop-run.server.ts. A finalized one is left alone.
+//
 // Failures: a transient BillingError is retried with exponential backoff and
 // full jitter (app/domain/retry-policy.ts), until `maxAttempts`, then the run
 // is `failed`; a permanent one fails the run at once with the provider's
@@ -29,8 +33,9 @@ import type { LeasedRun, PipelineStep } from "~/models/invoice-run.server";
 import type { NewRunEvent } from "~/models/run-event.server";
 import { createSigningLink } from "~/services/signing/create-signing-link.server";
 import type { BillingHolds } from "./billing-hold.server";
-import { invoiceDetails, LeaseLostError, released, RunLease, type LeaseHolder } from "./run-lease.server";
+import { invoiceDetails, invoiceRequestFor, LeaseLostError, released, RunLease, type LeaseHolder } from "./run-lease.server";
 import { refusalBeforeAttempt, sentWarning, type RunNote } from "./run-notes.server";
+import { stopRun } from "./stop-run.server";
 
 export type IssueRunOptions = LeaseHolder & {
   gateway: BillingGateway;
@@ -53,12 +58,13 @@ export type RunOutcome =
   | "failed"
   | "retry_scheduled"
   | "waiting" // the shop has no connected billing account, or Stripe refuses access (held)
-  | "released"; // given back before finishing (shutdown) or lost to another worker
+  | "stopped" // its template or shop no longer wants it: skipped before finalization (stop-run.server.ts)
+  | "released"; // given back before finishing (shutdown) or lost to another claim
 
 /**
- * Drives one run this worker leased (`run.leaseOwner` is `options.workerId`)
- * as far as it goes: to `sent`, a retry time, `failed`, or back to the pool
- * on shutdown.
+ * Drives one run its lane's claim leased (`run.leaseToken`) as far as it
+ * goes: to `sent`, a retry time, `failed`, `skipped` (no longer wanted), or
+ * back to the pool on shutdown.
  *
  * Effects: provider calls through `options.gateway`, each step's result and
  * its audit events stored on the run as soon as the call returns; for a run
@@ -69,7 +75,7 @@ export type RunOutcome =
  * top of this file). Safe to call again on a run whose previous attempt
  * ended in any way.
  *
- * @returns the outcome; "released" also when another worker took the lease over.
+ * @returns the outcome; "released" also when the run was claimed again (this call then wrote nothing more).
  * @throws anything but a BillingError (a bug, a lost database): the run
  *   keeps its lease until it expires, as after a crash.
  */
@@ -97,18 +103,25 @@ class RunDriver {
   async drive(): Promise<RunOutcome> {
     try {
       const account = this.run.shop.billingAccountId;
-      if (account === null) return await this.waitForBilling();
+      const stopsNow = this.lease.stopReason() !== null && this.run.invoiceId === null; // no draft to delete: no need to reach Stripe
+      if (account === null) return (stopsNow && (await this.stop(null))) || (await this.waitForBilling());
       const refused = await this.options.holds.refusalFor(account, this.lease.now());
-      if (refused) return await this.wait(refused.code, refused.message);
-      // A total of zero or less, or every earlier attempt ended without an outcome (the worker died mid-step).
-      const refusal = refusalBeforeAttempt(this.run, this.options.retry.maxAttempts);
+      if (refused) return (stopsNow && (await this.stop(null))) || (await this.wait(refused.code, refused.message));
+      // A total of zero or less, or every earlier attempt ended without an outcome (the worker died mid-step); a stopped run just stops.
+      const refusal = this.lease.stopReason() ? null : refusalBeforeAttempt(this.run, this.options.retry.maxAttempts);
       if (refusal) return await this.fail(refusal.code, refusal.message);
       await this.startAttempt();
-      const request = this.requestFor(account);
+      const request = invoiceRequestFor(this.run, account);
       for (;;) {
         if (this.options.shouldStop()) return await this.release();
         const step = this.run.step ?? "customer";
         try {
+          // Up to finalization, a run nobody wants any more stops (or, its invoice found finalized, adopts it and goes on).
+          if (step !== "send" && this.lease.stopReason()) {
+            const stopped = await this.stop(request);
+            if (stopped) return stopped;
+            continue;
+          }
           const outcome = await this.perform(step, request);
           await this.options.holds.accepted(this.lease.now()); // Stripe took the call: a refusal of the key is over
           if (outcome) return outcome;
@@ -119,7 +132,7 @@ class RunDriver {
       }
     } catch (error) {
       if (error instanceof LeaseLostError) {
-        this.options.logger.warn({ runId: this.run.id }, "lease lost to another worker; leaving the run to it");
+        this.options.logger.warn({ runId: this.run.id }, "lease lost: the run was claimed again; leaving it to the new claim");
         return "released";
       }
       throw error;
@@ -173,6 +186,14 @@ class RunDriver {
         return "sent";
       }
     }
+  }
+
+  /** Stops the run nobody wants any more (stop-run.server.ts): "stopped"; or adopts its invoice found finalized (null: it goes on). */
+  private async stop(request: InvoiceRequest | null): Promise<RunOutcome | null> {
+    const reason = this.lease.stopReason();
+    const result = reason && (await stopRun(this.lease, this.options.gateway, request, reason, this.resumedAtDraft));
+    if (!result) return null;
+    return result.stopped ? "stopped" : this.adopt(result.finalized);
   }
 
   /** An invoice made for this run already exists at the provider: continue from where it stands. */
@@ -268,25 +289,6 @@ class RunDriver {
   private async release(): Promise<RunOutcome> {
     await this.lease.persist({ ...released(), nextAttemptAt: this.lease.now() }, []);
     return "released";
-  }
-
-  private requestFor(account: string): InvoiceRequest {
-    const { run } = this;
-    const request: InvoiceRequest = {
-      runId: run.id,
-      templateId: run.templateId,
-      shopDomain: run.shop.domain,
-      account,
-      periodIndex: run.periodIndex,
-      periodDate: run.periodDate,
-      currency: run.currency,
-      customer: run.snapshot.customer,
-      lines: run.snapshot.lines,
-      daysUntilDue: run.snapshot.daysUntilDue,
-      expectedTotal: run.expectedTotal,
-    };
-    if (run.snapshot.memo) request.memo = run.snapshot.memo;
-    return request;
   }
 
   private invoiceId(): string {

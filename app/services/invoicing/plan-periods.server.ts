@@ -28,13 +28,17 @@ import { readSettings } from "~/models/shop.server";
 import {
   findTemplateForPlanning,
   lockLeasedTemplate,
+  releasedTemplateLease,
   releaseTemplateLeases,
   updateTemplate,
   type CatchUpPolicy,
 } from "~/models/template.server";
 
+/** A template the worker's claim leased: its id and the claim's fencing token. */
+export type TemplateLease = { templateId: string; leaseToken: string };
+
 export type PlanPeriodsOptions = {
-  /** The worker holding the template's lease. */
+  /** The worker holding the template's lease (recorded on the trail). */
   workerId: string;
   clock: Clock;
   /** Most periods planned for one template in one transaction (long outages continue next tick). */
@@ -48,7 +52,8 @@ export type PlanPeriodsOptions = {
 export type PlanOutcome = { planned: number; skipped: number; ended: boolean } | "abandoned";
 
 /**
- * Plans the due periods of a template whose lease `options.workerId` holds:
+ * Plans the due periods of a template the worker's claim leased (the
+ * lease's token is checked, not the worker id: see claimDueTemplates):
  * one run per due period (planned, or skipped under the catch-up policy, see
  * the top of this file), with a `run.planned` / `run.skipped` event each,
  * the template advanced past them (`ended`, with `template.ended`, after its
@@ -58,12 +63,14 @@ export type PlanOutcome = { planned: number; skipped: number; ended: boolean } |
  * of it; a period that already has a run is not planned again.
  *
  * @returns "abandoned" (lease released, nothing written) when the template
- *   was paused or cancelled since the claim, its lease was lost, or a
+ *   was paused or cancelled since the claim, its lease was claimed again
+ *   since (its token no longer matches, whoever holds it now), or a
  *   concurrent writer planned one of its periods first; the next tick
  *   re-reads it.
  * @throws on a database failure (the lease expires and another tick retries).
  */
-export async function planTemplatePeriods(templateId: string, options: PlanPeriodsOptions): Promise<PlanOutcome> {
+export async function planTemplatePeriods(lease: TemplateLease, options: PlanPeriodsOptions): Promise<PlanOutcome> {
+  const { templateId, leaseToken } = lease;
   const owner = options.workerId;
   const now = options.clock.nowDate();
   try {
@@ -72,7 +79,7 @@ export async function planTemplatePeriods(templateId: string, options: PlanPerio
       // cancelled the template since the claim, or the lease was lost. A
       // template no longer due (planned by another worker between our
       // select and our lease) simply gets no decisions below.
-      if (!(await lockLeasedTemplate(templateId, owner, tx))) return "abandoned";
+      if (!(await lockLeasedTemplate(templateId, leaseToken, tx))) return "abandoned";
       const found = await findTemplateForPlanning(templateId, tx);
       if (!found) return "abandoned";
       const { template } = found;
@@ -115,8 +122,7 @@ export async function planTemplatePeriods(templateId: string, options: PlanPerio
           nextPeriodIndex: template.periodOffset + localNext,
           nextRunAt: next ? toDate(next.runAt) : null,
           ...(next ? {} : { status: "ended", statusReason: "end_reached" }),
-          leaseOwner: null,
-          leaseExpiresAt: null,
+          ...releasedTemplateLease(),
         },
         tx,
       );
@@ -140,7 +146,7 @@ export async function planTemplatePeriods(templateId: string, options: PlanPerio
       const skipped = runs.filter((run) => run.state === "skipped").length;
       return { planned: runs.length - skipped, skipped, ended: !next };
     });
-    if (outcome === "abandoned") await releaseTemplateLeases([templateId], owner);
+    if (outcome === "abandoned") await releaseTemplateLeases([templateId], leaseToken);
     return outcome;
   } catch (error) {
     // Only a concurrent writer that inserted one of these periods first can
@@ -148,7 +154,7 @@ export async function planTemplatePeriods(templateId: string, options: PlanPerio
     // tick re-reads the template and carries on after it.
     if (isUniqueViolation(error)) {
       options.logger.warn({ templateId }, "period already planned by a concurrent writer; template left for the next tick");
-      await releaseTemplateLeases([templateId], owner);
+      await releaseTemplateLeases([templateId], leaseToken);
       return "abandoned";
     }
     throw error;

@@ -1,15 +1,20 @@
 // A worker's hold on one run while it issues it: the "atomic phases" of
 // brandur.org's idempotency keys. Every change to the run (a step's result,
 // a new state, a retry time) is stored with its audit events in one
-// transaction, and only while this worker still holds the run's lease; each
+// transaction, and only while the run's lease is still the one this lane's
+// claim took (its fencing token, not the worker id: another lane of the same
+// worker may have claimed the run again after the lease expired); each
 // stored phase is a recovery point another worker resumes from after a
-// crash.
-import type { IssuedInvoice } from "~/domain/billing";
+// crash. A write that keeps the lease also reads, in its transaction, where
+// the run's template and shop stand: what the run checks before its next
+// provider call (stop means stop).
+import type { InvoiceRequest, IssuedInvoice } from "~/domain/billing";
 import type { Clock } from "~/domain/clock";
+import { stopReasonOf, type StopReason } from "~/domain/run-state";
 import { writeLeasedStep, type LeasedRun, type LeasedRunWrite, type PipelineStep } from "~/models/invoice-run.server";
 import type { NewRunEvent } from "~/models/run-event.server";
 
-/** The lease was taken over by another worker: stop touching the run. */
+/** The run was claimed again since this lease was taken (its lease expired): stop touching it. */
 export class LeaseLostError extends Error {}
 
 export type LeaseHolder = {
@@ -42,23 +47,39 @@ export class RunLease {
 
   /**
    * Stores `data` (and renews the lease, unless `data` releases it) with its
-   * events, in one transaction, only while this worker holds the lease.
-   * @throws LeaseLostError when another worker took the run over.
+   * events, in one transaction, only while the lease is still this one
+   * (checked by its token). A write that keeps the lease also reads where
+   * the template and shop stand (see {@link stopReason}).
+   * @throws LeaseLostError when the run was claimed again since: nothing was written.
    */
   async persist(data: LeasedRunWrite, events: NewRunEvent[], options: { countIssued?: boolean } = {}): Promise<void> {
     const now = this.now();
     const renewal = new Date(now.getTime() + this.holder.leaseMs);
-    const write = "leaseOwner" in data ? data : { leaseExpiresAt: renewal, nextAttemptAt: renewal, ...data };
-    const stored = await writeLeasedStep({
+    const keepsLease = !("leaseOwner" in data);
+    const write = keepsLease ? { leaseExpiresAt: renewal, nextAttemptAt: renewal, ...data } : data;
+    const { stored, standing } = await writeLeasedStep({
       runId: this.current.id,
       templateId: this.current.templateId,
-      owner: this.holder.workerId,
+      shopId: this.current.shopId,
+      leaseToken: this.current.leaseToken,
       data: write,
       events: events.map((event) => ({ ...event, at: now })),
       countIssued: options.countIssued,
+      readStanding: keepsLease,
     });
     if (!stored) throw new LeaseLostError();
-    this.current = { ...this.current, ...(write as Partial<LeasedRun>) };
+    const { leaseToken } = this.current;
+    this.current = { ...this.current, ...(write as Partial<LeasedRun>), leaseToken, ...(standing ? { standing } : {}) };
+  }
+
+  /**
+   * Why the run must not make its next provider call — its template was
+   * cancelled or paused, its shop uninstalled the app, its customer was
+   * erased — as of the claim or the last write that kept the lease (read in
+   * that write's transaction); null when it goes on.
+   */
+  stopReason(): StopReason | null {
+    return stopReasonOf(this.current.standing);
   }
 
   stepEvent(step: PipelineStep, detail: Record<string, unknown>): NewRunEvent {
@@ -73,7 +94,7 @@ export class RunLease {
 
 /** The columns of a write that gives the lease back (with `nextAttemptAt`: when any worker may take the run again). */
 export function released() {
-  return { leaseOwner: null, leaseExpiresAt: null };
+  return { leaseOwner: null, leaseExpiresAt: null, leaseToken: null };
 }
 
 /** The invoice's identifiers; a detail the provider did not return this time keeps its stored value. */
@@ -84,4 +105,23 @@ export function invoiceDetails(invoice: IssuedInvoice, stored: Pick<LeasedRun, "
     hostedInvoiceUrl: invoice.hostedInvoiceUrl ?? stored.hostedInvoiceUrl,
     invoicePdfUrl: invoice.invoicePdfUrl ?? stored.invoicePdfUrl,
   };
+}
+
+/** What the provider is asked to issue for `run`, in the merchant's billing `account`: the run's frozen snapshot. */
+export function invoiceRequestFor(run: LeasedRun, account: string): InvoiceRequest {
+  const request: InvoiceRequest = {
+    runId: run.id,
+    templateId: run.templateId,
+    shopDomain: run.shop.domain,
+    account,
+    periodIndex: run.periodIndex,
+    periodDate: run.periodDate,
+    currency: run.currency,
+    customer: run.snapshot.customer,
+    lines: run.snapshot.lines,
+    daysUntilDue: run.snapshot.daysUntilDue,
+    expectedTotal: run.expectedTotal,
+  };
+  if (run.snapshot.memo) request.memo = run.snapshot.memo;
+  return request;
 }

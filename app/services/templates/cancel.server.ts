@@ -11,7 +11,10 @@ import { cancelLocked, lockForTransition } from "./transitions.server";
  * Inputs: the shop, the template's id, `options.clock`, `options.actor`.
  * Effects, in one transaction: the template is `cancelled` (reason
  * `merchant`); runs not started yet are recorded `skipped` (reason
- * `cancelled`); runs already at the provider finish. Events
+ * `cancelled`). Runs already being issued stop before their next provider
+ * call, their draft deleted, and end `skipped` too (the worker does it:
+ * app/services/invoicing/stop-run.server.ts); an invoice already finalized
+ * is left alone, and the template page offers to void it. Events
  * `template.cancelled` and one `run.skipped` per skipped run.
  * Idempotency: cancelling a cancelled template changes nothing.
  * Errors: NotFoundError, TransitionError (ended).

@@ -44,7 +44,16 @@ export type RunView = {
   writeBack: WriteBackStatus | null;
   /** What the merchant may do with the issued invoice in its current state (services/invoicing/run-actions.server.ts decides). */
   actions: InvoiceAction[];
+  /**
+   * The template stopped issuing (why), and this invoice was already
+   * finalized then and can still be paid: the worker left it alone, so the
+   * page says so and offers to void it.
+   */
+  stopNotice: StopNotice | null;
 };
+
+/** Why a template no longer issues, as the notice on its open invoices says it. */
+export type StopNotice = "cancelled" | "paused" | "shop_uninstalled" | "customer_redacted";
 
 export type SignatureView = {
   id: string;
@@ -118,6 +127,7 @@ export async function loadTemplatePage(shop: Pick<Shop, "id">, templateId: strin
       signatures.set(runId, { id, signerName, signedAt, ipAddress, documentHash, imageDataUrl, hasPdf });
     }
   }
+  const stopNotice = stopNoticeOf(template);
   return {
     template: {
       ...rowOf(template),
@@ -141,7 +151,7 @@ export async function loadTemplatePage(shop: Pick<Shop, "id">, templateId: strin
       shipping: template.shipping ? { title: template.shipping.title, amount: template.shipping.amount - template.shipping.discountAmount } : null,
     },
     runs: runs
-      .map((run) => runView(run, signatures.get(run.id) ?? null, writeBacks.get(run.id) ?? null))
+      .map((run) => runView(run, signatures.get(run.id) ?? null, writeBacks.get(run.id) ?? null, stopNotice))
       .sort((a, b) => b.periodIndex - a.periodIndex),
     events: events
       .map((event) => ({
@@ -159,7 +169,16 @@ export async function loadTemplatePage(shop: Pick<Shop, "id">, templateId: strin
   };
 }
 
-function runView(run: Run, signature: SignatureView | null, writeBack: WriteBackStatus | null): RunView {
+/** Why the template no longer issues (see RunView.stopNotice); null while it does, or once it simply ended. */
+function stopNoticeOf(template: Template): StopNotice | null {
+  if (template.customerRedactedAt !== null || template.statusReason === "customer_redacted") return "customer_redacted";
+  if (template.status === "cancelled") return "cancelled";
+  if (template.status === "paused") return template.statusReason === "shop_uninstalled" ? "shop_uninstalled" : "paused";
+  return null;
+}
+
+function runView(run: Run, signature: SignatureView | null, writeBack: WriteBackStatus | null, stopNotice: StopNotice | null): RunView {
+  const actions = run.invoiceId ? runActionsFor(run.state) : [];
   return {
     id: run.id,
     periodIndex: run.periodIndex,
@@ -178,6 +197,7 @@ function runView(run: Run, signature: SignatureView | null, writeBack: WriteBack
     currency: run.currency,
     shopifyOrder: writeBack?.state === "done" ? writeBack.order : null,
     writeBack,
-    actions: run.invoiceId ? runActionsFor(run.state) : [],
+    actions,
+    stopNotice: stopNotice && actions.includes("void") ? stopNotice : null,
   };
 }

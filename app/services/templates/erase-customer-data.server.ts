@@ -1,6 +1,6 @@
 import type { CustomerSubject } from "~/domain/customer-subject";
 import { redactedCustomer } from "~/domain/template-content";
-import { replaceRunSnapshot, runsOfTemplates } from "~/models/invoice-run.server";
+import { replaceRunSnapshot, runsOfTemplates, wakeRunsInFlight } from "~/models/invoice-run.server";
 import { appendRunEvents } from "~/models/run-event.server";
 import {
   customerColumns,
@@ -25,9 +25,13 @@ import { cancelLocked } from "./transitions.server";
  * stay, as accounting records. A template that could still issue is
  * cancelled (reason `customer_redacted`): invoicing someone whose name and
  * address we no longer hold cannot work, and a customer who asked to be
- * forgotten must not keep receiving invoices. Runs not started are skipped;
- * runs already at the provider finish (the provider holds its own copy of
- * the customer). A `template.customer_redacted` event per template (actor "shopify").
+ * forgotten must not keep receiving invoices. Runs not started are skipped.
+ * The template is marked erased (`customerRedactedAt`): every run of it not
+ * yet finalized stops before its next provider call, whatever the template's
+ * status (an ended template's last run too), its draft deleted
+ * (app/services/invoicing/stop-run.server.ts); a finalized invoice is the
+ * merchant's record at the provider and is left alone. A
+ * `template.customer_redacted` event per template (actor "shopify").
  * Idempotency: erasing again finds nothing more to erase.
  * Errors: database errors only. Returns the number of templates erased.
  */
@@ -40,7 +44,12 @@ export async function eraseTemplateCustomerData(tx: Tx, shopId: string, subject:
     if (template.status === "active" || template.status === "paused") {
       template = await cancelLocked(tx, template, "customer_redacted", options, now);
     }
-    await updateTemplate(template.id, { ...customerColumns(redactedCustomer(template.customer)), shopifyCustomerId: null, customerEmail: null }, tx);
+    await updateTemplate(
+      template.id,
+      { ...customerColumns(redactedCustomer(template.customer)), shopifyCustomerId: null, customerEmail: null, customerRedactedAt: now },
+      tx,
+    );
+    await wakeRunsInFlight(tx, { templateId: template.id }, now);
     for (const run of await runsOfTemplates(tx, shopId, [template.id])) {
       await replaceRunSnapshot(tx, run.id, { ...run.snapshot, customer: redactedCustomer(run.snapshot.customer) });
     }

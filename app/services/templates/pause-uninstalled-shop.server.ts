@@ -1,3 +1,4 @@
+import { wakeRunsInFlight } from "~/models/invoice-run.server";
 import { findShopByDomain } from "~/models/shop.server";
 import { findTemplateForShop, lockTemplateForShop, templateIdsOfShop } from "~/models/template.server";
 import type { Tx } from "~/models/transaction.server";
@@ -11,7 +12,9 @@ import { pauseLocked } from "./transitions.server";
  * Inputs: the webhook's transaction, the shop's domain, the instant recorded.
  * Effects, inside that transaction: every active template of the shop is
  * paused with the reason `shop_uninstalled` (the merchant can resume them
- * after reinstalling), as pauseTemplate does, with the actor "shopify".
+ * after reinstalling), as pauseTemplate does, with the actor "shopify". Runs
+ * being issued (of any template: an ended one's last run too) stop before
+ * their next provider call: the pipeline sees the shop uninstalled.
  * Nothing happens for a shop never seen.
  * Idempotency: already paused templates are left alone.
  * Errors: database errors only. Returns the number of templates paused.
@@ -28,5 +31,6 @@ export async function pauseTemplatesOfUninstalledShop(tx: Tx, shopDomain: string
     await pauseLocked(tx, current, "shop_uninstalled", options, now);
     paused += 1;
   }
+  await wakeRunsInFlight(tx, { shopId: shop.id }, now);
   return paused;
 }

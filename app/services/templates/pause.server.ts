@@ -12,7 +12,11 @@ import { lockForTransition, pauseLocked } from "./transitions.server";
  * Effects, in one transaction: the template is `paused` (reason
  * `merchant`); runs not started yet are recorded `skipped` (reason
  * `paused`): "paused" means nothing more reaches the customer. Runs already
- * at the provider finish, so no half-made invoice is left behind. Events
+ * being issued stop before their next provider call, their draft deleted,
+ * and end `skipped` (reason `paused`) like the others, not back to
+ * `planned`: resuming never issues a period of the paused time
+ * (resume.server.ts). An invoice already finalized is left alone (the
+ * worker: app/services/invoicing/stop-run.server.ts). Events
  * `template.paused` and one `run.skipped` per skipped run.
  * Idempotency: pausing a paused template changes nothing.
  * Errors: NotFoundError, TransitionError (ended or cancelled).

@@ -6,7 +6,16 @@ import { NotFoundError, TransitionError } from "~/domain/errors";
 import { toDate } from "~/domain/schedule-dates";
 import { occurrences } from "~/domain/recurrence";
 import { plannedContentOf } from "~/domain/template-content";
-import { insertRuns, notStartedRunsOfTemplate, skipRuns, takenPeriodIndexes, type NewRun, type Run, type SkipReason } from "~/models/invoice-run.server";
+import {
+  insertRuns,
+  notStartedRunsOfTemplate,
+  skipRuns,
+  takenPeriodIndexes,
+  wakeRunsInFlight,
+  type NewRun,
+  type Run,
+  type SkipReason,
+} from "~/models/invoice-run.server";
 import { appendRunEvents, type NewRunEvent } from "~/models/run-event.server";
 import { findTemplateForShop, lockTemplateForShop, updateTemplate, type Template, type TemplateStatus } from "~/models/template.server";
 import type { Tx } from "~/models/transaction.server";
@@ -34,7 +43,11 @@ export async function lockForTransition(
   throw new TransitionError(template.status === "paused" ? "template_paused" : "template_closed", { action, state: template.status });
 }
 
-/** Pauses a locked active template: runs not started yet are skipped (reason `paused`). */
+/**
+ * Pauses a locked active template: runs not started yet are skipped (reason
+ * `paused`); runs already being issued stop before their next provider call
+ * (the pipeline re-reads the template: app/services/invoicing/stop-run.server.ts).
+ */
 export async function pauseLocked(tx: Tx, current: Template, reason: string, options: ServiceOptions, now: Date): Promise<Template> {
   const skipped = await skipNotStarted(tx, current, "paused", options, now);
   const template = await updateTemplate(current.id, { status: "paused", statusReason: reason }, tx);
@@ -45,7 +58,11 @@ export async function pauseLocked(tx: Tx, current: Template, reason: string, opt
   return template;
 }
 
-/** Cancels a locked active or paused template: runs not started yet are skipped (reason `cancelled`, or `customer_redacted`). */
+/**
+ * Cancels a locked active or paused template: runs not started yet are
+ * skipped (reason `cancelled`, or `customer_redacted`); runs already being
+ * issued stop before their next provider call, as for a pause.
+ */
 export async function cancelLocked(tx: Tx, current: Template, reason: string, options: ServiceOptions, now: Date): Promise<Template> {
   const skipped = await skipNotStarted(tx, current, reason === "customer_redacted" ? "customer_redacted" : "cancelled", options, now);
   const template = await updateTemplate(current.id, { status: "cancelled", statusReason: reason, nextRunAt: null }, tx);
@@ -56,9 +73,16 @@ export async function cancelLocked(tx: Tx, current: Template, reason: string, op
   return template;
 }
 
+/**
+ * Skips the template's runs not started. The ones being issued are the
+ * pipeline's to stop (only it can delete a draft, under the run's lease);
+ * those waiting between two attempts are made due now, so that a worker
+ * stops them at its next tick rather than at their retry time.
+ */
 async function skipNotStarted(tx: Tx, template: Template, reason: SkipReason, options: ServiceOptions, now: Date): Promise<NewRunEvent[]> {
   const runs = await notStartedRunsOfTemplate(tx, template.id, now);
   await skipRuns(tx, runs.map((run) => run.id), reason);
+  await wakeRunsInFlight(tx, { templateId: template.id }, now);
   return runs.map((run) => skippedEvent(run, reason, options, now));
 }
 

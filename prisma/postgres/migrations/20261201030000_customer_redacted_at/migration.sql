@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "RecurringTemplate" ADD COLUMN     "customerRedactedAt" TIMESTAMP(3);
