@@ -1,14 +1,17 @@
 // The HTTP server: Remix behind Express. In development the app is served by
 // Vite's middleware (hot reload); in production from the `remix vite:build`
 // output. Shopify and Stripe webhooks need the raw body, so no body parser
-// runs before Remix.
+// runs before Remix; what stands in front of every route instead:
+// - its body limit (server/body-limit.ts, table in app/http/body-limits.ts),
+//   before anything reads the body.
 import fs from "node:fs";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import express from "express";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
+import { refuseBeforeContinue, refuseDeclaredTooLarge } from "./body-limit";
+import { remixHandler } from "./remix-handler";
 
 export type AppServerOptions = {
   host: string;
@@ -47,7 +50,9 @@ export async function startAppServer(options: AppServerOptions): Promise<{ serve
   const app = express();
   app.disable("x-powered-by");
   if (options.allowFrameAncestor) app.use(allowFrameAncestor(options.allowFrameAncestor));
+  app.use(refuseDeclaredTooLarge());
   let closeVite = async () => {};
+  const getLoadContext = loadContext(options.trustProxy ?? false);
 
   if (options.mode === "development") {
     const vite = await import("vite");
@@ -62,9 +67,9 @@ export async function startAppServer(options: AppServerOptions): Promise<{ serve
     app.use(viteServer.middlewares);
     app.all(
       "*",
-      createRequestHandler({
+      remixHandler({
         build: () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
-        getLoadContext: loadContext(options.trustProxy ?? false),
+        getLoadContext,
       }),
     );
   } else {
@@ -75,11 +80,18 @@ export async function startAppServer(options: AppServerOptions): Promise<{ serve
     app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
     const build = (await import(path.join(buildDir, "server/index.js"))) as ServerBuild;
-    app.all("*", createRequestHandler({ build, getLoadContext: loadContext(options.trustProxy ?? false) }));
+    app.all("*", remixHandler({ build, getLoadContext }));
   }
 
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(options.port, options.host, () => resolve(listening));
+  });
+  // `Expect: 100-continue`: a body declared over its limit is refused before
+  // the client sends it; any other gets its "100 Continue" and goes on.
+  server.on("checkContinue", (request, response) => {
+    if (refuseBeforeContinue(request, response)) return;
+    response.writeContinue();
+    app(request, response);
   });
   const { port } = server.address() as AddressInfo;
   return {
