@@ -1,6 +1,11 @@
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react";
+import { useCspNonce } from "./components/CspNonce";
+import { translator } from "./i18n";
 
-export default function App() {
+/** The document of every page, and of the error page below. Its scripts carry the CSP nonce of the answer. */
+export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useCspNonce();
   return (
     <html lang="en">
       <head>
@@ -11,10 +16,38 @@ export default function App() {
         <Links />
       </head>
       <body>
-        <Outlet />
-        <ScrollRestoration />
-        <Scripts />
+        {children}
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+/**
+ * What a path no route answers shows (404), and any error no page caught.
+ * Remix's default page would do, but it carries an inline script of its own
+ * that the public pages' CSP refuses.
+ */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const t = translator("en");
+  return (
+    <main>
+      {isRouteErrorResponse(error) ? (
+        <h1>
+          {error.status} {error.statusText}
+        </h1>
+      ) : (
+        <>
+          <h1>{t("error.title")}</h1>
+          <p>{t("error.body")}</p>
+        </>
+      )}
+    </main>
   );
 }

@@ -2,6 +2,7 @@
 // Vite's middleware (hot reload); in production from the `remix vite:build`
 // output. Shopify and Stripe webhooks need the raw body, so no body parser
 // runs before Remix; what stands in front of every route instead:
+// - the security headers of its kind of page (server/security-headers.ts);
 // - its body limit (server/body-limit.ts, table in app/http/body-limits.ts),
 //   before anything reads the body.
 import fs from "node:fs";
@@ -12,6 +13,7 @@ import express from "express";
 import type { ServerBuild } from "@remix-run/node";
 import { refuseBeforeContinue, refuseDeclaredTooLarge } from "./body-limit";
 import { remixHandler } from "./remix-handler";
+import { cspNonceOf, securityHeadersMiddleware } from "./security-headers";
 
 export type AppServerOptions = {
   host: string;
@@ -19,37 +21,27 @@ export type AppServerOptions = {
   mode: "development" | "production";
   root: string;
   /**
-   * Offline demo only: one more origin allowed to frame the app (the admin
-   * host stand-in). Shopify's CSP lists only the shop and admin.shopify.com.
+   * Offline demo only: one more origin allowed to frame the embedded admin
+   * (the admin host stand-in). Shopify's CSP lists only the shop and admin.shopify.com.
    */
   allowFrameAncestor?: string;
   /** Behind a proxy that sets X-Forwarded-For (a load balancer): trust its first hop as the client's IP. */
   trustProxy?: boolean;
 };
 
-/** Appends `origin` to the frame-ancestors directive of every CSP header the app sets. */
-function allowFrameAncestor(origin: string): express.RequestHandler {
-  return (_request, response, next) => {
-    const setHeader = response.setHeader.bind(response);
-    response.setHeader = (name, value) => {
-      if (name.toLowerCase() === "content-security-policy" && typeof value === "string") {
-        value = value.replace(/frame-ancestors ([^;]*)/, (_all, sources: string) => `frame-ancestors ${sources} ${origin}`);
-      }
-      return setHeader(name, value);
-    };
-    next();
-  };
-}
-
-/** What routes may know of the connection (the signing page records the signer's IP). */
+/** What routes may know of the connection (the signing page records the signer's IP) and the CSP nonce of the answer. */
 function loadContext(trustProxy: boolean) {
-  return (request: express.Request) => ({ remoteAddress: request.socket.remoteAddress, trustProxy });
+  return (request: express.Request, response: express.Response) => ({
+    remoteAddress: request.socket.remoteAddress,
+    trustProxy,
+    cspNonce: cspNonceOf(response),
+  });
 }
 
 export async function startAppServer(options: AppServerOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const app = express();
   app.disable("x-powered-by");
-  if (options.allowFrameAncestor) app.use(allowFrameAncestor(options.allowFrameAncestor));
+  app.use(securityHeadersMiddleware({ extraFrameAncestor: options.allowFrameAncestor }));
   app.use(refuseDeclaredTooLarge());
   let closeVite = async () => {};
   const getLoadContext = loadContext(options.trustProxy ?? false);
