@@ -1,6 +1,11 @@
 // Configuration: every environment variable Ritournelle reads, parsed once
 // with zod. A missing or malformed value stops start-up with ONE message that
 // names every problem and how to fix it (see .env.example).
+//
+// Safe by default: without NODE_ENV the process is production, and in
+// production the stand-in URLs (STRIPE_API_URL, APP_BRIDGE_URL) are refused
+// unless ALLOW_STANDIN_URLS=1 says they are meant: a stray STRIPE_API_URL
+// would send the platform's secret key to another host.
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL, databaseKind, SQLITE_SYNCHRONOUS_MODES } from "./db-url";
 
@@ -8,7 +13,7 @@ const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"
 
 /** What to do about each variable, shown next to its problem. */
 const FIXES: Record<string, string> = {
-  NODE_ENV: 'Use "development", "production" or "test".',
+  NODE_ENV: 'Use "production" (the default), "development" or "test".',
   SHOPIFY_API_KEY: "Copy the Client ID from the Partner Dashboard (Apps → Ritournelle → Client credentials).",
   SHOPIFY_API_SECRET: "Copy the Client secret from the Partner Dashboard (Apps → Ritournelle → Client credentials).",
   SHOPIFY_APP_URL: "Set the public https URL the app is served from (shopify app dev sets it for you).",
@@ -24,6 +29,7 @@ const FIXES: Record<string, string> = {
   TRUST_PROXY: 'Use "true" only behind a proxy or load balancer that sets X-Forwarded-For; otherwise "false".',
   APP_BRIDGE_URL: "Leave unset in production (Shopify's CDN is used); the offline demo points it at its App Bridge stand-in.",
   STRIPE_API_URL: 'Leave unset for Stripe itself; set an http(s) URL such as "http://127.0.0.1:12111" only for the offline stand-in.',
+  ALLOW_STANDIN_URLS: 'Use "1" to accept STRIPE_API_URL and APP_BRIDGE_URL with NODE_ENV=production (a production build run against the offline stand-ins), or leave it unset.',
   STRIPE_REQUESTS_PER_SECOND:
     "Use a whole number of requests per second per connected account (Stripe allows 25 in test mode, 100 in live mode), or leave it unset for those defaults.",
   SQLITE_SYNCHRONOUS: 'Use "normal" (survives crashes of the process; the default) or "full" (also survives power loss, slower commits).',
@@ -38,7 +44,7 @@ const optionalNonEmpty = z
   .or(z.literal("").transform(() => undefined));
 
 export const configSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   SHOPIFY_API_KEY: z.string().trim().min(1),
   SHOPIFY_API_SECRET: z.string().trim().min(1),
   SHOPIFY_APP_URL: z.url({ protocol: /^https?$/ }),
@@ -82,6 +88,11 @@ export const configSchema = z.object({
   // Read by @shopify/shopify-app-remix itself (bounce page) and passed to
   // AppProvider, so one variable moves both script tags.
   APP_BRIDGE_URL: optionalNonEmpty.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  // The one way to keep the stand-in URLs above in production (see standInProblems).
+  ALLOW_STANDIN_URLS: z
+    .enum(["0", "1", ""])
+    .optional()
+    .transform((value) => value === "1"),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -101,23 +112,49 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** A value as a problem may quote it: never a secret, never a URL's password. */
+function quotable(name: string, value: string): string {
+  if (name.includes("SECRET") || name.includes("KEY")) return "…";
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, "$1:…@");
+}
+
 function describeIssue(issue: z.core.$ZodIssue, env: Env): string {
   const name = String(issue.path[0] ?? "environment");
   const value = env[name];
   const fix = FIXES[name] ?? "";
-  const what =
-    value === undefined || value === ""
-      ? `${name} is missing.`
-      : `${name} is invalid (${JSON.stringify(name.includes("SECRET") || name.includes("KEY") ? "…" : value)}).`;
+  const what = value === undefined || value === "" ? `${name} is missing.` : `${name} is invalid (${JSON.stringify(quotable(name, value))}).`;
   return `${what} ${fix}`.trim();
+}
+
+/** What a stand-in URL would redirect, said in its problem. */
+const STANDIN_URLS = {
+  STRIPE_API_URL: "the platform's Stripe secret key and every merchant's invoices would go to that host instead of Stripe",
+  APP_BRIDGE_URL: "the Shopify admin would run App Bridge (which mints the merchant's session tokens) from that host instead of Shopify's CDN",
+} as const;
+
+/**
+ * In production, each stand-in URL that is set without ALLOW_STANDIN_URLS=1
+ * is a problem. Read from the raw environment, so that it is listed with
+ * every other problem in one message.
+ */
+function standInProblems(env: Env): string[] {
+  const nodeEnv = configSchema.shape.NODE_ENV.safeParse(env.NODE_ENV);
+  if (nodeEnv.data !== "production" || env.ALLOW_STANDIN_URLS === "1") return [];
+  return (Object.keys(STANDIN_URLS) as (keyof typeof STANDIN_URLS)[])
+    .filter((name) => env[name]?.trim())
+    .map(
+      (name) =>
+        `${name} is set (${JSON.stringify(env[name]!.trim())}) while NODE_ENV is production: ${STANDIN_URLS[name]}. ` +
+        `Unset ${name} (it is only for the offline stand-ins), run with NODE_ENV=development, or set ALLOW_STANDIN_URLS=1 if this production process really talks to a stand-in.`,
+    );
 }
 
 /** Parses an environment; throws ConfigError listing every problem. */
 export function parseConfig(env: Env): Config {
   const result = configSchema.safeParse(env);
-  if (result.success) return result.data;
-  const problems = [...new Set(result.error.issues.map((issue) => describeIssue(issue, env)))];
-  throw new ConfigError(problems);
+  const problems = [...(result.success ? [] : result.error.issues.map((issue) => describeIssue(issue, env))), ...standInProblems(env)];
+  if (problems.length > 0 || !result.success) throw new ConfigError([...new Set(problems)]);
+  return result.data;
 }
 
 let cached: Config | undefined;

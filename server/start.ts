@@ -1,11 +1,15 @@
 // `npm start`: check the configuration, migrate the database, serve the app.
+//
+// Production unless told otherwise: without NODE_ENV the configuration says
+// "production" (app/config.server.ts), and this sets NODE_ENV to it before
+// anything else is loaded — React, Express and Remix each read NODE_ENV
+// themselves, and would otherwise run their development builds (React's
+// checks, Express's stack traces in error pages) in a production process.
+// Development (Vite's middleware, no build needed) is NODE_ENV=development.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import "dotenv/config";
 import { ConfigError, parseConfig } from "../app/config.server";
-import { migrateDatabase } from "./migrate";
-import { startAppServer } from "./app-server";
-import { startEmbeddedWorker } from "./embedded-worker";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -19,16 +23,22 @@ try {
   }
   throw error;
 }
+process.env.NODE_ENV = settings.NODE_ENV;
 
+const { migrateDatabase } = await import("./migrate");
+const { startAppServer } = await import("./app-server");
+const { startEmbeddedWorker } = await import("./embedded-worker");
+
+const mode = settings.NODE_ENV === "production" ? "production" : "development";
 await migrateDatabase(settings.DATABASE_URL);
 const app = await startAppServer({
   host: settings.HOST,
   port: settings.PORT,
-  mode: settings.NODE_ENV === "production" ? "production" : "development",
+  mode,
   root: ROOT,
   trustProxy: settings.TRUST_PROXY,
 });
-console.log(JSON.stringify({ level: "info", msg: "ritournelle listening", url: app.url }));
+console.log(JSON.stringify({ level: "info", msg: "ritournelle listening", url: app.url, mode }));
 const worker = await startEmbeddedWorker();
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -115,6 +115,9 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     STRIPE_CLIENT_ID: DEMO_APP.stripeClientId,
     STRIPE_WEBHOOK_SECRET: DEMO_APP.stripeWebhookSecret,
     STRIPE_API_URL: stripe.url,
+    // The production build against its stand-ins: what the configuration
+    // refuses by default in production (app/config.server.ts).
+    ALLOW_STANDIN_URLS: "1",
   });
   const unroute = routeShopifyAdminTo(shopify.url);
 

@@ -60,6 +60,38 @@ describe("configuration", () => {
     expect(message).not.toContain("pk_live_oops");
   });
 
+  it("is production unless told otherwise", () => {
+    expect(parseConfig(valid).NODE_ENV).toBe("production");
+    expect(parseConfig({ ...valid, NODE_ENV: "development" }).NODE_ENV).toBe("development");
+  });
+
+  it("refuses the stand-in URLs in production, saying what they would redirect and how to fix it", () => {
+    const message = problemsOf({ ...valid, STRIPE_API_URL: "http://127.0.0.1:12111", APP_BRIDGE_URL: "http://127.0.0.1:3100/app-bridge.js" });
+    expect(message).toContain("Ritournelle cannot start: 2 configuration problems.");
+    expect(message).toContain(
+      'STRIPE_API_URL is set ("http://127.0.0.1:12111") while NODE_ENV is production: the platform\'s Stripe secret key and every merchant\'s invoices would go to that host instead of Stripe. ' +
+        "Unset STRIPE_API_URL (it is only for the offline stand-ins), run with NODE_ENV=development, or set ALLOW_STANDIN_URLS=1 if this production process really talks to a stand-in.",
+    );
+    expect(message).toContain('APP_BRIDGE_URL is set ("http://127.0.0.1:3100/app-bridge.js") while NODE_ENV is production: the Shopify admin would run App Bridge');
+    // Said with every other problem, in the same message.
+    expect(problemsOf({ ...valid, NODE_ENV: "production", PORT: "0", STRIPE_API_URL: "http://127.0.0.1:12111" })).toContain("2 configuration problems");
+  });
+
+  it("accepts the stand-in URLs outside production, and in production only with ALLOW_STANDIN_URLS=1", () => {
+    const standIns = { ...valid, STRIPE_API_URL: "http://127.0.0.1:12111", APP_BRIDGE_URL: "http://127.0.0.1:3100/app-bridge.js" };
+    for (const NODE_ENV of ["development", "test"]) expect(parseConfig({ ...standIns, NODE_ENV }).STRIPE_API_URL).toBe("http://127.0.0.1:12111");
+    expect(parseConfig({ ...standIns, ALLOW_STANDIN_URLS: "1" })).toMatchObject({ NODE_ENV: "production", ALLOW_STANDIN_URLS: true, STRIPE_API_URL: "http://127.0.0.1:12111" });
+    expect(problemsOf({ ...standIns, ALLOW_STANDIN_URLS: "0" })).toContain("STRIPE_API_URL is set");
+    expect(problemsOf({ ...valid, ALLOW_STANDIN_URLS: "yes" })).toContain('ALLOW_STANDIN_URLS is invalid ("yes"). Use "1"');
+    expect(parseConfig(valid).ALLOW_STANDIN_URLS).toBe(false);
+  });
+
+  it("never quotes a database password", () => {
+    const message = problemsOf({ ...valid, DATABASE_URL: "mysql://ritournelle:s3cr3t-pa55@db.internal:3306/app" });
+    expect(message).toContain('DATABASE_URL is invalid ("mysql://ritournelle:…@db.internal:3306/app")');
+    expect(message).not.toContain("s3cr3t-pa55");
+  });
+
   it("documents every variable it reads in .env.example", async () => {
     const fs = await import("node:fs");
     const { configSchema } = await import("~/config.server");
