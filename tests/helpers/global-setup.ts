@@ -7,11 +7,15 @@
 // databases on, see scripts/pg-test-cluster.sh), it also migrates a template
 // PostgreSQL database with the app's own runner (server/migrate.ts), for the
 // `postgres` project of vitest.config.ts.
+//
+// After the last file, the logs every test process wrote there are scanned
+// for secrets (secret-scan.ts): one found fails the run.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { migrateDatabase } from "../../server/migrate";
 import { createDatabase, dropDatabases, newDatabaseName, withCluster } from "./postgres";
+import { assertNoSecretsInLogs } from "./secret-scan";
 
 export default async function setup() {
   const root = path.resolve("tests/.tmp");
@@ -45,7 +49,11 @@ export default async function setup() {
   }
 
   return async () => {
-    await dropPostgres();
-    fs.rmSync(runDir, { recursive: true, force: true });
+    try {
+      assertNoSecretsInLogs(runDir, path.join(root, `leaked-secrets-${path.basename(runDir)}`));
+    } finally {
+      await dropPostgres();
+      fs.rmSync(runDir, { recursive: true, force: true });
+    }
   };
 }

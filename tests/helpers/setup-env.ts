@@ -5,10 +5,16 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { afterAll, afterEach } from "vitest";
+import { captureTestOutput, noteConfiguredSecrets, recordConfiguredSecrets } from "./log-capture";
 import { createDatabase, newDatabaseName } from "./postgres";
 
 const runDir = process.env.RITOURNELLE_TEST_RUN_DIR;
 if (!runDir) throw new Error("RITOURNELLE_TEST_RUN_DIR is unset: run tests through vitest (global-setup.ts makes it).");
+// Before any app module loads: what this process prints is kept for the secret scan.
+captureTestOutput(runDir);
+afterEach(noteConfiguredSecrets);
+afterAll(() => recordConfiguredSecrets(runDir));
 
 /** The database this file runs on: "sqlite" unless its vitest project says otherwise. */
 export const TEST_DATABASE = process.env.RITOURNELLE_TEST_DATABASE === "postgres" ? "postgres" : "sqlite";
@@ -32,7 +38,8 @@ export const TEST_ENV: Record<string, string> = {
   SHOPIFY_API_SECRET: "test-api-secret",
   SHOPIFY_APP_URL: "https://ritournelle.test",
   SCOPES: "read_orders,read_customers,write_orders,read_products",
-  LOG_LEVEL: "silent",
+  // Everything is logged, into the run's log files only (log-capture.ts), for the secret scan.
+  LOG_LEVEL: "trace",
   DATABASE_URL: await freshDatabaseUrl(),
 };
 for (const [key, value] of Object.entries(TEST_ENV)) process.env[key] = value;
