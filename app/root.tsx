@@ -1,7 +1,14 @@
 import type { ReactNode } from "react";
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react";
+import { z } from "zod";
 import { useCspNonce } from "./components/CspNonce";
 import { translator } from "./i18n";
+
+// Zod probes once whether it may compile its parsers with `new Function`; the
+// public pages' CSP refuses that (no 'unsafe-eval'), and the browser reports
+// the refused probe as a violation. In the browser, Zod parses without
+// compiling (the forms it checks are small); the server keeps compiling.
+if (typeof document !== "undefined") z.config({ jitless: true });
 
 /** The document of every page, and of the error page below. Its scripts carry the CSP nonce of the answer. */
 export function Layout({ children }: { children: ReactNode }) {

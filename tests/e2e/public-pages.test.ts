@@ -44,7 +44,13 @@ async function watchedPage(): Promise<{ page: Page; violations: () => Promise<st
       seen.push(`${event.violatedDirective} ${event.blockedURI} (${event.sourceFile}:${event.lineNumber})`);
     });
   });
-  return { page, violations: () => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations) };
+  // Violations are reported asynchronously: let the page settle before reading them.
+  const violations = async () => {
+    await page.waitForLoadState("networkidle");
+    await page.waitForTimeout(300);
+    return page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
+  };
+  return { page, violations };
 }
 
 /** Remix sets this once the page has hydrated: its scripts ran. */
