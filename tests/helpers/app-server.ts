@@ -20,8 +20,16 @@ export async function startApp(): Promise<RunningApp> {
     throw new Error("These tests drive the production build: run `npx remix vite:build` (npm run build) first.");
   }
   const { startAppServer } = await import("../../server/app-server");
-  const app = await startAppServer({ host: "127.0.0.1", port: 0, mode: "production", root });
-  return { url: app.url, close: app.close };
+  // The build has a logger of its own, created when it is loaded: it logs
+  // everything too, for the secret scan (setup-env.ts).
+  const level = process.env.LOG_LEVEL;
+  process.env.LOG_LEVEL = "trace";
+  try {
+    const app = await startAppServer({ host: "127.0.0.1", port: 0, mode: "production", root });
+    return { url: app.url, close: app.close };
+  } finally {
+    process.env.LOG_LEVEL = level;
+  }
 }
 
 export type StreamedAnswer = {

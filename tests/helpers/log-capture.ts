@@ -4,8 +4,8 @@
 // - the app's pino logger, seeing process.stdout.write replaced, writes
 //   through it (pino's own rule: a tampered stdout is used as is) — every
 //   log line goes to this process's file in the run's logs/ folder, and not
-//   to the terminal (tests log at trace level for the scan; the terminal
-//   shows what it showed when they were silent);
+//   to the terminal (the test process logs at trace level for the scan; the
+//   terminal shows what it showed when tests were silent);
 // - everything else written to stdout or stderr, and every console call
 //   (vitest prints those itself), is copied to the same file and shown as
 //   before.

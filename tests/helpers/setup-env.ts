@@ -38,8 +38,14 @@ export const TEST_ENV: Record<string, string> = {
   SHOPIFY_API_SECRET: "test-api-secret",
   SHOPIFY_APP_URL: "https://ritournelle.test",
   SCOPES: "read_orders,read_customers,write_orders,read_products",
-  // Everything is logged, into the run's log files only (log-capture.ts), for the secret scan.
-  LOG_LEVEL: "trace",
+  // What processes the tests spawn inherit (and some parse their output);
+  // this process's own logger logs everything, see below.
+  LOG_LEVEL: "silent",
   DATABASE_URL: await freshDatabaseUrl(),
 };
 for (const [key, value] of Object.entries(TEST_ENV)) process.env[key] = value;
+
+// The app's logger in this process logs everything, into the run's log files
+// only (log-capture.ts), for the secret scan. Imported now, after the capture,
+// so that pino writes through it.
+(await import("~/logger.server")).logger.level = "trace";
