@@ -46,7 +46,7 @@ function declaresMoreThan(req: IncomingMessage, rule: BodyLimitRule): boolean {
 
 /** What a 413 says: what was too large and the limit, for a developer reading it. */
 export function tooLargeMessage(rule: BodyLimitRule): string {
-  const where = rule.path === "/" ? "this path" : `${rule.path}${rule.path.endsWith("/") ? "" : "/…"}`;
+  const where = rule.path === "/" ? "this path" : rule.path;
   return `The request body is too large: ${where} accepts at most ${formatBytes(rule.maxBytes)} (${rule.maxBytes} bytes), sized for ${rule.sizedFor}.`;
 }
 

@@ -64,7 +64,7 @@ export const BODY_LIMITS: readonly BodyLimitRule[] = [
 export const DEFAULT_BODY_LIMIT: BodyLimitRule = {
   path: "/",
   maxBytes: 16 * KiB,
-  sizedFor: "nothing: no other route reads a body",
+  sizedFor: "paths where no route reads a body",
 };
 
 /**
