@@ -90,7 +90,7 @@ export async function listRunsOfTemplate(shopId: string, templateId: string, db:
  * (see lockTemplateForShop in template.server.ts for why); false if the shop
  * has no such run in one of `states`.
  */
-export async function lockRunForShop(tx: Db, shopId: string, runId: string, states: readonly RunState[]): Promise<boolean> {
+export async function lockRunForShop(shopId: string, runId: string, states: readonly RunState[], tx: Db): Promise<boolean> {
   const { count } = await tx.invoiceRun.updateMany({
     where: { id: runId, shopId, state: { in: [...states] } },
     data: { updatedAt: updatedAtNow() },
@@ -98,7 +98,7 @@ export async function lockRunForShop(tx: Db, shopId: string, runId: string, stat
   return count === 1;
 }
 
-export async function updateRun(tx: Db, runId: string, data: Prisma.InvoiceRunUncheckedUpdateInput): Promise<Run> {
+export async function updateRun(runId: string, data: Prisma.InvoiceRunUncheckedUpdateInput, tx: Db): Promise<Run> {
   return parseRun(await tx.invoiceRun.update({ where: { id: runId }, data }));
 }
 
@@ -122,7 +122,7 @@ export type NewRun = {
 };
 
 /** Which of the template's periods from `fromIndex` to `toIndex` (inclusive) already have a run. */
-export async function takenPeriodIndexes(tx: Db, templateId: string, fromIndex: number, toIndex: number): Promise<Set<number>> {
+export async function takenPeriodIndexes(templateId: string, fromIndex: number, toIndex: number, tx: Db): Promise<Set<number>> {
   const rows = await tx.invoiceRun.findMany({
     where: { templateId, periodIndex: { gte: fromIndex, lte: toIndex } },
     select: { periodIndex: true },
@@ -131,13 +131,13 @@ export async function takenPeriodIndexes(tx: Db, templateId: string, fromIndex: 
 }
 
 /** The template's run with the highest period index, or null before its first run. */
-export async function latestRunOfTemplate(tx: Db, templateId: string): Promise<Run | null> {
+export async function latestRunOfTemplate(templateId: string, tx: Db): Promise<Run | null> {
   const row = await tx.invoiceRun.findFirst({ where: { templateId }, orderBy: { periodIndex: "desc" } });
   return row && parseRun(row);
 }
 
 /** Inserts runs; UNIQUE(templateId, periodIndex) refuses a second run for a period. */
-export async function insertRuns(tx: Db, runs: NewRun[]): Promise<Run[]> {
+export async function insertRuns(runs: NewRun[], tx: Db): Promise<Run[]> {
   if (runs.length === 0) return [];
   const rows = await tx.invoiceRun.createManyAndReturn({
     data: runs.map((run) => ({ ...run, snapshot: JSON.stringify(run.snapshot) })),
@@ -154,7 +154,7 @@ function liveLease(now: Date): Prisma.InvoiceRunWhereInput {
  * worker right now (a worker holding the lease is about to start it, and
  * then it counts as started).
  */
-export async function notStartedRunsOfTemplate(tx: Db, templateId: string, now: Date): Promise<Run[]> {
+export async function notStartedRunsOfTemplate(templateId: string, now: Date, tx: Db): Promise<Run[]> {
   const rows = await tx.invoiceRun.findMany({
     where: { templateId, state: "planned", NOT: liveLease(now) },
     orderBy: { periodIndex: "asc" },
@@ -167,7 +167,7 @@ export async function notStartedRunsOfTemplate(tx: Db, templateId: string, now: 
  * {@link notStartedRunsOfTemplate}), or failed before any invoice could exist
  * at the provider (at the customer step).
  */
-export async function replannableRunsOfTemplate(tx: Db, templateId: string, now: Date): Promise<Run[]> {
+export async function replannableRunsOfTemplate(templateId: string, now: Date, tx: Db): Promise<Run[]> {
   const rows = await tx.invoiceRun.findMany({
     where: {
       templateId,
@@ -183,7 +183,7 @@ export async function replannableRunsOfTemplate(tx: Db, templateId: string, now:
 }
 
 /** Marks runs skipped (they never reach the provider). */
-export async function skipRuns(tx: Db, runIds: string[], reason: SkipReason): Promise<void> {
+export async function skipRuns(runIds: string[], reason: SkipReason, tx: Db): Promise<void> {
   if (runIds.length === 0) return;
   await tx.invoiceRun.updateMany({
     where: { id: { in: runIds } },
@@ -199,7 +199,7 @@ export async function skipRuns(tx: Db, runIds: string[], reason: SkipReason): Pr
  * their next provider call anyway (see issue-run.server.ts); this only makes
  * it sooner. `where` is a template or a whole shop.
  */
-export async function wakeRunsInFlight(tx: Db, where: { templateId: string } | { shopId: string }, now: Date): Promise<void> {
+export async function wakeRunsInFlight(where: { templateId: string } | { shopId: string }, now: Date, tx: Db): Promise<void> {
   await tx.invoiceRun.updateMany({
     where: { ...where, state: "issuing", leaseOwner: null, nextAttemptAt: { gt: now } },
     data: { nextAttemptAt: now },
@@ -207,7 +207,7 @@ export async function wakeRunsInFlight(tx: Db, where: { templateId: string } | {
 }
 
 /** Gives runs a new snapshot and total (a merchant's edit before they started). */
-export async function replanRuns(tx: Db, runIds: string[], snapshot: RunSnapshot, currency: string, expectedTotal: number): Promise<void> {
+export async function replanRuns(runIds: string[], snapshot: RunSnapshot, currency: string, expectedTotal: number, tx: Db): Promise<void> {
   if (runIds.length === 0) return;
   await tx.invoiceRun.updateMany({
     where: { id: { in: runIds } },
@@ -216,7 +216,7 @@ export async function replanRuns(tx: Db, runIds: string[], snapshot: RunSnapshot
 }
 
 /** The shop's runs whose snapshot belongs to one of `templateIds` (customers/redact). */
-export async function runsOfTemplates(tx: Db, shopId: string, templateIds: string[]): Promise<Run[]> {
+export async function runsOfTemplates(shopId: string, templateIds: string[], tx: Db): Promise<Run[]> {
   if (templateIds.length === 0) return [];
   const rows = await tx.invoiceRun.findMany({
     where: { shopId, templateId: { in: templateIds } },
@@ -225,7 +225,7 @@ export async function runsOfTemplates(tx: Db, shopId: string, templateIds: strin
   return rows.map(parseRun);
 }
 
-export async function replaceRunSnapshot(tx: Db, runId: string, snapshot: RunSnapshot): Promise<void> {
+export async function replaceRunSnapshot(runId: string, snapshot: RunSnapshot, tx: Db): Promise<void> {
   await tx.invoiceRun.update({ where: { id: runId }, data: { snapshot: JSON.stringify(snapshot) } });
 }
 
@@ -345,7 +345,7 @@ export async function writeLeasedStep(step: LeasedStep, db: PrismaClient = prism
   const leaseHeld = leaseHeldSql(step.runId, step.leaseToken);
   const updatedAt = updatedAtNow();
   const writes = [
-    ...(step.events.length > 0 ? [appendRunEventsIf(db, step.events, leaseHeld)] : []),
+    ...(step.events.length > 0 ? [appendRunEventsIf(step.events, leaseHeld, db)] : []),
     ...(step.countIssued ? [db.$executeRaw(incrementIssuedCountSql(step.templateId, updatedAt, leaseHeld))] : []),
     db.$executeRaw(updateLeasedRunSql(step.runId, step.leaseToken, step.data, updatedAt)),
   ];

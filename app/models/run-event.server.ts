@@ -31,7 +31,7 @@ export type NewRunEvent = {
  * (app/models/hot-sql.server.ts says why): the worker writes events at every
  * step.
  */
-export async function appendRunEvents(tx: Db, events: NewRunEvent[]): Promise<void> {
+export async function appendRunEvents(events: NewRunEvent[], tx: Db): Promise<void> {
   if (events.length === 0) return;
   await tx.$executeRaw(insertRunEventsSql(toRunEventRows(events)));
 }
@@ -41,7 +41,7 @@ export async function appendRunEvents(tx: Db, events: NewRunEvent[]): Promise<vo
  * "this worker still holds the run's lease"): for writes batched in one
  * transaction without a round trip to check first. `events` must not be empty.
  */
-export function appendRunEventsIf(db: Db, events: NewRunEvent[], condition: Prisma.Sql) {
+export function appendRunEventsIf(events: NewRunEvent[], condition: Prisma.Sql, db: Db) {
   return db.$executeRaw(insertRunEventsSql(toRunEventRows(events), condition));
 }
 

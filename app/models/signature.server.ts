@@ -22,7 +22,7 @@ export async function insertSignature(signature: NewSignature, event: { template
   try {
     await prisma.$transaction(async (tx) => {
       await tx.signature.create({ data: signature });
-      await appendRunEvents(tx, [
+      await appendRunEvents([
         {
           shopId: signature.shopId,
           templateId: event.templateId,
@@ -33,7 +33,7 @@ export async function insertSignature(signature: NewSignature, event: { template
           detail: event.detail,
           at: new Date(signature.signedAt),
         },
-      ]);
+      ], tx);
     });
     return true;
   } catch (error) {

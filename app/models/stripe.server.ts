@@ -65,7 +65,7 @@ function subjectMatch(shopId: string, subject: CustomerSubject): Prisma.StripeCu
 }
 
 /** What the mappings hold about one customer (customers/data_request). */
-export async function collectStripeCustomers(tx: Db, shopId: string, subject: CustomerSubject): Promise<unknown[]> {
+export async function collectStripeCustomers(shopId: string, subject: CustomerSubject, tx: Db): Promise<unknown[]> {
   const where = subjectMatch(shopId, subject);
   if (!where) return [];
   const rows = await tx.stripeCustomer.findMany({ where, orderBy: { createdAt: "asc" } });
@@ -79,7 +79,7 @@ export async function collectStripeCustomers(tx: Db, shopId: string, subject: Cu
 }
 
 /** Forgets one customer's mappings (customers/redact); returns how many. */
-export async function eraseStripeCustomers(tx: Db, shopId: string, subject: CustomerSubject): Promise<number> {
+export async function eraseStripeCustomers(shopId: string, subject: CustomerSubject, tx: Db): Promise<number> {
   const where = subjectMatch(shopId, subject);
   if (!where) return 0;
   const { count } = await tx.stripeCustomer.deleteMany({ where });
@@ -148,7 +148,7 @@ export function findShopsByBillingAccount(account: string, db: Db = prisma): Pro
 }
 
 /** Stores the account Stripe just granted; a refusal recorded for the shop's previous grant is over. */
-export async function setShopBillingAccount(tx: Db, shopId: string, account: string): Promise<void> {
+export async function setShopBillingAccount(shopId: string, account: string, tx: Db): Promise<void> {
   await tx.shop.update({
     where: { id: shopId },
     data: { billingAccountId: account, billingDisconnectedAt: null, ...NOT_REFUSED },
@@ -156,7 +156,7 @@ export async function setShopBillingAccount(tx: Db, shopId: string, account: str
 }
 
 /** Clears the account (and any refusal of it: the shop is simply not connected now); false when the shop had none. */
-export async function clearShopBillingAccount(tx: Db, shopId: string, now: Date): Promise<boolean> {
+export async function clearShopBillingAccount(shopId: string, now: Date, tx: Db): Promise<boolean> {
   const { count } = await tx.shop.updateMany({
     where: { id: shopId, billingAccountId: { not: null } },
     data: { billingAccountId: null, billingDisconnectedAt: now, ...NOT_REFUSED },
@@ -235,7 +235,7 @@ export async function claimStripeKeyProbe(keyFingerprint: string, at: Date, ever
  * held workable at once (each keeps its state and step); returns them. Empty
  * when the refusal was already forgotten (by another worker).
  */
-export async function clearStripeKeyRefusal(tx: Db, keyFingerprint: string, now: Date): Promise<RunRef[]> {
+export async function clearStripeKeyRefusal(keyFingerprint: string, now: Date, tx: Db): Promise<RunRef[]> {
   const { count } = await tx.stripeKeyRefusal.deleteMany({ where: { keyFingerprint } });
   if (count === 0) return [];
   const where: Prisma.InvoiceRunWhereInput = { state: { in: ["planned", "issuing"] }, lastErrorCode: PLATFORM_KEY_REFUSED, AND: [notLeased(now)] };
@@ -270,7 +270,7 @@ function notLeased(now: Date): Prisma.InvoiceRunWhereInput {
  * are left to it: their next Stripe call fails as "account unavailable" and
  * the pipeline then parks them the same way. Returns the runs newly held.
  */
-export async function holdRunsOfShop(tx: Db, shopId: string, message: string, now: Date): Promise<RunRef[]> {
+export async function holdRunsOfShop(shopId: string, message: string, now: Date, tx: Db): Promise<RunRef[]> {
   const where: Prisma.InvoiceRunWhereInput = {
     shopId,
     state: { in: ["planned", "issuing"] },
@@ -290,7 +290,7 @@ export async function holdRunsOfShop(tx: Db, shopId: string, message: string, no
  * refused access to it, workable at once (each keeps its state and step);
  * returns them.
  */
-export async function resumeHeldRunsOfShop(tx: Db, shopId: string, now: Date): Promise<RunRef[]> {
+export async function resumeHeldRunsOfShop(shopId: string, now: Date, tx: Db): Promise<RunRef[]> {
   const where: Prisma.InvoiceRunWhereInput = {
     shopId,
     state: { in: ["planned", "issuing"] },
@@ -321,11 +321,11 @@ export async function findRunByInvoice(shopIds: string[], invoiceId: string, db:
  * given); false when the run is no longer in `from` (someone moved it first).
  */
 export async function moveRunState(
-  tx: Db,
   runId: string,
   from: RunState,
   to: RunState,
-  links: { hostedInvoiceUrl?: string; invoicePdfUrl?: string; invoiceNumber?: string } = {},
+  links: { hostedInvoiceUrl?: string; invoicePdfUrl?: string; invoiceNumber?: string },
+  tx: Db,
 ): Promise<boolean> {
   const { count } = await tx.invoiceRun.updateMany({
     where: { id: runId, state: from },
@@ -342,7 +342,7 @@ export async function moveRunState(
  * Records a Stripe event as processed, in the transaction of its effect.
  * @throws Prisma P2002 when the event was already recorded (a redelivery).
  */
-export async function insertStripeEvent(tx: Db, event: { eventId: string; shopId: string; account: string; type: string }): Promise<void> {
+export async function insertStripeEvent(event: { eventId: string; shopId: string; account: string; type: string }, tx: Db): Promise<void> {
   await tx.stripeEvent.create({ data: event });
 }
 
@@ -368,9 +368,9 @@ export type StripeRunEvent = {
   at: Date;
 };
 
-export function appendStripeRunEvents(tx: Db, events: StripeRunEvent[]): Promise<void> {
+export function appendStripeRunEvents(events: StripeRunEvent[], tx: Db): Promise<void> {
   return appendRunEvents(
-    tx,
     events.map(({ run, ...event }) => ({ shopId: run.shopId, templateId: run.templateId, runId: run.id, ...event })),
+    tx,
   );
 }

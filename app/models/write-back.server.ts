@@ -80,7 +80,7 @@ export async function completeWriteBack(
       data: { state: "done", shopifyOrderId: order.id, shopifyOrderName: order.name, leaseOwner: null, leaseExpiresAt: null, lastError: null },
     });
     if (count === 0) return false;
-    await appendRunEvents(tx, [
+    await appendRunEvents([
       {
         shopId: run.shopId,
         templateId: run.templateId,
@@ -91,7 +91,7 @@ export async function completeWriteBack(
         detail: { shopifyOrderId: order.id, shopifyOrderName: order.name },
         at,
       },
-    ]);
+    ], tx);
     return true;
   });
 }

@@ -145,8 +145,8 @@ export class BillingHolds {
     this.platformRefused = false;
     const { credential, actor, logger } = this.options;
     const resumed = await inTransaction(async (tx) => {
-      const runs = await clearStripeKeyRefusal(tx, credential, at);
-      await appendStripeRunEvents(tx, runs.map((run) => ({ run, type: "run.resumed" as const, actor, cause: "stripe_key_accepted", at })));
+      const runs = await clearStripeKeyRefusal(credential, at, tx);
+      await appendStripeRunEvents(runs.map((run) => ({ run, type: "run.resumed" as const, actor, cause: "stripe_key_accepted", at })), tx);
       return runs.length;
     });
     logger.warn({ keyFingerprint: credential, resumed }, "Stripe accepts the platform's secret key again: the invoices it held resume");

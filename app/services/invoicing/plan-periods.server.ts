@@ -95,7 +95,7 @@ export async function planTemplatePeriods(lease: TemplateLease, options: PlanPer
       const { snapshot, currency, expectedTotal } = plannedContentOf(template);
       const toGlobal = (occurrence: Occurrence) => template.periodOffset + occurrence.index;
       const taken = decisions.length
-        ? await takenPeriodIndexes(tx, template.id, toGlobal(decisions[0]!.occurrence), toGlobal(decisions.at(-1)!.occurrence))
+        ? await takenPeriodIndexes(template.id, toGlobal(decisions[0]!.occurrence), toGlobal(decisions.at(-1)!.occurrence), tx)
         : new Set<number>();
       const rows: NewRun[] = decisions
         .filter((decision) => !taken.has(toGlobal(decision.occurrence)))
@@ -112,7 +112,7 @@ export async function planTemplatePeriods(lease: TemplateLease, options: PlanPer
           expectedTotal,
           snapshot,
         }));
-      const runs = await insertRuns(tx, rows);
+      const runs = await insertRuns(rows, tx);
 
       const localNext = localFrom + decisions.length;
       const next = occurrenceAt(template.schedule, localNext);
@@ -142,7 +142,7 @@ export async function planTemplatePeriods(lease: TemplateLease, options: PlanPer
       if (!next) {
         events.push({ shopId: template.shopId, templateId: template.id, type: "template.ended", fromState: "active", toState: "ended", actor, cause: "end_reached", at: now });
       }
-      await appendRunEvents(tx, events);
+      await appendRunEvents(events, tx);
       const skipped = runs.filter((run) => run.state === "skipped").length;
       return { planned: runs.length - skipped, skipped, ended: !next };
     });

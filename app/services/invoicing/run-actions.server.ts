@@ -130,14 +130,14 @@ export async function performRunAction(shop: Pick<Shop, "id" | "billingAccountId
   return inTransaction(async (tx) => {
     const fresh = (await findRunForShop(shop.id, runId, tx)) ?? run;
     const moves = target !== null && target !== fresh.state && decideMove(fresh.state, target) === "move";
-    if (moves && !(await moveRunState(tx, fresh.id, fresh.state, target))) {
+    if (moves && !(await moveRunState(fresh.id, fresh.state, target, {}, tx))) {
       throw new Error(`run ${fresh.id} changed state during ${action}`);
     }
     const state = moves ? target : fresh.state;
     const customerEmail = invoice.customer_email ?? fresh.snapshot.customer.email;
     // Two identical resends at the same instant both reach Stripe (which replays one): the trail records one.
     if (action === "resend" && (await wasResentWith(shop.id, fresh.id, key, tx))) return result(fresh, state, false, customerEmail);
-    await appendStripeRunEvents(tx, [
+    await appendStripeRunEvents([
       {
         run: fresh,
         type: action === "resend" ? "run.resent" : "run.closed",
@@ -148,9 +148,9 @@ export async function performRunAction(shop: Pick<Shop, "id" | "billingAccountId
         detail: action === "resend" ? { invoiceId, requestKey: key } : { invoiceId },
         at,
       },
-    ]);
+    ], tx);
     // Stripe has now sent it: the doubt about the first e-mail no longer matters.
-    if (action === "resend" && fresh.lastErrorCode === SEND_UNCONFIRMED) await updateRun(tx, fresh.id, { lastErrorCode: null, lastErrorMessage: null });
+    if (action === "resend" && fresh.lastErrorCode === SEND_UNCONFIRMED) await updateRun(fresh.id, { lastErrorCode: null, lastErrorMessage: null }, tx);
     return result(fresh, state, action === "resend" || moves, customerEmail);
   });
 }

@@ -70,8 +70,8 @@ const PLACES: PersonalDataPlace[] = [
     // Stripe customer and its invoices are the merchant's records, kept in
     // the merchant's Stripe account under the merchant's own obligations.
     name: "stripeCustomers",
-    collect: (shopId, subject, tx) => collectStripeCustomers(tx, shopId, subject),
-    erase: (shopId, subject, _now, tx) => eraseStripeCustomers(tx, shopId, subject),
+    collect: (shopId, subject, tx) => collectStripeCustomers(shopId, subject, tx),
+    erase: (shopId, subject, _now, tx) => eraseStripeCustomers(shopId, subject, tx),
   },
 ];
 

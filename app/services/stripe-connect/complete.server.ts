@@ -59,11 +59,11 @@ export async function completeStripeConnect(params: URLSearchParams, options: Co
   }
   const shop = consumed.shop;
   const resumed = await inTransaction(async (tx) => {
-    await setShopBillingAccount(tx, shop.id, account);
-    const runs = await resumeHeldRunsOfShop(tx, shop.id, at);
+    await setShopBillingAccount(shop.id, account, tx);
+    const runs = await resumeHeldRunsOfShop(shop.id, at, tx);
     await appendStripeRunEvents(
-      tx,
       runs.map((run) => ({ run, type: "run.resumed" as const, actor: "merchant", cause: "billing_connected", detail: { account }, at })),
+      tx,
     );
     return runs.length;
   });

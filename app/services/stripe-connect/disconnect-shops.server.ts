@@ -27,11 +27,11 @@ export async function disconnectShopsOfAccount(
   actor: "merchant" | "stripe",
 ): Promise<void> {
   for (const shop of shops) {
-    if (!(await clearShopBillingAccount(tx, shop.id, at))) continue;
-    const held = await holdRunsOfShop(tx, shop.id, HOLD_MESSAGE, at);
+    if (!(await clearShopBillingAccount(shop.id, at, tx))) continue;
+    const held = await holdRunsOfShop(shop.id, HOLD_MESSAGE, at, tx);
     await appendStripeRunEvents(
-      tx,
       held.map((run) => ({ run, type: "run.waiting" as const, actor, cause: "billing_disconnected", at })),
+      tx,
     );
   }
 }

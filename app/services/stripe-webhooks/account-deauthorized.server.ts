@@ -21,7 +21,7 @@ export const onAccountDeauthorized: StripeEventHandler = async (event, account, 
   const shops = await findShopsByBillingAccount(account);
   if (shops.length === 0) return "ignored_account";
   return recordOnce(async (tx) => {
-    await insertStripeEvent(tx, { eventId: event.id, shopId: shops[0]!.id, account, type: event.type });
+    await insertStripeEvent({ eventId: event.id, shopId: shops[0]!.id, account, type: event.type }, tx);
     await disconnectShopsOfAccount(tx, shops, now, "stripe");
     return "applied";
   });

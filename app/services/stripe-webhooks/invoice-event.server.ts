@@ -68,13 +68,13 @@ export async function applyInvoiceEvent(
     const decision = adopted ? (adopted === fresh.state ? "stay" : "move") : target ? decideMove(fresh.state, target) : "stay";
     const goal = adopted ?? target;
     if (decision === "pipeline" && goal !== "sent") return "retry_later";
-    await insertStripeEvent(tx, { eventId: event.id, shopId: fresh.shopId, account, type: event.type });
+    await insertStripeEvent({ eventId: event.id, shopId: fresh.shopId, account, type: event.type }, tx);
     const events: StripeRunEvent[] = meaning.record?.(fresh, event, now) ?? [];
     if (decision === "move" && goal) {
-      if (!(await moveRunState(tx, fresh.id, fresh.state, goal, invoiceLinks(invoice)))) throw new RunMovedMeanwhile();
+      if (!(await moveRunState(fresh.id, fresh.state, goal, invoiceLinks(invoice), tx))) throw new RunMovedMeanwhile();
       events.push(runEvent(fresh, eventTypeFor(goal), event, now, { fromState: fresh.state, toState: goal }));
     }
-    await appendStripeRunEvents(tx, events);
+    await appendStripeRunEvents(events, tx);
     return events.length > 0 ? "applied" : "unchanged";
   });
 

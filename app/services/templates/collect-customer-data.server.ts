@@ -13,7 +13,7 @@ import type { Tx } from "~/models/transaction.server";
  */
 export async function collectTemplateCustomerData(tx: Tx, shopId: string, subject: CustomerSubject): Promise<unknown[]> {
   const templates = await findTemplatesOfCustomer(shopId, subject, tx);
-  const runs = await runsOfTemplates(tx, shopId, templates.map((template) => template.id));
+  const runs = await runsOfTemplates(shopId, templates.map((template) => template.id), tx);
   return templates.map((template) => ({
     templateId: template.id,
     status: template.status,

@@ -103,12 +103,12 @@ export async function createTemplate(
       },
       tx,
     );
-    await appendRunEvents(tx, [
+    await appendRunEvents([
       templateEvent(template, "template.created", options, now, {
         toState: "active",
         detail: { nextRunAt: first.runAt, periodTotal: draft.expectedTotal, currency: content.currency },
       }),
-    ]);
+    ], tx);
     return template;
   });
   if (!keyedId) return created;

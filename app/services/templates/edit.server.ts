@@ -66,14 +66,14 @@ export async function editTemplate(shop: Pick<Shop, "id">, templateId: string, i
     };
     if (parsed.policies?.catchUp !== undefined) data.catchUpPolicy = parsed.policies.catchUp;
 
-    let replannable = await replannableRunsOfTemplate(tx, current.id, now);
+    let replannable = await replannableRunsOfTemplate(current.id, now, tx);
     if (parsed.schedule) {
       const schedule = scheduleFrom(parsed.schedule, current.schedule);
       const startsNewSchedule =
         schedule.every !== current.schedule.every || schedule.unit !== current.schedule.unit || schedule.anchor !== current.schedule.anchor;
       let localNext: number;
       if (startsNewSchedule) {
-        const lastPlanned = await latestRunOfTemplate(tx, current.id);
+        const lastPlanned = await latestRunOfTemplate(current.id, tx);
         requireAnchorNotPast(schedule, now, lastPlanned?.periodDate);
         data.periodOffset = current.nextPeriodIndex;
         data.activeSince = now;
@@ -83,7 +83,7 @@ export async function editTemplate(shop: Pick<Shop, "id">, templateId: string, i
         const removed = replannable.filter(
           (run) => run.periodIndex >= current.periodOffset && occurrenceAt(schedule, run.periodIndex - current.periodOffset) === null,
         );
-        await skipRuns(tx, removed.map((run) => run.id), "removed_by_edit");
+        await skipRuns(removed.map((run) => run.id), "removed_by_edit", tx);
         events.push(...removed.map((run) => skippedEvent(run, "removed_by_edit", options, now)));
         replannable = replannable.filter((run) => !removed.includes(run));
       }
@@ -96,7 +96,7 @@ export async function editTemplate(shop: Pick<Shop, "id">, templateId: string, i
       }
     }
 
-    await replanRuns(tx, replannable.map((run) => run.id), planned.snapshot, planned.currency, planned.expectedTotal);
+    await replanRuns(replannable.map((run) => run.id), planned.snapshot, planned.currency, planned.expectedTotal, tx);
     events.push(...replannable.map((run) => runEvent(run, "run.replanned", options, now, { detail: { expectedTotal: planned.expectedTotal } })));
     const template = await updateTemplate(current.id, data, tx);
     events.unshift(
@@ -107,7 +107,7 @@ export async function editTemplate(shop: Pick<Shop, "id">, templateId: string, i
       }),
     );
     if (template.status === "ended") events.push(templateEvent(template, "template.ended", options, now, { cause: "end_reached" }));
-    await appendRunEvents(tx, events);
+    await appendRunEvents(events, tx);
     return template;
   });
 }

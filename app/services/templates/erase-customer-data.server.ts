@@ -49,11 +49,11 @@ export async function eraseTemplateCustomerData(tx: Tx, shopId: string, subject:
       { ...customerColumns(redactedCustomer(template.customer)), shopifyCustomerId: null, customerEmail: null, customerRedactedAt: now },
       tx,
     );
-    await wakeRunsInFlight(tx, { templateId: template.id }, now);
-    for (const run of await runsOfTemplates(tx, shopId, [template.id])) {
-      await replaceRunSnapshot(tx, run.id, { ...run.snapshot, customer: redactedCustomer(run.snapshot.customer) });
+    await wakeRunsInFlight({ templateId: template.id }, now, tx);
+    for (const run of await runsOfTemplates(shopId, [template.id], tx)) {
+      await replaceRunSnapshot(run.id, { ...run.snapshot, customer: redactedCustomer(run.snapshot.customer) }, tx);
     }
-    await appendRunEvents(tx, [templateEvent(template, "template.customer_redacted", options, now, { cause: "customers/redact" })]);
+    await appendRunEvents([templateEvent(template, "template.customer_redacted", options, now, { cause: "customers/redact" })], tx);
   }
   return templates.length;
 }

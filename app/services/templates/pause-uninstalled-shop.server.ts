@@ -31,6 +31,6 @@ export async function pauseTemplatesOfUninstalledShop(tx: Tx, shopDomain: string
     await pauseLocked(tx, current, "shop_uninstalled", options, now);
     paused += 1;
   }
-  await wakeRunsInFlight(tx, { shopId: shop.id }, now);
+  await wakeRunsInFlight({ shopId: shop.id }, now, tx);
   return paused;
 }

@@ -43,7 +43,7 @@ export async function resumeTemplate(shop: Pick<Shop, "id">, templateId: string,
       },
       tx,
     );
-    await appendRunEvents(tx, [
+    await appendRunEvents([
       templateEvent(template, "template.resumed", options, now, {
         fromState: "paused",
         toState: template.status,
@@ -51,7 +51,7 @@ export async function resumeTemplate(shop: Pick<Shop, "id">, templateId: string,
       }),
       ...missed.map((run) => skippedEvent(run, "paused", options, now)),
       ...(next ? [] : [templateEvent(template, "template.ended", options, now, { cause: "end_reached" })]),
-    ]);
+    ], tx);
     return template;
   });
 }

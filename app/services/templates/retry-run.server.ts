@@ -14,7 +14,7 @@ import { runEvent, type ServiceOptions } from "./events.server";
  * failure retries the step that failed, where the gateway re-reads the
  * invoice before acting.
  */
-const RESTART_AFTER: Partial<Record<string, { step: PipelineStep; forget: Parameters<typeof updateRun>[2] }>> = {
+const RESTART_AFTER: Partial<Record<string, { step: PipelineStep; forget: Parameters<typeof updateRun>[1] }>> = {
   total_mismatch: { step: "draft", forget: { invoiceId: null, invoicedTotal: null, invoiceNumber: null, hostedInvoiceUrl: null, invoicePdfUrl: null } },
   customer_missing: { step: "customer", forget: { customerId: null, invoiceId: null, invoicedTotal: null } },
 };
@@ -35,14 +35,14 @@ const RESTART_AFTER: Partial<Record<string, { step: PipelineStep; forget: Parame
 export async function retryRun(shop: Pick<Shop, "id">, runId: string, options: ServiceOptions = {}): Promise<Run> {
   const now = (options.clock ?? appClock).nowDate();
   return inTransaction(async (tx) => {
-    if (!(await lockRunForShop(tx, shop.id, runId, ["failed"]))) {
+    if (!(await lockRunForShop(shop.id, runId, ["failed"], tx))) {
       const run = await findRunForShop(shop.id, runId, tx);
       if (!run) throw new NotFoundError("run", runId);
       throw new TransitionError("run_not_failed", { action: "retry", state: run.state });
     }
     const failed = await findRunForShop(shop.id, runId, tx);
     const restart = failed?.lastErrorCode ? RESTART_AFTER[failed.lastErrorCode] : undefined;
-    const run = await updateRun(tx, runId, {
+    const run = await updateRun(runId, {
       state: "issuing",
       attempt: 0,
       nextAttemptAt: now,
@@ -50,9 +50,9 @@ export async function retryRun(shop: Pick<Shop, "id">, runId: string, options: S
       lastErrorMessage: null,
       // New idempotency keys: the same ones would replay the discarded objects.
       ...(restart ? { ...restart.forget, step: restart.step, keyGeneration: { increment: 1 } } : {}),
-    });
+    }, tx);
     const detail = restart ? { restartAt: restart.step, after: failed?.lastErrorCode } : undefined;
-    await appendRunEvents(tx, [runEvent(run, "run.retried", options, now, { fromState: "failed", toState: "issuing", ...(detail ? { detail } : {}) })]);
+    await appendRunEvents([runEvent(run, "run.retried", options, now, { fromState: "failed", toState: "issuing", ...(detail ? { detail } : {}) })], tx);
     return run;
   });
 }

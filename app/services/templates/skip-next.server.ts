@@ -34,10 +34,10 @@ export async function skipNextPeriod(shop: Pick<Shop, "id">, templateId: string,
       },
       tx,
     );
-    await appendRunEvents(tx, [
+    await appendRunEvents([
       ...(skipped ? [skippedEvent(skipped, "merchant_skip", options, now)] : []),
       ...(next ? [] : [templateEvent(template, "template.ended", options, now, { fromState: "active", toState: "ended", cause: "end_reached" })]),
-    ]);
+    ], tx);
     return template;
   });
 }

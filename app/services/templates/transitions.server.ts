@@ -51,10 +51,10 @@ export async function lockForTransition(
 export async function pauseLocked(tx: Tx, current: Template, reason: string, options: ServiceOptions, now: Date): Promise<Template> {
   const skipped = await skipNotStarted(tx, current, "paused", options, now);
   const template = await updateTemplate(current.id, { status: "paused", statusReason: reason }, tx);
-  await appendRunEvents(tx, [
+  await appendRunEvents([
     templateEvent(template, "template.paused", options, now, { fromState: "active", toState: "paused", cause: reason }),
     ...skipped,
-  ]);
+  ], tx);
   return template;
 }
 
@@ -66,10 +66,10 @@ export async function pauseLocked(tx: Tx, current: Template, reason: string, opt
 export async function cancelLocked(tx: Tx, current: Template, reason: string, options: ServiceOptions, now: Date): Promise<Template> {
   const skipped = await skipNotStarted(tx, current, reason === "customer_redacted" ? "customer_redacted" : "cancelled", options, now);
   const template = await updateTemplate(current.id, { status: "cancelled", statusReason: reason, nextRunAt: null }, tx);
-  await appendRunEvents(tx, [
+  await appendRunEvents([
     templateEvent(template, "template.cancelled", options, now, { fromState: current.status, toState: "cancelled", cause: reason }),
     ...skipped,
-  ]);
+  ], tx);
   return template;
 }
 
@@ -80,9 +80,9 @@ export async function cancelLocked(tx: Tx, current: Template, reason: string, op
  * stops them at its next tick rather than at their retry time.
  */
 async function skipNotStarted(tx: Tx, template: Template, reason: SkipReason, options: ServiceOptions, now: Date): Promise<NewRunEvent[]> {
-  const runs = await notStartedRunsOfTemplate(tx, template.id, now);
-  await skipRuns(tx, runs.map((run) => run.id), reason);
-  await wakeRunsInFlight(tx, { templateId: template.id }, now);
+  const runs = await notStartedRunsOfTemplate(template.id, now, tx);
+  await skipRuns(runs.map((run) => run.id), reason, tx);
+  await wakeRunsInFlight({ templateId: template.id }, now, tx);
   return runs.map((run) => skippedEvent(run, reason, options, now));
 }
 
@@ -99,7 +99,7 @@ export async function insertSkippedPeriods(tx: Tx, template: Template, fromLocal
   for (let from = fromLocal; from < toLocal; from += SKIP_CHUNK) {
     const chunk = occurrences(template.schedule, { fromIndex: from, count: Math.min(SKIP_CHUNK, toLocal - from) });
     if (chunk.length === 0) break;
-    const taken = await takenPeriodIndexes(tx, template.id, template.periodOffset + chunk[0]!.index, template.periodOffset + chunk.at(-1)!.index);
+    const taken = await takenPeriodIndexes(template.id, template.periodOffset + chunk[0]!.index, template.periodOffset + chunk.at(-1)!.index, tx);
     const rows: NewRun[] = chunk
       .filter((occurrence) => !taken.has(template.periodOffset + occurrence.index))
       .map((occurrence) => ({
@@ -115,7 +115,7 @@ export async function insertSkippedPeriods(tx: Tx, template: Template, fromLocal
         expectedTotal,
         snapshot,
       }));
-    inserted.push(...(await insertRuns(tx, rows)));
+    inserted.push(...(await insertRuns(rows, tx)));
   }
   return inserted;
 }
