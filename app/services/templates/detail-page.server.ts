@@ -16,9 +16,6 @@ import { runActionsFor } from "~/services/invoicing/run-actions.server";
 import { signatureForRun } from "~/services/signing/signature-for-run.server";
 import { rowOf, type TemplateRow } from "./list-page.server";
 
-/** A badge shown on a run: its state, and "signed" beside it once the customer signed. */
-export type RunBadge = RunState | "signed";
-
 export type RunView = {
   id: string;
   periodIndex: number;
