@@ -26,6 +26,7 @@ export const RUN_EVENT_TYPES = [
   "run.overdue",
   "run.payment_failed",
   "run.resent",
+  "run.send_confirmed", // Stripe's invoice.sent proved the e-mail left after all (clears send_unconfirmed)
   "run.resumed", // a Stripe account is connected again
   // Follow-up work on a paid or signed run.
   "run.signed",

@@ -305,13 +305,30 @@ export async function resumeHeldRunsOfShop(shopId: string, now: Date, tx: Db): P
   return runs.map((run) => ({ ...run, state: run.state as RunState }));
 }
 
-export type InvoicedRun = RunRef & { invoiceId: string; currency: string; invoicePdfUrl: string | null; hostedInvoiceUrl: string | null };
+export type InvoicedRun = RunRef & {
+  invoiceId: string;
+  currency: string;
+  invoicePdfUrl: string | null;
+  hostedInvoiceUrl: string | null;
+  /** The warning the run keeps (e.g. `send_unconfirmed`), or null. */
+  lastErrorCode: string | null;
+};
 
 /** The run whose Stripe invoice this is, among these shops' runs only. */
 export async function findRunByInvoice(shopIds: string[], invoiceId: string, db: Db = prisma): Promise<InvoicedRun | null> {
   const row = await db.invoiceRun.findFirst({
     where: { invoiceId, shopId: { in: shopIds } },
-    select: { id: true, shopId: true, templateId: true, state: true, invoiceId: true, currency: true, invoicePdfUrl: true, hostedInvoiceUrl: true },
+    select: {
+      id: true,
+      shopId: true,
+      templateId: true,
+      state: true,
+      invoiceId: true,
+      currency: true,
+      invoicePdfUrl: true,
+      hostedInvoiceUrl: true,
+      lastErrorCode: true,
+    },
   });
   return row && { ...row, state: row.state as RunState, invoiceId };
 }
@@ -334,6 +351,12 @@ export async function moveRunState(
   return count === 1;
 }
 
+/** Clears the run's warning when it is still `code`; false when it was not (cleared meanwhile, or another). */
+export async function clearRunWarning(runId: string, code: string, tx: Db): Promise<boolean> {
+  const { count } = await tx.invoiceRun.updateMany({ where: { id: runId, lastErrorCode: code }, data: { lastErrorCode: null, lastErrorMessage: null } });
+  return count === 1;
+}
+
 // ---------------------------------------------------------------------------
 // Processed events
 // ---------------------------------------------------------------------------
@@ -353,7 +376,7 @@ export async function insertStripeEvent(event: { eventId: string; shopId: string
 /** RunEvent types this integration writes: the invoice's life after it was sent. */
 export type StripeRunEventType = Extract<
   RunEventType,
-  "run.sent" | "run.closed" | "run.overdue" | "run.payment_failed" | "run.resent" | "run.waiting" | "run.resumed"
+  "run.sent" | "run.closed" | "run.overdue" | "run.payment_failed" | "run.resent" | "run.send_confirmed" | "run.waiting" | "run.resumed"
 >;
 
 export type StripeRunEvent = {

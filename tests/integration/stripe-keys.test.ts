@@ -16,6 +16,7 @@ import { translator } from "~/i18n";
 import { explainRunFailure } from "~/i18n/run-errors";
 import { action as pageAction, loader as pageLoader } from "~/routes/app.templates.$id";
 import { stripeCustomerStore, stripeTaxRateStore } from "~/services/invoicing/stripe-rail.server";
+import { processStripeEvent } from "~/services/stripe-webhooks/dispatch.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { Worker, type WorkerOptions } from "~/worker/worker";
 import { createShop, drain, templateInput } from "../helpers/recurring";
@@ -298,6 +299,34 @@ describe("one e-mail per send", () => {
     expect(emailsSent(run.invoiceId!)).toBe(2);
     expect(await prisma.invoiceRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ state: "sent", lastErrorCode: null, lastErrorMessage: null });
     expect((await load(template.id)).runs.find((row) => row.id === run.id)).toMatchObject({ errorCode: null });
+  });
+
+  it("when Stripe's invoice.sent later proves the e-mail left, the warning is cleared and Send again is no longer urged", async () => {
+    const { clock, template } = await dueTemplate();
+    stripeStandIn().control.setFaults(MERCHANT, {
+      failNext: [
+        { count: 1, method: "POST", path: "/v1/invoices/*/send", mode: "after_commit" },
+        { count: 20, method: "GET", path: "/v1/events" },
+      ],
+    });
+    await drain(worker(stripeGateway(), clock));
+    stripeStandIn().control.clearFaults();
+    const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
+    expect(run).toMatchObject({ state: "sent", lastErrorCode: "send_unconfirmed" });
+
+    // Stripe's own record of the e-mail, delivered as its webhook (twice: a redelivery).
+    const sent = stripeStandIn()
+      .control.events(MERCHANT)
+      .filter((event) => event.type === "invoice.sent" && (event.data.object as { id: string }).id === run.invoiceId);
+    expect(sent).toHaveLength(1);
+    const event = { ...sent[0], account: MERCHANT } as unknown as Stripe.Event;
+    expect(await processStripeEvent(event)).toBe("applied");
+    expect(await processStripeEvent(event)).toBe("duplicate");
+
+    expect(await prisma.invoiceRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ state: "sent", lastErrorCode: null, lastErrorMessage: null });
+    expect(await prisma.runEvent.count({ where: { runId: run.id, type: "run.send_confirmed" } })).toBe(1);
+    expect((await load(template.id)).runs.find((row) => row.id === run.id)).toMatchObject({ state: "sent", errorCode: null });
+    expect(emailsSent(run.invoiceId!)).toBe(1);
   });
 });
 

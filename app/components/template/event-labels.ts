@@ -32,6 +32,7 @@ const EVENT_KEYS: Record<RunEventType, MessageKey> = {
   "run.overdue": "event.run.overdue",
   "run.payment_failed": "event.run.payment_failed",
   "run.resent": "event.run.resent",
+  "run.send_confirmed": "event.run.send_confirmed",
   "run.resumed": "event.run.resumed",
 };
 

@@ -15,14 +15,14 @@ import { logger as rootLogger } from "~/logger.server";
 import { onAccountDeauthorized } from "./account-deauthorized.server";
 import { onInvoiceOverdue } from "./invoice-overdue.server";
 import { onInvoicePaymentFailed } from "./invoice-payment-failed.server";
-import { onInvoiceStatusChanged } from "./invoice-status-changed.server";
+import { onInvoiceSent, onInvoiceStatusChanged } from "./invoice-status-changed.server";
 import type { EventOutcome, StripeEventHandler, StripeWebhookOptions } from "./outcome.server";
 
 /** The events Ritournelle subscribes to (Stripe's Connect webhook settings), and who handles each. */
 const HANDLERS: Partial<Record<Stripe.Event.Type, StripeEventHandler>> = {
   "account.application.deauthorized": onAccountDeauthorized,
   "invoice.finalized": onInvoiceStatusChanged,
-  "invoice.sent": onInvoiceStatusChanged,
+  "invoice.sent": onInvoiceSent,
   "invoice.paid": onInvoiceStatusChanged,
   "invoice.voided": onInvoiceStatusChanged,
   "invoice.marked_uncollectible": onInvoiceStatusChanged,

@@ -10,10 +10,12 @@
 import type Stripe from "stripe";
 import { appClock } from "~/clock.server";
 import { decideMove, targetOfStatus, type InvoiceTarget } from "~/domain/invoice-status";
+import { SEND_UNCONFIRMED } from "~/domain/run-errors";
 import { invoiceStatus } from "~/gateways/stripe/billing-invoices.server";
 import { stripeClient } from "~/gateways/stripe/client.server";
 import {
   appendStripeRunEvents,
+  clearRunWarning,
   findRunByInvoice,
   findShopsByBillingAccount,
   insertStripeEvent,
@@ -30,6 +32,12 @@ export type InvoiceEventMeaning = {
   targetOf(invoice: Stripe.Invoice): InvoiceTarget | null;
   /** Trail entries the event adds whatever the run's state does (a failed payment attempt). */
   record?(run: InvoicedRun, event: Stripe.Event, at: Date): StripeRunEvent[];
+  /**
+   * The event proves Stripe e-mailed the invoice (`invoice.sent`): a run
+   * whose send Stripe could not confirm (`send_unconfirmed`) loses its
+   * warning, so the page stops offering a second e-mail for nothing.
+   */
+  confirmsSend?: boolean;
 };
 
 /**
@@ -73,6 +81,9 @@ export async function applyInvoiceEvent(
     if (decision === "move" && goal) {
       if (!(await moveRunState(fresh.id, fresh.state, goal, invoiceLinks(invoice), tx))) throw new RunMovedMeanwhile();
       events.push(runEvent(fresh, eventTypeFor(goal), event, now, { fromState: fresh.state, toState: goal }));
+    }
+    if (meaning.confirmsSend && fresh.lastErrorCode === SEND_UNCONFIRMED && (await clearRunWarning(fresh.id, SEND_UNCONFIRMED, tx))) {
+      events.push(runEvent(fresh, "run.send_confirmed", event, now, {}));
     }
     await appendStripeRunEvents(events, tx);
     return events.length > 0 ? "applied" : "unchanged";
