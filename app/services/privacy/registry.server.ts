@@ -5,7 +5,9 @@
 // (customers/data_request) and how to erase it (customers/redact). Erasing a
 // whole shop (shop/redact) deletes the Shop row, and every tenant table hangs
 // off it with ON DELETE CASCADE; the few tables keyed by domain are listed in
-// eraseShopData. A table added without an entry here is a privacy bug.
+// eraseShopData. A table added without an entry here is a privacy bug:
+// personal-data-map.server.ts, keyed by every model of the schema, makes
+// whoever adds a table say which place below erases it.
 import type { Prisma } from "@prisma/client";
 import type { CustomerSubject } from "~/domain/customer-subject";
 import { deleteCustomerDataRequestsOf, listCustomerDataRequestsOf } from "~/models/customer-data-request.server";
@@ -20,9 +22,13 @@ import { eraseTemplateCustomerData } from "~/services/templates/erase-customer-d
 
 type Tx = Prisma.TransactionClient;
 
+/** The places, by the stable name the data report shows. */
+export const PERSONAL_DATA_PLACE_NAMES = ["signatures", "customerDataRequests", "recurringTemplates", "stripeCustomers"] as const;
+export type PersonalDataPlaceName = (typeof PERSONAL_DATA_PLACE_NAMES)[number];
+
 type PersonalDataPlace = {
   /** Stable name shown in the data report. */
-  name: string;
+  name: PersonalDataPlaceName;
   collect(shopId: string, subject: CustomerSubject, tx: Tx): Promise<unknown[]>;
   /** Returns how many records were erased; `now` is recorded as the erasure time where a place keeps one. */
   erase(shopId: string, subject: CustomerSubject, now: Date, tx: Tx): Promise<number>;
@@ -81,6 +87,11 @@ export type CustomerDataReport = {
   generatedAt: string;
   data: Record<string, unknown[]>;
 };
+
+/** The places' names, in the order they are collected and erased. */
+export function personalDataPlaces(): PersonalDataPlaceName[] {
+  return PLACES.map((place) => place.name);
+}
 
 /** Everything held about one customer, by place, as of `now`. Reads only. */
 export async function collectCustomerData(

@@ -1,0 +1,65 @@
+// Which columns of which tables can hold personal data, and what erases them.
+//
+// The redact registry (registry.server.ts) says how to collect and erase a
+// customer's data; this map says where it can be, for every table of the
+// schema. It is keyed by Prisma's model names and its columns by Prisma's
+// field enums, so a table added to prisma/schema.prisma without an entry
+// here does not compile, and a column renamed or dropped is a type error:
+// whoever adds a table must decide, here, whether it holds personal data and
+// which registry place erases it (tests/unit/personal-data-map.test.ts checks
+// each named place exists).
+import type { Prisma } from "@prisma/client";
+import type { PersonalDataPlaceName } from "./registry.server";
+
+type ColumnOf<M extends Prisma.ModelName> = keyof (typeof Prisma)[`${M}ScalarFieldEnum`];
+
+/** What a table holds about people, and who erases it. */
+export type PersonalDataEntry<M extends Prisma.ModelName> =
+  /** Nothing about a person: ids, amounts, states, the shop's own business data. */
+  | { holds: "nothing" }
+  /**
+   * Data about a shop's customer: these columns, erased by customers/redact
+   * through the registry place named (and by shop/redact with the shop).
+   */
+  | { holds: "customer"; columns: readonly ColumnOf<M>[]; erasedBy: PersonalDataPlaceName }
+  /**
+   * Data about the merchant's staff (the Shopify user behind a session):
+   * erased with the shop (app/uninstalled and shop/redact), never reported
+   * to a customer.
+   */
+  | { holds: "merchant_staff"; columns: readonly ColumnOf<M>[] };
+
+export const PERSONAL_DATA_MAP: { [M in Prisma.ModelName]: PersonalDataEntry<M> } = {
+  Session: { holds: "merchant_staff", columns: ["firstName", "lastName", "email"] },
+  Shop: { holds: "nothing" },
+  WebhookDelivery: { holds: "nothing" },
+  CustomerDataRequest: { holds: "customer", columns: ["shopifyCustomerId", "customerEmail", "report"], erasedBy: "customerDataRequests" },
+  RecurringTemplate: { holds: "customer", columns: ["shopifyCustomerId", "customerEmail", "customer"], erasedBy: "recurringTemplates" },
+  // The run's snapshot is the template's customer as of the period; the
+  // templates' erasure erases it in each run.
+  InvoiceRun: { holds: "customer", columns: ["snapshot", "lastErrorMessage"], erasedBy: "recurringTemplates" },
+  // Event details record ids and codes; a failure's detail may quote the
+  // provider's message. Known gap until issue 14 item 4 lands: the failure
+  // text in lastErrorMessage, RunEvent.detail and WriteBack.lastError is not
+  // erased yet (tests/PROMISE.md, Known gaps §10).
+  RunEvent: { holds: "customer", columns: ["detail"], erasedBy: "recurringTemplates" },
+  WriteBack: { holds: "customer", columns: ["lastError"], erasedBy: "recurringTemplates" },
+  StripeCustomer: { holds: "customer", columns: ["shopifyCustomerId", "customerEmail"], erasedBy: "stripeCustomers" },
+  StripeTaxRate: { holds: "nothing" },
+  StripeKeyRefusal: { holds: "nothing" },
+  StripeOAuthState: { holds: "nothing" },
+  StripeEvent: { holds: "nothing" },
+  SigningLink: { holds: "nothing" },
+  Signature: {
+    holds: "customer",
+    columns: ["signerName", "signerEmail", "ipAddress", "userAgent", "image", "document", "signedPdf"],
+    erasedBy: "signatures",
+  },
+};
+
+/** The registry places this map names, each of which must exist. */
+export function placesNamed(): PersonalDataPlaceName[] {
+  const names = new Set<PersonalDataPlaceName>();
+  for (const entry of Object.values(PERSONAL_DATA_MAP)) if (entry.holds === "customer") names.add(entry.erasedBy);
+  return [...names];
+}
