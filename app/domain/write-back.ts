@@ -33,6 +33,8 @@ export const WRITE_BACK_ABANDON_REASONS = [
   "run_not_paid",
   // A run in another currency than the shop's whose source order, which gave the exchange rate, is gone.
   "exchange_rate_unavailable",
+  // Shopify kept failing (unreachable, throttled, the shop frozen or locked) for WRITE_BACK_MAX_ATTEMPTS attempts, about a day.
+  "retries_exhausted",
 ] as const;
 export type WriteBackAbandonReason = (typeof WRITE_BACK_ABANDON_REASONS)[number];
 
@@ -58,6 +60,27 @@ export type WriteBackStatus =
       /** The tag the order would carry in Shopify. */
       tag: string;
     };
+
+/**
+ * How many attempts a write-back gets before it is given up
+ * (`retries_exhausted`): with the backoff below, about 26 hours of Shopify
+ * failing (1 + 2 + 4 + … + 256 minutes, then 6 hours apart). Long enough
+ * for an outage or a frozen shop settled the same day; short enough that the
+ * merchant hears while the payment is fresh, and records it by hand.
+ */
+export const WRITE_BACK_MAX_ATTEMPTS = 12;
+
+const FIRST_RETRY_MS = 60_000;
+const MAX_RETRY_MS = 6 * 3_600_000;
+
+/**
+ * The wait after the `attempts`-th attempt failed before the worker's sweep
+ * tries again: one minute, doubling, at most six hours. Without it a
+ * write-back failing for hours is taken again at every tick.
+ */
+export function writeBackRetryDelayMs(attempts: number): number {
+  return Math.min(FIRST_RETRY_MS * 2 ** Math.max(attempts - 1, 0), MAX_RETRY_MS);
+}
 
 /** Tag every written-back order carries. */
 export const WRITE_BACK_TAG = "ritournelle";

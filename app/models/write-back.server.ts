@@ -104,17 +104,25 @@ export async function failWriteBack(runId: string, owner: string, message: strin
   });
 }
 
-/** Gives the lease back when no order can have been created (a read failed before the create call). */
-export async function releaseWriteBack(runId: string, owner: string, lastError: string, db: Db = prisma): Promise<void> {
+/**
+ * Gives the lease back when no order can have been created (a read failed
+ * before the create call, or Shopify refused the call before running it);
+ * the worker's sweep leaves the row alone until `retryAt`.
+ */
+export async function releaseWriteBack(runId: string, owner: string, lastError: string, retryAt: Date, db: Db = prisma): Promise<void> {
   await db.writeBack.updateMany({
     where: { runId, leaseOwner: owner, state: "pending" },
-    data: { leaseOwner: null, leaseExpiresAt: null, lastError },
+    data: { leaseOwner: null, leaseExpiresAt: null, lastError, nextAttemptAt: retryAt },
   });
 }
 
-/** Keeps the lease (until it expires) after a create call whose outcome is unknown; notes why. */
-export async function noteUnknownOutcome(runId: string, owner: string, lastError: string, db: Db = prisma): Promise<void> {
-  await db.writeBack.updateMany({ where: { runId, leaseOwner: owner, state: "pending" }, data: { lastError } });
+/**
+ * Keeps the lease (until it expires) after a create call whose outcome is
+ * unknown; notes why, and when the sweep may look again (not before the
+ * lease expires).
+ */
+export async function noteUnknownOutcome(runId: string, owner: string, lastError: string, retryAt: Date, db: Db = prisma): Promise<void> {
+  await db.writeBack.updateMany({ where: { runId, leaseOwner: owner, state: "pending" }, data: { lastError, nextAttemptAt: retryAt } });
 }
 
 /**
@@ -129,10 +137,16 @@ export async function abandonWriteBack(runId: string, owner: string, reason: Wri
   });
 }
 
-/** Run ids of pending write-backs nobody holds (lease free or expired), oldest first. */
+/** Run ids of pending write-backs nobody holds (lease free or expired) and due for an attempt (backoff over), oldest first. */
 export async function pendingWriteBackRunIds(now: Date, take: number, db: Db = prisma): Promise<string[]> {
   const rows = await db.writeBack.findMany({
-    where: { state: "pending", OR: [{ leaseOwner: null }, { leaseExpiresAt: { lt: now } }] },
+    where: {
+      state: "pending",
+      AND: [
+        { OR: [{ leaseOwner: null }, { leaseExpiresAt: { lt: now } }] },
+        { OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] },
+      ],
+    },
     orderBy: { createdAt: "asc" },
     take,
     select: { runId: true },

@@ -467,4 +467,18 @@ describe("auth", () => {
     expect(await api.execute(DEMO_SHOP_DOMAIN, undefined, { query: "{ shop { name } }" })).toMatchObject({ status: 401 });
     expect(await api.execute("nope.myshopify.com", DEMO_ACCESS_TOKEN, { query: "{ shop { name } }" })).toMatchObject({ status: 404 });
   });
+
+  it("answers 402 for a frozen shop and 423 for a locked one, running nothing, until it is open again", async () => {
+    const create = { query: "mutation { orderCreate(order: { currency: EUR, lineItems: [] }) { order { id } } }" };
+    const before = api.control.createdOrders(DEMO_SHOP_DOMAIN).length;
+    api.control.setShopAvailability(DEMO_SHOP_DOMAIN, "frozen");
+    expect(await api.execute(DEMO_SHOP_DOMAIN, DEMO_ACCESS_TOKEN, create)).toMatchObject({ status: 402, body: { errors: "Unavailable Shop" } });
+    api.control.setShopAvailability(DEMO_SHOP_DOMAIN, "locked");
+    expect(await api.execute(DEMO_SHOP_DOMAIN, DEMO_ACCESS_TOKEN, create)).toMatchObject({ status: 423 });
+    expect(api.control.createdOrders(DEMO_SHOP_DOMAIN)).toHaveLength(before);
+    // Authentication comes first: a wrong token is still 401.
+    expect(await api.execute(DEMO_SHOP_DOMAIN, "shpat_wrong", create)).toMatchObject({ status: 401 });
+    api.control.setShopAvailability(DEMO_SHOP_DOMAIN, "open");
+    expect(await api.execute(DEMO_SHOP_DOMAIN, DEMO_ACCESS_TOKEN, { query: "{ shop { name } }" })).toMatchObject({ status: 200 });
+  });
 });

@@ -58,6 +58,7 @@ import {
   type AppCredentials,
   type Clock,
   type CreatedOrderRecord,
+  type ShopAvailability,
   type ShopState,
   type StandInState,
   type ThrottleConfig,
@@ -114,6 +115,8 @@ export interface AdminApiControl {
   tokenRequests(shop: string): TokenGrantRecord[];
   /** Refuse non-expiring offline tokens from `at` (ms since epoch), or never (null). */
   refuseNonExpiringTokensFrom(at: number | null): void;
+  /** Freezes or locks `shop` (its Admin requests answer 402 / 423 until it is "open" again). */
+  setShopAvailability(shop: string, availability: ShopAvailability): void;
 }
 
 export interface AdminApi {
@@ -123,6 +126,8 @@ export interface AdminApi {
 }
 
 export const INVALID_TOKEN_MESSAGE = "[API] Invalid API key or access token (unrecognized login or wrong password)";
+export const UNAVAILABLE_SHOP_MESSAGE = "Unavailable Shop";
+export const LOCKED_SHOP_MESSAGE = "This shop is unavailable";
 export const THROTTLED_DOCUMENTATION = "https://shopify.dev/api/usage/rate-limits";
 
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
@@ -295,6 +300,9 @@ export function createAdminApi(options: AdminApiOptions = {}): AdminApi {
     refuseNonExpiringTokensFrom(at) {
       state.nonExpiringTokensRefusedFrom = at;
     },
+    setShopAvailability(shop, availability) {
+      shopOrThrow(shop).availability = availability;
+    },
   };
 
   async function executeRequest(shopDomain: string, accessToken: string | null | undefined, body: AdminApiRequestBody): Promise<AdminApiResponse> {
@@ -304,6 +312,11 @@ export function createAdminApi(options: AdminApiOptions = {}): AdminApi {
     // Unknown, revoked, expired, or non-expiring once those are refused: 401, as Shopify answers.
     const grant = accessToken ? shop.tokens.get(accessToken) : undefined;
     if (!isAccessTokenAccepted(state, grant, now)) return respond(401, { errors: INVALID_TOKEN_MESSAGE });
+    // A shop that cannot be served: "402 Payment Required: the shop is
+    // frozen", "423 Locked: the shop isn't available"
+    // (https://shopify.dev/docs/api/usage/response-codes). Nothing runs.
+    if (shop.availability === "frozen") return respond(402, { errors: UNAVAILABLE_SHOP_MESSAGE });
+    if (shop.availability === "locked") return respond(423, { errors: LOCKED_SHOP_MESSAGE });
 
     const query = body?.query;
     if (typeof query !== "string" || query.trim() === "") {

@@ -116,7 +116,12 @@ export interface ShopState {
   nextLineLegacyId: number;
   nextCustomerLegacyId: number;
   tokenCounter: number;
+  /** Whether the shop can be called: a frozen shop answers 402, a locked one 423 (see admin-api.ts). */
+  availability: ShopAvailability;
 }
+
+/** "frozen": unpaid Shopify bills; "locked": Shopify locked the store (e.g. for review). */
+export type ShopAvailability = "open" | "frozen" | "locked";
 
 export interface StandInState {
   shops: Map<string, ShopState>;
@@ -156,6 +161,7 @@ export function createShopState(shop: SeedShop, throttle: ThrottleConfig, now: n
     nextLineLegacyId: maxLine + 1000,
     nextCustomerLegacyId: maxCustomer + 1000,
     tokenCounter: 0,
+    availability: "open",
   };
 }
 

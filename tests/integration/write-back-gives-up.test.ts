@@ -17,7 +17,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import type Stripe from "stripe";
 import prisma from "~/db.server";
 import { ManualClock } from "~/domain/clock";
-import { runTag } from "~/domain/write-back";
+import { runTag, WRITE_BACK_MAX_ATTEMPTS } from "~/domain/write-back";
 import type { AdminGraphql } from "~/gateways/shopify/graphql.server";
 import { polarisTranslations, translator, type Locale } from "~/i18n";
 import { I18nProvider } from "~/i18n/react";
@@ -214,6 +214,69 @@ describe("write-back gives up cleanly", () => {
     // The merchant is told to look for the order the lost call may have created before recording the payment by hand.
     const { text } = await openTemplatePage(template.id, "en");
     expect(text).toContain(translator("en")("template.runs.writeBack.abandoned.triedBefore", { tag: runTag(run.id) }));
+  });
+
+  it("a locked shop refuses orderCreate before running it (423): the lease is released, the sweep backs off, and once the shop is open one order is made", async () => {
+    const { run, paid } = await paidInvoiceOfWriteBackShop();
+    const clock = new ManualClock(new Date().toISOString());
+    const withClock = { afterPaid: (runId: string) => writeBackPaidRun(runId, { clock }) };
+    shopifyStandIn().control.setShopAvailability(DEMO_SHOP_DOMAIN, "locked");
+    try {
+      await expect(processStripeEvent(JSON.parse(paid) as Stripe.Event, withClock)).rejects.toThrow();
+      // Shopify said no before running anything: no order can exist, so nobody has to wait for a lease to expire.
+      const first = await writeBackOf(run.id);
+      expect(first).toMatchObject({ state: "pending", leaseOwner: null, attempts: 1, nextAttemptAt: new Date(clock.nowDate().getTime() + 60_000) });
+
+      // The sweep leaves it alone until its backoff is over, then tries again: refused again, the wait doubles.
+      await resumePendingWriteBacks({ clock });
+      expect(await writeBackOf(run.id)).toMatchObject({ attempts: 1 });
+      clock.advance(60_000);
+      await resumePendingWriteBacks({ clock });
+      expect(await writeBackOf(run.id)).toMatchObject({ state: "pending", attempts: 2, nextAttemptAt: new Date(clock.nowDate().getTime() + 120_000) });
+      clock.advance(60_000);
+      await resumePendingWriteBacks({ clock });
+      expect(await writeBackOf(run.id)).toMatchObject({ attempts: 2 });
+    } finally {
+      shopifyStandIn().control.setShopAvailability(DEMO_SHOP_DOMAIN, "open");
+    }
+    clock.advance(60_000);
+    await resumePendingWriteBacks({ clock });
+    expect(await writeBackOf(run.id)).toMatchObject({ state: "done", attempts: 3 });
+    expect(ordersFor(run.id)).toHaveLength(1);
+  });
+
+  it("Shopify failing for about a day (a frozen shop): the write-back is given up (retries_exhausted), the page says so in English and French, and Stripe's redeliveries get 200", async () => {
+    const { run, template, paid } = await paidInvoiceOfWriteBackShop();
+    // A day passes on the app's clock only: a token that does not expire keeps renewals (a stand-in on its own clock) out of it.
+    await prisma.session.deleteMany();
+    await storeOfflineSession(DEMO_SHOP_DOMAIN, DEMO_ACCESS_TOKEN, { nonExpiring: true });
+    const start = new Date();
+    const clock = new ManualClock(start.toISOString());
+    shopifyStandIn().control.setShopAvailability(DEMO_SHOP_DOMAIN, "frozen");
+    try {
+      await expect(processStripeEvent(JSON.parse(paid) as Stripe.Event, { afterPaid: (runId) => writeBackPaidRun(runId, { clock }) })).rejects.toThrow();
+      let row = await writeBackOf(run.id);
+      let sweeps = 0;
+      while (row.state === "pending" && sweeps < 50) {
+        clock.set(row.nextAttemptAt!.toISOString());
+        await resumePendingWriteBacks({ clock });
+        row = await writeBackOf(run.id);
+        sweeps += 1;
+      }
+      expect(row).toMatchObject({ state: "abandoned", lastError: "retries_exhausted", attempts: WRITE_BACK_MAX_ATTEMPTS, leaseOwner: null });
+      const hoursTried = (clock.nowDate().getTime() - start.getTime()) / 3_600_000;
+      expect(hoursTried).toBeGreaterThan(20);
+      expect(hoursTried).toBeLessThan(30);
+    } finally {
+      shopifyStandIn().control.setShopAvailability(DEMO_SHOP_DOMAIN, "open");
+    }
+    expect(ordersFor(run.id)).toEqual([]);
+    expect(await postStripe(paid)).toBe(200);
+
+    const en = await openTemplatePage(template.id, "en");
+    expect(en.text).toContain(translator("en")("template.runs.writeBack.reason.retries_exhausted"));
+    const fr = await openTemplatePage(template.id, "fr");
+    expect(fr.text).toContain(translator("fr")("template.runs.writeBack.reason.retries_exhausted"));
   });
 
   it("the template page shows the abandoned write-back and its reason, in English and in French; reinstalling leaves it abandoned", async () => {

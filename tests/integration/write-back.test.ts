@@ -11,7 +11,16 @@ import { fetchOrderForTemplate } from "~/gateways/shopify/orders.server";
 import { fetchExistingVariantIds } from "~/gateways/shopify/variants.server";
 import { upsertInstalledShop, updateShopSettings } from "~/models/shop.server";
 import { findTemplateForShop, type Template } from "~/models/template.server";
-import { findRunForWriteBack } from "~/models/write-back.server";
+import {
+  abandonWriteBack,
+  claimWriteBack,
+  completeWriteBack,
+  ensureWriteBack,
+  failWriteBack,
+  findRunForWriteBack,
+  pendingWriteBackRunIds,
+  releaseWriteBack,
+} from "~/models/write-back.server";
 import { plannedContentOf } from "~/domain/template-content";
 import { loadOrderSnapshot } from "~/services/orders/load-order.server";
 import { createTemplate } from "~/services/templates/create.server";
@@ -183,11 +192,35 @@ describe("writeBackPaidRun", () => {
     const clock = new ManualClock(Temporal.Now.instant());
     const unreachable: AdminGraphql = { graphql: (async () => Promise.reject(new Error("connect ETIMEDOUT"))) as AdminGraphql["graphql"] };
     await expect(writeBackPaidRun(runId, { clock, adminFor: async () => unreachable })).rejects.toThrow("ETIMEDOUT");
-    // Nothing could have been created (only a read was attempted): the row is free at once.
+    // Nothing could have been created (only a read was attempted): the lease is free at once;
+    // the worker's sweep waits the first backoff (a minute) before trying again.
     expect(await prisma.writeBack.findUniqueOrThrow({ where: { runId } })).toMatchObject({ state: "pending", leaseOwner: null, lastError: "connect ETIMEDOUT" });
+    expect(await pendingWriteBackRunIds(clock.nowDate(), 1000)).not.toContain(runId);
+    clock.advance(60_000);
     expect(await resumePendingWriteBacks({ clock })).toBeGreaterThanOrEqual(1);
     expect(await prisma.writeBack.findUniqueOrThrow({ where: { runId } })).toMatchObject({ state: "done" });
     recordOf(runId);
+  });
+
+  it("a caller whose lease expired and was taken over can change nothing: leases are fenced per claim", async () => {
+    const runId = await paidRunFrom("#1015");
+    const run = (await findRunForWriteBack(runId))!;
+    await ensureWriteBack(shopId, runId);
+    const now = new Date();
+    const soon = new Date(now.getTime() + 1_000);
+    // Two callers with the same name (two processes of one worker id) still hold different leases.
+    const [late, current] = ["worker-1:a", "worker-1:b"];
+    expect(await claimWriteBack(runId, late, now, soon)).not.toBeNull();
+    const later = new Date(soon.getTime() + 1);
+    expect(await claimWriteBack(runId, current, later, new Date(later.getTime() + WRITE_BACK_LEASE_MS))).not.toBeNull();
+
+    expect(await completeWriteBack(run, late, { id: "gid://shopify/Order/1", name: "#LATE" }, "created", later)).toBe(false);
+    await failWriteBack(runId, late, "late refusal");
+    await abandonWriteBack(runId, late, "access_revoked");
+    await releaseWriteBack(runId, late, "late release", later);
+    expect(await prisma.writeBack.findUniqueOrThrow({ where: { runId } })).toMatchObject({ state: "pending", leaseOwner: current, lastError: null, shopifyOrderId: null });
+    expect(await completeWriteBack(run, current, { id: "gid://shopify/Order/2", name: "#CURRENT" }, "created", later)).toBe(true);
+    expect(await prisma.writeBack.findUniqueOrThrow({ where: { runId } })).toMatchObject({ state: "done", shopifyOrderName: "#CURRENT" });
   });
 
   it("closes a pending write-back that no longer applies instead of retrying it forever", async () => {
@@ -196,6 +229,7 @@ describe("writeBackPaidRun", () => {
     const unreachable: AdminGraphql = { graphql: (async () => Promise.reject(new Error("connect ETIMEDOUT"))) as AdminGraphql["graphql"] };
     await expect(writeBackPaidRun(runId, { clock, adminFor: async () => unreachable })).rejects.toThrow("ETIMEDOUT");
     await updateShopSettings(DEMO_SHOP_DOMAIN, { writeBackOrders: false });
+    clock.advance(60_000); // the first backoff
     try {
       await resumePendingWriteBacks({ clock });
     } finally {

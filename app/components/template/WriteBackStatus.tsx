@@ -15,6 +15,7 @@ const REASON_KEYS: Record<WriteBackAbandonReason | "unknown", MessageKey> = {
   write_back_disabled: "template.runs.writeBack.reason.write_back_disabled",
   run_not_paid: "template.runs.writeBack.reason.run_not_paid",
   exchange_rate_unavailable: "template.runs.writeBack.reason.exchange_rate_unavailable",
+  retries_exhausted: "template.runs.writeBack.reason.retries_exhausted",
   unknown: "template.runs.writeBack.reason.unknown",
 };
 

@@ -170,6 +170,19 @@ export function isUnauthorized(error: unknown): boolean {
  * the app asks for a scope the merchant has not approved yet. Final until
  * the merchant approves it; retrying does not help.
  */
+/**
+ * The HTTP status of an Admin request Shopify refused before running it
+ * (4xx: 402 a frozen shop, 404 a closed one, 423 a locked one, 429
+ * throttled…; https://shopify.dev/docs/api/usage/response-codes), or null
+ * for anything else (a network error: the request may have run). The
+ * library throws these as HttpResponseError, with `response.code`.
+ */
+export function httpRefusalStatus(error: unknown): number | null {
+  if (!error || typeof error !== "object" || !("response" in error)) return null;
+  const code = (error as { response?: { code?: unknown } }).response?.code;
+  return typeof code === "number" && code >= 400 && code < 500 ? code : null;
+}
+
 export function isAccessDenied(error: unknown): boolean {
   return error instanceof ShopifyGraphqlError && hasErrorCode(error.errors, "ACCESS_DENIED");
 }

@@ -26,8 +26,8 @@
 import { randomUUID } from "node:crypto";
 import { appClock } from "~/clock.server";
 import type { Clock } from "~/domain/clock";
-import { isWriteBackAbandonReason, runTag, type WriteBackAbandonReason } from "~/domain/write-back";
-import { isAccessDenied, ShopifyGraphqlError, type AdminGraphql } from "~/gateways/shopify/graphql.server";
+import { isWriteBackAbandonReason, runTag, WRITE_BACK_MAX_ATTEMPTS, writeBackRetryDelayMs, type WriteBackAbandonReason } from "~/domain/write-back";
+import { httpRefusalStatus, isAccessDenied, ShopifyGraphqlError, type AdminGraphql } from "~/gateways/shopify/graphql.server";
 import { createOrder, fetchOrderForTemplate, findOrderBySearch, type OrderCreateOrderInput } from "~/gateways/shopify/orders.server";
 import { fetchExistingVariantIds } from "~/gateways/shopify/variants.server";
 import { logger } from "~/logger.server";
@@ -62,8 +62,12 @@ export type WriteBackOutcome =
 
 export type WriteBackOptions = {
   clock?: Clock;
-  /** Names this caller's lease (default: a random id). */
-  owner?: string;
+  /**
+   * Names this caller in its leases (default "write-back"). Each claim's
+   * lease is this name and a fresh random token: a caller whose lease
+   * expired and was taken over can change nothing, whatever it is called.
+   */
+  caller?: string;
   /** The shop's Admin API client; default: backgroundAdmin (the offline session, its token renewed as needed). */
   adminFor?: (shopDomain: string) => Promise<AdminGraphql>;
 };
@@ -108,7 +112,7 @@ export async function writeBackPaidRun(runId: string, options: WriteBackOptions 
   if (!readSettings(run.shop).writeBackOrders) return { status: "skipped", reason: "disabled" };
 
   await ensureWriteBack(run.shop.id, run.id);
-  const owner = options.owner ?? `write-back:${randomUUID()}`;
+  const owner = `${options.caller ?? "write-back"}:${randomUUID()}`;
   const now = new Date(clock.now().epochMilliseconds);
   const claimed = await claimWriteBack(run.id, owner, now, new Date(now.getTime() + WRITE_BACK_LEASE_MS));
   if (!claimed) return outcomeOfExisting(run.id);
@@ -138,8 +142,7 @@ export async function writeBackPaidRun(runId: string, options: WriteBackOptions 
   } catch (error) {
     if (error instanceof ShopAccessLostError) return abandon(run, owner, "access_revoked");
     // Only reads happened: no order can exist, the next caller may start over.
-    await releaseWriteBack(run.id, owner, errorMessage(error));
-    throw error;
+    return tryAgainLater(run, owner, claimed.attempts, error, now, "released");
   }
 
   let result: Awaited<ReturnType<typeof createOrder>>;
@@ -148,14 +151,11 @@ export async function writeBackPaidRun(runId: string, options: WriteBackOptions 
   } catch (error) {
     // Shopify answered 401 and would not renew the token: the mutation did not run.
     if (error instanceof ShopAccessLostError) return abandon(run, owner, "access_revoked");
-    if (error instanceof ShopifyGraphqlError) {
-      // Shopify answered with errors (throttled, invalid): the mutation did not run.
-      await releaseWriteBack(run.id, owner, errorMessage(error));
-    } else {
-      // The call may have reached Shopify: keep the lease; the next attempt searches first.
-      await noteUnknownOutcome(run.id, owner, errorMessage(error));
-    }
-    throw error;
+    // Shopify answered with errors (throttled, invalid) or refused the request
+    // (a frozen, closed or locked shop): the mutation did not run. Anything
+    // else may have reached Shopify: keep the lease; the next attempt searches first.
+    const didNotRun = error instanceof ShopifyGraphqlError || httpRefusalStatus(error) !== null;
+    return tryAgainLater(run, owner, claimed.attempts, error, now, didNotRun ? "released" : "kept");
   }
   if (!result.order) {
     const message = result.userErrors.map((userError) => userError.message).join("; ");
@@ -176,6 +176,34 @@ async function whyShopCannotBeCalled(run: RunForWriteBack): Promise<WriteBackAba
   if (run.shop.uninstalledAt) return "shop_uninstalled";
   if (!(await findOfflineSession(run.shop.domain))) return "no_session";
   return null;
+}
+
+/**
+ * After a failure that may pass: the row stays pending, for the worker's
+ * sweep after a backoff (writeBackRetryDelayMs) and Stripe's next delivery,
+ * and the error is thrown to the caller (the webhook answers 5xx). The lease
+ * is released when no order can exist, or kept until it expires when the
+ * create call's outcome is unknown (the next attempt searches by tag first,
+ * once Shopify's index caught up). The last allowed attempt gives up instead
+ * (`retries_exhausted`): the merchant is told, and the answer is final.
+ */
+async function tryAgainLater(
+  run: RunForWriteBack,
+  owner: string,
+  attempts: number,
+  error: unknown,
+  now: Date,
+  lease: "released" | "kept",
+): Promise<WriteBackOutcome> {
+  if (attempts >= WRITE_BACK_MAX_ATTEMPTS) return abandon(run, owner, "retries_exhausted");
+  const retryAt = new Date(now.getTime() + writeBackRetryDelayMs(attempts));
+  if (lease === "released") {
+    await releaseWriteBack(run.id, owner, errorMessage(error), retryAt);
+  } else {
+    const leaseEnds = new Date(now.getTime() + WRITE_BACK_LEASE_MS);
+    await noteUnknownOutcome(run.id, owner, errorMessage(error), retryAt > leaseEnds ? retryAt : leaseEnds);
+  }
+  throw error;
 }
 
 /** Gives the write-back up for good under this caller's lease (released), and says so in the log. */

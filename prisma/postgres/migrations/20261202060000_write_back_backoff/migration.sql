@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "WriteBack" ADD COLUMN     "nextAttemptAt" TIMESTAMP(3);
+
