@@ -42,3 +42,18 @@ export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
 export function isRunEventType(type: string): type is RunEventType {
   return (RUN_EVENT_TYPES as readonly string[]).includes(type);
 }
+
+/**
+ * Who wrote an entry (RunEvent.actor). The worker writes "worker:<its id>",
+ * which shows as Ritournelle like "ritournelle" (the write-back); every other
+ * value is one of these. A table keyed by this union (the page's labels)
+ * must name each actor.
+ */
+export const RUN_EVENT_ACTORS = ["merchant", "customer", "shopify", "stripe", "ritournelle"] as const;
+export type RunEventActor = (typeof RUN_EVENT_ACTORS)[number];
+
+/** The kind of actor a stored value names; null for a value this release does not know. */
+export function runEventActor(actor: string): RunEventActor | null {
+  if (actor.startsWith("worker:") || actor === "worker") return "ritournelle";
+  return (RUN_EVENT_ACTORS as readonly string[]).includes(actor) ? (actor as RunEventActor) : null;
+}

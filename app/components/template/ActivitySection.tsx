@@ -5,7 +5,7 @@ import { SectionCard } from "~/components/SectionCard";
 import { formatCivilDate, formatDateTime } from "~/i18n/format";
 import { useI18n } from "~/i18n/react";
 import type { EventView } from "~/services/templates/detail-page.server";
-import { actorLabel, causeKey, eventKey } from "./event-labels";
+import { actorLabel, causeKey, eventText } from "./event-labels";
 
 export function ActivitySection({ events, timeZone }: { events: EventView[]; timeZone: string }) {
   const { t, locale } = useI18n();
@@ -22,7 +22,7 @@ export function ActivitySection({ events, timeZone }: { events: EventView[]; tim
             <Box key={event.id}>
               <InlineStack align="space-between" gap="200">
                 <Text as="span">
-                  {t(eventKey(event.type, event.toState, event.cause))}
+                  {eventText(t, event)}
                   {event.periodDate && ` — ${formatCivilDate(event.periodDate, locale)}`}
                 </Text>
                 <Text as="span" tone="subdued" variant="bodySm">

@@ -2,8 +2,9 @@
 // are keyed by the domain's unions: a new event type or skip reason without
 // a label here does not compile. Stored values this release does not know
 // (a row written by a newer one) still show, generically.
+import { BILLING_STEPS, type BillingStep } from "~/domain/billing";
 import { SEND_UNCONFIRMED } from "~/domain/run-errors";
-import { isRunEventType, type RunEventType } from "~/domain/run-event";
+import { isRunEventType, runEventActor, type RunEventActor, type RunEventType } from "~/domain/run-event";
 import { isSkipReason, type RunState, type SkipReason } from "~/domain/run-state";
 import type { MessageKey, Translate } from "~/i18n";
 
@@ -79,11 +80,44 @@ export function causeKey(cause: string | null): MessageKey | null {
   return cause && isSkipReason(cause) ? SKIP_REASON_KEYS[cause] : null;
 }
 
-/** Who did it: "you", "Shopify", "Stripe", "Ritournelle" (the worker, whatever its id). */
+const ACTOR_KEYS: Record<RunEventActor, MessageKey> = {
+  merchant: "actor.merchant",
+  customer: "actor.customer",
+  shopify: "actor.shopify",
+  stripe: "actor.stripe",
+  ritournelle: "actor.worker",
+};
+
+/** Who did it: "you", "the customer", "Shopify", "Stripe", "Ritournelle" (the worker, whatever its id); in the merchant's language, never the stored value. */
 export function actorLabel(t: Translate, actor: string): string {
-  if (actor === "merchant") return t("actor.merchant");
-  if (actor === "shopify") return t("actor.shopify");
-  if (actor === "stripe") return t("actor.stripe");
-  if (actor === "ritournelle" || actor.startsWith("worker")) return t("actor.worker");
-  return actor;
+  const kind = runEventActor(actor);
+  return t(kind ? ACTOR_KEYS[kind] : "actor.other");
+}
+
+/**
+ * Each issuing step by its name. `send` completes as "run.sent" (its own
+ * label); it is here because the table names every step of the port.
+ */
+const STEP_KEYS: Record<BillingStep, MessageKey> = {
+  customer: "event.run.step.customer",
+  draft: "event.run.step.draft",
+  lines: "event.run.step.lines",
+  finalize: "event.run.step.finalize",
+  send: "event.run.step.send",
+};
+
+function isBillingStep(step: string): step is BillingStep {
+  return (BILLING_STEPS as readonly string[]).includes(step);
+}
+
+/** What an audit-trail entry shows: the label of its type, and for an issuing step the step (and the invoice number it gave). */
+export type EventLabelInput = { type: string; toState: string | null; cause: string | null; invoiceNumber?: string | null };
+
+export function eventText(t: Translate, event: EventLabelInput): string {
+  // run.step_completed carries its step as its cause (run-lease.server.ts).
+  if (event.type === "run.step_completed" && event.cause && isBillingStep(event.cause)) {
+    if (event.cause === "finalize" && event.invoiceNumber) return t("event.run.step.finalize.numbered", { number: event.invoiceNumber });
+    return t(STEP_KEYS[event.cause]);
+  }
+  return t(eventKey(event.type, event.toState, event.cause));
 }

@@ -72,6 +72,8 @@ export type EventView = {
   cause: string | null;
   /** The period the event is about, for run events. */
   periodDate: string | null;
+  /** The invoice number the provider gave at the "finalize" step (its detail), so the trail can say "Invoice finalized — No. …". */
+  invoiceNumber: string | null;
 };
 
 export type TemplatePage = {
@@ -160,6 +162,7 @@ export async function loadTemplatePage(shop: Pick<Shop, "id">, templateId: strin
         actor: event.actor,
         cause: event.cause,
         periodDate: event.runId ? (periodOfRun.get(event.runId) ?? null) : null,
+        invoiceNumber: event.type === "run.step_completed" && event.cause === "finalize" ? finalizedNumber(event.detail) : null,
       }))
       .reverse(),
     billingHold,
@@ -197,4 +200,16 @@ function runView(run: Run, signature: SignatureView | null, writeBack: WriteBack
     actions,
     stopNotice: stopNotice && actions.includes("void") ? stopNotice : null,
   };
+}
+
+/** The invoice number in a "finalize" step's detail (`{ step, number }`, run-lease.server.ts); null when absent or malformed. */
+function finalizedNumber(detail: string | null): string | null {
+  if (!detail) return null;
+  try {
+    const parsed: unknown = JSON.parse(detail);
+    const number = parsed && typeof parsed === "object" ? (parsed as { number?: unknown }).number : null;
+    return typeof number === "string" && number.trim() !== "" ? number : null;
+  } catch {
+    return null;
+  }
 }
