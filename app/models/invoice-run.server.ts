@@ -380,3 +380,9 @@ export async function runsInStates(shopId: string, states: readonly RunState[], 
   });
   return rows.map(parseRun);
 }
+
+/** Whether the shop has at least one run in `states` (the home page's setup guide: "first invoice sent"). */
+export async function shopHasRunInStates(shopId: string, states: readonly RunState[], db: Db = prisma): Promise<boolean> {
+  const row = await db.invoiceRun.findFirst({ where: { shopId, state: { in: [...states] } }, select: { id: true } });
+  return row !== null;
+}

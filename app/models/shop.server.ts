@@ -78,3 +78,8 @@ export async function markShopUninstalled(domain: string, at: Date, db: Tx = pri
 export async function deleteShop(domain: string, db: Tx = prisma): Promise<void> {
   await db.shop.deleteMany({ where: { domain } });
 }
+
+/** Remembers that the merchant dismissed the home page's setup guide; the first dismissal's time is kept. */
+export async function markSetupGuideDismissed(shopId: string, at: Date, db: Tx = prisma): Promise<void> {
+  await db.shop.updateMany({ where: { id: shopId, setupGuideDismissedAt: null }, data: { setupGuideDismissedAt: at } });
+}

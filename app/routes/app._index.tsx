@@ -1,7 +1,7 @@
 // Home: what needs the merchant first (failed runs, overdue invoices), the
 // invoices of the next 30 days, the monthly recurring revenue per currency.
 // A shop without templates sees one way forward: pick an order.
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigation } from "@remix-run/react";
 import { BlockStack, Layout, Page } from "@shopify/polaris";
 import { BillingHoldBanner } from "~/components/BillingHoldBanner";
@@ -9,6 +9,7 @@ import { AttentionSection } from "~/components/home/AttentionSection";
 import { ConnectStripeBanner } from "~/components/home/ConnectStripeBanner";
 import { GetStartedCard } from "~/components/home/GetStartedCard";
 import { MrrCard } from "~/components/home/MrrCard";
+import { DISMISS_SETUP_GUIDE_INTENT, SetupGuide } from "~/components/home/SetupGuide";
 import { ShopStatusCard } from "~/components/home/ShopStatusCard";
 import { UpcomingSection } from "~/components/home/UpcomingSection";
 import { RouteError } from "~/components/RouteError";
@@ -17,12 +18,13 @@ import { explainRunFailure } from "~/i18n/run-errors";
 import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { loadDashboard, UPCOMING_DAYS, type Dashboard } from "~/services/dashboard/load-dashboard.server";
+import { dismissSetupGuide, loadSetupGuide } from "~/services/dashboard/setup-guide.server";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const { shop, locale } = await loadAdminContext(session.shop, request.url);
-  const dashboard = await loadDashboard(shop);
+  const [dashboard, setupGuide] = await Promise.all([loadDashboard(shop), loadSetupGuide(shop)]);
   const t = translator(locale);
   // A failed run says why in the merchant's language, with the recorded English detail under it.
   const attention = dashboard.attention.map((item) => ({
@@ -33,11 +35,22 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     shop: { domain: shop.domain, name: shop.name, timeZone: shop.timeZone, currency: shop.currency },
     dashboard: { ...dashboard, attention },
     upcomingDays: UPCOMING_DAYS,
+    setupGuide,
   };
 };
 
+/** The home page's one action: dismiss the setup guide (remembered for the shop). */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const { shop } = await loadAdminContext(session.shop, request.url);
+  const form = await request.formData().catch(() => null);
+  if (form?.get("intent") !== DISMISS_SETUP_GUIDE_INTENT) return data({ ok: false as const, error: "unknown_intent" }, { status: 400 });
+  await dismissSetupGuide(shop);
+  return { ok: true as const };
+};
+
 export default function Home() {
-  const { shop, dashboard, upcomingDays } = useLoaderData<typeof loader>();
+  const { shop, dashboard, upcomingDays, setupGuide } = useLoaderData<typeof loader>();
   const { t } = useI18n();
   const navigation = useNavigation();
   const total = Object.values(dashboard.templateCounts).reduce((a, b) => a + b, 0);
@@ -48,6 +61,7 @@ export default function Home() {
       <Page title={t("home.title")}>
         <BlockStack gap="400">
           <StripeBanner dashboard={dashboard} timeZone={shop.timeZone} />
+          <SetupGuide guide={setupGuide} />
           <GetStartedCard />
         </BlockStack>
       </Page>
@@ -58,6 +72,7 @@ export default function Home() {
     <Page title={t("home.title")} primaryAction={{ content: t("home.makeRecurring"), url: "/app/orders" }}>
       <BlockStack gap="400">
         <StripeBanner dashboard={dashboard} timeZone={shop.timeZone} />
+        <SetupGuide guide={setupGuide} />
         <Layout>
           <Layout.Section>
             <BlockStack gap="400">

@@ -23,7 +23,7 @@ const stripeStandIn = withStripeStandIn();
 /** The activity section's text, rendered by the real components. */
 function activityText(events: Awaited<ReturnType<typeof loadTemplatePage>>["events"], locale: Locale): string {
   const html = renderToStaticMarkup(
-    createElement(AppProvider, { i18n: polarisTranslations(locale) }, createElement(I18nProvider, { locale }, createElement(ActivitySection, { events, timeZone: "Europe/Paris" }))),
+    createElement(AppProvider, { i18n: polarisTranslations(locale) }, createElement(I18nProvider, { locale, children: createElement(ActivitySection, { events, timeZone: "Europe/Paris" }) })),
   );
   return html.replace(/<[^>]+>/g, "\n").replace(/&#x27;|&#39;/g, "'").replace(/&amp;/g, "&");
 }
