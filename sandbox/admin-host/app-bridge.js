@@ -6,7 +6,14 @@
 // - adds `Authorization: Bearer <session token>` to the app's own fetches;
 // - completes the session-token bounce page (/auth/session-token) by
 //   reloading with a fresh `id_token`;
-// - tells the host page the app's navigation menu (<ui-nav-menu>) and title.
+// - tells the host page the app's navigation menu (<ui-nav-menu>) and title;
+// - the contextual save bar (<ui-save-bar>, shopify.saveBar): the admin draws
+//   it (here: the host page's bar), its Save and Discard press the element's
+//   <button> children (the one with variant="primary" is Save), and while it
+//   shows the admin holds navigation and asks first; leaveConfirmation()
+//   resolves once the merchant chooses to leave, at once when no bar shows
+//   (https://shopify.dev/docs/api/app-home/latest/apis/user-interface-and-interactions/save-bar-api).
+//   Not provided: `data-save-bar` on forms (the app uses the element).
 // Session tokens are minted by the host server with the app's secret, so the
 // app's real `authenticate.admin` path verifies them.
 (function () {
@@ -73,7 +80,129 @@
     loading: function (on) {
       post({ type: "loading", on: on !== false });
     },
+    saveBar: null, // set below, with the element
   };
+
+  // -------------------------------------------------------------------------
+  // Contextual save bar
+  // -------------------------------------------------------------------------
+  var saveBars = {}; // id → element
+  var pendingLeaves = []; // resolvers of leaveConfirmation() waiting for the merchant
+
+  function saveBarButtons(element) {
+    var buttons = Array.prototype.slice.call(element.querySelectorAll("button"));
+    var save = buttons.filter(function (button) { return button.getAttribute("variant") === "primary"; })[0] || null;
+    var discard = buttons.filter(function (button) { return button.getAttribute("variant") !== "primary"; })[0] || null;
+    return { save: save, discard: discard };
+  }
+  function describeButton(button) {
+    if (!button) return null;
+    return { label: button.textContent.trim(), disabled: button.disabled, loading: button.hasAttribute("loading") };
+  }
+  function reportSaveBar(element) {
+    var buttons = saveBarButtons(element);
+    post({
+      type: "save-bar",
+      id: element.id,
+      showing: element._showing,
+      discardConfirmation: element.hasAttribute("discardConfirmation") || element.discardConfirmation === true,
+      save: describeButton(buttons.save),
+      discard: describeButton(buttons.discard),
+    });
+  }
+  function anySaveBarShowing() {
+    return Object.keys(saveBars).some(function (id) { return saveBars[id]._showing; });
+  }
+
+  if (!window.customElements.get("ui-save-bar")) {
+    window.customElements.define(
+      "ui-save-bar",
+      class extends HTMLElement {
+        constructor() {
+          super();
+          this._showing = false;
+          var element = this;
+          new MutationObserver(function () {
+            if (element._showing) reportSaveBar(element);
+          }).observe(this, { subtree: true, childList: true, attributes: true, characterData: true });
+        }
+        connectedCallback() {
+          if (this.id) saveBars[this.id] = this;
+        }
+        disconnectedCallback() {
+          // A bar that leaves the page with its page is hidden.
+          if (this._showing) {
+            this._showing = false;
+            reportSaveBar(this);
+          }
+          if (saveBars[this.id] === this) delete saveBars[this.id];
+        }
+        get showing() {
+          return this._showing;
+        }
+        show() {
+          if (!this._showing) {
+            this._showing = true;
+            reportSaveBar(this);
+            this.dispatchEvent(new Event("show"));
+          }
+          return Promise.resolve();
+        }
+        hide() {
+          if (this._showing) {
+            this._showing = false;
+            reportSaveBar(this);
+            this.dispatchEvent(new Event("hide"));
+            if (!anySaveBarShowing()) settleLeaves();
+          }
+          return Promise.resolve();
+        }
+        toggle() {
+          return this._showing ? this.hide() : this.show();
+        }
+      },
+    );
+  }
+
+  function settleLeaves() {
+    var waiting = pendingLeaves;
+    pendingLeaves = [];
+    waiting.forEach(function (resolve) { resolve(); });
+  }
+
+  function barById(id) {
+    var element = saveBars[id] || document.getElementById(id);
+    if (!element || element.localName !== "ui-save-bar") return Promise.reject(new Error("No ui-save-bar with id " + id));
+    return Promise.resolve(element);
+  }
+
+  var saveBarApi = {
+    show: function (id) { return barById(id).then(function (element) { return element.show(); }); },
+    hide: function (id) { return barById(id).then(function (element) { return element.hide(); }); },
+    toggle: function (id) { return barById(id).then(function (element) { return element.toggle(); }); },
+    leaveConfirmation: function () {
+      if (!anySaveBarShowing()) return Promise.resolve();
+      return new Promise(function (resolve) {
+        pendingLeaves.push(resolve);
+        post({ type: "leave-confirmation" });
+      });
+    },
+  };
+
+  window.shopify.saveBar = saveBarApi;
+
+  // The admin's bar and its leave dialog answer here.
+  window.addEventListener("message", function (event) {
+    if (event.origin !== hostOrigin || !event.data || event.data.source !== "shopify-admin") return;
+    var message = event.data;
+    if (message.type === "save-bar-action") {
+      var element = saveBars[message.id];
+      if (!element || !element._showing) return;
+      var button = saveBarButtons(element)[message.action === "save" ? "save" : "discard"];
+      if (button && !button.disabled) button.click();
+    }
+    if (message.type === "leave-confirmed") settleLeaves();
+  });
 
   if (window.location.pathname.endsWith("/auth/session-token")) {
     var reload = params.get("shopify-reload");

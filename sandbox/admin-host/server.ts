@@ -7,6 +7,10 @@
 // - GET /session-token   → a session token for the shop, an HS256 JWT signed
 //                          with the app's secret exactly as Shopify signs it.
 // - POST /clock/advance  → moves the demo clock (worker, Stripe, Shopify).
+// The page draws the app's contextual save bar (App Bridge's <ui-save-bar>)
+// in its header and, while it shows, holds the admin's own navigation (menu,
+// language, clock) behind a "Leave page?" dialog, as the admin does; the
+// app's leaveConfirmation() opens the same dialog.
 // With admin UI extensions (see extension-bundle.ts and admin-extension-runtime.js):
 // - GET /orders/<id>     → an order's page: "More actions" lists the order
 //                          actions; one opens in a modal, in a frame.
@@ -80,6 +84,12 @@ function hostPage(options: AdminHostOptions, hostUrl: string): string {
   .toast { background: #1a1a1a; color: #fff; padding: 10px 16px; border-radius: 8px; }
   .toast.error { background: #8e1f0b; }
   #clock { font-variant-numeric: tabular-nums; }
+  #save-bar { position: fixed; top: 0; left: 0; right: 0; height: 48px; background: #1a1a1a; color: #fff; display: flex; align-items: center; gap: 12px; padding: 0 16px; z-index: 10; }
+  #save-bar[hidden] { display: none; }
+  #save-bar .message { flex: 1; font-weight: 600; }
+  #save-bar button { font: inherit; padding: 6px 12px; border-radius: 8px; border: 0; }
+  #save-bar [data-testid=save-bar-save] { background: #fff; color: #1a1a1a; }
+  #leave-dialog { border: 0; border-radius: 12px; padding: 20px; max-width: 420px; }
 </style>
 </head>
 <body>
@@ -101,6 +111,19 @@ function hostPage(options: AdminHostOptions, hostUrl: string): string {
 <nav><div class="app">Ritournelle</div><div id="menu"></div></nav>
 <main><iframe id="app" name="app-iframe" title="Ritournelle" data-testid="app-frame"></iframe></main>
 <div id="toasts" aria-live="polite"></div>
+<div id="save-bar" role="region" aria-label="Unsaved changes" data-testid="host-save-bar" hidden>
+  <span class="message" data-part="message"></span>
+  <button type="button" data-testid="save-bar-discard"></button>
+  <button type="button" data-testid="save-bar-save"></button>
+</div>
+<dialog id="leave-dialog" data-testid="leave-dialog">
+  <h2 data-part="title" style="margin-top:0;font-size:16px"></h2>
+  <p data-part="body"></p>
+  <div style="display:flex;justify-content:flex-end;gap:8px">
+    <button type="button" data-testid="leave-stay"></button>
+    <button type="button" data-testid="leave-confirm"></button>
+  </div>
+</dialog>
 <script>
 const config = ${JSON.stringify(config).replace(/</g, "\\u003c")};
 const frame = document.getElementById("app");
@@ -112,6 +135,9 @@ localeSelect.value = state.get("locale") || "en";
 // Opens a path of the app in the frame, with a fresh session token, as the
 // admin does when a merchant follows a link to the app (also used by tests).
 async function openApp(pathname) {
+  // A new page of the app starts without a save bar.
+  saveBars = {};
+  renderSaveBar();
   const response = await fetch("/session-token?shop=" + encodeURIComponent(config.shop));
   const { token } = await response.json();
   const url = new URL(pathname || "/app", config.appUrl);
@@ -135,9 +161,84 @@ function toast(message, isError) {
   setTimeout(() => element.remove(), 5000);
 }
 
+// The contextual save bar, as the admin draws it for the app (App Bridge's <ui-save-bar>).
+const WORDS = {
+  en: { unsaved: "Unsaved changes", save: "Save", discard: "Discard", leaveTitle: "Leave page with unsaved changes?", leaveBody: "Leaving this page will delete all unsaved changes.", stay: "Stay", leave: "Leave page", discardTitle: "Discard all unsaved changes?", discardBody: "If you discard changes, you’ll delete any edits you made since you last saved.", keep: "Continue editing", discardConfirm: "Discard changes" },
+  fr: { unsaved: "Modifications non enregistrées", save: "Enregistrer", discard: "Ignorer", leaveTitle: "Quitter la page avec des modifications non enregistrées ?", leaveBody: "Si vous quittez cette page, toutes les modifications non enregistrées seront supprimées.", stay: "Rester", leave: "Quitter la page", discardTitle: "Ignorer toutes les modifications non enregistrées ?", discardBody: "Si vous ignorez les modifications, vous supprimerez celles faites depuis le dernier enregistrement.", keep: "Continuer à modifier", discardConfirm: "Ignorer les modifications" },
+};
+const words = () => WORDS[localeSelect.value] || WORDS.en;
+const saveBar = document.getElementById("save-bar");
+const leaveDialog = document.getElementById("leave-dialog");
+let saveBars = {}; // id → the app's last report
+let onLeave = null; // what "Leave page" does
+let onStay = null;
+
+function shownBar() {
+  return Object.values(saveBars).find((bar) => bar.showing) || null;
+}
+function renderSaveBar() {
+  const bar = shownBar();
+  saveBar.hidden = !bar;
+  if (!bar) return;
+  const w = words();
+  saveBar.querySelector("[data-part=message]").textContent = w.unsaved;
+  const save = saveBar.querySelector("[data-testid=save-bar-save]");
+  const discard = saveBar.querySelector("[data-testid=save-bar-discard]");
+  save.textContent = (bar.save && bar.save.label) || w.save;
+  discard.textContent = (bar.discard && bar.discard.label) || w.discard;
+  save.disabled = !bar.save || bar.save.disabled || bar.save.loading;
+  save.setAttribute("aria-busy", bar.save && bar.save.loading ? "true" : "false");
+  discard.disabled = !bar.discard || bar.discard.disabled;
+  save.onclick = () => pressSaveBar(bar.id, "save");
+  discard.onclick = () => {
+    if (!bar.discardConfirmation) return pressSaveBar(bar.id, "discard");
+    ask(w.discardTitle, w.discardBody, w.keep, w.discardConfirm, () => pressSaveBar(bar.id, "discard"));
+  };
+}
+function pressSaveBar(id, action) {
+  frame.contentWindow.postMessage({ source: "shopify-admin", type: "save-bar-action", id, action }, new URL(config.appUrl).origin);
+}
+function ask(title, body, stay, leave, onConfirm, onCancel) {
+  leaveDialog.querySelector("[data-part=title]").textContent = title;
+  leaveDialog.querySelector("[data-part=body]").textContent = body;
+  leaveDialog.querySelector("[data-testid=leave-stay]").textContent = stay;
+  leaveDialog.querySelector("[data-testid=leave-confirm]").textContent = leave;
+  onLeave = onConfirm;
+  onStay = onCancel || null;
+  if (!leaveDialog.open) leaveDialog.showModal();
+}
+leaveDialog.querySelector("[data-testid=leave-stay]").addEventListener("click", () => {
+  leaveDialog.close();
+  const then = onStay;
+  onLeave = onStay = null;
+  if (then) then();
+});
+leaveDialog.querySelector("[data-testid=leave-confirm]").addEventListener("click", () => {
+  leaveDialog.close();
+  const then = onLeave;
+  onLeave = onStay = null;
+  if (then) then();
+});
+// The admin's own navigation waits for the merchant while the app has unsaved changes.
+function whenLeaving(go) {
+  if (!shownBar()) return go();
+  const w = words();
+  ask(w.leaveTitle, w.leaveBody, w.stay, w.leave, go);
+}
+
 window.addEventListener("message", (event) => {
   if (event.origin !== new URL(config.appUrl).origin || !event.data || event.data.source !== "ritournelle-app") return;
   const message = event.data;
+  if (message.type === "save-bar") {
+    saveBars[message.id] = message;
+    renderSaveBar();
+  }
+  if (message.type === "leave-confirmation") {
+    const w = words();
+    ask(w.leaveTitle, w.leaveBody, w.stay, w.leave, () =>
+      frame.contentWindow.postMessage({ source: "shopify-admin", type: "leave-confirmed" }, new URL(config.appUrl).origin),
+    );
+  }
   if (message.type === "toast") toast(message.message, message.isError);
   if (message.type === "navigation") {
     menu.replaceChildren(...message.items.map((item) => {
@@ -146,15 +247,23 @@ window.addEventListener("message", (event) => {
       link.textContent = item.label;
       const target = new URL(item.href, config.appUrl).pathname;
       if (target === message.path) link.className = "active";
-      link.addEventListener("click", (event) => { event.preventDefault(); openApp(target); });
+      link.addEventListener("click", (event) => { event.preventDefault(); whenLeaving(() => openApp(target)); });
       return link;
     }));
   }
 });
 
-localeSelect.addEventListener("change", () => openApp(new URL(frame.src).pathname));
+let shownLocale = localeSelect.value;
+localeSelect.addEventListener("change", () => {
+  const wanted = localeSelect.value;
+  localeSelect.value = shownLocale;
+  whenLeaving(() => {
+    localeSelect.value = shownLocale = wanted;
+    openApp(new URL(frame.src).pathname);
+  });
+});
 for (const button of document.querySelectorAll("[data-advance]")) {
-  button.addEventListener("click", async () => {
+  button.addEventListener("click", () => whenLeaving(async () => {
     button.disabled = true;
     try {
       const response = await fetch("/clock/advance", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ milliseconds: Number(button.dataset.advance) }) });
@@ -165,7 +274,7 @@ for (const button of document.querySelectorAll("[data-advance]")) {
     } finally {
       button.disabled = false;
     }
-  });
+  }));
 }
 window.openApp = openApp;
 openApp(state.get("path") || "/app");

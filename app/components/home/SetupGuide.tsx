@@ -58,9 +58,11 @@ export function SetupGuide({ guide }: { guide: Guide }) {
             </InlineStack>
           </InlineStack>
           <InlineStack gap="200" blockAlign="center" wrap={false}>
-            <Text as="span" variant="bodySm" tone="subdued">
-              {t("home.setup.progress", { done: guide.doneCount, total })}
-            </Text>
+            <span style={{ whiteSpace: "nowrap" }}>
+              <Text as="span" variant="bodySm" tone="subdued">
+                {t("home.setup.progress", { done: guide.doneCount, total })}
+              </Text>
+            </span>
             <Box width="100%">
               <ProgressBar progress={(guide.doneCount / total) * 100} size="small" tone="primary" />
             </Box>
@@ -75,11 +77,13 @@ export function SetupGuide({ guide }: { guide: Guide }) {
                     <Box padding="200" borderRadius="200" background={isOpen ? "bg-surface-secondary" : undefined}>
                       <BlockStack gap="200">
                         <InlineStack gap="200" blockAlign="center" wrap={false}>
-                          {step.done ? (
-                            <Icon source={CheckCircleIcon} tone="success" accessibilityLabel={t("home.setup.done")} />
-                          ) : (
-                            <span aria-label={t("home.setup.notDone")} role="img" style={{ width: 20, height: 20, borderRadius: "50%", border: "2px dashed #8a8a8a", boxSizing: "border-box", flex: "none" }} />
-                          )}
+                          <span style={{ width: 20, height: 20, flex: "none", display: "inline-flex" }}>
+                            {step.done ? (
+                              <Icon source={CheckCircleIcon} tone="success" accessibilityLabel={t("home.setup.done")} />
+                            ) : (
+                              <span aria-label={t("home.setup.notDone")} role="img" style={{ width: 20, height: 20, borderRadius: "50%", border: "2px dashed #8a8a8a", boxSizing: "border-box" }} />
+                            )}
+                          </span>
                           <Button variant="plain" onClick={() => setOpen(isOpen ? null : step.id)} ariaExpanded={isOpen} textAlign="left">
                             {t(text.title)}
                           </Button>

@@ -24,6 +24,7 @@ import type { MessageKey, Translate } from "~/i18n";
 import { fieldErrorText } from "~/i18n/field-errors";
 import { useI18n } from "~/i18n/react";
 import { CustomerSection } from "./CustomerSection";
+import { FormSaveBar } from "./FormSaveBar";
 import type { SetField } from "./fields";
 import { InvoiceOptionsSection } from "./InvoiceOptionsSection";
 import { LinesSection } from "./LinesSection";
@@ -98,6 +99,13 @@ export function TemplateForm(props: Props) {
     }));
   };
 
+  // Unsaved changes: the values differ from what the page loaded (the order's, or the template's).
+  const dirty = useMemo(() => JSON.stringify(values) !== JSON.stringify(props.initialValues), [values, props.initialValues]);
+  const discard = () => {
+    setValues(props.initialValues);
+    setAttempted(false);
+  };
+
   const submit = () => {
     const result = parseTemplateForm(values, context);
     setAttempted(true);
@@ -112,6 +120,7 @@ export function TemplateForm(props: Props) {
 
   return (
     <BlockStack gap="400">
+      <FormSaveBar dirty={dirty} saving={props.submitting} onSave={submit} onDiscard={discard} />
       <ProblemsBanner problems={problems} />
       <Layout>
         <Layout.Section>
