@@ -340,3 +340,16 @@ export async function activeTemplatesDueBy(shopId: string, until: Date, take: nu
   });
   return rows.map(parseTemplate);
 }
+
+/**
+ * The template made from an order (`sourceOrderId`, the order's GID) in the
+ * shop: the newest one still running (active or paused) when there is one,
+ * else the newest; null when the order has none. Scoped by shop: another
+ * shop's order id finds nothing.
+ */
+export async function findLatestTemplateOfOrder(shopId: string, sourceOrderId: string, db: Db = prisma): Promise<Template | null> {
+  const rows = await db.recurringTemplate.findMany({ where: { shopId, sourceOrderId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 20 });
+  const running = rows.find((row) => row.status === "active" || row.status === "paused");
+  const row = running ?? rows[0];
+  return row ? parseTemplate(row) : null;
+}
