@@ -15,7 +15,14 @@
 //   native controls: same properties, slots and events as Shopify's, not
 //   Shopify's looks;
 // - links: `app:<path>` opens that page of the app in the admin (here: the
-//   admin host page framing the app at that path).
+//   admin host page framing the app at that path);
+// - print actions (admin.order-details.print-action.render): the admin, not
+//   the extension, previews and prints the document <s-admin-print-action>
+//   names by `src` (HTML, PDF or image; no `src` → an empty preview and a
+//   disabled Print button). Here the element loads `src` the way an extension
+//   fetch does (relative → the app's URL, with the session token), shows it
+//   in a preview frame, and its Print button prints that frame
+//   (https://shopify.dev/docs/api/admin-extensions/latest/web-components/settings-and-templates/admin-print-action).
 // Reads its configuration from window.__ADMIN_EXTENSION__ (set by the host page).
 (function () {
   "use strict";
@@ -353,6 +360,129 @@
       if (from) control.min = from[1];
     },
   );
+
+  // Choice lists: radios (or checkboxes with `multiple`) from the s-choice
+  // children; `values` holds the chosen values; `change` on the element.
+  define("s-choice", ["value", "disabled", "selected"], function () {
+    shadow(this, "<style>:host{display:none}</style>");
+    var list = this.closest("s-choice-list");
+    if (list && list.isConnected) list._syncChoices();
+  });
+  define(
+    "s-choice-list",
+    ["label", "name", "multiple", "disabled", "error", "values"],
+    function () {
+      shadow(this, '<fieldset style="border:0;padding:0;margin:0"><legend data-part="label" style="padding:0;margin-bottom:4px"></legend><div data-part="choices" style="display:grid;gap:6px"></div></fieldset><div data-part="error" role="alert" style="color:#8e1f0b"></div>');
+      part(this, "label").textContent = text(this.label);
+      part(this, "error").textContent = text(this.error);
+      part(this, "error").hidden = !this.error;
+      this._syncChoices();
+    },
+    function (element) {
+      element._syncChoices = function () {
+        var holder = part(element, "choices");
+        if (!holder) return;
+        var chosen = Array.isArray(element.values) ? element.values.map(String) : [];
+        var type = isOn(element.multiple) ? "checkbox" : "radio";
+        var name = text(element.name) || "choice";
+        var labels = Array.prototype.map.call(element.querySelectorAll("s-choice"), function (choice) {
+          var label = document.createElement("label");
+          label.style.display = "flex";
+          label.style.gap = "6px";
+          var input = document.createElement("input");
+          input.type = type;
+          input.name = name;
+          input.value = text(choice.value);
+          input.checked = chosen.indexOf(input.value) !== -1 || (chosen.length === 0 && isOn(choice.selected));
+          input.disabled = isOn(choice.disabled) || isOn(element.disabled);
+          input.addEventListener("change", function () {
+            var inputs = holder.querySelectorAll("input");
+            element._values.values = Array.prototype.filter.call(inputs, function (each) { return each.checked; }).map(function (each) { return each.value; });
+            element.dispatchEvent(new Event("input", { bubbles: true }));
+            element.dispatchEvent(new Event("change", { bubbles: true }));
+          });
+          var caption = document.createElement("span");
+          caption.textContent = choice.textContent;
+          label.append(input, caption);
+          return label;
+        });
+        holder.replaceChildren.apply(holder, labels);
+      };
+      new MutationObserver(function () { element._syncChoices(); }).observe(element, { childList: true, subtree: true, characterData: true, attributes: true });
+    },
+  );
+
+  var PRINT_WORDS = /^fr/.test(config.locale)
+    ? { print: "Imprimer", empty: "Rien à imprimer pour l’instant.", preview: "Aperçu avant impression", failed: "Le document n’a pas pu être chargé" }
+    : { print: "Print", empty: "Nothing to print yet.", preview: "Print preview", failed: "The document could not be loaded" };
+
+  define(
+    "s-admin-print-action",
+    ["src"],
+    function () {
+      renderPrintAction(this);
+    },
+  );
+
+  function renderPrintAction(element) {
+      var root = shadow(
+        element,
+        '<style>:host{display:grid;grid-template:1fr auto / minmax(220px,1fr) 2fr;height:100vh}.controls{padding:16px;overflow:auto;border-right:1px solid #e3e3e3}.preview{position:relative;background:#f1f1f1}' +
+          "iframe{border:0;width:100%;height:100%;background:#fff}.empty{padding:16px;color:#616161}footer{grid-column:1/3;display:flex;justify-content:flex-end;padding:12px 16px;border-top:1px solid #e3e3e3}</style>" +
+          '<div class="controls"><slot></slot></div><div class="preview"><p class="empty" data-part="empty"></p><iframe data-part="preview"></iframe></div>' +
+          '<footer><button type="button" data-part="print" style="font:inherit;padding:6px 12px;border-radius:8px;background:#303030;color:#fff"></button></footer>',
+      );
+      var frame = root.querySelector('[data-part="preview"]');
+      var print = root.querySelector('[data-part="print"]');
+      frame.title = PRINT_WORDS.preview;
+      print.textContent = PRINT_WORDS.print;
+      if (!print._wired) {
+        print._wired = true;
+        print.addEventListener("click", function () {
+          element.setAttribute("data-printed", String(Number(element.getAttribute("data-printed") || "0") + 1));
+          try {
+            frame.contentWindow.print();
+          } catch (error) {
+            console.error("[admin stand-in] print failed: " + error);
+          }
+        });
+      }
+      var src = text(element.src);
+      if (src === element._loadedSrc) return;
+      element._loadedSrc = src;
+      if (element._objectUrl) URL.revokeObjectURL(element._objectUrl);
+      element._objectUrl = null;
+      frame.hidden = true;
+      print.disabled = true;
+      element.removeAttribute("data-preview-type");
+      element.removeAttribute("data-preview-status");
+      part(element, "empty").textContent = PRINT_WORDS.empty;
+      part(element, "empty").hidden = false;
+      if (!src) return;
+      window
+        .fetch(src)
+        .then(function (response) {
+          return response.blob().then(function (blob) {
+            if (src !== element._loadedSrc) return;
+            element.setAttribute("data-preview-status", String(response.status));
+            element.setAttribute("data-preview-type", (response.headers.get("Content-Type") || "").split(";")[0]);
+            if (!response.ok) {
+              part(element, "empty").textContent = PRINT_WORDS.failed + " (" + response.status + ").";
+              return;
+            }
+            element._objectUrl = URL.createObjectURL(blob);
+            frame.src = element._objectUrl;
+            frame.hidden = false;
+            part(element, "empty").hidden = true;
+            print.disabled = false;
+          });
+        })
+        .catch(function (error) {
+          if (src !== element._loadedSrc) return;
+          element.setAttribute("data-preview-status", "network-error");
+          part(element, "empty").textContent = PRINT_WORDS.failed + ": " + error;
+        });
+  }
 
   // -------------------------------------------------------------------------
   // Launch

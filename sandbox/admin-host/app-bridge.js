@@ -121,9 +121,8 @@
         constructor() {
           super();
           this._showing = false;
-          var element = this;
-          new MutationObserver(function () {
-            if (element._showing) reportSaveBar(element);
+          new MutationObserver(() => {
+            if (this._showing) reportSaveBar(this);
           }).observe(this, { subtree: true, childList: true, attributes: true, characterData: true });
         }
         connectedCallback() {

@@ -12,7 +12,7 @@ export type AdminExtensionBundle = {
   handle: string;
   /** The toml's `name`: the menu entry; "t:<key>" is a key of the locale files. */
   name: string;
-  /** e.g. "admin.order-details.action.render". */
+  /** e.g. "admin.order-details.action.render", "admin.order-details.print-action.render". */
   target: string;
   apiVersion: string;
   /** The bundle: an ES module whose default export renders the extension. */
@@ -36,7 +36,7 @@ function readExtensionToml(directory: string): ExtensionToml {
   const settings = { name: value("name"), handle: value("handle"), target: value("target"), module: value("module"), apiVersion: value("api_version") };
   const missing = Object.entries(settings).filter(([, v]) => !v).map(([k]) => k);
   if (missing.length > 0) throw new Error(`${file}: no ${missing.join(", ")} found.`);
-  if ((toml.match(/\[\[extensions\.targeting\]\]/g) ?? []).length !== 1) throw new Error(`${file}: an admin action has exactly one [[extensions.targeting]].`);
+  if ((toml.match(/\[\[extensions\.targeting\]\]/g) ?? []).length !== 1) throw new Error(`${file}: an admin action or print action has exactly one [[extensions.targeting]].`);
   return settings as ExtensionToml;
 }
 

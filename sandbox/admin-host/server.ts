@@ -300,21 +300,25 @@ function extensionName(extension: AdminExtensionBundle, locale: string): string 
 }
 
 const ORDER_PAGE_WORDS = {
-  en: { order: "Order", moreActions: "More actions", closed: "closed", close: "Close" },
-  fr: { order: "Commande", moreActions: "Plus d’actions", closed: "fermée", close: "Fermer" },
+  en: { order: "Order", moreActions: "More actions", print: "Print", closed: "closed", close: "Close" },
+  fr: { order: "Commande", moreActions: "Plus d’actions", print: "Imprimer", closed: "fermée", close: "Fermer" },
 } as const;
 
 /** An order's page in the admin, reduced to what order actions need: the More actions menu and the action's modal. */
 function orderPage(options: AdminHostOptions, orderId: string, locale: string): string {
   const words = locale.startsWith("fr") ? ORDER_PAGE_WORDS.fr : ORDER_PAGE_WORDS.en;
   const gid = `gid://shopify/Order/${orderId}`;
-  const actions = (options.extensions ?? []).filter((extension) => extension.target === "admin.order-details.action.render");
-  const items = actions
-    .map(
-      (extension) =>
-        `<button role="menuitem" data-handle="${escapeHtml(extension.handle)}" data-name="${escapeHtml(extensionName(extension, locale))}">${escapeHtml(extensionName(extension, locale))}</button>`,
-    )
-    .join("");
+  const menuItems = (target: string) =>
+    (options.extensions ?? [])
+      .filter((extension) => extension.target === target)
+      .map(
+        (extension) =>
+          `<button role="menuitem" data-handle="${escapeHtml(extension.handle)}" data-name="${escapeHtml(extensionName(extension, locale))}">${escapeHtml(extensionName(extension, locale))}</button>`,
+      )
+      .join("");
+  const items = menuItems("admin.order-details.action.render");
+  // Print actions have their own menu in the admin (the order page's "Print").
+  const printItems = menuItems("admin.order-details.print-action.render");
   return `<!doctype html>
 <html lang="${escapeHtml(locale)}">
 <head>
@@ -328,6 +332,7 @@ function orderPage(options: AdminHostOptions, orderId: string, locale: string): 
   [role=menu]:not([hidden]) { display: grid; background: #fff; border-radius: 8px; width: max-content; margin-top: 4px; box-shadow: 0 2px 8px #0003; }
   [role=menu] button { font: inherit; border: 0; background: none; padding: 8px 16px; text-align: left; }
   dialog { width: 620px; height: 640px; padding: 0; border: 0; border-radius: 12px; }
+  dialog.print { width: min(960px, 95vw); height: 720px; }
   dialog iframe { border: 0; width: 100%; height: calc(100% - 40px); }
   dialog .bar { display: flex; justify-content: flex-end; height: 40px; }
 </style>
@@ -337,25 +342,31 @@ function orderPage(options: AdminHostOptions, orderId: string, locale: string): 
 <main>
 <h1>${words.order} ${escapeHtml(orderId)}</h1>
 <button data-testid="more-actions" aria-haspopup="menu">${words.moreActions}</button>
-<div role="menu" hidden>${items}</div>
+<div role="menu" data-menu="actions" hidden>${items}</div>
+${printItems ? `<button data-testid="print-menu" aria-haspopup="menu">${words.print}</button>
+<div role="menu" data-menu="print" hidden>${printItems}</div>` : ""}
 <p role="status" data-testid="action-status"></p>
 <dialog data-testid="extension-modal"><div class="bar"><button data-testid="modal-close" aria-label="${words.close}">×</button></div><iframe data-testid="extension-frame"></iframe></dialog>
 </main>
 <script>
 const gid = ${JSON.stringify(gid)};
 const locale = ${JSON.stringify(locale)};
-const menu = document.querySelector("[role=menu]");
+const menu = document.querySelector("[data-menu=actions]");
+const printMenu = document.querySelector("[data-menu=print]");
 const modal = document.querySelector("dialog");
 const frame = modal.querySelector("iframe");
 const status = document.querySelector("[data-testid=action-status]");
 let open = null;
 document.querySelector("[data-testid=more-actions]").addEventListener("click", () => { menu.hidden = !menu.hidden; });
-for (const item of menu.querySelectorAll("button")) {
+if (printMenu) document.querySelector("[data-testid=print-menu]").addEventListener("click", () => { printMenu.hidden = !printMenu.hidden; });
+for (const item of document.querySelectorAll("[role=menu] button")) {
   item.addEventListener("click", () => {
     menu.hidden = true;
+    if (printMenu) printMenu.hidden = true;
     open = item.dataset;
     status.textContent = "";
     frame.title = item.dataset.name;
+    modal.classList.toggle("print", item.closest("[data-menu=print]") !== null);
     frame.src = "/extensions/" + encodeURIComponent(item.dataset.handle) + "/frame?selected=" + encodeURIComponent(gid) + "&locale=" + encodeURIComponent(locale);
     modal.showModal();
   });

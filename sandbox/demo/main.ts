@@ -9,7 +9,10 @@ try {
     fresh,
     appPort: Number(process.env.PORT ?? 3000),
     hostPort: Number(process.env.DEMO_HOST_PORT ?? 3100),
-    extensions: [await bundleAdminExtension(fileURLToPath(new URL("../../extensions/make-recurring", import.meta.url)))],
+    extensions: [
+      await bundleAdminExtension(fileURLToPath(new URL("../../extensions/make-recurring", import.meta.url))),
+      await bundleAdminExtension(fileURLToPath(new URL("../../extensions/print-recurring", import.meta.url))),
+    ],
   });
   const firstOrder = stack.shopify.control.orders(stack.shop).find((order) => order.name === "#1001");
   console.log(
@@ -18,7 +21,7 @@ try {
       "Ritournelle demo is running (offline: Shopify and Stripe are local stand-ins).",
       "",
       `  Open ${stack.hostUrl}`,
-      ...(firstOrder ? [`  An order's page with the "Make recurring" admin action: ${stack.hostUrl}/orders/${firstOrder.id.split("/").pop()}`] : []),
+      ...(firstOrder ? [`  An order's page with the "Make recurring" admin action (and "Print recurring invoice" in its Print menu): ${stack.hostUrl}/orders/${firstOrder.id.split("/").pop()}`] : []),
       "",
       `  Shop: ${stack.shop} · Stripe stand-in: ${stack.stripe.url} · Shopify stand-in: ${stack.shopify.url}`,
       "  Use the clock buttons at the top of the page to move time forward and watch invoices being issued.",

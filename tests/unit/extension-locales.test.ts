@@ -48,3 +48,27 @@ describe("extensions/make-recurring locales", () => {
     for (const key of used) expect(en[key], key).toBeDefined();
   });
 });
+
+describe("extensions/print-recurring locales", () => {
+  const PRINT = path.resolve("extensions/print-recurring");
+  const readPrint = (file: string) => flatten(JSON.parse(fs.readFileSync(path.join(PRINT, "locales", file), "utf8")) as Record<string, unknown>);
+  const printEn = readPrint("en.default.json");
+  const printFr = readPrint("fr.json");
+
+  it("has the same keys and placeholders in English and French, none empty, and names its language", () => {
+    expect(Object.keys(printFr).sort()).toEqual(Object.keys(printEn).sort());
+    for (const [key, english] of Object.entries(printEn)) {
+      expect({ key, placeholders: placeholders(printFr[key] ?? "") }).toEqual({ key, placeholders: placeholders(english) });
+      expect(english.trim()).not.toBe("");
+      expect((printFr[key] ?? "").trim()).not.toBe("");
+    }
+    expect([printEn.language, printFr.language]).toEqual(["en", "fr"]);
+  });
+
+  it("holds every key the extension's source translates", () => {
+    const source = fs.readFileSync(path.join(PRINT, "src/PrintExtension.tsx"), "utf8");
+    const used = [...source.matchAll(/\bt\("([^"]+)"/g)].map((match) => match[1]!);
+    expect(used.length).toBeGreaterThan(8);
+    for (const key of used) expect(printEn[key], key).toBeDefined();
+  });
+});
