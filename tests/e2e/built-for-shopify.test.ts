@@ -151,6 +151,29 @@ describe("Built for Shopify admin patterns", { timeout: 120_000 }, () => {
     expect(await prisma.recurringTemplate.count({ where: { sourceOrderId: order.id } })).toBe(0);
   });
 
+  it("settings: a changed default shows the save bar; Discard restores it, Save through the bar stores it", async () => {
+    await openAdmin("/app/settings");
+    const days = app.getByLabel("Payment due after");
+    await expect.poll(() => days.count(), { timeout: 30_000 }).toBe(1);
+    const original = await days.inputValue();
+    expect(await saveBar().isHidden()).toBe(true);
+
+    await days.fill("30");
+    await expect.poll(() => saveBar().isVisible()).toBe(true);
+    await saveBar().getByTestId("save-bar-discard").click();
+    await expect.poll(() => days.inputValue()).toBe(original);
+    await expect.poll(() => saveBar().isHidden()).toBe(true);
+
+    await days.fill("21");
+    await expect.poll(() => saveBar().isVisible()).toBe(true);
+    await saveBar().getByTestId("save-bar-save").click();
+    await expect.poll(() => app.getByText("Settings saved. New recurring invoices use these defaults.").count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => saveBar().isHidden()).toBe(true);
+    const { default: prisma } = await import("~/db.server");
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: stack.shop } });
+    expect((JSON.parse(shop.settings) as { daysUntilDue?: number }).daysUntilDue).toBe(21);
+  });
+
   it("print action: a bundle the admin accepts (one target, API 2026-01, under 64 KB)", () => {
     expect(printBundle).toMatchObject({ handle: "print-recurring", target: "admin.order-details.print-action.render", apiVersion: "2026-01", defaultLocale: "en" });
     expect(Buffer.byteLength(printBundle.script)).toBeLessThan(MAX_EXTENSION_BUNDLE_BYTES);

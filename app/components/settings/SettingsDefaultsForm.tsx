@@ -3,7 +3,8 @@
 // Shopify. Posted to the page's action; the refusals come back as codes.
 import { Form, useNavigation } from "@remix-run/react";
 import { BlockStack, Button, Card, Checkbox, InlineStack, Select, TextField } from "@shopify/polaris";
-import { useState } from "react";
+import { useRef, useState } from "react";
+import { FormSaveBar } from "~/components/FormSaveBar";
 import type { MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 import type { SettingsPage } from "~/services/settings/load-settings-page.server";
@@ -37,6 +38,21 @@ export function SettingsDefaultsForm(props: {
   const [writeBackOrders, setWriteBackOrders] = useState(settings.writeBackOrders);
   // The Stripe card's form posts elsewhere (StripeConnectionCard): only this form's own submission spins this button.
   const busy = navigation.state === "submitting" && navigation.formAction !== STRIPE_ACTION;
+  // Unsaved changes go to the admin's save bar: Save submits this form, Discard puts the stored settings back.
+  const formRef = useRef<HTMLFormElement>(null);
+  const dirty =
+    daysUntilDue !== String(settings.daysUntilDue) ||
+    timeOfDay !== settings.timeOfDay ||
+    catchUp !== settings.catchUp ||
+    signatureRequested !== settings.signatureRequested ||
+    writeBackOrders !== settings.writeBackOrders;
+  const discard = () => {
+    setDaysUntilDue(String(settings.daysUntilDue));
+    setTimeOfDay(settings.timeOfDay);
+    setCatchUp(settings.catchUp);
+    setSignatureRequested(settings.signatureRequested);
+    setWriteBackOrders(settings.writeBackOrders);
+  };
   const errorOf = (field: string) => {
     const code = errors[field];
     if (!code) return undefined;
@@ -44,7 +60,8 @@ export function SettingsDefaultsForm(props: {
   };
 
   return (
-    <Form method="post">
+    <Form method="post" ref={formRef}>
+      <FormSaveBar id="settings-save-bar" dirty={dirty} saving={busy} onSave={() => formRef.current?.requestSubmit()} onDiscard={discard} />
       <Card>
         <BlockStack gap="300">
           <TextField

@@ -20,11 +20,11 @@ import {
   type TemplateFormValues,
 } from "~/domain/template-form";
 import type { FieldProblem } from "~/domain/template-input";
+import { FormSaveBar } from "~/components/FormSaveBar";
 import type { MessageKey, Translate } from "~/i18n";
 import { fieldErrorText } from "~/i18n/field-errors";
 import { useI18n } from "~/i18n/react";
 import { CustomerSection } from "./CustomerSection";
-import { FormSaveBar } from "./FormSaveBar";
 import type { SetField } from "./fields";
 import { InvoiceOptionsSection } from "./InvoiceOptionsSection";
 import { LinesSection } from "./LinesSection";
@@ -120,7 +120,7 @@ export function TemplateForm(props: Props) {
 
   return (
     <BlockStack gap="400">
-      <FormSaveBar dirty={dirty} saving={props.submitting} onSave={submit} onDiscard={discard} />
+      <FormSaveBar id="template-form-save-bar" dirty={dirty} saving={props.submitting} onSave={submit} onDiscard={discard} />
       <ProblemsBanner problems={problems} />
       <Layout>
         <Layout.Section>

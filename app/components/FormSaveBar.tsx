@@ -1,4 +1,4 @@
-// The form's unsaved changes in the admin's contextual save bar (App Bridge's
+// A form's unsaved changes in the admin's contextual save bar (App Bridge's
 // Save Bar API, @shopify/app-bridge-react v4: https://shopify.dev/docs/api/app-home/latest/apis/user-interface-and-interactions/save-bar-api):
 // while the values differ from what was loaded, the admin shows Save and
 // Discard; the buttons below are what its buttons press. Leaving the page
@@ -11,11 +11,16 @@ import { useBlocker, useNavigate, useNavigation } from "@remix-run/react";
 import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
 import { useI18n } from "~/i18n/react";
 
-export const TEMPLATE_FORM_SAVE_BAR_ID = "template-form-save-bar";
+type Props = {
+  /** Unique on the page: App Bridge's `shopify.saveBar` addresses a bar by it. */
+  id: string;
+  dirty: boolean;
+  saving: boolean;
+  onSave: () => void;
+  onDiscard: () => void;
+};
 
-type Props = { dirty: boolean; saving: boolean; onSave: () => void; onDiscard: () => void };
-
-export function FormSaveBar({ dirty, saving, onSave, onDiscard }: Props) {
+export function FormSaveBar({ id, dirty, saving, onSave, onDiscard }: Props) {
   const { t } = useI18n();
   const shopify = useAppBridge();
   const navigate = useNavigate();
@@ -44,11 +49,12 @@ export function FormSaveBar({ dirty, saving, onSave, onDiscard }: Props) {
   }, [blocker, shopify, navigate]);
 
   return (
-    <SaveBar id={TEMPLATE_FORM_SAVE_BAR_ID} open={dirty}>
-      <button {...{ variant: "primary", loading: saving ? "" : undefined }} disabled={saving} onClick={onSave}>
+    <SaveBar id={id} open={dirty}>
+      {/* type="button": inside a <form> (settings), a button without a type would submit it on Discard too. */}
+      <button type="button" {...{ variant: "primary", loading: saving ? "" : undefined }} disabled={saving} onClick={onSave}>
         {t("form.saveBar.save")}
       </button>
-      <button disabled={saving} onClick={onDiscard}>
+      <button type="button" disabled={saving} onClick={onDiscard}>
         {t("form.saveBar.discard")}
       </button>
     </SaveBar>
