@@ -12,7 +12,7 @@
 import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { DEFAULT_DATABASE_URL, databaseKind, SQLITE_SYNCHRONOUS_MODES, sqliteFileFromUrl, type SqliteSynchronous } from "./db-url";
+import { DEFAULT_DATABASE_URL, databaseKind, SQLITE_SYNCHRONOUS_MODES, sqliteFileFromUrl, type DatabaseKind, type SqliteSynchronous } from "./db-url";
 import { IsolatingSqliteAdapterFactory } from "./sqlite-adapter.server";
 
 /** How long a SQLite writer waits for another process's write lock. */
@@ -79,5 +79,11 @@ declare global {
 }
 
 const prisma: PrismaClient = (globalThis.__ritournellePrisma ??= createPrismaClient());
+
+/**
+ * The SQL dialect of the app's client (the database DATABASE_URL names): what
+ * the hand-written statements of app/models/hot-sql.server.ts are built for.
+ */
+export const databaseDialect: DatabaseKind = databaseKind(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
 
 export default prisma;

@@ -9,6 +9,18 @@
 // the same --worker-id: a check on the id would let a holder whose lease
 // expired and was claimed again keep writing beside the new holder.
 //
+// Dialects: the statements are portable SQL except where SQLite and
+// PostgreSQL differ, and there each builder takes the dialect (db.server.ts's
+// databaseDialect) and returns that dialect's text:
+// - PostgreSQL types a bound parameter from its context, and a parameter in a
+//   derived table's VALUES has none (it becomes text: 42804 on a timestamp
+//   column), so the conditional insert casts its DateTime values there;
+// - the claims take their rows with one `UPDATE … WHERE id IN (SELECT … FOR
+//   UPDATE SKIP LOCKED)` on PostgreSQL: concurrent workers skip each other's
+//   rows instead of queueing behind them or winning nothing. SQLite has one
+//   writer at a time and no row locks, so its claim stays select → conditional
+//   UPDATE → re-read by token (app/models/template.server.ts, invoice-run.server.ts).
+//
 // Why hand-written: Prisma 6's query compiler spends ~0.5 ms of CPU compiling
 // each model query (plan caching arrives in Prisma 7.4, prisma/orm#29038); a
 // raw statement skips it, and a batch of them runs without an interactive
@@ -22,7 +34,11 @@
 // tests/integration/hot-sql.test.ts checks each exists in the database the
 // migrations build (a migration that renames one fails there).
 import { Prisma, type InvoiceRun, type RunEvent } from "@prisma/client";
+import type { DatabaseKind } from "~/db-url";
 import type { RunStanding } from "~/domain/run-state";
+
+/** The SQL dialect a statement is built for. */
+export type SqlDialect = DatabaseKind;
 
 const RUN = Prisma.InvoiceRunScalarFieldEnum;
 const EVENT = Prisma.RunEventScalarFieldEnum;
@@ -60,7 +76,17 @@ const RUN_EVENT_COLUMNS = Object.values(EVENT) satisfies (keyof RunEventRow)[];
 /** Every column each table's hot statements name (what the schema test checks against the migrated database). */
 export const HOT_SQL_COLUMNS = {
   [Prisma.ModelName.InvoiceRun]: [RUN.id, RUN.updatedAt, ...LEASED_RUN_COLUMNS],
-  [Prisma.ModelName.RecurringTemplate]: [TEMPLATE.id, TEMPLATE.issuedCount, TEMPLATE.updatedAt, TEMPLATE.status, TEMPLATE.customerRedactedAt],
+  [Prisma.ModelName.RecurringTemplate]: [
+    TEMPLATE.id,
+    TEMPLATE.issuedCount,
+    TEMPLATE.updatedAt,
+    TEMPLATE.status,
+    TEMPLATE.customerRedactedAt,
+    TEMPLATE.nextRunAt,
+    TEMPLATE.leaseOwner,
+    TEMPLATE.leaseToken,
+    TEMPLATE.leaseExpiresAt,
+  ],
   [Prisma.ModelName.Shop]: [SHOP.id, SHOP.uninstalledAt],
   [Prisma.ModelName.RunEvent]: RUN_EVENT_COLUMNS,
 } as const satisfies Partial<Record<Prisma.ModelName, readonly string[]>>;
@@ -157,12 +183,61 @@ export function incrementIssuedCountSql(templateId: string, updatedAt: Date, con
  * `condition` (an SQL boolean, e.g. leaseHeldSql), only while it holds: for
  * writes batched in one transaction without a round trip to check first.
  */
-export function insertRunEventsSql(rows: RunEventRow[], condition?: Prisma.Sql): Prisma.Sql {
+export function insertRunEventsSql(dialect: SqlDialect, rows: RunEventRow[], condition?: Prisma.Sql): Prisma.Sql {
   if (rows.length === 0) throw new Error("insertRunEventsSql needs at least one row");
   const events = Prisma.ModelName.RunEvent;
   const columns = Prisma.sql`(${Prisma.join(RUN_EVENT_COLUMNS.map((name) => column(events, name)))})`;
-  const values = Prisma.join(rows.map((row) => Prisma.sql`(${Prisma.join(RUN_EVENT_COLUMNS.map((name) => row[name]))})`));
+  // PostgreSQL: a parameter in VALUES of a derived table has no type to take but text (see the top of this file).
+  const value = (row: RunEventRow, name: (typeof RUN_EVENT_COLUMNS)[number]) =>
+    dialect === "postgres" && name === EVENT.at ? Prisma.sql`CAST(${row[name]} AS TIMESTAMP(3))` : Prisma.sql`${row[name]}`;
+  const values = Prisma.join(rows.map((row) => Prisma.sql`(${Prisma.join(RUN_EVENT_COLUMNS.map((name) => value(row, name)))})`));
   return condition
     ? Prisma.sql`INSERT INTO ${table(events)} ${columns} SELECT * FROM (VALUES ${values}) AS "event" WHERE ${condition}`
     : Prisma.sql`INSERT INTO ${table(events)} ${columns} VALUES ${values}`;
+}
+
+/** A claim's lease: who takes it (for the trail and the pages), its fencing token, until when. */
+export type ClaimLease = { owner: string; token: string; until: Date };
+
+/**
+ * PostgreSQL's due claim, one statement: leases up to `limit` active
+ * templates due at `now` whose lease is free or expired, oldest due first,
+ * skipping rows another claim has locked right now (FOR UPDATE SKIP LOCKED);
+ * returns their ids, oldest due first. Served by the (status, nextRunAt)
+ * index, a range scan that stops after `limit` rows.
+ */
+export function claimDueTemplatesPostgresSql(now: Date, limit: number, lease: ClaimLease): Prisma.Sql {
+  const template = Prisma.ModelName.RecurringTemplate;
+  const col = (name: HotColumn<typeof template>) => column(template, name);
+  return Prisma.sql`WITH "claimed" AS (
+  UPDATE ${table(template)} SET ${col(TEMPLATE.leaseOwner)} = ${lease.owner}, ${col(TEMPLATE.leaseToken)} = ${lease.token}, ${col(TEMPLATE.leaseExpiresAt)} = ${lease.until}
+  WHERE ${col(TEMPLATE.id)} IN (
+    SELECT ${col(TEMPLATE.id)} FROM ${table(template)}
+    WHERE ${col(TEMPLATE.status)} = 'active' AND ${col(TEMPLATE.nextRunAt)} <= ${now}
+      AND (${col(TEMPLATE.leaseOwner)} IS NULL OR ${col(TEMPLATE.leaseExpiresAt)} < ${now})
+    ORDER BY ${col(TEMPLATE.nextRunAt)} LIMIT ${limit}
+    FOR UPDATE SKIP LOCKED)
+  RETURNING ${col(TEMPLATE.id)}, ${col(TEMPLATE.nextRunAt)})
+SELECT ${col(TEMPLATE.id)} FROM "claimed" ORDER BY ${col(TEMPLATE.nextRunAt)}`;
+}
+
+/**
+ * PostgreSQL's work claim for runs in `state`, one statement: leases up to
+ * `limit` of them whose `nextAttemptAt` has come and whose lease is free or
+ * expired, oldest first, skipping rows another claim has locked right now;
+ * `nextAttemptAt` moves to the lease's expiry (see leaseRuns in
+ * invoice-run.server.ts). Returns their ids. Served by the
+ * (state, nextAttemptAt) index.
+ */
+export function claimWorkableRunsPostgresSql(state: string, now: Date, limit: number, lease: ClaimLease): Prisma.Sql {
+  const run = Prisma.ModelName.InvoiceRun;
+  const col = (name: HotColumn<typeof run>) => column(run, name);
+  return Prisma.sql`UPDATE ${table(run)} SET ${col(RUN.leaseOwner)} = ${lease.owner}, ${col(RUN.leaseToken)} = ${lease.token}, ${col(RUN.leaseExpiresAt)} = ${lease.until}, ${col(RUN.nextAttemptAt)} = ${lease.until}
+WHERE ${col(RUN.id)} IN (
+  SELECT ${col(RUN.id)} FROM ${table(run)}
+  WHERE ${col(RUN.state)} = ${state} AND ${col(RUN.nextAttemptAt)} <= ${now}
+    AND (${col(RUN.leaseOwner)} IS NULL OR ${col(RUN.leaseExpiresAt)} < ${now})
+  ORDER BY ${col(RUN.nextAttemptAt)} LIMIT ${limit}
+  FOR UPDATE SKIP LOCKED)
+RETURNING ${col(RUN.id)}`;
 }

@@ -4,17 +4,19 @@
 // take the shop id. The worker's functions take ids it claimed itself.
 import { z } from "zod";
 import type { InvoiceRun, Prisma, PrismaClient } from "@prisma/client";
-import prisma from "~/db.server";
+import prisma, { databaseDialect } from "~/db.server";
 import { BILLING_STEPS, type BillingStep } from "~/domain/billing";
 import { PRODUCT_VARIANT_GID } from "~/domain/order-snapshot";
 import { RUN_STATES, type RunStanding, type RunState, type SkipReason } from "~/domain/run-state";
 import {
+  claimWorkableRunsPostgresSql,
   incrementIssuedCountSql,
   leaseHeldSql,
   runStandingOf,
   runStandingSql,
   updateLeasedRunSql,
   updatedAtNow,
+  type ClaimLease,
   type LeasedRunWrite,
   type RunStandingRow,
 } from "./hot-sql.server";
@@ -284,6 +286,27 @@ export async function leaseRuns(ids: string[], claim: LeaseClaim, now: Date, unt
     data: { leaseOwner: claim.owner, leaseToken: claim.token, leaseExpiresAt: until, nextAttemptAt: until },
   });
   return count;
+}
+
+/**
+ * The work claim for runs in `state`: leases up to `limit` runs whose
+ * `nextAttemptAt` has come and whose lease is free, oldest first, under
+ * `lease` (owner, fresh token, expiry). Returns the ids the claim may have
+ * won: exactly those on PostgreSQL (one UPDATE of rows selected FOR UPDATE
+ * SKIP LOCKED, hot-sql.server.ts: concurrent workers split the work instead
+ * of colliding on it); on SQLite the candidates it tried (select, then
+ * {@link leaseRuns}), some possibly won by another worker in between.
+ * Either way, {@link findRunsLeasedBy} with the token reads what was won.
+ */
+export async function claimWorkableRunIds(state: WorkableState, now: Date, limit: number, lease: ClaimLease, db: Db = prisma): Promise<string[]> {
+  if (limit <= 0) return [];
+  if (databaseDialect === "postgres") {
+    const rows = await db.$queryRaw<{ id: string }[]>(claimWorkableRunsPostgresSql(state, now, limit, lease));
+    return rows.map((row) => row.id);
+  }
+  const candidates = await selectWorkableRunIds(state, now, limit, db);
+  await leaseRuns(candidates, lease, now, lease.until, db);
+  return candidates;
 }
 
 /**

@@ -2,7 +2,7 @@
 // event is written in the transaction of the transition it records, so the
 // trail and the state cannot disagree.
 import type { Prisma, RunEvent } from "@prisma/client";
-import prisma from "~/db.server";
+import prisma, { databaseDialect } from "~/db.server";
 import type { RunEventType } from "~/domain/run-event";
 import { insertRunEventsSql, type RunEventRow } from "./hot-sql.server";
 import { sortableId } from "./sortable-id.server";
@@ -33,7 +33,7 @@ export type NewRunEvent = {
  */
 export async function appendRunEvents(events: NewRunEvent[], tx: Db): Promise<void> {
   if (events.length === 0) return;
-  await tx.$executeRaw(insertRunEventsSql(toRunEventRows(events)));
+  await tx.$executeRaw(insertRunEventsSql(databaseDialect, toRunEventRows(events)));
 }
 
 /**
@@ -42,7 +42,7 @@ export async function appendRunEvents(events: NewRunEvent[], tx: Db): Promise<vo
  * transaction without a round trip to check first. `events` must not be empty.
  */
 export function appendRunEventsIf(events: NewRunEvent[], condition: Prisma.Sql, db: Db) {
-  return db.$executeRaw(insertRunEventsSql(toRunEventRows(events), condition));
+  return db.$executeRaw(insertRunEventsSql(databaseDialect, toRunEventRows(events), condition));
 }
 
 /** The rows of `events`, with ids that keep their order (sortable-id.server.ts). */

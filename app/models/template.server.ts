@@ -8,12 +8,13 @@
 // last argument; those that must run inside a transaction require it.
 import { z } from "zod";
 import { Prisma, type RecurringTemplate } from "@prisma/client";
-import prisma from "~/db.server";
+import prisma, { databaseDialect } from "~/db.server";
 import type { CustomerSubject } from "~/domain/customer-subject";
 import type { ShippingSnapshot, TemplateLine } from "~/domain/invoice-draft";
 import { PRODUCT_VARIANT_GID } from "~/domain/order-snapshot";
 import type { Schedule, ScheduleUnit } from "~/domain/schedule";
 import { addressInput, CATCH_UP_POLICIES, type CatchUpPolicy } from "~/domain/template-input";
+import { claimDueTemplatesPostgresSql, type ClaimLease } from "./hot-sql.server";
 
 type Db = Prisma.TransactionClient;
 
@@ -244,6 +245,25 @@ export async function leaseTemplates(ids: string[], claim: { owner: string; toke
     data: { leaseOwner: claim.owner, leaseToken: claim.token, leaseExpiresAt: until },
   });
   return count;
+}
+
+/**
+ * The due claim: ids of up to `limit` active templates due at `now` whose
+ * lease this claim took (`lease`: owner, fresh token, expiry), oldest due
+ * first. PostgreSQL: one UPDATE of rows selected FOR UPDATE SKIP LOCKED
+ * (hot-sql.server.ts), so concurrent workers split the due templates between
+ * them. SQLite (one writer at a time): select the due ids, lease those still
+ * free in one conditional UPDATE, re-read what the token won.
+ */
+export async function claimDueTemplateIds(now: Date, limit: number, lease: ClaimLease, db: Db = prisma): Promise<string[]> {
+  if (limit <= 0) return [];
+  if (databaseDialect === "postgres") {
+    const rows = await db.$queryRaw<{ id: string }[]>(claimDueTemplatesPostgresSql(now, limit, lease));
+    return rows.map((row) => row.id);
+  }
+  const candidates = await selectDueTemplateIds(now, limit, db);
+  await leaseTemplates(candidates, lease, now, lease.until, db);
+  return templateIdsLeasedBy(candidates, lease.token, db);
 }
 
 /** Step 3: the ids among `ids` whose lease the claim of `token` took, oldest due first. */

@@ -1,9 +1,9 @@
 // The issuing half of a worker tick: claim runs due for work, and drive each
 // (app/services/invoicing/issue-run.server.ts) on a pool of lanes.
 //
-// Claim: the same three portable steps as the due-template claim
-// (scheduler.ts): select ids, one conditional UPDATE under a fresh random
-// token, re-read what that token won. The token, not the worker id, fences
+// Claim: as the due-template claim (scheduler.ts), under a fresh random
+// token: on PostgreSQL one UPDATE of rows selected FOR UPDATE SKIP LOCKED, on
+// SQLite select ids → one conditional UPDATE; then re-read what the token won. The token, not the worker id, fences
 // every later write on the run: the lanes of one worker share its id, and a
 // run whose lease expired may be claimed again by another lane of the same
 // worker (or a process restarted with the same id) while the first lane is
@@ -13,7 +13,7 @@
 // refuses (and whether it refuses the platform key); a run they hold is held
 // without a call (app/services/invoicing/billing-hold.server.ts).
 import { randomUUID } from "node:crypto";
-import { findRunsLeasedBy, leaseRuns, releaseRunLeases, selectWorkableRunIds, type LeasedRun } from "~/models/invoice-run.server";
+import { claimWorkableRunIds, findRunsLeasedBy, releaseRunLeases, type LeasedRun } from "~/models/invoice-run.server";
 import type { Tx } from "~/models/transaction.server";
 import { BillingHolds, credentialOf } from "~/services/invoicing/billing-hold.server";
 import { issueRun, type IssueRunOptions } from "~/services/invoicing/issue-run.server";
@@ -149,11 +149,8 @@ export async function claimWorkableRuns(
   /** Default: the app's client (the bench passes a logging one). */
   db?: Tx,
 ): Promise<LeasedRun[]> {
-  const inFlight = await selectWorkableRunIds("issuing", claim.now, claim.batchSize, db);
-  const fresh = await selectWorkableRunIds("planned", claim.now, claim.batchSize - inFlight.length, db);
-  const candidates = [...inFlight, ...fresh];
-  const until = new Date(claim.now.getTime() + claim.leaseMs);
-  const token = randomUUID();
-  await leaseRuns(candidates, { owner: claim.owner, token }, claim.now, until, db);
-  return findRunsLeasedBy(candidates, token, db);
+  const lease = { owner: claim.owner, token: randomUUID(), until: new Date(claim.now.getTime() + claim.leaseMs) };
+  const inFlight = await claimWorkableRunIds("issuing", claim.now, claim.batchSize, lease, db);
+  const fresh = await claimWorkableRunIds("planned", claim.now, claim.batchSize - inFlight.length, lease, db);
+  return findRunsLeasedBy([...inFlight, ...fresh], lease.token, db);
 }

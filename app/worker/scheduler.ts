@@ -1,16 +1,16 @@
 // The planning half of a worker tick: claim due templates, plan each one's
 // due periods (app/services/invoicing/plan-periods.server.ts).
 //
-// Claim (portable, no SELECT … FOR UPDATE SKIP LOCKED needed):
-//   1. select ids of active templates with nextRunAt <= now and a free or
-//      expired lease, oldest first, LIMIT batch — the (status, nextRunAt) index;
-//   2. one conditional UPDATE takes the lease on those still free, under a
-//      fresh random token (the fence every write under the lease checks);
-//   3. re-read the rows whose lease this claim's token holds.
+// Claim, under a fresh random token (the fence every write under the lease
+// checks), with the (status, nextRunAt) index, LIMIT batch, oldest due first:
+//   - PostgreSQL: one UPDATE of the due rows selected FOR UPDATE SKIP LOCKED,
+//     so concurrent workers take disjoint batches without waiting;
+//   - SQLite (one writer at a time): select due ids, one conditional UPDATE
+//     taking the lease on those still free, re-read what the token won.
 // Then one short transaction per template (planTemplatePeriods), which
 // releases the template's lease.
 import { randomUUID } from "node:crypto";
-import { leaseTemplates, releaseTemplateLeases, selectDueTemplateIds, templateIdsLeasedBy } from "~/models/template.server";
+import { claimDueTemplateIds, releaseTemplateLeases } from "~/models/template.server";
 import type { Tx } from "~/models/transaction.server";
 import { planTemplatePeriods, type PlanPeriodsOptions } from "~/services/invoicing/plan-periods.server";
 
@@ -79,9 +79,6 @@ export async function claimDueTemplates(
   /** Default: the app's client (the bench passes a logging one). */
   db?: Tx,
 ): Promise<{ token: string; ids: string[] }> {
-  const until = new Date(claim.now.getTime() + claim.leaseMs);
-  const token = randomUUID();
-  const candidates = await selectDueTemplateIds(claim.now, claim.batchSize, db);
-  await leaseTemplates(candidates, { owner: claim.owner, token }, claim.now, until, db);
-  return { token, ids: await templateIdsLeasedBy(candidates, token, db) };
+  const lease = { owner: claim.owner, token: randomUUID(), until: new Date(claim.now.getTime() + claim.leaseMs) };
+  return { token: lease.token, ids: await claimDueTemplateIds(claim.now, claim.batchSize, lease, db) };
 }

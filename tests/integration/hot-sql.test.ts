@@ -1,11 +1,17 @@
 // The worker's hand-written SQL (app/models/hot-sql.server.ts) against the
-// database the committed migrations build (global setup's template file):
-// a migration that renames or drops a column these statements name fails
-// here, by name, instead of at the first invoice a worker tries to store.
-import path from "node:path";
-import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// database the committed migrations build, in each dialect: this file runs
+// in both vitest projects, on this file's own SQLite copy or PostgreSQL
+// database (setup-env.ts). A migration that renames or drops a column these
+// statements name fails here, by name, instead of at the first invoice a
+// worker tries to store; a statement one dialect refuses (a parameter typed
+// text where a timestamp goes, a lock clause SQLite lacks) fails here too.
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Prisma } from "@prisma/client";
+import prisma, { configureDatabase, databaseDialect } from "~/db.server";
+import { ManualClock } from "~/domain/clock";
 import {
+  claimDueTemplatesPostgresSql,
+  claimWorkableRunsPostgresSql,
   HOT_SQL_COLUMNS,
   incrementIssuedCountSql,
   insertRunEventsSql,
@@ -16,16 +22,26 @@ import {
   type LeasedRunWrite,
   type RunEventRow,
 } from "~/models/hot-sql.server";
+import { logger } from "~/logger.server";
+import { planTemplatePeriods } from "~/services/invoicing/plan-periods.server";
+import { createTemplate } from "~/services/templates/create.server";
+import { claimWorkableRuns } from "~/worker/run-lanes";
+import { claimDueTemplates } from "~/worker/scheduler";
+import { createShop, templateInput } from "../helpers/recurring";
 
-let migrated: Database.Database;
+/** The database of this file's vitest project (vitest.config.ts). */
+const TEST_DATABASE = process.env.RITOURNELLE_TEST_DATABASE === "postgres" ? "postgres" : "sqlite";
 
-beforeAll(() => {
-  migrated = new Database(path.join(process.env.RITOURNELLE_TEST_RUN_DIR!, "template.sqlite"), { readonly: true });
+beforeAll(async () => {
+  await configureDatabase(prisma);
 });
 
-afterAll(() => migrated.close());
+beforeEach(async () => {
+  await prisma.shop.deleteMany();
+});
 
 const now = new Date("2026-01-01T00:00:00Z");
+const lease = { owner: "worker:test", token: "token", until: new Date("2026-01-01T00:01:00Z") };
 const row: RunEventRow = {
   id: "c1",
   shopId: "shop",
@@ -42,28 +58,55 @@ const row: RunEventRow = {
 /** A write naming every column the pipeline may write. */
 const everyColumn = Object.fromEntries(LEASED_RUN_COLUMNS.map((column) => [column, null])) as LeasedRunWrite;
 
-/** Every statement the module builds, in each of its shapes. */
-function hotStatements() {
+/** Every statement the module builds for this file's dialect, in each of its shapes. */
+function hotStatements(ids = { shopId: "shop", templateId: "template" }): Record<string, Prisma.Sql> {
   const leaseHeld = leaseHeldSql("run", "worker");
-  return {
-    leaseHeld: leaseHeld,
+  const event = { ...row, ...ids, runId: null };
+  const portable = {
+    leaseHeld: Prisma.sql`SELECT ${leaseHeld}`,
     updateLeasedRun: updateLeasedRunSql("run", "worker", everyColumn, now),
-    incrementIssuedCount: incrementIssuedCountSql("template", now, leaseHeld),
-    insertRunEvents: insertRunEventsSql([row, row]),
-    insertRunEventsIf: insertRunEventsSql([row], leaseHeld),
-    runStanding: runStandingSql("template", "shop"),
+    incrementIssuedCount: incrementIssuedCountSql(ids.templateId, now, leaseHeld),
+    insertRunEvents: insertRunEventsSql(databaseDialect, [{ ...event, id: "c1" }, { ...event, id: "c2" }]),
+    insertRunEventsIf: insertRunEventsSql(databaseDialect, [{ ...event, id: "c3" }], Prisma.sql`NOT ${leaseHeld}`),
+    runStanding: runStandingSql(ids.templateId, ids.shopId),
+  };
+  if (databaseDialect !== "postgres") return portable;
+  return {
+    ...portable,
+    claimDueTemplates: claimDueTemplatesPostgresSql(now, 10, lease),
+    claimWorkableRuns: claimWorkableRunsPostgresSql("planned", now, 10, lease),
   };
 }
 
-function columnsOf(table: string): string[] {
-  return (migrated.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((column) => column.name);
+async function columnsOf(table: string): Promise<string[]> {
+  if (databaseDialect === "postgres") {
+    const rows = await prisma.$queryRaw<{ column_name: string }[]>`SELECT column_name::text AS column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ${table}`;
+    return rows.map((column) => column.column_name);
+  }
+  const rows = await prisma.$queryRawUnsafe<{ name: string }[]>(`PRAGMA table_info("${table}")`);
+  return rows.map((column) => column.name);
 }
 
-describe("the hot SQL and the migrated schema", () => {
-  it("every column the statements name exists in the migrated database", () => {
+/** Runs `statement` in a transaction that is rolled back: the database parsed, planned and executed it. */
+async function executeAndRollBack(statement: Prisma.Sql): Promise<void> {
+  const rollback = new Error("rollback");
+  await expect(
+    prisma.$transaction(async (tx) => {
+      await tx.$queryRaw(statement);
+      throw rollback;
+    }),
+  ).rejects.toBe(rollback);
+}
+
+describe(`the hot SQL and the migrated schema (${TEST_DATABASE})`, () => {
+  it("this file runs on the database its project names", () => {
+    expect(databaseDialect).toBe(TEST_DATABASE);
+  });
+
+  it("every column the statements name exists in the migrated database", async () => {
     const missing: Record<string, string[]> = {};
     for (const [table, columns] of Object.entries(HOT_SQL_COLUMNS)) {
-      const existing = columnsOf(table);
+      const existing = await columnsOf(table);
       expect(existing, `table ${table}`).not.toEqual([]);
       const absent = columns.filter((column) => !existing.includes(column));
       if (absent.length > 0) missing[table] = absent;
@@ -72,7 +115,7 @@ describe("the hot SQL and the migrated schema", () => {
   });
 
   it("the statements name no identifier beyond those tables and columns", () => {
-    const known = new Set<string>([...Object.keys(HOT_SQL_COLUMNS), ...Object.values(HOT_SQL_COLUMNS).flat(), "event"]);
+    const known = new Set<string>([...Object.keys(HOT_SQL_COLUMNS), ...Object.values(HOT_SQL_COLUMNS).flat(), "event", "claimed"]);
     for (const [name, statement] of Object.entries(hotStatements())) {
       const identifiers = [...statement.sql.matchAll(/"([^"]+)"/g)].map((match) => match[1]!);
       expect(identifiers.length, name).toBeGreaterThan(0);
@@ -80,10 +123,66 @@ describe("the hot SQL and the migrated schema", () => {
     }
   });
 
-  it("SQLite compiles every statement against the migrated schema", () => {
-    for (const [name, statement] of Object.entries(hotStatements())) {
-      const sql = name === "leaseHeld" ? `SELECT ${statement.sql}` : statement.sql;
-      expect(() => migrated.prepare(sql), name).not.toThrow();
+  it("the database executes every statement of its dialect", async () => {
+    const shop = await createShop();
+    const template = await createTemplate(shop, templateInput(), { clock: new ManualClock("2026-01-10T10:00:00Z") });
+    for (const [name, statement] of Object.entries(hotStatements({ shopId: shop.id, templateId: template.id }))) {
+      await executeAndRollBack(statement).catch((error: unknown) => {
+        throw new Error(`${name}: ${String(error)}`, { cause: error });
+      });
     }
   });
 });
+
+describe(`the hot statements' effects (${TEST_DATABASE})`, () => {
+  it("the conditional audit insert stores each event with its instant while the condition holds, and nothing otherwise", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const shop = await createShop();
+    const template = await createTemplate(shop, templateInput(), { clock });
+    const event = (id: string, at: string): RunEventRow => ({ ...row, id, shopId: shop.id, templateId: template.id, runId: null, at: new Date(at) });
+
+    await prisma.$executeRaw(insertRunEventsSql(databaseDialect, [event("e1", "2026-01-15T08:00:00.123Z"), event("e2", "2026-01-15T08:00:01Z")], Prisma.sql`1 = 1`));
+    await prisma.$executeRaw(insertRunEventsSql(databaseDialect, [event("e3", "2026-01-15T08:00:02Z")], Prisma.sql`1 = 0`));
+
+    const stored = await prisma.runEvent.findMany({ where: { id: { in: ["e1", "e2", "e3"] } }, orderBy: { id: "asc" } });
+    expect(stored.map((entry) => [entry.id, entry.at.toISOString()])).toEqual([
+      ["e1", "2026-01-15T08:00:00.123Z"],
+      ["e2", "2026-01-15T08:00:01.000Z"],
+    ]);
+  });
+
+  it("claims made at the same time share out the due templates and then their runs: each taken by one claim, all taken", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const shop = await createShop();
+    const templates: string[] = [];
+    for (let index = 0; index < 12; index++) templates.push((await createTemplate(shop, templateInput(), { clock })).id);
+    clock.set("2026-01-15T08:00:00Z");
+
+    // Rounds of three claims at once, until one round finds nothing left.
+    const planned: string[] = [];
+    for (let round = 0; round < 12; round++) {
+      const claims = await Promise.all([1, 2, 3].map((worker) => claimDueTemplates({ now: clock.nowDate(), owner: `w${worker}`, batchSize: 2, leaseMs: 60_000 })));
+      if (claims.every((claim) => claim.ids.length === 0)) break;
+      for (const claim of claims) {
+        planned.push(...claim.ids);
+        for (const templateId of claim.ids) await planTemplatePeriods({ templateId, leaseToken: claim.token }, planning(clock));
+      }
+    }
+    expect([...planned].sort()).toEqual([...templates].sort());
+
+    const issued: string[] = [];
+    for (let round = 0; round < 12; round++) {
+      const claims = await Promise.all([1, 2, 3].map((worker) => claimWorkableRuns({ now: clock.nowDate(), owner: `w${worker}`, batchSize: 2, leaseMs: 60_000 })));
+      if (claims.every((runs) => runs.length === 0)) break;
+      issued.push(...claims.flatMap((runs) => runs.map((run) => run.templateId)));
+    }
+    expect([...issued].sort()).toEqual([...templates].sort());
+    const leased = await prisma.invoiceRun.findMany({ where: { leaseToken: { not: null } }, select: { leaseOwner: true, leaseExpiresAt: true } });
+    expect(leased.length).toBe(12);
+    expect(leased.every((run) => run.leaseExpiresAt?.getTime() === clock.nowDate().getTime() + 60_000)).toBe(true);
+  });
+});
+
+function planning(clock: ManualClock) {
+  return { workerId: "test", clock, maxPeriodsPerTemplate: 1, lateToleranceMs: 3_600_000, logger };
+}
