@@ -39,6 +39,9 @@ const POSTGRES_STORAGE: Record<string, string> = {
   // 32-bit on both: Prisma validates Int as 32-bit on SQLite too.
   Int: "INTEGER",
   BigInt: "BIGINT",
+  // An IEEE double on both (SQLite REAL): exact for whole numbers below 2^53,
+  // e.g. milliseconds since the epoch (StripeRequestSlot.nextSlotAt).
+  Float: "DOUBLE PRECISION",
   Bytes: "BYTEA",
   // An instant in UTC with JavaScript's millisecond precision. Not
   // timestamptz: @prisma/adapter-pg (6.19) sends a Date as UTC digits

@@ -31,6 +31,8 @@ const { startEmbeddedWorker } = await import("./embedded-worker");
 
 const mode = settings.NODE_ENV === "production" ? "production" : "development";
 await migrateDatabase(settings.DATABASE_URL);
+// Before any Stripe call: this process shares each account's Stripe limit with the worker processes.
+(await import("../app/services/invoicing/stripe-rate-limit.server")).shareStripeRateLimits();
 const app = await startAppServer({
   host: settings.HOST,
   port: settings.PORT,

@@ -44,6 +44,7 @@ const RUN = Prisma.InvoiceRunScalarFieldEnum;
 const EVENT = Prisma.RunEventScalarFieldEnum;
 const TEMPLATE = Prisma.RecurringTemplateScalarFieldEnum;
 const SHOP = Prisma.ShopScalarFieldEnum;
+const SLOT = Prisma.StripeRequestSlotScalarFieldEnum;
 
 /** The columns the pipeline writes on a run it holds: its step's result, its state, its lease. */
 export const LEASED_RUN_COLUMNS = [
@@ -89,6 +90,7 @@ export const HOT_SQL_COLUMNS = {
   ],
   [Prisma.ModelName.Shop]: [SHOP.id, SHOP.uninstalledAt],
   [Prisma.ModelName.RunEvent]: RUN_EVENT_COLUMNS,
+  [Prisma.ModelName.StripeRequestSlot]: [SLOT.account, SLOT.nextSlotAt],
 } as const satisfies Partial<Record<Prisma.ModelName, readonly string[]>>;
 
 type HotTable = keyof typeof HOT_SQL_COLUMNS;
@@ -240,4 +242,33 @@ WHERE ${col(RUN.id)} IN (
   ORDER BY ${col(RUN.nextAttemptAt)} LIMIT ${limit}
   FOR UPDATE SKIP LOCKED)
 RETURNING ${col(RUN.id)}`;
+}
+
+/** What reserveRequestSlotSql returns: the reserved slot and the database's clock, both in ms since the epoch. */
+export type RequestSlotRow = { slotAt: number; now: number };
+
+/**
+ * Reserves the next request slot of Stripe account `account` (the shared
+ * rate limit, app/models/stripe-request-slot.server.ts): one atomic upsert
+ * that moves the account's `nextSlotAt` to max(nextSlotAt, now) + spacing
+ * and returns the slot taken (the old max) with the database's clock, so
+ * that every process reads one clock whatever its own says. Dialects differ
+ * in the clock and in max(): PostgreSQL's clock_timestamp() and GREATEST;
+ * SQLite's julianday('now') (fixed within one statement) and max().
+ */
+export function reserveRequestSlotSql(dialect: SqlDialect, account: string, spacingMs: number): Prisma.Sql {
+  const slots = Prisma.ModelName.StripeRequestSlot;
+  const next = column(slots, SLOT.nextSlotAt);
+  const key = column(slots, SLOT.account);
+  if (dialect === "postgres") {
+    const nowMs = Prisma.sql`(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::DOUBLE PRECISION`;
+    const spacing = Prisma.sql`CAST(${spacingMs} AS DOUBLE PRECISION)`;
+    return Prisma.sql`INSERT INTO ${table(slots)} AS "slot" (${key}, ${next}) VALUES (${account}, ${nowMs} + ${spacing})
+ON CONFLICT (${key}) DO UPDATE SET ${next} = GREATEST("slot".${next}, EXCLUDED.${next} - ${spacing}) + ${spacing}
+RETURNING "slot".${next} - ${spacing} AS "slotAt", ${nowMs} AS "now"`;
+  }
+  const nowMs = Prisma.sql`((julianday('now') - 2440587.5) * 86400000.0)`;
+  return Prisma.sql`INSERT INTO ${table(slots)} (${key}, ${next}) VALUES (${account}, ${nowMs} + ${spacingMs})
+ON CONFLICT (${key}) DO UPDATE SET ${next} = max(${next}, excluded.${next} - ${spacingMs}) + ${spacingMs}
+RETURNING ${next} - ${spacingMs} AS "slotAt", ${nowMs} AS "now"`;
 }

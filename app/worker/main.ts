@@ -3,6 +3,13 @@
 // the same environment as the app. Options and shutdown: process.ts. Start
 // as many as you like against one database.
 import { createStripeRail } from "~/services/invoicing/stripe-rail.server";
+import { shareStripeRateLimits } from "~/services/invoicing/stripe-rate-limit.server";
 import { runWorkerProcess } from "./process";
 
-await runWorkerProcess({ gateway: () => createStripeRail() });
+// Every account's Stripe limit is shared with the other processes, through the database.
+await runWorkerProcess({
+  gateway: () => {
+    shareStripeRateLimits();
+    return createStripeRail();
+  },
+});

@@ -17,6 +17,7 @@ import {
   insertRunEventsSql,
   LEASED_RUN_COLUMNS,
   leaseHeldSql,
+  reserveRequestSlotSql,
   runStandingSql,
   updateLeasedRunSql,
   type LeasedRunWrite,
@@ -24,6 +25,7 @@ import {
 } from "~/models/hot-sql.server";
 import { logger } from "~/logger.server";
 import { planTemplatePeriods } from "~/services/invoicing/plan-periods.server";
+import { reserveStripeRequestSlot } from "~/models/stripe-request-slot.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { claimWorkableRuns } from "~/worker/run-lanes";
 import { claimDueTemplates } from "~/worker/scheduler";
@@ -69,6 +71,7 @@ function hotStatements(ids = { shopId: "shop", templateId: "template" }): Record
     insertRunEvents: insertRunEventsSql(databaseDialect, [{ ...event, id: "c1" }, { ...event, id: "c2" }]),
     insertRunEventsIf: insertRunEventsSql(databaseDialect, [{ ...event, id: "c3" }], Prisma.sql`NOT ${leaseHeld}`),
     runStanding: runStandingSql(ids.templateId, ids.shopId),
+    reserveRequestSlot: reserveRequestSlotSql(databaseDialect, "acct_hot_sql", 42),
   };
   if (databaseDialect !== "postgres") return portable;
   return {
@@ -115,7 +118,7 @@ describe(`the hot SQL and the migrated schema (${TEST_DATABASE})`, () => {
   });
 
   it("the statements name no identifier beyond those tables and columns", () => {
-    const known = new Set<string>([...Object.keys(HOT_SQL_COLUMNS), ...Object.values(HOT_SQL_COLUMNS).flat(), "event", "claimed"]);
+    const known = new Set<string>([...Object.keys(HOT_SQL_COLUMNS), ...Object.values(HOT_SQL_COLUMNS).flat(), "event", "claimed", "slot", "slotAt", "now"]);
     for (const [name, statement] of Object.entries(hotStatements())) {
       const identifiers = [...statement.sql.matchAll(/"([^"]+)"/g)].map((match) => match[1]!);
       expect(identifiers.length, name).toBeGreaterThan(0);
@@ -180,6 +183,23 @@ describe(`the hot statements' effects (${TEST_DATABASE})`, () => {
     const leased = await prisma.invoiceRun.findMany({ where: { leaseToken: { not: null } }, select: { leaseOwner: true, leaseExpiresAt: true } });
     expect(leased.length).toBe(12);
     expect(leased.every((run) => run.leaseExpiresAt?.getTime() === clock.nowDate().getTime() + 60_000)).toBe(true);
+  });
+});
+
+describe(`the shared Stripe request slots (${TEST_DATABASE})`, () => {
+  it("slots reserved at once for one account are handed out one spacing apart, another account's independently", async () => {
+    const spacing = 40;
+    const started = Date.now();
+    const waits = await Promise.all(Array.from({ length: 10 }, () => reserveStripeRequestSlot("acct_slots_a", spacing)));
+    const other = await reserveStripeRequestSlot("acct_slots_b", spacing);
+    const elapsed = Date.now() - started;
+
+    const sorted = [...waits].sort((a, b) => a - b);
+    // Each wait was measured at its own reservation: the k-th slot is k spacings after the first, less the time between the two reservations.
+    expect(sorted[0]!).toBeLessThanOrEqual(spacing);
+    for (let k = 1; k < sorted.length; k++) expect(sorted[k]! - sorted[k - 1]!).toBeGreaterThan(spacing - elapsed - 1);
+    expect(sorted.at(-1)!).toBeGreaterThanOrEqual(9 * spacing - elapsed);
+    expect(other).toBe(0);
   });
 });
 

@@ -3,6 +3,7 @@
 import Stripe from "stripe";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
+  SharedAccountRateLimiter,
   AccountRateLimiter,
   connectBaseUrl,
   defaultRequestsPerSecond,
@@ -82,6 +83,22 @@ describe("AccountRateLimiter", () => {
     await vi.runAllTimersAsync();
     await Promise.all(all);
     expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+});
+
+describe("SharedAccountRateLimiter", () => {
+  it("sends when its slot comes, and gives up a slot it would reach too late for a later one", async () => {
+    let clock = 0;
+    const asked: number[] = [];
+    // The first reservation takes 100 ms to answer (a stalled process): its slot, due at once, would be left 100 ms late.
+    const slots = async (account: string, spacingMs: number) => {
+      asked.push(spacingMs);
+      clock += asked.length === 1 ? 100 : 1;
+      return 0;
+    };
+    const limiter = new SharedAccountRateLimiter({ requestsPerSecond: 25, slots, now: () => clock });
+    await limiter.acquire("acct_1");
+    expect(asked).toEqual([42, 42]);
   });
 });
 

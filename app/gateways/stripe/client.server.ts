@@ -96,7 +96,7 @@ type Lane = {
  *   the spacing allowed.
  * Waiters are served first come, first served.
  */
-export class AccountRateLimiter {
+export class AccountRateLimiter implements RequestLimiter {
   readonly requestsPerSecond: number;
   private readonly windowMs: number;
   private readonly spacingMs: number;
@@ -148,6 +148,77 @@ export class AccountRateLimiter {
   }
 }
 
+/** What the client waits on before each request: the account's rate limit. */
+export interface RequestLimiter {
+  readonly requestsPerSecond: number;
+  /** Resolves when a request for `account` may leave now. */
+  acquire(account: string): Promise<void>;
+}
+
+/**
+ * Where the request slots of every account are kept when several processes
+ * share the accounts' rate limits: reserves the next slot of `account`,
+ * `spacingMs` after the previous one, and resolves to the milliseconds to
+ * wait for it. The database implements it (app/models/stripe-request-slot.server.ts,
+ * wired in app/services/invoicing/stripe-rate-limit.server.ts); a gateway
+ * never reaches the database itself.
+ */
+export type RequestSlots = (account: string, spacingMs: number) => Promise<number>;
+
+export type SharedRateLimiterOptions = {
+  requestsPerSecond: number;
+  slots: RequestSlots;
+  /** Added to the one-second window, as in {@link RateLimiterOptions}. Default 50. */
+  guardMs?: number;
+  /**
+   * How late after its slot a request may still leave. One that wakes later
+   * (a stalled event loop, a slow reservation) would leave too close to the
+   * next slot's request: it takes a new slot instead. Default 20.
+   */
+  maxLatenessMs?: number;
+  now?: () => number;
+};
+
+/**
+ * One rate limit per account across every process: requests for an account
+ * leave one slot apart (window ÷ limit, the window being 1 s + guard), the
+ * slots handed out by one shared schedule (the database) whichever process
+ * asks. A request leaves no earlier than its slot and at most
+ * `maxLatenessMs` after it, so any second holds at most
+ * (1000 + maxLateness) ÷ spacing + 1 departures: the limit, with the rest
+ * of the guard left for the network's jitter. Used at once: a slot nobody
+ * asked for is not saved up, so there is no burst after a quiet spell.
+ */
+export class SharedAccountRateLimiter implements RequestLimiter {
+  readonly requestsPerSecond: number;
+  private readonly spacingMs: number;
+  private readonly maxLatenessMs: number;
+  private readonly slots: RequestSlots;
+  private readonly now: () => number;
+
+  constructor(options: SharedRateLimiterOptions) {
+    if (!(options.requestsPerSecond > 0)) throw new RangeError("requestsPerSecond must be > 0");
+    this.requestsPerSecond = options.requestsPerSecond;
+    this.spacingMs = (1000 + (options.guardMs ?? 50)) / options.requestsPerSecond;
+    this.maxLatenessMs = options.maxLatenessMs ?? 20;
+    this.slots = options.slots;
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  async acquire(account: string): Promise<void> {
+    for (;;) {
+      // The slot is at the database's "now" + wait, and that "now" came after `asked`:
+      // leaving by asked + wait + maxLateness is leaving within maxLateness of the slot.
+      const asked = this.now();
+      const waitMs = await this.slots(account, this.spacingMs);
+      if (waitMs > 0) await sleep(Math.ceil(waitMs));
+      if (this.now() - asked - waitMs <= this.maxLatenessMs) return;
+      // Missed: give the slot up (its neighbours may be too close) and take a later one, without hammering the schedule.
+      await sleep(Math.ceil(this.spacingMs));
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Client
 // ---------------------------------------------------------------------------
@@ -168,6 +239,13 @@ export type StripeClientOptions = {
   apiUrl?: string;
   /** Per account; default {@link defaultRequestsPerSecond} of the key. */
   requestsPerSecond?: number;
+  /**
+   * The shared schedule of request slots, when other processes call Stripe
+   * for the same accounts: the limit then holds across all of them
+   * ({@link SharedAccountRateLimiter}). Without it, the limit is this
+   * client's alone ({@link AccountRateLimiter}).
+   */
+  slots?: RequestSlots;
   retry?: Partial<RetryOptions>;
   /** Per request, default 30 s (runs hold a 120 s lease, renewed at each step). */
   timeoutMs?: number;
@@ -187,7 +265,7 @@ const PLATFORM_LANE = "platform";
  */
 export class StripeClient {
   readonly sdk: Stripe;
-  readonly limiter: AccountRateLimiter;
+  readonly limiter: RequestLimiter;
   readonly connectUrl: string;
   /** The secret key's {@link keyFingerprint}. */
   readonly keyFingerprint: string;
@@ -204,9 +282,8 @@ export class StripeClient {
       appInfo: { name: "Ritournelle" },
       ...(endpoint ?? {}),
     });
-    this.limiter = new AccountRateLimiter({
-      requestsPerSecond: options.requestsPerSecond ?? defaultRequestsPerSecond(options.secretKey),
-    });
+    const requestsPerSecond = options.requestsPerSecond ?? defaultRequestsPerSecond(options.secretKey);
+    this.limiter = options.slots ? new SharedAccountRateLimiter({ requestsPerSecond, slots: options.slots }) : new AccountRateLimiter({ requestsPerSecond });
     this.connectUrl = connectBaseUrl(options.apiUrl);
     this.keyFingerprint = keyFingerprint(options.secretKey);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -263,10 +340,23 @@ export function isUnknownOutcomeReplay(error: unknown): boolean {
 }
 
 let shared: StripeClient | undefined;
+let sharedSlots: RequestSlots | undefined;
+
+/**
+ * Makes the process's client ({@link stripeClient}) take its request slots
+ * from `slots`, shared with every other process calling Stripe for the same
+ * accounts. Called once at start, before the first Stripe call.
+ * @throws Error when the process's client already exists (it would keep a limit of its own).
+ */
+export function shareRequestSlots(slots: RequestSlots): void {
+  if (shared && sharedSlots !== slots) throw new Error("shareRequestSlots must be called before the first Stripe call of the process");
+  sharedSlots = slots;
+}
 
 /**
  * The process's client, from the configuration (STRIPE_SECRET_KEY,
- * STRIPE_API_URL). One per process, so its rate limiter sees all the work.
+ * STRIPE_API_URL). One per process, so its rate limiter sees all the work;
+ * with {@link shareRequestSlots}, the work of every process.
  * @throws Error when STRIPE_SECRET_KEY is not set.
  */
 export function stripeClient(): StripeClient {
@@ -275,7 +365,7 @@ export function stripeClient(): StripeClient {
     if (!STRIPE_SECRET_KEY) {
       throw new Error("Stripe is not configured: set STRIPE_SECRET_KEY (see .env.example).");
     }
-    shared = new StripeClient({ secretKey: STRIPE_SECRET_KEY, apiUrl: STRIPE_API_URL, requestsPerSecond: STRIPE_REQUESTS_PER_SECOND });
+    shared = new StripeClient({ secretKey: STRIPE_SECRET_KEY, apiUrl: STRIPE_API_URL, requestsPerSecond: STRIPE_REQUESTS_PER_SECOND, slots: sharedSlots });
   }
   return shared;
 }

@@ -1,0 +1,6 @@
+-- CreateTable
+CREATE TABLE "StripeRequestSlot" (
+    "account" TEXT NOT NULL PRIMARY KEY,
+    "nextSlotAt" REAL NOT NULL
+);
+
