@@ -1,0 +1,93 @@
+// One Stripe rate limit per account across processes: four production worker
+// processes (app/worker/main.ts, the real SDK against the stand-in) issue the
+// invoices of one merchant whose account allows 25 requests a second. Stripe
+// (the stand-in, from its own request log) never receives more than 25
+// requests for the account in any one-second window, never answers 429, and
+// holds exactly one invoice per run, sent once. The throughput this reaches
+// against the bound is measured by `npm run bench -- workers`, not here.
+// Runs on SQLite (four processes on one file) and on PostgreSQL.
+import { spawn, type ChildProcess } from "node:child_process";
+import { afterEach, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { ManualClock } from "~/domain/clock";
+import { createTemplate } from "~/services/templates/create.server";
+import { createShop, templateInput } from "../helpers/recurring";
+import { MERCHANT, withStripeStandIn } from "../helpers/stripe";
+
+const stripeStandIn = withStripeStandIn();
+
+const LIMIT = 25;
+const WORKERS = 4;
+const INVOICES = 30;
+
+const children: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
+
+function spawnWorker(workerId: string) {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "app/worker/main.ts", "--worker-id", workerId, "--tick-ms", "50", "--run-batch", "8", "--concurrency", "8"],
+    { env: { ...process.env, STRIPE_REQUESTS_PER_SECOND: String(LIMIT), LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  children.push(child);
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  return { child, output: () => output, exited };
+}
+
+/** The most entries of `times` (ms) inside any window [t, t + 1000). */
+function mostInOneSecond(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let start = 0, end = 0; start < sorted.length; start++) {
+    while (end < sorted.length && sorted[end]! < sorted[start]! + 1000) end++;
+    most = Math.max(most, end - start);
+  }
+  return most;
+}
+
+describe("one Stripe rate limit per account across worker processes", () => {
+  it(`${WORKERS} worker processes issuing for one account at ${LIMIT} req/s: Stripe never sees more than ${LIMIT} in a second, every invoice once`, async () => {
+    const standIn = stripeStandIn();
+    // Latency small enough that the lanes of four processes ask far more than the limit allows.
+    standIn.control.setFaults(MERCHANT, { latency: { fixedMs: 20 }, rateLimit: { requestsPerSecond: LIMIT } });
+    const workers = Array.from({ length: WORKERS }, (_, index) => spawnWorker(`shared-limit-${index + 1}`));
+    for (const worker of workers) await expect.poll(worker.output, { timeout: 60_000, interval: 100 }).toContain("worker started");
+
+    const shop = await createShop({ timeZone: "UTC", billingAccountId: MERCHANT });
+    const clock = new ManualClock(new Date().toISOString());
+    const today = new Date().toISOString().slice(0, 10);
+    for (let index = 0; index < INVOICES; index++) {
+      const customer = { ...templateInput().customer, shopifyCustomerId: `gid://shopify/Customer/${9_000 + index}`, email: `client${index}@example.fr` };
+      await createTemplate(shop, templateInput({ customer, schedule: { every: 1, unit: "month", anchor: today, timeOfDay: "00:00", timeZone: "UTC" } }), { clock });
+    }
+
+    const sent = () => prisma.invoiceRun.count({ where: { state: "sent" } });
+    await expect.poll(sent, { timeout: 120_000, interval: 250 }).toBe(INVOICES);
+    for (const worker of workers) worker.child.kill("SIGTERM");
+    for (const worker of workers) expect(await worker.exited, worker.output()).toEqual({ code: 0, signal: null });
+
+    const requests = standIn.control.requests({ account: MERCHANT }).filter((entry) => entry.path.startsWith("/v1/"));
+    expect(requests.length).toBeGreaterThan(INVOICES * 3);
+    expect(mostInOneSecond(requests.map((entry) => entry.time))).toBeLessThanOrEqual(LIMIT);
+    expect(requests.filter((entry) => entry.status === 429)).toEqual([]);
+
+    // Exactly one invoice per run, finalized and sent once.
+    const runs = await prisma.invoiceRun.findMany({ select: { id: true, invoiceId: true } });
+    const invoices = standIn.control.ledger(MERCHANT);
+    expect(invoices.map((invoice) => invoice.metadata?.run_id).sort()).toEqual(runs.map((run) => run.id).sort());
+    expect(invoices.every((invoice) => invoice.status === "open")).toBe(true);
+    expect(invoices.map((invoice) => invoice.id).sort()).toEqual(runs.map((run) => run.invoiceId).sort());
+    const sends = requests.filter((entry) => entry.method === "POST" && /\/send$/.test(entry.path) && entry.status === 200 && !entry.replayed);
+    expect(sends.map((entry) => entry.path).sort()).toEqual(invoices.map((invoice) => `/v1/invoices/${invoice.id}/send`).sort());
+
+    // The limit was shared, not won by one process: several of them issued.
+    const senders = await prisma.runEvent.findMany({ where: { type: "run.sent" }, select: { actor: true }, distinct: ["actor"] });
+    expect(senders.length).toBeGreaterThanOrEqual(2);
+  }, 240_000);
+});
