@@ -5,14 +5,16 @@
 //
 //   npm run bench                 every section
 //   npm run bench -- stripe       only the sections whose name contains "stripe"
+//   npm run bench -- claim        the due claim on SQLite and PostgreSQL (bench/claim.ts)
 import fs from "node:fs";
 import os from "node:os";
-import { benchDueClaim, benchIssueThroughput, benchWorkerMemory } from "./scheduling";
+import { benchClaim } from "./claim";
+import { benchIssueThroughput, benchWorkerMemory } from "./scheduling";
 import { benchStripe } from "./stripe";
 import type { Check } from "./targets";
 
 const sections: Record<string, () => Promise<Check[]>> = {
-  "due-claim": benchDueClaim,
+  claim: benchClaim,
   throughput: benchIssueThroughput,
   memory: benchWorkerMemory,
   stripe: benchStripe,

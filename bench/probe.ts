@@ -1,15 +1,13 @@
 // One bench measurement in a process of its own (so the database it points
 // at — DATABASE_URL — and the memory it reports are its own):
-//   node --import tsx bench/probe.ts <claim|throughput|memory> '<json options>'
+//   node --import tsx bench/probe.ts <throughput|memory> '<json options>'
 // Prints one JSON line with the result.
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { sqliteFileFromUrl } from "~/db-url";
 import prisma, { configureDatabase } from "~/db.server";
 import { releaseRunLeases } from "~/models/invoice-run.server";
-import { releaseTemplateLeases } from "~/models/template.server";
 import { claimWorkableRuns } from "~/worker/run-lanes";
-import { claimDueTemplates } from "~/worker/scheduler";
 import { Worker } from "~/worker/worker";
 import { explainQueryPlan } from "./fixtures";
 import { ZeroLatencyGateway } from "./zero-latency-gateway";
@@ -38,27 +36,6 @@ async function plansOf(query: (client: PrismaClient) => Promise<unknown>): Promi
 function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
-
-async function claim() {
-  const claimOptions = { owner: "bench", batchSize: options.batch ?? 100, leaseMs: 60_000 };
-  const plans = await plansOf(async (client) => {
-    const { ids, token } = await claimDueTemplates({ ...claimOptions, now: new Date() }, client);
-    await releaseTemplateLeases(ids, token, client);
-  });
-  const samples: number[] = [];
-  let claimed = 0;
-  for (let tick = 0; tick < (options.warmup ?? 3) + (options.ticks ?? 30); tick++) {
-    const started = performance.now();
-    const { ids, token } = await claimDueTemplates({ ...claimOptions, now: new Date() });
-    const elapsed = performance.now() - started;
-    await releaseTemplateLeases(ids, token); // not timed: the next tick claims the same batch again
-    if (tick >= (options.warmup ?? 3)) {
-      samples.push(elapsed);
-      claimed = ids.length;
-    }
-  }
-  return { plans, medianMs: percentile(samples, 0.5), p95Ms: percentile(samples, 0.95), claimed };
 }
 
 async function throughput() {
@@ -108,7 +85,7 @@ async function memory() {
 }
 
 await configureDatabase(prisma);
-const sections: Record<string, () => Promise<unknown>> = { claim, throughput, memory };
+const sections: Record<string, () => Promise<unknown>> = { throughput, memory };
 const run = sections[section];
 if (!run) throw new Error(`unknown bench section "${section}"`);
 console.log(JSON.stringify(await run()));

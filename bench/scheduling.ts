@@ -1,8 +1,7 @@
-// Bench sections of the scheduling engine (issue 3). Each loads a fresh
+// Bench sections of the scheduling engine (issue 3); the due claim moved to bench/claim.ts (SQLite and PostgreSQL). Each loads a fresh
 // SQLite database with raw better-sqlite3, then measures in a child process
 // (bench/probe.ts) running the app's own code against it.
 import { execFileSync } from "node:child_process";
-import { performance } from "node:perf_hooks";
 import { createBenchDatabase, insertDueRuns, insertShops, insertTemplates } from "./fixtures";
 import type { StatementPlan } from "./probe";
 import { atMost, exactly, ratio, type Check } from "./targets";
@@ -31,45 +30,8 @@ function printPlans(title: string, plans: StatementPlan[]): void {
 }
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
-/** The claim must not grow with the table: 100× the templates, at most this much slower. */
-const CLAIM_GROWTH_LIMIT = 1.5;
 /** Memory must not grow with the backlog: 100× the due runs, at most this much more peak RSS. */
 const MEMORY_GROWTH_LIMIT = 1.2;
-
-/**
- * Due-claim time per tick (select due ids → conditional UPDATE taking the
- * lease → re-read the leased rows; batch 100) with 10k, 100k and 1M
- * templates, 1% of them due. Flat, because the (status, nextRunAt) index
- * turns the claim into a range scan that stops after the batch.
- */
-export async function benchDueClaim(): Promise<Check[]> {
-  console.log("\n## Due-template claim per tick (batch 100, 1% of templates due)\n");
-  const database = createBenchDatabase("claim");
-  try {
-    insertShops(database.file);
-    const rows: (string | number)[][] = [];
-    const medians: number[] = [];
-    let plans: StatementPlan[] = [];
-    let inserted = 0;
-    for (const size of [10_000, 100_000, 1_000_000]) {
-      const started = performance.now();
-      insertTemplates(database.file, { from: inserted, to: size, now: new Date(), dueShare: 0.01 });
-      const loadSeconds = (performance.now() - started) / 1000;
-      inserted = size;
-      const result = probe<{ plans: StatementPlan[]; medianMs: number; p95Ms: number; claimed: number }>("claim", database.url, { batch: 100, ticks: 30 });
-      plans = result.plans;
-      medians.push(result.medianMs);
-      rows.push([size.toLocaleString("en"), (size / 100).toLocaleString("en"), result.claimed, ms(result.medianMs), ms(result.p95Ms), loadSeconds.toFixed(1)]);
-    }
-    console.log(table(["templates", "due", "claimed/tick", "claim median ms", "claim p95 ms", "bulk load s"], rows));
-    const growth = medians[2]! / medians[0]!;
-    console.log(`\nratio 1M / 10k (median): ${ratio(growth)} (target ≤ ${ratio(CLAIM_GROWTH_LIMIT)})`);
-    printPlans("The claim at 1M templates", plans);
-    return [atMost("due claim", "claim median 1M / 10k templates", growth, CLAIM_GROWTH_LIMIT, ratio)];
-  } finally {
-    database.dispose();
-  }
-}
 
 /** Plan + issue throughput: due templates → planned runs → sent invoices, with a provider that answers at once. */
 export async function benchIssueThroughput(): Promise<Check[]> {
