@@ -226,22 +226,26 @@ SELECT ${col(TEMPLATE.id)} FROM "claimed" ORDER BY ${col(TEMPLATE.nextRunAt)}`;
 /**
  * PostgreSQL's work claim for runs in `state`, one statement: leases up to
  * `limit` of them whose `nextAttemptAt` has come and whose lease is free or
- * expired, oldest first, skipping rows another claim has locked right now;
+ * expired, skipping rows another claim has locked right now;
  * `nextAttemptAt` moves to the lease's expiry (see leaseRuns in
- * invoice-run.server.ts). Returns their ids. Served by the
- * (state, nextAttemptAt) index.
+ * invoice-run.server.ts). Returns their ids oldest first, by the
+ * `nextAttemptAt` they had when picked (the UPDATE overwrites it). Served by
+ * the (state, nextAttemptAt) index.
  */
 export function claimWorkableRunsPostgresSql(state: string, now: Date, limit: number, lease: ClaimLease): Prisma.Sql {
   const run = Prisma.ModelName.InvoiceRun;
   const col = (name: HotColumn<typeof run>) => column(run, name);
-  return Prisma.sql`UPDATE ${table(run)} SET ${col(RUN.leaseOwner)} = ${lease.owner}, ${col(RUN.leaseToken)} = ${lease.token}, ${col(RUN.leaseExpiresAt)} = ${lease.until}, ${col(RUN.nextAttemptAt)} = ${lease.until}
-WHERE ${col(RUN.id)} IN (
-  SELECT ${col(RUN.id)} FROM ${table(run)}
+  return Prisma.sql`WITH "picked" AS (
+  SELECT ${col(RUN.id)}, ${col(RUN.nextAttemptAt)} FROM ${table(run)}
   WHERE ${col(RUN.state)} = ${state} AND ${col(RUN.nextAttemptAt)} <= ${now}
     AND (${col(RUN.leaseOwner)} IS NULL OR ${col(RUN.leaseExpiresAt)} < ${now})
   ORDER BY ${col(RUN.nextAttemptAt)} LIMIT ${limit}
-  FOR UPDATE SKIP LOCKED)
-RETURNING ${col(RUN.id)}`;
+  FOR UPDATE SKIP LOCKED),
+"claimed" AS (
+  UPDATE ${table(run)} SET ${col(RUN.leaseOwner)} = ${lease.owner}, ${col(RUN.leaseToken)} = ${lease.token}, ${col(RUN.leaseExpiresAt)} = ${lease.until}, ${col(RUN.nextAttemptAt)} = ${lease.until}
+  FROM "picked" WHERE ${table(run)}.${col(RUN.id)} = "picked".${col(RUN.id)}
+  RETURNING "picked".${col(RUN.id)}, "picked".${col(RUN.nextAttemptAt)})
+SELECT ${col(RUN.id)} FROM "claimed" ORDER BY ${col(RUN.nextAttemptAt)}, ${col(RUN.id)}`;
 }
 
 /** What reserveRequestSlotSql returns: the reserved slot and the database's clock, both in ms since the epoch. */

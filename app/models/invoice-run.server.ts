@@ -316,17 +316,22 @@ export async function claimWorkableRunIds(state: WorkableState, now: Date, limit
  */
 export type LeasedRun = Run & { leaseToken: string; shop: { domain: string; billingAccountId: string | null }; standing: RunStanding };
 
-/** Step 3: the runs among `ids` whose lease the claim of `token` took. */
+/**
+ * Step 3: the runs among `ids` whose lease the claim of `token` took, in the
+ * order of `ids` (the claim's, oldest first: once leased, every run's
+ * `nextAttemptAt` is the lease's expiry and no longer tells them apart).
+ */
 export async function findRunsLeasedBy(ids: string[], token: string, db: Db = prisma): Promise<LeasedRun[]> {
   if (ids.length === 0) return [];
-  const rows = await db.invoiceRun.findMany({
+  const found = await db.invoiceRun.findMany({
     where: { id: { in: ids }, leaseToken: token },
     include: {
       shop: { select: { domain: true, billingAccountId: true, uninstalledAt: true } },
       template: { select: { status: true, customerRedactedAt: true } },
     },
-    orderBy: { nextAttemptAt: "asc" },
   });
+  const position = new Map(ids.map((id, index) => [id, index]));
+  const rows = found.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
   return rows.map(({ shop, template, ...row }) => ({
     ...parseRun(row),
     leaseToken: token,

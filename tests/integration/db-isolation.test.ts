@@ -1,13 +1,17 @@
-// Web requests and the worker share one process (and one SQLite connection)
-// in the embedded default. A write made outside a transaction must never be
-// swallowed by someone else's transaction that rolls back, nor see its
-// uncommitted rows.
+// Web requests and the worker share one process (and, on SQLite, one
+// connection: app/sqlite-adapter.server.ts) in the embedded default. A write
+// made outside a transaction must never be swallowed by someone else's
+// transaction that rolls back, nor see its uncommitted rows. Runs on both
+// databases: on PostgreSQL the pool gives each transaction its own
+// connection and READ COMMITTED forbids dirty reads, and these tests hold the
+// app to that too (a pool of one, a session left in a transaction, would
+// fail them). How each SQLite connection is set up: tests/unit/sqlite-connection.test.ts.
 import { describe, expect, it } from "vitest";
-import prisma, { createPrismaClient } from "~/db.server";
+import prisma from "~/db.server";
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe("SQLite transactions in one process", () => {
+describe("transactions in one process", () => {
   it("keeps a concurrent write out of a transaction that rolls back", async () => {
     await prisma.shop.create({ data: { domain: "merchant.myshopify.com", name: "Before" } });
     let signalInside!: () => void;
@@ -50,25 +54,5 @@ describe("SQLite transactions in one process", () => {
     const seen = await prisma.shop.count({ where: { domain: "uncommitted.myshopify.com" } });
     await expect(transaction).rejects.toThrow("never mind");
     expect(seen).toBe(0);
-  });
-});
-
-describe("every SQLite connection is set up explicitly", () => {
-  it("enforces foreign keys and uses the durability chosen by SQLITE_SYNCHRONOUS (normal by default, full on request)", async () => {
-    const pragmas = async (client: ReturnType<typeof createPrismaClient>) => {
-      const [sync] = await client.$queryRawUnsafe<{ synchronous: bigint }[]>("PRAGMA synchronous");
-      const [keys] = await client.$queryRawUnsafe<{ foreign_keys: bigint }[]>("PRAGMA foreign_keys");
-      return { synchronous: Number(sync!.synchronous), foreignKeys: Number(keys!.foreign_keys) };
-    };
-    const normal = createPrismaClient(process.env.DATABASE_URL, "normal");
-    const full = createPrismaClient(process.env.DATABASE_URL, "full");
-    try {
-      expect(await pragmas(normal)).toEqual({ synchronous: 1, foreignKeys: 1 });
-      expect(await pragmas(full)).toEqual({ synchronous: 2, foreignKeys: 1 });
-      expect(await pragmas(prisma)).toEqual({ synchronous: 1, foreignKeys: 1 });
-    } finally {
-      await normal.$disconnect();
-      await full.$disconnect();
-    }
   });
 });

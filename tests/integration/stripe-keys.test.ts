@@ -89,7 +89,7 @@ describe("retries repeat their key", () => {
     const { clock, template } = await dueTemplate();
     stripeStandIn().control.setFaults(MERCHANT, {
       // Stripe allows far less than the client: bursts get 429s, some outlast the client's retries (the pipeline retries).
-      rateLimit: { requestsPerSecond: 20, burst: 2 },
+      rateLimit: { requestsPerSecond: 5, burst: 1 },
       // 5xx Stripe asks to retry (nothing was done): the client repeats at once.
       failNext: [
         { count: 1, method: "POST", path: "/v1/customers" },

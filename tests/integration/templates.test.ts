@@ -198,15 +198,16 @@ describe("tenant sealing", () => {
     expect(await findTemplateForShop(shopB.id, template.id)).toBeNull();
     expect(await listRunsOfTemplate(shopB.id, template.id)).toEqual([]);
     expect(await listTemplateEvents(shopB.id, template.id)).toEqual([]);
+    // One after the other: started together, on PostgreSQL (a pool, no queue) they would be refused before anyone listened.
     const attempts = [
-      pauseTemplate(shopB, template.id, { clock }),
-      resumeTemplate(shopB, template.id, { clock }),
-      skipNextPeriod(shopB, template.id, { clock }),
-      cancelTemplate(shopB, template.id, { clock }),
-      editTemplate(shopB, template.id, { memo: "hijacked" }, { clock }),
-      retryRun(shopB, run!.id, { clock }),
+      () => pauseTemplate(shopB, template.id, { clock }),
+      () => resumeTemplate(shopB, template.id, { clock }),
+      () => skipNextPeriod(shopB, template.id, { clock }),
+      () => cancelTemplate(shopB, template.id, { clock }),
+      () => editTemplate(shopB, template.id, { memo: "hijacked" }, { clock }),
+      () => retryRun(shopB, run!.id, { clock }),
     ];
-    for (const attempt of attempts) await expect(attempt).rejects.toBeInstanceOf(NotFoundError);
+    for (const attempt of attempts) await expect(attempt()).rejects.toBeInstanceOf(NotFoundError);
     expect(await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: template.id } })).toEqual(before);
     expect((await prisma.invoiceRun.findUniqueOrThrow({ where: { id: run!.id } })).state).toBe("failed");
   });
