@@ -47,6 +47,27 @@ describe("actions on an issued invoice", () => {
     await expect(markInvoiceUncollectible(shop, run.id, { client })).rejects.toMatchObject({ code: "not_allowed" });
   });
 
+  it("records one resend when the same request is answered by Stripe twice at the same instant", async () => {
+    const { shop, run } = await issuedRun(stripeStandIn());
+    const client = testClient(stripeStandIn());
+    // Both answers come back together, so both requests record what they did at once
+    // (on PostgreSQL, in two transactions on two connections).
+    const call = client.call.bind(client);
+    let answered = 0;
+    let release!: () => void;
+    const bothAnswered = new Promise<void>((resolve) => (release = resolve));
+    client.call = async (account, operation) => {
+      const answer = await call(account, operation);
+      if (++answered === 2) release();
+      await bothAnswered;
+      return answer;
+    };
+
+    const both = await Promise.all([1, 2].map(() => resendInvoice(shop, run.id, { client, requestId: "double-click" })));
+    expect(both.filter((done) => done.changed)).toHaveLength(1);
+    expect(await prisma.runEvent.count({ where: { runId: run.id, type: "run.resent" } })).toBe(1);
+  });
+
   it("sends the invoice again once per request, and gives its links", async () => {
     const { shop, run } = await issuedRun(stripeStandIn());
     const client = testClient(stripeStandIn());

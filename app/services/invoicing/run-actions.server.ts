@@ -22,7 +22,7 @@ import { invoiceStatus } from "~/gateways/stripe/billing-invoices.server";
 import { stripeClient, type StripeClient } from "~/gateways/stripe/client.server";
 import { toBillingError } from "~/gateways/stripe/errors.server";
 import { performInvoiceAction, type InvoiceAction } from "~/gateways/stripe/invoice-actions.server";
-import { findRunForShop, updateRun, type Run, type RunState } from "~/models/invoice-run.server";
+import { findRunForShop, lockRunForShop, RUN_STATES, updateRun, type Run, type RunState } from "~/models/invoice-run.server";
 import { listRunEventsOfType } from "~/models/run-event.server";
 import { appendStripeRunEvents, moveRunState } from "~/models/stripe.server";
 
@@ -128,6 +128,11 @@ export async function performRunAction(shop: Pick<Shop, "id" | "billingAccountId
   const invoiceId = run.invoiceId;
 
   return inTransaction(async (tx) => {
+    // The run's row first, for writing: a concurrent action on the same run
+    // (the same form arriving twice) waits here until this one commits, then
+    // reads what it recorded. Without it, under PostgreSQL's READ COMMITTED
+    // both would read a trail without the resend and both record one.
+    await lockRunForShop(shop.id, runId, RUN_STATES, tx);
     const fresh = (await findRunForShop(shop.id, runId, tx)) ?? run;
     const moves = target !== null && target !== fresh.state && decideMove(fresh.state, target) === "move";
     if (moves && !(await moveRunState(fresh.id, fresh.state, target, {}, tx))) {
