@@ -6,11 +6,13 @@
 //   npm run bench                 every section
 //   npm run bench -- stripe       only the sections whose name contains "stripe"
 //   npm run bench -- claim        the due claim on SQLite and PostgreSQL (bench/claim.ts)
+//   npm run bench -- workers      issuing with 1, 2, 4 worker processes on PostgreSQL (bench/workers.ts)
 import fs from "node:fs";
 import os from "node:os";
 import { benchClaim } from "./claim";
 import { benchIssueThroughput, benchWorkerMemory } from "./scheduling";
 import { benchStripe } from "./stripe";
+import { benchWorkers } from "./workers";
 import type { Check } from "./targets";
 
 const sections: Record<string, () => Promise<Check[]>> = {
@@ -18,6 +20,7 @@ const sections: Record<string, () => Promise<Check[]>> = {
   throughput: benchIssueThroughput,
   memory: benchWorkerMemory,
   stripe: benchStripe,
+  workers: benchWorkers,
 };
 
 const filters = process.argv.slice(2);

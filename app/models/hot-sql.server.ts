@@ -254,25 +254,26 @@ export type RequestSlotRow = { slotAt: number; now: number };
 /**
  * Reserves the next request slot of Stripe account `account` (the shared
  * rate limit, app/models/stripe-request-slot.server.ts): one atomic upsert
- * that moves the account's `nextSlotAt` to max(nextSlotAt, now) + spacing
- * and returns the slot taken (the old max) with the database's clock, so
+ * that takes the slot at max(nextSlotAt, now + leadMs), moves `nextSlotAt`
+ * one spacing after it, and returns the slot with the database's clock, so
  * that every process reads one clock whatever its own says. Dialects differ
  * in the clock and in max(): PostgreSQL's clock_timestamp() and GREATEST;
  * SQLite's julianday('now') (fixed within one statement) and max().
  */
-export function reserveRequestSlotSql(dialect: SqlDialect, account: string, spacingMs: number): Prisma.Sql {
+export function reserveRequestSlotSql(dialect: SqlDialect, account: string, spacingMs: number, leadMs: number): Prisma.Sql {
   const slots = Prisma.ModelName.StripeRequestSlot;
   const next = column(slots, SLOT.nextSlotAt);
   const key = column(slots, SLOT.account);
   if (dialect === "postgres") {
     const nowMs = Prisma.sql`(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::DOUBLE PRECISION`;
     const spacing = Prisma.sql`CAST(${spacingMs} AS DOUBLE PRECISION)`;
-    return Prisma.sql`INSERT INTO ${table(slots)} AS "slot" (${key}, ${next}) VALUES (${account}, ${nowMs} + ${spacing})
+    const earliest = Prisma.sql`(${nowMs} + CAST(${leadMs} AS DOUBLE PRECISION))`;
+    return Prisma.sql`INSERT INTO ${table(slots)} AS "slot" (${key}, ${next}) VALUES (${account}, ${earliest} + ${spacing})
 ON CONFLICT (${key}) DO UPDATE SET ${next} = GREATEST("slot".${next}, EXCLUDED.${next} - ${spacing}) + ${spacing}
 RETURNING "slot".${next} - ${spacing} AS "slotAt", ${nowMs} AS "now"`;
   }
   const nowMs = Prisma.sql`((julianday('now') - 2440587.5) * 86400000.0)`;
-  return Prisma.sql`INSERT INTO ${table(slots)} (${key}, ${next}) VALUES (${account}, ${nowMs} + ${spacingMs})
+  return Prisma.sql`INSERT INTO ${table(slots)} (${key}, ${next}) VALUES (${account}, ${nowMs} + ${leadMs} + ${spacingMs})
 ON CONFLICT (${key}) DO UPDATE SET ${next} = max(${next}, excluded.${next} - ${spacingMs}) + ${spacingMs}
 RETURNING ${next} - ${spacingMs} AS "slotAt", ${nowMs} AS "now"`;
 }

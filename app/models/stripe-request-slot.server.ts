@@ -7,13 +7,13 @@ import prisma, { databaseDialect } from "~/db.server";
 import { reserveRequestSlotSql, type RequestSlotRow } from "./hot-sql.server";
 
 /**
- * Takes the next request slot of `account`, `spacingMs` after the previous
- * one (or now, if that one is past), for whichever process asks. Returns how
- * many milliseconds the caller must wait for it, by the database's clock (so
- * processes whose clocks disagree still space their requests).
+ * Takes the next request slot of `account` for whichever process asks: no
+ * earlier than `leadMs` from now, and `spacingMs` after the slot taken before
+ * it. Returns the slot and the database's clock at the reservation, in ms
+ * since the epoch (so processes whose clocks disagree still agree on slots).
  */
-export async function reserveStripeRequestSlot(account: string, spacingMs: number): Promise<number> {
-  const [row] = await prisma.$queryRaw<RequestSlotRow[]>(reserveRequestSlotSql(databaseDialect, account, spacingMs));
+export async function reserveStripeRequestSlot(account: string, spacingMs: number, leadMs: number): Promise<{ slotAt: number; now: number }> {
+  const [row] = await prisma.$queryRaw<RequestSlotRow[]>(reserveRequestSlotSql(databaseDialect, account, spacingMs, leadMs));
   if (!row) throw new Error(`reserving a Stripe request slot for ${account} returned no row`);
-  return Math.max(0, Number(row.slotAt) - Number(row.now));
+  return { slotAt: Number(row.slotAt), now: Number(row.now) };
 }

@@ -87,18 +87,25 @@ describe("AccountRateLimiter", () => {
 });
 
 describe("SharedAccountRateLimiter", () => {
-  it("sends when its slot comes, and gives up a slot it would reach too late for a later one", async () => {
+  it("gives up a slot it learned of too late, and asks the next one a round trip ahead", async () => {
     let clock = 0;
-    const asked: number[] = [];
-    // The first reservation takes 100 ms to answer (a stalled process): its slot, due at once, would be left 100 ms late.
-    const slots = async (account: string, spacingMs: number) => {
-      asked.push(spacingMs);
-      clock += asked.length === 1 ? 100 : 1;
-      return 0;
+    const asked: { spacingMs: number; leadMs: number }[] = [];
+    // The schedule's clock is this one. The first reservation takes 100 ms to
+    // answer (a stalled process): its slot, due at 50, could be left 100 ms late.
+    // The second answers in 1 ms.
+    const slots = async (_account: string, spacingMs: number, leadMs: number) => {
+      asked.push({ spacingMs, leadMs });
+      const first = asked.length === 1;
+      const scheduleNow = clock + (first ? 50 : 0.5);
+      clock += first ? 100 : 1;
+      return { slotAt: scheduleNow + leadMs, now: scheduleNow };
     };
     const limiter = new SharedAccountRateLimiter({ requestsPerSecond: 25, slots, now: () => clock });
     await limiter.acquire("acct_1");
-    expect(asked).toEqual([42, 42]);
+    expect(asked).toEqual([
+      { spacingMs: 42, leadMs: 0 },
+      { spacingMs: 42, leadMs: 200 },
+    ]);
   });
 });
 

@@ -157,13 +157,14 @@ export interface RequestLimiter {
 
 /**
  * Where the request slots of every account are kept when several processes
- * share the accounts' rate limits: reserves the next slot of `account`,
- * `spacingMs` after the previous one, and resolves to the milliseconds to
- * wait for it. The database implements it (app/models/stripe-request-slot.server.ts,
+ * share the accounts' rate limits: reserves the next slot of `account`, no
+ * earlier than `leadMs` from now and `spacingMs` after the previous one, and
+ * resolves to that slot and the schedule's clock at the reservation (ms since
+ * the epoch). The database implements it (app/models/stripe-request-slot.server.ts,
  * wired in app/services/invoicing/stripe-rate-limit.server.ts); a gateway
  * never reaches the database itself.
  */
-export type RequestSlots = (account: string, spacingMs: number) => Promise<number>;
+export type RequestSlots = (account: string, spacingMs: number, leadMs: number) => Promise<{ slotAt: number; now: number }>;
 
 export type SharedRateLimiterOptions = {
   requestsPerSecond: number;
@@ -171,11 +172,13 @@ export type SharedRateLimiterOptions = {
   /** Added to the one-second window, as in {@link RateLimiterOptions}. Default 50. */
   guardMs?: number;
   /**
-   * How late after its slot a request may still leave. One that wakes later
-   * (a stalled event loop, a slow reservation) would leave too close to the
-   * next slot's request: it takes a new slot instead. Default 20.
+   * How late after its slot a request may still leave. One that would leave
+   * later (a stalled event loop, a reservation answered after its slot) would
+   * be too close to the next slot's request: it takes a new slot instead.
+   * Default 20.
    */
   maxLatenessMs?: number;
+  /** Local clock (ms since the epoch). */
   now?: () => number;
 };
 
@@ -185,9 +188,15 @@ export type SharedRateLimiterOptions = {
  * slots handed out by one shared schedule (the database) whichever process
  * asks. A request leaves no earlier than its slot and at most
  * `maxLatenessMs` after it, so any second holds at most
- * (1000 + maxLateness) ÷ spacing + 1 departures: the limit, with the rest
- * of the guard left for the network's jitter. Used at once: a slot nobody
- * asked for is not saved up, so there is no burst after a quiet spell.
+ * (1000 + maxLateness) ÷ spacing + 1 departures: the limit, with the rest of
+ * the guard left for the network's jitter and the clocks' disagreement.
+ * A slot nobody asked for is not saved up: no burst after a quiet spell.
+ *
+ * Slots are on the schedule's clock. Each reservation bounds the offset
+ * between that clock and this process's (it was read between asking and
+ * hearing back), so the bounds tighten to the fastest round trip seen;
+ * slots are asked for at least a round trip ahead (the lead, from recent
+ * round trips), so that a slow answer does not arrive after its slot.
  */
 export class SharedAccountRateLimiter implements RequestLimiter {
   readonly requestsPerSecond: number;
@@ -195,6 +204,11 @@ export class SharedAccountRateLimiter implements RequestLimiter {
   private readonly maxLatenessMs: number;
   private readonly slots: RequestSlots;
   private readonly now: () => number;
+  /** Bounds of (schedule clock − local clock), from every reservation so far. */
+  private offsetLow = -Infinity;
+  private offsetHigh = Infinity;
+  /** Recent reservation round trips (ms), smoothed. */
+  private roundTripMs = 0;
 
   constructor(options: SharedRateLimiterOptions) {
     if (!(options.requestsPerSecond > 0)) throw new RangeError("requestsPerSecond must be > 0");
@@ -202,20 +216,33 @@ export class SharedAccountRateLimiter implements RequestLimiter {
     this.spacingMs = (1000 + (options.guardMs ?? 50)) / options.requestsPerSecond;
     this.maxLatenessMs = options.maxLatenessMs ?? 20;
     this.slots = options.slots;
-    this.now = options.now ?? (() => performance.now());
+    this.now = options.now ?? (() => performance.timeOrigin + performance.now());
   }
 
   async acquire(account: string): Promise<void> {
     for (;;) {
-      // The slot is at the database's "now" + wait, and that "now" came after `asked`:
-      // leaving by asked + wait + maxLateness is leaving within maxLateness of the slot.
+      const lead = Math.min(250, Math.ceil(2 * this.roundTripMs));
       const asked = this.now();
-      const waitMs = await this.slots(account, this.spacingMs);
-      if (waitMs > 0) await sleep(Math.ceil(waitMs));
-      if (this.now() - asked - waitMs <= this.maxLatenessMs) return;
-      // Missed: give the slot up (its neighbours may be too close) and take a later one, without hammering the schedule.
-      await sleep(Math.ceil(this.spacingMs));
+      const slot = await this.slots(account, this.spacingMs, lead);
+      const answered = this.now();
+      this.learn(asked, answered, slot.now);
+      // The slot on the local clock, taking the offset at its latest possible value: never early.
+      const leaveAt = slot.slotAt - this.offsetLow;
+      const wait = leaveAt - this.now();
+      if (wait > 0) await sleep(Math.ceil(wait));
+      const lateness = this.now() - (slot.slotAt - this.offsetHigh);
+      if (lateness <= this.maxLatenessMs) return;
+      // Missed: give the slot up (its neighbours may be too close) and take a later one.
     }
+  }
+
+  private learn(asked: number, answered: number, scheduleNow: number): void {
+    const low = scheduleNow - answered;
+    const high = scheduleNow - asked;
+    // Bounds that no longer overlap: a clock was stepped (NTP); start again from this reservation.
+    if (low > this.offsetHigh || high < this.offsetLow) [this.offsetLow, this.offsetHigh] = [low, high];
+    else [this.offsetLow, this.offsetHigh] = [Math.max(this.offsetLow, low), Math.min(this.offsetHigh, high)];
+    this.roundTripMs = this.roundTripMs === 0 ? answered - asked : 0.8 * this.roundTripMs + 0.2 * (answered - asked);
   }
 }
 

@@ -1,0 +1,252 @@
+// Bench section `workers` (issue 13, benchmark 2): issuing throughput with 1,
+// 2 and 4 production worker processes (app/worker/main.ts) on one PostgreSQL
+// database, against the Stripe stand-in in a process of its own (20 accounts,
+// 25 requests per second each, 100 ms per request, 429 beyond the limit).
+//
+// Every process shares each account's limit through the database
+// (StripeRequestSlot), so the bound does not depend on how many there are:
+//   bound = accounts × rate ÷ calls per invoice   (invoices per second)
+// Reported per worker count: invoices/s as a ratio of the bound (target
+// ≥ 90 % with 4 workers), and the most requests any one account received in
+// any one-second window of the stand-in's own request log (target ≤ the
+// limit: N workers together never exceed it), with duplicates and failures
+// (target 0).
+//
+// The workers are started first, on an empty database, and the due runs are
+// then inserted in one statement: the clock starts with the work, not with
+// the processes' start-up.
+//
+//   npm run bench -- workers
+//   BENCH_WORKERS_RUNS_PER_ACCOUNT=10 npm run bench -- workers   (a quick check)
+//   BENCH_WORKERS_COUNTS=4 npm run bench -- workers              (only 4 workers)
+import { fork, spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type pg from "pg";
+import { DEFAULT_SECRET_KEY, type RequestLogEntry } from "../sandbox/stripe/server";
+import { createBenchPostgresDatabase, withBenchCluster, withConnection } from "./postgres";
+import { atLeast, atMost, exactly, percent, type Check } from "./targets";
+
+const ACCOUNTS = 20;
+const RATE = 25;
+const LATENCY_MS = 100;
+const WORKER_COUNTS = (process.env.BENCH_WORKERS_COUNTS ?? "1,2,4").split(",").map(Number);
+/** Runs in flight per account across all processes: at ~100 ms a call one run makes ~8 calls a second, it takes several to use 25. */
+const LANES_PER_ACCOUNT = 6;
+export const WORKERS_RATIO_TARGET = 0.9;
+
+const runsPerAccount = () => Number(process.env.BENCH_WORKERS_RUNS_PER_ACCOUNT ?? 100);
+const accountIds = Array.from({ length: ACCOUNTS }, (_, index) => `acct_1Bench${String(index).padStart(2, "0")}`);
+
+type Measurement = {
+  workers: number;
+  invoices: number;
+  seconds: number;
+  callsPerInvoice: number;
+  boundPerSecond: number;
+  ratio: number;
+  maxPerAccountSecond: number;
+  rateLimited: number;
+  duplicates: number;
+  failures: number;
+};
+
+export async function benchWorkers(): Promise<Check[]> {
+  console.log(`\n## Issuing throughput with 1, 2 and 4 worker processes on PostgreSQL (${ACCOUNTS} accounts × ${RATE} req/s, ${LATENCY_MS} ms latency)\n`);
+  const standIn = await startStandIn();
+  const measurements: Measurement[] = [];
+  try {
+    await withBenchCluster(async (clusterUrl) => {
+      for (const workers of WORKER_COUNTS) measurements.push(await measure(clusterUrl, standIn, workers));
+    });
+  } finally {
+    standIn.close();
+  }
+  const total = ACCOUNTS * runsPerAccount();
+  console.log(`${total.toLocaleString("en")} invoices per measurement; bound = ${ACCOUNTS} × ${RATE} ÷ calls per invoice; the limit is shared by every process through the database\n`);
+  const rows = measurements.map((m) => [
+    String(m.workers),
+    String(m.invoices),
+    m.seconds.toFixed(1),
+    m.callsPerInvoice.toFixed(2),
+    (m.invoices / m.seconds).toFixed(1),
+    m.boundPerSecond.toFixed(1),
+    percent(m.ratio),
+    String(m.maxPerAccountSecond),
+    String(m.rateLimited),
+    String(m.duplicates),
+    String(m.failures),
+  ]);
+  console.log(table(["workers", "invoices", "seconds", "calls/invoice", "invoices/s", "bound/s", "ratio", "max req in 1 s, 1 account", "429s", "duplicates", "failed"], rows));
+  return measurements.flatMap((m) => [
+    ...(m.workers === 4 ? [atLeast("workers", "4 workers: invoices/s ÷ rate-limit bound", m.ratio, WORKERS_RATIO_TARGET, percent)] : []),
+    atMost("workers", `${m.workers} worker(s): most requests one account got in one second`, m.maxPerAccountSecond, RATE, String),
+    exactly("workers", `${m.workers} worker(s): duplicate invoices`, m.duplicates, 0),
+    exactly("workers", `${m.workers} worker(s): runs not sent`, m.failures, 0),
+  ]);
+}
+
+async function measure(clusterUrl: string, standIn: StandIn, workers: number): Promise<Measurement> {
+  const database = await createBenchPostgresDatabase(clusterUrl, `workers${workers}`);
+  const children: ChildProcess[] = [];
+  try {
+    await withConnection(database.url, (client) =>
+      client.query(
+        `INSERT INTO "Shop" (id, domain, "timeZone", currency, locale, settings, "updatedAt", "billingAccountId")
+         SELECT 'shop' || i, 'bench-' || i || '.myshopify.com', 'Europe/Paris', 'EUR', 'fr', '{}', now(), ($1::text[])[i + 1] FROM generate_series(0, $2::int - 1) AS i`,
+        [accountIds, ACCOUNTS],
+      ),
+    );
+    await standIn.reset();
+    const concurrency = Math.ceil((LANES_PER_ACCOUNT * ACCOUNTS) / workers);
+    const env = {
+      ...process.env,
+      // A complete configuration, as the tests give (tests/helpers/setup-env.ts): the workers call only the Stripe stand-in.
+      NODE_ENV: "test" as const,
+      SHOPIFY_API_KEY: "bench-api-key",
+      SHOPIFY_API_SECRET: "bench-api-secret",
+      SHOPIFY_APP_URL: "https://ritournelle.bench",
+      SCOPES: "read_orders,read_customers,write_orders,read_products",
+      DATABASE_URL: database.url,
+      STRIPE_SECRET_KEY: DEFAULT_SECRET_KEY,
+      STRIPE_API_URL: standIn.url,
+      STRIPE_REQUESTS_PER_SECOND: String(RATE),
+      LOG_LEVEL: "info",
+    };
+    const started: Promise<void>[] = [];
+    for (let index = 0; index < workers; index++) {
+      const child = spawn(process.execPath, ["--import", "tsx", "app/worker/main.ts", "--worker-id", `bench-${index + 1}`, "--concurrency", String(concurrency), "--run-batch", "1000", "--tick-ms", "200"], {
+        env,
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      children.push(child);
+      started.push(
+        new Promise((resolve, reject) => {
+          child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("worker started") && resolve());
+          child.once("exit", (code) => reject(new Error(`worker ${index + 1} exited (${code}) before starting`)));
+        }),
+      );
+    }
+    await Promise.all(started);
+
+    const total = ACCOUNTS * runsPerAccount();
+    const clock = performance.now();
+    await withConnection(database.url, (client) => insertDueRuns(client, total));
+    const deadline = clock + 600_000;
+    let done = 0;
+    while (done < total && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      done = await withConnection(database.url, async (client) => Number((await client.query(`SELECT count(*) AS n FROM "InvoiceRun" WHERE state IN ('sent', 'failed')`)).rows[0].n));
+    }
+    const seconds = (performance.now() - clock) / 1000;
+    const sent = await withConnection(database.url, async (client) => Number((await client.query(`SELECT count(*) AS n FROM "InvoiceRun" WHERE state = 'sent'`)).rows[0].n));
+
+    const log = (await standIn.control<RequestLogEntry[]>("GET", "/requests")).filter((entry) => entry.path.startsWith("/v1/"));
+    const perRun = new Map<string, number>();
+    for (const invoice of await standIn.control<{ metadata: Record<string, string> | null }[]>("GET", "/ledger")) {
+      const runId = invoice.metadata?.run_id ?? "";
+      perRun.set(runId, (perRun.get(runId) ?? 0) + 1);
+    }
+    const callsPerInvoice = log.length / Math.max(sent, 1);
+    const boundPerSecond = (ACCOUNTS * RATE) / callsPerInvoice;
+    return {
+      workers,
+      invoices: sent,
+      seconds,
+      callsPerInvoice,
+      boundPerSecond,
+      ratio: sent / seconds / boundPerSecond,
+      maxPerAccountSecond: Math.max(0, ...accountIds.map((account) => mostInOneSecond(log.filter((entry) => entry.account === account).map((entry) => entry.time)))),
+      rateLimited: log.filter((entry) => entry.status === 429).length,
+      duplicates: [...perRun.values()].filter((count) => count > 1).length,
+      failures: total - sent,
+    };
+  } finally {
+    for (const child of children) child.kill("SIGTERM");
+    await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once("exit", resolve)) : null)));
+    await database.dispose();
+  }
+}
+
+const RUN_SNAPSHOT_LINES = [
+  { description: "Abonnement café", quantity: 2, unitAmount: 2490, discountAmount: 0, taxes: [{ title: "TVA", ratePercent: "20", inclusive: true }] },
+  { description: "Colissimo", quantity: 1, unitAmount: 490, discountAmount: 0, taxes: [{ title: "TVA", ratePercent: "20", inclusive: true }] },
+];
+
+/**
+ * `total` runs due now, round robin over the shops (so the oldest are spread
+ * over every account), each of its own template (not due) and customer.
+ */
+async function insertDueRuns(client: pg.Client, total: number): Promise<void> {
+  const future = new Date(Date.now() + 30 * 86_400_000).toISOString().replace("Z", "");
+  const now = new Date().toISOString().replace("Z", "");
+  await client.query("BEGIN");
+  await client.query(
+    `INSERT INTO "RecurringTemplate" (id, "shopId", customer, "customerEmail", currency, lines, "taxesIncluded", "periodTotal",
+       "scheduleEvery", "scheduleUnit", "scheduleAnchor", "scheduleTimeOfDay", "scheduleTimeZone", "nextRunAt", "activeSince",
+       status, "daysUntilDue", "signatureRequested", "createdAt", "updatedAt", "nextPeriodIndex")
+     SELECT 'tpl' || i, 'shop' || (i % $1::int), json_build_object('name', 'Client ' || i, 'email', 'client' || i || '@example.fr', 'locale', 'fr')::text,
+       'client' || i || '@example.fr', 'EUR', '[]', true, 5470, 1, 'month', '2026-01-15', '09:00', 'Europe/Paris', $2::timestamp, $3::timestamp,
+       'active', 14, false, $3::timestamp, $3::timestamp, 1
+     FROM generate_series(0, $4::int - 1) AS i`,
+    [ACCOUNTS, future, now, total],
+  );
+  await client.query(
+    `INSERT INTO "InvoiceRun" (id, "shopId", "templateId", "periodIndex", "periodDate", "scheduledAt", state, "nextAttemptAt", currency, "expectedTotal", snapshot, "updatedAt")
+     SELECT 'run' || i, 'shop' || (i % $1::int), 'tpl' || i, 0, '2026-01-15', $2::timestamp - i * interval '1 millisecond', 'planned', $2::timestamp - i * interval '1 millisecond', 'EUR', 5470,
+       json_build_object('customer', json_build_object('name', 'Client ' || i, 'email', 'client' || i || '@example.fr', 'locale', 'fr'),
+         'lines', $3::json, 'daysUntilDue', 14, 'signatureRequested', false)::text, $2::timestamp
+     FROM generate_series(0, $4::int - 1) AS i`,
+    [ACCOUNTS, now, JSON.stringify(RUN_SNAPSHOT_LINES), total],
+  );
+  await client.query("COMMIT");
+}
+
+/** The most entries of `times` (ms) inside any window [t, t + 1000). */
+function mostInOneSecond(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let start = 0, end = 0; start < sorted.length; start++) {
+    while (end < sorted.length && sorted[end]! < sorted[start]! + 1000) end++;
+    most = Math.max(most, end - start);
+  }
+  return most;
+}
+
+type StandIn = Awaited<ReturnType<typeof startStandIn>>;
+
+/** The stand-in in its own process (bench/stripe-standin.ts): Stripe is another machine. */
+async function startStandIn() {
+  const accounts = accountIds.map((id, index) => ({ id, businessName: `Bench ${index}`, country: "FR", defaultCurrency: "eur" }));
+  const child = fork(fileURLToPath(new URL("./stripe-standin.ts", import.meta.url)), {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, BENCH_STRIPE_ACCOUNTS: JSON.stringify(accounts) },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once("message", (message) => resolve((message as { url: string }).url));
+    child.once("exit", (code) => reject(new Error(`the Stripe stand-in exited (${code})`)));
+  });
+  const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const send = () => fetch(`${url}/__control${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    // Idempotent: once more on a keep-alive socket the stand-in closed meanwhile.
+    const response = await send().catch(send);
+    if (!response.ok) throw new Error(`stand-in control ${method} ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  return {
+    url,
+    control,
+    /** Forgets every object and log line, then sets each account's latency and limit (per account: "*" would be one shared bucket). */
+    async reset() {
+      await control("POST", "/reset", {});
+      for (const account of accountIds) await control("POST", "/faults", { account, latency: { fixedMs: LATENCY_MS }, rateLimit: { requestsPerSecond: RATE } });
+    },
+    close: () => child.disconnect(),
+  };
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const cells = [headers, ...rows];
+  const widths = headers.map((_, column) => Math.max(...cells.map((row) => row[column]!.length)));
+  const line = (row: string[]) => `| ${row.map((cell, column) => cell.padStart(widths[column]!)).join(" | ")} |`;
+  return [line(headers), `|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`, ...rows.map(line)].join("\n");
+}
