@@ -68,7 +68,8 @@ describe("one Stripe rate limit per account across worker processes", () => {
     }
 
     const sent = () => prisma.invoiceRun.count({ where: { state: "sent" } });
-    await expect.poll(sent, { timeout: 120_000, interval: 250 }).toBe(INVOICES);
+    // Generous: on PostgreSQL a few runs may wait for a lease to expire before they are issued (see the report of issue 13).
+    await expect.poll(sent, { timeout: 240_000, interval: 250 }).toBe(INVOICES);
     for (const worker of workers) worker.child.kill("SIGTERM");
     for (const worker of workers) expect(await worker.exited, worker.output()).toEqual({ code: 0, signal: null });
 
@@ -89,5 +90,5 @@ describe("one Stripe rate limit per account across worker processes", () => {
     // The limit was shared, not won by one process: several of them issued.
     const senders = await prisma.runEvent.findMany({ where: { type: "run.sent" }, select: { actor: true }, distinct: ["actor"] });
     expect(senders.length).toBeGreaterThanOrEqual(2);
-  }, 240_000);
+  }, 360_000);
 });
