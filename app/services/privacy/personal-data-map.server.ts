@@ -47,6 +47,8 @@ export const PERSONAL_DATA_MAP: { [M in Prisma.ModelName]: PersonalDataEntry<M> 
   StripeCustomer: { holds: "customer", columns: ["shopifyCustomerId", "customerEmail"], erasedBy: "stripeCustomers" },
   StripeTaxRate: { holds: "nothing" },
   StripeKeyRefusal: { holds: "nothing" },
+  // An account id and the instant its next Stripe request may leave (the shared rate limit).
+  StripeRequestSlot: { holds: "nothing" },
   StripeOAuthState: { holds: "nothing" },
   StripeEvent: { holds: "nothing" },
   SigningLink: { holds: "nothing" },
