@@ -284,15 +284,19 @@ describe("unknown outcomes converge on one invoice", () => {
     expect(invoicesOfRun(request.runId)).toHaveLength(1);
   });
 
-  it("a 5xx after a line was committed: the line is found on the invoice, not added twice", async () => {
+  it("a 5xx after the lines were committed: they are found on the invoice, not added twice", async () => {
     const request = invoiceRequest({ currency: "EUR", taxesIncluded: true, lines });
     const { customerId } = await gateway.ensureCustomer(request, key(request, "customer"));
     const draft = await gateway.createDraft(request, customerId, key(request, "draft"));
-    standIn.control.setFaults(MERCHANT, { failNext: { count: 1, method: "POST", path: "/v1/invoiceitems", mode: "after_commit" } });
+    standIn.control.setFaults(MERCHANT, { failNext: { count: 1, method: "POST", path: "/v1/invoices/*/add_lines", mode: "after_commit" } });
 
     const withLines = await gateway.addLines(request, draft.invoiceId, key(request, "lines"));
     expect(withLines.total).toBe(request.expectedTotal);
     expect(invoicesOfRun(request.runId)[0]!.lines.data).toHaveLength(2);
+    // The saved 500 was seen (the lines were looked for), and nothing was sent again under another key.
+    const adds = standIn.control.requests({ method: "POST", path: `/v1/invoices/${draft.invoiceId}/add_lines` });
+    expect(adds.map((entry) => [entry.idempotencyKey, entry.status])).toContainEqual([`${request.runId}:lines`, 500]);
+    expect(new Set(adds.map((entry) => entry.idempotencyKey))).toEqual(new Set([`${request.runId}:lines`]));
   });
 
   it("every step repeated with its key after a crash (the worker died after Stripe committed) changes nothing", async () => {
@@ -317,7 +321,7 @@ describe("unknown outcomes converge on one invoice", () => {
     expect(await testClient(standIn).sdk.customers.list({}, { stripeAccount: MERCHANT })).toMatchObject({ data: [{ id: customerId }] });
     const replayed = standIn.control.requests({ method: "POST" }).filter((entry) => entry.replayed);
     expect(replayed.map((entry) => entry.idempotencyKey)).toEqual(
-      ["customer", "draft", "lines:0", "lines:1", "send"].map((step) => `${request.runId}:${step}`),
+      ["customer", "draft", "lines", "send"].map((step) => `${request.runId}:${step}`),
     );
   });
 
