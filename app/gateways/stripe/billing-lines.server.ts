@@ -74,7 +74,8 @@ export class StripeInvoiceLines {
       // saved 5xx: only the lines that are not on the invoice.
       const fresh = refersToRememberedObject(error);
       if (!fresh && !needsReconciliation(error)) throw error;
-      const present = await this.lineIndexesOnInvoice(request, invoiceId);
+      // A refusal (400) added nothing: add_lines is all or nothing. Only an unknown outcome is looked for.
+      const present = needsReconciliation(error) ? await this.lineIndexesOnInvoice(request, invoiceId) : new Set<number>();
       const missing = indexes.filter((index) => !present.has(index));
       if (missing.length === 0) return this.retrieve(request, invoiceId);
       const next = keyAfterFailedRequest(key, error);
