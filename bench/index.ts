@@ -9,6 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import { benchDueClaim, benchIssueThroughput, benchWorkerMemory } from "./scheduling";
 import { benchStripe } from "./stripe";
+import { benchAdminPages } from "./admin";
 import type { Check } from "./targets";
 
 const sections: Record<string, () => Promise<Check[]>> = {
@@ -16,6 +17,7 @@ const sections: Record<string, () => Promise<Check[]>> = {
   throughput: benchIssueThroughput,
   memory: benchWorkerMemory,
   stripe: benchStripe,
+  admin: benchAdminPages,
 };
 
 const filters = process.argv.slice(2);

@@ -214,6 +214,25 @@ describe("reuse", () => {
     expect(after.data.map((customer) => customer.email)).toEqual(["claire@example.org"]);
   });
 
+  it("a tax rate archived in Stripe since it was remembered: the lines are sent again with a new one, once, and the total is right", async () => {
+    const first = invoiceRequest({ currency: "EUR", taxesIncluded: true, lines });
+    await issue(first);
+    const sdk = testClient(standIn).sdk;
+    const [remembered] = (await sdk.taxRates.list({}, { stripeAccount: MERCHANT })).data;
+    await sdk.taxRates.update(remembered!.id, { active: false }, { stripeAccount: MERCHANT });
+
+    const second = invoiceRequest({ currency: "EUR", taxesIncluded: true, lines }, { customer: first.customer });
+    const issued = await issue(second);
+    expect(issued).toMatchObject({ status: "open", total: second.expectedTotal });
+    const [invoice] = invoicesOfRun(second.runId);
+    const adds = standIn.control.requests({ method: "POST", path: `/v1/invoices/${invoice!.id}/add_lines` });
+    // Refused (400, nothing added), then once more with the new rate under a key derived from the refused request.
+    expect(adds.map((entry) => entry.status)).toEqual([400, 200]);
+    expect(adds[1]!.idempotencyKey).toMatch(new RegExp(`^${second.runId}:lines:after-`));
+    expect(invoice!.lines.data).toHaveLength(1);
+    expect(standIn.control.requests({ method: "GET", path: `/v1/invoices/${invoice!.id}/lines` })).toEqual([]);
+  });
+
   it("keeps each account's objects to that account", async () => {
     const here = invoiceRequest({ currency: "EUR", taxesIncluded: true, lines });
     const there = invoiceRequest({ currency: "EUR", taxesIncluded: true, lines }, { account: OTHER_MERCHANT, customer: here.customer });
