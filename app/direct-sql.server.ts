@@ -10,8 +10,8 @@
 // adapter, a batch is BEGIN, its statements, COMMIT, as Prisma would send
 // them.
 //
-// Only for the few hot statements of app/models; everything else goes
-// through Prisma. A client made elsewhere (tests' logging clients) has no
+// Only for the few hot statements of app/models, and on SQLite only (see
+// runBatch); everything else goes through Prisma. A client made elsewhere (tests' logging clients) has no
 // adapter recorded here: its batches fall back to Prisma's `$transaction`.
 import type { Prisma, PrismaClient } from "@prisma/client";
 import type {
@@ -72,17 +72,20 @@ export type BatchResult = number | Record<string, unknown>[];
  */
 export async function runBatch(client: PrismaClient, statements: BatchStatement[]): Promise<BatchResult[]> {
   const adapter = factories.get(client)?.connected;
-  if (!adapter) {
+  // PostgreSQL stays on Prisma's path: its raw statements reach pg with typed
+  // parameters, which the bare adapter does not give (an untyped Date in
+  // `INSERT … SELECT … FROM (VALUES …)` is text to PostgreSQL, refused for a
+  // timestamp column). A follow-up: the types as Prisma derives them.
+  if (!adapter || adapter.provider === "postgres") {
     return client.$transaction(
       statements.map((statement) => (statement.kind === "execute" ? client.$executeRaw(statement.sql) : client.$queryRaw<Record<string, unknown>[]>(statement.sql))),
     );
   }
-  const postgres = adapter.provider === "postgres";
   const transaction = await adapter.startTransaction();
   try {
     const results: BatchResult[] = [];
     for (const statement of statements) {
-      const query = toQuery(statement.sql, postgres);
+      const query = toQuery(statement.sql);
       if (statement.kind === "execute") {
         results.push(await transaction.executeRaw(query));
       } else {
@@ -101,9 +104,9 @@ export async function runBatch(client: PrismaClient, statements: BatchStatement[
   }
 }
 
-/** A Prisma.Sql as the adapter takes it: `?` placeholders on SQLite, `$n` on PostgreSQL; each value's type for the adapter's mapping. */
-function toQuery(sql: Prisma.Sql, postgres: boolean): SqlQuery {
-  return { sql: postgres ? sql.text : sql.sql, args: sql.values, argTypes: sql.values.map(argType) };
+/** A Prisma.Sql as the SQLite adapter takes it: `?` placeholders, each value's type for the adapter's mapping. */
+function toQuery(sql: Prisma.Sql): SqlQuery {
+  return { sql: sql.sql, args: sql.values, argTypes: sql.values.map(argType) };
 }
 
 function argType(value: unknown): ArgType {
