@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { DEFAULT_DATABASE_URL, databaseKind, SQLITE_SYNCHRONOUS_MODES, sqliteFileFromUrl, type DatabaseKind, type SqliteSynchronous } from "./db-url";
+import { RecordingAdapterFactory, registerDirectSql } from "./direct-sql.server";
 import { IsolatingSqliteAdapterFactory } from "./sqlite-adapter.server";
 
 /** How long a SQLite writer waits for another process's write lock. */
@@ -25,12 +26,18 @@ export function createPrismaClient(
   url: string = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
   synchronous: SqliteSynchronous = sqliteSynchronousFromEnv(),
 ): PrismaClient {
+  // The worker's hottest writes reach the connection directly (direct-sql.server.ts).
   if (databaseKind(url) === "postgres") {
     const PostgresClient = postgresClientClass();
-    return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) });
+    const adapter = new RecordingAdapterFactory(new PrismaPg({ connectionString: url }));
+    const client = new PostgresClient({ adapter });
+    registerDirectSql(client, adapter);
+    return client;
   }
-  const adapter = new IsolatingSqliteAdapterFactory({ url: sqliteFileFromUrl(url), timeout: SQLITE_BUSY_TIMEOUT_MS }, { synchronous });
-  return new PrismaClient({ adapter });
+  const adapter = new RecordingAdapterFactory(new IsolatingSqliteAdapterFactory({ url: sqliteFileFromUrl(url), timeout: SQLITE_BUSY_TIMEOUT_MS }, { synchronous }));
+  const client = new PrismaClient({ adapter });
+  registerDirectSql(client, adapter);
+  return client;
 }
 
 /**

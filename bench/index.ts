@@ -13,6 +13,7 @@ import { benchClaim } from "./claim";
 import { benchIssueThroughput, benchWorkerMemory } from "./scheduling";
 import { benchStripe } from "./stripe";
 import { benchWorkers } from "./workers";
+import { benchAdminPages } from "./admin";
 import type { Check } from "./targets";
 
 const sections: Record<string, () => Promise<Check[]>> = {
@@ -21,6 +22,7 @@ const sections: Record<string, () => Promise<Check[]>> = {
   memory: benchWorkerMemory,
   stripe: benchStripe,
   workers: benchWorkers,
+  admin: benchAdminPages,
 };
 
 const filters = process.argv.slice(2);

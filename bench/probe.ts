@@ -42,6 +42,7 @@ async function throughput() {
   const gateway = new ZeroLatencyGateway();
   const worker = new Worker({ gateway, workerId: "bench", templateBatchSize: options.templateBatch ?? 100, runBatchSize: options.runBatch ?? 100 });
   const started = performance.now();
+  const cpu = process.cpuUsage();
   let planned = 0;
   let sent = 0;
   for (;;) {
@@ -51,7 +52,8 @@ async function throughput() {
     if (report.templates.claimed === 0 && report.runs.claimed === 0) break;
   }
   const seconds = (performance.now() - started) / 1000;
-  return { planned, sent, seconds, runsPerSecond: sent / seconds, providerCalls: gateway.calls };
+  const { user, system } = process.cpuUsage(cpu);
+  return { planned, sent, seconds, runsPerSecond: sent / seconds, providerCalls: gateway.calls, cpuMsPerRun: (user + system) / 1000 / Math.max(sent, 1) };
 }
 
 async function memory() {

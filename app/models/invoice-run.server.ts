@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { InvoiceRun, Prisma, PrismaClient } from "@prisma/client";
 import prisma, { databaseDialect } from "~/db.server";
+import { runBatch, type BatchStatement } from "~/direct-sql.server";
 import { BILLING_STEPS, type BillingStep } from "~/domain/billing";
 import { PRODUCT_VARIANT_GID } from "~/domain/order-snapshot";
 import { RUN_STATES, type RunStanding, type RunState, type SkipReason } from "~/domain/run-state";
@@ -20,7 +21,7 @@ import {
   type LeasedRunWrite,
   type RunStandingRow,
 } from "./hot-sql.server";
-import { appendRunEventsIf, type NewRunEvent } from "./run-event.server";
+import { runEventsInsertIf, type NewRunEvent } from "./run-event.server";
 import { customerSnapshotSchema } from "./template.server";
 
 type Db = Prisma.TransactionClient;
@@ -365,25 +366,22 @@ export type LeasedStep = {
  * this write (null if they are gone), for the check before the next call.
  *
  * The pipeline's hottest write (once per step of every invoice), so it is a
- * batch of hand-written statements (app/models/hot-sql.server.ts): no
- * interactive transaction, no query to compile. Each statement checks the
+ * batch of hand-written statements (app/models/hot-sql.server.ts) sent
+ * straight to the connection (app/direct-sql.server.ts): no query to compile. Each statement checks the
  * lease itself, the run's update after the others (it may give the lease back).
  */
 export async function writeLeasedStep(step: LeasedStep, db: PrismaClient = prisma): Promise<{ stored: boolean; standing: RunStanding | null }> {
   const leaseHeld = leaseHeldSql(step.runId, step.leaseToken);
   const updatedAt = updatedAtNow();
-  const writes = [
-    ...(step.events.length > 0 ? [appendRunEventsIf(step.events, leaseHeld, db)] : []),
-    ...(step.countIssued ? [db.$executeRaw(incrementIssuedCountSql(step.templateId, updatedAt, leaseHeld))] : []),
-    db.$executeRaw(updateLeasedRunSql(step.runId, step.leaseToken, step.data, updatedAt)),
+  const statements: BatchStatement[] = [
+    ...(step.events.length > 0 ? [{ kind: "execute" as const, sql: runEventsInsertIf(step.events, leaseHeld) }] : []),
+    ...(step.countIssued ? [{ kind: "execute" as const, sql: incrementIssuedCountSql(step.templateId, updatedAt, leaseHeld) }] : []),
+    { kind: "execute", sql: updateLeasedRunSql(step.runId, step.leaseToken, step.data, updatedAt) },
+    ...(step.readStanding ? [{ kind: "query" as const, sql: runStandingSql(step.templateId, step.shopId) }] : []),
   ];
-  if (!step.readStanding) {
-    const counts = await db.$transaction(writes);
-    return { stored: counts.at(-1) === 1, standing: null };
-  }
-  const results = await db.$transaction([...writes, db.$queryRaw<RunStandingRow[]>(runStandingSql(step.templateId, step.shopId))]);
-  const rows = results.at(-1) as RunStandingRow[];
-  return { stored: results.at(-2) === 1, standing: runStandingOf(rows) };
+  const results = await runBatch(db, statements);
+  if (!step.readStanding) return { stored: results.at(-1) === 1, standing: null };
+  return { stored: results.at(-2) === 1, standing: runStandingOf(results.at(-1) as RunStandingRow[]) };
 }
 
 /** Gives back the leases of `leases` (each still the one of its token); the runs are workable again at `now`. */

@@ -42,7 +42,12 @@ export async function appendRunEvents(events: NewRunEvent[], tx: Db): Promise<vo
  * transaction without a round trip to check first. `events` must not be empty.
  */
 export function appendRunEventsIf(events: NewRunEvent[], condition: Prisma.Sql, db: Db) {
-  return db.$executeRaw(insertRunEventsSql(databaseDialect, toRunEventRows(events), condition));
+  return db.$executeRaw(runEventsInsertIf(events, condition));
+}
+
+/** That insert's statement, in the database's dialect, for a batch (app/direct-sql.server.ts). `events` must not be empty. */
+export function runEventsInsertIf(events: NewRunEvent[], condition: Prisma.Sql): Prisma.Sql {
+  return insertRunEventsSql(databaseDialect, toRunEventRows(events), condition);
 }
 
 /** The rows of `events`, with ids that keep their order (sortable-id.server.ts). */

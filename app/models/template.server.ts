@@ -319,18 +319,38 @@ export async function releaseTemplateLeases(ids: string[], token: string, db: Db
 // scoped by shop
 // ---------------------------------------------------------------------------
 
-/** One page of the shop's templates, newest first, optionally only some statuses. */
+/** Where a page of the templates list starts: the (createdAt, id) of the row next to it. Stable: it names a row, not an offset. */
+export type TemplateCursor = { createdAt: Date; id: string };
+
+/**
+ * One page of the shop's templates, newest first (createdAt, then id),
+ * optionally only some statuses: the first page, the page `after` a row
+ * (older ones), or the page `before` a row (newer ones). Keyset paging: the
+ * index (shopId[, status], createdAt, id) is entered at the cursor, so a
+ * page deep in the list costs what the first one does. `more` says whether
+ * rows lie beyond the page in the direction it was read.
+ */
 export async function listTemplatesPage(
   shopId: string,
-  options: { statuses?: readonly TemplateStatus[]; skip: number; take: number },
+  options: { statuses?: readonly TemplateStatus[]; after?: TemplateCursor; before?: TemplateCursor; take: number },
   db: Db = prisma,
-): Promise<{ templates: Template[]; total: number }> {
-  const where: Prisma.RecurringTemplateWhereInput = { shopId, ...(options.statuses ? { status: { in: [...options.statuses] } } : {}) };
-  const [rows, total] = await Promise.all([
-    db.recurringTemplate.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: options.skip, take: options.take }),
-    db.recurringTemplate.count({ where }),
-  ]);
-  return { templates: rows.map(parseTemplate), total };
+): Promise<{ templates: Template[]; more: boolean }> {
+  const cursor = options.before ?? options.after;
+  const older = options.before === undefined;
+  // (createdAt, id) < cursor, as a range on createdAt the index can seek, then the ties on id.
+  const beyond: Prisma.RecurringTemplateWhereInput | undefined = cursor && {
+    createdAt: older ? { lte: cursor.createdAt } : { gte: cursor.createdAt },
+    OR: [{ createdAt: older ? { lt: cursor.createdAt } : { gt: cursor.createdAt } }, { id: older ? { lt: cursor.id } : { gt: cursor.id } }],
+  };
+  const direction = older ? "desc" : "asc";
+  const rows = await db.recurringTemplate.findMany({
+    where: { shopId, ...(options.statuses ? { status: { in: [...options.statuses] } } : {}), ...beyond },
+    orderBy: [{ createdAt: direction }, { id: direction }],
+    take: options.take + 1,
+  });
+  const page = rows.slice(0, options.take);
+  if (!older) page.reverse();
+  return { templates: page.map(parseTemplate), more: rows.length > options.take };
 }
 
 /** How many templates the shop has in each status (zero included). */
@@ -343,12 +363,20 @@ export async function countTemplatesByStatus(shopId: string, db: Db = prisma): P
   return counts;
 }
 
-/** The amount and frequency of every active template (for the monthly recurring revenue). */
-export function activeTemplateAmounts(shopId: string, db: Db = prisma) {
-  return db.recurringTemplate.findMany({
+/**
+ * The shop's active templates' period totals summed per currency and
+ * frequency (for the monthly recurring revenue): a few rows however many
+ * templates, computed by the database from one index
+ * (shopId, status, currency, scheduleUnit, scheduleEvery, periodTotal).
+ * Exact: a sum of integers, each group at one frequency.
+ */
+export async function activeTemplateAmounts(shopId: string, db: Db = prisma): Promise<{ currency: string; periodTotal: number; scheduleEvery: number; scheduleUnit: string }[]> {
+  const groups = await db.recurringTemplate.groupBy({
+    by: ["currency", "scheduleUnit", "scheduleEvery"],
     where: { shopId, status: "active" },
-    select: { currency: true, periodTotal: true, scheduleEvery: true, scheduleUnit: true },
+    _sum: { periodTotal: true },
   });
+  return groups.map((group) => ({ currency: group.currency, scheduleUnit: group.scheduleUnit, scheduleEvery: group.scheduleEvery, periodTotal: group._sum.periodTotal ?? 0 }));
 }
 
 /** Active templates whose next invoice is due at or before `until`, soonest first (at most `take`). */

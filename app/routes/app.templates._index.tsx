@@ -10,12 +10,13 @@ import { TEMPLATE_FILTERS } from "~/components/templates/filters";
 import { TemplateListCard, type BulkIntent } from "~/components/templates/TemplateListCard";
 import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
-import { bulkChangeStatus, listTemplates } from "~/services/templates/list-page.server";
+import { bulkChangeStatus, listTemplates, TEMPLATE_CURSOR } from "~/services/templates/list-page.server";
 import { authenticate } from "~/shopify.server";
 
 const querySchema = z.object({
   status: z.enum(TEMPLATE_FILTERS).catch("all"),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  after: z.string().regex(TEMPLATE_CURSOR).optional().catch(undefined),
+  before: z.string().regex(TEMPLATE_CURSOR).optional().catch(undefined),
 });
 
 const bulkSchema = z.object({
@@ -27,7 +28,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const { shop } = await loadAdminContext(session.shop, request.url);
   const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const list = await listTemplates(shop, { filter: query.status, page: query.page });
+  const list = await listTemplates(shop, { filter: query.status, after: query.after, before: query.before });
   return { ...list, filter: query.status };
 };
 
@@ -41,7 +42,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function Templates() {
-  const { rows, counts, filter, page, hasNext, hasPrevious } = useLoaderData<typeof loader>();
+  const { rows, counts, filter, next, previous } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const { t } = useI18n();
   const navigation = useNavigation();
@@ -57,9 +58,8 @@ export default function Templates() {
           rows={rows}
           counts={counts}
           filter={filter}
-          page={page}
-          hasNext={hasNext}
-          hasPrevious={hasPrevious}
+          next={next}
+          previous={previous}
           loading={loading}
           onBulk={bulk}
         />

@@ -46,7 +46,7 @@ export type IssueReport = {
  * convergent: safe to run any number of times, concurrently from any number
  * of processes, and to kill at any instant.
  *
- * Concurrency is what makes Stripe's latency affordable: one invoice is ~9
+ * Concurrency is what makes Stripe's latency affordable: one invoice is 5–6
  * calls of ~100 ms or more, so a run alone cannot use an account's rate; the
  * per-account limiter of the Stripe client keeps many lanes within it.
  */

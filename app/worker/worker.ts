@@ -26,7 +26,7 @@ export type WorkerOptions = {
   /** Runs driven per tick, at most. Default 100. */
   runBatchSize?: number;
   /**
-   * Runs driven at the same time. Default 10. An invoice is ~9 Stripe calls:
+   * Runs driven at the same time. Default 10. An invoice is 5–6 Stripe calls:
    * at Stripe's usual latency one run at a time would issue about one
    * invoice per second whatever the rate limit allows.
    */

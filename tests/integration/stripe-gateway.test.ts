@@ -214,6 +214,25 @@ describe("reuse", () => {
     expect(after.data.map((customer) => customer.email)).toEqual(["claire@example.org"]);
   });
 
+  it("a tax rate archived in Stripe since it was remembered: the lines are sent again with a new one, once, and the total is right", async () => {
+    const first = invoiceRequest({ currency: "EUR", taxesIncluded: true, lines });
+    await issue(first);
+    const sdk = testClient(standIn).sdk;
+    const [remembered] = (await sdk.taxRates.list({}, { stripeAccount: MERCHANT })).data;
+    await sdk.taxRates.update(remembered!.id, { active: false }, { stripeAccount: MERCHANT });
+
+    const second = invoiceRequest({ currency: "EUR", taxesIncluded: true, lines }, { customer: first.customer });
+    const issued = await issue(second);
+    expect(issued).toMatchObject({ status: "open", total: second.expectedTotal });
+    const [invoice] = invoicesOfRun(second.runId);
+    const adds = standIn.control.requests({ method: "POST", path: `/v1/invoices/${invoice!.id}/add_lines` });
+    // Refused (400, nothing added), then once more with the new rate under a key derived from the refused request.
+    expect(adds.map((entry) => entry.status)).toEqual([400, 200]);
+    expect(adds[1]!.idempotencyKey).toMatch(new RegExp(`^${second.runId}:lines:after-`));
+    expect(invoice!.lines.data).toHaveLength(1);
+    expect(standIn.control.requests({ method: "GET", path: `/v1/invoices/${invoice!.id}/lines` })).toEqual([]);
+  });
+
   it("keeps each account's objects to that account", async () => {
     const here = invoiceRequest({ currency: "EUR", taxesIncluded: true, lines });
     const there = invoiceRequest({ currency: "EUR", taxesIncluded: true, lines }, { account: OTHER_MERCHANT, customer: here.customer });
@@ -284,15 +303,19 @@ describe("unknown outcomes converge on one invoice", () => {
     expect(invoicesOfRun(request.runId)).toHaveLength(1);
   });
 
-  it("a 5xx after a line was committed: the line is found on the invoice, not added twice", async () => {
+  it("a 5xx after the lines were committed: they are found on the invoice, not added twice", async () => {
     const request = invoiceRequest({ currency: "EUR", taxesIncluded: true, lines });
     const { customerId } = await gateway.ensureCustomer(request, key(request, "customer"));
     const draft = await gateway.createDraft(request, customerId, key(request, "draft"));
-    standIn.control.setFaults(MERCHANT, { failNext: { count: 1, method: "POST", path: "/v1/invoiceitems", mode: "after_commit" } });
+    standIn.control.setFaults(MERCHANT, { failNext: { count: 1, method: "POST", path: "/v1/invoices/*/add_lines", mode: "after_commit" } });
 
     const withLines = await gateway.addLines(request, draft.invoiceId, key(request, "lines"));
     expect(withLines.total).toBe(request.expectedTotal);
     expect(invoicesOfRun(request.runId)[0]!.lines.data).toHaveLength(2);
+    // The saved 500 was seen (the lines were looked for), and nothing was sent again under another key.
+    const adds = standIn.control.requests({ method: "POST", path: `/v1/invoices/${draft.invoiceId}/add_lines` });
+    expect(adds.map((entry) => [entry.idempotencyKey, entry.status])).toContainEqual([`${request.runId}:lines`, 500]);
+    expect(new Set(adds.map((entry) => entry.idempotencyKey))).toEqual(new Set([`${request.runId}:lines`]));
   });
 
   it("every step repeated with its key after a crash (the worker died after Stripe committed) changes nothing", async () => {
@@ -317,7 +340,7 @@ describe("unknown outcomes converge on one invoice", () => {
     expect(await testClient(standIn).sdk.customers.list({}, { stripeAccount: MERCHANT })).toMatchObject({ data: [{ id: customerId }] });
     const replayed = standIn.control.requests({ method: "POST" }).filter((entry) => entry.replayed);
     expect(replayed.map((entry) => entry.idempotencyKey)).toEqual(
-      ["customer", "draft", "lines:0", "lines:1", "send"].map((step) => `${request.runId}:${step}`),
+      ["customer", "draft", "lines", "send"].map((step) => `${request.runId}:${step}`),
     );
   });
 

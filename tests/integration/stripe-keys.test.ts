@@ -78,9 +78,9 @@ function posts(path?: string) {
     .map((entry) => [entry.idempotencyKey, entry.status] as const);
 }
 
-/** The keys the pipeline derives for the run's steps (two invoice lines), and the tax rate's own. */
+/** The keys the pipeline derives for the run's steps (both invoice lines in one add_lines), and the tax rate's own. */
 function isStepKey(runId: string, key: string | null): boolean {
-  const steps = ["customer", "draft", "lines:0", "lines:1", "finalize", "send"].map((step) => `${runId}:${step}`);
+  const steps = ["customer", "draft", "lines", "finalize", "send"].map((step) => `${runId}:${step}`);
   return key !== null && (steps.includes(key) || /^tax_rate:[0-9a-f]{64}$/.test(key));
 }
 
@@ -94,7 +94,7 @@ describe("retries repeat their key", () => {
       failNext: [
         { count: 1, method: "POST", path: "/v1/customers" },
         { count: 2, method: "POST", path: "/v1/invoices" },
-        { count: 2, method: "POST", path: "/v1/invoiceitems" },
+        { count: 2, method: "POST", path: "/v1/invoices/*/add_lines" },
         { count: 1, method: "POST", path: "/v1/invoices/*/finalize" },
         { count: 1, method: "POST", path: "/v1/invoices/*/send" },
       ],
@@ -203,8 +203,8 @@ describe("the same key with other parameters fails the run; no other key is trie
 
   it("a run whose lines changed between two attempts fails, explained in the merchant's language, and nothing is sent", async () => {
     const { clock, template } = await dueTemplate();
-    // Line 0 is added, but its answer is lost: the lines step is retried later with the same keys.
-    stripeStandIn().control.setFaults(MERCHANT, { dropNext: { count: 2, method: "POST", path: "/v1/invoiceitems" } });
+    // The lines are added, but the answer is lost: the lines step is retried later with the same key.
+    stripeStandIn().control.setFaults(MERCHANT, { dropNext: { count: 2, method: "POST", path: "/v1/invoices/*/add_lines" } });
     const lanes = worker(stripeGateway(), clock);
     await drain(lanes);
     const interrupted = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
@@ -226,7 +226,7 @@ describe("the same key with other parameters fails the run; no other key is trie
       "La facture a changé entre deux tentatives d’envoi à Stripe",
     );
     expect(posts().filter(([key]) => !isStepKey(run.id, key))).toEqual([]);
-    expect(posts("/v1/invoiceitems").map(([key]) => key)).toEqual([`${run.id}:lines:0`, `${run.id}:lines:0`, `${run.id}:lines:0`]);
+    expect(posts(`/v1/invoices/${run.invoiceId}/add_lines`).map(([key]) => key)).toEqual([`${run.id}:lines`, `${run.id}:lines`, `${run.id}:lines`]);
     const [invoice, ...others] = invoicesOfRun(run.id);
     expect(others).toEqual([]);
     expect(invoice).toMatchObject({ status: "draft" });

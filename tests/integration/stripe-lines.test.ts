@@ -1,14 +1,16 @@
 // Invoices at the line limit (MAX_TEMPLATE_LINES), through the worker and the
-// real SDK against the Stripe stand-in: a line whose answer was lost is
-// looked for among all of the invoice's items, not only the first page of
-// 100, so it is never added twice; and the gateway refuses more lines than a
-// template can have before calling Stripe at all.
+// real SDK against the Stripe stand-in: lines go in pages of add_lines; a
+// page whose answer was lost is looked for among all of the invoice's lines,
+// not only the first page of 100, so it is never added twice; and the
+// gateway refuses more lines than a template can have before calling Stripe
+// at all.
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { idempotencyKey, MAX_INVOICE_LINES } from "~/domain/billing";
 import { ManualClock } from "~/domain/clock";
 import { MAX_TEMPLATE_LINES } from "~/domain/template-input";
 import { StripeBillingAdapter } from "~/gateways/stripe/billing-adapter.server";
+import { ADD_LINES_PAGE } from "~/gateways/stripe/billing-lines.server";
 import { stripeCustomerStore, stripeTaxRateStore } from "~/services/invoicing/stripe-rail.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { Worker } from "~/worker/worker";
@@ -19,7 +21,7 @@ const stripeStandIn = withStripeStandIn();
 const VAT_20 = [{ title: "TVA", ratePercent: "20" }];
 
 describe("an invoice at the line limit", () => {
-  it(`${MAX_TEMPLATE_LINES} lines, the first one's add failing after Stripe committed it, the step resumed past line 150: one invoice with exactly ${MAX_TEMPLATE_LINES} lines and the right total`, async () => {
+  it(`${MAX_TEMPLATE_LINES} lines in pages of ${ADD_LINES_PAGE}, the step interrupted midway, then a page's add failing after Stripe committed it: one invoice with exactly ${MAX_TEMPLATE_LINES} lines and the right total`, async () => {
     const clock = new ManualClock("2026-01-10T10:00:00Z");
     const shop = await createShop({ billingAccountId: MERCHANT });
     const lines = Array.from({ length: MAX_TEMPLATE_LINES }, (_, index) => ({
@@ -33,12 +35,8 @@ describe("an invoice at the line limit", () => {
     clock.set("2026-01-15T08:00:00Z");
 
     const standIn = stripeStandIn();
-    standIn.control.setFaults(MERCHANT, {
-      // Stripe adds the first line but answers a 500 it saves under the key: every repeat of that key replays it.
-      failNext: { count: 1, method: "POST", path: "/v1/invoiceitems", mode: "after_commit" },
-      // …and stops answering (429) after 160 requests, around line 150: the lines step is retried later.
-      rateLimit: { requestsPerSecond: 0.001, burst: 160 },
-    });
+    // Stripe stops answering (429) after 6 requests (customer, tax rate lookup and creation, draft, two pages): the lines step is retried later.
+    standIn.control.setFaults(MERCHANT, { rateLimit: { requestsPerSecond: 0.001, burst: 6 } });
     const gateway = new StripeBillingAdapter(testClient(standIn, { retry: { maxAttempts: 2, baseDelayMs: 1 } }), stripeCustomerStore, stripeTaxRateStore);
     const lanes = new Worker({ gateway, clock, random: () => 0.5 });
     await drain(lanes);
@@ -46,8 +44,11 @@ describe("an invoice at the line limit", () => {
     expect(interrupted).toMatchObject({ state: "issuing", step: "lines", lastErrorCode: "rate_limited" });
     standIn.control.clearFaults();
     const added = await invoiceItems(interrupted.invoiceId!);
-    expect(added.length).toBeGreaterThan(101); // line 1 is no longer among the newest 100 items
+    expect(added).toHaveLength(2 * ADD_LINES_PAGE);
 
+    // The step starts over: the two pages added are replayed under their keys (each consumes a fault, answered by the
+    // replay); the third is committed by Stripe but answered with a 500 it saves under the key: every repeat replays it.
+    standIn.control.setFaults(MERCHANT, { failNext: { count: 3, method: "POST", path: "/v1/invoices/*/add_lines", mode: "after_commit" } });
     clock.set(interrupted.nextAttemptAt!.toISOString());
     await drain(lanes);
 
@@ -59,12 +60,16 @@ describe("an invoice at the line limit", () => {
     const items = await invoiceItems(run.invoiceId!);
     expect(items).toHaveLength(MAX_TEMPLATE_LINES);
     expect(new Set(items.map((item) => item.metadata?.line_index)).size).toBe(MAX_TEMPLATE_LINES);
-    // The first line's key was replayed (its saved 500), and no other key was tried for it.
-    const firstLine = standIn.control.requests({ method: "POST", path: "/v1/invoiceitems" }).filter((entry) => entry.idempotencyKey?.startsWith(`${run.id}:lines:0`));
-    expect(firstLine.map((entry) => [entry.idempotencyKey, entry.status])).toEqual([
-      [`${run.id}:lines:0`, 500],
-      [`${run.id}:lines:0`, 500],
-    ]);
+    // Each page had one key; the failed page's was replayed (its saved 500), and no other key was tried for it:
+    // its lines were found past the first page of the invoice's lines.
+    const adds = standIn.control.requests({ method: "POST", path: `/v1/invoices/${run.invoiceId}/add_lines` });
+    const failed = `${run.id}:lines:from-${2 * ADD_LINES_PAGE}`;
+    expect(adds.filter((entry) => entry.idempotencyKey === failed && !entry.replayed).map((entry) => entry.status)).toEqual([429, 429, 500]);
+    expect(adds.filter((entry) => entry.idempotencyKey === failed && entry.replayed).every((entry) => entry.status === 500)).toBe(true);
+    expect(new Set(adds.filter((entry) => entry.status === 200).map((entry) => entry.idempotencyKey))).toEqual(
+      new Set([`${run.id}:lines`, `${run.id}:lines:from-${ADD_LINES_PAGE}`, `${run.id}:lines:from-${3 * ADD_LINES_PAGE}`]),
+    );
+    expect(standIn.control.requests({ method: "GET", path: `/v1/invoices/${run.invoiceId}/lines` }).length).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
   it(`refuses an invoice of more than ${MAX_INVOICE_LINES} lines (a template's and its shipping) before any call to Stripe`, async () => {

@@ -15,9 +15,9 @@ export function TemplateListCard(props: {
   rows: TemplateRow[];
   counts: Record<Exclude<TemplateFilter, "all">, number>;
   filter: TemplateFilter;
-  page: number;
-  hasNext: boolean;
-  hasPrevious: boolean;
+  /** Cursors of the next (older) and previous (newer) pages (null at an end): URL-stable, see list-page.server.ts. */
+  next: string | null;
+  previous: string | null;
   /** The list is being reloaded (another tab or page). */
   loading: boolean;
   onBulk: (intent: BulkIntent, ids: string[]) => void;
@@ -32,9 +32,13 @@ export function TemplateListCard(props: {
     id,
     content: id === "all" ? t("templates.filter.all", { count: total }) : t(`templates.filter.${id}`, { count: counts[id] }),
   }));
-  const navigate = (changes: Record<string, string>) => {
+  const navigate = (changes: Record<string, string | null>) => {
     const next = new URLSearchParams(searchParams);
-    for (const [key, value] of Object.entries(changes)) next.set(key, value);
+    next.delete("page"); // the former offset pages' parameter, in links saved before
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null) next.delete(key);
+      else next.set(key, value);
+    }
     clearSelection();
     setSearchParams(next);
   };
@@ -45,7 +49,7 @@ export function TemplateListCard(props: {
 
   return (
     <Card padding="0">
-      <Tabs tabs={tabs} selected={Math.max(0, TEMPLATE_FILTERS.indexOf(props.filter))} onSelect={(index) => navigate({ status: TEMPLATE_FILTERS[index] ?? "all", page: "1" })} />
+      <Tabs tabs={tabs} selected={Math.max(0, TEMPLATE_FILTERS.indexOf(props.filter))} onSelect={(index) => navigate({ status: TEMPLATE_FILTERS[index] ?? "all", after: null, before: null })} />
       {rows.length === 0 && !props.loading ? (
         total === 0 ? (
           <EmptyState heading={t("templates.empty.heading")} action={{ content: t("templates.empty.action"), url: "/app/orders" }} image="">
@@ -75,10 +79,10 @@ export function TemplateListCard(props: {
             { title: t("templates.column.status") },
           ]}
           pagination={{
-            hasNext: props.hasNext,
-            hasPrevious: props.hasPrevious,
-            onNext: () => navigate({ page: String(props.page + 1) }),
-            onPrevious: () => navigate({ page: String(props.page - 1) }),
+            hasNext: props.next !== null,
+            hasPrevious: props.previous !== null,
+            onNext: () => navigate({ after: props.next, before: null }),
+            onPrevious: () => navigate({ before: props.previous, after: null }),
           }}
         >
           {rows.map((row, index) => (

@@ -3,11 +3,13 @@
 // `stripeAccount`).
 //
 // One period's invoice is: a customer (reused, billing-customers.server.ts),
-// a draft `send_invoice` invoice (billing-invoices.server.ts), one invoice
-// item per line (tax rates reused per account, billing-tax-rates.server.ts;
-// a line's discount as an amount-off coupon on that item,
-// billing-coupons.server.ts), a check of Stripe's total against ours,
-// finalization, sending.
+// a draft `send_invoice` invoice (billing-invoices.server.ts), its lines in
+// one add_lines call (billing-lines.server.ts; tax rates reused per account,
+// billing-tax-rates.server.ts; a line's discount as an amount-off coupon on
+// that line, billing-coupons.server.ts), a check of Stripe's total against
+// ours on add_lines' answer and again on a fresh read before finalization,
+// finalization, sending. A returning customer's invoice is 5 calls (draft,
+// add_lines, read, finalize, send), a new customer's 6.
 //
 // Keys mean what they say: every retry of a call (after a 429, a 409, a
 // retryable 5xx, a lost connection) repeats its key. Two cases only call for
@@ -15,7 +17,7 @@
 // never random, so a crash and a restart derive the same one):
 // - a 5xx Stripe saved under the key (repeating it can only replay the 5xx):
 //   each step looks at Stripe's state (the invoice by run id, the invoice's
-//   items by line index, all pages, the invoice's status, its sent events,
+//   lines by line index, all pages, the invoice's status, its sent events,
 //   billing-send.server.ts) and only repeats what is definitely not there;
 // - a tax rate or coupon we remembered and Stripe no longer has: the
 //   parameters change with the object looked up again.
@@ -26,13 +28,14 @@
 // mappings, tax rates) comes in as stores (billing-stores.server.ts); the
 // wiring to our tables is app/services/invoicing/stripe-rail.server.ts.
 import Stripe from "stripe";
-import type { BillingGateway, BillingLine, InvoiceRequest, IssuedInvoice, StepContext } from "~/domain/billing";
+import type { BillingGateway, InvoiceRequest, IssuedInvoice, StepContext } from "~/domain/billing";
 import { BillingError, MAX_INVOICE_LINES } from "~/domain/billing";
-import { formatMinor, toStripeAmount } from "~/domain/money";
+import { formatMinor } from "~/domain/money";
 import type { RunErrorCode } from "~/domain/run-errors";
 import { StripeCoupons } from "./billing-coupons.server";
 import { customerMappingKey, ensureStripeCustomer } from "./billing-customers.server";
-import { draftParams, searchLiteral, stripeId, toIssued } from "./billing-invoices.server";
+import { draftParams, searchLiteral, toIssued } from "./billing-invoices.server";
+import { StripeInvoiceLines } from "./billing-lines.server";
 import { sendInvoiceOnce } from "./billing-send.server";
 import type { StripeCustomerStore, StripeTaxRateStore } from "./billing-stores.server";
 import { StripeTaxRates } from "./billing-tax-rates.server";
@@ -41,7 +44,6 @@ import {
   isStripeCode,
   keyAfterFailedRequest,
   needsReconciliation,
-  refersToRememberedObject,
   toBillingError,
   type ErrorContext,
 } from "./errors.server";
@@ -49,9 +51,6 @@ import { SingleFlight } from "./single-flight.server";
 
 /** Most items Stripe accepts on one invoice (https://docs.stripe.com/changelog/2016-02-22/no-more-than-250-invoice-items). */
 export const STRIPE_MAX_INVOICE_ITEMS = 250;
-
-/** Invoice items listed per page when looking for a line (Stripe's most). */
-const ITEMS_PAGE = 100;
 
 /**
  * Stripe Invoicing behind the billing port. Idempotent and convergent step by
@@ -64,6 +63,7 @@ export class StripeBillingAdapter implements BillingGateway {
   private readonly flights = new SingleFlight();
   private readonly taxRateIds: StripeTaxRates;
   private readonly couponIds: StripeCoupons;
+  private readonly lines: StripeInvoiceLines;
 
   constructor(
     private readonly client: StripeClient,
@@ -72,6 +72,7 @@ export class StripeBillingAdapter implements BillingGateway {
   ) {
     this.taxRateIds = new StripeTaxRates(client, taxRates, this.flights);
     this.couponIds = new StripeCoupons(client, this.flights);
+    this.lines = new StripeInvoiceLines(client, this.taxRateIds, this.couponIds);
   }
 
   /** The platform secret key's fingerprint: a refused key holds only the runs of gateways calling with it. */
@@ -109,13 +110,10 @@ export class StripeBillingAdapter implements BillingGateway {
 
   async addLines(request: InvoiceRequest, invoiceId: string, context: StepContext): Promise<IssuedInvoice> {
     return this.guard(request, async () => {
-      const invoice = await this.retrieveInvoice(request, invoiceId);
+      // add_lines answers with the invoice: its total is checked on that answer, no read before or after.
+      const invoice = await this.lines.add(request, invoiceId, context.idempotencyKey);
       if (invoice.status !== "draft") return toIssued(invoice, request.currency);
-      const customerId = stripeId(invoice.customer);
-      for (const [index, line] of request.lines.entries()) {
-        await this.addLine(request, invoiceId, customerId, line, index, `${context.idempotencyKey}:${index}`);
-      }
-      return this.checkedTotal(request, await this.retrieveInvoice(request, invoiceId));
+      return this.checkedTotal(request, invoice);
     });
   }
 
@@ -196,56 +194,6 @@ export class StripeBillingAdapter implements BillingGateway {
       const first = [...candidates].sort((a, b) => a.created - b.created)[0];
       return first ? toIssued(first, request.currency) : null;
     });
-  }
-
-  // -------------------------------------------------------------------------
-  // The lines step's parts
-  // -------------------------------------------------------------------------
-
-  /** One line as an invoice item; a repeat after any failure adopts the item already on the invoice. */
-  private async addLine(request: InvoiceRequest, invoiceId: string, customerId: string, line: BillingLine, index: number, key: string): Promise<void> {
-    const build = async (fresh: boolean): Promise<Stripe.InvoiceItemCreateParams> => {
-      const params: Stripe.InvoiceItemCreateParams = {
-        customer: customerId,
-        invoice: invoiceId,
-        currency: request.currency.toLowerCase(),
-        description: line.description,
-        quantity: line.quantity,
-        unit_amount_decimal: Stripe.Decimal.from(String(toStripeAmount(line.unitAmount, request.currency))),
-        tax_rates: await Promise.all(line.taxes.map((tax) => this.taxRateIds.idFor(request.account, tax, fresh))),
-        metadata: { run_id: request.runId, line_index: String(index) },
-      };
-      if (line.discountAmount > 0) params.discounts = [{ coupon: await this.couponIds.idFor(request, line.discountAmount, fresh) }];
-      return params;
-    };
-    const create = (params: Stripe.InvoiceItemCreateParams, idempotencyKey: string) =>
-      this.client.call(request.account, (stripe, options) => stripe.invoiceItems.create(params, { ...options, idempotencyKey }));
-    try {
-      await create(await build(false), key);
-    } catch (error) {
-      const fresh = refersToRememberedObject(error);
-      // A tax rate or coupon we remembered is gone or archived: look them up
-      // again (a new key: the parameters differ) and try once more. After a
-      // saved 5xx: only if the line is not on the invoice.
-      if (!fresh && !needsReconciliation(error)) throw error;
-      if (await this.hasLine(request, invoiceId, index)) return;
-      const next = keyAfterFailedRequest(key, error);
-      if (next === null) throw error;
-      await create(await build(fresh), next);
-    }
-  }
-
-  /** Whether the invoice has the run's line `index`, looking through every page of its items. */
-  private async hasLine(request: InvoiceRequest, invoiceId: string, index: number): Promise<boolean> {
-    let startingAfter: string | undefined;
-    for (;;) {
-      const items = await this.client.call(request.account, (stripe, options) =>
-        stripe.invoiceItems.list({ invoice: invoiceId, limit: ITEMS_PAGE, ...(startingAfter ? { starting_after: startingAfter } : {}) }, options),
-      );
-      if (items.data.some((item) => item.metadata?.run_id === request.runId && item.metadata.line_index === String(index))) return true;
-      if (!items.has_more || items.data.length === 0) return false;
-      startingAfter = items.data.at(-1)!.id;
-    }
   }
 
   /**

@@ -189,7 +189,8 @@ export function keyAfterFailedRequest(key: string, error: unknown): string | nul
 export function refersToRememberedObject(error: unknown): boolean {
   if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) return false;
   const param = error.param ?? "";
-  return param.startsWith("tax_rates") || param.startsWith("discounts");
+  // An add_lines line names its own: `lines[3][tax_rates][0]`.
+  return /^(lines\[\d+\]\[)?(tax_rates|discounts)/.test(param);
 }
 
 // ---------------------------------------------------------------------------

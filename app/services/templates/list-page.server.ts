@@ -4,7 +4,7 @@ import type { Shop } from "@prisma/client";
 import type { Clock } from "~/domain/clock";
 import { NotFoundError, TransitionError } from "~/domain/errors";
 import type { Schedule } from "~/domain/schedule";
-import { countTemplatesByStatus, listTemplatesPage, type Template, type TemplateStatus } from "~/models/template.server";
+import { countTemplatesByStatus, listTemplatesPage, type Template, type TemplateCursor, type TemplateStatus } from "~/models/template.server";
 import { pauseTemplate } from "./pause.server";
 import { resumeTemplate } from "./resume.server";
 
@@ -43,23 +43,57 @@ export function rowOf(template: Template): TemplateRow {
 export type TemplateListFilter = "all" | TemplateStatus;
 
 /**
- * One page of the shop's templates, newest first, filtered by status; with
- * the count of each status for the tabs. Reads only.
+ * A page's cursor in the URL (`?after=…` or `?before=…`): the row next to
+ * the page, as `<createdAt in ms>_<id>`. It names a row, not an offset, so a
+ * link keeps showing the same rows while templates are added or removed.
+ */
+export const TEMPLATE_CURSOR = /^(\d{1,15})_([A-Za-z0-9_-]{1,100})$/;
+
+function cursorOf(template: Template): string {
+  return `${template.createdAt.getTime()}_${template.id}`;
+}
+
+function parseCursor(value: string | undefined): TemplateCursor | undefined {
+  const match = value === undefined ? null : TEMPLATE_CURSOR.exec(value);
+  return match ? { createdAt: new Date(Number(match[1])), id: match[2]! } : undefined;
+}
+
+export type TemplateListPage = {
+  rows: TemplateRow[];
+  counts: Record<TemplateStatus, number>;
+  /** The cursor of the next (older) page and of the previous (newer) one; null at either end. */
+  next: string | null;
+  previous: string | null;
+};
+
+/**
+ * One page of the shop's templates, newest first, filtered by status: the
+ * first, the one `after` a cursor or the one `before` it (keyset pages,
+ * listTemplatesPage); with the count of each status for the tabs. A cursor
+ * past either end (its rows removed since) shows the first page. Reads only.
  */
 export async function listTemplates(
   shop: Pick<Shop, "id">,
-  request: { filter: TemplateListFilter; page: number },
-): Promise<{ rows: TemplateRow[]; counts: Record<TemplateStatus, number>; page: number; hasNext: boolean; hasPrevious: boolean }> {
-  const page = Math.max(1, request.page);
-  const [{ templates, total }, counts] = await Promise.all([
-    listTemplatesPage(shop.id, {
-      statuses: request.filter === "all" ? undefined : [request.filter],
-      skip: (page - 1) * TEMPLATES_PAGE_SIZE,
-      take: TEMPLATES_PAGE_SIZE,
-    }),
+  request: { filter: TemplateListFilter; after?: string; before?: string },
+): Promise<TemplateListPage> {
+  const statuses = request.filter === "all" ? undefined : [request.filter];
+  const after = parseCursor(request.after);
+  const before = after ? undefined : parseCursor(request.before);
+  const cursored = after !== undefined || before !== undefined;
+  const [{ templates, more }, counts] = await Promise.all([
+    listTemplatesPage(shop.id, { statuses, after, before, take: TEMPLATES_PAGE_SIZE }),
     countTemplatesByStatus(shop.id),
   ]);
-  return { rows: templates.map(rowOf), counts, page, hasNext: page * TEMPLATES_PAGE_SIZE < total, hasPrevious: page > 1 };
+  if (cursored && templates.length === 0) return listTemplates(shop, { filter: request.filter });
+  const first = templates[0];
+  const last = templates.at(-1);
+  return {
+    rows: templates.map(rowOf),
+    counts,
+    // Read older rows (first page or `after`): more means a next page; a cursor means a previous one. Read newer (`before`): the reverse.
+    next: last && (before ? true : more) ? cursorOf(last) : null,
+    previous: first && (before ? more : cursored) ? cursorOf(first) : null,
+  };
 }
 
 /**
