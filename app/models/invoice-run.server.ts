@@ -39,6 +39,8 @@ const billingLineSnapshotSchema = z.object({
    * lines recorded their variant.
    */
   variantId: z.string().regex(PRODUCT_VARIANT_GID).optional(),
+  /** The shipping line; absent in runs planned before it was marked (their shipping is a custom line on the Shopify rail). */
+  shipping: z.literal(true).optional(),
   quantity: z.number().int(),
   unitAmount: z.number().int(),
   discountAmount: z.number().int(),
@@ -52,6 +54,8 @@ export const runSnapshotSchema = z.object({
   daysUntilDue: z.number().int(),
   memo: z.string().optional(),
   signatureRequested: z.boolean(),
+  /** The rail the run issues on (the template's when planned); absent: Stripe. */
+  rail: z.literal("shopify").optional(),
 });
 export type RunSnapshot = z.infer<typeof runSnapshotSchema>;
 
@@ -314,7 +318,7 @@ export async function claimWorkableRunIds(state: WorkableState, now: Date, limit
  * needs of its shop, and where its template and shop stood when it was
  * claimed (read again at every step write).
  */
-export type LeasedRun = Run & { leaseToken: string; shop: { domain: string; billingAccountId: string | null }; standing: RunStanding };
+export type LeasedRun = Run & { leaseToken: string; shop: { domain: string; billingAccountId: string | null; locale?: string }; standing: RunStanding };
 
 /**
  * Step 3: the runs among `ids` whose lease the claim of `token` took, in the
@@ -326,7 +330,7 @@ export async function findRunsLeasedBy(ids: string[], token: string, db: Db = pr
   const found = await db.invoiceRun.findMany({
     where: { id: { in: ids }, leaseToken: token },
     include: {
-      shop: { select: { domain: true, billingAccountId: true, uninstalledAt: true } },
+      shop: { select: { domain: true, billingAccountId: true, locale: true, uninstalledAt: true } },
       template: { select: { status: true, customerRedactedAt: true } },
     },
   });
@@ -335,7 +339,7 @@ export async function findRunsLeasedBy(ids: string[], token: string, db: Db = pr
   return rows.map(({ shop, template, ...row }) => ({
     ...parseRun(row),
     leaseToken: token,
-    shop: { domain: shop.domain, billingAccountId: shop.billingAccountId },
+    shop: { domain: shop.domain, billingAccountId: shop.billingAccountId, locale: shop.locale },
     standing: { templateStatus: template.status, customerRedacted: template.customerRedactedAt !== null, shopUninstalled: shop.uninstalledAt !== null },
   }));
 }

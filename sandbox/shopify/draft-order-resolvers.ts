@@ -141,8 +141,8 @@ export function draftOrderRoot(ctx: ResolverContext): View {
         reverse: args.reverse === true,
       });
     },
+    // "eligible for all shops and users": no scope (https://shopify.dev/docs/api/admin-graphql/latest/queries/paymentTermsTemplates).
     paymentTermsTemplates: (args: Args) => {
-      requireScope(ctx, "paymentTermsTemplates", "read_payment_terms");
       const type = typeof args.paymentTermsType === "string" ? args.paymentTermsType : null;
       return PAYMENT_TERMS_TEMPLATES.filter((t) => type === null || t.paymentTermsType === type).map(templateView);
     },

@@ -12,7 +12,7 @@ import { createManualClock, type ManualClock } from "./state";
 type Any = any;
 
 const TOKEN = "shpat_draft_orders";
-const SCOPES = "read_orders,read_customers,read_products,write_draft_orders,read_payment_terms";
+const SCOPES = "read_orders,read_customers,read_products,write_draft_orders";
 const CAMILLE = "gid://shopify/Customer/7410000000101";
 const COFFEE_1KG = "gid://shopify/ProductVariant/45100000000041";
 
