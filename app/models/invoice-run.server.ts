@@ -418,3 +418,21 @@ export async function shopHasRunInStates(shopId: string, states: readonly RunSta
   const row = await db.invoiceRun.findFirst({ where: { shopId, state: { in: [...states] } }, select: { id: true } });
   return row !== null;
 }
+
+// ---------------------------------------------------------------------------
+// The Shopify invoice rail's webhooks (app/services/shopify/invoice-status.server.ts)
+// ---------------------------------------------------------------------------
+
+export type ShopifyRailRun = { id: string; shopId: string; templateId: string; state: RunState; invoiceId: string | null; invoiceNumber: string | null };
+
+/**
+ * The run of the shop (by domain) whose draft order is `invoiceId`, or whose
+ * id is `runId` (an order carries its run's tag): never another shop's.
+ */
+export async function findShopifyRailRun(shopDomain: string, by: { invoiceId: string } | { runId: string }, db: Db = prisma): Promise<ShopifyRailRun | null> {
+  const row = await db.invoiceRun.findFirst({
+    where: { shop: { domain: shopDomain }, ...("invoiceId" in by ? { invoiceId: by.invoiceId } : { id: by.runId }) },
+    select: { id: true, shopId: true, templateId: true, state: true, invoiceId: true, invoiceNumber: true },
+  });
+  return row && { ...row, state: z.enum(RUN_STATES).parse(row.state) };
+}
