@@ -436,3 +436,12 @@ export async function findShopifyRailRun(shopDomain: string, by: { invoiceId: st
   });
   return row && { ...row, state: z.enum(RUN_STATES).parse(row.state) };
 }
+
+/**
+ * customers/redact on the Shopify rail: the run's `customerId` is the
+ * customer's Shopify GID (the Stripe rail's is the merchant's own Stripe
+ * record, kept); it becomes the rail's "no customer" marker.
+ */
+export async function eraseShopifyCustomerOfRun(runId: string, tx: Db): Promise<void> {
+  await tx.invoiceRun.updateMany({ where: { id: runId, customerId: { startsWith: "gid://shopify/Customer/" } }, data: { customerId: "shopify:none" } });
+}

@@ -10,6 +10,7 @@ import { ManualClock } from "~/domain/clock";
 import type { AdminGraphql } from "~/gateways/shopify/graphql.server";
 import { upsertInstalledShop } from "~/models/shop.server";
 import { createShopifyRail, shopAdminFor } from "~/services/invoicing/shopify-rail.server";
+import { collectCustomerData, eraseCustomerData } from "~/services/privacy/registry.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { Worker } from "~/worker/worker";
 import { DEMO_SHOP_DOMAIN } from "../../sandbox/shopify";
@@ -258,5 +259,22 @@ describe("refusals", () => {
     expect(error).toBeInstanceOf(BillingError);
     expect(error).toMatchObject({ kind: "permanent", code: "shopify_refused" });
     expect((error as Error).message).toMatch(/email: Email is invalid/);
+  });
+});
+
+describe("privacy on the Shopify rail", () => {
+  it("a data request lists the draft orders that billed the customer; customers/redact removes their Shopify id from the runs", async () => {
+    const { clock, shop, template } = await twoDuePeriods();
+    await drain(worker(createShopifyRail({ clock }), clock));
+    const subject = { shopifyCustomerId: CAMILLE, email: "claire.martin@example.fr" };
+    const report = await prisma.$transaction((tx) => collectCustomerData(shop, subject, clock.nowDate(), tx));
+    const runs = await prisma.invoiceRun.findMany({ where: { templateId: template.id }, orderBy: { periodIndex: "asc" } });
+    const [entry] = report.data.recurringTemplates as { invoices: Record<string, unknown>[] }[];
+    expect(entry!.invoices.map((invoice) => [invoice.rail, invoice.draftOrderId, invoice.shopifyCustomerId])).toEqual(runs.map((run) => ["shopify", run.invoiceId, CAMILLE]));
+
+    await prisma.$transaction((tx) => eraseCustomerData(shop.id, subject, clock.nowDate(), tx));
+    const erased = await prisma.invoiceRun.findMany({ where: { templateId: template.id } });
+    expect(erased.map((run) => run.customerId)).toEqual(["shopify:none", "shopify:none"]);
+    expect(JSON.stringify(erased)).not.toContain(CAMILLE);
   });
 });
