@@ -9,7 +9,10 @@ import { upsertInstalledShop } from "~/models/shop.server";
 import { action as draftOrderUpdated } from "~/routes/webhooks.draft_orders.update";
 import { action as orderCancelled } from "~/routes/webhooks.orders.cancelled";
 import { action as orderPaid } from "~/routes/webhooks.orders.paid";
+import { markInvoiceUncollectible } from "~/services/invoicing/mark-uncollectible.server";
+import { resendInvoice } from "~/services/invoicing/send-again.server";
 import { createShopifyRail } from "~/services/invoicing/shopify-rail.server";
+import { voidInvoice } from "~/services/invoicing/void-run.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { Worker } from "~/worker/worker";
 import { DEMO_SHOP_DOMAIN } from "../../sandbox/shopify";
@@ -113,6 +116,30 @@ describe("the Shopify rail's webhooks", () => {
     const run = await sentRun();
     const bodies = await pay(run.invoiceId!);
     expect(await deliver("orders/paid", bodies["orders/paid"]!, { shop: "intruder.myshopify.com" })).toBe(200);
+    expect(await stateOf(run.id)).toBe("sent");
+  });
+});
+
+describe("the merchant's actions on a Shopify invoice", () => {
+  it("Send again e-mails the checkout link once more (once per click); Cancel deletes the draft and voids the run", async () => {
+    const run = await sentRun();
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { id: run.shopId } });
+    await resendInvoice(shop, run.id, { requestId: "click-1" });
+    await resendInvoice(shop, run.id, { requestId: "click-1" }); // the same click resubmitted
+    expect(standIn().control.invoiceEmails(DEMO_SHOP_DOMAIN).filter((e) => e.draftId === run.invoiceId)).toHaveLength(2);
+    expect(await prisma.runEvent.count({ where: { runId: run.id, type: "run.resent" } })).toBe(1);
+
+    await expect(markInvoiceUncollectible(shop, run.id)).rejects.toMatchObject({ code: "not_allowed" });
+    const voided = await voidInvoice(shop, run.id);
+    expect(voided).toMatchObject({ state: "void", changed: true });
+    expect(standIn().control.draftOrders(DEMO_SHOP_DOMAIN).some((d) => d.id === run.invoiceId)).toBe(false);
+  });
+
+  it("Cancel is refused once the customer paid: the order is cancelled in Shopify's admin", async () => {
+    const run = await sentRun();
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { id: run.shopId } });
+    await standIn().control.payInvoice(DEMO_SHOP_DOMAIN, run.invoiceId!); // its webhooks not delivered yet: the run still says sent
+    await expect(voidInvoice(shop, run.id)).rejects.toMatchObject({ code: "not_allowed", message: expect.stringMatching(/already placed order #\d+/) });
     expect(await stateOf(run.id)).toBe("sent");
   });
 });

@@ -269,8 +269,8 @@ function hasCode(errors: unknown, code: string): boolean {
   return Array.isArray(errors) && errors.some((e: { extensions?: { code?: unknown } } | null) => e?.extensions?.code === code);
 }
 
-/** What the pipeline makes of a failure; anything unrecognised (a bug, a test's crash) propagates unchanged. */
-function toBillingError(error: unknown): unknown {
+/** What the pipeline (and the merchant's actions) make of a failure; anything unrecognised (a bug, a test's crash) propagates unchanged. */
+export function toBillingError(error: unknown): unknown {
   if (error instanceof BillingError) return error;
   if (error instanceof DraftOrderUserError) return new BillingError("permanent", "shopify_refused" satisfies RunErrorCode, `${error.message}. Nothing was e-mailed: correct the recurring invoice and use Retry.`, { cause: error });
   if (error instanceof ShopifyThrottledError) return new BillingError("transient", "rate_limited" satisfies RunErrorCode, "Shopify's API limit was reached; the invoice is issued as soon as it allows.", { cause: error });
