@@ -12,8 +12,9 @@ import { upsertInstalledShop } from "~/models/shop.server";
 import { createShopifyRail, shopAdminFor } from "~/services/invoicing/shopify-rail.server";
 import { collectCustomerData, eraseCustomerData } from "~/services/privacy/registry.server";
 import { createTemplate } from "~/services/templates/create.server";
+import { compareShopifyTotal } from "~/services/templates/shopify-total.server";
 import { Worker } from "~/worker/worker";
-import { DEMO_SHOP_DOMAIN } from "../../sandbox/shopify";
+import { DEMO_SHOP_DOMAIN, OTHER_SHOP_DOMAIN } from "../../sandbox/shopify";
 import { CrashError, MemoryGateway } from "../helpers/memory-gateway";
 import { drain, runStates, templateInput } from "../helpers/recurring";
 import { storeOfflineSession } from "../helpers/shopify";
@@ -276,5 +277,36 @@ describe("privacy on the Shopify rail", () => {
     const erased = await prisma.invoiceRun.findMany({ where: { templateId: template.id } });
     expect(erased.map((run) => run.customerId)).toEqual(["shopify:none", "shopify:none"]);
     expect(JSON.stringify(erased)).not.toContain(CAMILLE);
+  });
+});
+
+describe("Shopify's total beside the template's (the form's preview for this rail)", () => {
+  const content = (lines: { quantity: number; unitAmount: number }[], shop: "FR" | "NY") => ({
+    customer: {
+      name: "Client",
+      email: "client@example.com",
+      address: shop === "FR" ? { line1: "12 rue des Lilas", city: "Lyon", postalCode: "69003", country: "FR" } : { line1: "1 Main St", city: "New York", state: "NY", postalCode: "10001", country: "US" },
+    },
+    currency: shop === "FR" ? "EUR" : "USD",
+    lines: lines.map((line) => ({ title: "Service", discountAmount: 0, taxLines: [shop === "FR" ? { title: "TVA", ratePercent: "20" } : { title: "NY", ratePercent: "8.875" }], ...line })),
+    taxesIncluded: shop === "FR",
+    shipping: null,
+    memo: null,
+    daysUntilDue: 14,
+    signatureRequested: false,
+  });
+
+  it("agrees when Shopify applies the template's taxes (French VAT included)", async () => {
+    const comparison = await compareShopifyTotal(DEMO_SHOP_DOMAIN, content([{ quantity: 2, unitAmount: 2490 }], "FR"), { periodDate: "2026-01-15" });
+    expect(comparison).toMatchObject({ currency: "EUR", ours: 4980, shopify: 4980, difference: 0, shopifyTax: 830 });
+    expect(standIn().control.draftOrders(DEMO_SHOP_DOMAIN)).toEqual([]); // a calculation creates nothing
+  });
+
+  it("shows the cent New York's three taxes, each rounded, add to one 8.875 % rate", async () => {
+    await storeOfflineSession(OTHER_SHOP_DOMAIN, TOKEN);
+    standIn().control.addAccessToken(OTHER_SHOP_DOMAIN, TOKEN, "read_orders,read_customers,read_products,write_draft_orders");
+    const comparison = await compareShopifyTotal(OTHER_SHOP_DOMAIN, content([{ quantity: 2, unitAmount: 1010 }], "NY"), { periodDate: "2026-01-15" });
+    // 20.20 × 8.875 % = 1.79 in one rate; Shopify: 0.81 + 0.91 + 0.08 = 1.80.
+    expect(comparison).toMatchObject({ currency: "USD", ours: 2199, shopify: 2200, difference: 1, shopifyTax: 180 });
   });
 });

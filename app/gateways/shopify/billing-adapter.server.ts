@@ -29,6 +29,7 @@ import { BillingError, MAX_INVOICE_LINES } from "~/domain/billing";
 import { formatMinor } from "~/domain/money";
 import type { RunErrorCode } from "~/domain/run-errors";
 import {
+  calculateDraftOrder,
   createDraftOrder,
   deleteDraftOrder,
   DraftOrderUserError,
@@ -139,6 +140,19 @@ export class ShopifyBillingAdapter implements BillingGateway {
       if (draft.invoiceSentAt !== null || draft.status !== "OPEN") return toIssued(draft);
       await deleteDraftOrder(admin, invoiceId, this.queryOptions);
       return null;
+    });
+  }
+
+  /**
+   * Shopify's own total for the draft this request would create
+   * (draftOrderCalculate: nothing is created), for the merchant to compare
+   * with the template's before saving.
+   */
+  async calculate(request: InvoiceRequest): Promise<{ total: number; tax: number }> {
+    return this.guard(request, async (admin) => {
+      const { tags: _tags, metafields: _metafields, ...input } = await this.draftInput(admin, request, request.customer.shopifyCustomerId ?? NO_SHOPIFY_CUSTOMER);
+      const { total, tax } = await calculateDraftOrder(admin, input, this.queryOptions);
+      return { total, tax };
     });
   }
 
