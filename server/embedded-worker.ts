@@ -18,11 +18,14 @@ export async function startEmbeddedWorker(options: { clock?: Clock; tickMs?: num
     return null;
   }
   const { createStripeRail } = await import("../app/services/invoicing/stripe-rail.server");
+  const { createShopifyRail } = await import("../app/services/invoicing/shopify-rail.server");
   const { resumePendingWriteBacks } = await import("../app/services/write-back/resume-pending-write-backs.server");
   const { stampPendingSignatures } = await import("../app/services/signing/stamp-pending-signatures.server");
   const clock = options.clock;
   const worker = new Worker({
     gateway: createStripeRail(),
+    // Templates that collect through Shopify's checkout (draft orders), with each shop's offline token.
+    shopifyGateway: createShopifyRail({ clock }),
     clock,
     tickMs: options.tickMs,
     concurrency: config().WORKER_CONCURRENCY,

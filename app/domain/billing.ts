@@ -34,6 +34,14 @@
 import type { MinorUnits } from "./money";
 import { MAX_TEMPLATE_LINES } from "./template-input";
 
+/**
+ * How a customer pays a template's invoices: "stripe" (a Stripe invoice in
+ * the merchant's Stripe account, paid on Stripe's page) or "shopify" (a
+ * Shopify draft order, paid through Shopify's checkout from its invoice link).
+ */
+export const BILLING_RAILS = ["stripe", "shopify"] as const;
+export type BillingRail = (typeof BILLING_RAILS)[number];
+
 export const BILLING_STEPS = ["customer", "draft", "lines", "finalize", "send"] as const;
 export type BillingStep = (typeof BILLING_STEPS)[number];
 
@@ -84,6 +92,14 @@ export type BillingTax = {
 
 export type BillingLine = {
   description: string;
+  /**
+   * The Shopify product variant the line was imported from. A rail that
+   * invoices in Shopify (draft orders) bills that product while it exists;
+   * Stripe ignores it. Absent for custom lines.
+   */
+  variantId?: string;
+  /** The order's shipping, as one more line (the last). Rails with a shipping line of their own use it. */
+  shipping?: true;
   quantity: number;
   unitAmount: MinorUnits;
   /** Total discount on this line (all units), in minor units, >= 0. */
@@ -96,8 +112,10 @@ export type InvoiceRequest = {
   runId: string;
   templateId: string;
   shopDomain: string;
-  /** The merchant's provider account (Stripe: the connected account id). */
+  /** The merchant's provider account (Stripe: the connected account id; Shopify: the shop's domain). */
   account: string;
+  /** The shop's admin language ("en", "fr"): the Shopify rail writes its invoice e-mail's message in it. */
+  shopLocale?: string;
   periodIndex: number;
   periodDate: string; // civil YYYY-MM-DD
   currency: string; // ISO 4217, upper case
@@ -113,6 +131,7 @@ export type InvoiceRequest = {
 
 export type IssuedInvoice = {
   invoiceId: string;
+  /** The document's number at the provider (Stripe: "ATDUP-0001"; Shopify: the draft order's name, "#D12"). */
   number?: string;
   hostedInvoiceUrl?: string;
   invoicePdfUrl?: string;
@@ -141,6 +160,14 @@ export interface BillingGateway {
   send(request: InvoiceRequest, invoiceId: string, context: StepContext): Promise<IssuedInvoice>;
   /** The invoice already created for this run, if any (recovery after unknown outcomes). */
   findInvoiceForRun(request: InvoiceRequest): Promise<IssuedInvoice | null>;
+  /**
+   * Who computes the total. "ours" (Stripe, absent): the provider is given
+   * every tax and discount and must reach `expectedTotal` exactly; a
+   * difference fails the run. "provider" (Shopify draft orders): the
+   * provider applies its own taxes; its total is the invoice's, recorded on
+   * the run, and a difference from ours is noted for the merchant.
+   */
+  readonly totals?: "ours" | "provider";
   /**
    * Names the platform credential this gateway calls with (a fingerprint,
    * never the secret). A refusal of the platform's credential holds the runs

@@ -26,6 +26,11 @@ export const RUN_ERROR_CODES = [
   "coupon_conflict",
   "total_mismatch",
   "too_many_lines",
+  // The Shopify invoice rail (app/gateways/shopify/billing-adapter.server.ts).
+  "shopify_refused",
+  "shopify_scope_missing",
+  "shopify_draft_missing",
+  "shopify_unreachable",
   // Transient: retried on their own until the attempts run out.
   "stripe_unreachable",
   "idempotency_in_flight",

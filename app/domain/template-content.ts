@@ -29,13 +29,17 @@ export type TemplateContent = {
   memo: string | null;
   daysUntilDue: number;
   signatureRequested: boolean;
+  /** How the customer pays (a BillingRail); absent or anything but "shopify": Stripe. */
+  rail?: string;
 };
 
 /** One invoice line as a run freezes it. */
 export type PlannedLine = {
   description: string;
-  /** The template line's Shopify variant, for the write-back; absent for custom lines. */
+  /** The template line's Shopify variant, for the write-back and the Shopify rail; absent for custom lines. */
   variantId?: string;
+  /** The shipping line (the last). */
+  shipping?: true;
   quantity: number;
   unitAmount: number;
   discountAmount: number;
@@ -49,6 +53,8 @@ export type PlannedSnapshot = {
   daysUntilDue: number;
   memo?: string;
   signatureRequested: boolean;
+  /** The rail the run issues on, frozen with the rest; absent: Stripe. */
+  rail?: "shopify";
 };
 
 /**
@@ -95,6 +101,7 @@ export function plannedContentOf(content: TemplateContent): { snapshot: PlannedS
       return {
         description: line.description,
         ...(variantId ? { variantId } : {}),
+        ...(content.shipping && index === content.lines.length ? { shipping: true as const } : {}),
         quantity: line.quantity,
         unitAmount: line.unitAmount,
         discountAmount: line.discountAmount,
@@ -105,6 +112,7 @@ export function plannedContentOf(content: TemplateContent): { snapshot: PlannedS
     signatureRequested: content.signatureRequested,
   };
   if (content.memo) snapshot.memo = content.memo;
+  if (content.rail === "shopify") snapshot.rail = "shopify";
   return { snapshot, currency: content.currency, expectedTotal: draft.expectedTotal };
 }
 

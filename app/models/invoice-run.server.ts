@@ -40,6 +40,8 @@ const billingLineSnapshotSchema = z.object({
    * lines recorded their variant.
    */
   variantId: z.string().regex(PRODUCT_VARIANT_GID).optional(),
+  /** The shipping line; absent in runs planned before it was marked (their shipping is a custom line on the Shopify rail). */
+  shipping: z.literal(true).optional(),
   quantity: z.number().int(),
   unitAmount: z.number().int(),
   discountAmount: z.number().int(),
@@ -53,6 +55,8 @@ export const runSnapshotSchema = z.object({
   daysUntilDue: z.number().int(),
   memo: z.string().optional(),
   signatureRequested: z.boolean(),
+  /** The rail the run issues on (the template's when planned); absent: Stripe. */
+  rail: z.literal("shopify").optional(),
 });
 export type RunSnapshot = z.infer<typeof runSnapshotSchema>;
 
@@ -315,7 +319,7 @@ export async function claimWorkableRunIds(state: WorkableState, now: Date, limit
  * needs of its shop, and where its template and shop stood when it was
  * claimed (read again at every step write).
  */
-export type LeasedRun = Run & { leaseToken: string; shop: { domain: string; billingAccountId: string | null }; standing: RunStanding };
+export type LeasedRun = Run & { leaseToken: string; shop: { domain: string; billingAccountId: string | null; locale?: string }; standing: RunStanding };
 
 /**
  * Step 3: the runs among `ids` whose lease the claim of `token` took, in the
@@ -327,7 +331,7 @@ export async function findRunsLeasedBy(ids: string[], token: string, db: Db = pr
   const found = await db.invoiceRun.findMany({
     where: { id: { in: ids }, leaseToken: token },
     include: {
-      shop: { select: { domain: true, billingAccountId: true, uninstalledAt: true } },
+      shop: { select: { domain: true, billingAccountId: true, locale: true, uninstalledAt: true } },
       template: { select: { status: true, customerRedactedAt: true } },
     },
   });
@@ -336,7 +340,7 @@ export async function findRunsLeasedBy(ids: string[], token: string, db: Db = pr
   return rows.map(({ shop, template, ...row }) => ({
     ...parseRun(row),
     leaseToken: token,
-    shop: { domain: shop.domain, billingAccountId: shop.billingAccountId },
+    shop: { domain: shop.domain, billingAccountId: shop.billingAccountId, locale: shop.locale },
     standing: { templateStatus: template.status, customerRedacted: template.customerRedactedAt !== null, shopUninstalled: shop.uninstalledAt !== null },
   }));
 }
@@ -411,4 +415,31 @@ export async function runsInStates(shopId: string, states: readonly RunState[], 
 export async function shopHasRunInStates(shopId: string, states: readonly RunState[], db: Db = prisma): Promise<boolean> {
   const row = await db.invoiceRun.findFirst({ where: { shopId, state: { in: [...states] } }, select: { id: true } });
   return row !== null;
+}
+
+// ---------------------------------------------------------------------------
+// The Shopify invoice rail's webhooks (app/services/shopify/invoice-status.server.ts)
+// ---------------------------------------------------------------------------
+
+export type ShopifyRailRun = { id: string; shopId: string; templateId: string; state: RunState; invoiceId: string | null; invoiceNumber: string | null };
+
+/**
+ * The run of the shop (by domain) whose draft order is `invoiceId`, or whose
+ * id is `runId` (an order carries its run's tag): never another shop's.
+ */
+export async function findShopifyRailRun(shopDomain: string, by: { invoiceId: string } | { runId: string }, db: Db = prisma): Promise<ShopifyRailRun | null> {
+  const row = await db.invoiceRun.findFirst({
+    where: { shop: { domain: shopDomain }, ...("invoiceId" in by ? { invoiceId: by.invoiceId } : { id: by.runId }) },
+    select: { id: true, shopId: true, templateId: true, state: true, invoiceId: true, invoiceNumber: true },
+  });
+  return row && { ...row, state: z.enum(RUN_STATES).parse(row.state) };
+}
+
+/**
+ * customers/redact on the Shopify rail: the run's `customerId` is the
+ * customer's Shopify GID (the Stripe rail's is the merchant's own Stripe
+ * record, kept); it becomes the rail's "no customer" marker.
+ */
+export async function eraseShopifyCustomerOfRun(runId: string, tx: Db): Promise<void> {
+  await tx.invoiceRun.updateMany({ where: { id: runId, customerId: { startsWith: "gid://shopify/Customer/" } }, data: { customerId: "shopify:none" } });
 }

@@ -83,3 +83,9 @@ export async function deleteShop(domain: string, db: Tx = prisma): Promise<void>
 export async function markSetupGuideDismissed(shopId: string, at: Date, db: Tx = prisma): Promise<void> {
   await db.shop.updateMany({ where: { id: shopId, setupGuideDismissedAt: null }, data: { setupGuideDismissedAt: at } });
 }
+
+/** The shop's myshopify domain, by its id; null for an unknown id. */
+export async function findShopDomainById(id: string, db: Tx = prisma): Promise<string | null> {
+  const shop = await db.shop.findUnique({ where: { id }, select: { domain: true } });
+  return shop?.domain ?? null;
+}

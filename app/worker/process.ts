@@ -29,6 +29,8 @@ const OPTIONS = {
 export type WorkerProcessOptions = {
   /** Makes the process's gateway; a throw (a missing or bad variable) ends the process with its message. */
   gateway: () => BillingGateway | Promise<BillingGateway>;
+  /** The Shopify rail (draft orders), for templates that collect through Shopify's checkout. */
+  shopifyGateway?: () => BillingGateway;
   /** Default: the process's arguments. */
   argv?: string[];
 };
@@ -50,6 +52,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions): Promise<W
   await configureDatabase(prisma);
   const worker = new Worker({
     gateway,
+    ...(options.shopifyGateway ? { shopifyGateway: options.shopifyGateway() } : {}),
     workerId: values["worker-id"],
     tickMs: positiveInteger(values, "tick-ms"),
     templateBatchSize: positiveInteger(values, "template-batch"),

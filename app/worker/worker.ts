@@ -14,7 +14,10 @@ import { issueDueRuns, type IssueReport, type RunLanesOptions } from "./run-lane
 import { planDueTemplates, type PlanReport, type SchedulerOptions } from "./scheduler";
 
 export type WorkerOptions = {
+  /** The Stripe rail. */
   gateway: BillingGateway;
+  /** The Shopify rail (draft orders), for templates that collect through Shopify. */
+  shopifyGateway?: BillingGateway;
   /** Defaults to the system clock; tests and the demo inject a ManualClock. */
   clock?: Clock;
   /** Unique per process; recorded as lease owner and on the audit trail. Default: host:pid:random. */
@@ -94,6 +97,7 @@ export class Worker {
       workerId: this.id,
       clock: this.clock,
       gateway: options.gateway,
+      ...(options.shopifyGateway ? { shopifyGateway: options.shopifyGateway } : {}),
       batchSize: options.runBatchSize ?? 100,
       concurrency: options.concurrency ?? 10,
       leaseMs: options.runLeaseMs ?? 120_000,

@@ -37,6 +37,8 @@ import {
   type GraphQLTypeResolver,
   type OperationDefinitionNode,
 } from "graphql";
+import { payInvoice, webhookDeliveries, type WebhookDelivery } from "./checkout";
+import { draftStore, findDraft, type DraftOrderRecord, type InvoiceEmail } from "./draft-orders";
 import { actualQueryCost, requestedQueryCost, SINGLE_QUERY_MAX_COST } from "./cost";
 import {
   toShopifyExecutionError,
@@ -76,6 +78,8 @@ export interface AdminApiOptions {
   app?: Partial<AppCredentials>;
   /** From when non-expiring offline tokens are refused (Shopify: 2027-01-01); default never (see state.ts). */
   nonExpiringTokensRefusedFrom?: number | null;
+  /** Where webhooks go (the app's `/webhooks`); default none (see control.setWebhookUrl). */
+  webhookUrl?: string | null;
 }
 
 export interface AdminApiRequestBody {
@@ -117,6 +121,18 @@ export interface AdminApiControl {
   refuseNonExpiringTokensFrom(at: number | null): void;
   /** Freezes or locks `shop` (its Admin requests answer 402 / 423 until it is "open" again). */
   setShopAvailability(shop: string, availability: ShopAvailability): void;
+  /** The shop's draft orders (draft-orders.ts), deleted ones excluded. */
+  draftOrders(shop: string): DraftOrderRecord[];
+  /** Every invoice e-mail draftOrderInvoiceSend sent for `shop`. */
+  invoiceEmails(shop: string): InvoiceEmail[];
+  /** How long the draft order search index lags behind writes (default 5 s). */
+  setSearchIndexLag(shop: string, ms: number): void;
+  /** Where webhooks go (the app's `/webhooks`), or nowhere. */
+  setWebhookUrl(url: string | null): void;
+  /** The customer pays a draft's invoice at checkout (what the invoice page's Pay button does). */
+  payInvoice(shop: string, draftId: string): Promise<SeedOrder>;
+  /** Webhooks sent so far. */
+  webhooks(): WebhookDelivery[];
 }
 
 export interface AdminApi {
@@ -303,6 +319,21 @@ export function createAdminApi(options: AdminApiOptions = {}): AdminApi {
     setShopAvailability(shop, availability) {
       shopOrThrow(shop).availability = availability;
     },
+    draftOrders: (shop) => [...draftStore(shopOrThrow(shop)).drafts],
+    invoiceEmails: (shop) => [...draftStore(shopOrThrow(shop)).emails],
+    setSearchIndexLag(shop, ms) {
+      draftStore(shopOrThrow(shop)).indexLagMs = ms;
+    },
+    setWebhookUrl(url) {
+      state.webhookUrl = url;
+    },
+    payInvoice(shop, draftId) {
+      const s = shopOrThrow(shop);
+      const draft = findDraft(s, draftId);
+      if (!draft) throw new Error(`stand-in: no draft order ${draftId} in ${shop}`);
+      return payInvoice(state, s, draft);
+    },
+    webhooks: () => [...webhookDeliveries(state)],
   };
 
   async function executeRequest(shopDomain: string, accessToken: string | null | undefined, body: AdminApiRequestBody): Promise<AdminApiResponse> {

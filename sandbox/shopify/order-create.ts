@@ -61,7 +61,7 @@ const COUNTRY_NAMES: Record<string, string> = {
   IT: "Italy",
 };
 
-function addressFromInput(input: Input | undefined): SeedAddress | null {
+export function addressFromInput(input: Input | undefined): SeedAddress | null {
   if (!input) return null;
   const firstName = str(input.firstName) ?? null;
   const lastName = str(input.lastName) ?? null;

@@ -8,6 +8,7 @@
 // NOT_IMPLEMENTED_IN_STAND_IN), never with a made-up value.
 
 import type { GraphQLError } from "graphql";
+import { draftOrderRoot } from "./draft-order-resolvers";
 import { ShopifyResolverError } from "./errors";
 import { formatShopifyDecimal } from "./money";
 import { orderCreate } from "./order-create";
@@ -598,6 +599,7 @@ function nodeById(ctx: ResolverContext, id: unknown): View | null {
 /** The root value for queries and mutations. */
 export function rootValue(ctx: ResolverContext): View {
   return {
+    ...draftOrderRoot(ctx),
     shop: shopView(ctx.shop),
     orders: (args: Args, _c: ResolverContext, info: { path: { key: string | number } }) =>
       ordersConnection(ctx, args, [info.path.key]),

@@ -67,7 +67,7 @@ const NEW_YORK_CITY = [
 ];
 
 /** Tax lines per regime and product tax class, rates as Shopify writes them. */
-const REGIME_TAXES: Record<TaxRegime, Record<TaxClass, { title: string; rate: string }[]>> = {
+export const REGIME_TAXES: Record<TaxRegime, Record<TaxClass, { title: string; rate: string }[]>> = {
   FR: {
     standard: [{ title: "FR TVA", rate: "0.2" }],
     reduced: [{ title: "FR TVA", rate: "0.055" }],

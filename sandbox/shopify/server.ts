@@ -12,6 +12,10 @@
 //   POST /__control/variant-deleted {shop, variantId, deleted?}
 //   POST /__control/uninstall {shop}                   revokes every token of the app for the shop
 //   GET  /__control/token-requests?shop=…              answered token requests (grant, status, at)
+//   GET  /__control/invoice-emails?shop=…              draft order invoices e-mailed (draftOrderInvoiceSend)
+//   GET  /__control/webhooks                           webhooks sent (topic, status)
+//   POST /__control/webhook-url {url}                  where webhooks go (the app's /webhooks)
+//   GET|POST [/{shop}]/{shopId}/invoices/{token}[/pay] a draft order's checkout (checkout.ts)
 //
 // @shopify/shopify-api calls https://{shop}/admin/…; redirect.ts rewrites
 // those URLs to http://127.0.0.1:{port}/{shop}/admin/… in the test process.
@@ -19,6 +23,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdminApi, type AdminApi, type AdminApiControl, type AdminApiOptions } from "./admin-api";
+import { handleCheckout, webhookDeliveries } from "./checkout";
+import { draftStore } from "./draft-orders";
 import { handleAccessTokenRequest } from "./oauth";
 import { ADMIN_API_VERSION } from "./schema";
 
@@ -129,6 +135,12 @@ export async function startShopifyStandIn(options: ShopifyStandInOptions = {}): 
       const result = handleAccessTokenRequest(api.state, shop, parseParams(raw, req.headers["content-type"]));
       return send(res, result.status, result.body, { "x-request-id": requestId });
     }
+    const checkout = await handleCheckout(api.state, shop, path, req.method ?? "GET");
+    if (checkout) {
+      res.writeHead(checkout.status, { "content-type": "text/html; charset=utf-8" });
+      res.end(checkout.html);
+      return;
+    }
     return send(res, 404, { errors: "Not Found" }, { "x-request-id": requestId });
   }
 
@@ -162,6 +174,15 @@ export async function startShopifyStandIn(options: ShopifyStandInOptions = {}): 
           return send(res, 200, { ok: true });
         case "/__control/token-requests":
           return send(res, 200, { requests: api.control.tokenRequests(str("shop")) });
+        case "/__control/invoice-emails": {
+          const shop = api.state.shops.get(str("shop"));
+          return send(res, 200, { emails: shop ? draftStore(shop).emails : [] });
+        }
+        case "/__control/webhooks":
+          return send(res, 200, { deliveries: webhookDeliveries(api.state).map(({ topic, shop, status, error }) => ({ topic, shop, status, error })) });
+        case "/__control/webhook-url":
+          api.state.webhookUrl = str("url") || null;
+          return send(res, 200, { ok: true });
         case "/__control/variant-deleted":
           api.control.setVariantDeleted(str("shop"), str("variantId"), params.deleted !== false);
           return send(res, 200, { ok: true });
@@ -179,6 +200,7 @@ export async function startShopifyStandIn(options: ShopifyStandInOptions = {}): 
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  api.state.publicUrl = `http://${host}:${port}`;
   return {
     url: `http://${host}:${port}`,
     port,

@@ -134,6 +134,10 @@ export interface StandInState {
    * the seeded non-expiring tokens do not depend on the day they run.
    */
   nonExpiringTokensRefusedFrom: number | null;
+  /** Where the stand-in is reached from a browser (its invoice pages): set by server.ts once it listens. */
+  publicUrl: string;
+  /** Where the app receives webhooks (`https://app/webhooks`, one route per topic below it); null: none sent. */
+  webhookUrl: string | null;
 }
 
 function legacyOf(gid: string): number {
@@ -178,6 +182,7 @@ export function createState(options: {
   throttle?: Partial<ThrottleConfig>;
   app?: Partial<AppCredentials>;
   nonExpiringTokensRefusedFrom?: number | null;
+  webhookUrl?: string | null;
 }): StandInState {
   const clock = options.clock ?? createOffsetClock();
   const throttle = { ...STANDARD_PLAN_THROTTLE, ...options.throttle };
@@ -194,6 +199,8 @@ export function createState(options: {
       scopes: options.app?.scopes ?? process.env.SCOPES ?? "read_orders,read_customers,write_orders,read_products",
     },
     nonExpiringTokensRefusedFrom: options.nonExpiringTokensRefusedFrom ?? null,
+    publicUrl: "http://127.0.0.1",
+    webhookUrl: options.webhookUrl ?? null,
   };
 }
 

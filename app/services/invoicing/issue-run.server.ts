@@ -38,7 +38,10 @@ import { refusalBeforeAttempt, sentWarning, type RunNote } from "./run-notes.ser
 import { stopRun } from "./stop-run.server";
 
 export type IssueRunOptions = LeaseHolder & {
+  /** The Stripe rail: runs of templates that collect through Stripe. */
   gateway: BillingGateway;
+  /** The Shopify rail (draft orders): runs whose snapshot says `rail: "shopify"`; absent, they wait. */
+  shopifyGateway?: BillingGateway;
   retry: RetryPolicy;
   /** How often a run of a shop without a connected billing account, or held by a refusal, looks again. */
   billingRecheckMs: number;
@@ -85,6 +88,9 @@ export function issueRun(run: LeasedRun, options: IssueRunOptions): Promise<RunO
 
 class RunDriver {
   private readonly lease: RunLease;
+  /** The rail this run was planned on (its snapshot). */
+  private readonly onShopify: boolean;
+  private readonly gateway: BillingGateway | undefined;
   /** An earlier attempt stopped at the draft step: it may have created the invoice. */
   private readonly resumedAtDraft: boolean;
 
@@ -94,6 +100,8 @@ class RunDriver {
   ) {
     this.lease = new RunLease(run, options);
     this.resumedAtDraft = run.step === "draft";
+    this.onShopify = run.snapshot.rail === "shopify";
+    this.gateway = this.onShopify ? options.shopifyGateway : options.gateway;
   }
 
   private get run(): LeasedRun {
@@ -102,10 +110,12 @@ class RunDriver {
 
   async drive(): Promise<RunOutcome> {
     try {
-      const account = this.run.shop.billingAccountId;
-      const stopsNow = this.lease.stopReason() !== null && this.run.invoiceId === null; // no draft to delete: no need to reach Stripe
+      // On the Shopify rail the shop's own Admin API is the account; Stripe's connection and refusals do not apply.
+      const account = this.onShopify ? this.run.shop.domain : this.run.shop.billingAccountId;
+      const stopsNow = this.lease.stopReason() !== null && this.run.invoiceId === null; // no draft to delete: no need to reach the provider
       if (account === null) return (stopsNow && (await this.stop(null))) || (await this.waitForBilling());
-      const refused = await this.options.holds.refusalFor(account, this.lease.now());
+      if (!this.gateway) return (stopsNow && (await this.stop(null))) || (await this.wait("shopify_unreachable", "This worker was started without the Shopify invoice rail; the invoice waits for a worker that has it."));
+      const refused = this.onShopify ? null : await this.options.holds.refusalFor(account, this.lease.now());
       if (refused) return (stopsNow && (await this.stop(null))) || (await this.wait(refused.code, refused.message));
       // A total of zero or less, or every earlier attempt ended without an outcome (the worker died mid-step); a stopped run just stops.
       const refusal = this.lease.stopReason() ? null : refusalBeforeAttempt(this.run, this.options.retry.maxAttempts);
@@ -123,7 +133,7 @@ class RunDriver {
             continue;
           }
           const outcome = await this.perform(step, request);
-          await this.options.holds.accepted(this.lease.now()); // Stripe took the call: a refusal of the key is over
+          if (!this.onShopify) await this.options.holds.accepted(this.lease.now()); // Stripe took the call: a refusal of the key is over
           if (outcome) return outcome;
         } catch (error) {
           if (error instanceof BillingError) return await this.onBillingError(step, error);
@@ -141,7 +151,7 @@ class RunDriver {
 
   /** Performs one step and stores its result; returns the run's outcome once it has left the pipeline. */
   private async perform(step: PipelineStep, request: InvoiceRequest): Promise<RunOutcome | null> {
-    const { gateway } = this.options;
+    const gateway = this.gateway!;
     const { lease } = this;
     const context = { idempotencyKey: idempotencyKey(this.run.id, step, this.run.keyGeneration) };
     switch (step) {
@@ -165,6 +175,12 @@ class RunDriver {
       }
       case "lines": {
         const invoice = await gateway.addLines(request, this.invoiceId(), context);
+        if (gateway.totals === "provider") {
+          // Shopify applies its own taxes: its total is the invoice's (the form showed the merchant both before saving).
+          const detail = { total: invoice.total, expectedTotal: this.run.expectedTotal, difference: invoice.total - this.run.expectedTotal };
+          await lease.persist({ invoicedTotal: invoice.total, step: "finalize" }, [lease.stepEvent("lines", detail)]);
+          return null;
+        }
         if (invoice.total !== this.run.expectedTotal) {
           throw new BillingError(
             "permanent",
@@ -191,7 +207,7 @@ class RunDriver {
   /** Stops the run nobody wants any more (stop-run.server.ts): "stopped"; or adopts its invoice found finalized (null: it goes on). */
   private async stop(request: InvoiceRequest | null): Promise<RunOutcome | null> {
     const reason = this.lease.stopReason();
-    const result = reason && (await stopRun(this.lease, this.options.gateway, request, reason, this.resumedAtDraft));
+    const result = reason && (await stopRun(this.lease, this.gateway!, request, reason, this.resumedAtDraft));
     if (!result) return null;
     return result.stopped ? "stopped" : this.adopt(result.finalized);
   }

@@ -24,7 +24,10 @@ import { toBillingError } from "~/gateways/stripe/errors.server";
 import { performInvoiceAction, type InvoiceAction } from "~/gateways/stripe/invoice-actions.server";
 import { findRunForShop, lockRunForShop, RUN_STATES, updateRun, type Run, type RunState } from "~/models/invoice-run.server";
 import { listRunEventsOfType } from "~/models/run-event.server";
+import { toBillingError as shopifyBillingError } from "~/gateways/shopify/billing-adapter.server";
+import { findShopDomainById } from "~/models/shop.server";
 import { appendStripeRunEvents, moveRunState } from "~/models/stripe.server";
+import { performDraftOrderAction, ShopifyDraftActionRefused } from "./shopify-run-actions.server";
 
 export type RunActionErrorCode = "not_found" | "no_invoice" | "not_allowed" | "billing_not_connected";
 
@@ -107,8 +110,9 @@ export async function performRunAction(shop: Pick<Shop, "id" | "billingAccountId
   if (!RUN_ACTION_STATES[action].includes(run.state)) {
     throw new RunActionError("not_allowed", `${REFUSALS[action]}; this one is ${run.state}.`, run.state);
   }
-  if (!run.invoiceId) throw new RunActionError("no_invoice", "This invoice was not issued in Stripe.");
-  const account = shop.billingAccountId;
+  if (!run.invoiceId) throw new RunActionError("no_invoice", "This invoice was not issued yet.");
+  const onShopify = run.snapshot.rail === "shopify";
+  const account = onShopify ? await findShopDomainById(shop.id) : shop.billingAccountId;
   if (!account) {
     throw new RunActionError("billing_not_connected", "Connect your Stripe account in Ritournelle's settings to act on this invoice.");
   }
@@ -116,16 +120,10 @@ export async function performRunAction(shop: Pick<Shop, "id" | "billingAccountId
   const at = (options.clock ?? appClock).nowDate();
   const key = action === "resend" ? `${run.id}:resend:${options.requestId ?? Math.floor(at.getTime() / 60_000)}` : `${run.id}:${action}`;
   // A repeated resend (double click, resubmitted form) is answered from the
-  // trail: Stripe would only replay it, and the trail would show two sends.
+  // trail: Stripe would only replay it (Shopify would e-mail again), and the trail would show two sends.
   if (action === "resend" && (await wasResentWith(shop.id, run.id, key))) return result(run, run.state, false);
-  let invoice;
-  try {
-    invoice = await performInvoiceAction(options.client ?? stripeClient(), account, run.invoiceId, action, key);
-  } catch (error) {
-    throw toBillingError(error, { currency: run.currency });
-  }
-  const target = targetOfStatus(invoiceStatus(invoice.status));
   const invoiceId = run.invoiceId;
+  const { target, email } = onShopify ? await shopifyAction(account, invoiceId, action, run.state) : await stripeAction(options, account, invoiceId, action, key, run.currency);
 
   return inTransaction(async (tx) => {
     // The run's row first, for writing: a concurrent action on the same run
@@ -139,7 +137,7 @@ export async function performRunAction(shop: Pick<Shop, "id" | "billingAccountId
       throw new Error(`run ${fresh.id} changed state during ${action}`);
     }
     const state = moves ? target : fresh.state;
-    const customerEmail = invoice.customer_email ?? fresh.snapshot.customer.email;
+    const customerEmail = email ?? fresh.snapshot.customer.email;
     // Two identical resends at the same instant both reach Stripe (which replays one): the trail records one.
     if (action === "resend" && (await wasResentWith(shop.id, fresh.id, key, tx))) return result(fresh, state, false, customerEmail);
     await appendStripeRunEvents([
@@ -158,6 +156,27 @@ export async function performRunAction(shop: Pick<Shop, "id" | "billingAccountId
     if (action === "resend" && fresh.lastErrorCode === SEND_UNCONFIRMED) await updateRun(fresh.id, { lastErrorCode: null, lastErrorMessage: null }, tx);
     return result(fresh, state, action === "resend" || moves, customerEmail);
   });
+}
+
+/** The action at Stripe, under its idempotency key: where it leaves the invoice, and Stripe's address for it. */
+async function stripeAction(options: RunActionOptions, account: string, invoiceId: string, action: InvoiceAction, key: string, currency: string) {
+  try {
+    const invoice = await performInvoiceAction(options.client ?? stripeClient(), account, invoiceId, action, key);
+    return { target: targetOfStatus(invoiceStatus(invoice.status)), email: invoice.customer_email };
+  } catch (error) {
+    throw toBillingError(error, { currency });
+  }
+}
+
+/** The action on the run's Shopify draft order (shopify-run-actions.server.ts); a refusal is the merchant's "not allowed". */
+async function shopifyAction(shopDomain: string, draftId: string, action: InvoiceAction, state: RunState) {
+  try {
+    const { target, customerEmail } = await performDraftOrderAction(shopDomain, draftId, action);
+    return { target, email: customerEmail };
+  } catch (error) {
+    if (error instanceof ShopifyDraftActionRefused) throw new RunActionError("not_allowed", error.message, state);
+    throw shopifyBillingError(error);
+  }
 }
 
 const resentDetailSchema = z.object({ requestKey: z.string() });

@@ -123,5 +123,6 @@ export function invoiceRequestFor(run: LeasedRun, account: string): InvoiceReque
     expectedTotal: run.expectedTotal,
   };
   if (run.snapshot.memo) request.memo = run.snapshot.memo;
+  if (run.shop.locale) request.shopLocale = run.shop.locale;
   return request;
 }

@@ -36,8 +36,9 @@ export const PERSONAL_DATA_MAP: { [M in Prisma.ModelName]: PersonalDataEntry<M> 
   CustomerDataRequest: { holds: "customer", columns: ["shopifyCustomerId", "customerEmail", "report"], erasedBy: "customerDataRequests" },
   RecurringTemplate: { holds: "customer", columns: ["shopifyCustomerId", "customerEmail", "customer"], erasedBy: "recurringTemplates" },
   // The run's snapshot is the template's customer as of the period; the
-  // templates' erasure erases it in each run.
-  InvoiceRun: { holds: "customer", columns: ["snapshot", "lastErrorMessage"], erasedBy: "recurringTemplates" },
+  // templates' erasure erases it in each run. On the Shopify invoice rail,
+  // customerId is the customer's Shopify GID: erased with them too.
+  InvoiceRun: { holds: "customer", columns: ["snapshot", "lastErrorMessage", "customerId"], erasedBy: "recurringTemplates" },
   // Event details record ids and codes; a failure's detail may quote the
   // provider's message. Known gap until issue 14 item 4 lands: the failure
   // text in lastErrorMessage, RunEvent.detail and WriteBack.lastError is not

@@ -21,6 +21,12 @@ export async function collectTemplateCustomerData(tx: Tx, shopId: string, subjec
     customer: template.customer,
     invoices: runs
       .filter((run) => run.templateId === template.id && run.invoiceId !== null)
-      .map((run) => ({ periodDate: run.periodDate, invoiceNumber: run.invoiceNumber, hostedInvoiceUrl: run.hostedInvoiceUrl })),
+      .map((run) => ({
+        periodDate: run.periodDate,
+        invoiceNumber: run.invoiceNumber,
+        hostedInvoiceUrl: run.hostedInvoiceUrl,
+        // The Shopify rail: the draft order that billed them, and the Shopify customer it was addressed to.
+        ...(run.snapshot.rail === "shopify" ? { rail: "shopify", draftOrderId: run.invoiceId, shopifyCustomerId: run.customerId } : {}),
+      })),
   }));
 }

@@ -1,6 +1,6 @@
 import type { CustomerSubject } from "~/domain/customer-subject";
 import { redactedCustomer } from "~/domain/template-content";
-import { replaceRunSnapshot, runsOfTemplates, wakeRunsInFlight } from "~/models/invoice-run.server";
+import { replaceRunSnapshot, eraseShopifyCustomerOfRun, runsOfTemplates, wakeRunsInFlight } from "~/models/invoice-run.server";
 import { appendRunEvents } from "~/models/run-event.server";
 import {
   customerColumns,
@@ -52,6 +52,7 @@ export async function eraseTemplateCustomerData(tx: Tx, shopId: string, subject:
     await wakeRunsInFlight({ templateId: template.id }, now, tx);
     for (const run of await runsOfTemplates(shopId, [template.id], tx)) {
       await replaceRunSnapshot(run.id, { ...run.snapshot, customer: redactedCustomer(run.snapshot.customer) }, tx);
+      if (run.snapshot.rail === "shopify") await eraseShopifyCustomerOfRun(run.id, tx);
     }
     await appendRunEvents([templateEvent(template, "template.customer_redacted", options, now, { cause: "customers/redact" })], tx);
   }

@@ -3,6 +3,80 @@
 /* eslint-disable */
 import type * as AdminTypes from './admin.types.js';
 
+export type RitournelleDraftOrderCreateMutationVariables = AdminTypes.Exact<{
+  input: AdminTypes.DraftOrderInput;
+}>;
+
+
+export type RitournelleDraftOrderCreateMutation = { draftOrderCreate: AdminTypes.Maybe<{ draftOrder: AdminTypes.Maybe<(
+      Pick<AdminTypes.DraftOrder, 'id' | 'name' | 'status' | 'invoiceUrl' | 'invoiceSentAt' | 'createdAt' | 'tags'>
+      & { metafield: AdminTypes.Maybe<Pick<AdminTypes.Metafield, 'value'>>, totalPriceSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }, order: AdminTypes.Maybe<Pick<AdminTypes.Order, 'id' | 'name' | 'displayFinancialStatus' | 'cancelledAt'>> }
+    )>, userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
+export type RitournelleDraftOrderQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type RitournelleDraftOrderQuery = { draftOrder: AdminTypes.Maybe<(
+    Pick<AdminTypes.DraftOrder, 'id' | 'name' | 'status' | 'invoiceUrl' | 'invoiceSentAt' | 'createdAt' | 'tags'>
+    & { metafield: AdminTypes.Maybe<Pick<AdminTypes.Metafield, 'value'>>, totalPriceSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }, order: AdminTypes.Maybe<Pick<AdminTypes.Order, 'id' | 'name' | 'displayFinancialStatus' | 'cancelledAt'>> }
+  )> };
+
+export type RitournelleDraftOrdersSearchQueryVariables = AdminTypes.Exact<{
+  query: AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type RitournelleDraftOrdersSearchQuery = { draftOrders: { nodes: Array<(
+      Pick<AdminTypes.DraftOrder, 'id' | 'name' | 'status' | 'invoiceUrl' | 'invoiceSentAt' | 'createdAt' | 'tags'>
+      & { metafield: AdminTypes.Maybe<Pick<AdminTypes.Metafield, 'value'>>, totalPriceSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }, order: AdminTypes.Maybe<Pick<AdminTypes.Order, 'id' | 'name' | 'displayFinancialStatus' | 'cancelledAt'>> }
+    )> } };
+
+export type RitournelleRecentDraftOrdersQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
+
+
+export type RitournelleRecentDraftOrdersQuery = { draftOrders: { nodes: Array<(
+      Pick<AdminTypes.DraftOrder, 'id' | 'name' | 'status' | 'invoiceUrl' | 'invoiceSentAt' | 'createdAt' | 'tags'>
+      & { metafield: AdminTypes.Maybe<Pick<AdminTypes.Metafield, 'value'>>, totalPriceSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }, order: AdminTypes.Maybe<Pick<AdminTypes.Order, 'id' | 'name' | 'displayFinancialStatus' | 'cancelledAt'>> }
+    )> } };
+
+export type RitournelleDraftOrderInvoiceSendMutationVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+  email?: AdminTypes.InputMaybe<AdminTypes.EmailInput>;
+}>;
+
+
+export type RitournelleDraftOrderInvoiceSendMutation = { draftOrderInvoiceSend: AdminTypes.Maybe<{ draftOrder: AdminTypes.Maybe<(
+      Pick<AdminTypes.DraftOrder, 'id' | 'name' | 'status' | 'invoiceUrl' | 'invoiceSentAt' | 'createdAt' | 'tags'>
+      & { metafield: AdminTypes.Maybe<Pick<AdminTypes.Metafield, 'value'>>, totalPriceSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }, order: AdminTypes.Maybe<Pick<AdminTypes.Order, 'id' | 'name' | 'displayFinancialStatus' | 'cancelledAt'>> }
+    )>, userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
+export type RitournelleDraftOrderDeleteMutationVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type RitournelleDraftOrderDeleteMutation = { draftOrderDelete: AdminTypes.Maybe<(
+    Pick<AdminTypes.DraftOrderDeletePayload, 'deletedId'>
+    & { userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }
+  )> };
+
+export type RitournelleDraftOrderCalculateMutationVariables = AdminTypes.Exact<{
+  input: AdminTypes.DraftOrderInput;
+}>;
+
+
+export type RitournelleDraftOrderCalculateMutation = { draftOrderCalculate: AdminTypes.Maybe<{ calculatedDraftOrder: AdminTypes.Maybe<(
+      Pick<AdminTypes.CalculatedDraftOrder, 'taxesIncluded'>
+      & { totalPriceSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }, totalTaxSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount'> } }
+    )>, userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
+export type RitournellePaymentTermsTemplatesQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
+
+
+export type RitournellePaymentTermsTemplatesQuery = { paymentTermsTemplates: Array<Pick<AdminTypes.PaymentTermsTemplate, 'id' | 'name' | 'paymentTermsType' | 'dueInDays'>> };
+
 export type RitournelleOrdersPageQueryVariables = AdminTypes.Exact<{
   first?: AdminTypes.InputMaybe<AdminTypes.Scalars['Int']['input']>;
   last?: AdminTypes.InputMaybe<AdminTypes.Scalars['Int']['input']>;
@@ -78,6 +152,10 @@ export type RitournelleExistingVariantsQueryVariables = AdminTypes.Exact<{
 export type RitournelleExistingVariantsQuery = { nodes: Array<AdminTypes.Maybe<Pick<AdminTypes.ProductVariant, 'id'>>> };
 
 interface GeneratedQueryTypes {
+  "#graphql\n  query RitournelleDraftOrder($id: ID!) {\n    draftOrder(id: $id) {\n      id name status invoiceUrl invoiceSentAt createdAt tags\n      metafield(namespace: \"ritournelle\", key: \"run_id\") { value }\n      totalPriceSet { shopMoney { amount currencyCode } }\n      order { id name displayFinancialStatus cancelledAt }\n    }\n  }\n": {return: RitournelleDraftOrderQuery, variables: RitournelleDraftOrderQueryVariables},
+  "#graphql\n  query RitournelleDraftOrdersSearch($query: String!) {\n    draftOrders(first: 10, query: $query) {\n      nodes {\n        id name status invoiceUrl invoiceSentAt createdAt tags\n        metafield(namespace: \"ritournelle\", key: \"run_id\") { value }\n        totalPriceSet { shopMoney { amount currencyCode } }\n        order { id name displayFinancialStatus cancelledAt }\n      }\n    }\n  }\n": {return: RitournelleDraftOrdersSearchQuery, variables: RitournelleDraftOrdersSearchQueryVariables},
+  "#graphql\n  query RitournelleRecentDraftOrders {\n    draftOrders(first: 50, sortKey: ID, reverse: true) {\n      nodes {\n        id name status invoiceUrl invoiceSentAt createdAt tags\n        metafield(namespace: \"ritournelle\", key: \"run_id\") { value }\n        totalPriceSet { shopMoney { amount currencyCode } }\n        order { id name displayFinancialStatus cancelledAt }\n      }\n    }\n  }\n": {return: RitournelleRecentDraftOrdersQuery, variables: RitournelleRecentDraftOrdersQueryVariables},
+  "#graphql\n  query RitournellePaymentTermsTemplates {\n    paymentTermsTemplates { id name paymentTermsType dueInDays }\n  }\n": {return: RitournellePaymentTermsTemplatesQuery, variables: RitournellePaymentTermsTemplatesQueryVariables},
   "#graphql\n  query RitournelleOrdersPage($first: Int, $last: Int, $after: String, $before: String, $query: String) {\n    orders(first: $first, last: $last, after: $after, before: $before, query: $query, sortKey: CREATED_AT, reverse: true) {\n      nodes {\n        id\n        name\n        createdAt\n        displayFinancialStatus\n        customer {\n          displayName\n        }\n        totalPriceSet {\n          presentmentMoney {\n            amount\n            currencyCode\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": {return: RitournelleOrdersPageQuery, variables: RitournelleOrdersPageQueryVariables},
   "#graphql\n  fragment RitournelleMoneyBag on MoneyBag {\n    shopMoney {\n      amount\n      currencyCode\n    }\n    presentmentMoney {\n      amount\n      currencyCode\n    }\n  }\n\n  fragment RitournelleTaxLine on TaxLine {\n    title\n    rate\n    ratePercentage\n    priceSet {\n      ...RitournelleMoneyBag\n    }\n  }\n\n  query RitournelleOrderForTemplate($id: ID!, $lines: Int!) {\n    order(id: $id) {\n      id\n      name\n      createdAt\n      currencyCode\n      presentmentCurrencyCode\n      taxesIncluded\n      email\n      customerLocale\n      customer {\n        id\n        displayName\n        locale\n        defaultEmailAddress {\n          emailAddress\n        }\n      }\n      billingAddress {\n        name\n        company\n        address1\n        address2\n        city\n        provinceCode\n        zip\n        countryCodeV2\n      }\n      lineItems(first: $lines) {\n        nodes {\n          id\n          title\n          variantTitle\n          sku\n          quantity\n          variant {\n            id\n          }\n          originalUnitPriceSet {\n            ...RitournelleMoneyBag\n          }\n          taxLines {\n            ...RitournelleTaxLine\n          }\n          discountAllocations {\n            allocatedAmountSet {\n              ...RitournelleMoneyBag\n            }\n          }\n        }\n        pageInfo {\n          hasNextPage\n        }\n      }\n      shippingLines(first: 10) {\n        nodes {\n          title\n          originalPriceSet {\n            ...RitournelleMoneyBag\n          }\n          discountedPriceSet {\n            ...RitournelleMoneyBag\n          }\n          taxLines {\n            ...RitournelleTaxLine\n          }\n        }\n      }\n      totalPriceSet {\n        ...RitournelleMoneyBag\n      }\n    }\n  }\n": {return: RitournelleOrderForTemplateQuery, variables: RitournelleOrderForTemplateQueryVariables},
   "#graphql\n  query RitournelleOrdersByTag($query: String!) {\n    orders(first: 1, query: $query) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n": {return: RitournelleOrdersByTagQuery, variables: RitournelleOrdersByTagQueryVariables},
@@ -86,6 +164,10 @@ interface GeneratedQueryTypes {
 }
 
 interface GeneratedMutationTypes {
+  "#graphql\n  mutation RitournelleDraftOrderCreate($input: DraftOrderInput!) {\n    draftOrderCreate(input: $input) {\n      draftOrder {\n        id name status invoiceUrl invoiceSentAt createdAt tags\n        metafield(namespace: \"ritournelle\", key: \"run_id\") { value }\n        totalPriceSet { shopMoney { amount currencyCode } }\n        order { id name displayFinancialStatus cancelledAt }\n      }\n      userErrors { field message }\n    }\n  }\n": {return: RitournelleDraftOrderCreateMutation, variables: RitournelleDraftOrderCreateMutationVariables},
+  "#graphql\n  mutation RitournelleDraftOrderInvoiceSend($id: ID!, $email: EmailInput) {\n    draftOrderInvoiceSend(id: $id, email: $email) {\n      draftOrder {\n        id name status invoiceUrl invoiceSentAt createdAt tags\n        metafield(namespace: \"ritournelle\", key: \"run_id\") { value }\n        totalPriceSet { shopMoney { amount currencyCode } }\n        order { id name displayFinancialStatus cancelledAt }\n      }\n      userErrors { field message }\n    }\n  }\n": {return: RitournelleDraftOrderInvoiceSendMutation, variables: RitournelleDraftOrderInvoiceSendMutationVariables},
+  "#graphql\n  mutation RitournelleDraftOrderDelete($id: ID!) {\n    draftOrderDelete(input: { id: $id }) {\n      deletedId\n      userErrors { field message }\n    }\n  }\n": {return: RitournelleDraftOrderDeleteMutation, variables: RitournelleDraftOrderDeleteMutationVariables},
+  "#graphql\n  mutation RitournelleDraftOrderCalculate($input: DraftOrderInput!) {\n    draftOrderCalculate(input: $input) {\n      calculatedDraftOrder {\n        totalPriceSet { shopMoney { amount currencyCode } }\n        totalTaxSet { shopMoney { amount } }\n        taxesIncluded\n      }\n      userErrors { field message }\n    }\n  }\n": {return: RitournelleDraftOrderCalculateMutation, variables: RitournelleDraftOrderCalculateMutationVariables},
   "#graphql\n  mutation RitournelleOrderCreate($order: OrderCreateOrderInput!, $options: OrderCreateOptionsInput) {\n    orderCreate(order: $order, options: $options) {\n      order {\n        id\n        name\n      }\n      userErrors {\n        field\n        message\n        code\n      }\n    }\n  }\n": {return: RitournelleOrderCreateMutation, variables: RitournelleOrderCreateMutationVariables},
 }
 declare module '@shopify/admin-api-client' {

@@ -1,0 +1,242 @@
+// Draft orders in the Shopify Admin API: the documents of the Shopify invoice
+// rail (billing-adapter.server.ts) and their answers read into plain values.
+// Scope: write_draft_orders (which grants read_draft_orders).
+//
+// Every read selects the same fields (DraftOrderFields below): the rail reads
+// a draft the same way whichever query found it.
+import { parseDecimal } from "~/domain/money";
+import { runTag } from "~/domain/write-back";
+import { runAdminDocument, ShopifyGraphqlError, type AdminGraphql, type RunAdminQueryOptions, type VariablesOf } from "./graphql.server";
+
+/** Namespace and key of the metafield that carries the run id on each draft. */
+export const RUN_METAFIELD = { namespace: "ritournelle", key: "run_id" } as const;
+
+/** The tag that carries the run id (drafts are searchable by tag; Shopify copies a draft's tags to its order): the write-back's. */
+export { runTag };
+
+export const DRAFT_ORDER_CREATE = `#graphql
+  mutation RitournelleDraftOrderCreate($input: DraftOrderInput!) {
+    draftOrderCreate(input: $input) {
+      draftOrder {
+        id name status invoiceUrl invoiceSentAt createdAt tags
+        metafield(namespace: "ritournelle", key: "run_id") { value }
+        totalPriceSet { shopMoney { amount currencyCode } }
+        order { id name displayFinancialStatus cancelledAt }
+      }
+      userErrors { field message }
+    }
+  }
+`;
+
+export const DRAFT_ORDER = `#graphql
+  query RitournelleDraftOrder($id: ID!) {
+    draftOrder(id: $id) {
+      id name status invoiceUrl invoiceSentAt createdAt tags
+      metafield(namespace: "ritournelle", key: "run_id") { value }
+      totalPriceSet { shopMoney { amount currencyCode } }
+      order { id name displayFinancialStatus cancelledAt }
+    }
+  }
+`;
+
+export const DRAFT_ORDERS_SEARCH = `#graphql
+  query RitournelleDraftOrdersSearch($query: String!) {
+    draftOrders(first: 10, query: $query) {
+      nodes {
+        id name status invoiceUrl invoiceSentAt createdAt tags
+        metafield(namespace: "ritournelle", key: "run_id") { value }
+        totalPriceSet { shopMoney { amount currencyCode } }
+        order { id name displayFinancialStatus cancelledAt }
+      }
+    }
+  }
+`;
+
+export const RECENT_DRAFT_ORDERS = `#graphql
+  query RitournelleRecentDraftOrders {
+    draftOrders(first: 50, sortKey: ID, reverse: true) {
+      nodes {
+        id name status invoiceUrl invoiceSentAt createdAt tags
+        metafield(namespace: "ritournelle", key: "run_id") { value }
+        totalPriceSet { shopMoney { amount currencyCode } }
+        order { id name displayFinancialStatus cancelledAt }
+      }
+    }
+  }
+`;
+
+export const DRAFT_ORDER_INVOICE_SEND = `#graphql
+  mutation RitournelleDraftOrderInvoiceSend($id: ID!, $email: EmailInput) {
+    draftOrderInvoiceSend(id: $id, email: $email) {
+      draftOrder {
+        id name status invoiceUrl invoiceSentAt createdAt tags
+        metafield(namespace: "ritournelle", key: "run_id") { value }
+        totalPriceSet { shopMoney { amount currencyCode } }
+        order { id name displayFinancialStatus cancelledAt }
+      }
+      userErrors { field message }
+    }
+  }
+`;
+
+export const DRAFT_ORDER_DELETE = `#graphql
+  mutation RitournelleDraftOrderDelete($id: ID!) {
+    draftOrderDelete(input: { id: $id }) {
+      deletedId
+      userErrors { field message }
+    }
+  }
+`;
+
+export const DRAFT_ORDER_CALCULATE = `#graphql
+  mutation RitournelleDraftOrderCalculate($input: DraftOrderInput!) {
+    draftOrderCalculate(input: $input) {
+      calculatedDraftOrder {
+        totalPriceSet { shopMoney { amount currencyCode } }
+        totalTaxSet { shopMoney { amount } }
+        taxesIncluded
+      }
+      userErrors { field message }
+    }
+  }
+`;
+
+export const PAYMENT_TERMS_TEMPLATES = `#graphql
+  query RitournellePaymentTermsTemplates {
+    paymentTermsTemplates { id name paymentTermsType dueInDays }
+  }
+`;
+
+export type DraftOrderInput = VariablesOf<typeof DRAFT_ORDER_CREATE>["input"];
+
+/** A draft order as the rail reads it. */
+export type DraftOrder = {
+  id: string;
+  name: string;
+  status: "OPEN" | "INVOICE_SENT" | "COMPLETED";
+  invoiceUrl: string | null;
+  invoiceSentAt: string | null;
+  createdAt: string;
+  runId: string | null;
+  total: number;
+  currency: string;
+  order: { id: string; name: string; paid: boolean; cancelled: boolean } | null;
+};
+
+type DraftNode = {
+  id: string;
+  name: string;
+  status: string;
+  invoiceUrl: unknown;
+  invoiceSentAt: unknown;
+  createdAt: unknown;
+  metafield: { value: string } | null;
+  totalPriceSet: { shopMoney: { amount: unknown; currencyCode: string } };
+  order: { id: string; name: string; displayFinancialStatus: string | null; cancelledAt: unknown } | null;
+};
+
+function draftOf(node: DraftNode): DraftOrder {
+  const currency = node.totalPriceSet.shopMoney.currencyCode;
+  return {
+    id: node.id,
+    name: node.name,
+    status: node.status as DraftOrder["status"],
+    invoiceUrl: typeof node.invoiceUrl === "string" ? node.invoiceUrl : null,
+    invoiceSentAt: typeof node.invoiceSentAt === "string" ? node.invoiceSentAt : null,
+    createdAt: String(node.createdAt),
+    runId: node.metafield?.value ?? null,
+    total: parseDecimal(String(node.totalPriceSet.shopMoney.amount), currency),
+    currency,
+    order: node.order && {
+      id: node.order.id,
+      name: node.order.name,
+      paid: node.order.displayFinancialStatus === "PAID",
+      cancelled: node.order.cancelledAt !== null,
+    },
+  };
+}
+
+/** Shopify refused the mutation's input (userErrors): nothing was created or changed. */
+export class DraftOrderUserError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly userErrors: readonly { field: readonly string[] | null; message: string }[],
+  ) {
+    super(`Shopify refused ${operation}: ${userErrors.map((e) => `${(e.field ?? []).join(".") || "input"}: ${e.message}`).join("; ")}`);
+    this.name = "DraftOrderUserError";
+  }
+}
+
+function refuseOnUserErrors(operation: string, userErrors: readonly { field: readonly string[] | null; message: string }[]): void {
+  if (userErrors.length > 0) throw new DraftOrderUserError(operation, userErrors);
+}
+
+export async function createDraftOrder(admin: AdminGraphql, input: DraftOrderInput, options?: RunAdminQueryOptions): Promise<DraftOrder> {
+  const data = await runAdminDocument(admin, DRAFT_ORDER_CREATE, { input }, options);
+  const payload = data.draftOrderCreate;
+  refuseOnUserErrors("draftOrderCreate", payload?.userErrors ?? []);
+  if (!payload?.draftOrder) throw new ShopifyGraphqlError("draftOrderCreate", "no draft order in the answer");
+  return draftOf(payload.draftOrder);
+}
+
+export async function readDraftOrder(admin: AdminGraphql, id: string, options?: RunAdminQueryOptions): Promise<DraftOrder | null> {
+  const data = await runAdminDocument(admin, DRAFT_ORDER, { id }, options);
+  return data.draftOrder ? draftOf(data.draftOrder) : null;
+}
+
+/** Drafts carrying the run's tag, as far as the (lagging) search index knows. */
+export async function searchDraftOrdersOfRun(admin: AdminGraphql, runId: string, options?: RunAdminQueryOptions): Promise<DraftOrder[]> {
+  const data = await runAdminDocument(admin, DRAFT_ORDERS_SEARCH, { query: `tag:'${runTag(runId)}'` }, options);
+  return data.draftOrders.nodes.map(draftOf);
+}
+
+/** The shop's 50 most recent drafts, newest first: a listing, current even when the search index lags. */
+export async function recentDraftOrders(admin: AdminGraphql, options?: RunAdminQueryOptions): Promise<DraftOrder[]> {
+  const data = await runAdminDocument(admin, RECENT_DRAFT_ORDERS, undefined, options);
+  return data.draftOrders.nodes.map(draftOf);
+}
+
+export async function sendDraftOrderInvoice(
+  admin: AdminGraphql,
+  id: string,
+  email: { subject?: string; customMessage?: string },
+  options?: RunAdminQueryOptions,
+): Promise<DraftOrder> {
+  const data = await runAdminDocument(admin, DRAFT_ORDER_INVOICE_SEND, { id, email }, options);
+  const payload = data.draftOrderInvoiceSend;
+  refuseOnUserErrors("draftOrderInvoiceSend", payload?.userErrors ?? []);
+  if (!payload?.draftOrder) throw new ShopifyGraphqlError("draftOrderInvoiceSend", "no draft order in the answer");
+  return draftOf(payload.draftOrder);
+}
+
+/** Deletes a draft; true when deleted now, false when it no longer existed. @throws DraftOrderUserError (a completed draft). */
+export async function deleteDraftOrder(admin: AdminGraphql, id: string, options?: RunAdminQueryOptions): Promise<boolean> {
+  const data = await runAdminDocument(admin, DRAFT_ORDER_DELETE, { id }, options);
+  const payload = data.draftOrderDelete;
+  const errors = payload?.userErrors ?? [];
+  if (errors.some((e) => /does not exist/i.test(e.message))) return false;
+  refuseOnUserErrors("draftOrderDelete", errors);
+  return true;
+}
+
+/** Shopify's own total for a draft made of `input`, without creating it. */
+export async function calculateDraftOrder(admin: AdminGraphql, input: DraftOrderInput, options?: RunAdminQueryOptions): Promise<{ total: number; tax: number; currency: string }> {
+  const data = await runAdminDocument(admin, DRAFT_ORDER_CALCULATE, { input }, options);
+  const payload = data.draftOrderCalculate;
+  refuseOnUserErrors("draftOrderCalculate", payload?.userErrors ?? []);
+  const calculated = payload?.calculatedDraftOrder;
+  if (!calculated) throw new ShopifyGraphqlError("draftOrderCalculate", "no calculation in the answer");
+  const currency = calculated.totalPriceSet.shopMoney.currencyCode;
+  return {
+    total: parseDecimal(String(calculated.totalPriceSet.shopMoney.amount), currency),
+    tax: parseDecimal(String(calculated.totalTaxSet.shopMoney.amount), currency),
+    currency,
+  };
+}
+
+export type PaymentTermsTemplate = { id: string; name: string; type: string; dueInDays: number | null };
+
+export async function paymentTermsTemplates(admin: AdminGraphql, options?: RunAdminQueryOptions): Promise<PaymentTermsTemplate[]> {
+  const data = await runAdminDocument(admin, PAYMENT_TERMS_TEMPLATES, undefined, options);
+  return data.paymentTermsTemplates.map((t) => ({ id: t.id, name: t.name, type: t.paymentTermsType, dueInDays: t.dueInDays ?? null }));
+}

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "RecurringTemplate" ADD COLUMN     "rail" TEXT NOT NULL DEFAULT 'stripe';
+

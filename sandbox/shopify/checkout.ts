@@ -1,0 +1,153 @@
+// The page behind a draft order's `invoiceUrl` (Shopify's checkout for an
+// invoice) and the webhooks Shopify sends when the customer pays.
+//
+//   GET  /{shop}/{shopId}/invoices/{token}       the invoice: lines, totals, a Pay button
+//   POST /{shop}/{shopId}/invoices/{token}/pay   pays: the draft is completed into a paid
+//                                                order; orders/create, orders/paid and
+//                                                draft_orders/update are delivered
+//
+// Webhooks are signed as Shopify signs them: X-Shopify-Hmac-Sha256 = base64
+// HMAC-SHA256 of the raw body with the app's client secret, with the topic,
+// shop, webhook id, event id, API version and triggered-at headers
+// (https://shopify.dev/docs/apps/build/webhooks/subscribe/https). Payloads
+// are the REST-shaped JSON Shopify sends (ids as numbers, plus
+// `admin_graphql_api_id`). The pay request answers once every delivery was
+// attempted, so a test sees their effect when the page comes back.
+import { createHmac, randomUUID } from "node:crypto";
+import { completeDraftAsPaid, draftByToken, type DraftOrderRecord } from "./draft-orders";
+import type { SeedOrder } from "./seed";
+import { ADMIN_API_VERSION } from "./schema";
+import type { ShopState, StandInState } from "./state";
+
+export interface WebhookDelivery {
+  topic: string;
+  shop: string;
+  webhookId: string;
+  body: string;
+  status: number | null;
+  error: string | null;
+}
+
+const deliveries: WeakMap<StandInState, WebhookDelivery[]> = new WeakMap();
+
+/** Every webhook the stand-in sent (or tried to send), oldest first. */
+export function webhookDeliveries(state: StandInState): WebhookDelivery[] {
+  let list = deliveries.get(state);
+  if (!list) deliveries.set(state, (list = []));
+  return list;
+}
+
+/** Signs and POSTs one webhook to `{webhookUrl}/{topic}`; records the outcome. Resends reuse the webhook id. */
+export async function deliverWebhook(state: StandInState, shop: string, topic: string, payload: unknown, webhookId: string = randomUUID()): Promise<WebhookDelivery> {
+  const body = JSON.stringify(payload);
+  const delivery: WebhookDelivery = { topic, shop, webhookId, body, status: null, error: null };
+  webhookDeliveries(state).push(delivery);
+  if (!state.webhookUrl) {
+    delivery.error = "no webhook URL configured";
+    return delivery;
+  }
+  const hmac = createHmac("sha256", state.app.apiSecret).update(body, "utf8").digest("base64");
+  try {
+    const response = await fetch(`${state.webhookUrl.replace(/\/$/, "")}/${topic}`, {
+      method: "POST",
+      body,
+      headers: {
+        "content-type": "application/json",
+        "x-shopify-topic": topic,
+        "x-shopify-shop-domain": shop,
+        "x-shopify-hmac-sha256": hmac,
+        "x-shopify-webhook-id": webhookId,
+        "x-shopify-event-id": randomUUID(),
+        "x-shopify-api-version": ADMIN_API_VERSION,
+        "x-shopify-triggered-at": new Date(state.clock.now()).toISOString(),
+      },
+    });
+    delivery.status = response.status;
+    await response.arrayBuffer();
+  } catch (error) {
+    delivery.error = error instanceof Error ? error.message : String(error);
+  }
+  return delivery;
+}
+
+const legacyOf = (gid: string | null) => (gid ? Number(gid.split("/").pop()) : null);
+const isoOf = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function draftOrderPayload(draft: DraftOrderRecord): Record<string, unknown> {
+  return {
+    id: draft.legacyId,
+    admin_graphql_api_id: draft.id,
+    name: draft.name,
+    status: draft.status === "INVOICE_SENT" ? "invoice_sent" : draft.status.toLowerCase(),
+    order_id: legacyOf(draft.orderId),
+    invoice_sent_at: isoOf(draft.invoiceSentAt),
+    completed_at: isoOf(draft.completedAt),
+    updated_at: isoOf(draft.updatedAt),
+    currency: draft.currency,
+    total_price: draft.amounts.totalPriceSet.shopMoney.amount,
+    tags: draft.tags.join(", "),
+  };
+}
+
+export function orderPayload(order: SeedOrder): Record<string, unknown> {
+  return {
+    id: Number(order.legacyResourceId),
+    admin_graphql_api_id: order.id,
+    name: order.name,
+    financial_status: (order.displayFinancialStatus ?? "pending").toLowerCase(),
+    cancelled_at: order.cancelledAt,
+    updated_at: order.updatedAt,
+    currency: order.currencyCode,
+    total_price: order.totalPriceSet.shopMoney.amount,
+    tags: order.tags.join(", "),
+  };
+}
+
+/** The customer pays at checkout: completes the draft and sends the webhooks of a paid order. */
+export async function payInvoice(state: StandInState, shop: ShopState, draft: DraftOrderRecord): Promise<SeedOrder> {
+  const already = draft.status === "COMPLETED";
+  const order = completeDraftAsPaid(shop, state.clock.now(), draft);
+  if (already) return order;
+  const domain = shop.shop.myshopifyDomain;
+  // Shopify makes no promise on the order of deliveries: orders/paid may come before draft_orders/update.
+  await deliverWebhook(state, domain, "orders/create", orderPayload(order));
+  await deliverWebhook(state, domain, "orders/paid", orderPayload(order));
+  await deliverWebhook(state, domain, "draft_orders/update", draftOrderPayload(draft));
+  return order;
+}
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escape(title)}</title></head><body style="font-family:sans-serif;max-width:40rem;margin:2rem auto">${body}</body></html>`;
+}
+
+/** Answers a checkout request, or null when the path is not a checkout page. */
+export async function handleCheckout(state: StandInState, shopDomain: string, path: string, method: string): Promise<{ status: number; html: string } | null> {
+  const match = /^\/\d+\/invoices\/([0-9a-f]+)(\/pay)?$/.exec(path);
+  if (!match) return null;
+  const shop = state.shops.get(shopDomain);
+  const draft = shop && draftByToken(shop, match[1] ?? "");
+  if (!shop || !draft) return { status: 404, html: page("Not found", "<h1>This invoice link is not valid.</h1>") };
+  if (match[2]) {
+    if (method !== "POST") return { status: 405, html: page("Method not allowed", "<h1>Method not allowed</h1>") };
+    const order = await payInvoice(state, shop, draft);
+    return { status: 200, html: page("Thank you", `<h1 data-testid="paid">Thank you! Order ${escape(order.name)} is paid.</h1>`) };
+  }
+  const currency = draft.currency;
+  const rows = draft.amounts.lineItems
+    .map((l) => `<tr><td>${escape(l.name)}</td><td>${l.quantity}</td><td>${escape(l.discountedTotalSet.shopMoney.amount)} ${currency}</td></tr>`)
+    .join("");
+  const total = `${draft.amounts.totalPriceSet.shopMoney.amount} ${currency}`;
+  const action =
+    draft.status === "COMPLETED"
+      ? `<p data-testid="paid">This invoice is paid.</p>`
+      : `<form method="post" action="${escape(path)}/pay"><button type="submit">Pay now</button></form>`;
+  return {
+    status: 200,
+    html: page(
+      `Invoice ${draft.name}`,
+      `<h1>${escape(shop.shop.name)} — invoice ${escape(draft.name)}</h1><table>${rows}</table><p>Shipping: ${escape(draft.amounts.totalShippingPriceSet.shopMoney.amount)} ${currency}</p><p>Taxes: ${escape(draft.amounts.totalTaxSet.shopMoney.amount)} ${currency}${draft.taxesIncluded ? " (included)" : ""}</p><p><strong>Total: <span data-testid="total">${escape(total)}</span></strong></p>${action}`,
+    ),
+  };
+}

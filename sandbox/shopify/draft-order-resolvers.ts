@@ -1,0 +1,176 @@
+// GraphQL face of the stand-in's draft orders (draft-orders.ts): the
+// DraftOrder view, the `draftOrder`, `draftOrders` and `paymentTermsTemplates`
+// queries, and the draft order mutations. Scopes as Shopify requires them:
+// read_draft_orders to read, write_draft_orders to change or send
+// (https://shopify.dev/docs/api/admin-graphql/latest/mutations/draftOrderInvoiceSend).
+import { ShopifyResolverError } from "./errors";
+import {
+  draftOrderCalculate,
+  draftOrderCreate,
+  draftOrderDelete,
+  draftOrderInvoiceSend,
+  draftOrderUpdate,
+  findDraft,
+  invoiceUrlOf,
+  PAYMENT_TERMS_TEMPLATES,
+  searchDrafts,
+  type DraftOrderRecord,
+  type PaymentTermsTemplate,
+} from "./draft-orders";
+import { connection, customerView, orderView, type ResolverContext, type View } from "./resolvers";
+import type { MoneyBag, SeedAddress } from "./seed";
+import { hasScope } from "./state";
+
+type Args = Record<string, unknown>;
+
+function requireScope(ctx: ResolverContext, field: string, scope: string): void {
+  if (hasScope(ctx.scopes, scope)) return;
+  throw new ShopifyResolverError(`Access denied for ${field} field. Required access: \`${scope}\` access scope.`, "ACCESS_DENIED", {
+    documentation: "https://shopify.dev/api/usage/access-scopes",
+    requiredAccess: `\`${scope}\` access scope.`,
+  });
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z"));
+const bag = (b: MoneyBag): View => ({ shopMoney: { ...b.shopMoney }, presentmentMoney: { ...b.presentmentMoney } });
+
+function addressView(a: SeedAddress | null): View | null {
+  if (!a) return null;
+  return { ...a, countryCode: a.countryCodeV2, formattedArea: [a.city, a.province, a.country].filter(Boolean).join(", ") || null };
+}
+
+function templateView(t: PaymentTermsTemplate): View {
+  return { __typename: "PaymentTermsTemplate", ...t, translatedName: t.name };
+}
+
+function metafieldView(d: DraftOrderRecord, namespace: unknown, key: unknown): View | null {
+  const field = d.metafields.find((m) => m.key === key && (namespace == null || m.namespace === namespace));
+  return field ? { __typename: "Metafield", namespace: field.namespace, key: field.key, value: field.value, type: field.type } : null;
+}
+
+/** What both a stored draft and a calculation show of their amounts. */
+function amountFields(d: Pick<DraftOrderRecord, "amounts" | "currency" | "taxesIncluded" | "lines">): View {
+  const a = d.amounts;
+  return {
+    currencyCode: d.currency,
+    presentmentCurrencyCode: d.currency,
+    taxesIncluded: d.taxesIncluded,
+    subtotalPriceSet: bag(a.subtotalPriceSet),
+    totalPriceSet: bag(a.totalPriceSet),
+    totalTaxSet: bag(a.totalTaxSet),
+    totalShippingPriceSet: bag(a.totalShippingPriceSet),
+    totalDiscountsSet: bag(a.totalDiscountsSet),
+    totalQuantityOfLineItems: d.lines.reduce((n, l) => n + l.quantity, 0),
+    taxLines: a.taxLines.map((t) => ({ title: t.title, rate: t.rate, ratePercentage: t.ratePercentage, priceSet: bag(t.priceSet), source: t.source, channelLiable: t.channelLiable })),
+  };
+}
+
+export function draftOrderView(ctx: ResolverContext, d: DraftOrderRecord): View {
+  const customer = d.customerId ? ctx.shop.shop.customers.find((c) => c.id === d.customerId) : undefined;
+  const order = d.orderId ? ctx.shop.shop.orders.find((o) => o.id === d.orderId) : undefined;
+  const lineItems = d.amounts.lineItems.map((l, index) => ({
+    __typename: "DraftOrderLineItem",
+    id: l.id,
+    title: l.title,
+    name: l.name,
+    sku: l.sku,
+    quantity: l.quantity,
+    custom: d.lines[index]?.variantId === null,
+    variant: null,
+    originalUnitPriceSet: bag(l.originalUnitPriceSet),
+    discountedTotalSet: bag(l.discountedTotalSet),
+    taxable: l.taxable,
+    requiresShipping: l.requiresShipping,
+  }));
+  return {
+    __typename: "DraftOrder",
+    id: d.id,
+    legacyResourceId: String(d.legacyId),
+    name: d.name,
+    status: d.status,
+    createdAt: iso(d.createdAt),
+    updatedAt: iso(d.updatedAt),
+    completedAt: iso(d.completedAt),
+    invoiceSentAt: iso(d.invoiceSentAt),
+    invoiceUrl: invoiceUrlOf(ctx.state.publicUrl, ctx.shop, d),
+    email: d.email,
+    note2: d.note,
+    tags: [...d.tags],
+    customer: customer ? customerView(customer) : null,
+    billingAddress: addressView(d.billingAddress),
+    shippingAddress: addressView(d.shippingAddress),
+    order: order ? orderView(ctx.shop, order) : null,
+    paymentTerms: d.paymentTerms
+      ? {
+          __typename: "PaymentTerms",
+          id: `gid://shopify/PaymentTerms/${d.legacyId}`,
+          paymentTermsName: d.paymentTerms.template.name,
+          paymentTermsType: d.paymentTerms.template.paymentTermsType,
+          translatedName: d.paymentTerms.template.name,
+          dueInDays: d.paymentTerms.template.dueInDays,
+          due: false,
+          overdue: d.paymentTerms.dueAt !== null && d.paymentTerms.dueAt < ctx.now && d.status !== "COMPLETED",
+        }
+      : null,
+    metafield: (args: Args) => metafieldView(d, args.namespace, args.key),
+    lineItems: (args: Args) => connection(lineItems, args, { key: (_l) => ({ id: 0, value: 0 }), view: (l) => l, sort: false }),
+    ...amountFields(d),
+  };
+}
+
+function payload(ctx: ResolverContext, result: { draft: DraftOrderRecord | null; userErrors: { field: string[] | null; message: string }[] }): View {
+  return { draftOrder: result.draft ? draftOrderView(ctx, result.draft) : null, userErrors: result.userErrors.map((e) => ({ ...e })) };
+}
+
+/** The draft order fields of the query and mutation roots. */
+export function draftOrderRoot(ctx: ResolverContext): View {
+  return {
+    draftOrder: (args: Args) => {
+      requireScope(ctx, "draftOrder", "read_draft_orders");
+      const d = findDraft(ctx.shop, args.id);
+      return d ? draftOrderView(ctx, d) : null;
+    },
+    draftOrders: (args: Args) => {
+      requireScope(ctx, "draftOrders", "read_draft_orders");
+      const found = searchDrafts(ctx.shop, ctx.now, typeof args.query === "string" ? args.query : null);
+      const sortKey = typeof args.sortKey === "string" ? args.sortKey : "ID";
+      if (sortKey !== "ID" && sortKey !== "UPDATED_AT" && sortKey !== "NUMBER") throw new ShopifyResolverError(`The stand-in does not sort draft orders by ${sortKey}.`, "NOT_IMPLEMENTED_IN_STAND_IN");
+      return connection(found, args, {
+        key: (d) => ({ id: d.legacyId, value: sortKey === "UPDATED_AT" ? d.updatedAt : d.legacyId }),
+        view: (d) => draftOrderView(ctx, d),
+        reverse: args.reverse === true,
+      });
+    },
+    // "eligible for all shops and users": no scope (https://shopify.dev/docs/api/admin-graphql/latest/queries/paymentTermsTemplates).
+    paymentTermsTemplates: (args: Args) => {
+      const type = typeof args.paymentTermsType === "string" ? args.paymentTermsType : null;
+      return PAYMENT_TERMS_TEMPLATES.filter((t) => type === null || t.paymentTermsType === type).map(templateView);
+    },
+    draftOrderCreate: (args: Args) => {
+      requireScope(ctx, "draftOrderCreate", "write_draft_orders");
+      return payload(ctx, draftOrderCreate(ctx.shop, ctx.now, args.input));
+    },
+    draftOrderUpdate: (args: Args) => {
+      requireScope(ctx, "draftOrderUpdate", "write_draft_orders");
+      return payload(ctx, draftOrderUpdate(ctx.shop, ctx.now, args.id, args.input));
+    },
+    draftOrderDelete: (args: Args) => {
+      requireScope(ctx, "draftOrderDelete", "write_draft_orders");
+      const input = (args.input ?? {}) as { id?: unknown };
+      const result = draftOrderDelete(ctx.shop, input.id);
+      return { deletedId: result.deletedId, userErrors: result.userErrors };
+    },
+    draftOrderInvoiceSend: (args: Args) => {
+      requireScope(ctx, "draftOrderInvoiceSend", "write_draft_orders");
+      return payload(ctx, draftOrderInvoiceSend(ctx.shop, ctx.now, ctx.state.publicUrl, args.id, args.email));
+    },
+    draftOrderCalculate: (args: Args) => {
+      requireScope(ctx, "draftOrderCalculate", "write_draft_orders");
+      const result = draftOrderCalculate(ctx.shop, ctx.now, args.input);
+      return {
+        calculatedDraftOrder: result.calculated ? { __typename: "CalculatedDraftOrder", ...amountFields(result.calculated) } : null,
+        userErrors: result.userErrors,
+      };
+    },
+  };
+}
