@@ -33,9 +33,9 @@ export const EINVOICE_ERROR_KEYS: Record<EInvoiceProblemCode, MessageKey> = {
 
 type Answer = { ok: boolean; errors: Record<string, EInvoiceProblemCode> };
 
-type TextField = "name" | "legalForm" | "siren" | "siret" | "vatNumber" | "line1" | "line2" | "postalCode" | "city" | "country" | "electronicAddress";
+type FieldName = "name" | "legalForm" | "siren" | "siret" | "vatNumber" | "line1" | "line2" | "postalCode" | "city" | "country" | "electronicAddress";
 
-function initial(identity: SellerIdentity | undefined): Record<TextField, string> {
+function initial(identity: SellerIdentity | undefined): Record<FieldName, string> {
   return {
     name: identity?.name ?? "",
     legalForm: identity?.legalForm ?? "",
@@ -57,7 +57,7 @@ export function LegalIdentityForm(props: { identity: SellerIdentity | undefined 
   const [values, setValues] = useState(() => initial(props.identity));
   const [vatOnDebits, setVatOnDebits] = useState(props.identity?.vatOnDebits ?? false);
   const errors = fetcher.data?.errors ?? {};
-  const field = (name: TextField) => ({
+  const field = (name: FieldName) => ({
     name,
     value: values[name],
     autoComplete: "off",
