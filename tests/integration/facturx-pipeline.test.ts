@@ -9,6 +9,8 @@ import { ManualClock } from "~/domain/clock";
 import { prefilledEInvoice } from "~/domain/einvoice-template";
 import { StripeBillingAdapter } from "~/gateways/stripe/billing-adapter.server";
 import { saveTemplateEInvoice } from "~/models/einvoice.server";
+import { inTransaction } from "~/models/transaction.server";
+import { collectCustomerData, eraseCustomerData } from "~/services/privacy/registry.server";
 import { stripeCustomerStore, stripeTaxRateStore } from "~/services/invoicing/stripe-rail.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { Worker } from "~/worker/worker";
@@ -57,5 +59,19 @@ describe("French e-invoices in the pipeline", () => {
     expect(run.lastErrorMessage).toContain("buyer.siren (siren_key");
     expect(stripeStandIn().control.requests().length).toBe(before);
     expect(await prisma.eInvoiceDocument.count({ where: { runId: run.id } })).toBe(0);
+  }, 60_000);
+
+  it("customers/redact erases the buyer's company identity and keeps the issued Factur-X (the merchant's accounting record)", async () => {
+    const { shop, template, worker } = await frenchTemplate();
+    await drain(worker);
+    const subject = { shopifyCustomerId: "gid://shopify/Customer/7001" };
+    const report = await inTransaction((tx) => collectCustomerData(shop, subject, new Date(), tx));
+    expect(report.data.einvoices).toEqual(
+      expect.arrayContaining([expect.objectContaining({ record: "template_einvoice", templateId: template.id }), expect.objectContaining({ record: "einvoice_document" })]),
+    );
+    const erased = await inTransaction((tx) => eraseCustomerData(shop.id, subject, new Date(), tx));
+    expect(erased.einvoices).toBe(1);
+    expect((await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: template.id } })).einvoice).toBeNull();
+    expect(await prisma.eInvoiceDocument.count({ where: { shopId: shop.id } })).toBe(1);
   }, 60_000);
 });
