@@ -117,3 +117,12 @@ export async function eraseTemplateEInvoices(shopId: string, templateIds: string
 export function listEInvoiceDocumentsOfTemplates(shopId: string, templateIds: string[], db: Db = prisma) {
   return db.eInvoiceDocument.findMany({ where: { shopId, run: { templateId: { in: templateIds } } }, select: { runId: true, kind: true, number: true, issueDate: true } });
 }
+
+/** The shop's e-invoices issued in a civil month ("2026-12"), with their PDFs, by issue date then number (the monthly export). */
+export function eInvoiceDocumentsOfMonth(shopId: string, month: string, db: Db = prisma) {
+  return db.eInvoiceDocument.findMany({
+    where: { shopId, issueDate: { gte: `${month}-01`, lte: `${month}-31` } },
+    select: { runId: true, kind: true, number: true, issueDate: true, total: true, pdf: true },
+    orderBy: [{ issueDate: "asc" }, { number: "asc" }],
+  });
+}
