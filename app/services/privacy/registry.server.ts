@@ -24,7 +24,7 @@ import { eraseTemplateCustomerData } from "~/services/templates/erase-customer-d
 type Tx = Prisma.TransactionClient;
 
 /** The places, by the stable name the data report shows. */
-export const PERSONAL_DATA_PLACE_NAMES = ["signatures", "customerDataRequests", "recurringTemplates", "stripeCustomers"] as const;
+export const PERSONAL_DATA_PLACE_NAMES = ["signatures", "einvoices", "customerDataRequests", "recurringTemplates", "stripeCustomers"] as const;
 export type PersonalDataPlaceName = (typeof PERSONAL_DATA_PLACE_NAMES)[number];
 
 type PersonalDataPlace = {
