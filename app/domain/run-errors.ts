@@ -44,6 +44,8 @@ export const RUN_ERROR_CODES = [
   "attempts_exhausted",
   "billing_not_connected",
   "total_not_positive",
+  // A French e-invoice (app/services/documents/issue-einvoice.server.ts): its data breaks a rule of the reform.
+  "einvoice_invalid",
 ] as const;
 export type RunErrorCode = (typeof RUN_ERROR_CODES)[number];
 

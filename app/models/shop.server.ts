@@ -6,6 +6,30 @@ import type { Prisma, Shop } from "@prisma/client";
 
 type Tx = Prisma.TransactionClient;
 
+const postalAddressSchema = z.object({
+  line1: z.string(),
+  line2: z.string().optional(),
+  postalCode: z.string(),
+  city: z.string(),
+  country: z.string(),
+});
+
+/**
+ * The shop's legal identity for French e-invoices (app/domain/einvoice.ts's
+ * SellerIdentity), validated by app/services/settings/save-legal-identity.server.ts
+ * before it is stored. Business data, not a customer's.
+ */
+export const legalIdentitySchema = z.object({
+  name: z.string(),
+  legalForm: z.string(),
+  siren: z.string(),
+  siret: z.string(),
+  vatNumber: z.string(),
+  address: postalAddressSchema,
+  electronicAddress: z.string(),
+  vatOnDebits: z.boolean(),
+});
+
 /** Merchant settings stored as JSON on the shop; missing keys take these defaults. */
 export const shopSettingsSchema = z.object({
   daysUntilDue: z.number().int().min(0).max(365).default(14),
@@ -16,6 +40,8 @@ export const shopSettingsSchema = z.object({
   catchUp: z.enum(["all", "latest", "none"]).default("all"),
   signatureRequested: z.boolean().default(false),
   writeBackOrders: z.boolean().default(false),
+  /** Absent until the merchant fills it in (Settings → Legal identity); a malformed one reads as absent. */
+  legalIdentity: legalIdentitySchema.optional().catch(undefined),
 });
 export type ShopSettings = z.infer<typeof shopSettingsSchema>;
 

@@ -5,6 +5,8 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Layout, Page } from "@shopify/polaris";
 import { z } from "zod";
 import { RouteError } from "~/components/RouteError";
+import { EInvoiceExportCard } from "~/components/settings/EInvoiceExportCard";
+import { LegalIdentityForm } from "~/components/settings/LegalIdentityForm";
 import { SettingsDefaultsForm } from "~/components/settings/SettingsDefaultsForm";
 import { StripeConnectionCard } from "~/components/settings/StripeConnectionCard";
 import { useI18n } from "~/i18n/react";
@@ -54,6 +56,12 @@ export default function Settings() {
           </Layout.AnnotatedSection>
           <Layout.AnnotatedSection title={t("settings.defaults.heading")} description={t("settings.defaults.description")}>
             <SettingsDefaultsForm settings={settings} timeZone={timeZone} errors={answer && !answer.ok ? answer.errors : {}} />
+          </Layout.AnnotatedSection>
+          <Layout.AnnotatedSection title={t("settings.legalIdentity.heading")} description={t("settings.legalIdentity.description")}>
+            <BlockStack gap="400">
+              <LegalIdentityForm identity={settings.legalIdentity} />
+              <EInvoiceExportCard defaultMonth={new Date().toISOString().slice(0, 7)} />
+            </BlockStack>
           </Layout.AnnotatedSection>
         </Layout>
       </BlockStack>

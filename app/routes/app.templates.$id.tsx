@@ -7,6 +7,7 @@ import { z } from "zod";
 import { TemplateStatusBadge } from "~/components/labels";
 import { RouteError } from "~/components/RouteError";
 import { ActivitySection } from "~/components/template/ActivitySection";
+import { EInvoiceCard } from "~/components/template/EInvoiceCard";
 import { usePendingAction } from "~/components/template/pending-action";
 import { RunsSection } from "~/components/template/RunsSection";
 import { TemplateBanners } from "~/components/template/TemplateBanners";
@@ -21,6 +22,7 @@ import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { RUN_ACTIONS } from "~/services/invoicing/run-actions.server";
 import { applyTemplateAction, TEMPLATE_ACTIONS, type ActionResult } from "~/services/templates/apply-action.server";
 import { loadTemplatePage } from "~/services/templates/detail-page.server";
+import { loadEInvoiceCard } from "~/services/documents/template-einvoice.server";
 import { authenticate } from "~/shopify.server";
 
 /** Intents that act on one run of the template: they need its id. */
@@ -45,7 +47,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const runs = page.runs.map((run) => ({ ...run, failure: run.state === "failed" ? explainRunFailure(t, run.errorCode, run.errorMessage) : null }));
   // One nonce per rendered page: every form on it posts it, and the page
   // reloads after each action, so a new click gets a new one.
-  return { ...page, runs, requestId: crypto.randomUUID() };
+  return { ...page, runs, requestId: crypto.randomUUID(), einvoice: await loadEInvoiceCard(shop, params.id ?? "") };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -77,7 +79,7 @@ function messageOf(result: ActionResult, t: Translate): string {
 }
 
 export default function TemplatePage() {
-  const { template, runs, events, billingHold, requestId } = useLoaderData<typeof loader>();
+  const { template, runs, events, billingHold, requestId, einvoice } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const { t, locale } = useI18n();
@@ -103,7 +105,10 @@ export default function TemplatePage() {
             </BlockStack>
           </Layout.Section>
           <Layout.Section variant="oneThird">
-            <TemplateSummary template={template} />
+            <BlockStack gap="400">
+              <TemplateSummary template={template} />
+              {einvoice && <EInvoiceCard templateId={template.id} card={einvoice} currency={template.currency} />}
+            </BlockStack>
           </Layout.Section>
         </Layout>
       </BlockStack>

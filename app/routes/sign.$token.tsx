@@ -6,6 +6,7 @@ import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type Loa
 import { isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { PublicPage } from "~/components/signing/PublicPage";
 import { Refusal } from "~/components/signing/Refusal";
+import { EInvoiceLink } from "~/components/signing/EInvoiceLink";
 import { SignedState } from "~/components/signing/SignedState";
 import { SigningErrorPage } from "~/components/signing/SigningErrorPage";
 import { SignForm } from "~/components/signing/SignForm";
@@ -16,6 +17,7 @@ import { isSameOrigin } from "~/http/origin.server";
 import { limitSigningRequest } from "~/http/public-rate-limits.server";
 import { PUBLIC_HEADERS, publicError, rateLimitedResponse } from "~/http/public-response.server";
 import { resolveLocale, translator } from "~/i18n";
+import { hasFacturXForToken } from "~/services/documents/facturx-for-token.server";
 import { SigningLinkNotFound } from "~/services/signing/live-link.server";
 import { submitSignature } from "~/services/signing/submit-signature.server";
 import { viewSigningPage } from "~/services/signing/view-signing-page.server";
@@ -57,7 +59,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
   try {
     const page = await viewSigningPage(token);
-    return data({ locale, token, page }, { headers: PUBLIC_HEADERS });
+    return data({ locale, token, page, einvoice: await hasFacturXForToken(token) }, { headers: PUBLIC_HEADERS });
   } catch (error) {
     if (error instanceof SigningLinkNotFound) throw publicError(locale, "not_found");
     throw error;
@@ -102,7 +104,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function SignRoute() {
-  const { locale, token, page } = useLoaderData<typeof loader>();
+  const { locale, token, page, einvoice } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
   const t = translator(locale);
@@ -111,6 +113,7 @@ export default function SignRoute() {
       {page.kind === "sign" && <SignForm page={page} outcome={result?.outcome} submitting={submitting} locale={locale} t={t} />}
       {page.kind === "signed" && <SignedState page={page} token={token} locale={locale} t={t} />}
       {page.kind === "refused" && <Refusal reason={page.reason} t={t} />}
+      {einvoice && <EInvoiceLink token={token} t={t} />}
     </PublicPage>
   );
 }

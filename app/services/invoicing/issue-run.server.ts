@@ -31,6 +31,7 @@ import { backoffDelayMs, type RetryPolicy } from "~/domain/retry-policy";
 import type { Logger } from "~/logger.server";
 import type { LeasedRun, PipelineStep } from "~/models/invoice-run.server";
 import type { NewRunEvent } from "~/models/run-event.server";
+import { einvoiceRefusal, issueEInvoice } from "~/services/documents/issue-einvoice.server";
 import { createSigningLink } from "~/services/signing/create-signing-link.server";
 import type { BillingHolds } from "./billing-hold.server";
 import { invoiceDetails, invoiceRequestFor, LeaseLostError, released, RunLease, type LeaseHolder } from "./run-lease.server";
@@ -117,8 +118,8 @@ class RunDriver {
       if (!this.gateway) return (stopsNow && (await this.stop(null))) || (await this.wait("shopify_unreachable", "This worker was started without the Shopify invoice rail; the invoice waits for a worker that has it."));
       const refused = this.onShopify ? null : await this.options.holds.refusalFor(account, this.lease.now());
       if (refused) return (stopsNow && (await this.stop(null))) || (await this.wait(refused.code, refused.message));
-      // A total of zero or less, or every earlier attempt ended without an outcome (the worker died mid-step); a stopped run just stops.
-      const refusal = this.lease.stopReason() ? null : refusalBeforeAttempt(this.run, this.options.retry.maxAttempts);
+      // A total of zero or less, attempts all ended without an outcome, or a French e-invoice breaking a rule; a stopped run just stops.
+      const refusal = this.lease.stopReason() ? null : (refusalBeforeAttempt(this.run, this.options.retry.maxAttempts) ?? (await einvoiceRefusal(this.run, this.lease.now())));
       if (refusal) return await this.fail(refusal.code, refusal.message);
       await this.startAttempt();
       const request = invoiceRequestFor(this.run, account);
@@ -197,6 +198,7 @@ class RunDriver {
         return null;
       }
       case "send": {
+        await issueEInvoice(this.run, this.lease.now()); // a French e-invoice's Factur-X, once, from the run's snapshot
         const invoice = await gateway.send(request, this.invoiceId(), context);
         await this.finish("sent", invoice, "run.sent", [], sentWarning(invoice));
         return "sent";

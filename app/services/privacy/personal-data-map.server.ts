@@ -34,7 +34,8 @@ export const PERSONAL_DATA_MAP: { [M in Prisma.ModelName]: PersonalDataEntry<M> 
   Shop: { holds: "nothing" },
   WebhookDelivery: { holds: "nothing" },
   CustomerDataRequest: { holds: "customer", columns: ["shopifyCustomerId", "customerEmail", "report"], erasedBy: "customerDataRequests" },
-  RecurringTemplate: { holds: "customer", columns: ["shopifyCustomerId", "customerEmail", "customer"], erasedBy: "recurringTemplates" },
+  // `einvoice` (the buyer company's identity) is cleared by the "einvoices" place, which runs before this one.
+  RecurringTemplate: { holds: "customer", columns: ["shopifyCustomerId", "customerEmail", "customer", "einvoice"], erasedBy: "recurringTemplates" },
   // The run's snapshot is the template's customer as of the period; the
   // templates' erasure erases it in each run. On the Shopify invoice rail,
   // customerId is the customer's Shopify GID: erased with them too.
@@ -53,6 +54,11 @@ export const PERSONAL_DATA_MAP: { [M in Prisma.ModelName]: PersonalDataEntry<M> 
   StripeOAuthState: { holds: "nothing" },
   StripeEvent: { holds: "nothing" },
   SigningLink: { holds: "nothing" },
+  // The Factur-X as issued names the buyer company (and its address). The
+  // "einvoices" place reports them and keeps them on erasure: they are the
+  // merchant's accounting records, which the law requires them to keep
+  // (app/services/documents/einvoice-customer-data.server.ts).
+  EInvoiceDocument: { holds: "customer", columns: ["pdf", "xml"], erasedBy: "einvoices" },
   Signature: {
     holds: "customer",
     columns: ["signerName", "signerEmail", "ipAddress", "userAgent", "image", "document", "signedPdf"],

@@ -15,6 +15,7 @@ import { deleteSessionsOfShop } from "~/models/session.server";
 import { deleteShop } from "~/models/shop.server";
 import { collectStripeCustomers, eraseStripeCustomers } from "~/models/stripe.server";
 import { deleteDeliveriesOfShopExcept } from "~/models/webhook-delivery.server";
+import { collectEInvoiceData, eraseEInvoiceData } from "~/services/documents/einvoice-customer-data.server";
 import { collectSignatureData } from "~/services/signing/collect-signature-data.server";
 import { eraseSignatureData } from "~/services/signing/erase-signature-data.server";
 import { collectTemplateCustomerData } from "~/services/templates/collect-customer-data.server";
@@ -23,7 +24,7 @@ import { eraseTemplateCustomerData } from "~/services/templates/erase-customer-d
 type Tx = Prisma.TransactionClient;
 
 /** The places, by the stable name the data report shows. */
-export const PERSONAL_DATA_PLACE_NAMES = ["signatures", "customerDataRequests", "recurringTemplates", "stripeCustomers"] as const;
+export const PERSONAL_DATA_PLACE_NAMES = ["signatures", "einvoices", "customerDataRequests", "recurringTemplates", "stripeCustomers"] as const;
 export type PersonalDataPlaceName = (typeof PERSONAL_DATA_PLACE_NAMES)[number];
 
 type PersonalDataPlace = {
@@ -49,6 +50,16 @@ const PLACES: PersonalDataPlace[] = [
     name: "signatures",
     collect: collectSignatureData,
     erase: eraseSignatureData,
+  },
+  {
+    // French e-invoices: the customer's company identity on their templates
+    // (name, SIREN, VAT number, addresses) is erased; the Factur-X documents
+    // issued are kept as the merchant's legal accounting records (see
+    // einvoice-customer-data.server.ts). Before the templates, for the same
+    // reason as the signatures.
+    name: "einvoices",
+    collect: (shopId, subject, tx) => collectEInvoiceData(tx, shopId, subject),
+    erase: (shopId, subject, _now, tx) => eraseEInvoiceData(tx, shopId, subject),
   },
   {
     // Earlier data reports about the customer contain their data too.

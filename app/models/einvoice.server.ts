@@ -1,0 +1,128 @@
+// E-invoices: the template's e-invoice settings (RecurringTemplate.einvoice)
+// and the Factur-X documents of issued runs (EInvoiceDocument). Every Prisma
+// query of both lives here; every merchant-facing query is scoped by shop.
+import { z } from "zod";
+import type { Prisma } from "@prisma/client";
+import prisma from "~/db.server";
+import type { TemplateEInvoice } from "~/domain/einvoice-template";
+import { legalIdentitySchema, readSettings, type ShopSettings } from "./shop.server";
+
+type Db = Prisma.TransactionClient;
+
+const addressSchema = legalIdentitySchema.shape.address;
+
+export const templateEInvoiceSchema = z.object({
+  enabled: z.boolean(),
+  buyer: z.object({
+    name: z.string(),
+    siren: z.string(),
+    vatNumber: z.string().optional(),
+    address: addressSchema,
+    electronicAddress: z.string(),
+    deliveryAddress: addressSchema.optional(),
+  }),
+  natures: z.array(z.enum(["goods", "services"])),
+}) satisfies z.ZodType<TemplateEInvoice>;
+
+/** null when never set, or when the stored JSON does not parse (treated as never set: the card starts again). */
+export function parseTemplateEInvoice(column: string | null): TemplateEInvoice | null {
+  if (column === null) return null;
+  try {
+    const parsed = templateEInvoiceSchema.safeParse(JSON.parse(column));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Stores the template's e-invoice settings; false when the template is not the shop's. */
+export async function saveTemplateEInvoice(shopId: string, templateId: string, value: TemplateEInvoice | null, db: Db = prisma): Promise<boolean> {
+  const { count } = await db.recurringTemplate.updateMany({
+    where: { id: templateId, shopId },
+    data: { einvoice: value === null ? null : JSON.stringify(templateEInvoiceSchema.parse(value)), version: { increment: 1 } },
+  });
+  return count === 1;
+}
+
+export type RunEInvoiceContext = {
+  einvoice: TemplateEInvoice | null;
+  settings: ShopSettings;
+  shopTimeZone: string;
+  schedule: { every: number; unit: string };
+};
+
+/** What the e-invoice of a run is made from, besides the run: its template's settings, the shop's identity. */
+export async function findRunEInvoiceContext(runId: string, db: Db = prisma): Promise<RunEInvoiceContext | null> {
+  const row = await db.invoiceRun.findUnique({
+    where: { id: runId },
+    select: {
+      shop: { select: { settings: true, timeZone: true } },
+      template: { select: { einvoice: true, scheduleEvery: true, scheduleUnit: true } },
+    },
+  });
+  if (!row) return null;
+  return {
+    einvoice: parseTemplateEInvoice(row.template.einvoice),
+    settings: readSettings(row.shop),
+    shopTimeZone: row.shop.timeZone,
+    schedule: { every: row.template.scheduleEvery, unit: row.template.scheduleUnit },
+  };
+}
+
+export type NewEInvoiceDocument = { shopId: string; runId: string; kind: "invoice" | "credit_note"; number: string; issueDate: string; total: number; pdf: Uint8Array; xml: string };
+
+/** Inserts the document once: a second insert for the same run and kind (a resumed step) keeps the first. */
+export async function insertEInvoiceDocument(document: NewEInvoiceDocument, db: Db = prisma): Promise<void> {
+  const existing = await db.eInvoiceDocument.findUnique({ where: { runId_kind: { runId: document.runId, kind: document.kind } }, select: { id: true } });
+  if (existing) return;
+  try {
+    await db.eInvoiceDocument.create({ data: { ...document, pdf: Buffer.from(document.pdf) } });
+  } catch (error) {
+    if ((error as { code?: string }).code !== "P2002") throw error; // another attempt inserted it first
+  }
+}
+
+export function hasEInvoiceDocument(runId: string, db: Db = prisma): Promise<boolean> {
+  return db.eInvoiceDocument.count({ where: { runId } }).then((count) => count > 0);
+}
+
+/** The document if the run is the shop's; null otherwise. */
+export function findEInvoiceDocumentForShop(shopId: string, runId: string, kind: "invoice" | "credit_note" = "invoice", db: Db = prisma) {
+  return db.eInvoiceDocument.findFirst({ where: { shopId, runId, kind }, select: { number: true, issueDate: true, pdf: true } });
+}
+
+/** The Factur-X documents of the template's runs, newest first (the template page's list). */
+export function eInvoiceDocumentsOfTemplate(shopId: string, templateId: string, db: Db = prisma) {
+  return db.eInvoiceDocument.findMany({
+    where: { shopId, run: { templateId } },
+    select: { runId: true, kind: true, number: true, issueDate: true, total: true },
+    orderBy: { issueDate: "desc" },
+    take: 24,
+  });
+}
+
+// customers/redact and customers/data_request (app/services/privacy/registry.server.ts)
+
+/** Templates whose e-invoice settings hold the buyer's company data, for `templateIds`. */
+export async function collectTemplateEInvoices(shopId: string, templateIds: string[], db: Db = prisma) {
+  const rows = await db.recurringTemplate.findMany({ where: { shopId, id: { in: templateIds }, einvoice: { not: null } }, select: { id: true, einvoice: true } });
+  return rows.map((row) => ({ templateId: row.id, einvoice: parseTemplateEInvoice(row.einvoice) }));
+}
+
+export async function eraseTemplateEInvoices(shopId: string, templateIds: string[], db: Db = prisma): Promise<number> {
+  const { count } = await db.recurringTemplate.updateMany({ where: { shopId, id: { in: templateIds }, einvoice: { not: null } }, data: { einvoice: null } });
+  return count;
+}
+
+export function listEInvoiceDocumentsOfTemplates(shopId: string, templateIds: string[], db: Db = prisma) {
+  return db.eInvoiceDocument.findMany({ where: { shopId, run: { templateId: { in: templateIds } } }, select: { runId: true, kind: true, number: true, issueDate: true } });
+}
+
+/** The shop's e-invoices issued in a civil month ("2026-12"), with their PDFs, by issue date then number (the monthly export). */
+export function eInvoiceDocumentsOfMonth(shopId: string, month: string, db: Db = prisma) {
+  return db.eInvoiceDocument.findMany({
+    where: { shopId, issueDate: { gte: `${month}-01`, lte: `${month}-31` } },
+    select: { runId: true, kind: true, number: true, issueDate: true, total: true, pdf: true },
+    orderBy: [{ issueDate: "asc" }, { number: "asc" }],
+  });
+}

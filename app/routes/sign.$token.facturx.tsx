@@ -1,0 +1,27 @@
+// /sign/<token>/facturx: the e-invoice (Factur-X) of the link's invoice, for
+// the customer. A resource route: only a live link whose run has a Factur-X
+// gets the file; anything else is the same 404.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { clientAddress, publicRequestContext } from "~/http/client-ip.server";
+import { negotiateLocale } from "~/http/locale.server";
+import { limitSigningRequest } from "~/http/public-rate-limits.server";
+import { pdfResponse, publicError, rateLimitedResponse } from "~/http/public-response.server";
+import { facturXForToken } from "~/services/documents/facturx-for-token.server";
+import { SigningLinkNotFound } from "~/services/signing/live-link.server";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const token = params.token ?? "";
+  const locale = negotiateLocale(request);
+  try {
+    limitSigningRequest("pdf", token, clientAddress(request, publicRequestContext(context)));
+  } catch (error) {
+    return rateLimitedResponse(error, locale);
+  }
+  try {
+    const { bytes, filename } = await facturXForToken(token);
+    return pdfResponse(bytes, filename);
+  } catch (error) {
+    if (error instanceof SigningLinkNotFound) return publicError(locale, "not_found");
+    throw error;
+  }
+}
