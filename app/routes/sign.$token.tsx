@@ -51,7 +51,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const token = params.token ?? "";
   const locale = negotiateLocale(request);
   try {
-    limitSigningRequest("view", token, clientAddress(request, publicRequestContext(context)));
+    await limitSigningRequest("view", token, clientAddress(request, publicRequestContext(context)));
   } catch (error) {
     throw rateLimitedResponse(error, locale);
   }
@@ -69,7 +69,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const ipAddress = clientAddress(request, publicRequestContext(context));
   let locale = negotiateLocale(request);
   try {
-    limitSigningRequest("submit", token, ipAddress);
+    await limitSigningRequest("submit", token, ipAddress);
   } catch (error) {
     throw rateLimitedResponse(error, locale);
   }

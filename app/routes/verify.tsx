@@ -31,7 +31,7 @@ export function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   try {
-    limitVerifyRequest(clientAddress(request, publicRequestContext(context)));
+    await limitVerifyRequest(clientAddress(request, publicRequestContext(context)));
   } catch (error) {
     throw rateLimitedResponse(error, negotiateLocale(request));
   }
