@@ -1,6 +1,6 @@
 -- AlterTable
-ALTER TABLE "StripeOAuthState" ADD COLUMN "browserHash" TEXT;
 ALTER TABLE "StripeOAuthState" ADD COLUMN "userId" TEXT;
+ALTER TABLE "StripeOAuthState" ADD COLUMN "browserHash" TEXT;
 
 -- CreateTable
 CREATE TABLE "RateLimitCounter" (

@@ -1,6 +1,6 @@
 -- AlterTable
-ALTER TABLE "StripeOAuthState" ADD COLUMN     "browserHash" TEXT,
-ADD COLUMN     "userId" TEXT;
+ALTER TABLE "StripeOAuthState" ADD COLUMN     "userId" TEXT,
+ADD COLUMN     "browserHash" TEXT;
 
 -- CreateTable
 CREATE TABLE "RateLimitCounter" (
