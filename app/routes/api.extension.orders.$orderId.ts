@@ -24,6 +24,8 @@ import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { createForOrderAction } from "~/services/orders/order-action-create.server";
 import { previewForOrderAction } from "~/services/orders/order-action-preview.server";
 import { OrderImportError } from "~/services/orders/order-import-error.server";
+import { readJson } from "~/http/request-body.server";
+import { bodyLimitFor } from "~/http/body-limits";
 
 /** The request's `?locale=` when it names one, else the shop's language. */
 function localeOf(request: Request, shopLocale: string): Locale {
@@ -92,7 +94,7 @@ export const action = async ({ request, params, context: loadContext }: ActionFu
   }
 
   // Not JSON is a body the service refuses like any other (400, `fieldErrors.body`).
-  const requested: unknown = await request.json().catch(() => null);
+  const requested: unknown = await readJson(request, { maxBytes: bodyLimitFor("/api/extension").maxBytes }).catch(() => null);
   try {
     const result = await createForOrderAction(admin, shop, params.orderId ?? "", requested, locale);
     if (!result.ok) {

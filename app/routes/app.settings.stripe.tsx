@@ -8,12 +8,13 @@ import { logger } from "~/logger.server";
 import { disconnectStripe } from "~/services/stripe-connect/disconnect.server";
 import { startStripeConnect } from "~/services/stripe-connect/start.server";
 import { authenticate } from "~/shopify.server";
+import { ADMIN_BODY, orBadRequest, readForm } from "~/http/request-body.server";
 
 const formSchema = z.object({ intent: z.enum(["connect", "disconnect"]) });
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session, redirect } = await authenticate.admin(request);
-  const form = formSchema.safeParse(Object.fromEntries(await request.formData()));
+  const form = formSchema.safeParse(Object.fromEntries(await orBadRequest(request, () => readForm(request, ADMIN_BODY))));
   if (!form.success) return new Response("Unknown action", { status: 400 });
   const { intent } = form.data;
   let consentUrl: string | null = null;

@@ -9,7 +9,7 @@ import { Refusal } from "~/components/signing/Refusal";
 import { SignedState } from "~/components/signing/SignedState";
 import { SigningErrorPage } from "~/components/signing/SigningErrorPage";
 import { SignForm } from "~/components/signing/SignForm";
-import { PayloadTooLarge, readLimitedForm } from "~/http/body-limit.server";
+import { bodyProblemMessage, MalformedBody, PayloadTooLarge, readForm } from "~/http/request-body.server";
 import { clientAddress, publicRequestContext } from "~/http/client-ip.server";
 import { negotiateLocale } from "~/http/locale.server";
 import { isSameOrigin } from "~/http/origin.server";
@@ -75,9 +75,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   let body: FormData;
   try {
-    body = await readLimitedForm(request, MAX_SUBMIT_BYTES);
+    body = await readForm(request, { maxBytes: MAX_SUBMIT_BYTES, maxFieldBytes: MAX_SUBMIT_BYTES });
   } catch (error) {
     if (error instanceof PayloadTooLarge) return data({ outcome: { kind: "too_large" as const } }, { status: 413, headers: PUBLIC_HEADERS });
+    if (error instanceof MalformedBody) {
+      return data({ outcome: { kind: "bad_request" as const, message: bodyProblemMessage(error, locale) } }, { status: 400, headers: PUBLIC_HEADERS });
+    }
     throw error;
   }
   const lang = body.get("lang");

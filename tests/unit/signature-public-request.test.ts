@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PayloadTooLarge, readLimitedBody, readLimitedForm } from "~/http/body-limit.server";
+import { PayloadTooLarge, readLimitedBody } from "~/http/body-limit.server";
+import { readForm } from "~/http/request-body.server";
 import { negotiateLocale } from "~/http/locale.server";
 import { isSameOrigin } from "~/http/origin.server";
 
@@ -46,10 +47,10 @@ describe("readLimitedBody", () => {
   });
 
   it("parses urlencoded and multipart forms read within the limit", async () => {
-    expect((await readLimitedForm(post(new URLSearchParams({ name: "Ana Lopes" })), 100)).get("name")).toBe("Ana Lopes");
+    expect((await readForm(post(new URLSearchParams({ name: "Ana Lopes" })), { maxBytes: 100 })).get("name")).toBe("Ana Lopes");
     const multipart = new FormData();
     multipart.set("file", new File([new Uint8Array([1, 2, 3])], "a.pdf", { type: "application/pdf" }));
-    const file = (await readLimitedForm(post(multipart), 10_000)).get("file");
+    const file = (await readForm(post(multipart), { maxBytes: 10_000 })).get("file");
     expect(file instanceof File && [...new Uint8Array(await file.arrayBuffer())]).toEqual([1, 2, 3]);
   });
 });
