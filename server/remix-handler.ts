@@ -43,7 +43,8 @@ function requestUrl(req: express.Request): string {
  * checked by Remix, and their answers are never replaced.)
  */
 function originRefusal(req: express.Request): { status: number; message: string } | null {
-  if (!["POST", "PUT", "PATCH", "DELETE"].includes(req.method)) return null;
+  // Documents check POST, PUT, PATCH and DELETE; single fetch's `.data` requests every method but GET (HEAD included).
+  if (req.method === "GET") return null;
   const origin = req.get("origin");
   if (origin === undefined) return null;
   // "null" (an opaque origin: a sandboxed frame, a privacy-minded browser) never matches a host.

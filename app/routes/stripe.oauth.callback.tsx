@@ -8,7 +8,9 @@ import { clientAddress, publicRequestContext } from "~/http/client-ip.server";
 import { negotiateLocale } from "~/http/locale.server";
 import { limitStripeCallback } from "~/http/public-rate-limits.server";
 import { RateLimited } from "~/http/rate-limit.server";
-import { translator, type Locale } from "~/i18n";
+import { clearedStripeOAuthCookie, stripeOAuthSecretOf } from "~/http/stripe-oauth-cookie.server";
+import { translator } from "~/i18n";
+import { connectPage } from "~/http/stripe-connect-page.server";
 import { logger } from "~/logger.server";
 import { completeStripeConnect } from "~/services/stripe-connect/complete.server";
 
@@ -19,24 +21,15 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   } catch (error) {
     if (!(error instanceof RateLimited)) throw error;
     const seconds = error.retryAfterSeconds;
-    return page(429, translator(locale)("stripeConnect.rateLimited", { seconds }), locale, { "Retry-After": String(seconds) });
+    return connectPage(429, translator(locale)("stripeConnect.rateLimited", { seconds }), locale, { "Retry-After": String(seconds) });
   }
+  // The cookie has done its work whatever the outcome (a used or expired state cannot be completed again).
+  const cleared = { "Set-Cookie": clearedStripeOAuthCookie() };
   try {
-    const result = await completeStripeConnect(new URL(request.url).searchParams);
-    return result.ok ? redirect(result.redirectTo) : page(400, result.message, locale);
+    const result = await completeStripeConnect(new URL(request.url).searchParams, { browserSecret: stripeOAuthSecretOf(request) });
+    return result.ok ? redirect(result.redirectTo, { headers: cleared }) : connectPage(400, result.message, locale, result.reason === "other_browser" ? {} : cleared);
   } catch (error) {
     logger.error({ err: error }, "stripe connect callback failed");
-    return page(502, "Stripe could not be reached to complete the connection. Open Ritournelle's settings in your Shopify admin and click “Connect with Stripe” again.", locale);
+    return connectPage(502, "Stripe could not be reached to complete the connection. Open Ritournelle's settings in your Shopify admin and click “Connect with Stripe” again.", locale);
   }
 };
-
-function page(status: number, message: string, locale: Locale, headers: Record<string, string> = {}): Response {
-  const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-  const title = translator(locale)("stripeConnect.page.title");
-  const html = `<!doctype html>
-<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Ritournelle — ${escape(title)}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#303030}</style></head>
-<body><h1>${escape(title)}</h1><p data-testid="stripe-connect-message">${escape(message)}</p></body></html>`;
-  return new Response(html, { status, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", ...headers } });
-}

@@ -5,5 +5,5 @@
 import { startAppServer } from "../../server/app-server";
 
 const app = await startAppServer({ host: "127.0.0.1", port: Number(process.env.PORT), mode: "production", root: process.cwd() });
-console.log(JSON.stringify({ level: "info", msg: "ritournelle listening", url: app.url }));
+process.stdout.write(`${JSON.stringify({ level: "info", msg: "ritournelle listening", url: app.url })}\n`);
 process.once("SIGTERM", () => void app.close().then(() => process.exit(0)));
