@@ -27,9 +27,10 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const cleared = { "Set-Cookie": clearedStripeOAuthCookie() };
   try {
     const result = await completeStripeConnect(new URL(request.url).searchParams, { browserSecret: stripeOAuthSecretOf(request) });
-    return result.ok ? redirect(result.redirectTo, { headers: cleared }) : connectPage(400, result.message, locale, result.reason === "other_browser" ? {} : cleared);
+    if (result.ok) return redirect(result.redirectTo, { headers: cleared });
+    return connectPage(400, translator(locale)(`stripeConnect.failure.${result.reason}`), locale, result.reason === "other_browser" ? {} : cleared);
   } catch (error) {
     logger.error({ err: error }, "stripe connect callback failed");
-    return connectPage(502, "Stripe could not be reached to complete the connection. Open Ritournelle's settings in your Shopify admin and click “Connect with Stripe” again.", locale);
+    return connectPage(502, translator(locale)("stripeConnect.failure.unreachable"), locale);
   }
 };

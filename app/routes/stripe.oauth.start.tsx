@@ -23,6 +23,6 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     return connectPage(429, translator(locale)("stripeConnect.rateLimited", { seconds }), locale, { "Retry-After": String(seconds) });
   }
   const binding = await bindStripeConnectBrowser(new URL(request.url).searchParams.get("state") ?? "");
-  if (!binding.ok) return connectPage(400, binding.message, locale);
+  if (!binding.ok) return connectPage(400, translator(locale)("stripeConnect.failure.not_bindable"), locale);
   return redirect(binding.consentUrl, { headers: { "Set-Cookie": stripeOAuthCookie(binding.browserSecret, OAUTH_STATE_TTL_MS / 1000), "Cache-Control": "no-store" } });
 };

@@ -132,6 +132,9 @@ describe("Connect with Stripe", () => {
     // A cookie made up by the other browser does not pass either.
     const forgedCookie: Browser = { cookie: `ritournelle_stripe_oauth=${"A".repeat(43)}` };
     expect(await (await callback(approvedByOther, forgedCookie)).text()).toContain("started in another browser");
+    // In the merchant's language.
+    const french = asResponse(await callRoute(callbackLoader, new Request(approvedByOther, { headers: { "accept-language": "fr-FR" } })));
+    expect(await french.text()).toContain("Cette connexion a été commencée dans un autre navigateur");
 
     // In the browser that clicked, the same state still completes (into shop A, the shop that asked).
     const own = await callback(approve(consent));
