@@ -16,9 +16,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import type { OrderActionError } from "~/domain/order-action-contract";
 import { resolveLocale, translator, type Locale, type Translate } from "~/i18n";
 import { clientAddress, publicRequestContext } from "~/http/client-ip.server";
-import { authenticateExtensionRequest, corsJson } from "~/http/extension-request.server";
+import { authenticateExtensionRequest, corsJson, withinExtensionRateLimit } from "~/http/extension-request.server";
 import { limitExtensionRequest, limitExtensionShop } from "~/http/public-rate-limits.server";
-import { RateLimited } from "~/http/rate-limit.server";
 import { requestLogger } from "~/logger.server";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { createForOrderAction } from "~/services/orders/order-action-create.server";
@@ -32,24 +31,13 @@ function localeOf(request: Request, shopLocale: string): Locale {
   return resolveLocale(new URL(request.url).searchParams.get("locale") ?? shopLocale);
 }
 
-/** A 429 the extension can read (CORS, Retry-After, the message in the admin user's language). */
-async function withinRateLimit(request: Request, locale: Locale, count: () => Promise<void>): Promise<void> {
-  try {
-    await count();
-  } catch (error) {
-    if (!(error instanceof RateLimited)) throw error;
-    const seconds = error.retryAfterSeconds;
-    const body: OrderActionError = { error: "rate_limited", message: translator(locale)("orderAction.error.rateLimited", { seconds }) };
-    throw corsJson(request, body, 429, { "Retry-After": String(seconds) });
-  }
-}
-
 async function context(request: Request, loadContext: unknown) {
   const requested = resolveLocale(new URL(request.url).searchParams.get("locale"));
   // Before authentication, per address: each request may cost a token exchange with Shopify.
-  await withinRateLimit(request, requested, () => limitExtensionRequest(clientAddress(request, publicRequestContext(loadContext))));
+  const tooMany = (seconds: number) => translator(requested)("orderAction.error.rateLimited", { seconds });
+  await withinExtensionRateLimit(request, tooMany, () => limitExtensionRequest(clientAddress(request, publicRequestContext(loadContext))));
   const auth = await authenticateExtensionRequest(request, translator(requested)("orderAction.error.unauthorized"));
-  await withinRateLimit(request, requested, () => limitExtensionShop(auth.session.shop));
+  await withinExtensionRateLimit(request, tooMany, () => limitExtensionShop(auth.session.shop));
   // Without the query string: the app's pages remember `locale` as the shop's
   // language, but an extension's call must not change the shop.
   const url = new URL(request.url);
