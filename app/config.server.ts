@@ -7,7 +7,27 @@
 // unless ALLOW_STANDIN_URLS=1 says they are meant: a stray STRIPE_API_URL
 // would send the platform's secret key to another host.
 import { z } from "zod";
+import proxyaddr from "proxy-addr";
 import { DEFAULT_DATABASE_URL, databaseKind, SQLITE_SYNCHRONOUS_MODES } from "./db-url";
+import type { TrustProxy } from "./http/client-ip.server";
+
+/**
+ * TRUST_PROXY: "false" (or empty, "0"), a hop count, or a list of proxy
+ * addresses — Express's `trust proxy` values, except `true` (trust every hop),
+ * refused because it takes the left-most X-Forwarded-For entry, which the
+ * client writes. Null when invalid.
+ */
+export function parseTrustProxy(value: string): TrustProxy | null {
+  if (value === "" || value === "false" || value === "0") return false;
+  if (/^\d+$/.test(value)) return Number(value) <= 32 ? Number(value) : null;
+  const entries = value.split(",").map((entry) => entry.trim()).filter(Boolean);
+  try {
+    proxyaddr.compile(entries);
+  } catch {
+    return null;
+  }
+  return entries.length > 0 ? entries : null;
+}
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -26,7 +46,8 @@ const FIXES: Record<string, string> = {
   STRIPE_SECRET_KEY: 'Use your platform\'s secret key, starting with "sk_test_" or "sk_live_".',
   STRIPE_CLIENT_ID: 'Use your Connect client id from the Stripe Dashboard, starting with "ca_".',
   STRIPE_WEBHOOK_SECRET: 'Use the signing secret of your Connect webhook endpoint, starting with "whsec_".',
-  TRUST_PROXY: 'Use "true" only behind a proxy or load balancer that sets X-Forwarded-For; otherwise "false".',
+  TRUST_PROXY:
+    'Use "false" when clients connect to the app directly; behind proxies that append to X-Forwarded-For, the number of them (e.g. "1" for one load balancer) or their addresses as a comma-separated list of IPs/CIDRs or "loopback", "linklocal", "uniquelocal" (e.g. "10.0.0.0/8,loopback"). "true" is refused: it would trust every hop, so the address recorded would be whatever the client sent.',
   APP_BRIDGE_URL: "Leave unset in production (Shopify's CDN is used); the offline demo points it at its App Bridge stand-in.",
   STRIPE_API_URL: 'Leave unset for Stripe itself; set an http(s) URL such as "http://127.0.0.1:12111" only for the offline stand-in.',
   ALLOW_STANDIN_URLS: 'Use "1" to accept STRIPE_API_URL and APP_BRIDGE_URL with NODE_ENV=production (a production build run against the offline stand-ins), or leave it unset.',
@@ -79,12 +100,17 @@ export const configSchema = z.object({
   // Read again by app/db.server.ts, which opens the database before (and
   // without) the rest of the configuration; validated here with the rest.
   SQLITE_SYNCHRONOUS: z.preprocess((value) => (typeof value === "string" ? value.trim().toLowerCase() || undefined : value), z.enum(SQLITE_SYNCHRONOUS_MODES).default("normal")),
-  // The signing page records the signer's IP: from X-Forwarded-For only when
-  // a trusted proxy sets it, else from the TCP connection.
+  // Which proxies in front of the app append to X-Forwarded-For: the client's
+  // address is the right-most one they did not add (app/http/client-ip.server.ts).
   TRUST_PROXY: z
-    .enum(["true", "false"])
+    .string()
+    .trim()
     .default("false")
-    .transform((value) => value === "true"),
+    .transform((value, ctx): TrustProxy => {
+      const parsed = parseTrustProxy(value);
+      if (parsed === null) ctx.addIssue({ code: "custom", message: "invalid TRUST_PROXY" });
+      return parsed ?? false;
+    }),
   // Read by @shopify/shopify-app-remix itself (bounce page) and passed to
   // AppProvider, so one variable moves both script tags.
   APP_BRIDGE_URL: optionalNonEmpty.pipe(z.url({ protocol: /^https?$/ }).optional()),

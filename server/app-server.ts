@@ -14,6 +14,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { refuseBeforeContinue, refuseDeclaredTooLarge } from "./body-limit";
 import { remixHandler } from "./remix-handler";
 import { cspNonceOf, securityHeadersMiddleware } from "./security-headers";
+import type { TrustProxy } from "../app/http/client-ip.server";
 
 export type AppServerOptions = {
   host: string;
@@ -25,12 +26,12 @@ export type AppServerOptions = {
    * (the admin host stand-in). Shopify's CSP lists only the shop and admin.shopify.com.
    */
   allowFrameAncestor?: string;
-  /** Behind a proxy that sets X-Forwarded-For (a load balancer): trust its first hop as the client's IP. */
-  trustProxy?: boolean;
+  /** The proxies in front of the app (TRUST_PROXY): the client's IP is the right-most address they did not add. */
+  trustProxy?: TrustProxy;
 };
 
 /** What routes may know of the connection (the signing page records the signer's IP) and the CSP nonce of the answer. */
-function loadContext(trustProxy: boolean) {
+function loadContext(trustProxy: TrustProxy) {
   return (request: express.Request, response: express.Response) => ({
     remoteAddress: request.socket.remoteAddress,
     trustProxy,

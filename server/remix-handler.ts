@@ -33,6 +33,34 @@ function requestUrl(req: express.Request): string {
   return new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`).href;
 }
 
+/**
+ * Remix 2.17 refuses a document or data mutation whose `Origin` is not the
+ * request's host (its CSRF check, throwIfPotentialCSRFAttack in
+ * @remix-run/server-runtime) by throwing, which it answers as a bare 500; an
+ * `Origin` that is not a URL makes the same 500. Either is the client's
+ * request, not our failure: this says which, for a 403 or a 400 with a
+ * message instead. (Resource routes — webhooks, the extension API — are not
+ * checked by Remix, and their answers are never replaced.)
+ */
+function originRefusal(req: express.Request): { status: number; message: string } | null {
+  // Documents check POST, PUT, PATCH and DELETE; single fetch's `.data` requests every method but GET (HEAD included).
+  if (req.method === "GET") return null;
+  const origin = req.get("origin");
+  if (origin === undefined) return null;
+  // "null" (an opaque origin: a sandboxed frame, a privacy-minded browser) never matches a host.
+  let originHost = origin;
+  if (origin !== "null") {
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      return { status: 400, message: "The Origin header of this request is not a URL. Send the form from its page." };
+    }
+  }
+  const host = req.get("x-forwarded-host")?.split(",")[0]?.trim() || req.get("host");
+  if (host && originHost === host) return null;
+  return { status: 403, message: "This request comes from another site (its Origin is not this app): forms must be sent from Ritournelle's own pages." };
+}
+
 export function remixHandler(options: RemixHandlerOptions): express.RequestHandler {
   // Remix's mode follows NODE_ENV, as with @remix-run/express: "production"
   // hides error details from answers, "test" does not log them.
@@ -59,6 +87,11 @@ export function remixHandler(options: RemixHandlerOptions): express.RequestHandl
       const response = await handle(new Request(requestUrl(req), init), options.getLoadContext(req, res));
       // Already answered: the body limit's 413 (the handler's own answer is dropped).
       if (res.headersSent) return;
+      const refusal = response.status === 500 ? originRefusal(req) : null;
+      if (refusal) {
+        res.status(refusal.status).type("text/plain; charset=utf-8").send(refusal.message);
+        return;
+      }
       res.statusMessage = response.statusText;
       res.status(response.status);
       for (const [name, value] of response.headers.entries()) res.append(name, value);

@@ -52,13 +52,14 @@ export type OrderActionErrorCode =
   | "order_not_found"
   | "order_refused"
   | "shopify_unavailable"
-  | "method_not_allowed";
+  | "method_not_allowed"
+  | "rate_limited";
 
 /**
  * Every refusal: 400 invalid_input (with `fieldErrors`), 401 unauthorized,
  * 404 order_not_found, 405, 422 order_refused (the order cannot recur as it
- * is: no customer, no e-mail, a currency Stripe cannot invoice…), 503
- * shopify_unavailable. `message` says what to do, in the merchant's language.
+ * is: no customer, no e-mail, a currency Stripe cannot invoice…), 429
+ * rate_limited (with Retry-After), 503 shopify_unavailable. `message` says what to do, in the merchant's language.
  */
 export type OrderActionError = {
   error: OrderActionErrorCode;

@@ -41,12 +41,3 @@ export async function readLimitedBody(request: Request, limit: number): Promise<
   }
   return body;
 }
-
-/** The form fields of a bounded body, urlencoded or multipart. @throws PayloadTooLarge */
-export async function readLimitedForm(request: Request, limit: number): Promise<FormData> {
-  const body = await readLimitedBody(request, limit);
-  // Re-wrap the bytes already read so the platform's own parser handles
-  // both encodings (and multipart boundaries) exactly as for any request.
-  const headers = { "content-type": request.headers.get("content-type") ?? "application/x-www-form-urlencoded" };
-  return new Request(request.url, { method: "POST", headers, body }).formData();
-}

@@ -12,6 +12,7 @@
 // page; and a rejected token's bare 401 gets the same readable body.
 import type { OrderActionError } from "~/domain/order-action-contract";
 import { authenticate } from "~/shopify.server";
+import { RateLimited } from "./rate-limit.server";
 
 const BEARER = /^Bearer\s+\S+$/i;
 
@@ -48,5 +49,20 @@ export async function authenticateExtensionRequest(request: Request, unauthorize
       throw corsJson(request, unauthorized, 401, thrown.headers);
     }
     throw thrown;
+  }
+}
+
+/**
+ * Runs `count` (a rate limit of app/http/public-rate-limits.server.ts); a
+ * spent budget is thrown as a 429 the extension can read: CORS, Retry-After,
+ * `{ error: "rate_limited", message }` with `message(seconds)`.
+ */
+export async function withinExtensionRateLimit(request: Request, message: (seconds: number) => string, count: () => Promise<void>): Promise<void> {
+  try {
+    await count();
+  } catch (error) {
+    if (!(error instanceof RateLimited)) throw error;
+    const seconds = error.retryAfterSeconds;
+    throw corsJson(request, { error: "rate_limited", message: message(seconds) }, 429, { "Retry-After": String(seconds) });
   }
 }

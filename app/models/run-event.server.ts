@@ -76,3 +76,26 @@ export function listTemplateEvents(shopId: string, templateId: string, db: Db = 
 export function listRunEventsOfType(shopId: string, runId: string, type: string, db: Db = prisma): Promise<RunEvent[]> {
   return db.runEvent.findMany({ where: { shopId, runId, type }, orderBy: [{ at: "asc" }, { id: "asc" }] });
 }
+
+/**
+ * Rewrites the JSON detail of each of the template's events that has one
+ * (customers/redact scrubbing what older rows hold); `rewrite` gets the parsed
+ * detail and returns the new one. Returns how many rows changed.
+ */
+export async function rewriteEventDetailsOfTemplate(shopId: string, templateId: string, rewrite: (detail: unknown) => unknown, tx: Db): Promise<number> {
+  const rows = await tx.runEvent.findMany({ where: { shopId, templateId, detail: { not: null } }, select: { id: true, detail: true } });
+  let changed = 0;
+  for (const row of rows) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(row.detail!);
+    } catch {
+      parsed = row.detail;
+    }
+    const detail = JSON.stringify(rewrite(parsed));
+    if (detail === row.detail) continue;
+    await tx.runEvent.update({ where: { id: row.id }, data: { detail } });
+    changed += 1;
+  }
+  return changed;
+}

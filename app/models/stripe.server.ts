@@ -110,27 +110,46 @@ export async function forgetStripeTaxRate(key: StripeTaxRateKey, db: Db = prisma
 // OAuth states
 // ---------------------------------------------------------------------------
 
-export async function insertOAuthState(shopId: string, stateHash: string, expiresAt: Date, db: Db = prisma): Promise<void> {
-  await db.stripeOAuthState.create({ data: { shopId, stateHash, expiresAt } });
+export async function insertOAuthState(
+  state: { shopId: string; stateHash: string; createdAt: Date; expiresAt: Date; userId: string | null },
+  db: Db = prisma,
+): Promise<void> {
+  await db.stripeOAuthState.create({ data: state });
+}
+
+/**
+ * Binds the state to one browser (the SHA-256 of the secret in its cookie),
+ * once, while it is unused, unexpired and younger than `createdAfter`: the
+ * conditional update succeeds for exactly one caller.
+ */
+export async function bindOAuthState(stateHash: string, browserHash: string, now: Date, createdAfter: Date, db: Db = prisma): Promise<boolean> {
+  const { count } = await db.stripeOAuthState.updateMany({
+    where: { stateHash, usedAt: null, browserHash: null, expiresAt: { gt: now }, createdAt: { gt: createdAfter } },
+    data: { browserHash },
+  });
+  return count === 1;
 }
 
 export type ConsumedState =
-  | { outcome: "consumed"; shop: Pick<Shop, "id" | "domain"> }
-  | { outcome: "unknown" | "expired" | "used" };
+  | { outcome: "consumed"; shop: Pick<Shop, "id" | "domain">; userId: string | null }
+  | { outcome: "unknown" | "expired" | "used" | "other_browser" };
 
 /**
- * Uses the state with this hash, once: the conditional update succeeds for
- * exactly one caller, however many present it at the same time.
+ * Uses the state with this hash, once, in the browser it was bound to
+ * (`browserHash`): the conditional update succeeds for exactly one caller,
+ * however many present it at the same time. A state presented without its
+ * browser's cookie is not used up (its own browser may still complete it).
  */
-export async function consumeOAuthState(stateHash: string, now: Date, db: Db = prisma): Promise<ConsumedState> {
-  const { count } = await db.stripeOAuthState.updateMany({
-    where: { stateHash, usedAt: null, expiresAt: { gt: now } },
-    data: { usedAt: now },
-  });
+export async function consumeOAuthState(stateHash: string, browserHash: string | null, now: Date, db: Db = prisma): Promise<ConsumedState> {
+  const { count } = browserHash
+    ? await db.stripeOAuthState.updateMany({ where: { stateHash, browserHash, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } })
+    : { count: 0 };
   const row = await db.stripeOAuthState.findUnique({ where: { stateHash }, include: { shop: { select: { id: true, domain: true } } } });
   if (!row) return { outcome: "unknown" };
-  if (count === 1) return { outcome: "consumed", shop: row.shop };
-  return { outcome: row.usedAt ? "used" : "expired" };
+  if (count === 1) return { outcome: "consumed", shop: row.shop, userId: row.userId };
+  if (row.usedAt) return { outcome: "used" };
+  if (row.expiresAt <= now) return { outcome: "expired" };
+  return { outcome: "other_browser" };
 }
 
 /** States past their expiry are worthless: dropped whenever a new one is made. */

@@ -182,3 +182,12 @@ function statusOf(row: Pick<WriteBack, "runId" | "state" | "shopifyOrderId" | "s
       return { state: "pending" };
   }
 }
+
+/** Rewrites the stored Shopify words of these runs' write-backs (customers/redact scrubbing older rows). */
+export async function rewriteWriteBackErrors(runIds: readonly string[], rewrite: (text: string) => string, tx: Db): Promise<void> {
+  const rows = await tx.writeBack.findMany({ where: { runId: { in: [...runIds] }, lastError: { not: null } }, select: { runId: true, lastError: true } });
+  for (const row of rows) {
+    const lastError = rewrite(row.lastError!);
+    if (lastError !== row.lastError) await tx.writeBack.update({ where: { runId: row.runId }, data: { lastError } });
+  }
+}

@@ -6,7 +6,7 @@
 //   POST    /api/extension/orders/:orderId → 201 OrderActionCreated (the same answer again for a repeated key)
 //           body: OrderActionCreateRequest (JSON)
 //   OPTIONS → the CORS preflight
-//   refusals → OrderActionError (400, 401, 404, 405, 422, 503)
+//   refusals → OrderActionError (400, 401, 404, 405, 422, 429 with Retry-After, 503)
 //
 // :orderId is the order's GID or its numeric id; an order of another shop is
 // 404 (the order is read through the authenticated shop's own session).
@@ -15,21 +15,29 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import type { OrderActionError } from "~/domain/order-action-contract";
 import { resolveLocale, translator, type Locale, type Translate } from "~/i18n";
-import { authenticateExtensionRequest, corsJson } from "~/http/extension-request.server";
+import { clientAddress, publicRequestContext } from "~/http/client-ip.server";
+import { authenticateExtensionRequest, corsJson, withinExtensionRateLimit } from "~/http/extension-request.server";
+import { limitExtensionRequest, limitExtensionShop } from "~/http/public-rate-limits.server";
 import { requestLogger } from "~/logger.server";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { createForOrderAction } from "~/services/orders/order-action-create.server";
 import { previewForOrderAction } from "~/services/orders/order-action-preview.server";
 import { OrderImportError } from "~/services/orders/order-import-error.server";
+import { readJson } from "~/http/request-body.server";
+import { bodyLimitFor } from "~/http/body-limits";
 
 /** The request's `?locale=` when it names one, else the shop's language. */
 function localeOf(request: Request, shopLocale: string): Locale {
   return resolveLocale(new URL(request.url).searchParams.get("locale") ?? shopLocale);
 }
 
-async function context(request: Request) {
+async function context(request: Request, loadContext: unknown) {
   const requested = resolveLocale(new URL(request.url).searchParams.get("locale"));
+  // Before authentication, per address: each request may cost a token exchange with Shopify.
+  const tooMany = (seconds: number) => translator(requested)("orderAction.error.rateLimited", { seconds });
+  await withinExtensionRateLimit(request, tooMany, () => limitExtensionRequest(clientAddress(request, publicRequestContext(loadContext))));
   const auth = await authenticateExtensionRequest(request, translator(requested)("orderAction.error.unauthorized"));
+  await withinExtensionRateLimit(request, tooMany, () => limitExtensionShop(auth.session.shop));
   // Without the query string: the app's pages remember `locale` as the shop's
   // language, but an extension's call must not change the shop.
   const url = new URL(request.url);
@@ -54,8 +62,8 @@ function orderRefusal(error: unknown, t: Translate): { error: OrderActionError; 
   throw error;
 }
 
-export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { admin, shop, locale, t, cors } = await context(request);
+export const loader = async ({ request, params, context: loadContext }: LoaderFunctionArgs) => {
+  const { admin, shop, locale, t, cors } = await context(request, loadContext);
   try {
     const preview = await previewForOrderAction(admin, shop, params.orderId ?? "", locale);
     return cors(Response.json(preview));
@@ -65,16 +73,16 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   }
 };
 
-export const action = async ({ request, params }: ActionFunctionArgs) => {
+export const action = async ({ request, params, context: loadContext }: ActionFunctionArgs) => {
   // OPTIONS (the preflight) is answered inside: authenticate.admin throws its 204.
-  const { admin, shop, locale, t, cors, log } = await context(request);
+  const { admin, shop, locale, t, cors, log } = await context(request, loadContext);
   if (request.method !== "POST") {
     const body: OrderActionError = { error: "method_not_allowed", message: t("orderAction.error.methodNotAllowed") };
     return cors(corsJson(request, body, 405, { Allow: "GET, POST, OPTIONS" }));
   }
 
   // Not JSON is a body the service refuses like any other (400, `fieldErrors.body`).
-  const requested: unknown = await request.json().catch(() => null);
+  const requested: unknown = await readJson(request, { maxBytes: bodyLimitFor("/api/extension").maxBytes }).catch(() => null);
   try {
     const result = await createForOrderAction(admin, shop, params.orderId ?? "", requested, locale);
     if (!result.ok) {

@@ -17,7 +17,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { renderToStaticMarkup } from "react-dom/server";
 import { SchedulePrint } from "~/components/print/SchedulePrint";
 import { PRINT_DOCUMENTS, type PrintActionError, type PrintDocument } from "~/domain/print-action-contract";
-import { corsJson, authenticateExtensionRequest } from "~/http/extension-request.server";
+import { clientAddress, publicRequestContext } from "~/http/client-ip.server";
+import { corsJson, authenticateExtensionRequest, withinExtensionRateLimit } from "~/http/extension-request.server";
+import { limitExtensionRequest, limitExtensionShop } from "~/http/public-rate-limits.server";
 import { resolveLocale, translator, type MessageKey } from "~/i18n";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { latestInvoicePdfForOrder, printScheduleForOrder, printSummaryForOrder, PrintRefusal } from "~/services/orders/order-print.server";
@@ -29,18 +31,22 @@ const REFUSALS: Record<PrintRefusal["code"], { error: PrintActionError["error"];
   invoice_unavailable: { error: "invoice_unavailable", status: 502, key: "printAction.error.invoice_unavailable" },
 };
 
-async function context(request: Request) {
+async function context(request: Request, loadContext: unknown) {
   const locale = resolveLocale(new URL(request.url).searchParams.get("locale"));
   const t = translator(locale);
+  // The extension API's budgets (app/http/public-rate-limits.server.ts): per address before authentication, per shop after.
+  const tooMany = (seconds: number) => t("orderAction.error.rateLimited", { seconds });
+  await withinExtensionRateLimit(request, tooMany, () => limitExtensionRequest(clientAddress(request, publicRequestContext(loadContext))));
   const auth = await authenticateExtensionRequest(request, t("orderAction.error.unauthorized"));
+  await withinExtensionRateLimit(request, tooMany, () => limitExtensionShop(auth.session.shop));
   // Without the query string: an extension's call must not change the shop's remembered language.
   const url = new URL(request.url);
   const { shop } = await loadAdminContext(auth.session.shop, `${url.origin}${url.pathname}`);
   return { ...auth, shop, locale, t };
 }
 
-export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { shop, locale, t, cors } = await context(request);
+export const loader = async ({ request, params, context: loadContext }: LoaderFunctionArgs) => {
+  const { shop, locale, t, cors } = await context(request, loadContext);
   const requested = new URL(request.url).searchParams.get("document");
   if (requested !== null && !(PRINT_DOCUMENTS as readonly string[]).includes(requested)) {
     const body: PrintActionError = { error: "invalid_input", message: t("printAction.error.document", { documents: PRINT_DOCUMENTS.join(", ") }) };
@@ -86,9 +92,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   }
 };
 
-export const action = async ({ request }: ActionFunctionArgs) => {
+export const action = async ({ request, context: loadContext }: ActionFunctionArgs) => {
   // OPTIONS (the preflight) is answered inside: authenticate.admin throws its 204.
-  const { t } = await context(request);
+  const { t } = await context(request, loadContext);
   const body: PrintActionError = { error: "method_not_allowed", message: t("printAction.error.methodNotAllowed") };
   return corsJson(request, body, 405, { Allow: "GET, OPTIONS" });
 };

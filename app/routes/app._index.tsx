@@ -20,6 +20,7 @@ import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { loadDashboard, UPCOMING_DAYS, type Dashboard } from "~/services/dashboard/load-dashboard.server";
 import { dismissSetupGuide, loadSetupGuide } from "~/services/dashboard/setup-guide.server";
 import { authenticate } from "~/shopify.server";
+import { ADMIN_BODY, orBadRequest, readForm } from "~/http/request-body.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -43,8 +44,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const { shop } = await loadAdminContext(session.shop, request.url);
-  const form = await request.formData().catch(() => null);
-  if (form?.get("intent") !== DISMISS_SETUP_GUIDE_INTENT) return data({ ok: false as const, error: "unknown_intent" }, { status: 400 });
+  const form = await orBadRequest(request, () => readForm(request, ADMIN_BODY));
+  if (form.get("intent") !== DISMISS_SETUP_GUIDE_INTENT) return data({ ok: false as const, error: "unknown_intent" }, { status: 400 });
   await dismissSetupGuide(shop);
   return { ok: true as const };
 };

@@ -14,6 +14,7 @@ import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { loadSettingsPage } from "~/services/settings/load-settings-page.server";
 import { saveSettings } from "~/services/settings/save-settings.server";
 import { authenticate } from "~/shopify.server";
+import { ADMIN_BODY, orBadRequest, readForm } from "~/http/request-body.server";
 
 /** Where the Stripe card's actions (app.settings.stripe.tsx) send the merchant back after a failure. */
 const stripeErrorSchema = z.enum(["connect_failed", "disconnect_failed"]).nullable().catch(null);
@@ -28,7 +29,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   // The form is validated by the service's zod schema (settingsFormSchema).
-  const result = await saveSettings(session.shop, Object.fromEntries(await request.formData()));
+  const result = await saveSettings(session.shop, Object.fromEntries(await orBadRequest(request, () => readForm(request, ADMIN_BODY))));
   return result.ok ? { ok: true as const, errors: {} } : data({ ok: false as const, errors: result.errors }, { status: 422 });
 };
 

@@ -24,6 +24,7 @@ import { applyTemplateAction, TEMPLATE_ACTIONS, type ActionResult } from "~/serv
 import { loadTemplatePage } from "~/services/templates/detail-page.server";
 import { loadEInvoiceCard } from "~/services/documents/template-einvoice.server";
 import { authenticate } from "~/shopify.server";
+import { ADMIN_BODY, orBadRequest, readForm } from "~/http/request-body.server";
 
 /** Intents that act on one run of the template: they need its id. */
 const RUN_INTENTS: ReadonlySet<string> = new Set(["retry", ...RUN_ACTIONS]);
@@ -54,7 +55,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const { shop, locale } = await loadAdminContext(session.shop, request.url);
   const t = translator(locale);
-  const form = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const form = actionSchema.safeParse(Object.fromEntries(await orBadRequest(request, () => readForm(request, ADMIN_BODY))));
   if (!form.success) {
     return data({ ok: false, action: null, code: "invalid_action", message: t("template.refused.invalid_action") } as const, { status: 400 });
   }

@@ -12,6 +12,7 @@ import { prepareTemplateEdit, saveTemplateEdit } from "~/services/templates/edit
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";
 import { orNotFound } from "~/http/not-found.server";
+import { ADMIN_BODY, readJson } from "~/http/request-body.server";
 
 // The form's values are checked by the service (their shape, then their meaning).
 const postSchema = z.object({ values: z.unknown() });
@@ -25,7 +26,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session, redirect } = await authenticate.admin(request);
   const { shop } = await loadAdminContext(session.shop, request.url);
-  const body = postSchema.safeParse(await request.json().catch(() => null));
+  const body = postSchema.safeParse(await readJson(request, ADMIN_BODY).catch(() => null));
   if (!body.success) return data({ code: "invalid_form" as const, errors: {}, messages: {} }, { status: 400 });
   const result = await orNotFound(() => saveTemplateEdit(shop, params.id ?? "", body.data.values));
   if (result.ok) return redirect(`/app/templates/${params.id}`);

@@ -12,6 +12,7 @@ import { useI18n } from "~/i18n/react";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { bulkChangeStatus, listTemplates, TEMPLATE_CURSOR } from "~/services/templates/list-page.server";
 import { authenticate } from "~/shopify.server";
+import { ADMIN_BODY, readJson } from "~/http/request-body.server";
 
 const querySchema = z.object({
   status: z.enum(TEMPLATE_FILTERS).catch("all"),
@@ -35,7 +36,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const { shop } = await loadAdminContext(session.shop, request.url);
-  const body = bulkSchema.safeParse(await request.json().catch(() => null));
+  const body = bulkSchema.safeParse(await readJson(request, ADMIN_BODY).catch(() => null));
   if (!body.success) return data({ ok: false as const, intent: null, changed: 0, skipped: 0 }, { status: 400 });
   const result = await bulkChangeStatus(shop, body.data.ids, body.data.intent);
   return { ok: true as const, intent: body.data.intent, ...result };

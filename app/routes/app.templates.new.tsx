@@ -11,6 +11,7 @@ import { OrderImportError } from "~/services/orders/order-import-error.server";
 import { prepareTemplateFromOrder } from "~/services/orders/template-form-setup.server";
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";
+import { ADMIN_BODY, readJson } from "~/http/request-body.server";
 
 const querySchema = z.object({ orderId: z.string().trim().min(1).max(200) });
 // The form's values are checked by the service (their shape, then their meaning).
@@ -34,7 +35,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { admin, session, redirect } = await authenticate.admin(request);
   const { shop } = await loadAdminContext(session.shop, request.url);
   const invalidForm = () => data({ refusal: { code: "invalid_form" as const, values: {} }, errors: {}, messages: {} }, { status: 400 });
-  const body = postSchema.safeParse(await request.json().catch(() => null));
+  const body = postSchema.safeParse(await readJson(request, ADMIN_BODY).catch(() => null));
   if (!body.success) return invalidForm();
   try {
     const result = await createTemplateFromOrder(admin, shop, body.data.orderId, body.data.values);

@@ -13,7 +13,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const token = params.token ?? "";
   const locale = negotiateLocale(request);
   try {
-    limitSigningRequest("pdf", token, clientAddress(request, publicRequestContext(context)));
+    await limitSigningRequest("pdf", token, clientAddress(request, publicRequestContext(context)));
   } catch (error) {
     return rateLimitedResponse(error, locale);
   }

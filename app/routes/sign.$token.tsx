@@ -10,7 +10,7 @@ import { EInvoiceLink } from "~/components/signing/EInvoiceLink";
 import { SignedState } from "~/components/signing/SignedState";
 import { SigningErrorPage } from "~/components/signing/SigningErrorPage";
 import { SignForm } from "~/components/signing/SignForm";
-import { PayloadTooLarge, readLimitedForm } from "~/http/body-limit.server";
+import { bodyProblemMessage, MalformedBody, PayloadTooLarge, readForm } from "~/http/request-body.server";
 import { clientAddress, publicRequestContext } from "~/http/client-ip.server";
 import { negotiateLocale } from "~/http/locale.server";
 import { isSameOrigin } from "~/http/origin.server";
@@ -53,7 +53,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const token = params.token ?? "";
   const locale = negotiateLocale(request);
   try {
-    limitSigningRequest("view", token, clientAddress(request, publicRequestContext(context)));
+    await limitSigningRequest("view", token, clientAddress(request, publicRequestContext(context)));
   } catch (error) {
     throw rateLimitedResponse(error, locale);
   }
@@ -71,15 +71,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const ipAddress = clientAddress(request, publicRequestContext(context));
   let locale = negotiateLocale(request);
   try {
-    limitSigningRequest("submit", token, ipAddress);
+    await limitSigningRequest("submit", token, ipAddress);
   } catch (error) {
     throw rateLimitedResponse(error, locale);
   }
   let body: FormData;
   try {
-    body = await readLimitedForm(request, MAX_SUBMIT_BYTES);
+    body = await readForm(request, { maxBytes: MAX_SUBMIT_BYTES, maxFieldBytes: MAX_SUBMIT_BYTES });
   } catch (error) {
     if (error instanceof PayloadTooLarge) return data({ outcome: { kind: "too_large" as const } }, { status: 413, headers: PUBLIC_HEADERS });
+    if (error instanceof MalformedBody) {
+      return data({ outcome: { kind: "bad_request" as const, message: bodyProblemMessage(error, locale) } }, { status: 400, headers: PUBLIC_HEADERS });
+    }
     throw error;
   }
   const lang = body.get("lang");

@@ -4,25 +4,33 @@
 // goes back to the app's settings in the Shopify admin; anything else is a
 // page saying what happened and what to do.
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
+import { clientAddress, publicRequestContext } from "~/http/client-ip.server";
+import { negotiateLocale } from "~/http/locale.server";
+import { limitStripeCallback } from "~/http/public-rate-limits.server";
+import { RateLimited } from "~/http/rate-limit.server";
+import { clearedStripeOAuthCookie, stripeOAuthSecretOf } from "~/http/stripe-oauth-cookie.server";
+import { translator } from "~/i18n";
+import { connectPage } from "~/http/stripe-connect-page.server";
 import { logger } from "~/logger.server";
 import { completeStripeConnect } from "~/services/stripe-connect/complete.server";
 
-export const loader = async ({ request }: LoaderFunctionArgs) => {
+export const loader = async ({ request, context }: LoaderFunctionArgs) => {
+  const locale = negotiateLocale(request);
   try {
-    const result = await completeStripeConnect(new URL(request.url).searchParams);
-    return result.ok ? redirect(result.redirectTo) : page(400, result.message);
+    await limitStripeCallback(clientAddress(request, publicRequestContext(context)));
+  } catch (error) {
+    if (!(error instanceof RateLimited)) throw error;
+    const seconds = error.retryAfterSeconds;
+    return connectPage(429, translator(locale)("stripeConnect.rateLimited", { seconds }), locale, { "Retry-After": String(seconds) });
+  }
+  // The cookie has done its work whatever the outcome (a used or expired state cannot be completed again).
+  const cleared = { "Set-Cookie": clearedStripeOAuthCookie() };
+  try {
+    const result = await completeStripeConnect(new URL(request.url).searchParams, { browserSecret: stripeOAuthSecretOf(request) });
+    if (result.ok) return redirect(result.redirectTo, { headers: cleared });
+    return connectPage(400, translator(locale)(`stripeConnect.failure.${result.reason}`), locale, result.reason === "other_browser" ? {} : cleared);
   } catch (error) {
     logger.error({ err: error }, "stripe connect callback failed");
-    return page(502, "Stripe could not be reached to complete the connection. Open Ritournelle's settings in your Shopify admin and click “Connect with Stripe” again.");
+    return connectPage(502, translator(locale)("stripeConnect.failure.unreachable"), locale);
   }
 };
-
-function page(status: number, message: string): Response {
-  const escaped = message.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-  const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Ritournelle — Stripe not connected</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#303030}</style></head>
-<body><h1>Stripe is not connected</h1><p data-testid="stripe-connect-message">${escaped}</p></body></html>`;
-  return new Response(html, { status, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } });
-}

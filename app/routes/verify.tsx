@@ -7,7 +7,7 @@ import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { PublicPage } from "~/components/signing/PublicPage";
 import { VerifyForm } from "~/components/signing/VerifyForm";
 import { VerifyVerdict } from "~/components/signing/VerifyVerdict";
-import { PayloadTooLarge, readLimitedForm } from "~/http/body-limit.server";
+import { bodyProblemMessage, MalformedBody, PayloadTooLarge, readForm } from "~/http/request-body.server";
 import { clientAddress, publicRequestContext } from "~/http/client-ip.server";
 import { negotiateLocale } from "~/http/locale.server";
 import { limitVerifyRequest } from "~/http/public-rate-limits.server";
@@ -19,7 +19,7 @@ import { verifyDocument } from "~/services/signing/verify-document.server";
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 type VerifyResult = Exclude<Awaited<ReturnType<typeof verifyDocument>>, { kind: "invalid" }>;
-type VerifyAnswer = { result: VerifyResult } | { error: "empty" | "hash" | "too_large" };
+type VerifyAnswer = { result: VerifyResult } | { error: "empty" | "hash" | "too_large" } | { badRequest: string };
 
 export const headers: HeadersFunction = () => PUBLIC_HEADERS;
 
@@ -31,16 +31,17 @@ export function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   try {
-    limitVerifyRequest(clientAddress(request, publicRequestContext(context)));
+    await limitVerifyRequest(clientAddress(request, publicRequestContext(context)));
   } catch (error) {
     throw rateLimitedResponse(error, negotiateLocale(request));
   }
   const answer = (body: VerifyAnswer, status = 200) => data(body, { status, headers: PUBLIC_HEADERS });
   let form: FormData;
   try {
-    form = await readLimitedForm(request, MAX_UPLOAD_BYTES);
+    form = await readForm(request, { maxBytes: MAX_UPLOAD_BYTES, maxFieldBytes: 1024 });
   } catch (error) {
     if (error instanceof PayloadTooLarge) return answer({ error: "too_large" }, 413);
+    if (error instanceof MalformedBody) return answer({ badRequest: bodyProblemMessage(error, negotiateLocale(request)) }, 400);
     throw error;
   }
   const file = form.get("file");
@@ -61,7 +62,7 @@ export default function VerifyRoute() {
     <PublicPage locale={locale} languageLabel={t("sign.language")}>
       <h1>{t("verify.title")}</h1>
       <p className="muted">{t("verify.intro")}</p>
-      <VerifyForm error={answer && "error" in answer ? answer.error : null} busy={busy} maxUploadBytes={MAX_UPLOAD_BYTES} t={t} />
+      <VerifyForm error={answer && "error" in answer ? answer.error : null} badRequest={answer && "badRequest" in answer ? answer.badRequest : null} busy={busy} maxUploadBytes={MAX_UPLOAD_BYTES} t={t} />
       {answer && "result" in answer && <VerifyVerdict result={answer.result} locale={locale} t={t} />}
     </PublicPage>
   );

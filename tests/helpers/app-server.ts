@@ -10,11 +10,12 @@
 import fs from "node:fs";
 import http, { type IncomingHttpHeaders } from "node:http";
 import path from "node:path";
+import type { TrustProxy } from "~/http/client-ip.server";
 
 export type RunningApp = { url: string; close(): Promise<void> };
 
 /** Starts the app server; set process.env first (the app reads its configuration when loaded). */
-export async function startApp(): Promise<RunningApp> {
+export async function startApp(options: { trustProxy?: TrustProxy } = {}): Promise<RunningApp> {
   const root = path.resolve(".");
   if (!fs.existsSync(path.join(root, "build/server/index.js"))) {
     throw new Error("These tests drive the production build: run `npx remix vite:build` (npm run build) first.");
@@ -25,7 +26,7 @@ export async function startApp(): Promise<RunningApp> {
   const level = process.env.LOG_LEVEL;
   process.env.LOG_LEVEL = "trace";
   try {
-    const app = await startAppServer({ host: "127.0.0.1", port: 0, mode: "production", root });
+    const app = await startAppServer({ host: "127.0.0.1", port: 0, mode: "production", root, trustProxy: options.trustProxy });
     return { url: app.url, close: app.close };
   } finally {
     process.env.LOG_LEVEL = level;

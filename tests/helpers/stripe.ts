@@ -21,6 +21,8 @@ import type {
 } from "~/gateways/stripe/billing-stores.server";
 import type { InvoiceRequest } from "~/domain/billing";
 import { stripeCustomerStore, stripeTaxRateStore } from "~/services/invoicing/stripe-rail.server";
+import { bindStripeConnectBrowser } from "~/services/stripe-connect/start.server";
+import type { ConnectOptions } from "~/services/stripe-connect/oauth.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { Worker } from "~/worker/worker";
 import { DEFAULT_SECRET_KEY, startStripeStandIn, type StandInOptions, type StripeStandIn } from "../../sandbox/stripe/server";
@@ -143,6 +145,18 @@ export function invoiceRequest(draft: InvoiceDraftInput, overrides: Partial<Invo
  * URL the app sent the browser to) for `account`: returns Stripe's redirect
  * back to the app, with a fresh authorization code and the consent's state.
  */
+/**
+ * The merchant's top window opening the URL "Connect with Stripe" returned
+ * (our /stripe/oauth/start): the state is bound to this browser. Returns
+ * Stripe's consent page it goes on to, and the secret its cookie holds (for
+ * completeStripeConnect's `browserSecret`).
+ */
+export async function openConnectStart(startUrl: string, options: ConnectOptions = {}): Promise<{ consent: URL; browserSecret: string }> {
+  const binding = await bindStripeConnectBrowser(new URL(startUrl).searchParams.get("state") ?? "", options);
+  if (!binding.ok) throw new Error(binding.message);
+  return { consent: new URL(binding.consentUrl), browserSecret: binding.browserSecret };
+}
+
 export function approveConsent(standIn: StripeStandIn, consent: URL, account = MERCHANT): URL {
   const { redirectUrl } = standIn.control.authorize({
     accountId: account,

@@ -13,11 +13,12 @@ import { loader as appLoader } from "~/routes/app";
 import { loader as orderActionLoader } from "~/routes/api.extension.orders.$orderId";
 import { loader as callbackLoader } from "~/routes/stripe.oauth.callback";
 import { startStripeConnect } from "~/services/stripe-connect/start.server";
+import { STRIPE_OAUTH_COOKIE } from "~/http/stripe-oauth-cookie.server";
 import { DEMO_SHOP_DOMAIN, OTHER_SHOP_DOMAIN } from "../../sandbox/shopify";
 import { asResponse, callRoute } from "../helpers/remix";
 import { createShop } from "../helpers/recurring";
 import { adminFetchRequest, mintSessionToken } from "../helpers/shopify";
-import { approveConsent, MERCHANT, withStripeStandIn } from "../helpers/stripe";
+import { approveConsent, MERCHANT, openConnectStart, withStripeStandIn } from "../helpers/stripe";
 import { tableRowCounts } from "../helpers/tables";
 
 const shopifyStandIn = withShopifyStandIn();
@@ -71,8 +72,11 @@ describe("Stripe Connect callback", () => {
   const SHOP = "atelier-dupont.myshopify.com";
   const OTHER_SHOP = "boulangerie-martin.myshopify.com";
 
+  /** The cookie of the browser that opened the start page (one browser here: the merchant's). */
+  let browserSecret = "";
+
   async function callback(url: URL): Promise<Response> {
-    return asResponse(await callRoute(callbackLoader, new Request(url)));
+    return asResponse(await callRoute(callbackLoader, new Request(url, { headers: { cookie: `${STRIPE_OAUTH_COOKIE}=${browserSecret}` } })));
   }
 
   async function billingOf(domain: string) {
@@ -81,7 +85,9 @@ describe("Stripe Connect callback", () => {
 
   /** "Connect with Stripe" for `domain`, approved on Stripe's page: the redirect back, with a real code. */
   async function approvedRedirect(domain: string): Promise<URL> {
-    return approveConsent(stripeStandIn(), new URL((await startStripeConnect(domain)).url), MERCHANT);
+    const opened = await openConnectStart((await startStripeConnect(domain)).url);
+    browserSecret = opened.browserSecret;
+    return approveConsent(stripeStandIn(), opened.consent, MERCHANT);
   }
 
   it("refuses Stripe's redirect without its state: nothing is connected, and the code was not spent", async () => {
@@ -110,7 +116,9 @@ describe("Stripe Connect callback", () => {
     expect(await billingOf(SHOP)).toBe(MERCHANT);
 
     // Someone who saw that redirect starts a connection of their own and presents the spent code with their fresh state.
-    const fresh = new URL((await startStripeConnect(OTHER_SHOP)).url).searchParams.get("state")!;
+    const opened = await openConnectStart((await startStripeConnect(OTHER_SHOP)).url);
+    browserSecret = opened.browserSecret;
+    const fresh = opened.consent.searchParams.get("state")!;
     const replay = new URL(redirect);
     replay.searchParams.set("state", fresh);
     const refused = await callback(replay);

@@ -26,7 +26,7 @@ import { DEFAULT_SECRET_KEY } from "../../sandbox/stripe/server";
 import { createShop, drain, PERIOD_TOTAL, templateInput } from "../helpers/recurring";
 import { callRoute } from "../helpers/remix";
 import { adminFetchRequest, mintSessionToken } from "../helpers/shopify";
-import { approveConsent, MERCHANT, OTHER_MERCHANT, testClient, withStripeStandIn } from "../helpers/stripe";
+import { approveConsent, MERCHANT, openConnectStart, OTHER_MERCHANT, testClient, withStripeStandIn } from "../helpers/stripe";
 
 const stripeStandIn = withStripeStandIn();
 let shopify: ShopifyStandIn;
@@ -146,8 +146,9 @@ describe("a connected account that no longer grants access", () => {
     expect(await templatePageHold(DEMO_SHOP_DOMAIN, firstTemplate!)).toEqual(banner);
 
     // The merchant reconnects the same account through Stripe Connect.
-    const consent = new URL((await startStripeConnect(DEMO_SHOP_DOMAIN, { clock, client: testClient(stripeStandIn()) })).url);
-    const connected = await completeStripeConnect(approveConsent(stripeStandIn(), consent, MERCHANT).searchParams, { clock, client: testClient(stripeStandIn()) });
+    const started = await startStripeConnect(DEMO_SHOP_DOMAIN, { clock, client: testClient(stripeStandIn()) });
+    const { consent, browserSecret } = await openConnectStart(started.url, { clock, client: testClient(stripeStandIn()) });
+    const connected = await completeStripeConnect(approveConsent(stripeStandIn(), consent, MERCHANT).searchParams, { clock, client: testClient(stripeStandIn()), browserSecret });
     expect(connected).toMatchObject({ ok: true, resumedRuns: RUNS });
     expect(await homeHold(DEMO_SHOP_DOMAIN)).toBeNull();
 

@@ -8,9 +8,11 @@ import { ManualClock } from "~/domain/clock";
 import { StripeBillingAdapter } from "~/gateways/stripe/billing-adapter.server";
 import { action as settingsAction } from "~/routes/app.settings.stripe";
 import { loader as callbackLoader } from "~/routes/stripe.oauth.callback";
+import { loader as startLoader } from "~/routes/stripe.oauth.start";
 import { stripeCustomerStore, stripeTaxRateStore } from "~/services/invoicing/stripe-rail.server";
 import { completeStripeConnect } from "~/services/stripe-connect/complete.server";
 import { startStripeConnect } from "~/services/stripe-connect/start.server";
+import { openConnectStart } from "../helpers/stripe";
 import { createTemplate } from "~/services/templates/create.server";
 import { Worker } from "~/worker/worker";
 import type { StripeStandIn } from "../../sandbox/stripe/server";
@@ -46,12 +48,37 @@ beforeEach(async () => {
  * where the browser goes: the top window (App Bridge's 401 + header, from a
  * fetch) or the app's own frame (a plain redirect).
  */
-async function click(shop: string, intent: "connect" | "disconnect"): Promise<URL> {
+/** The merchant's browser: the cookies it keeps for the app (only the Stripe OAuth one matters here). */
+type Browser = { cookie: string | null };
+let browser: Browser = { cookie: null };
+beforeEach(() => {
+  browser = { cookie: null };
+});
+
+/** The top window opens our start page (first-party): it sets the browser's cookie and redirects to Stripe. */
+async function openStart(start: URL, into: Browser = browser): Promise<Response> {
+  const response = asResponse(await callRoute(startLoader, new Request(start)));
+  const setCookie = response.headers.get("set-cookie");
+  if (setCookie) into.cookie = setCookie.split(";")[0]!;
+  return response;
+}
+
+/**
+ * The merchant clicks a button of the settings page's Stripe card; returns
+ * where the browser goes: for "connect", the top window (App Bridge's 401 +
+ * header, from a fetch) to our start page, which sends it on to Stripe's
+ * consent page (returned); for "disconnect", the app's own frame.
+ */
+async function click(shop: string, intent: "connect" | "disconnect", into: Browser = browser): Promise<URL> {
   const request = adminFetchRequest("/app/settings/stripe", mintSessionToken(shop), { method: "POST", body: new URLSearchParams({ intent }) });
   const response = asResponse(await callRoute(settingsAction, request));
   if (intent === "connect") {
     expect(response.status).toBe(401);
-    return new URL(response.headers.get(REAUTHORIZE)!);
+    const start = new URL(response.headers.get(REAUTHORIZE)!);
+    expect(`${start.origin}${start.pathname}`).toBe("https://ritournelle.test/stripe/oauth/start");
+    const hop = await openStart(start, into);
+    expect(hop.status).toBe(302);
+    return new URL(hop.headers.get("location")!);
   }
   expect(response.status).toBe(302);
   return new URL(response.headers.get("location")!, "https://ritournelle.test");
@@ -60,8 +87,9 @@ async function click(shop: string, intent: "connect" | "disconnect"): Promise<UR
 /** The merchant approves on Stripe's consent page: Stripe redirects back with a code and the state. */
 const approve = (consent: URL, account = MERCHANT): URL => approveConsent(standIn, consent, account);
 
-async function callback(url: URL): Promise<Response> {
-  return asResponse(await callRoute(callbackLoader, new Request(url)));
+/** Stripe's redirect back, in a browser (by default the one that clicked). */
+async function callback(url: URL, from: Browser = browser): Promise<Response> {
+  return asResponse(await callRoute(callbackLoader, new Request(url, { headers: from.cookie ? { cookie: from.cookie } : {} })));
 }
 
 async function billingOf(domain: string) {
@@ -88,6 +116,48 @@ describe("Connect with Stripe", () => {
     expect(await billingOf(SHOP)).toBe(MERCHANT);
   });
 
+  it("binds the consent to the browser that clicked: approved in another merchant's browser, it connects nothing", async () => {
+    await createShop({ domain: SHOP, billingAccountId: null });
+    await createShop({ domain: OTHER_SHOP, billingAccountId: null });
+    // Shop A starts a connection; its consent link reaches another merchant, who approves it with their own Stripe account.
+    const consent = await click(SHOP, "connect");
+    const approvedByOther = approve(consent, OTHER_MERCHANT);
+    const otherBrowser: Browser = { cookie: null };
+
+    const refused = await callback(approvedByOther, otherBrowser);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain("This connection was started in another browser");
+    expect(await billingOf(SHOP)).toBeNull();
+    expect(await billingOf(OTHER_SHOP)).toBeNull();
+    // A cookie made up by the other browser does not pass either.
+    const forgedCookie: Browser = { cookie: `ritournelle_stripe_oauth=${"A".repeat(43)}` };
+    expect(await (await callback(approvedByOther, forgedCookie)).text()).toContain("started in another browser");
+    // In the merchant's language.
+    const french = asResponse(await callRoute(callbackLoader, new Request(approvedByOther, { headers: { "accept-language": "fr-FR" } })));
+    expect(await french.text()).toContain("Cette connexion a été commencée dans un autre navigateur");
+
+    // In the browser that clicked, the same state still completes (into shop A, the shop that asked).
+    const own = await callback(approve(consent));
+    expect(own.status).toBe(302);
+    expect(await billingOf(SHOP)).toBe(MERCHANT);
+    expect(own.headers.get("set-cookie")).toMatch(/^ritournelle_stripe_oauth=; Path=\/stripe\/oauth; Max-Age=0; HttpOnly; SameSite=Lax/);
+  });
+
+  it("sets a short-lived, HttpOnly, SameSite cookie on our own origin; a start link opened a second time is refused", async () => {
+    await createShop({ domain: SHOP, billingAccountId: null });
+    const request = adminFetchRequest("/app/settings/stripe", mintSessionToken(SHOP), { method: "POST", body: new URLSearchParams({ intent: "connect" }) });
+    const start = new URL(asResponse(await callRoute(settingsAction, request)).headers.get(REAUTHORIZE)!);
+    const first = await openStart(start);
+    expect(first.headers.get("set-cookie")).toMatch(/^ritournelle_stripe_oauth=[\w-]{43}; Path=\/stripe\/oauth; Max-Age=600; HttpOnly; SameSite=Lax; Secure$/);
+    // The state records who clicked: the shop and the admin user of the session token.
+    expect(await prisma.stripeOAuthState.findFirstOrThrow()).toMatchObject({ userId: expect.any(String), browserHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+
+    // The link forwarded to (or replayed in) another browser: it is already bound.
+    const second = await openStart(start, { cookie: null });
+    expect(second.status).toBe(400);
+    expect(await second.text()).toContain("This connection link was already opened, or is too old.");
+  });
+
   it("uses a state once: the same redirect again connects nothing and says so", async () => {
     await createShop({ domain: SHOP, billingAccountId: null });
     const redirect = approve(await click(SHOP, "connect"));
@@ -103,13 +173,13 @@ describe("Connect with Stripe", () => {
   it("lets a state expire after 10 minutes", async () => {
     const shop = await createShop({ domain: SHOP, billingAccountId: null });
     const clock = new ManualClock("2026-01-10T10:00:00Z");
-    const late = approve(new URL((await startStripeConnect(shop.domain, { clock })).url));
-    const inTime = approve(new URL((await startStripeConnect(shop.domain, { clock })).url));
+    const late = await openConnectStart((await startStripeConnect(shop.domain, { clock })).url, { clock });
+    const inTime = await openConnectStart((await startStripeConnect(shop.domain, { clock })).url, { clock });
 
     clock.advance({ minutes: 10, seconds: 1 });
-    expect(await completeStripeConnect(late.searchParams, { clock })).toMatchObject({ ok: false, reason: "expired" });
+    expect(await completeStripeConnect(approve(late.consent).searchParams, { clock, browserSecret: late.browserSecret })).toMatchObject({ ok: false, reason: "expired" });
     clock.set("2026-01-10T10:09:59Z");
-    expect(await completeStripeConnect(inTime.searchParams, { clock })).toMatchObject({ ok: true, account: MERCHANT });
+    expect(await completeStripeConnect(approve(inTime.consent).searchParams, { clock, browserSecret: inTime.browserSecret })).toMatchObject({ ok: true, account: MERCHANT });
   });
 
   it("binds the state to the shop that asked, whatever the URL says", async () => {
@@ -156,8 +226,8 @@ describe("Connect with Stripe", () => {
     expect(waiting).toMatchObject({ state: "planned", lastErrorCode: "billing_not_connected" });
     expect(waiting.nextAttemptAt!.getTime()).toBeGreaterThan(clock.now().epochMilliseconds);
 
-    const redirect = approve(new URL((await startStripeConnect(SHOP, { clock })).url));
-    expect(await completeStripeConnect(redirect.searchParams, { clock })).toMatchObject({ ok: true, resumedRuns: 1 });
+    const opened = await openConnectStart((await startStripeConnect(SHOP, { clock })).url, { clock });
+    expect(await completeStripeConnect(approve(opened.consent).searchParams, { clock, browserSecret: opened.browserSecret })).toMatchObject({ ok: true, resumedRuns: 1 });
     expect(await prisma.invoiceRun.findUniqueOrThrow({ where: { id: waiting.id } })).toMatchObject({
       lastErrorCode: null,
       nextAttemptAt: new Date(clock.now().epochMilliseconds),

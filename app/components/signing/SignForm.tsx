@@ -14,7 +14,7 @@ import { SignaturePad, type PadValue } from "./SignaturePad";
 type Props = {
   page: Extract<SigningPage, { kind: "sign" }>;
   /** What the last submit answered, if it did not sign (a signed submit redirects). */
-  outcome?: SubmitOutcome | { kind: "too_large" };
+  outcome?: SubmitOutcome | { kind: "too_large" } | { kind: "bad_request"; message: string };
   submitting: boolean;
   locale: Locale;
   t: Translate;
@@ -36,6 +36,7 @@ export function SignForm({ page, outcome, submitting, locale, t }: Props) {
       <section className="card">
         <h2>{t("sign.form.heading")}</h2>
         {outcome?.kind === "too_large" && <p className="banner bad">{t("sign.error.tooLarge")}</p>}
+        {outcome?.kind === "bad_request" && <p className="banner bad">{outcome.message}</p>}
         <Form method="post" replace>
           <input type="hidden" name="nonce" value={page.nonce} />
           <input type="hidden" name="documentHash" value={page.documentHash} />

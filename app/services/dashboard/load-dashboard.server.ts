@@ -1,6 +1,7 @@
 // The merchant's home: what needs attention first (failed runs, overdue
 // invoices), the invoices of the next 30 days, and the monthly recurring
 // revenue per currency.
+import { ENGLISH_PERSONAL_WORDS, withPersonalData } from "~/domain/personal-text";
 import type { Shop } from "@prisma/client";
 import { Temporal } from "temporal-polyfill";
 import { type Clock } from "~/domain/clock";
@@ -121,7 +122,7 @@ function attentionItem(run: Run): AttentionItem {
     amount: run.expectedTotal,
     currency: run.currency,
     errorCode: run.lastErrorCode,
-    errorMessage: run.lastErrorMessage,
+    errorMessage: run.lastErrorMessage === null ? null : withPersonalData(run.lastErrorMessage, run.snapshot.customer, ENGLISH_PERSONAL_WORDS),
     invoiceNumber: run.invoiceNumber,
     hostedInvoiceUrl: run.hostedInvoiceUrl,
   };

@@ -8,6 +8,7 @@
 // crash. A write that keeps the lease also reads, in its transaction, where
 // the run's template and shop stand: what the run checks before its next
 // provider call (stop means stop).
+import { detailWithoutPersonalData, withoutPersonalData } from "~/domain/personal-text";
 import type { InvoiceRequest, IssuedInvoice } from "~/domain/billing";
 import type { Clock } from "~/domain/clock";
 import { stopReasonOf, type StopReason } from "~/domain/run-state";
@@ -56,14 +57,18 @@ export class RunLease {
     const now = this.now();
     const renewal = new Date(now.getTime() + this.holder.leaseMs);
     const keepsLease = !("leaseOwner" in data);
-    const write = keepsLease ? { leaseExpiresAt: renewal, nextAttemptAt: renewal, ...data } : data;
+    const write = keepsLease ? { leaseExpiresAt: renewal, nextAttemptAt: renewal, ...data } : { ...data };
+    // Error text and audit details are stored without the customer's data
+    // (app/domain/personal-text.ts): pages fill it in from the live snapshot.
+    const customer = this.current.snapshot.customer;
+    if (typeof write.lastErrorMessage === "string") write.lastErrorMessage = withoutPersonalData(write.lastErrorMessage, customer);
     const { stored, standing } = await writeLeasedStep({
       runId: this.current.id,
       templateId: this.current.templateId,
       shopId: this.current.shopId,
       leaseToken: this.current.leaseToken,
       data: write,
-      events: events.map((event) => ({ ...event, at: now })),
+      events: events.map((event) => ({ ...event, detail: detailWithoutPersonalData(event.detail, customer), at: now })),
       countIssued: options.countIssued,
       readStanding: keepsLease,
     });

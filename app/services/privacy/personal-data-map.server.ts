@@ -41,9 +41,9 @@ export const PERSONAL_DATA_MAP: { [M in Prisma.ModelName]: PersonalDataEntry<M> 
   // customerId is the customer's Shopify GID: erased with them too.
   InvoiceRun: { holds: "customer", columns: ["snapshot", "lastErrorMessage", "customerId"], erasedBy: "recurringTemplates" },
   // Event details record ids and codes; a failure's detail may quote the
-  // provider's message. Known gap until issue 14 item 4 lands: the failure
-  // text in lastErrorMessage, RunEvent.detail and WriteBack.lastError is not
-  // erased yet (tests/PROMISE.md, Known gaps §10).
+  // provider's message. Stored with placeholders for the customer's data
+  // (app/domain/personal-text.ts); rows written before are scrubbed by the
+  // templates' erasure, like lastErrorMessage and WriteBack.lastError.
   RunEvent: { holds: "customer", columns: ["detail"], erasedBy: "recurringTemplates" },
   WriteBack: { holds: "customer", columns: ["lastError"], erasedBy: "recurringTemplates" },
   StripeCustomer: { holds: "customer", columns: ["shopifyCustomerId", "customerEmail"], erasedBy: "stripeCustomers" },
@@ -51,7 +51,8 @@ export const PERSONAL_DATA_MAP: { [M in Prisma.ModelName]: PersonalDataEntry<M> 
   StripeKeyRefusal: { holds: "nothing" },
   // An account id and the instant its next Stripe request may leave (the shared rate limit).
   StripeRequestSlot: { holds: "nothing" },
-  StripeOAuthState: { holds: "nothing" },
+  // The admin user who clicked "Connect with Stripe" (a Shopify user id), for 10 minutes; deleted with the shop.
+  StripeOAuthState: { holds: "merchant_staff", columns: ["userId"] },
   StripeEvent: { holds: "nothing" },
   SigningLink: { holds: "nothing" },
   // The Factur-X as issued names the buyer company (and its address). The
@@ -64,6 +65,8 @@ export const PERSONAL_DATA_MAP: { [M in Prisma.ModelName]: PersonalDataEntry<M> 
     columns: ["signerName", "signerEmail", "ipAddress", "userAgent", "image", "document", "signedPdf"],
     erasedBy: "signatures",
   },
+  // Keys are an HMAC of what is counted (a client address, a token hash, a shop): nothing readable.
+  RateLimitCounter: { holds: "nothing" },
 };
 
 /** The registry places this map names, each of which must exist. */

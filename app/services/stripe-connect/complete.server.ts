@@ -8,7 +8,7 @@ import { logger as rootLogger } from "~/logger.server";
 import { appendStripeRunEvents, consumeOAuthState, resumeHeldRunsOfShop, setShopBillingAccount } from "~/models/stripe.server";
 import { embeddedSettingsUrl, hashState, type ConnectOptions } from "./oauth.server";
 
-export type ConnectFailure = "invalid_state" | "expired" | "used" | "denied" | "code_refused";
+export type ConnectFailure = "invalid_state" | "expired" | "used" | "other_browser" | "denied" | "code_refused";
 
 export type ConnectResult =
   | { ok: true; shopDomain: string; account: string; resumedRuns: number; redirectTo: string }
@@ -17,6 +17,8 @@ export type ConnectResult =
 const FAILURES: Record<ConnectFailure, string> = {
   invalid_state: "This link does not come from a connection started in Ritournelle. Open Ritournelle's settings in your Shopify admin and click “Connect with Stripe”.",
   expired: "This connection request expired (they last 10 minutes). Open Ritournelle's settings in your Shopify admin and click “Connect with Stripe” again.",
+  other_browser:
+    "This connection was started in another browser (or this browser did not keep its cookie), so it cannot be completed here. Open Ritournelle's settings in your Shopify admin in this browser and click “Connect with Stripe” again.",
   used: "This connection request was already used. If Stripe is not shown as connected in Ritournelle's settings, click “Connect with Stripe” again.",
   denied: "The connection was declined on Stripe, so Ritournelle cannot issue invoices yet. To connect, click “Connect with Stripe” in Ritournelle's settings again.",
   code_refused: "Stripe refused to complete the connection (the authorization was already used or has expired). Click “Connect with Stripe” in Ritournelle's settings again.",
@@ -24,8 +26,9 @@ const FAILURES: Record<ConnectFailure, string> = {
 
 /**
  * Completes the connection from Stripe's redirect (`code` and `state`, or
- * `error` and `state`). Uses up the state whatever happens next (a second
- * presentation is "used"); on success stores the account on the state's
+ * `error` and `state`), in the browser the state was bound to (`browserSecret`,
+ * from its cookie; another browser is "other_browser" and uses nothing up).
+ * Uses up the state whatever happens next (a second presentation is "used"); on success stores the account on the state's
  * shop, ends a refusal of access recorded for the shop (billing-hold.server.ts
  * in services/invoicing: its banner goes), makes the runs held for lack of an
  * account or by that refusal workable at once, each from where it stopped
@@ -35,7 +38,7 @@ const FAILURES: Record<ConnectFailure, string> = {
  *   or declined request.
  * @throws the SDK's error when Stripe cannot be reached (the page says to retry).
  */
-export async function completeStripeConnect(params: URLSearchParams, options: ConnectOptions = {}): Promise<ConnectResult> {
+export async function completeStripeConnect(params: URLSearchParams, options: ConnectOptions & { browserSecret?: string | null } = {}): Promise<ConnectResult> {
   const log = options.logger ?? rootLogger;
   const failure = (reason: ConnectFailure): ConnectResult => {
     log.warn({ reason }, "stripe connect callback refused");
@@ -44,7 +47,8 @@ export async function completeStripeConnect(params: URLSearchParams, options: Co
   const state = params.get("state");
   if (!state) return failure("invalid_state");
   const at = (options.clock ?? appClock).nowDate();
-  const consumed = await consumeOAuthState(hashState(state), at);
+  const browserHash = options.browserSecret ? hashState(options.browserSecret) : null;
+  const consumed = await consumeOAuthState(hashState(state), browserHash, at);
   if (consumed.outcome === "unknown") return failure("invalid_state");
   if (consumed.outcome !== "consumed") return failure(consumed.outcome);
   const code = params.get("code");
@@ -67,6 +71,6 @@ export async function completeStripeConnect(params: URLSearchParams, options: Co
     );
     return runs.length;
   });
-  log.info({ shop: shop.domain, account, resumed }, "stripe connected");
+  log.info({ shop: shop.domain, account, resumed, userId: consumed.userId }, "stripe connected");
   return { ok: true, shopDomain: shop.domain, account, resumedRuns: resumed, redirectTo: embeddedSettingsUrl(shop.domain) };
 }

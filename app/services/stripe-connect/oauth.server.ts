@@ -4,8 +4,23 @@
 //
 // The OAuth `state` is the only thing tying Stripe's redirect back to a shop:
 // 256 random bits, given to the merchant's browser, never stored (only its
-// SHA-256 is), bound to the shop that asked, usable once, for 10 minutes. The
-// callback trusts nothing else in the URL: the shop comes from the state.
+// SHA-256 is), bound to the shop and the admin user (the session token's
+// `sub`) that asked, usable once, for 10 minutes. The callback trusts nothing
+// else in the URL: the shop comes from the state.
+//
+// And the state is bound to the browser that started the flow, so that a
+// consent link started by one shop and approved in another merchant's browser
+// connects nothing. The click happens inside the Shopify admin's iframe,
+// where a cookie of ours is a third-party cookie (blocked by Safari, Firefox
+// and Chrome's tracking protection, and partitioned under admin.shopify.com
+// where allowed, so never sent to the callback). So the click's answer sends
+// the TOP window to our own origin first (START_PATH, start.server.ts): that
+// first-party page binds the state to a fresh random secret, sets it as an
+// HttpOnly, SameSite=Lax cookie limited to /stripe/oauth and to the state's
+// lifetime, and only then redirects to Stripe. Stripe's redirect back is a
+// top-level GET navigation, which carries a Lax cookie (Strict would not be
+// sent: the navigation starts on Stripe's site). The callback completes only
+// with the cookie whose hash the state holds (complete.server.ts).
 import { createHash } from "node:crypto";
 import { config } from "~/config.server";
 import type { Clock } from "~/domain/clock";
@@ -14,6 +29,12 @@ import type { Logger } from "~/logger.server";
 
 /** How long the merchant has to complete Stripe's consent page. */
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;
+
+/** The state can be bound to a browser only this soon after the click (the admin sends the top window there at once). */
+export const OAUTH_BIND_WINDOW_MS = 2 * 60_000;
+
+/** The first-party hop between the admin's iframe and Stripe (app/routes/stripe.oauth.start.tsx). */
+export const START_PATH = "/stripe/oauth/start";
 
 /** Path of the public callback route (app/routes/stripe.oauth.callback.tsx); register it in Stripe's Connect settings. */
 export const CALLBACK_PATH = "/stripe/oauth/callback";

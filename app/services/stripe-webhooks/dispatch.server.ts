@@ -41,7 +41,7 @@ export async function handleStripeWebhook(request: Request, options: StripeWebho
   const secret = options.secret ?? config().STRIPE_WEBHOOK_SECRET;
   if (!secret) {
     log.error("STRIPE_WEBHOOK_SECRET is not set: Stripe webhooks cannot be verified");
-    return new Response("Stripe webhooks are not configured", { status: 500 });
+    return new Response("Stripe webhooks are not configured on this server (STRIPE_WEBHOOK_SECRET).", { status: 503 });
   }
   const payload = await request.text();
   let event: Stripe.Event;

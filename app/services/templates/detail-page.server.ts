@@ -2,6 +2,7 @@
 // signatures and write-backs, and its audit trail. Reads only; scoped by
 // shop: another shop's template is a NotFoundError, which the route answers
 // with 404. The page's actions are ./apply-action.server.ts.
+import { ENGLISH_PERSONAL_WORDS, withPersonalData } from "~/domain/personal-text";
 import type { Shop } from "@prisma/client";
 import { NotFoundError } from "~/domain/errors";
 import type { Schedule } from "~/domain/schedule";
@@ -189,14 +190,18 @@ function runView(run: Run, signature: SignatureView | null, writeBack: WriteBack
     signature,
     skipReason: run.skipReason,
     errorCode: run.lastErrorCode,
-    errorMessage: run.lastErrorMessage,
+    // Stored without the customer's data: filled in from the run's live snapshot (app/domain/personal-text.ts).
+    errorMessage: run.lastErrorMessage === null ? null : withPersonalData(run.lastErrorMessage, run.snapshot.customer, ENGLISH_PERSONAL_WORDS),
     invoiceNumber: run.invoiceNumber,
     hostedInvoiceUrl: run.hostedInvoiceUrl,
     invoicePdfUrl: run.invoicePdfUrl,
     amount: run.expectedTotal,
     currency: run.currency,
     shopifyOrder: writeBack?.state === "done" ? writeBack.order : null,
-    writeBack,
+    writeBack:
+      writeBack?.state === "failed" && writeBack.detail
+        ? { ...writeBack, detail: withPersonalData(writeBack.detail, run.snapshot.customer, ENGLISH_PERSONAL_WORDS) }
+        : writeBack,
     actions,
     stopNotice: stopNotice && actions.includes("void") ? stopNotice : null,
   };

@@ -1,7 +1,9 @@
 import type { CustomerSubject } from "~/domain/customer-subject";
-import { redactedCustomer } from "~/domain/template-content";
-import { replaceRunSnapshot, eraseShopifyCustomerOfRun, runsOfTemplates, wakeRunsInFlight } from "~/models/invoice-run.server";
-import { appendRunEvents } from "~/models/run-event.server";
+import { withoutPersonalData } from "~/domain/personal-text";
+import { redactedCustomer, type CustomerSnapshot } from "~/domain/template-content";
+import { eraseShopifyCustomerOfRun, replaceRunSnapshot, runsOfTemplates, updateRun, wakeRunsInFlight } from "~/models/invoice-run.server";
+import { appendRunEvents, rewriteEventDetailsOfTemplate } from "~/models/run-event.server";
+import { rewriteWriteBackErrors } from "~/models/write-back.server";
 import {
   customerColumns,
   findTemplateForShop,
@@ -44,6 +46,10 @@ export async function eraseTemplateCustomerData(tx: Tx, shopId: string, subject:
     if (template.status === "active" || template.status === "paused") {
       template = await cancelLocked(tx, template, "customer_redacted", options, now);
     }
+    // Older rows may quote the customer in error text and audit details
+    // (before they were stored without it, app/domain/personal-text.ts):
+    // scrubbed with the values about to be erased.
+    await scrubStoredText(tx, shopId, template.id, template.customer);
     await updateTemplate(
       template.id,
       { ...customerColumns(redactedCustomer(template.customer)), shopifyCustomerId: null, customerEmail: null, customerRedactedAt: now },
@@ -57,4 +63,27 @@ export async function eraseTemplateCustomerData(tx: Tx, shopId: string, subject:
     await appendRunEvents([templateEvent(template, "template.customer_redacted", options, now, { cause: "customers/redact" })], tx);
   }
   return templates.length;
+}
+
+/** Error text and audit details of the template and its runs, without the customer's data or any e-mail address. */
+async function scrubStoredText(tx: Tx, shopId: string, templateId: string, templateCustomer: CustomerSnapshot): Promise<void> {
+  const runs = await runsOfTemplates(shopId, [templateId], tx);
+  const scrub = (text: string, customer: CustomerSnapshot = templateCustomer) =>
+    withoutPersonalData(withoutPersonalData(text, customer), templateCustomer);
+  for (const run of runs) {
+    if (run.lastErrorMessage && scrub(run.lastErrorMessage, run.snapshot.customer) !== run.lastErrorMessage) {
+      await updateRun(run.id, { lastErrorMessage: scrub(run.lastErrorMessage, run.snapshot.customer) }, tx);
+    }
+  }
+  const customers = runs.map((run) => run.snapshot.customer);
+  const scrubAll = (text: string) => customers.reduce((scrubbed, customer) => scrub(scrubbed, customer), scrub(text));
+  await rewriteEventDetailsOfTemplate(shopId, templateId, (detail) => scrubDetail(detail, scrubAll), tx);
+  await rewriteWriteBackErrors(runs.map((run) => run.id), scrubAll, tx);
+}
+
+function scrubDetail(detail: unknown, scrub: (text: string) => string): unknown {
+  if (typeof detail === "string") return scrub(detail);
+  if (Array.isArray(detail)) return detail.map((item: unknown) => scrubDetail(item, scrub));
+  if (detail && typeof detail === "object") return Object.fromEntries(Object.entries(detail).map(([key, value]) => [key, scrubDetail(value, scrub)]));
+  return detail;
 }

@@ -23,6 +23,8 @@
 // its lease released, before any Admin call when we know it up front (the
 // shop uninstalled, no session), or as soon as Shopify says so (its tokens
 // refused). Shopify refusing the order itself is `failed`, with its words.
+import { withoutPersonalData } from "~/domain/personal-text";
+import type { CustomerSnapshot } from "~/domain/template-content";
 import { randomUUID } from "node:crypto";
 import { appClock } from "~/clock.server";
 import type { Clock } from "~/domain/clock";
@@ -49,6 +51,11 @@ import { backgroundAdmin, ShopAccessLostError } from "~/services/shopify/backgro
 import { buildWriteBackOrder } from "./order-input.server";
 
 /** How long a caller owns a write-back; also the wait before an unknown outcome is looked up. */
+/** Shopify's words as stored: without the customer's data (app/domain/personal-text.ts); the page fills it in. */
+function storedText(run: { snapshot: { customer: CustomerSnapshot } }, text: string): string {
+  return withoutPersonalData(text, run.snapshot.customer);
+}
+
 export const WRITE_BACK_LEASE_MS = 5 * 60_000;
 
 export type WriteBackOutcome =
@@ -159,7 +166,7 @@ export async function writeBackPaidRun(runId: string, options: WriteBackOptions 
   }
   if (!result.order) {
     const message = result.userErrors.map((userError) => userError.message).join("; ");
-    await failWriteBack(run.id, owner, message);
+    await failWriteBack(run.id, owner, storedText(run, message));
     return { status: "failed", message };
   }
   await completeWriteBack(run, owner, result.order, "created", now);
@@ -198,10 +205,10 @@ async function tryAgainLater(
   if (attempts >= WRITE_BACK_MAX_ATTEMPTS) return abandon(run, owner, "retries_exhausted");
   const retryAt = new Date(now.getTime() + writeBackRetryDelayMs(attempts));
   if (lease === "released") {
-    await releaseWriteBack(run.id, owner, errorMessage(error), retryAt);
+    await releaseWriteBack(run.id, owner, storedText(run, errorMessage(error)), retryAt);
   } else {
     const leaseEnds = new Date(now.getTime() + WRITE_BACK_LEASE_MS);
-    await noteUnknownOutcome(run.id, owner, errorMessage(error), retryAt > leaseEnds ? retryAt : leaseEnds);
+    await noteUnknownOutcome(run.id, owner, storedText(run, errorMessage(error)), retryAt > leaseEnds ? retryAt : leaseEnds);
   }
   throw error;
 }
