@@ -4,10 +4,13 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Layout, Page } from "@shopify/polaris";
 import { z } from "zod";
+import { PlanCard } from "~/components/plan/PlanCard";
 import { RouteError } from "~/components/RouteError";
 import { SettingsDefaultsForm } from "~/components/settings/SettingsDefaultsForm";
 import { StripeConnectionCard } from "~/components/settings/StripeConnectionCard";
 import { useI18n } from "~/i18n/react";
+import { loadPlanSummary } from "~/services/billing-plan/plan-summary.server";
+import { refreshPlanIfStale } from "~/services/billing-plan/refresh-plan.server";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { loadSettingsPage } from "~/services/settings/load-settings-page.server";
 import { saveSettings } from "~/services/settings/save-settings.server";
@@ -17,10 +20,11 @@ import { authenticate } from "~/shopify.server";
 const stripeErrorSchema = z.enum(["connect_failed", "disconnect_failed"]).nullable().catch(null);
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, billing } = await authenticate.admin(request);
   const { shop } = await loadAdminContext(session.shop, request.url);
   const stripeError = stripeErrorSchema.parse(new URL(request.url).searchParams.get("stripe_error"));
-  return { ...loadSettingsPage(shop), timeZone: shop.timeZone, stripeError };
+  await refreshPlanIfStale(shop, billing);
+  return { ...loadSettingsPage(shop), timeZone: shop.timeZone, stripeError, plan: await loadPlanSummary(shop) };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -31,7 +35,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function Settings() {
-  const { settings, billing, timeZone, stripeError } = useLoaderData<typeof loader>();
+  const { settings, billing, timeZone, stripeError, plan } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const { t } = useI18n();
 
@@ -54,6 +58,9 @@ export default function Settings() {
           </Layout.AnnotatedSection>
           <Layout.AnnotatedSection title={t("settings.defaults.heading")} description={t("settings.defaults.description")}>
             <SettingsDefaultsForm settings={settings} timeZone={timeZone} errors={answer && !answer.ok ? answer.errors : {}} />
+          </Layout.AnnotatedSection>
+          <Layout.AnnotatedSection title={t("plan.title")} description={t("settings.plan.description")}>
+            <PlanCard plan={plan} />
           </Layout.AnnotatedSection>
         </Layout>
       </BlockStack>

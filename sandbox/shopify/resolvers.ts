@@ -8,6 +8,7 @@
 // NOT_IMPLEMENTED_IN_STAND_IN), never with a made-up value.
 
 import type { GraphQLError } from "graphql";
+import { appInstallationView } from "./app-installation";
 import { ShopifyResolverError } from "./errors";
 import { formatShopifyDecimal } from "./money";
 import { orderCreate } from "./order-create";
@@ -599,6 +600,8 @@ function nodeById(ctx: ResolverContext, id: unknown): View | null {
 export function rootValue(ctx: ResolverContext): View {
   return {
     shop: shopView(ctx.shop),
+    // No scope needed: an app always reads its own installation.
+    currentAppInstallation: appInstallationView(ctx.shop),
     orders: (args: Args, _c: ResolverContext, info: { path: { key: string | number } }) =>
       ordersConnection(ctx, args, [info.path.key]),
     order: (args: Args) => {
