@@ -231,7 +231,13 @@
       var href = link ? link.getAttribute("href") || "" : "";
       if (!/^shopify:\/\/admin\//.test(href)) return;
       event.preventDefault();
-      post({ type: "admin-navigate", path: href.replace(/^shopify:\/\/admin/, "") });
+      var adminPath = href.replace(/^shopify:\/\/admin/, "");
+      if (link.getAttribute("target") === "_blank") {
+        // A new tab of the admin; the app's page stays as it is.
+        window.open(hostOrigin + "/store/" + shop.replace(/\.myshopify\.com$/, "") + adminPath, "_blank");
+      } else {
+        post({ type: "admin-navigate", path: adminPath });
+      }
     },
     true,
   );

@@ -20,7 +20,7 @@ export type PricingPlansBackend = {
 };
 
 const PLANS: Record<PlanChoice, { name: string; price: string; features: string[]; trial?: string }> = {
-  free: { name: "Free", price: "Free", features: ["Up to 3 active recurring invoices", "Stripe invoices, e-signatures, Factur-X"] },
+  free: { name: "Free", price: "$0/month", features: ["Up to 3 active recurring invoices", "Stripe invoices, e-signatures, Factur-X"] },
   pro: { name: "Pro", price: "$19/month", trial: "14-day free trial", features: ["Unlimited active recurring invoices", "Everything in Free"] },
 };
 
