@@ -24,6 +24,9 @@ import { OTHER_SHOP_DOMAIN, routeShopifyAdminTo, startShopifyStandIn, type Shopi
 import { callRoute } from "../helpers/remix";
 import { adminFetchRequest, mintSessionToken, webhookRequest } from "../helpers/shopify";
 import { recordAdminCalls } from "../helpers/shopify-stand-in";
+import { createShop, templateInput } from "../helpers/recurring";
+import { createTemplate } from "~/services/templates/create.server";
+import { PlanLimitError } from "~/domain/plan";
 
 const SHOP = OTHER_SHOP_DOMAIN; // seeded on the Free plan
 
@@ -149,6 +152,19 @@ describe("the Free plan's limit", () => {
     const [first, second] = await Promise.all([submit(await formValues("A")), submit(await formValues("B"))]);
     expect([first.status, second.status].sort()).toEqual([302, 402]);
     expect(await activeCount()).toBe(3);
+  });
+
+  it("lets 3 of 8 creates made at once through on a Free shop, and refuses the other 5 (the shop's row lock)", async () => {
+    const shop = await createShop({ plan: "free" });
+    const anchor = inParis(3);
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () => createTemplate(shop, templateInput({ schedule: { every: 1, unit: "month", anchor } }))),
+    );
+    expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(3);
+    const refused = results.filter((result): result is PromiseRejectedResult => result.status === "rejected");
+    expect(refused).toHaveLength(5);
+    for (const result of refused) expect(result.reason).toBeInstanceOf(PlanLimitError);
+    expect(await prisma.recurringTemplate.count({ where: { shopId: shop.id, status: "active" } })).toBe(3);
   });
 
   it("refuses the order page's quick create past the limit with the link, in the merchant's language", async () => {
