@@ -55,6 +55,8 @@ const FIXES: Record<string, string> = {
     "Use a whole number of requests per second per connected account (Stripe allows 25 in test mode, 100 in live mode), or leave it unset for those defaults.",
   SQLITE_SYNCHRONOUS: 'Use "normal" (survives crashes of the process; the default) or "full" (also survives power loss, slower commits).',
   WORKER_CONCURRENCY: "Use a whole number from 1 to 200: how many invoices the worker issues at the same time (default 10).",
+  BILLING_TEST_CHARGES:
+    'Use "ignore" (a test subscription does not make a shop Pro; the default in production) or "count" (it does; the default otherwise), or leave it unset.',
 };
 
 const optionalNonEmpty = z
@@ -114,6 +116,10 @@ export const configSchema = z.object({
   // Read by @shopify/shopify-app-remix itself (bounce page) and passed to
   // AppProvider, so one variable moves both script tags.
   APP_BRIDGE_URL: optionalNonEmpty.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  // Whether a Shopify test charge (`test: true` subscription: development
+  // stores, apps in test mode) makes a shop Pro. Unset: "ignore" in
+  // production, "count" otherwise (see countsTestCharges, README "Pricing").
+  BILLING_TEST_CHARGES: z.enum(["count", "ignore"]).optional(),
   // The one way to keep the stand-in URLs above in production (see standInProblems).
   ALLOW_STANDIN_URLS: z
     .enum(["0", "1", ""])
@@ -122,6 +128,11 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Whether test subscriptions count as paid (BILLING_TEST_CHARGES; by default only outside production). */
+export function countsTestCharges(settings: Pick<Config, "NODE_ENV" | "BILLING_TEST_CHARGES">): boolean {
+  return settings.BILLING_TEST_CHARGES ? settings.BILLING_TEST_CHARGES === "count" : settings.NODE_ENV !== "production";
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -111,7 +111,8 @@ export async function runStripeBench(options: StripeBenchOptions = {}): Promise<
     await configureDatabase(prisma);
     const shops: Shop[] = [];
     for (const [index, account] of accountIds.entries()) {
-      shops.push(await prisma.shop.create({ data: { domain: `bench-${index}.myshopify.com`, timeZone: "Europe/Paris", currency: "EUR", billingAccountId: account } }));
+      // Pro: the benchmark makes as many recurring invoices per shop as it measures.
+      shops.push(await prisma.shop.create({ data: { domain: `bench-${index}.myshopify.com`, timeZone: "Europe/Paris", currency: "EUR", billingAccountId: account, plan: "pro" } }));
     }
     // One client per measurement, as one per process: its limiter holds each account to `rate`.
     const newGateway = () => createStripeRail(new StripeClient({ secretKey: DEFAULT_SECRET_KEY, apiUrl: standIn.url, requestsPerSecond: rate }));

@@ -53,17 +53,22 @@ export type OrderActionErrorCode =
   | "order_refused"
   | "shopify_unavailable"
   | "method_not_allowed"
+  | "plan_limit_reached"
   | "rate_limited";
 
 /**
  * Every refusal: 400 invalid_input (with `fieldErrors`), 401 unauthorized,
  * 404 order_not_found, 405, 422 order_refused (the order cannot recur as it
- * is: no customer, no e-mail, a currency Stripe cannot invoice…), 429
- * rate_limited (with Retry-After), 503 shopify_unavailable. `message` says what to do, in the merchant's language.
+ * is: no customer, no e-mail, a currency Stripe cannot invoice…), 402
+ * plan_limit_reached (the Free plan's active recurring invoices are all
+ * taken: upgrade at `upgradeUrl`), 429 rate_limited (with Retry-After), 503
+ * shopify_unavailable. `message` says what to do, in the merchant's language.
  */
 export type OrderActionError = {
   error: OrderActionErrorCode;
   message: string;
   /** Field → what to fix ("frequency", "anchor", "idempotencyKey", or the form's dotted paths). */
   fieldErrors?: Record<string, string>;
+  /** With plan_limit_reached: Shopify's plan-selection page, as an admin link (`shopify://admin/charges/…/pricing_plans`). */
+  upgradeUrl?: string;
 };

@@ -74,12 +74,17 @@ export function findShopByDomain(domain: string, db: Tx = prisma): Promise<Shop 
 
 export type ShopDetailsInput = { name?: string; timeZone?: string; currency?: string; locale?: string };
 
-/** Creates the shop or marks it installed again (at `now`), refreshing the details Shopify gave. */
+/**
+ * Creates the shop or marks it installed again (at `now`), refreshing the
+ * details Shopify gave. A reinstall also forgets when the plan was read
+ * (`planCheckedAt`): Shopify cancels the app's subscriptions on uninstall, so
+ * the plan cached before is read again, never trusted.
+ */
 export function upsertInstalledShop(domain: string, details: ShopDetailsInput, now: Date, db: Tx = prisma): Promise<Shop> {
   return db.shop.upsert({
     where: { domain },
     create: { domain, ...details, installedAt: now },
-    update: { ...details, uninstalledAt: null, installedAt: now },
+    update: { ...details, uninstalledAt: null, installedAt: now, planCheckedAt: null },
   });
 }
 

@@ -6,7 +6,7 @@
 //   POST    /api/extension/orders/:orderId → 201 OrderActionCreated (the same answer again for a repeated key)
 //           body: OrderActionCreateRequest (JSON)
 //   OPTIONS → the CORS preflight
-//   refusals → OrderActionError (400, 401, 404, 405, 422, 429 with Retry-After, 503)
+//   refusals → OrderActionError (400, 401, 402, 404, 405, 422, 429 with Retry-After, 503)
 //
 // :orderId is the order's GID or its numeric id; an order of another shop is
 // 404 (the order is read through the authenticated shop's own session).
@@ -19,6 +19,7 @@ import { clientAddress, publicRequestContext } from "~/http/client-ip.server";
 import { authenticateExtensionRequest, corsJson, withinExtensionRateLimit } from "~/http/extension-request.server";
 import { limitExtensionRequest, limitExtensionShop } from "~/http/public-rate-limits.server";
 import { requestLogger } from "~/logger.server";
+import { refreshPlanIfStale } from "~/services/billing-plan/refresh-plan.server";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { createForOrderAction } from "~/services/orders/order-action-create.server";
 import { previewForOrderAction } from "~/services/orders/order-action-preview.server";
@@ -75,7 +76,7 @@ export const loader = async ({ request, params, context: loadContext }: LoaderFu
 
 export const action = async ({ request, params, context: loadContext }: ActionFunctionArgs) => {
   // OPTIONS (the preflight) is answered inside: authenticate.admin throws its 204.
-  const { admin, shop, locale, t, cors, log } = await context(request, loadContext);
+  const { admin, billing, shop, locale, t, cors, log } = await context(request, loadContext);
   if (request.method !== "POST") {
     const body: OrderActionError = { error: "method_not_allowed", message: t("orderAction.error.methodNotAllowed") };
     return cors(corsJson(request, body, 405, { Allow: "GET, POST, OPTIONS" }));
@@ -84,7 +85,13 @@ export const action = async ({ request, params, context: loadContext }: ActionFu
   // Not JSON is a body the service refuses like any other (400, `fieldErrors.body`).
   const requested: unknown = await readJson(request, { maxBytes: bodyLimitFor("/api/extension").maxBytes }).catch(() => null);
   try {
+    // Creating is limited by the plan: read it again if it is stale.
+    await refreshPlanIfStale(shop, billing);
     const result = await createForOrderAction(admin, shop, params.orderId ?? "", requested, locale);
+    if (!result.ok && "planLimit" in result) {
+      const body: OrderActionError = { error: "plan_limit_reached", message: result.planLimit.message, upgradeUrl: result.planLimit.planSelectionUrl };
+      return cors(Response.json(body, { status: 402 }));
+    }
     if (!result.ok) {
       const message = t(result.needsFullForm ? "orderAction.error.openForm" : "orderAction.error.fields");
       const body: OrderActionError = { error: "invalid_input", message, fieldErrors: result.fieldErrors };

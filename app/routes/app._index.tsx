@@ -12,10 +12,13 @@ import { MrrCard } from "~/components/home/MrrCard";
 import { DISMISS_SETUP_GUIDE_INTENT, SetupGuide } from "~/components/home/SetupGuide";
 import { ShopStatusCard } from "~/components/home/ShopStatusCard";
 import { UpcomingSection } from "~/components/home/UpcomingSection";
+import { PlanCard } from "~/components/plan/PlanCard";
 import { RouteError } from "~/components/RouteError";
 import { translator } from "~/i18n";
 import { explainRunFailure } from "~/i18n/run-errors";
 import { useI18n } from "~/i18n/react";
+import { loadPlanSummary } from "~/services/billing-plan/plan-summary.server";
+import { refreshPlanIfStale } from "~/services/billing-plan/refresh-plan.server";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { loadDashboard, UPCOMING_DAYS, type Dashboard } from "~/services/dashboard/load-dashboard.server";
 import { dismissSetupGuide, loadSetupGuide } from "~/services/dashboard/setup-guide.server";
@@ -23,8 +26,9 @@ import { authenticate } from "~/shopify.server";
 import { ADMIN_BODY, orBadRequest, readForm } from "~/http/request-body.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, billing } = await authenticate.admin(request);
   const { shop, locale } = await loadAdminContext(session.shop, request.url);
+  await refreshPlanIfStale(shop, billing);
   const [dashboard, setupGuide] = await Promise.all([loadDashboard(shop), loadSetupGuide(shop)]);
   const t = translator(locale);
   // A failed run says why in the merchant's language, with the recorded English detail under it.
@@ -37,6 +41,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     dashboard: { ...dashboard, attention },
     upcomingDays: UPCOMING_DAYS,
     setupGuide,
+    plan: await loadPlanSummary(shop),
   };
 };
 
@@ -51,7 +56,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function Home() {
-  const { shop, dashboard, upcomingDays, setupGuide } = useLoaderData<typeof loader>();
+  const { shop, dashboard, upcomingDays, setupGuide, plan } = useLoaderData<typeof loader>();
   const { t } = useI18n();
   const navigation = useNavigation();
   const total = Object.values(dashboard.templateCounts).reduce((a, b) => a + b, 0);
@@ -85,6 +90,7 @@ export default function Home() {
             <BlockStack gap="400">
               <MrrCard mrr={dashboard.mrr} />
               <ShopStatusCard shop={shop} templateCounts={dashboard.templateCounts} />
+              <PlanCard plan={plan} />
             </BlockStack>
           </Layout.Section>
         </Layout>

@@ -4,12 +4,15 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Layout, Page } from "@shopify/polaris";
 import { z } from "zod";
+import { PlanCard } from "~/components/plan/PlanCard";
 import { RouteError } from "~/components/RouteError";
 import { EInvoiceExportCard } from "~/components/settings/EInvoiceExportCard";
 import { LegalIdentityForm } from "~/components/settings/LegalIdentityForm";
 import { SettingsDefaultsForm } from "~/components/settings/SettingsDefaultsForm";
 import { StripeConnectionCard } from "~/components/settings/StripeConnectionCard";
 import { useI18n } from "~/i18n/react";
+import { loadPlanSummary } from "~/services/billing-plan/plan-summary.server";
+import { refreshPlanIfStale } from "~/services/billing-plan/refresh-plan.server";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { loadSettingsPage } from "~/services/settings/load-settings-page.server";
 import { saveSettings } from "~/services/settings/save-settings.server";
@@ -20,10 +23,11 @@ import { ADMIN_BODY, orBadRequest, readForm } from "~/http/request-body.server";
 const stripeErrorSchema = z.enum(["connect_failed", "disconnect_failed"]).nullable().catch(null);
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, billing } = await authenticate.admin(request);
   const { shop } = await loadAdminContext(session.shop, request.url);
   const stripeError = stripeErrorSchema.parse(new URL(request.url).searchParams.get("stripe_error"));
-  return { ...loadSettingsPage(shop), timeZone: shop.timeZone, stripeError };
+  await refreshPlanIfStale(shop, billing);
+  return { ...loadSettingsPage(shop), timeZone: shop.timeZone, stripeError, plan: await loadPlanSummary(shop) };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -34,7 +38,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function Settings() {
-  const { settings, billing, timeZone, stripeError } = useLoaderData<typeof loader>();
+  const { settings, billing, timeZone, stripeError, plan } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const { t } = useI18n();
 
@@ -63,6 +67,9 @@ export default function Settings() {
               <LegalIdentityForm identity={settings.legalIdentity} />
               <EInvoiceExportCard defaultMonth={new Date().toISOString().slice(0, 7)} />
             </BlockStack>
+          </Layout.AnnotatedSection>
+          <Layout.AnnotatedSection title={t("plan.title")} description={t("settings.plan.description")}>
+            <PlanCard plan={plan} />
           </Layout.AnnotatedSection>
         </Layout>
       </BlockStack>

@@ -4,6 +4,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { BlockStack, Layout, Page } from "@shopify/polaris";
 import { z } from "zod";
+import { FREE_PLAN_ACTIVE_LIMIT } from "~/domain/plan";
 import { TemplateStatusBadge } from "~/components/labels";
 import { RouteError } from "~/components/RouteError";
 import { ActivitySection } from "~/components/template/ActivitySection";
@@ -18,6 +19,7 @@ import { translator, type Translate } from "~/i18n";
 import { formatAmount, frequencyLabel } from "~/i18n/format";
 import { explainRunFailure } from "~/i18n/run-errors";
 import { useI18n } from "~/i18n/react";
+import { refreshPlanIfStale } from "~/services/billing-plan/refresh-plan.server";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { RUN_ACTIONS } from "~/services/invoicing/run-actions.server";
 import { applyTemplateAction, TEMPLATE_ACTIONS, type ActionResult } from "~/services/templates/apply-action.server";
@@ -52,7 +54,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, billing } = await authenticate.admin(request);
   const { shop, locale } = await loadAdminContext(session.shop, request.url);
   const t = translator(locale);
   const form = actionSchema.safeParse(Object.fromEntries(await orBadRequest(request, () => readForm(request, ADMIN_BODY))));
@@ -60,6 +62,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     return data({ ok: false, action: null, code: "invalid_action", message: t("template.refused.invalid_action") } as const, { status: 400 });
   }
   const { intent, runId, requestId } = form.data;
+  // Resuming is limited by the plan: read it again if it is stale.
+  if (intent === "resume") await refreshPlanIfStale(shop, billing);
   const result: ActionResult = await orNotFound(() => applyTemplateAction(shop, params.id ?? "", intent, runId, { requestId }));
   const answer = { ...result, message: messageOf(result, t) };
   if (result.ok) return answer;
@@ -74,7 +78,7 @@ function isRunIntent(intent: string): intent is RunIntent {
 /** What the merchant reads after an action, in their language. */
 function messageOf(result: ActionResult, t: Translate): string {
   if (result.ok) return result.action === "resend" ? t("template.done.resend", { email: result.customerEmail ?? "" }) : t(`template.done.${result.action}`);
-  if (result.code !== "not_allowed") return t(`template.refused.${result.code}`);
+  if (result.code !== "not_allowed") return t(`template.refused.${result.code}`, { limit: FREE_PLAN_ACTIVE_LIMIT });
   if (!isRunIntent(result.action) || !result.runState) return t("template.refused.invalid_action");
   return t(`template.refused.not_allowed.${result.action}`, { state: t(`run.state.${result.runState}`) });
 }

@@ -9,6 +9,7 @@ import { BulkResultBanner } from "~/components/templates/BulkResultBanner";
 import { TEMPLATE_FILTERS } from "~/components/templates/filters";
 import { TemplateListCard, type BulkIntent } from "~/components/templates/TemplateListCard";
 import { useI18n } from "~/i18n/react";
+import { refreshPlanIfStale } from "~/services/billing-plan/refresh-plan.server";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { bulkChangeStatus, listTemplates, TEMPLATE_CURSOR } from "~/services/templates/list-page.server";
 import { authenticate } from "~/shopify.server";
@@ -34,10 +35,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, billing } = await authenticate.admin(request);
   const { shop } = await loadAdminContext(session.shop, request.url);
   const body = bulkSchema.safeParse(await readJson(request, ADMIN_BODY).catch(() => null));
-  if (!body.success) return data({ ok: false as const, intent: null, changed: 0, skipped: 0 }, { status: 400 });
+  if (!body.success) return data({ ok: false as const, intent: null, changed: 0, skipped: 0, planLimited: 0 }, { status: 400 });
+  // Resuming is limited by the plan: read it again if it is stale.
+  if (body.data.intent === "resume") await refreshPlanIfStale(shop, billing);
   const result = await bulkChangeStatus(shop, body.data.ids, body.data.intent);
   return { ok: true as const, intent: body.data.intent, ...result };
 };

@@ -3,8 +3,10 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Page, Text } from "@shopify/polaris";
 import { z } from "zod";
+import { PlanLimitBanner } from "~/components/plan/PlanLimitBanner";
 import { TemplateForm } from "~/components/template-form/TemplateForm";
 import { useI18n } from "~/i18n/react";
+import { refreshPlanIfStale } from "~/services/billing-plan/refresh-plan.server";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { createTemplateFromOrder } from "~/services/orders/create-template-from-order.server";
 import { OrderImportError } from "~/services/orders/order-import-error.server";
@@ -32,15 +34,19 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { admin, session, redirect } = await authenticate.admin(request);
+  const { admin, session, redirect, billing } = await authenticate.admin(request);
   const { shop } = await loadAdminContext(session.shop, request.url);
   const invalidForm = () => data({ refusal: { code: "invalid_form" as const, values: {} }, errors: {}, messages: {} }, { status: 400 });
   const body = postSchema.safeParse(await readJson(request, ADMIN_BODY).catch(() => null));
   if (!body.success) return invalidForm();
   try {
+    // Creating is limited by the plan: read it again if it is stale.
+    await refreshPlanIfStale(shop, billing);
     const result = await createTemplateFromOrder(admin, shop, body.data.orderId, body.data.values);
     if (result.ok) return redirect(`/app/templates/${result.templateId}?created=1`);
     if ("invalidForm" in result) return invalidForm();
+    // The form stays as the merchant typed it (this answer does not reload it); the banner offers the upgrade.
+    if ("planLimit" in result) return data({ refusal: null, errors: {}, messages: {}, planLimit: result.planLimit }, { status: 402 });
     return data({ refusal: null, errors: result.errors, messages: result.messages }, { status: 422 });
   } catch (error) {
     if (error instanceof OrderImportError) return data({ refusal: { code: error.code, values: error.values }, errors: {}, messages: {} }, { status: 422 });
@@ -73,6 +79,7 @@ export default function NewTemplate() {
       backAction={{ content: t("nav.orders"), url: "/app/orders" }}
     >
       <BlockStack gap="400">
+        {answer && "planLimit" in answer && <PlanLimitBanner refusal={answer.planLimit} />}
         {answer?.refusal && (
           <Banner tone="critical" title={t("newTemplate.refused.title")}>
             <p>{t(`import.error.${answer.refusal.code}`, answer.refusal.values)}</p>

@@ -93,6 +93,9 @@
     if (/^app:/.test(href) || href.charAt(0) === "/") {
       var appPath = "/" + href.replace(/^app:/, "").replace(/^\//, "");
       window.top.location.href = config.hostUrl + "/?locale=" + encodeURIComponent(config.locale) + "&path=" + encodeURIComponent(appPath);
+    } else if (/^shopify:\/\/admin\//.test(href)) {
+      // A page of the admin itself (e.g. Shopify's plan-selection page).
+      window.top.location.href = config.hostUrl + "/store/" + config.shop.replace(/\.myshopify\.com$/, "") + href.replace(/^shopify:\/\/admin/, "");
     } else if (/^https?:/.test(href)) {
       window.open(href, "_blank", "noopener");
     } else {

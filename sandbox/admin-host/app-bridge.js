@@ -221,6 +221,27 @@
       : [];
     post({ type: "navigation", items: items, path: window.location.pathname, title: document.title });
   }
+  // Links to the admin itself (shopify://admin/<path>, App Bridge's Navigation
+  // API) open in the admin, outside the app's frame: the host navigates.
+  // https://shopify.dev/docs/api/app-home/apis/navigation
+  document.addEventListener(
+    "click",
+    function (event) {
+      var link = event.target && event.target.closest ? event.target.closest("a[href]") : null;
+      var href = link ? link.getAttribute("href") || "" : "";
+      if (!/^shopify:\/\/admin\//.test(href)) return;
+      event.preventDefault();
+      var adminPath = href.replace(/^shopify:\/\/admin/, "");
+      if (link.getAttribute("target") === "_blank") {
+        // A new tab of the admin; the app's page stays as it is.
+        window.open(hostOrigin + "/store/" + shop.replace(/\.myshopify\.com$/, "") + adminPath, "_blank");
+      } else {
+        post({ type: "admin-navigate", path: adminPath });
+      }
+    },
+    true,
+  );
+
   new MutationObserver(reportNavigation).observe(document.documentElement, { childList: true, subtree: true });
   window.addEventListener("popstate", reportNavigation);
   var pushState = history.pushState;

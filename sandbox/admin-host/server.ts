@@ -18,6 +18,10 @@
 //                        → that frame: the extension runtime stand-in, then
 //                          the extension's bundle.
 // - GET /extensions/<handle>/bundle.js, GET /admin-extension-runtime.js
+// With managed pricing (see pricing-plans.ts):
+// - GET|POST /store/<store>/charges/<app-handle>/pricing_plans
+//                        → Shopify's plan-selection page; the app's
+//                          `shopify://admin/charges/…` links lead there.
 //
 // Demo and tests only; binds 127.0.0.1.
 import fs from "node:fs";
@@ -27,6 +31,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { sessionTokenPayload, signSessionToken } from "../shopify/oauth";
 import type { AdminExtensionBundle } from "./extension-bundle";
+import { pricingPlansPage, pricingPlansPath, type PlanChoice, type PricingPlansBackend } from "./pricing-plans";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const APP_BRIDGE_SOURCE = fs.readFileSync(path.join(HERE, "app-bridge.js"), "utf8");
@@ -47,6 +52,8 @@ export type AdminHostOptions = {
   now?: () => string;
   /** Admin UI extensions to offer on resource pages (built by bundleAdminExtension). */
   extensions?: AdminExtensionBundle[];
+  /** Shopify's plan-selection page for the app (managed pricing), backed by the Shopify stand-in. */
+  pricing?: PricingPlansBackend & { appHandle: string };
 };
 
 export type AdminHost = { url: string; port: number; close(): Promise<void> };
@@ -58,6 +65,8 @@ function hostPage(options: AdminHostOptions, hostUrl: string): string {
   const config = {
     appUrl: options.appUrl,
     shop: options.shop,
+    /** The store's handle in admin URLs (admin.shopify.com/store/<store>/…). */
+    store: options.shop.replace(/\.myshopify\.com$/, ""),
     host: Buffer.from(`${options.shop}/admin`).toString("base64url"),
     hostUrl,
     clock: Boolean(options.advanceClock),
@@ -240,6 +249,10 @@ window.addEventListener("message", (event) => {
     );
   }
   if (message.type === "toast") toast(message.message, message.isError);
+  // App Bridge resolves shopify://admin/<path> links against the admin: here, this host.
+  if (message.type === "admin-navigate" && typeof message.path === "string" && message.path.startsWith("/")) {
+    location.href = "/store/" + config.store + message.path;
+  }
   if (message.type === "navigation") {
     menu.replaceChildren(...message.items.map((item) => {
       const link = document.createElement("a");
@@ -455,6 +468,30 @@ export async function startAdminHost(options: AdminHostOptions): Promise<AdminHo
         } else {
           response.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
         }
+      } else if (options.pricing && pricingPlansPath(url.pathname)) {
+        const { store, handle } = pricingPlansPath(url.pathname)!;
+        if (store !== options.shop.replace(/\.myshopify\.com$/, "") || handle !== options.pricing.appHandle) {
+          response.writeHead(404, { "Content-Type": "text/plain" }).end("no such app on this store");
+          return;
+        }
+        if (request.method === "POST") {
+          const chunks: Buffer[] = [];
+          for await (const chunk of request) chunks.push(chunk as Buffer);
+          const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+          const plan = form.get("plan");
+          if (form.get("decline") === "pro") await options.pricing.decline("pro");
+          else if (plan === "free" || plan === "pro") await options.pricing.choose(plan as PlanChoice);
+          else {
+            response.writeHead(400, { "Content-Type": "text/plain" }).end("plan must be free or pro");
+            return;
+          }
+          // As Shopify does after the approval: back to the app (its welcome link, the app's home).
+          response.writeHead(303, { Location: "/?path=%2Fapp" }).end();
+          return;
+        }
+        response
+          .writeHead(200, { "Content-Type": "text/html; charset=utf-8" })
+          .end(pricingPlansPage({ shop: options.shop, appName: "Ritournelle", current: options.pricing.currentPlan() }));
       } else if (request.method === "GET" && url.pathname === "/session-token") {
         if (url.searchParams.get("shop") !== options.shop) {
           response.writeHead(403, { "Access-Control-Allow-Origin": appOrigin }).end("unknown shop");

@@ -75,7 +75,11 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   // and webhook-driven events are stamped on the same time line as the worker's.
   setAppClock(clock);
 
-  const shopify = await startShopifyStandIn({ app: { apiKey: DEMO_APP.apiKey, apiSecret: DEMO_APP.apiSecret } });
+  const shopify = await startShopifyStandIn({
+    app: { apiKey: DEMO_APP.apiKey, apiSecret: DEMO_APP.apiSecret },
+    // As shopify.app.toml subscribes the app.
+    webhooks: { "app_subscriptions/update": `${appUrl}/webhooks/app_subscriptions/update` },
+  });
   const stripe = await startStripeStandIn({
     secretKeys: [DEMO_APP.stripeSecretKey],
     oauth: { clientId: DEMO_APP.stripeClientId },
@@ -101,6 +105,13 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     advanceClock,
     now: () => clock.now().toString(),
     extensions: options.extensions,
+    // Shopify's plan-selection page (managed pricing), over the Shopify stand-in's subscriptions.
+    pricing: {
+      appHandle: "ritournelle",
+      currentPlan: () => shopify.control.currentPlan(DEMO_SHOP_DOMAIN),
+      choose: async (plan) => void (await shopify.control.choosePlan(DEMO_SHOP_DOMAIN, plan)),
+      decline: async (plan) => void (await shopify.control.declinePlan(DEMO_SHOP_DOMAIN, plan)),
+    },
   });
 
   // The app reads its configuration from the environment, like in production.

@@ -37,9 +37,20 @@ import {
   type GraphQLTypeResolver,
   type OperationDefinitionNode,
 } from "graphql";
-import { payInvoice, webhookDeliveries, type WebhookDelivery } from "./checkout";
+import { payInvoice, webhookDeliveries as checkoutWebhookDeliveries, type WebhookDelivery as CheckoutWebhookDelivery } from "./checkout";
 import { draftStore, findDraft, type DraftOrderRecord, type InvoiceEmail } from "./draft-orders";
+import {
+  activeSubscription,
+  cancelAllSubscriptions,
+  choosePlan,
+  declinePlan,
+  seedPlans,
+  subscriptionWebhookPayload,
+  type AppSubscriptionRecord,
+  type StandInPlanHandle,
+} from "./app-installation";
 import { actualQueryCost, requestedQueryCost, SINGLE_QUERY_MAX_COST } from "./cost";
+import { deliverWebhook, type WebhookDelivery } from "./webhooks";
 import {
   toShopifyExecutionError,
   toShopifyParseError,
@@ -80,6 +91,11 @@ export interface AdminApiOptions {
   nonExpiringTokensRefusedFrom?: number | null;
   /** Where webhooks go (the app's `/webhooks`); default none (see control.setWebhookUrl). */
   webhookUrl?: string | null;
+  /**
+   * Where the app subscribed to webhooks, topic → absolute URL (shopify.app.toml's
+   * `uri` on the app's URL). A topic without one is not delivered.
+   */
+  webhooks?: Partial<Record<"app_subscriptions/update", string>>;
 }
 
 export interface AdminApiRequestBody {
@@ -132,7 +148,24 @@ export interface AdminApiControl {
   /** The customer pays a draft's invoice at checkout (what the invoice page's Pay button does). */
   payInvoice(shop: string, draftId: string): Promise<SeedOrder>;
   /** Webhooks sent so far. */
-  webhooks(): WebhookDelivery[];
+  webhooks(): CheckoutWebhookDelivery[];
+  /**
+   * The merchant picks a plan on Shopify's plan-selection page and approves it
+   * ("free" cancels the paid one); each subscription that changed is an
+   * `app_subscriptions/update` webhook, delivered before this resolves.
+   * `test`: the new subscription is a test charge (development stores).
+   */
+  choosePlan(shop: string, handle: StandInPlanHandle, options?: { test?: boolean }): Promise<WebhookDelivery[]>;
+  /** The merchant declines the approval of a paid plan: a DECLINED subscription and its webhook; the plan stays. */
+  declinePlan(shop: string, handle: Exclude<StandInPlanHandle, "free">): Promise<WebhookDelivery[]>;
+  /** The app's subscriptions on `shop`, every status, oldest first. */
+  appSubscriptions(shop: string): AppSubscriptionRecord[];
+  /** The handle of the shop's paid plan, or "free". */
+  currentPlan(shop: string): StandInPlanHandle;
+  /** Delivers a recorded webhook again, byte for byte under the same id (Shopify's retry). */
+  redeliver(delivery: WebhookDelivery): Promise<WebhookDelivery>;
+  /** Every webhook delivered, oldest first. */
+  webhookDeliveries(): WebhookDelivery[];
 }
 
 export interface AdminApi {
@@ -261,7 +294,28 @@ function costExtension(shop: ShopState, now: number, requested: number, actual: 
 /** Creates an Admin API stand-in over its own state (one per server/test). */
 export function createAdminApi(options: AdminApiOptions = {}): AdminApi {
   const state = createState(options);
+  seedPlans(state.shops.values(), state.clock.now());
   const initialSeed: Seed | undefined = options.seed ? structuredClone(options.seed) : undefined;
+  const deliveries: WebhookDelivery[] = [];
+
+  /** The `app_subscriptions/update` webhooks of `changed`, one after the other (each answered before the next). */
+  async function notifySubscriptions(shop: ShopState, changed: AppSubscriptionRecord[]): Promise<WebhookDelivery[]> {
+    const url = options.webhooks?.["app_subscriptions/update"];
+    if (!url) return [];
+    const sent: WebhookDelivery[] = [];
+    for (const subscription of changed) {
+      const delivery = await deliverWebhook({
+        url,
+        apiSecret: state.app.apiSecret,
+        topic: "app_subscriptions/update",
+        shop: shop.shop.myshopifyDomain,
+        payload: subscriptionWebhookPayload(shop, subscription),
+      });
+      deliveries.push(delivery);
+      sent.push(delivery);
+    }
+    return sent;
+  }
   const schema = getAdminSchema();
 
   const shopOrThrow = (domain: string): ShopState => {
@@ -273,6 +327,8 @@ export function createAdminApi(options: AdminApiOptions = {}): AdminApi {
   const control: AdminApiControl = {
     reset(seed) {
       reseed(state, seed ?? initialSeed ?? createDefaultSeed());
+      seedPlans(state.shops.values(), state.clock.now());
+      deliveries.length = 0;
       state.nonExpiringTokensRefusedFrom = options.nonExpiringTokensRefusedFrom ?? null;
     },
     createdOrders: (shop) => [...shopOrThrow(shop).created],
@@ -311,7 +367,25 @@ export function createAdminApi(options: AdminApiOptions = {}): AdminApi {
     },
     uninstall(shop) {
       uninstallApp(shopOrThrow(shop));
+      // Shopify cancels the app's subscriptions with the installation.
+      cancelAllSubscriptions(shopOrThrow(shop), state.clock.now());
     },
+    async choosePlan(shop, handle, planOptions = {}) {
+      const s = shopOrThrow(shop);
+      return notifySubscriptions(s, choosePlan(s, handle, state.clock.now(), planOptions));
+    },
+    async declinePlan(shop, handle) {
+      const s = shopOrThrow(shop);
+      return notifySubscriptions(s, declinePlan(s, handle, state.clock.now()));
+    },
+    appSubscriptions: (shop) => shopOrThrow(shop).appSubscriptions.map((subscription) => ({ ...subscription })),
+    currentPlan: (shop) => (activeSubscription(shopOrThrow(shop))?.planHandle as StandInPlanHandle | undefined) ?? "free",
+    async redeliver(delivery) {
+      const again = await deliverWebhook({ ...delivery, apiSecret: state.app.apiSecret, payload: undefined });
+      deliveries.push(again);
+      return again;
+    },
+    webhookDeliveries: () => [...deliveries],
     tokenRequests: (shop) => [...shopOrThrow(shop).tokenRequests],
     refuseNonExpiringTokensFrom(at) {
       state.nonExpiringTokensRefusedFrom = at;
@@ -333,7 +407,7 @@ export function createAdminApi(options: AdminApiOptions = {}): AdminApi {
       if (!draft) throw new Error(`stand-in: no draft order ${draftId} in ${shop}`);
       return payInvoice(state, s, draft);
     },
-    webhooks: () => [...webhookDeliveries(state)],
+    webhooks: () => [...checkoutWebhookDeliveries(state)],
   };
 
   async function executeRequest(shopDomain: string, accessToken: string | null | undefined, body: AdminApiRequestBody): Promise<AdminApiResponse> {

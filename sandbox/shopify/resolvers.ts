@@ -9,6 +9,7 @@
 
 import type { GraphQLError } from "graphql";
 import { draftOrderRoot } from "./draft-order-resolvers";
+import { appInstallationView } from "./app-installation";
 import { ShopifyResolverError } from "./errors";
 import { formatShopifyDecimal } from "./money";
 import { orderCreate } from "./order-create";
@@ -601,6 +602,8 @@ export function rootValue(ctx: ResolverContext): View {
   return {
     ...draftOrderRoot(ctx),
     shop: shopView(ctx.shop),
+    // No scope needed: an app always reads its own installation.
+    currentAppInstallation: appInstallationView(ctx.shop),
     orders: (args: Args, _c: ResolverContext, info: { path: { key: string | number } }) =>
       ordersConnection(ctx, args, [info.path.key]),
     order: (args: Args) => {

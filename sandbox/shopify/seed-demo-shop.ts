@@ -267,6 +267,9 @@ export function demoShop(): SeedShop {
       { id: 118000001, firstName: "Marie", lastName: "Lambert", email: "marie.lambert@atelier-ritournelle.example", locale: "fr", accountOwner: true, collaborator: false },
       { id: 118000002, firstName: "Hugo", lastName: "Petit", email: "hugo.petit@atelier-ritournelle.example", locale: "fr", accountOwner: false, collaborator: false },
     ],
+    // The demo shows the product without the Free plan's limit; tests that
+    // need a Free shop choose Free on the plan page (or use the other shop).
+    plan: "pro",
     customers,
     products,
     variants,

@@ -261,6 +261,8 @@ export interface SeedShop {
   /** Comma-separated scopes granted to accessToken. */
   scopes: string;
   staff: SeedStaffMember[];
+  /** The app's plan the shop starts on (managed pricing): "pro" = an active Pro subscription, not a test one. Default "free". */
+  plan?: "free" | "pro";
   customers: SeedCustomer[];
   products: SeedProduct[];
   variants: SeedVariant[];

@@ -1,6 +1,7 @@
 // Mutable state of the Shopify stand-in: shops (deep copies of a seed),
 // access tokens, leaky buckets, orders created through orderCreate, a clock.
 
+import type { AppSubscriptionRecord } from "./app-installation";
 import { createDefaultSeed, type Seed, type SeedOrder, type SeedShop } from "./seed";
 
 /** Milliseconds since the epoch; injectable so tests control time. */
@@ -111,6 +112,8 @@ export interface ShopState {
   migrations: Map<string, MigrationRecord>;
   /** Every answered token request, oldest first. */
   tokenRequests: TokenGrantRecord[];
+  /** The app's subscriptions on the shop, every status, oldest first (app-installation.ts). */
+  appSubscriptions: AppSubscriptionRecord[];
   nextOrderNumber: number;
   nextOrderLegacyId: number;
   nextLineLegacyId: number;
@@ -160,6 +163,7 @@ export function createShopState(shop: SeedShop, throttle: ThrottleConfig, now: n
     refreshTokens: new Map(),
     migrations: new Map(),
     tokenRequests: [],
+    appSubscriptions: [],
     nextOrderNumber: maxNumber + 1,
     nextOrderLegacyId: maxOrder + 1000,
     nextLineLegacyId: maxLine + 1000,

@@ -8,8 +8,13 @@ import type { MemoryGateway } from "./memory-gateway";
 
 let shopCount = 0;
 
+/**
+ * A shop row. On the Pro plan unless `plan` says otherwise: the engine's
+ * tests make as many recurring invoices as they need; the Free plan's limit
+ * has its own tests (tests/integration/pricing-plan.test.ts).
+ */
 export function createShop(
-  overrides: { domain?: string; timeZone?: string; billingAccountId?: string | null; settings?: Record<string, unknown> } = {},
+  overrides: { domain?: string; timeZone?: string; billingAccountId?: string | null; settings?: Record<string, unknown>; plan?: "free" | "pro" } = {},
 ): Promise<Shop> {
   shopCount += 1;
   return prisma.shop.create({
@@ -19,6 +24,7 @@ export function createShop(
       currency: "EUR",
       billingAccountId: overrides.billingAccountId === undefined ? `acct_${shopCount}` : overrides.billingAccountId,
       settings: JSON.stringify(overrides.settings ?? {}),
+      plan: overrides.plan ?? "pro",
     },
   });
 }

@@ -7,6 +7,7 @@ import { action as scopesUpdate } from "~/routes/webhooks.app.scopes_update";
 import { action as dataRequest } from "~/routes/webhooks.customers.data_request";
 import { action as customersRedact } from "~/routes/webhooks.customers.redact";
 import { action as shopRedact } from "~/routes/webhooks.shop.redact";
+import { action as subscriptionsUpdate } from "~/routes/webhooks.app_subscriptions.update";
 import { asResponse, callRoute } from "../helpers/remix";
 import { storeOfflineSession, webhookRequest } from "../helpers/shopify";
 
@@ -31,12 +32,29 @@ async function snapshot() {
 
 const customer = { id: 7001, email: "claire.martin@example.fr", phone: null };
 
+/** app_subscriptions/update as Shopify sends it (no `test` field). */
+const subscriptionPayload = (id: string, status: string) => ({
+  app_subscription: {
+    admin_graphql_api_id: id,
+    name: "Pro",
+    status,
+    admin_graphql_api_shop_id: "gid://shopify/Shop/1",
+    created_at: "2026-03-01T10:00:00-05:00",
+    updated_at: "2026-03-02T10:00:00-05:00",
+    currency: "USD",
+    price: "19.0",
+    interval: "every_30_days",
+    plan_handle: "pro",
+  },
+});
+
 const cases: { topic: string; action: Action; payload: unknown }[] = [
   { topic: "app/uninstalled", action: uninstalled, payload: { id: 1, domain: SHOP } },
   { topic: "app/scopes_update", action: scopesUpdate, payload: { id: 1, previous: ["read_orders"], current: ["read_orders", "write_orders"] } },
   { topic: "customers/data_request", action: dataRequest, payload: { shop_id: 1, shop_domain: SHOP, orders_requested: [], customer, data_request: { id: 9 } } },
   { topic: "customers/redact", action: customersRedact, payload: { shop_id: 1, shop_domain: SHOP, customer, orders_to_redact: [] } },
   { topic: "shop/redact", action: shopRedact, payload: { shop_id: 1, shop_domain: SHOP } },
+  { topic: "app_subscriptions/update", action: subscriptionsUpdate, payload: subscriptionPayload("gid://shopify/AppSubscription/1", "CANCELLED") },
 ];
 
 beforeEach(async () => {
@@ -130,6 +148,36 @@ describe("effects", () => {
     const otherAfter = await prisma.shop.findUniqueOrThrow({ where: { domain: OTHER }, include: { dataRequests: true } });
     expect(otherAfter).toEqual(otherBefore);
     expect(await prisma.session.count({ where: { shop: OTHER } })).toBe(1);
+  });
+
+  it("app_subscriptions/update ends Pro at once when its subscription ended, and otherwise only has the plan read again", async () => {
+    const pro = { plan: "pro", planSubscriptionId: "gid://shopify/AppSubscription/1", planCheckedAt: new Date() };
+    const planOf = async (domain: string) => {
+      const shop = await prisma.shop.findUniqueOrThrow({ where: { domain } });
+      return { plan: shop.plan, planSubscriptionId: shop.planSubscriptionId, stale: shop.planCheckedAt === null };
+    };
+    await prisma.shop.updateMany({ data: pro });
+
+    // Another subscription was cancelled (replaced by the shop's current one): Pro stays, read again.
+    await deliver(subscriptionsUpdate, webhookRequest("app_subscriptions/update", SHOP, subscriptionPayload("gid://shopify/AppSubscription/9", "CANCELLED")));
+    expect(await planOf(SHOP)).toEqual({ plan: "pro", planSubscriptionId: pro.planSubscriptionId, stale: true });
+
+    // ACTIVE says nothing of a test charge: the plan is read again, never set from the payload.
+    await prisma.shop.updateMany({ data: pro });
+    await deliver(subscriptionsUpdate, webhookRequest("app_subscriptions/update", SHOP, subscriptionPayload("gid://shopify/AppSubscription/2", "ACTIVE")));
+    expect(await planOf(SHOP)).toEqual({ plan: "pro", planSubscriptionId: pro.planSubscriptionId, stale: true });
+
+    for (const status of ["DECLINED", "FROZEN"]) {
+      await prisma.shop.updateMany({ data: pro });
+      await deliver(subscriptionsUpdate, webhookRequest("app_subscriptions/update", SHOP, subscriptionPayload("gid://shopify/AppSubscription/1", status)));
+      expect(await planOf(SHOP)).toEqual({ plan: "free", planSubscriptionId: null, stale: true });
+    }
+    // The other shop is untouched.
+    expect(await planOf(OTHER)).toEqual({ plan: "pro", planSubscriptionId: pro.planSubscriptionId, stale: false });
+
+    const malformed = await deliver(subscriptionsUpdate, webhookRequest("app_subscriptions/update", SHOP, { app_subscription: { status: "ACTIVE" } }));
+    expect(malformed.status).toBe(400);
+    expect(await malformed.text()).toContain("app_subscription.admin_graphql_api_id");
   });
 
   it("answers 400 naming the field when a signed payload is malformed, and writes nothing", async () => {

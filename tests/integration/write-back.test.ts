@@ -47,6 +47,8 @@ beforeAll(async () => {
   await storeOfflineSession(DEMO_SHOP_DOMAIN, DEMO_ACCESS_TOKEN);
   const shop = await upsertInstalledShop(DEMO_SHOP_DOMAIN, { name: "Atelier Ritournelle", timeZone: "Europe/Paris", currency: "EUR" }, new Date());
   shopId = shop.id;
+  // The demo shop is on Pro (the stand-in's seed); no admin request reads its plan in this file.
+  await prisma.shop.update({ where: { id: shopId }, data: { plan: "pro" } });
   await updateShopSettings(DEMO_SHOP_DOMAIN, { writeBackOrders: true });
   ({ admin } = await unauthenticated.admin(DEMO_SHOP_DOMAIN));
 });

@@ -4,6 +4,7 @@
 // refuses access.
 import { Banner } from "@shopify/polaris";
 import { BillingHoldBanner } from "~/components/BillingHoldBanner";
+import { PLAN_SELECTION_URL } from "~/domain/plan";
 import { formatDateTime } from "~/i18n/format";
 import { useI18n } from "~/i18n/react";
 import type { TemplatePage } from "~/services/templates/detail-page.server";
@@ -37,7 +38,16 @@ export function TemplateBanners(props: {
         </Banner>
       )}
       {answer && !answer.ok && (
-        <Banner tone="warning" action={answer.code === "billing_not_connected" ? { content: t("nav.settings"), url: "/app/settings" } : undefined}>
+        <Banner
+          tone="warning"
+          action={
+            answer.code === "billing_not_connected"
+              ? { content: t("nav.settings"), url: "/app/settings" }
+              : answer.code === "plan_limit_reached"
+                ? { content: t("plan.upgrade"), url: PLAN_SELECTION_URL, target: "_top" }
+                : undefined
+          }
+        >
           <p>{answer.message}</p>
         </Banner>
       )}

@@ -2,6 +2,7 @@ import type { Shop } from "@prisma/client";
 import { type Clock } from "~/domain/clock";
 import { appClock } from "~/clock.server";
 import { ValidationError } from "~/domain/errors";
+import { PlanLimitError } from "~/domain/plan";
 import type { OrderSnapshot } from "~/domain/order-snapshot";
 import { todayIn } from "~/domain/schedule-dates";
 import { keepKnownVariants, parseTemplateForm, templateFormValuesSchema, type FormErrors, type TemplateFormValues } from "~/domain/template-form";
@@ -16,7 +17,11 @@ export type CreateFromOrderResult =
   /** The posted values are not the form's at all (not a refusal to show by field). */
   | { ok: false; invalidForm: true }
   /** `errors`: codes for fields the form checks; `messages`: what the templates service refused, as it said it. */
-  | { ok: false; errors: FormErrors; messages: Record<string, FieldProblem> };
+  | { ok: false; errors: FormErrors; messages: Record<string, FieldProblem> }
+  /** The shop's plan has no room for one more active template: nothing was created; upgrade at `planSelectionUrl`. */
+  | { ok: false; planLimit: PlanLimitRefusal };
+
+export type PlanLimitRefusal = { limit: number; active: number; planSelectionUrl: string };
 
 /**
  * Creates an active template from the order and the merchant's form ("Make recurring" page).
@@ -28,7 +33,7 @@ export type CreateFromOrderResult =
  * which checks them again with the rest of its rules.
  * Idempotency: none; each accepted call creates a template.
  * Errors: OrderImportError when the order itself cannot be used; refused
- * values are a result, field by field.
+ * values are a result, field by field, and so is the plan's limit (`planLimit`).
  */
 export async function createTemplateFromOrder(
   admin: AdminGraphql,
@@ -70,6 +75,7 @@ export async function createFromSnapshot(
     return { ok: true, templateId: template.id };
   } catch (error) {
     if (error instanceof ValidationError) return { ok: false, errors: {}, messages: error.problems };
+    if (error instanceof PlanLimitError) return { ok: false, planLimit: { limit: error.limit, active: error.active, planSelectionUrl: error.upgradeUrl } };
     throw error;
   }
 }

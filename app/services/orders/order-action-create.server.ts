@@ -4,7 +4,8 @@
 // template: the form's initial values → the form's own checks → the
 // templates service, exactly as the app's "Make recurring" page does.
 import type { Shop } from "@prisma/client";
-import { frequencyLabel } from "~/i18n/format";
+import { formatAmount, frequencyLabel } from "~/i18n/format";
+import { PRO_PLAN_PRICE } from "~/domain/plan";
 import { type Clock } from "~/domain/clock";
 import { appClock } from "~/clock.server";
 import type { OrderActionCreated } from "~/domain/order-action-contract";
@@ -21,7 +22,9 @@ import { setupFromSnapshot } from "./template-form-setup.server";
 export type OrderActionCreateResult =
   | { ok: true; created: OrderActionCreated }
   /** `fieldErrors`: "frequency" / "anchor" (or the request's own fields) when the merchant can fix them here; other keys need the full form. */
-  | { ok: false; fieldErrors: Record<string, string>; needsFullForm: boolean };
+  | { ok: false; fieldErrors: Record<string, string>; needsFullForm: boolean }
+  /** The shop's plan has no room for one more active template: `message` says so in the merchant's words. */
+  | { ok: false; planLimit: { message: string; planSelectionUrl: string } };
 
 /** Form field paths → the action's two fields. */
 const ACTION_FIELDS: Record<string, string> = { "schedule.anchor": "anchor", "schedule.every": "frequency" };
@@ -38,7 +41,8 @@ const ACTION_FIELDS: Record<string, string> = { "schedule.anchor": "anchor", "sc
  * Idempotency: per `request.idempotencyKey`: a repeated call answers with
  * the template the first call made, whatever it asked.
  * Errors: OrderImportError (the order is not the shop's, cannot recur as it
- * is, or Shopify fails); refused fields are a result, in the merchant's words.
+ * is, or Shopify fails); refused fields are a result, in the merchant's
+ * words, and so is the plan's limit (`planLimit`).
  */
 export async function createForOrderAction(
   admin: AdminGraphql,
@@ -58,6 +62,11 @@ export async function createForOrderAction(
   const snapshot = await loadOrderSnapshot(admin, orderId);
   const { initialValues } = setupFromSnapshot(snapshot, shop, clock);
   const result = await createFromSnapshot(shop, snapshot, { ...initialValues, frequency, anchor }, { clock, idempotencyKey });
+  if (!result.ok && "planLimit" in result) {
+    const { limit, active, planSelectionUrl } = result.planLimit;
+    const price = formatAmount(PRO_PLAN_PRICE.minor, PRO_PLAN_PRICE.currency, locale);
+    return { ok: false, planLimit: { message: t("orderAction.error.planLimit", { limit, active, price, trialDays: PRO_PLAN_PRICE.trialDays }), planSelectionUrl } };
+  }
   if (!result.ok) {
     const fieldErrors: Record<string, string> = {};
     for (const [field, code] of Object.entries(result.errors)) fieldErrors[ACTION_FIELDS[field] ?? field] = fieldErrorText(t, locale, code);

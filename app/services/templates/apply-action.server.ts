@@ -4,6 +4,7 @@
 import type { Shop } from "@prisma/client";
 import type { Clock } from "~/domain/clock";
 import { NotFoundError, TransitionError, type TransitionErrorCode } from "~/domain/errors";
+import { PlanLimitError } from "~/domain/plan";
 import type { StripeClient } from "~/gateways/stripe/client.server";
 import type { InvoiceAction } from "~/gateways/stripe/invoice-actions.server";
 import { logger } from "~/logger.server";
@@ -29,7 +30,9 @@ export type ActionRefusalCode =
   /** Stripe answered but refused (the invoice changed there, e.g. paid meanwhile). */
   | "stripe_refused"
   /** Stripe could not be reached or failed; trying again later may work. */
-  | "stripe_unavailable";
+  | "stripe_unavailable"
+  /** Resuming would exceed the shop's plan (Free: 3 active): upgrade to Pro, or pause or cancel another. */
+  | "plan_limit_reached";
 
 export type ActionResult =
   | { ok: true; action: TemplateAction; runId?: string; customerEmail?: string }
@@ -95,6 +98,7 @@ export async function applyTemplateAction(
     return { ok: true, action };
   } catch (error) {
     if (error instanceof TransitionError) return { ok: false, action, code: error.code };
+    if (error instanceof PlanLimitError) return { ok: false, action, code: error.code };
     throw error;
   }
 }

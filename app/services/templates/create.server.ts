@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Shop } from "@prisma/client";
 import { appClock } from "~/clock.server";
 import { ValidationError } from "~/domain/errors";
+import { PlanLimitError } from "~/domain/plan";
 import { currencyExponent, MoneyError } from "~/domain/money";
 import { occurrenceAt } from "~/domain/recurrence";
 import { toDate } from "~/domain/schedule-dates";
@@ -11,6 +12,7 @@ import { appendRunEvents } from "~/models/run-event.server";
 import { readSettings } from "~/models/shop.server";
 import { customerColumns, findTemplateForShop, insertTemplate, isTemplateIdTaken, scheduleColumns, type Template } from "~/models/template.server";
 import { inTransaction } from "~/models/transaction.server";
+import { requireRoomForActiveTemplate } from "~/services/billing-plan/plan-limit.server";
 import { templateEvent, type ServiceOptions } from "./events.server";
 import { parseInput, refusal, requireAnchorNotPast } from "./input.server";
 
@@ -41,7 +43,8 @@ export type CreateTemplateOptions = ServiceOptions & {
  * template; without, every call creates one.
  * Errors: ValidationError naming every refused field (an invoice total of
  * zero or less on `lines`, `total_not_positive`; the key reused for
- * another order is `idempotencyKey`).
+ * another order is `idempotencyKey`); PlanLimitError when the shop's plan
+ * has no room for one more active template (Free: 3), nothing written.
  */
 export async function createTemplate(
   shop: Pick<Shop, "id" | "timeZone" | "settings">,
@@ -82,6 +85,7 @@ export async function createTemplate(
   if (!first) throw new ValidationError({ schedule: refusal("schedule_empty.no_date") });
 
   const created = inTransaction(async (tx) => {
+    await requireRoomForActiveTemplate(shop.id, tx);
     const template = await insertTemplate(
       {
         ...(keyedId ? { id: keyedId } : {}),
@@ -116,8 +120,9 @@ export async function createTemplate(
     return await created;
   } catch (error) {
     // A concurrent call with the same key inserted first (its transaction
-    // committed, ours rolled back): answer with its template.
-    if (!isTemplateIdTaken(error)) throw error;
+    // committed, ours rolled back, on the key or on the place it took under
+    // the plan's limit): answer with its template.
+    if (!isTemplateIdTaken(error) && !(error instanceof PlanLimitError)) throw error;
     const existing = await findTemplateForShop(shop.id, keyedId);
     if (!existing) throw error;
     return replayedTemplate(existing, parsed.sourceOrderId);

@@ -3,6 +3,7 @@
 import type { Shop } from "@prisma/client";
 import type { Clock } from "~/domain/clock";
 import { NotFoundError, TransitionError } from "~/domain/errors";
+import { PlanLimitError } from "~/domain/plan";
 import type { Schedule } from "~/domain/schedule";
 import { countTemplatesByStatus, listTemplatesPage, type Template, type TemplateCursor, type TemplateStatus } from "~/models/template.server";
 import { pauseTemplate } from "./pause.server";
@@ -100,24 +101,31 @@ export async function listTemplates(
  * Pauses or resumes each of `templateIds` (see pauseTemplate, resumeTemplate),
  * one transaction each; ids that are not the shop's, or whose status does
  * not allow it (a cancelled template cannot resume), are counted as skipped
- * rather than failing the whole batch. Repeating it changes nothing more.
+ * rather than failing the whole batch; resumes the shop's plan has no room
+ * for (Free: 3 active) are counted as `planLimited`. Repeating it changes
+ * nothing more.
  */
 export async function bulkChangeStatus(
   shop: Pick<Shop, "id">,
   templateIds: readonly string[],
   change: "pause" | "resume",
   options: { clock?: Clock } = {},
-): Promise<{ changed: number; skipped: number }> {
+): Promise<{ changed: number; skipped: number; planLimited: number }> {
   let changed = 0;
   let skipped = 0;
+  let planLimited = 0;
   for (const id of new Set(templateIds)) {
     try {
       await (change === "pause" ? pauseTemplate(shop, id, options) : resumeTemplate(shop, id, options));
       changed += 1;
     } catch (error) {
+      if (error instanceof PlanLimitError) {
+        planLimited += 1;
+        continue;
+      }
       if (!(error instanceof NotFoundError || error instanceof TransitionError)) throw error;
       skipped += 1;
     }
   }
-  return { changed, skipped };
+  return { changed, skipped, planLimited };
 }

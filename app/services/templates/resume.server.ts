@@ -5,6 +5,7 @@ import { firstIndexAfter, toDate } from "~/domain/schedule-dates";
 import { appendRunEvents } from "~/models/run-event.server";
 import { updateTemplate, type Template } from "~/models/template.server";
 import { inTransaction } from "~/models/transaction.server";
+import { requireRoomForActiveTemplate } from "~/services/billing-plan/plan-limit.server";
 import { skippedEvent, templateEvent, type ServiceOptions } from "./events.server";
 import { insertSkippedPeriods, lockForTransition } from "./transitions.server";
 
@@ -19,7 +20,9 @@ import { insertSkippedPeriods, lockForTransition } from "./transitions.server";
  * Events `template.resumed`, one `run.skipped` per missed period, and
  * `template.ended` when it ended.
  * Idempotency: resuming an active template changes nothing.
- * Errors: NotFoundError, TransitionError (ended or cancelled).
+ * Errors: NotFoundError, TransitionError (ended or cancelled); PlanLimitError
+ * when the shop's plan has no room for one more active template (a Free shop
+ * over its limit after a downgrade resumes none until it is under it), nothing written.
  */
 export async function resumeTemplate(shop: Pick<Shop, "id">, templateId: string, options: ServiceOptions = {}): Promise<Template> {
   const now = (options.clock ?? appClock).nowDate();
@@ -30,8 +33,11 @@ export async function resumeTemplate(shop: Pick<Shop, "id">, templateId: string,
     const localFrom = current.nextPeriodIndex - current.periodOffset;
     // Never back: periods skipped ahead of time (skip next) stay skipped.
     const localNext = Math.max(localFrom, firstIndexAfter(current.schedule, now));
-    const missed = await insertSkippedPeriods(tx, current, localFrom, localNext, "paused");
     const next = occurrenceAt(current.schedule, localNext);
+    // Before anything else is written (and the transaction rolls back the
+    // row lock's version bump): a refusal leaves the template paused as it was.
+    if (next) await requireRoomForActiveTemplate(shop.id, tx);
+    const missed = await insertSkippedPeriods(tx, current, localFrom, localNext, "paused");
     const template = await updateTemplate(
       current.id,
       {

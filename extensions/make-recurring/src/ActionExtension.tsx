@@ -36,13 +36,16 @@ type Loaded =
 type Submission =
   | { state: "idle" }
   | { state: "submitting" }
-  | { state: "invalid"; message: string; fieldErrors: Record<string, string> }
+  /** `upgradeUrl`: the Free plan is full; Shopify's plan-selection page (the choices stay here to create again). */
+  | { state: "invalid"; message: string; fieldErrors: Record<string, string>; upgradeUrl?: string }
   | { state: "created"; created: OrderActionCreated };
 
 /** One of the preview's `frequencies` (the select offers nothing else; the app checks it again). */
 type Frequency = OrderActionCreateRequest["frequency"];
 
-type AppAnswer<T> = { ok: true; body: T } | { ok: false; code?: OrderActionError["error"]; message: string; fieldErrors: Record<string, string> };
+type AppAnswer<T> =
+  | { ok: true; body: T }
+  | { ok: false; code?: OrderActionError["error"]; message: string; fieldErrors: Record<string, string>; upgradeUrl?: string };
 
 /** The admin's own link into the embedded app ("app:" + the app's path, without its leading slash). */
 const appLink = (path: string) => `app:${path.replace(/^\//, "")}`;
@@ -74,7 +77,9 @@ function MakeRecurring() {
     const body: unknown = await response.json().catch(() => null);
     if (response.ok && body) return { ok: true, body: body as T };
     const refusal = body as Partial<OrderActionError> | null;
-    if (typeof refusal?.message === "string") return { ok: false, code: refusal.error, message: refusal.message, fieldErrors: refusal.fieldErrors ?? {} };
+    if (typeof refusal?.message === "string") {
+      return { ok: false, code: refusal.error, message: refusal.message, fieldErrors: refusal.fieldErrors ?? {}, upgradeUrl: refusal.upgradeUrl };
+    }
     return { ok: false, message: t("error.unexpected", { status: response.status }), fieldErrors: {} };
   }
 
@@ -99,7 +104,11 @@ function MakeRecurring() {
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(request),
     });
-    setSubmission(answer.ok ? { state: "created", created: answer.body } : { state: "invalid", message: answer.message, fieldErrors: answer.fieldErrors });
+    setSubmission(
+      answer.ok
+        ? { state: "created", created: answer.body }
+        : { state: "invalid", message: answer.message, fieldErrors: answer.fieldErrors, upgradeUrl: answer.upgradeUrl },
+    );
   }
 
   if (loaded.state !== "ready") {
@@ -174,6 +183,12 @@ function MakeRecurring() {
       <s-button slot="primary-action" variant="primary" loading={submitting} disabled={submitting} onClick={() => void create()}>
         {t("create")}
       </s-button>
+      {submission.state === "invalid" && submission.upgradeUrl && (
+        // shopify://admin/charges/…/pricing_plans: the admin's own page, where the merchant approves Pro.
+        <s-button slot="secondary-actions" href={submission.upgradeUrl}>
+          {t("upgrade")}
+        </s-button>
+      )}
       <s-button slot="secondary-actions" href={appLink(preview.formPath)}>
         {t("editAll")}
       </s-button>
