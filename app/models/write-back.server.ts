@@ -182,3 +182,9 @@ function statusOf(row: Pick<WriteBack, "runId" | "state" | "shopifyOrderId" | "s
       return { state: "pending" };
   }
 }
+
+/** How many write-backs are in each state (for /metrics). */
+export async function countWriteBacksByState(db: Db = prisma): Promise<Map<string, number>> {
+  const rows = await db.writeBack.groupBy({ by: ["state"], _count: { _all: true } });
+  return new Map(rows.map((row) => [row.state, row._count._all]));
+}
