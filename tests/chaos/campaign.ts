@@ -160,9 +160,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
         await sleep(500);
         settled = await backlogSettled(clock.nowDate());
       }
+      const stepSettled = settled;
       settled = true;
       await acting;
-      log(`step ${step}/${STEPS}: ${clock.nowDate().toISOString()} — ${await prisma.invoiceRun.count()} runs, ${kills} kills`);
+      log(`step ${step}/${STEPS}: ${clock.nowDate().toISOString()} — ${await prisma.invoiceRun.count()} runs, ${kills} kills, ${Math.round((Date.now() - started) / 1000)} s${stepSettled ? "" : " (not settled: moving on)"}`);
     }
 
     // --- Settle: the kills stop, the faults stop, the clock moves past every retry (backoff cap 1 h), twice.

@@ -6,7 +6,9 @@ export type CampaignSize = "ci" | "full";
 
 export const SIZES: Record<CampaignSize, { shops: number; templates: number; workers: number; killEveryMs: [number, number]; stepSettleMs: number }> = {
   // CI: inside the normal test command, ≤ 3 minutes on 2 cores.
-  ci: { shops: 5, templates: 40, workers: 4, killEveryMs: [2_000, 5_000], stepSettleMs: 120_000 },
+  // A worker's start costs ~1–2 s of CPU (loading the app): kills every few seconds, not every second.
+  // Kills far apart enough that a run's attempts are not all cut short (8 interrupted attempts fail a run: PROMISE.md, known gaps).
+  ci: { shops: 4, templates: 20, workers: 4, killEveryMs: [8_000, 15_000], stepSettleMs: 45_000 },
   full: { shops: 25, templates: 500, workers: 4, killEveryMs: [2_000, 6_000], stepSettleMs: 600_000 },
 };
 
