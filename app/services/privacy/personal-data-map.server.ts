@@ -51,6 +51,8 @@ export const PERSONAL_DATA_MAP: { [M in Prisma.ModelName]: PersonalDataEntry<M> 
   StripeKeyRefusal: { holds: "nothing" },
   // An account id and the instant its next Stripe request may leave (the shared rate limit).
   StripeRequestSlot: { holds: "nothing" },
+  // A worker process's id (host:pid:random or the operator's --worker-id) and its start and last tick.
+  WorkerHeartbeat: { holds: "nothing" },
   StripeOAuthState: { holds: "nothing" },
   StripeEvent: { holds: "nothing" },
   SigningLink: { holds: "nothing" },
