@@ -111,7 +111,7 @@ describe("worker shutdown on SIGTERM", () => {
     } finally {
       ledger.close();
     }
-  });
+  }, 120_000);
 
   it("a step that never returns does not hold the process: it exits 1 at its bound and says why", async () => {
     await dueTemplates(1);
@@ -120,5 +120,5 @@ describe("worker shutdown on SIGTERM", () => {
     hung.child.kill("SIGTERM");
     expect(await hung.exited, hung.output()).toEqual({ code: 1, signal: null });
     expect(hung.output()).toContain("shutdown timed out");
-  });
+  }, 60_000);
 });
