@@ -23,7 +23,7 @@ describe("a run whose draft was deleted behind it", () => {
     clock.set("2026-01-15T08:00:00Z");
     const standIn = stripeStandIn();
     // Stripe refuses the lines for now: the run waits at its lines step, its draft made.
-    standIn.control.setFaults(MERCHANT, { failNext: { count: 50, method: "POST", path: "/v1/invoiceitems" } });
+    standIn.control.setFaults(MERCHANT, { failNext: { count: 50, method: "POST", path: "/v1/invoices/*/add_lines" } });
     const client = testClient(standIn, { retry: { maxAttempts: 1 } });
     const worker = new Worker({ gateway: new StripeBillingAdapter(client, stripeCustomerStore, stripeTaxRateStore), clock, random: () => 0.5 });
     await drain(worker);
