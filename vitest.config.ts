@@ -1,22 +1,32 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import type { TestProjectInlineConfiguration } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
 
-const ALL_SUITES = ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts", "sandbox/**/*.test.ts", "tests/e2e/**/*.test.ts"];
+/**
+ * The chaos campaign (tests/chaos) runs only through `npm run test:chaos`
+ * (CHAOS_SIZE set) for now: on main's one-call add_lines step it finds a
+ * run failed `total_mismatch` (tests/PROMISE.md, known gaps); it joins the
+ * default run once that is fixed.
+ */
+const CHAOS = process.env.CHAOS_SIZE ? ["tests/chaos/**/*.test.ts"] : [];
+const ALL_SUITES = ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts", "sandbox/**/*.test.ts", "tests/e2e/**/*.test.ts", ...CHAOS];
 
 /**
  * The suites that touch the database, run a second time on PostgreSQL when a
  * cluster is available (TEST_POSTGRES_URL, see scripts/pg-test-cluster.sh),
  * plus the PostgreSQL-only ones (tests/postgres: its migrations and runner).
  */
-const DATABASE_SUITES = ["tests/integration/**/*.test.ts", "tests/postgres/**/*.test.ts"];
+const DATABASE_SUITES = ["tests/integration/**/*.test.ts", "tests/postgres/**/*.test.ts", ...CHAOS];
+
+/** The chaos campaign runs once per run: on PostgreSQL when there is a cluster (its worker processes need one to scale), else on SQLite. */
+const ONCE_ON_POSTGRES = ["tests/chaos/**"];
 
 const withPostgres = Boolean(process.env.TEST_POSTGRES_URL);
 
 function projects(): TestProjectInlineConfiguration[] | undefined {
   if (!withPostgres) return undefined;
   return [
-    { extends: true, test: { name: "sqlite", include: ALL_SUITES, env: { RITOURNELLE_TEST_DATABASE: "sqlite" } } },
+    { extends: true, test: { name: "sqlite", include: ALL_SUITES, exclude: [...configDefaults.exclude, ...ONCE_ON_POSTGRES], env: { RITOURNELLE_TEST_DATABASE: "sqlite" } } },
     { extends: true, test: { name: "postgres", include: DATABASE_SUITES, env: { RITOURNELLE_TEST_DATABASE: "postgres" } } },
   ];
 }

@@ -57,6 +57,10 @@ const FIXES: Record<string, string> = {
   WORKER_CONCURRENCY: "Use a whole number from 1 to 200: how many invoices the worker issues at the same time (default 10).",
   BILLING_TEST_CHARGES:
     'Use "ignore" (a test subscription does not make a shop Pro; the default in production) or "count" (it does; the default otherwise), or leave it unset.',
+  METRICS_TOKEN: "Use a random string of at least 16 characters (e.g. `openssl rand -hex 32`): Prometheus sends it as `Authorization: Bearer …` to /metrics; leave unset to serve no /metrics.",
+  WORKER_METRICS_PORT: "Use a TCP port number between 1 and 65535 for the worker process's own /metrics and /healthz, or leave it unset for none.",
+  WORKER_METRICS_HOST: 'Use an interface address such as "127.0.0.1" (the default: only this machine) or "0.0.0.0".',
+  SHUTDOWN_TIMEOUT_MS: "Use a whole number of milliseconds from 1000 to 600000: how long SIGTERM waits for the step in progress before the process exits anyway (default 30000).",
 };
 
 const optionalNonEmpty = z
@@ -99,6 +103,11 @@ export const configSchema = z.object({
   // several processes issue for the same accounts (each has its own limiter).
   STRIPE_REQUESTS_PER_SECOND: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().int().min(1).max(10_000).optional()),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  // Operations (README "Deployment"): /metrics is served only with a token.
+  METRICS_TOKEN: optionalNonEmpty.pipe(z.string().min(16).optional()),
+  WORKER_METRICS_PORT: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().int().min(1).max(65535).optional()),
+  WORKER_METRICS_HOST: z.string().trim().min(1).default("127.0.0.1"),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   // Read again by app/db.server.ts, which opens the database before (and
   // without) the rest of the configuration; validated here with the rest.
   SQLITE_SYNCHRONOUS: z.preprocess((value) => (typeof value === "string" ? value.trim().toLowerCase() || undefined : value), z.enum(SQLITE_SYNCHRONOUS_MODES).default("normal")),
@@ -151,7 +160,7 @@ type Env = Record<string, string | undefined>;
 
 /** A value as a problem may quote it: never a secret, never a URL's password. */
 function quotable(name: string, value: string): string {
-  if (name.includes("SECRET") || name.includes("KEY")) return "…";
+  if (name.includes("SECRET") || name.includes("KEY") || name.includes("TOKEN")) return "…";
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, "$1:…@");
 }
 

@@ -7,9 +7,13 @@
 //   npm run bench -- stripe       only the sections whose name contains "stripe"
 //   npm run bench -- claim        the due claim on SQLite and PostgreSQL (bench/claim.ts)
 //   npm run bench -- workers      issuing with 1, 2, 4 worker processes on PostgreSQL (bench/workers.ts)
+//   npm run bench -- lag          due→sent lag of 10,000 invoices due in one minute (bench/lag.ts)
+//   npm run bench -- memory       worker memory: 1k vs 100k due runs, and through a 100k-run backlog (bench/backlog-memory.ts)
 import fs from "node:fs";
 import os from "node:os";
+import { benchBacklogMemory } from "./backlog-memory";
 import { benchClaim } from "./claim";
+import { benchLag } from "./lag";
 import { benchIssueThroughput, benchWorkerMemory } from "./scheduling";
 import { benchStripe } from "./stripe";
 import { benchWorkers } from "./workers";
@@ -23,6 +27,8 @@ const sections: Record<string, () => Promise<Check[]>> = {
   stripe: benchStripe,
   workers: benchWorkers,
   admin: benchAdminPages,
+  lag: benchLag,
+  "memory-backlog": benchBacklogMemory,
 };
 
 const filters = process.argv.slice(2);

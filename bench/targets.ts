@@ -31,3 +31,9 @@ export function exactly(section: string, figure: string, value: number, expected
 
 export const ratio = (n: number) => `${n.toFixed(2)}×`;
 export const percent = (n: number) => `${(n * 100).toFixed(1)} %`;
+
+/** Bench 3 (bench/lag.ts): due→sent p99 of 10,000 invoices due in one minute, as a ratio of the rate-limit lower bound. */
+export const LAG_P99_TARGET = 1.2;
+
+/** Bench 4 (bench/backlog-memory.ts): RSS at the end of a 100k-run backlog ÷ RSS after warm-up. */
+export const BACKLOG_MEMORY_LIMIT = 1.2;

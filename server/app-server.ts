@@ -90,8 +90,13 @@ export async function startAppServer(options: AppServerOptions): Promise<{ serve
   return {
     server,
     url: `http://${options.host}:${port}`,
+    // Graceful: stop accepting, let requests in flight finish, close
+    // keep-alive connections as soon as they are idle (else one idle client
+    // would hold the process open). The caller bounds how long this may take.
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
       await closeVite();
     },
   };

@@ -43,11 +43,24 @@ const app = await startAppServer({
 console.log(JSON.stringify({ level: "info", msg: "ritournelle listening", url: app.url, mode }));
 const worker = await startEmbeddedWorker();
 
+// SIGTERM (a deploy, a scale-down): stop accepting connections at once and
+// let the requests in flight finish, while the embedded worker finishes its
+// current step and gives back its leases; exit 0 when both are done, or 1
+// after SHUTDOWN_TIMEOUT_MS whatever is still running (the load balancer has
+// stopped sending by then; a step cut short is taken over after its lease).
+let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    // The worker finishes its current step and gives back its leases first.
-    void (worker?.stop() ?? Promise.resolve())
-      .then(() => app.close())
-      .then(() => process.exit(0));
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(JSON.stringify({ level: "info", msg: "shutting down", signal, shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS }));
+    setTimeout(() => {
+      console.error(JSON.stringify({ level: "error", msg: "shutdown timed out: exiting with requests or steps in flight" }));
+      process.exit(1);
+    }, settings.SHUTDOWN_TIMEOUT_MS).unref();
+    void Promise.all([app.close(), worker?.stop()]).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   });
 }

@@ -11,7 +11,7 @@
 //   addDocumentResponseHeaders (app/shopify.server.ts) sets — a CSP whose
 //   frame-ancestors lists the shop and the Shopify admin, so the admin can
 //   frame the app. Nothing here may take that away.
-// - Machine endpoints (webhooks, the extension API, the health check): no
+// - Machine endpoints (webhooks, the extension API, the health check, metrics): no
 //   browser renders them; only nosniff.
 //
 // Pure data and pure functions: no Node, no Remix.
@@ -25,6 +25,7 @@ const KIND_BY_PATH: readonly { path: string; kind: Exclude<PageKind, "public"> }
   { path: "/webhooks", kind: "machine" },
   { path: "/api", kind: "machine" },
   { path: "/healthz", kind: "machine" },
+  { path: "/metrics", kind: "machine" },
 ];
 
 /** The kind of page a request path (`URL.pathname`) serves; matched like Remix routes (decoded, any case, `.data` suffix). */

@@ -64,6 +64,7 @@ export const LEASED_RUN_COLUMNS = [
   RUN.leaseExpiresAt,
   RUN.leaseToken,
   RUN.nextAttemptAt,
+  RUN.keyGeneration,
 ] as const satisfies readonly (keyof InvoiceRun)[];
 
 export type LeasedRunWrite = Partial<Pick<InvoiceRun, (typeof LEASED_RUN_COLUMNS)[number]>>;

@@ -443,3 +443,37 @@ export async function findShopifyRailRun(shopDomain: string, by: { invoiceId: st
 export async function eraseShopifyCustomerOfRun(runId: string, tx: Db): Promise<void> {
   await tx.invoiceRun.updateMany({ where: { id: runId, customerId: { startsWith: "gid://shopify/Customer/" } }, data: { customerId: "shopify:none" } });
 }
+
+// ---------------------------------------------------------------------------
+// Operations: what /metrics reports (app/services/health/collect-metrics.server.ts)
+// ---------------------------------------------------------------------------
+
+/** How many runs are in each state (states without runs are absent). */
+export async function countRunsByState(db: Db = prisma): Promise<Map<string, number>> {
+  const rows = await db.invoiceRun.groupBy({ by: ["state"], _count: { _all: true } });
+  return new Map(rows.map((row) => [row.state, row._count._all]));
+}
+
+/** Runs due for work now and not held by a live lease: the workers' backlog. */
+export async function countRunsAwaitingWork(now: Date, db: Db = prisma): Promise<number> {
+  return db.invoiceRun.count({ where: { state: { in: ["planned", "issuing"] }, nextAttemptAt: { lte: now } } });
+}
+
+/**
+ * Up to `limit` runs due for work still held by a lease that expired before
+ * `now` (their worker died or stalled mid-run): the next claim takes them over.
+ * Read before a claim, for the takeover counter of /metrics.
+ */
+export async function expiredLeaseRunIds(now: Date, limit: number, db: Db = prisma): Promise<Set<string>> {
+  const rows = await db.invoiceRun.findMany({
+    where: { state: { in: ["planned", "issuing"] }, nextAttemptAt: { lte: now }, leaseOwner: { not: null }, leaseExpiresAt: { lt: now } },
+    select: { id: true },
+    take: limit,
+  });
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Runs still leased whose lease expired before `now` (a stuck or dead worker's). */
+export async function countExpiredLeasesOverall(now: Date, db: Db = prisma): Promise<number> {
+  return db.invoiceRun.count({ where: { leaseOwner: { not: null }, leaseExpiresAt: { lt: now } } });
+}

@@ -191,3 +191,9 @@ export async function rewriteWriteBackErrors(runIds: readonly string[], rewrite:
     if (lastError !== row.lastError) await tx.writeBack.update({ where: { runId: row.runId }, data: { lastError } });
   }
 }
+
+/** How many write-backs are in each state (for /metrics). */
+export async function countWriteBacksByState(db: Db = prisma): Promise<Map<string, number>> {
+  const rows = await db.writeBack.groupBy({ by: ["state"], _count: { _all: true } });
+  return new Map(rows.map((row) => [row.state, row._count._all]));
+}

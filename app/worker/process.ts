@@ -10,10 +10,21 @@
 //   --worker-id <id>    default host:pid:random
 //   --tick-ms, --template-batch, --run-batch, --concurrency,
 //   --template-lease-ms, --run-lease-ms   positive whole numbers
+//   --shutdown-timeout-ms   default SHUTDOWN_TIMEOUT_MS (30 s)
+//   --metrics-port          default WORKER_METRICS_PORT (none): /metrics and /healthz of this process
+//
+// SIGTERM: no new step starts; the steps in flight finish and are stored;
+// runs claimed but not started and every lease still held are given back;
+// the heartbeat is removed; exit 0. A step still running after the shutdown
+// timeout (a provider call that hangs) is abandoned: the process exits 1
+// and its runs are taken over once their leases expire, as after a crash.
 import { parseArgs } from "node:util";
+import { appClock } from "~/clock.server";
+import { config } from "~/config.server";
 import prisma, { configureDatabase } from "~/db.server";
 import type { BillingGateway } from "~/domain/billing";
 import { logger } from "~/logger.server";
+import { startWorkerMetricsServer, type WorkerMetricsServer } from "./metrics-server";
 import { Worker } from "./worker";
 
 const OPTIONS = {
@@ -24,6 +35,8 @@ const OPTIONS = {
   concurrency: { type: "string" },
   "template-lease-ms": { type: "string" },
   "run-lease-ms": { type: "string" },
+  "shutdown-timeout-ms": { type: "string" },
+  "metrics-port": { type: "string" },
 } as const;
 
 export type WorkerProcessOptions = {
@@ -62,13 +75,41 @@ export async function runWorkerProcess(options: WorkerProcessOptions): Promise<W
     runLeaseMs: positiveInteger(values, "run-lease-ms"),
   });
 
+  const shutdownTimeoutMs = positiveInteger(values, "shutdown-timeout-ms") ?? config().SHUTDOWN_TIMEOUT_MS;
+  const metricsPort = values["metrics-port"] === undefined ? config().WORKER_METRICS_PORT : positiveInteger(values, "metrics-port");
+  let metricsServer: WorkerMetricsServer | null = null;
+  if (metricsPort !== undefined) {
+    metricsServer = await startWorkerMetricsServer({
+      host: config().WORKER_METRICS_HOST,
+      port: metricsPort,
+      clock: appClock,
+      lastTickAt: () => worker.lastTickAt,
+      startedAt: appClock.nowDate(),
+    });
+    logger.info({ worker: worker.id, port: metricsServer.port }, "worker metrics listening");
+  }
+
+  let stopping = false;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => {
-      logger.info({ signal, worker: worker.id }, "shutting down");
+    process.on(signal, () => {
+      if (stopping) return; // a second signal changes nothing: the bound below still holds
+      stopping = true;
+      logger.info({ signal, worker: worker.id, shutdownTimeoutMs }, "shutting down");
+      setTimeout(() => {
+        logger.error({ worker: worker.id, shutdownTimeoutMs }, "shutdown timed out: exiting with steps in flight (their leases expire and other workers take them over)");
+        process.exit(1);
+      }, shutdownTimeoutMs).unref();
       void worker
         .stop()
+        .then(() => metricsServer?.close())
         .then(() => prisma.$disconnect())
-        .then(() => process.exit(0));
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error({ err: error, worker: worker.id }, "shutdown failed");
+            process.exit(1);
+          },
+        );
     });
   }
   worker.start();

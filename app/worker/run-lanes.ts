@@ -13,7 +13,8 @@
 // refuses (and whether it refuses the platform key); a run they hold is held
 // without a call (app/services/invoicing/billing-hold.server.ts).
 import { randomUUID } from "node:crypto";
-import { claimWorkableRunIds, findRunsLeasedBy, releaseRunLeases, type LeasedRun } from "~/models/invoice-run.server";
+import { metrics } from "~/metrics.server";
+import { claimWorkableRunIds, expiredLeaseRunIds, findRunsLeasedBy, releaseRunLeases, type LeasedRun } from "~/models/invoice-run.server";
 import type { Tx } from "~/models/transaction.server";
 import { BillingHolds, credentialOf } from "~/services/invoicing/billing-hold.server";
 import { issueRun, type IssueRunOptions } from "~/services/invoicing/issue-run.server";
@@ -113,6 +114,8 @@ export async function issueDueRuns(options: RunLanesOptions): Promise<IssueRepor
       for (let run = await nextRun(); run; run = await nextRun()) {
         const account = run.shop.billingAccountId;
         const outcome = await issueRun(run, { ...options, holds }).finally(() => inFlight.set(account, inFlight.get(account)! - 1));
+        metrics().runOutcomes.inc({ outcome });
+        if (outcome === "sent") metrics().dueToSentLag.observe(Math.max(0, options.clock.nowDate().getTime() - run.scheduledAt.getTime()) / 1000);
         if (outcome === "sent" || outcome === "closed") report.sent += 1;
         else if (outcome === "failed") report.failed += 1;
         else if (outcome === "retry_scheduled") report.retryScheduled += 1;
@@ -149,8 +152,13 @@ export async function claimWorkableRuns(
   /** Default: the app's client (the bench passes a logging one). */
   db?: Tx,
 ): Promise<LeasedRun[]> {
+  // For the takeover counter only (/metrics): runs still held by a lease that expired (their worker died).
+  const abandoned = await expiredLeaseRunIds(claim.now, claim.batchSize, db);
   const lease = { owner: claim.owner, token: randomUUID(), until: new Date(claim.now.getTime() + claim.leaseMs) };
   const inFlight = await claimWorkableRunIds("issuing", claim.now, claim.batchSize, lease, db);
   const fresh = await claimWorkableRunIds("planned", claim.now, claim.batchSize - inFlight.length, lease, db);
-  return findRunsLeasedBy([...inFlight, ...fresh], lease.token, db);
+  const won = await findRunsLeasedBy([...inFlight, ...fresh], lease.token, db);
+  const takenOver = won.filter((run) => abandoned.has(run.id)).length;
+  if (takenOver > 0) metrics().leaseTakeovers.inc(takenOver);
+  return won;
 }

@@ -10,6 +10,9 @@ import { type Clock } from "~/domain/clock";
 import { appClock } from "~/clock.server";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "~/domain/retry-policy";
 import { logger as rootLogger, type Logger } from "~/logger.server";
+import { metrics } from "~/metrics.server";
+import { forgetWorker, pruneWorkerHeartbeats, recordWorkerTick } from "~/models/worker-heartbeat.server";
+import { HEARTBEAT_EVERY_MS } from "~/services/health/worker-liveness.server";
 import { issueDueRuns, type IssueReport, type RunLanesOptions } from "./run-lanes";
 import { planDueTemplates, type PlanReport, type SchedulerOptions } from "./scheduler";
 
@@ -75,6 +78,11 @@ export class Worker {
   private loop: Promise<void> | null = null;
   private readonly wake = new AbortController();
   private readonly afterTick: (() => Promise<void>) | undefined;
+  private readonly startedAt: Date;
+  private lastHeartbeat = -Infinity;
+  private lastPrune = -Infinity;
+  /** When this worker's last tick ended (its clock), failed ticks included; null before the first. */
+  lastTickAt: Date | null = null;
 
   constructor(options: WorkerOptions) {
     this.id = options.workerId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -82,6 +90,7 @@ export class Worker {
     this.tickMs = options.tickMs ?? 1_000;
     this.logger = (options.logger ?? rootLogger).child({ worker: this.id });
     this.afterTick = options.afterTick;
+    this.startedAt = this.clock.nowDate();
     const shouldStop = () => this.stopping;
     this.scheduler = {
       workerId: this.id,
@@ -140,17 +149,49 @@ export class Worker {
     this.stopping = true;
     this.wake.abort();
     await this.loop;
+    // Stopped on purpose: not a worker that died (a killed one's heartbeat stays and ages).
+    if (this.lastHeartbeat > -Infinity) await forgetWorker(this.id).catch((error: unknown) => this.logger.warn({ err: error }, "could not remove the heartbeat"));
+  }
+
+  /**
+   * After each tick of the loop: counted, and written to the worker's
+   * heartbeat at most every HEARTBEAT_EVERY_MS (what /healthz reports);
+   * heartbeats a day old (workers killed long ago) are pruned once an hour.
+   * A failed write is logged, never fatal: the heartbeat reports, it decides nothing.
+   */
+  private async heartbeat(result: "ok" | "failed" | "started"): Promise<void> {
+    const now = this.clock.nowDate();
+    if (result !== "started") {
+      this.lastTickAt = now;
+      metrics().workerTicks.inc({ result });
+    }
+    if (now.getTime() - this.lastHeartbeat < HEARTBEAT_EVERY_MS) return;
+    this.lastHeartbeat = now.getTime();
+    try {
+      await recordWorkerTick(this.id, this.startedAt, now);
+      if (now.getTime() - this.lastPrune >= 3_600_000) {
+        this.lastPrune = now.getTime();
+        await pruneWorkerHeartbeats(new Date(now.getTime() - 86_400_000));
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, "could not record the heartbeat");
+    }
   }
 
   private async runLoop(): Promise<void> {
     this.logger.info("worker started");
+    // Seen alive from the start: a first tick that drives a full batch may take a while.
+    await this.heartbeat("started");
     while (!this.stopping) {
       let saturated = false;
+      let result: "ok" | "failed" = "ok";
       try {
         saturated = (await this.runOnce()).saturated;
       } catch (error) {
+        result = "failed";
         this.logger.error({ err: error }, "tick failed; continuing after the pause");
       }
+      await this.heartbeat(result);
       if (!saturated && !this.stopping) {
         await sleep(this.tickMs, undefined, { signal: this.wake.signal }).catch(() => undefined);
       }

@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import Stripe from "stripe";
 import { config } from "~/config.server";
+import { accountClass, metrics } from "~/metrics.server";
 
 /** The API version of every call, and of the objects the SDK's types describe. */
 export const STRIPE_API_VERSION = Stripe.API_VERSION;
@@ -331,17 +332,30 @@ export class StripeClient {
    */
   async call<T>(account: string | null, operation: (sdk: Stripe, options: CallOptions) => Promise<T>): Promise<T> {
     const options: CallOptions = account ? { stripeAccount: account } : {};
+    const counters = metrics();
+    const account_class = accountClass(account);
     for (let attempt = 1; ; attempt++) {
+      const queued = performance.now();
       await this.limiter.acquire(account ?? PLATFORM_LANE);
+      counters.rateLimitWait.observe({ account_class }, (performance.now() - queued) / 1000);
       try {
-        return await operation(this.sdk, options);
+        const result = await operation(this.sdk, options);
+        counters.stripeRequests.inc({ status: "2xx", account_class });
+        return result;
       } catch (error) {
+        counters.stripeRequests.inc({ status: statusLabel(error), account_class });
         if (attempt >= this.retry.maxAttempts || !isRetryable(error)) throw error;
         const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
         await sleep(Math.floor(this.random() * ceiling));
       }
     }
   }
+}
+
+/** A failed call's metric label: Stripe's HTTP status, or `network` when no answer came (timeout, reset). */
+function statusLabel(error: unknown): string {
+  if (error instanceof Stripe.errors.StripeError && error.statusCode) return String(error.statusCode);
+  return "network";
 }
 
 /** What Stripe says may be retried with the same idempotency key. */

@@ -34,7 +34,7 @@ import type { NewRunEvent } from "~/models/run-event.server";
 import { einvoiceRefusal, issueEInvoice } from "~/services/documents/issue-einvoice.server";
 import { createSigningLink } from "~/services/signing/create-signing-link.server";
 import type { BillingHolds } from "./billing-hold.server";
-import { invoiceDetails, invoiceRequestFor, LeaseLostError, released, RunLease, type LeaseHolder } from "./run-lease.server";
+import { invoiceDetails, invoiceRequestFor, LeaseLostError, released, restartAtDraft, RunLease, type LeaseHolder } from "./run-lease.server";
 import { refusalBeforeAttempt, sentWarning, type RunNote } from "./run-notes.server";
 import { stopRun } from "./stop-run.server";
 
@@ -137,8 +137,9 @@ class RunDriver {
           if (!this.onShopify) await this.options.holds.accepted(this.lease.now()); // Stripe took the call: a refusal of the key is over
           if (outcome) return outcome;
         } catch (error) {
-          if (error instanceof BillingError) return await this.onBillingError(step, error);
-          throw error;
+          if (!(error instanceof BillingError)) throw error;
+          const outcome = await this.onBillingError(step, error, request); // null: the draft was gone, the run goes on from the draft step
+          if (outcome) return outcome;
         }
       }
     } catch (error) {
@@ -242,8 +243,9 @@ class RunDriver {
     );
   }
 
-  private async onBillingError(step: PipelineStep, error: BillingError): Promise<RunOutcome> {
+  private async onBillingError(step: PipelineStep, error: BillingError, request: InvoiceRequest): Promise<RunOutcome | null> {
     const { retry, logger } = this.options;
+    if (error.code === "stripe_resource_missing" && (step === "lines" || step === "finalize")) return restartAtDraft(this.lease, this.options, request).then((found) => found && this.adopt(found));
     if (error.kind === "permanent") return this.fail(error.code, error.message, step);
     if (error.kind === "blocked") return this.holdForRefusal(error);
     if (this.run.attempt >= retry.maxAttempts) {

@@ -8,12 +8,13 @@
 // crash. A write that keeps the lease also reads, in its transaction, where
 // the run's template and shop stand: what the run checks before its next
 // provider call (stop means stop).
+import type { BillingGateway, InvoiceRequest, IssuedInvoice } from "~/domain/billing";
 import { detailWithoutPersonalData, withoutPersonalData } from "~/domain/personal-text";
-import type { InvoiceRequest, IssuedInvoice } from "~/domain/billing";
 import type { Clock } from "~/domain/clock";
 import { stopReasonOf, type StopReason } from "~/domain/run-state";
 import { writeLeasedStep, type LeasedRun, type LeasedRunWrite, type PipelineStep } from "~/models/invoice-run.server";
 import type { NewRunEvent } from "~/models/run-event.server";
+import type { Logger } from "~/logger.server";
 
 /** The run was claimed again since this lease was taken (its lease expired): stop touching it. */
 export class LeaseLostError extends Error {}
@@ -130,4 +131,28 @@ export function invoiceRequestFor(run: LeasedRun, account: string): InvoiceReque
   if (run.snapshot.memo) request.memo = run.snapshot.memo;
   if (run.shop.locale) request.shopLocale = run.shop.locale;
   return request;
+}
+
+// ---------------------------------------------------------------------------
+// A run whose draft no longer exists at the provider (found by the chaos
+// campaign, tests/chaos): a stop deleted the draft (stop-run.server.ts) and
+// its worker died, or lost its lease, before the run was stored skipped; the
+// template was resumed since, and the run went on with the deleted draft's id
+// ("No such invoice" at the lines step: a failed run, a missed period).
+// ---------------------------------------------------------------------------
+
+/**
+ * An invoice of the run found at the provider under another id (the caller
+ * adopts it), or null once the run is stored back at the draft step under a
+ * new key generation — the old draft key would replay the deleted draft — so
+ * that it makes a new draft. Idempotent: a crash before the write leaves the
+ * run where it was, and the next attempt finds the draft gone again.
+ */
+export async function restartAtDraft(lease: RunLease, options: { gateway: BillingGateway; logger: Logger }, request: InvoiceRequest): Promise<IssuedInvoice | null> {
+  const run = lease.run;
+  const existing = await options.gateway.findInvoiceForRun(request);
+  if (existing && existing.invoiceId !== run.invoiceId) return existing;
+  options.logger.warn({ runId: run.id, invoiceId: run.invoiceId }, "the run's draft is gone at the provider; making a new one");
+  await lease.persist({ invoiceId: null, invoicedTotal: null, step: "draft", keyGeneration: run.keyGeneration + 1 }, []);
+  return null;
 }

@@ -53,6 +53,8 @@ export const PERSONAL_DATA_MAP: { [M in Prisma.ModelName]: PersonalDataEntry<M> 
   StripeRequestSlot: { holds: "nothing" },
   // The admin user who clicked "Connect with Stripe" (a Shopify user id), for 10 minutes; deleted with the shop.
   StripeOAuthState: { holds: "merchant_staff", columns: ["userId"] },
+  // A worker process's id (host:pid:random or the operator's --worker-id) and its start and last tick.
+  WorkerHeartbeat: { holds: "nothing" },
   StripeEvent: { holds: "nothing" },
   SigningLink: { holds: "nothing" },
   // The Factur-X as issued names the buyer company (and its address). The

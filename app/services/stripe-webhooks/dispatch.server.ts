@@ -12,6 +12,7 @@ import type Stripe from "stripe";
 import { config } from "~/config.server";
 import { verifyStripeEvent, WebhookSignatureError } from "~/gateways/stripe/webhooks.server";
 import { logger as rootLogger } from "~/logger.server";
+import { metrics } from "~/metrics.server";
 import { onAccountDeauthorized } from "./account-deauthorized.server";
 import { onInvoiceOverdue } from "./invoice-overdue.server";
 import { onInvoicePaymentFailed } from "./invoice-payment-failed.server";
@@ -50,9 +51,14 @@ export async function handleStripeWebhook(request: Request, options: StripeWebho
   } catch (error) {
     if (!(error instanceof WebhookSignatureError)) throw error;
     log.warn({ reason: error.message }, "stripe webhook refused: bad signature");
+    metrics().webhookDeliveries.inc({ source: "stripe", outcome: "bad_signature" });
     return new Response("Invalid Stripe signature", { status: 400 });
   }
-  const outcome = await processStripeEvent(event, options);
+  const outcome = await processStripeEvent(event, options).catch((error: unknown) => {
+    metrics().webhookDeliveries.inc({ source: "stripe", outcome: "error" });
+    throw error;
+  });
+  metrics().webhookDeliveries.inc({ source: "stripe", outcome });
   log.info({ eventId: event.id, type: event.type, account: event.account ?? null, outcome }, "stripe webhook");
   return outcome === "retry_later" ? new Response("Not ready: deliver again later", { status: 503 }) : new Response(null, { status: 200 });
 }

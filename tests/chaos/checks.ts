@@ -1,0 +1,164 @@
+// The promise, checked after the campaign from the Stripe stand-in's own
+// ledger (every invoice), request log (when each finalize arrived) and
+// e-mail log, against our database and the campaign's record of what the
+// merchants did. Each broken rule is one line in `violations`.
+import prisma from "~/db.server";
+import { occurrences } from "~/domain/recurrence";
+import { validateSchedule } from "~/domain/schedule";
+import type { StripeStandIn } from "../../sandbox/stripe/server";
+import type { PlannedTemplate } from "./plan";
+
+export type Actions = {
+  cancelled: Map<string, Date>;
+  /** Per template: from (after the pause committed) to (before the resume began; null: still paused). */
+  paused: Map<string, { from: Date; to: Date | null }[]>;
+  skipped: Set<string>;
+  edited: Set<string>;
+  /** Per run: resends that returned, and resends tried (a resend whose answer was lost may have e-mailed). */
+  resends: Map<string, number>;
+  resendsTried: Map<string, number>;
+  /** Invoices the customer paid on the hosted page. */
+  paid: Set<string>;
+};
+
+export type CheckResult = {
+  invoices: number;
+  runs: number;
+  periodsExpected: number;
+  duplicates: number;
+  misses: number;
+  /** Finalized after a stop, by a call already on its way when the stop committed (allowed: the run had read its standing before). */
+  finalizedInFlightAtStop: number;
+  emails: number;
+  violations: string[];
+};
+
+const TERMINAL = new Set(["sent", "paid", "overdue", "void", "uncollectible", "failed", "skipped"]);
+const STATUS_OF_STATE: Record<string, string> = { sent: "open", overdue: "open", paid: "paid", void: "void", uncollectible: "uncollectible" };
+
+export async function checkPromise(input: { standIn: StripeStandIn; planned: (PlannedTemplate & { id: string })[]; actions: Actions; now: Date }): Promise<CheckResult> {
+  const { standIn, planned, actions, now } = input;
+  const violations: string[] = [];
+  const runs = await prisma.invoiceRun.findMany();
+  const runById = new Map(runs.map((run) => [run.id, run]));
+  const ledger = standIn.control.ledger();
+  const finalized = ledger.filter((invoice) => invoice.status !== "draft");
+  const invoiceById = new Map(ledger.map((invoice) => [invoice.id, invoice]));
+
+  // Finalize requests as Stripe received them (stand-in clock), per invoice.
+  const finalizeArrivals = new Map<string, number>();
+  for (const request of standIn.control.requests({ method: "POST" })) {
+    const match = /^\/v1\/invoices\/([^/]+)\/finalize$/.exec(request.path);
+    if (match && request.status === 200 && !request.replayed && !finalizeArrivals.has(match[1]!)) finalizeArrivals.set(match[1]!, request.time);
+  }
+
+  // 1. Exactly one finalized invoice per (template, period): duplicates.
+  const perPeriod = new Map<string, string[]>();
+  for (const invoice of finalized) {
+    const run = runById.get(invoice.metadata?.run_id ?? "");
+    if (!run) {
+      violations.push(`invoice ${invoice.id} carries no known run id (${invoice.metadata?.run_id ?? "none"})`);
+      continue;
+    }
+    const key = `${run.templateId}#${run.periodIndex}`;
+    perPeriod.set(key, [...(perPeriod.get(key) ?? []), invoice.id]);
+  }
+  let duplicates = 0;
+  for (const [key, ids] of perPeriod) {
+    if (ids.length > 1) {
+      duplicates += ids.length - 1;
+      violations.push(`period ${key} has ${ids.length} finalized invoices: ${ids.join(", ")}`);
+    }
+  }
+
+  // 2. Misses: templates no merchant paused, skipped or cancelled have one invoice for every period due by now.
+  let misses = 0;
+  let periodsExpected = 0;
+  for (const template of planned) {
+    if (actions.cancelled.has(template.id) || actions.paused.has(template.id) || actions.skipped.has(template.id)) continue;
+    const due = occurrences(validateSchedule(template.schedule), { count: 200 }).filter((occurrence) => Date.parse(occurrence.runAt) <= now.getTime());
+    periodsExpected += due.length;
+    for (const occurrence of due) {
+      if (!perPeriod.has(`${template.id}#${occurrence.index}`)) {
+        misses += 1;
+        const run = runs.find((candidate) => candidate.templateId === template.id && candidate.periodIndex === occurrence.index);
+        violations.push(`missed: template ${template.id} period ${occurrence.index} (${occurrence.runAt}); run ${run ? `${run.id} ${run.state} ${run.lastErrorCode ?? ""}` : "never planned"}`);
+      }
+    }
+    const extra = runs.filter((run) => run.templateId === template.id && run.periodIndex >= due.length && run.state !== "skipped");
+    for (const run of extra) violations.push(`run ${run.id} of template ${template.id} for period ${run.periodIndex}, not due by ${now.toISOString()}`);
+  }
+
+  // 3. None for skipped periods; 4. none finalized while paused or after a cancel (but for a call already on its way).
+  let finalizedInFlightAtStop = 0;
+  for (const run of runs) {
+    if (run.state === "skipped" && perPeriod.has(`${run.templateId}#${run.periodIndex}`)) {
+      violations.push(`skipped run ${run.id} (${run.skipReason}) has a finalized invoice`);
+    }
+  }
+  const stepEvents = await prisma.runEvent.findMany({ where: { type: "run.step_completed", cause: "lines" }, select: { runId: true, at: true } });
+  const linesDoneAt = new Map(stepEvents.map((event) => [event.runId, event.at.getTime()]));
+  for (const invoice of finalized) {
+    const run = runById.get(invoice.metadata?.run_id ?? "");
+    const arrivedAt = finalizeArrivals.get(invoice.id);
+    if (!run || arrivedAt === undefined) continue;
+    const stops: { from: number; to: number; what: string }[] = [];
+    for (const interval of actions.paused.get(run.templateId) ?? []) stops.push({ from: interval.from.getTime(), to: interval.to?.getTime() ?? Infinity, what: "paused" });
+    const cancelledAt = actions.cancelled.get(run.templateId);
+    if (cancelledAt) stops.push({ from: cancelledAt.getTime(), to: Infinity, what: "cancelled" });
+    for (const stop of stops) {
+      if (arrivedAt <= stop.from || arrivedAt >= stop.to) continue;
+      // The finalize call's run stored its previous step (and read its template's standing) before the stop committed: in flight.
+      const lastRead = linesDoneAt.get(run.id) ?? 0;
+      if (lastRead < stop.from) finalizedInFlightAtStop += 1;
+      else violations.push(`invoice ${invoice.id} finalized at ${new Date(arrivedAt).toISOString()} while its template was ${stop.what} (since ${new Date(stop.from).toISOString()}), its run having read that standing at ${new Date(lastRead).toISOString()}`);
+    }
+  }
+
+  // 5. Each invoice's total is its run's snapshot total.
+  for (const invoice of finalized) {
+    const run = runById.get(invoice.metadata?.run_id ?? "");
+    if (run && invoice.total !== run.expectedTotal) violations.push(`invoice ${invoice.id} totals ${invoice.total}, its run ${run.id} expected ${run.expectedTotal}`);
+  }
+
+  // 6. One send e-mail per invoice, plus the merchant's explicit resends.
+  const emails = standIn.control.emails();
+  const emailsPerInvoice = new Map<string, number>();
+  for (const email of emails) emailsPerInvoice.set(email.invoice, (emailsPerInvoice.get(email.invoice) ?? 0) + 1);
+  for (const invoice of finalized) {
+    const run = runById.get(invoice.metadata?.run_id ?? "");
+    if (!run || !["sent", "paid", "overdue"].includes(run.state)) continue;
+    const sent = emailsPerInvoice.get(invoice.id) ?? 0;
+    const least = 1 + (actions.resends.get(run.id) ?? 0);
+    const most = 1 + (actions.resendsTried.get(run.id) ?? 0);
+    if (sent < least || sent > most) violations.push(`invoice ${invoice.id} was e-mailed ${sent} times; expected ${least === most ? least : `${least}–${most}`}`);
+  }
+
+  // 7. Every run terminal or scheduled for a retry; 8. no lease outlives its expiry.
+  for (const run of runs) {
+    const retrying = (run.state === "planned" || run.state === "issuing") && run.leaseOwner === null && run.nextAttemptAt !== null && run.nextAttemptAt > now;
+    if (!TERMINAL.has(run.state) && !retrying) violations.push(`run ${run.id} is ${run.state}/${run.step ?? "-"}, neither terminal nor scheduled for a retry (next ${run.nextAttemptAt?.toISOString() ?? "none"}, lease ${run.leaseOwner ?? "none"})`);
+    if (run.leaseOwner !== null && run.leaseExpiresAt !== null && run.leaseExpiresAt < now) violations.push(`run ${run.id} still leased by ${run.leaseOwner}, expired ${run.leaseExpiresAt.toISOString()}`);
+  }
+  // A template lease matters while the template is active (the claim takes expired ones back); a killed
+  // planner's lease on a template cancelled or paused since is inert: no claim looks at it.
+  const staleTemplates = await prisma.recurringTemplate.findMany({ where: { status: "active", leaseOwner: { not: null }, leaseExpiresAt: { lt: now } }, select: { id: true, nextRunAt: true } });
+  for (const template of staleTemplates) violations.push(`active template ${template.id} still leased past its expiry (next run ${template.nextRunAt?.toISOString() ?? "none"})`);
+
+  // 9. Each run's final state is its Stripe invoice's status.
+  for (const run of runs) {
+    if (!run.invoiceId) continue;
+    const invoice = invoiceById.get(run.invoiceId);
+    const expected = STATUS_OF_STATE[run.state];
+    if (expected && invoice?.status !== expected) violations.push(`run ${run.id} is ${run.state} but its invoice ${run.invoiceId} is ${invoice?.status ?? "absent"}`);
+    if (!expected && (run.state === "skipped" || run.state === "failed") && invoice && invoice.status !== "draft" && invoice.status !== "void") {
+      violations.push(`run ${run.id} is ${run.state} but its invoice ${run.invoiceId} is ${invoice.status}`);
+    }
+  }
+  for (const invoiceId of actions.paid) {
+    const run = runs.find((candidate) => candidate.invoiceId === invoiceId);
+    if (run && run.state !== "paid") violations.push(`invoice ${invoiceId} was paid by its customer; its run ${run.id} is ${run.state}`);
+  }
+
+  return { invoices: finalized.length, runs: runs.length, periodsExpected, duplicates, misses, finalizedInFlightAtStop, emails: emails.length, violations };
+}

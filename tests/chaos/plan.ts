@@ -1,0 +1,86 @@
+// What the campaign issues: shops (one Stripe account each) and templates of
+// every shape the scheduler must get right, drawn from the seed.
+import type { CreateTemplateInput } from "~/domain/template-input";
+
+export type CampaignSize = "ci" | "full";
+
+export const SIZES: Record<CampaignSize, { shops: number; templates: number; workers: number; killEveryMs: [number, number]; stepSettleMs: number }> = {
+  // CI: inside the normal test command, ≤ 3 minutes on 2 cores.
+  // A worker's start costs ~1–2 s of CPU (loading the app): kills every few seconds, not every second.
+  // Kills far apart enough that a run's attempts are not all cut short (8 interrupted attempts fail a run: PROMISE.md, known gaps).
+  ci: { shops: 4, templates: 20, workers: 4, killEveryMs: [8_000, 15_000], stepSettleMs: 45_000 },
+  full: { shops: 25, templates: 500, workers: 4, killEveryMs: [2_000, 6_000], stepSettleMs: 600_000 },
+};
+
+/** Campaign time line: 6 steps of 8 days from Mon 2 March 2026 — New York's DST (8 March), month end (31 March), Paris's DST (29 March). */
+export const CAMPAIGN_START = "2026-03-02T00:00:00Z";
+export const STEP_MS = 8 * 86_400_000;
+export const STEPS = 6;
+
+/** mulberry32, as the stand-in's (a campaign is replayed from its seed). */
+export class Dice {
+  private state: number;
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)]!;
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+}
+
+const ZONES = ["Europe/Paris", "America/New_York", "Asia/Tokyo"] as const;
+
+export type ScheduleShape = { every: number; unit: "week" | "month"; anchor: string; timeOfDay: string; timeZone: string; end?: { afterCount: number } };
+
+/** One template: weekly, monthly, every 3 weeks or monthly on the 31st; three zones; some with an end count; some asking for a signature. */
+export type PlannedTemplate = { shopIndex: number; input: CreateTemplateInput; schedule: ScheduleShape };
+
+export function planTemplate(dice: Dice, index: number, shops: number): PlannedTemplate {
+  const shape = dice.pick(["weekly", "monthly", "three_weeks", "month_end"] as const);
+  const timeZone = dice.pick(ZONES);
+  const day = dice.int(2, 9);
+  const anchor = shape === "month_end" ? "2026-03-31" : `2026-03-${String(day).padStart(2, "0")}`;
+  // Around 02:30 on DST nights (a time that does not exist, or happens twice, somewhere).
+  const timeOfDay = dice.pick(["02:30", "09:00", "23:45", "00:00"]);
+  const schedule: ScheduleShape = {
+    every: shape === "three_weeks" ? 3 : 1,
+    unit: shape === "weekly" || shape === "three_weeks" ? "week" : "month",
+    anchor,
+    timeOfDay,
+    timeZone,
+  };
+  if (dice.chance(0.2)) schedule.end = { afterCount: dice.int(1, 3) };
+  const quantity = dice.int(1, 4);
+  const unitAmount = dice.int(5, 200) * 10;
+  const input: CreateTemplateInput = {
+    sourceOrderId: `gid://shopify/Order/${10_000 + index}`,
+    currency: "EUR",
+    customer: {
+      shopifyCustomerId: `gid://shopify/Customer/${20_000 + index}`,
+      name: `Client ${index}`,
+      email: `client-${index}@example.test`,
+      locale: dice.pick(["fr", "en"]),
+      address: { line1: `${index} rue du Test`, city: "Lyon", postalCode: "69003", country: "FR" },
+    },
+    lines: [{ title: "Abonnement", sku: `SKU-${index}`, quantity, unitAmount, taxLines: [{ title: "TVA", ratePercent: "20" }] }],
+    taxesIncluded: true,
+    ...(dice.chance(0.5) ? { shipping: { title: "Colissimo", amount: 490, taxLines: [{ title: "TVA", ratePercent: "20" }] } } : {}),
+    schedule,
+    // Every due period is issued, however late the clock's jump finds it: the campaign counts them all.
+    policies: { catchUp: "all", signatureRequested: dice.chance(0.15) },
+  };
+  return { shopIndex: index % shops, input, schedule };
+}

@@ -1,0 +1,20 @@
+// A worker process of the chaos campaign: the production worker process
+// (app/worker/process.ts: Stripe rail, the shared per-account rate limit,
+// graceful SIGTERM), on the campaign's time line (CHAOS_CLOCK_FILE).
+// The campaign SIGKILLs and restarts these at random.
+import { setAppClock } from "~/clock.server";
+import { createStripeRail } from "~/services/invoicing/stripe-rail.server";
+import { shareStripeRateLimits } from "~/services/invoicing/stripe-rate-limit.server";
+import { runWorkerProcess } from "~/worker/process";
+import { FileClock } from "./clock-file";
+
+const clockFile = process.env.CHAOS_CLOCK_FILE;
+if (!clockFile) throw new Error("CHAOS_CLOCK_FILE is required");
+setAppClock(new FileClock(clockFile));
+
+await runWorkerProcess({
+  gateway: () => {
+    shareStripeRateLimits();
+    return createStripeRail();
+  },
+});
