@@ -145,7 +145,16 @@ export type IssuedInvoice = {
   sendUnconfirmed?: true;
 };
 
-export type StepContext = { idempotencyKey: string };
+export type StepContext = {
+  idempotencyKey: string;
+  /**
+   * This attempt begins at this step: an earlier attempt may have made the
+   * call and died before storing its result. Its key may no longer be
+   * remembered (Stripe forgets keys after 24 h), so a step whose repeat
+   * would add something (the lines) looks at what is there before acting.
+   */
+  resumed?: boolean;
+};
 
 export interface BillingGateway {
   /** Reuses the customer mapped to this shop + Shopify customer, else creates one. */

@@ -6,7 +6,7 @@
 // at all.
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { idempotencyKey, MAX_INVOICE_LINES } from "~/domain/billing";
+import { BillingError, idempotencyKey, MAX_INVOICE_LINES, type BillingGateway } from "~/domain/billing";
 import { ManualClock } from "~/domain/clock";
 import { MAX_TEMPLATE_LINES } from "~/domain/template-input";
 import { StripeBillingAdapter } from "~/gateways/stripe/billing-adapter.server";
@@ -46,9 +46,9 @@ describe("an invoice at the line limit", () => {
     const added = await invoiceItems(interrupted.invoiceId!);
     expect(added).toHaveLength(2 * ADD_LINES_PAGE);
 
-    // The step starts over: the two pages added are replayed under their keys (each consumes a fault, answered by the
-    // replay); the third is committed by Stripe but answered with a 500 it saves under the key: every repeat replays it.
-    standIn.control.setFaults(MERCHANT, { failNext: { count: 3, method: "POST", path: "/v1/invoices/*/add_lines", mode: "after_commit" } });
+    // The step starts over, resumed: it reads the invoice's lines first, so the two pages added are not sent again;
+    // the third is committed by Stripe but answered with a 500 it saves under the key: every repeat replays it.
+    standIn.control.setFaults(MERCHANT, { failNext: { count: 1, method: "POST", path: "/v1/invoices/*/add_lines", mode: "after_commit" } });
     clock.set(interrupted.nextAttemptAt!.toISOString());
     await drain(lanes);
 
@@ -70,6 +70,47 @@ describe("an invoice at the line limit", () => {
       new Set([`${run.id}:lines`, `${run.id}:lines:from-${ADD_LINES_PAGE}`, `${run.id}:lines:from-${3 * ADD_LINES_PAGE}`]),
     );
     expect(standIn.control.requests({ method: "GET", path: `/v1/invoices/${run.invoiceId}/lines` }).length).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
+  it("a lines step resumed more than 24 h after Stripe committed it (its key forgotten) adds no line twice: the invoice's lines are read first", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const shop = await createShop({ billingAccountId: MERCHANT });
+    const template = await createTemplate(shop, templateInput(), { clock });
+    clock.set("2026-01-15T08:00:00Z");
+    const standIn = stripeStandIn();
+    // add_lines commits, and its answer is lost on the way back: the attempt ends unknown, at the lines step.
+    const adapter = new StripeBillingAdapter(testClient(standIn), stripeCustomerStore, stripeTaxRateStore);
+    let lost = 1;
+    const gateway: BillingGateway = {
+      ensureCustomer: (request, context) => adapter.ensureCustomer(request, context),
+      createDraft: (request, customerId, context) => adapter.createDraft(request, customerId, context),
+      addLines: async (request, invoiceId, context) => {
+        const invoice = await adapter.addLines(request, invoiceId, context);
+        if (lost-- > 0) throw new BillingError("transient", "network_error", "The connection to Stripe was lost.");
+        return invoice;
+      },
+      finalize: (request, invoiceId, context) => adapter.finalize(request, invoiceId, context),
+      send: (request, invoiceId, context) => adapter.send(request, invoiceId, context),
+      findInvoiceForRun: (request) => adapter.findInvoiceForRun(request),
+      discardDraft: (request, invoiceId) => adapter.discardDraft(request, invoiceId),
+    };
+    const lanes = new Worker({ gateway, clock, random: () => 0.5 });
+    await drain(lanes);
+    const interrupted = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
+    expect(interrupted).toMatchObject({ state: "issuing", step: "lines" });
+    const committed = await invoiceItems(interrupted.invoiceId!);
+    expect(committed.length).toBeGreaterThan(0);
+    standIn.control.clearFaults();
+
+    // The retry comes after Stripe forgot the key (24 h): repeating it would add every line again.
+    standIn.control.advanceClock(25 * 3_600_000);
+    clock.set(new Date(interrupted.nextAttemptAt!.getTime() + 25 * 3_600_000).toISOString());
+    await drain(lanes);
+
+    const run = await prisma.invoiceRun.findUniqueOrThrow({ where: { id: interrupted.id } });
+    expect(run).toMatchObject({ state: "sent", invoicedTotal: run.expectedTotal });
+    expect(await invoiceItems(run.invoiceId!)).toHaveLength(committed.length);
+    expect(standIn.control.ledger(MERCHANT).filter((each) => each.metadata?.run_id === run.id)).toHaveLength(1);
   }, 60_000);
 
   it(`refuses an invoice of more than ${MAX_INVOICE_LINES} lines (a template's and its shipping) before any call to Stripe`, async () => {

@@ -111,7 +111,7 @@ export class StripeBillingAdapter implements BillingGateway {
   async addLines(request: InvoiceRequest, invoiceId: string, context: StepContext): Promise<IssuedInvoice> {
     return this.guard(request, async () => {
       // add_lines answers with the invoice: its total is checked on that answer, no read before or after.
-      const invoice = await this.lines.add(request, invoiceId, context.idempotencyKey);
+      const invoice = await this.lines.add(request, invoiceId, context.idempotencyKey, context.resumed === true);
       if (invoice.status !== "draft") return toIssued(invoice, request.currency);
       return this.checkedTotal(request, invoice);
     });

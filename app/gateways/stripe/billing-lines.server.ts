@@ -17,7 +17,7 @@ import { toStripeAmount } from "~/domain/money";
 import type { StripeCoupons } from "./billing-coupons.server";
 import type { StripeTaxRates } from "./billing-tax-rates.server";
 import type { StripeClient } from "./client.server";
-import { isStripeCode, keyAfterFailedRequest, needsReconciliation, refersToRememberedObject } from "./errors.server";
+import { invoiceChangedError, isStripeCode, keyAfterFailedRequest, needsReconciliation, refersToRememberedObject } from "./errors.server";
 
 /**
  * Lines per add_lines call. Stripe's reference does not spell a maximum for
@@ -39,15 +39,30 @@ export class StripeInvoiceLines {
   /**
    * Adds every line of `request` to the draft `invoiceId`, a page per call;
    * idempotent under `key` (a page's key: `key`, then `key:from-<index>`).
+   * `resumed`: an earlier attempt may have added some of them, under keys
+   * Stripe may have forgotten (after 24 h a repeated key runs again): the
+   * invoice's lines are read first and only the missing ones are sent,
+   * under a key of their own when some were there (other parameters).
    * @returns the invoice as Stripe's last answer shows it; an invoice that is
    *   no longer a draft (finalized meanwhile) is returned as it stands, untouched.
    * @throws the SDK's StripeError (the adapter translates it).
    */
-  async add(request: InvoiceRequest, invoiceId: string, key: string): Promise<Stripe.Invoice> {
+  async add(request: InvoiceRequest, invoiceId: string, key: string, resumed = false): Promise<Stripe.Invoice> {
+    const present = resumed ? await this.linesOnInvoice(request, invoiceId) : new Map<number, Stripe.InvoiceLineItem>();
+    for (const [index, line] of present) {
+      const wanted = request.lines[index];
+      // What an earlier attempt added is not what this one would: the run's lines changed in between.
+      if (!wanted || line.description !== wanted.description || line.quantity !== wanted.quantity) {
+        throw invoiceChangedError("the lines already on the Stripe draft are not this invoice's.");
+      }
+    }
     let invoice: Stripe.Invoice | null = null;
     for (let from = 0; from < request.lines.length; from += ADD_LINES_PAGE) {
-      const indexes = range(from, Math.min(from + ADD_LINES_PAGE, request.lines.length));
-      invoice = await this.addPage(request, invoiceId, indexes, from === 0 ? key : `${key}:from-${from}`);
+      const page = range(from, Math.min(from + ADD_LINES_PAGE, request.lines.length));
+      const indexes = page.filter((index) => !present.has(index));
+      if (indexes.length === 0) continue;
+      const pageKey = from === 0 ? key : `${key}:from-${from}`;
+      invoice = await this.addPage(request, invoiceId, indexes, indexes.length === page.length ? pageKey : `${pageKey}:missing`);
       if (invoice.status !== "draft") return invoice;
     }
     return invoice ?? this.retrieve(request, invoiceId);
@@ -75,7 +90,7 @@ export class StripeInvoiceLines {
       const fresh = refersToRememberedObject(error);
       if (!fresh && !needsReconciliation(error)) throw error;
       // A refusal (400) added nothing: add_lines is all or nothing. Only an unknown outcome is looked for.
-      const present = needsReconciliation(error) ? await this.lineIndexesOnInvoice(request, invoiceId) : new Set<number>();
+      const present = needsReconciliation(error) ? await this.linesOnInvoice(request, invoiceId) : new Map<number, Stripe.InvoiceLineItem>();
       const missing = indexes.filter((index) => !present.has(index));
       if (missing.length === 0) return this.retrieve(request, invoiceId);
       const next = keyAfterFailedRequest(key, error);
@@ -101,16 +116,16 @@ export class StripeInvoiceLines {
     return params;
   }
 
-  /** The indexes of this run's lines already on the invoice, through every page of its lines. */
-  private async lineIndexesOnInvoice(request: InvoiceRequest, invoiceId: string): Promise<Set<number>> {
-    const found = new Set<number>();
+  /** This run's lines already on the invoice, by their index, through every page of its lines. */
+  private async linesOnInvoice(request: InvoiceRequest, invoiceId: string): Promise<Map<number, Stripe.InvoiceLineItem>> {
+    const found = new Map<number, Stripe.InvoiceLineItem>();
     let startingAfter: string | undefined;
     for (;;) {
       const page = await this.client.call(request.account, (stripe, options) =>
         stripe.invoices.listLineItems(invoiceId, { limit: LINES_PAGE, ...(startingAfter ? { starting_after: startingAfter } : {}) }, options),
       );
       for (const line of page.data) {
-        if (line.metadata?.run_id === request.runId && line.metadata.line_index !== undefined) found.add(Number(line.metadata.line_index));
+        if (line.metadata?.run_id === request.runId && line.metadata.line_index !== undefined) found.set(Number(line.metadata.line_index), line);
       }
       if (!page.has_more || page.data.length === 0) return found;
       startingAfter = page.data.at(-1)!.id;

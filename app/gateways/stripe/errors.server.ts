@@ -24,6 +24,20 @@ export type ErrorContext = { customerEmail?: string; currency?: string };
  * through; an error that is neither Stripe's nor money arithmetic (a bug) is
  * thrown back as is, so the worker treats it as a crash.
  */
+/**
+ * The invoice changed between two attempts at the same step (`how`: how it
+ * was found out). A new key would make a second object: the run stops instead.
+ */
+export function invoiceChangedError(how: string, cause?: unknown): BillingError {
+  const code: RunErrorCode = "idempotency_mismatch";
+  return new BillingError(
+    "permanent",
+    code,
+    `The invoice changed between two attempts at the same step: ${how} Ritournelle stopped rather than risk a second invoice: nothing more was sent. Check this invoice in your Stripe dashboard and contact support with its date.`,
+    { cause },
+  );
+}
+
 export function toBillingError(error: unknown, context: ErrorContext = {}): BillingError {
   if (error instanceof BillingError) return error;
   if (error instanceof MoneyError) {
@@ -58,10 +72,7 @@ export function toBillingError(error: unknown, context: ErrorContext = {}): Bill
   if (error instanceof Stripe.errors.StripeIdempotencyError) {
     // Same key, other parameters (or another endpoint): the invoice changed
     // between two attempts. A new key would make a second object; stop instead.
-    return permanent(
-      "idempotency_mismatch",
-      `The invoice changed between two attempts at the same step, so Stripe refused to repeat it with different details. Ritournelle stopped rather than risk a second invoice: nothing more was sent. Check this invoice in your Stripe dashboard and contact support with its date.${stripeSays}`,
-    );
+    return invoiceChangedError(`Stripe refused to repeat it with different details.${stripeSays}`, error);
   }
   return permanent(...invalidRequest(error, context, stripeSays));
 }

@@ -92,15 +92,15 @@ class RunDriver {
   /** The rail this run was planned on (its snapshot). */
   private readonly onShopify: boolean;
   private readonly gateway: BillingGateway | undefined;
-  /** An earlier attempt stopped at the draft step: it may have created the invoice. */
-  private readonly resumedAtDraft: boolean;
+  /** The step this attempt begins at: an earlier attempt may have made its call (at the draft step: created the invoice). */
+  private readonly resumedAt: string | null;
 
   constructor(
     run: LeasedRun,
     private readonly options: IssueRunOptions,
   ) {
     this.lease = new RunLease(run, options);
-    this.resumedAtDraft = run.step === "draft";
+    this.resumedAt = run.step;
     this.onShopify = run.snapshot.rail === "shopify";
     this.gateway = this.onShopify ? options.shopifyGateway : options.gateway;
   }
@@ -155,7 +155,7 @@ class RunDriver {
   private async perform(step: PipelineStep, request: InvoiceRequest): Promise<RunOutcome | null> {
     const gateway = this.gateway!;
     const { lease } = this;
-    const context = { idempotencyKey: idempotencyKey(this.run.id, step, this.run.keyGeneration) };
+    const context = { idempotencyKey: idempotencyKey(this.run.id, step, this.run.keyGeneration), resumed: this.resumedAt === step };
     switch (step) {
       case "customer": {
         const { customerId } = await gateway.ensureCustomer(request, context);
@@ -163,7 +163,7 @@ class RunDriver {
         return null;
       }
       case "draft": {
-        if (this.resumedAtDraft) {
+        if (context.resumed) {
           const existing = await gateway.findInvoiceForRun(request);
           if (existing) return this.adopt(existing);
         }
@@ -210,7 +210,7 @@ class RunDriver {
   /** Stops the run nobody wants any more (stop-run.server.ts): "stopped"; or adopts its invoice found finalized (null: it goes on). */
   private async stop(request: InvoiceRequest | null): Promise<RunOutcome | null> {
     const reason = this.lease.stopReason();
-    const result = reason && (await stopRun(this.lease, this.gateway!, request, reason, this.resumedAtDraft));
+    const result = reason && (await stopRun(this.lease, this.gateway!, request, reason, this.resumedAt === "draft"));
     if (!result) return null;
     return result.stopped ? "stopped" : this.adopt(result.finalized);
   }
