@@ -27,7 +27,7 @@
 // Any other error is a bug or a lost database: it propagates like a crash,
 // the run keeps its lease and is taken over when it expires.
 import { BillingError, idempotencyKey, type BillingGateway, type InvoiceRequest, type IssuedInvoice } from "~/domain/billing";
-import { backoffDelayMs, type RetryPolicy } from "~/domain/retry-policy";
+import type { RetryPolicy } from "~/domain/retry-policy";
 import type { Logger } from "~/logger.server";
 import type { LeasedRun, PipelineStep } from "~/models/invoice-run.server";
 import type { NewRunEvent } from "~/models/run-event.server";
@@ -36,6 +36,7 @@ import { createSigningLink } from "~/services/signing/create-signing-link.server
 import type { BillingHolds } from "./billing-hold.server";
 import { invoiceDetails, invoiceRequestFor, LeaseLostError, released, restartAtDraft, RunLease, type LeaseHolder } from "./run-lease.server";
 import { refusalBeforeAttempt, sentWarning, type RunNote } from "./run-notes.server";
+import { failRun, releaseRun, retryLater, waitRun } from "./run-endings.server";
 import { stopRun } from "./stop-run.server";
 
 export type IssueRunOptions = LeaseHolder & {
@@ -124,7 +125,7 @@ class RunDriver {
       await this.startAttempt();
       const request = invoiceRequestFor(this.run, account);
       for (;;) {
-        if (this.options.shouldStop()) return await this.release();
+        if (this.options.shouldStop()) return await releaseRun(this.lease);
         const step = this.run.step ?? "customer";
         try {
           // Up to finalization, a run nobody wants any more stops (or, its invoice found finalized, adopts it and goes on).
@@ -244,31 +245,14 @@ class RunDriver {
   }
 
   private async onBillingError(step: PipelineStep, error: BillingError, request: InvoiceRequest): Promise<RunOutcome | null> {
-    const { retry, logger } = this.options;
     if (error.code === "stripe_resource_missing" && (step === "lines" || step === "finalize")) return restartAtDraft(this.lease, this.options, request).then((found) => found && this.adopt(found));
     if (error.kind === "permanent") return this.fail(error.code, error.message, step);
     if (error.kind === "blocked") return this.holdForRefusal(error);
-    if (this.run.attempt >= retry.maxAttempts) {
-      return this.fail(
-        error.code,
-        `${error.message} Ritournelle gave up after ${this.run.attempt} attempts: use Retry once the problem is solved.`,
-        step,
-      );
-    }
-    const delayMs = backoffDelayMs(this.run.attempt, retry, this.options.random);
-    const nextAttemptAt = new Date(this.lease.now().getTime() + delayMs);
-    logger.info({ runId: this.run.id, step, code: error.code, attempt: this.run.attempt, delayMs }, "transient provider failure; retry scheduled");
-    await this.lease.persist({ lastErrorCode: error.code, lastErrorMessage: error.message, ...released(), nextAttemptAt }, [
-      this.lease.event("run.retry_scheduled", { cause: error.code, detail: { step, attempt: this.run.attempt, delayMs, message: error.message } }),
-    ]);
-    return "retry_scheduled";
+    return retryLater(this.lease, step, error, this.options);
   }
 
-  private async fail(code: string, message: string, step?: PipelineStep): Promise<RunOutcome> {
-    await this.lease.persist({ state: "failed", lastErrorCode: code, lastErrorMessage: message, ...released(), nextAttemptAt: null }, [
-      this.lease.event("run.failed", { fromState: this.run.state, toState: "failed", cause: code, detail: { step: step ?? this.run.step, message } }),
-    ]);
-    return "failed";
+  private fail(code: string, message: string, step?: PipelineStep): Promise<RunOutcome> {
+    return failRun(this.lease, code, message, step);
   }
 
   /** The shop has no connected billing account: the run waits (not a failure) and looks again later. */
@@ -282,19 +266,8 @@ class RunDriver {
     return this.wait(refusal.code, refusal.message);
   }
 
-  /** Waits, not failed: gives the lease back and looks again in `billingRecheckMs` (or when resumed). */
-  private async wait(code: string, message: string): Promise<RunOutcome> {
-    const events = this.run.lastErrorCode === code ? [] : [this.lease.event("run.waiting", { cause: code })];
-    await this.lease.persist(
-      {
-        lastErrorCode: code,
-        lastErrorMessage: message,
-        ...released(),
-        nextAttemptAt: new Date(this.lease.now().getTime() + this.options.billingRecheckMs),
-      },
-      events,
-    );
-    return "waiting";
+  private wait(code: string, message: string): Promise<RunOutcome> {
+    return waitRun(this.lease, code, message, this.options.billingRecheckMs);
   }
 
   private async startAttempt(): Promise<void> {
@@ -303,12 +276,6 @@ class RunDriver {
       { state: "issuing", step: this.run.step ?? "customer", attempt: this.run.attempt + 1 },
       wasPlanned ? [this.lease.event("run.started", { fromState: "planned", toState: "issuing" })] : [],
     );
-  }
-
-  /** Graceful shutdown: the step in progress is finished; the run is free for any worker at once. */
-  private async release(): Promise<RunOutcome> {
-    await this.lease.persist({ ...released(), nextAttemptAt: this.lease.now() }, []);
-    return "released";
   }
 
   private invoiceId(): string {
