@@ -12,6 +12,7 @@
 //
 //   npm run bench -- lag                       (BENCH_LAG_INVOICES=1000 for a quick run)
 //   node --import tsx bench/lag.ts             alone
+import { startStandInProcess } from "./stripe-standin-process";
 import { fork } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -19,7 +20,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Temporal } from "temporal-polyfill";
 import type { Clock } from "../app/domain/clock";
-import { DEFAULT_SECRET_KEY, type RequestLogEntry, type SeedAccount } from "../sandbox/stripe/server";
+import { DEFAULT_SECRET_KEY, type RequestLogEntry } from "../sandbox/stripe/server";
 import { migrateDatabase } from "../server/migrate";
 import { atMost, exactly, LAG_P99_TARGET, ratio, type Check } from "./targets";
 
@@ -56,7 +57,7 @@ async function measureLag(): Promise<Check[]> {
   process.env.DATABASE_URL = databaseUrl;
   process.env.LOG_LEVEL ??= "warn";
   const accountIds = Array.from({ length: ACCOUNTS }, (_, index) => `acct_1Lag${String(index).padStart(2, "0")}`);
-  const standIn = await startStandIn(accountIds.map((id, index) => ({ id, businessName: `Lag ${index}`, country: "FR", defaultCurrency: "eur" })));
+  const standIn = await startStandInProcess(accountIds.map((id, index) => ({ id, businessName: `Lag ${index}`, country: "FR", defaultCurrency: "eur" })));
   const { default: prisma, configureDatabase } = await import("../app/db.server");
   try {
     const { StripeClient } = await import("../app/gateways/stripe/client.server");
@@ -171,28 +172,6 @@ function runRow(index: number, scheduledAt: Date, created: Date) {
     expectedTotal: 1000,
     snapshot: SNAPSHOT(index),
     createdAt: created,
-  };
-}
-
-/** The Stripe stand-in in a process of its own (bench/stripe-standin.ts), with its control API. */
-async function startStandIn(accounts: SeedAccount[]) {
-  const child = fork(fileURLToPath(new URL("./stripe-standin.ts", import.meta.url)), {
-    execArgv: ["--import", "tsx"],
-    env: { ...process.env, BENCH_STRIPE_ACCOUNTS: JSON.stringify(accounts) },
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once("message", (message) => resolve((message as { url: string }).url));
-    child.once("exit", (code) => reject(new Error(`the Stripe stand-in exited (${code})`)));
-  });
-  return {
-    url,
-    async control(method: string, controlPath: string, body?: unknown): Promise<unknown> {
-      const send = () => fetch(`${url}/__control${controlPath}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-      const response = await send().catch(send);
-      if (!response.ok) throw new Error(`stand-in control ${method} ${controlPath}: ${response.status} ${await response.text()}`);
-      return response.json();
-    },
-    close: () => child.disconnect(),
   };
 }
 

@@ -16,6 +16,7 @@
 //   difference between the two is the engine's own cost.
 //
 //   node --import tsx bench/stripe.ts        (or `npm run bench`: bench/index.ts)
+import { startStandInProcess, type StandInProcess } from "./stripe-standin-process";
 import { fork } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -23,7 +24,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Shop } from "@prisma/client";
 import { Temporal } from "temporal-polyfill";
-import { DEFAULT_SECRET_KEY, type RequestLogEntry, type SeedAccount } from "../sandbox/stripe/server";
+import { DEFAULT_SECRET_KEY, type RequestLogEntry } from "../sandbox/stripe/server";
 import { migrateDatabase } from "../server/migrate";
 import type { Clock } from "../app/domain/clock";
 import type { BillingGateway } from "../app/domain/billing";
@@ -82,7 +83,6 @@ class FlowingClock implements Clock {
   }
 }
 
-type StandInProcess = Awaited<ReturnType<typeof startStandInProcess>>;
 
 export async function runStripeBench(options: StripeBenchOptions = {}): Promise<StripeBenchResult> {
   const accounts = options.accounts ?? 20;
@@ -264,30 +264,6 @@ async function resetStandIn(standIn: StandInProcess, accountIds: string[], rate:
   for (const account of accountIds) {
     await standIn.control("POST", "/faults", { account, latency: { fixedMs: latencyMs }, rateLimit: { requestsPerSecond: rate } });
   }
-}
-
-/** The stand-in in its own process (bench/stripe-standin.ts), with its control API. */
-async function startStandInProcess(accounts: SeedAccount[]) {
-  const child = fork(fileURLToPath(new URL("./stripe-standin.ts", import.meta.url)), {
-    execArgv: ["--import", "tsx"],
-    env: { ...process.env, BENCH_STRIPE_ACCOUNTS: JSON.stringify(accounts) },
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once("message", (message) => resolve((message as { url: string }).url));
-    child.once("exit", (code) => reject(new Error(`the Stripe stand-in exited (${code})`)));
-  });
-  return {
-    url,
-    async control(method: string, controlPath: string, body?: unknown): Promise<unknown> {
-      const send = () => fetch(`${url}/__control${controlPath}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-      // Every control call is idempotent. Once more on a dropped keep-alive
-      // socket: after a long pause the stand-in may close it as fetch reuses it.
-      const response = await send().catch(send);
-      if (!response.ok) throw new Error(`stand-in control ${method} ${controlPath}: ${response.status} ${await response.text()}`);
-      return response.json();
-    },
-    close: () => child.disconnect(),
-  };
 }
 
 const LINE = { title: "Abonnement café", quantity: 2, unitAmount: 2490, taxLines: [{ title: "TVA", ratePercent: "20" }] };

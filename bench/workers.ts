@@ -19,8 +19,8 @@
 //   npm run bench -- workers
 //   BENCH_WORKERS_RUNS_PER_ACCOUNT=10 npm run bench -- workers   (a quick check)
 //   BENCH_WORKERS_COUNTS=4 npm run bench -- workers              (only 4 workers)
-import { fork, spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { startStandInProcess } from "./stripe-standin-process";
+import { spawn, type ChildProcess } from "node:child_process";
 import type pg from "pg";
 import { DEFAULT_SECRET_KEY, type RequestLogEntry } from "../sandbox/stripe/server";
 import { createBenchPostgresDatabase, withBenchCluster, withConnection } from "./postgres";
@@ -214,33 +214,16 @@ function mostInOneSecond(times: number[]): number {
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>;
 
-/** The stand-in in its own process (bench/stripe-standin.ts): Stripe is another machine. */
+/** The stand-in in its own process, with a reset to this bench's latency and limits. */
 async function startStandIn() {
-  const accounts = accountIds.map((id, index) => ({ id, businessName: `Bench ${index}`, country: "FR", defaultCurrency: "eur" }));
-  const child = fork(fileURLToPath(new URL("./stripe-standin.ts", import.meta.url)), {
-    execArgv: ["--import", "tsx"],
-    env: { ...process.env, BENCH_STRIPE_ACCOUNTS: JSON.stringify(accounts) },
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once("message", (message) => resolve((message as { url: string }).url));
-    child.once("exit", (code) => reject(new Error(`the Stripe stand-in exited (${code})`)));
-  });
-  const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const send = () => fetch(`${url}/__control${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-    // Idempotent: once more on a keep-alive socket the stand-in closed meanwhile.
-    const response = await send().catch(send);
-    if (!response.ok) throw new Error(`stand-in control ${method} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
+  const standIn = await startStandInProcess(accountIds.map((id, index) => ({ id, businessName: `Bench ${index}`, country: "FR", defaultCurrency: "eur" })));
   return {
-    url,
-    control,
+    ...standIn,
     /** Forgets every object and log line, then sets each account's latency and limit (per account: "*" would be one shared bucket). */
     async reset() {
-      await control("POST", "/reset", {});
-      for (const account of accountIds) await control("POST", "/faults", { account, latency: { fixedMs: LATENCY_MS }, rateLimit: { requestsPerSecond: RATE } });
+      await standIn.control("POST", "/reset", {});
+      for (const account of accountIds) await standIn.control("POST", "/faults", { account, latency: { fixedMs: LATENCY_MS }, rateLimit: { requestsPerSecond: RATE } });
     },
-    close: () => child.disconnect(),
   };
 }
 

@@ -1,6 +1,7 @@
 // What the campaign issues: shops (one Stripe account each) and templates of
 // every shape the scheduler must get right, drawn from the seed.
 import type { CreateTemplateInput } from "~/domain/template-input";
+import { Rng } from "../../sandbox/stripe/rng";
 
 export type CampaignSize = "ci" | "full";
 
@@ -17,22 +18,8 @@ export const CAMPAIGN_START = "2026-03-02T00:00:00Z";
 export const STEP_MS = 8 * 86_400_000;
 export const STEPS = 6;
 
-/** mulberry32, as the stand-in's (a campaign is replayed from its seed). */
-export class Dice {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
+/** The stand-in's seeded generator (mulberry32) with the campaign's two draws: a campaign is replayed from its seed. */
+export class Dice extends Rng {
   pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.next() * items.length)]!;
   }
