@@ -102,9 +102,10 @@ describe("SharedAccountRateLimiter", () => {
     };
     const limiter = new SharedAccountRateLimiter({ requestsPerSecond: 25, slots, now: () => clock });
     await limiter.acquire("acct_1");
+    // (1 s + the 80 ms guard) ÷ 25 requests per second.
     expect(asked).toEqual([
-      { spacingMs: 42, leadMs: 0 },
-      { spacingMs: 42, leadMs: 200 },
+      { spacingMs: 43.2, leadMs: 0 },
+      { spacingMs: 43.2, leadMs: 200 },
     ]);
   });
 });
