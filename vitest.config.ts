@@ -3,10 +3,9 @@ import type { TestProjectInlineConfiguration } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
 
 /**
- * The chaos campaign (tests/chaos) runs only through `npm run test:chaos`
- * (CHAOS_SIZE set) for now: on main's one-call add_lines step it finds a
- * run failed `total_mismatch` (tests/PROMISE.md, known gaps); it joins the
- * default run once that is fixed.
+ * The chaos campaign (tests/chaos) runs through `npm run test:chaos`
+ * (CHAOS_SIZE set), which `npm test` calls as its last step: alone, once,
+ * not alongside the other suites (its worker processes want the cores).
  */
 const CHAOS = process.env.CHAOS_SIZE ? ["tests/chaos/**/*.test.ts"] : [];
 const ALL_SUITES = ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts", "sandbox/**/*.test.ts", "tests/e2e/**/*.test.ts", ...CHAOS];

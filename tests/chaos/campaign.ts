@@ -105,7 +105,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     const shops: Shop[] = [];
     for (const [index, account] of accounts.entries()) {
       const domain = `chaos-${index}.myshopify.com`;
-      shops.push(await prisma.shop.create({ data: { domain, timeZone: "Europe/Paris", currency: "EUR", billingAccountId: account, settings: "{}" } }));
+      // On Pro: the campaign makes more recurring invoices per shop than the Free plan allows (the limit has its own tests).
+      shops.push(await prisma.shop.create({ data: { domain, timeZone: "Europe/Paris", currency: "EUR", billingAccountId: account, settings: "{}", plan: "pro" } }));
       await storeOfflineSession(domain);
     }
     const planned: (PlannedTemplate & { id: string })[] = [];
