@@ -8,14 +8,26 @@ import tsconfigPaths from "vite-tsconfig-paths";
  * not alongside the other suites (its worker processes want the cores).
  */
 const CHAOS = process.env.CHAOS_SIZE ? ["tests/chaos/**/*.test.ts"] : [];
-const ALL_SUITES = ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts", "sandbox/**/*.test.ts", "tests/e2e/**/*.test.ts", ...CHAOS];
+
+/**
+ * Tests that need the machine to themselves (tests/alone: physical rates, e.g.
+ * what Stripe sees in any one second from four worker processes) run in
+ * `npm run test:alone` (RITOURNELLE_ALONE=1), after the other suites, one file
+ * at a time, on each database: beside the other suites' processes on two
+ * cores, a process's own scheduling delays show up in what they measure.
+ */
+const ALONE = process.env.RITOURNELLE_ALONE === "1";
+const ALONE_SUITES = ["tests/alone/**/*.test.ts"];
+const ALL_SUITES = ALONE
+  ? ALONE_SUITES
+  : ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts", "sandbox/**/*.test.ts", "tests/e2e/**/*.test.ts", ...CHAOS];
 
 /**
  * The suites that touch the database, run a second time on PostgreSQL when a
  * cluster is available (TEST_POSTGRES_URL, see scripts/pg-test-cluster.sh),
  * plus the PostgreSQL-only ones (tests/postgres: its migrations and runner).
  */
-const DATABASE_SUITES = ["tests/integration/**/*.test.ts", "tests/postgres/**/*.test.ts", ...CHAOS];
+const DATABASE_SUITES = ALONE ? ALONE_SUITES : ["tests/integration/**/*.test.ts", "tests/postgres/**/*.test.ts", ...CHAOS];
 
 /** The chaos campaign runs once per run: on PostgreSQL when there is a cluster (its worker processes need one to scale), else on SQLite. */
 const ONCE_ON_POSTGRES = ["tests/chaos/**"];
@@ -41,6 +53,7 @@ export default defineConfig({
     include: withPostgres ? [] : ALL_SUITES,
     environment: "node",
     pool: "forks",
+    fileParallelism: !ALONE,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     globalSetup: ["tests/helpers/global-setup.ts"],

@@ -102,10 +102,10 @@ describe("SharedAccountRateLimiter", () => {
     };
     const limiter = new SharedAccountRateLimiter({ requestsPerSecond: 25, slots, now: () => clock });
     await limiter.acquire("acct_1");
-    // (1 s + the 80 ms guard) ÷ 25 requests per second.
+    // (1 s + the 75 ms guard) ÷ 25 requests per second, rounded up to a whole millisecond.
     expect(asked).toEqual([
-      { spacingMs: 43.2, leadMs: 0 },
-      { spacingMs: 43.2, leadMs: 200 },
+      { spacingMs: 43, leadMs: 0 },
+      { spacingMs: 43, leadMs: 200 },
     ]);
   });
 });
