@@ -61,6 +61,22 @@ async function issueWithRetries(gateway: BillingGateway, clock: ManualClock, tem
   throw new Error("the run is still being issued");
 }
 
+/** A due template issued while Stripe committed the send but lost its answer, and its events cannot be read: the run is sent, `send_unconfirmed`. */
+async function issuedWithSendUnconfirmed() {
+  const { clock, template } = await dueTemplate();
+  stripeStandIn().control.setFaults(MERCHANT, {
+    failNext: [
+      { count: 1, method: "POST", path: "/v1/invoices/*/send", mode: "after_commit" },
+      // The events, which would say, cannot be read.
+      { count: 20, method: "GET", path: "/v1/events" },
+    ],
+  });
+  await drain(worker(stripeGateway(), clock));
+  stripeStandIn().control.clearFaults();
+  const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
+  return { template, run };
+}
+
 function invoicesOfRun(runId: string) {
   return stripeStandIn().control.ledger(MERCHANT).filter((invoice) => invoice.metadata?.run_id === runId);
 }
@@ -276,18 +292,7 @@ describe("one e-mail per send", () => {
   });
 
   it("when Stripe cannot tell whether the e-mail left, the run is sent with a warning and the page offers Send again, which clears it", async () => {
-    const { clock, template } = await dueTemplate();
-    stripeStandIn().control.setFaults(MERCHANT, {
-      failNext: [
-        { count: 1, method: "POST", path: "/v1/invoices/*/send", mode: "after_commit" },
-        // The events, which would say, cannot be read.
-        { count: 20, method: "GET", path: "/v1/events" },
-      ],
-    });
-    await drain(worker(stripeGateway(), clock));
-    stripeStandIn().control.clearFaults();
-
-    const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
+    const { template, run } = await issuedWithSendUnconfirmed();
     expect(run).toMatchObject({ state: "sent", lastErrorCode: "send_unconfirmed" });
     expect(run.lastErrorMessage).toContain("use Send again if the customer did not get it");
     expect(emailsSent(run.invoiceId!)).toBe(1); // not sent a second time on a guess
@@ -304,16 +309,7 @@ describe("one e-mail per send", () => {
   });
 
   it("when Stripe's invoice.sent later proves the e-mail left, the warning is cleared and Send again is no longer urged", async () => {
-    const { clock, template } = await dueTemplate();
-    stripeStandIn().control.setFaults(MERCHANT, {
-      failNext: [
-        { count: 1, method: "POST", path: "/v1/invoices/*/send", mode: "after_commit" },
-        { count: 20, method: "GET", path: "/v1/events" },
-      ],
-    });
-    await drain(worker(stripeGateway(), clock));
-    stripeStandIn().control.clearFaults();
-    const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
+    const { template, run } = await issuedWithSendUnconfirmed();
     expect(run).toMatchObject({ state: "sent", lastErrorCode: "send_unconfirmed" });
 
     // Stripe's own record of the e-mail, delivered as its webhook (twice: a redelivery).
