@@ -37,7 +37,7 @@ import {
   type GraphQLTypeResolver,
   type OperationDefinitionNode,
 } from "graphql";
-import { payInvoice, webhookDeliveries as checkoutWebhookDeliveries, type WebhookDelivery as CheckoutWebhookDelivery } from "./checkout";
+import { payInvoice } from "./checkout";
 import { draftStore, findDraft, type DraftOrderRecord, type InvoiceEmail } from "./draft-orders";
 import {
   activeSubscription,
@@ -50,7 +50,7 @@ import {
   type StandInPlanHandle,
 } from "./app-installation";
 import { actualQueryCost, requestedQueryCost, SINGLE_QUERY_MAX_COST } from "./cost";
-import { deliverWebhook, type WebhookDelivery } from "./webhooks";
+import { clearWebhookDeliveries, deliverWebhook, redeliverWebhook, webhookDeliveries, type WebhookDelivery } from "./webhooks";
 import {
   toShopifyExecutionError,
   toShopifyParseError,
@@ -147,8 +147,6 @@ export interface AdminApiControl {
   setWebhookUrl(url: string | null): void;
   /** The customer pays a draft's invoice at checkout (what the invoice page's Pay button does). */
   payInvoice(shop: string, draftId: string): Promise<SeedOrder>;
-  /** Webhooks sent so far. */
-  webhooks(): CheckoutWebhookDelivery[];
   /**
    * The merchant picks a plan on Shopify's plan-selection page and approves it
    * ("free" cancels the paid one); each subscription that changed is an
@@ -164,7 +162,7 @@ export interface AdminApiControl {
   currentPlan(shop: string): StandInPlanHandle;
   /** Delivers a recorded webhook again, byte for byte under the same id (Shopify's retry). */
   redeliver(delivery: WebhookDelivery): Promise<WebhookDelivery>;
-  /** Every webhook delivered, oldest first. */
+  /** Every webhook delivered (or recorded without a URL), every topic, oldest first. */
   webhookDeliveries(): WebhookDelivery[];
 }
 
@@ -296,7 +294,6 @@ export function createAdminApi(options: AdminApiOptions = {}): AdminApi {
   const state = createState(options);
   seedPlans(state.shops.values(), state.clock.now());
   const initialSeed: Seed | undefined = options.seed ? structuredClone(options.seed) : undefined;
-  const deliveries: WebhookDelivery[] = [];
 
   /** The `app_subscriptions/update` webhooks of `changed`, one after the other (each answered before the next). */
   async function notifySubscriptions(shop: ShopState, changed: AppSubscriptionRecord[]): Promise<WebhookDelivery[]> {
@@ -304,15 +301,7 @@ export function createAdminApi(options: AdminApiOptions = {}): AdminApi {
     if (!url) return [];
     const sent: WebhookDelivery[] = [];
     for (const subscription of changed) {
-      const delivery = await deliverWebhook({
-        url,
-        apiSecret: state.app.apiSecret,
-        topic: "app_subscriptions/update",
-        shop: shop.shop.myshopifyDomain,
-        payload: subscriptionWebhookPayload(shop, subscription),
-      });
-      deliveries.push(delivery);
-      sent.push(delivery);
+      sent.push(await deliverWebhook(state, { url, topic: "app_subscriptions/update", shop: shop.shop.myshopifyDomain, payload: subscriptionWebhookPayload(shop, subscription) }));
     }
     return sent;
   }
@@ -328,7 +317,7 @@ export function createAdminApi(options: AdminApiOptions = {}): AdminApi {
     reset(seed) {
       reseed(state, seed ?? initialSeed ?? createDefaultSeed());
       seedPlans(state.shops.values(), state.clock.now());
-      deliveries.length = 0;
+      clearWebhookDeliveries(state);
       state.nonExpiringTokensRefusedFrom = options.nonExpiringTokensRefusedFrom ?? null;
     },
     createdOrders: (shop) => [...shopOrThrow(shop).created],
@@ -380,12 +369,8 @@ export function createAdminApi(options: AdminApiOptions = {}): AdminApi {
     },
     appSubscriptions: (shop) => shopOrThrow(shop).appSubscriptions.map((subscription) => ({ ...subscription })),
     currentPlan: (shop) => (activeSubscription(shopOrThrow(shop))?.planHandle as StandInPlanHandle | undefined) ?? "free",
-    async redeliver(delivery) {
-      const again = await deliverWebhook({ ...delivery, apiSecret: state.app.apiSecret, payload: undefined });
-      deliveries.push(again);
-      return again;
-    },
-    webhookDeliveries: () => [...deliveries],
+    redeliver: (delivery) => redeliverWebhook(state, delivery),
+    webhookDeliveries: () => [...webhookDeliveries(state)],
     tokenRequests: (shop) => [...shopOrThrow(shop).tokenRequests],
     refuseNonExpiringTokensFrom(at) {
       state.nonExpiringTokensRefusedFrom = at;
@@ -407,7 +392,6 @@ export function createAdminApi(options: AdminApiOptions = {}): AdminApi {
       if (!draft) throw new Error(`stand-in: no draft order ${draftId} in ${shop}`);
       return payInvoice(state, s, draft);
     },
-    webhooks: () => [...checkoutWebhookDeliveries(state)],
   };
 
   async function executeRequest(shopDomain: string, accessToken: string | null | undefined, body: AdminApiRequestBody): Promise<AdminApiResponse> {

@@ -6,68 +6,20 @@
 //                                                order; orders/create, orders/paid and
 //                                                draft_orders/update are delivered
 //
-// Webhooks are signed as Shopify signs them: X-Shopify-Hmac-Sha256 = base64
-// HMAC-SHA256 of the raw body with the app's client secret, with the topic,
-// shop, webhook id, event id, API version and triggered-at headers
-// (https://shopify.dev/docs/apps/build/webhooks/subscribe/https). Payloads
+// Webhooks go through the stand-in's one sender (webhooks.ts: signed with
+// the app's client secret, with Shopify's headers). Payloads
 // are the REST-shaped JSON Shopify sends (ids as numbers, plus
 // `admin_graphql_api_id`). The pay request answers once every delivery was
 // attempted, so a test sees their effect when the page comes back.
-import { createHmac, randomUUID } from "node:crypto";
 import { completeDraftAsPaid, draftByToken, type DraftOrderRecord } from "./draft-orders";
 import type { SeedOrder } from "./seed";
-import { ADMIN_API_VERSION } from "./schema";
 import type { ShopState, StandInState } from "./state";
+import { deliverWebhook } from "./webhooks";
 
-export interface WebhookDelivery {
-  topic: string;
-  shop: string;
-  webhookId: string;
-  body: string;
-  status: number | null;
-  error: string | null;
-}
-
-const deliveries: WeakMap<StandInState, WebhookDelivery[]> = new WeakMap();
-
-/** Every webhook the stand-in sent (or tried to send), oldest first. */
-export function webhookDeliveries(state: StandInState): WebhookDelivery[] {
-  let list = deliveries.get(state);
-  if (!list) deliveries.set(state, (list = []));
-  return list;
-}
-
-/** Signs and POSTs one webhook to `{webhookUrl}/{topic}`; records the outcome. Resends reuse the webhook id. */
-export async function deliverWebhook(state: StandInState, shop: string, topic: string, payload: unknown, webhookId: string = randomUUID()): Promise<WebhookDelivery> {
-  const body = JSON.stringify(payload);
-  const delivery: WebhookDelivery = { topic, shop, webhookId, body, status: null, error: null };
-  webhookDeliveries(state).push(delivery);
-  if (!state.webhookUrl) {
-    delivery.error = "no webhook URL configured";
-    return delivery;
-  }
-  const hmac = createHmac("sha256", state.app.apiSecret).update(body, "utf8").digest("base64");
-  try {
-    const response = await fetch(`${state.webhookUrl.replace(/\/$/, "")}/${topic}`, {
-      method: "POST",
-      body,
-      headers: {
-        "content-type": "application/json",
-        "x-shopify-topic": topic,
-        "x-shopify-shop-domain": shop,
-        "x-shopify-hmac-sha256": hmac,
-        "x-shopify-webhook-id": webhookId,
-        "x-shopify-event-id": randomUUID(),
-        "x-shopify-api-version": ADMIN_API_VERSION,
-        "x-shopify-triggered-at": new Date(state.clock.now()).toISOString(),
-      },
-    });
-    delivery.status = response.status;
-    await response.arrayBuffer();
-  } catch (error) {
-    delivery.error = error instanceof Error ? error.message : String(error);
-  }
-  return delivery;
+/** POSTs one webhook to the app's route for `topic` (`{webhookUrl}/{topic}`), signed as Shopify signs it (webhooks.ts). */
+function notify(state: StandInState, shop: string, topic: string, payload: unknown) {
+  const url = state.webhookUrl ? `${state.webhookUrl.replace(/\/$/, "")}/${topic}` : null;
+  return deliverWebhook(state, { url, topic, shop, payload });
 }
 
 const legacyOf = (gid: string | null) => (gid ? Number(gid.split("/").pop()) : null);
@@ -110,9 +62,9 @@ export async function payInvoice(state: StandInState, shop: ShopState, draft: Dr
   if (already) return order;
   const domain = shop.shop.myshopifyDomain;
   // Shopify makes no promise on the order of deliveries: orders/paid may come before draft_orders/update.
-  await deliverWebhook(state, domain, "orders/create", orderPayload(order));
-  await deliverWebhook(state, domain, "orders/paid", orderPayload(order));
-  await deliverWebhook(state, domain, "draft_orders/update", draftOrderPayload(draft));
+  await notify(state, domain, "orders/create", orderPayload(order));
+  await notify(state, domain, "orders/paid", orderPayload(order));
+  await notify(state, domain, "draft_orders/update", draftOrderPayload(draft));
   return order;
 }
 

@@ -23,7 +23,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdminApi, type AdminApi, type AdminApiControl, type AdminApiOptions } from "./admin-api";
-import { handleCheckout, webhookDeliveries } from "./checkout";
+import { handleCheckout } from "./checkout";
+import { webhookDeliveries } from "./webhooks";
 import { draftStore } from "./draft-orders";
 import { handleAccessTokenRequest } from "./oauth";
 import { ADMIN_API_VERSION } from "./schema";

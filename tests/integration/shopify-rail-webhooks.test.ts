@@ -54,7 +54,7 @@ async function sentRun() {
 /** The customer pays at the stand-in's checkout; the webhooks it would send, by topic. */
 async function pay(draftId: string): Promise<Record<string, string>> {
   await standIn().control.payInvoice(DEMO_SHOP_DOMAIN, draftId);
-  return Object.fromEntries(standIn().control.webhooks().map((d) => [d.topic, d.body]));
+  return Object.fromEntries(standIn().control.webhookDeliveries().map((d) => [d.topic, d.body]));
 }
 
 async function deliver(topic: Topic, body: string, options: { webhookId?: string; hmac?: string; shop?: string } = {}): Promise<number> {

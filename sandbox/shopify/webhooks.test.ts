@@ -1,0 +1,95 @@
+// The stand-in's one webhook sender, checked by Shopify's own library: every
+// topic it delivers — the checkout's (orders/paid…, draft_orders/update) and
+// the plan page's (app_subscriptions/update) — passes @shopify/shopify-api's
+// webhooks.validate (HMAC with the app's secret, topic, shop, webhook id, API
+// version), and a redelivery is the same bytes under the same ids.
+import "@shopify/shopify-api/adapters/node";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DEMO_SHOP_DOMAIN } from "./seed";
+import { startShopifyStandIn, type ShopifyStandIn } from "./server";
+
+const APP = { apiKey: "webhooks-api-key", apiSecret: "webhooks-api-secret", scopes: "read_orders,write_draft_orders" };
+const TOKEN = "shpat_webhook_sender";
+
+const shopify = shopifyApi({
+  apiKey: APP.apiKey,
+  apiSecretKey: APP.apiSecret,
+  scopes: APP.scopes.split(","),
+  hostName: "ritournelle.test",
+  apiVersion: ApiVersion.January26,
+  isEmbeddedApp: true,
+  logger: { level: LogSeverity.Error },
+});
+
+type Checked = { path: string; valid: boolean; topic?: string; domain?: string; apiVersion?: string; webhookId?: string; eventId?: string; body: string };
+const received: Checked[] = [];
+let receiver: http.Server;
+let standIn: ShopifyStandIn;
+
+beforeAll(async () => {
+  receiver = http.createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const rawBody = Buffer.concat(chunks).toString("utf8");
+    const check = await shopify.webhooks.validate({ rawBody, rawRequest: request, rawResponse: response });
+    received.push({ path: request.url ?? "", body: rawBody, ...(check.valid ? { valid: true, topic: check.topic, domain: check.domain, apiVersion: check.apiVersion, webhookId: check.webhookId, eventId: check.eventId } : { valid: false }) });
+    response.writeHead(200).end();
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks`;
+  standIn = await startShopifyStandIn({ app: APP, webhookUrl: base, webhooks: { "app_subscriptions/update": `${base}/app_subscriptions/update` } });
+});
+afterAll(async () => {
+  await standIn.close();
+  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+});
+beforeEach(() => {
+  standIn.control.reset();
+  standIn.control.addAccessToken(DEMO_SHOP_DOMAIN, TOKEN, APP.scopes);
+  received.length = 0;
+});
+
+async function createDraft(): Promise<string> {
+  const answer = await standIn.api.execute(DEMO_SHOP_DOMAIN, TOKEN, {
+    query: `mutation Create($input: DraftOrderInput!) { draftOrderCreate(input: $input) { draftOrder { id } userErrors { message } } }`,
+    variables: { input: { email: "camille@example.fr", lineItems: [{ title: "Entretien", quantity: 1, originalUnitPriceWithCurrency: { amount: "30.00", currencyCode: "EUR" } }] } },
+  });
+  return (answer.body as { data: { draftOrderCreate: { draftOrder: { id: string } } } }).data.draftOrderCreate.draftOrder.id;
+}
+
+describe("the stand-in's webhook sender", () => {
+  it("signs the checkout's and the plan page's webhooks alike, as Shopify's library expects them", async () => {
+    await standIn.control.payInvoice(DEMO_SHOP_DOMAIN, await createDraft());
+    await standIn.control.choosePlan(DEMO_SHOP_DOMAIN, "free"); // the demo shop is on Pro: its subscription is cancelled
+
+    expect(received.map(({ path, valid, topic, domain, apiVersion }) => ({ path, valid, topic, domain, apiVersion }))).toEqual(
+      ["orders/create", "orders/paid", "draft_orders/update", "app_subscriptions/update"].map((topic) => ({
+        path: `/webhooks/${topic}`,
+        valid: true,
+        topic: topic.toUpperCase().replace("/", "_"),
+        domain: DEMO_SHOP_DOMAIN,
+        apiVersion: "2026-01",
+      })),
+    );
+    // One id per delivery, and one log of every topic.
+    expect(new Set(received.map((r) => r.webhookId)).size).toBe(4);
+    expect(standIn.control.webhookDeliveries().map((d) => [d.topic, d.status])).toEqual([
+      ["orders/create", 200],
+      ["orders/paid", 200],
+      ["draft_orders/update", 200],
+      ["app_subscriptions/update", 200],
+    ]);
+  });
+
+  it("redelivers the same bytes under the same webhook and event ids (Shopify's retry)", async () => {
+    await standIn.control.payInvoice(DEMO_SHOP_DOMAIN, await createDraft());
+    const paid = standIn.control.webhookDeliveries().find((d) => d.topic === "orders/paid")!;
+    await standIn.control.redeliver(paid);
+    const [first, again] = received.filter((r) => r.topic === "ORDERS_PAID");
+    expect(again).toMatchObject({ valid: true, body: first!.body, webhookId: first!.webhookId, eventId: first!.eventId });
+
+  });
+});
