@@ -2,10 +2,11 @@
 // rail (billing-adapter.server.ts) and their answers read into plain values.
 // Scope: write_draft_orders (which grants read_draft_orders).
 //
-// Every read selects the same fields (DraftOrderFields below): the rail reads
+// Every read selects the same fields (the fragment DRAFT_ORDER_FIELDS): the rail reads
 // a draft the same way whichever query found it.
 import { parseDecimal } from "~/domain/money";
 import { runTag } from "~/domain/write-back";
+import type { RitournelleDraftOrderFieldsFragment } from "./generated/admin.generated";
 import { runAdminDocument, ShopifyGraphqlError, type AdminGraphql, type RunAdminQueryOptions, type VariablesOf } from "./graphql.server";
 
 /** Namespace and key of the metafield that carries the run id on each draft. */
@@ -14,70 +15,65 @@ export const RUN_METAFIELD = { namespace: "ritournelle", key: "run_id" } as cons
 /** The tag that carries the run id (drafts are searchable by tag; Shopify copies a draft's tags to its order): the write-back's. */
 export { runTag };
 
+/**
+ * The fields the rail reads of every draft, whichever document found it: one
+ * fragment, interpolated into each document (`as const`, so the document's
+ * text stays a literal type and a key of the generated types; Shopify's codegen
+ * preset resolves the interpolation: @shopify/graphql-codegen's README).
+ */
+export const DRAFT_ORDER_FIELDS = `#graphql
+  fragment RitournelleDraftOrderFields on DraftOrder {
+    id name status invoiceUrl invoiceSentAt createdAt tags
+    metafield(namespace: "ritournelle", key: "run_id") { value }
+    totalPriceSet { shopMoney { amount currencyCode } }
+    order { id name displayFinancialStatus cancelledAt }
+  }
+` as const;
+
 export const DRAFT_ORDER_CREATE = `#graphql
+  ${DRAFT_ORDER_FIELDS}
   mutation RitournelleDraftOrderCreate($input: DraftOrderInput!) {
     draftOrderCreate(input: $input) {
-      draftOrder {
-        id name status invoiceUrl invoiceSentAt createdAt tags
-        metafield(namespace: "ritournelle", key: "run_id") { value }
-        totalPriceSet { shopMoney { amount currencyCode } }
-        order { id name displayFinancialStatus cancelledAt }
-      }
+      draftOrder { ...RitournelleDraftOrderFields }
       userErrors { field message }
     }
   }
-`;
+` as const;
 
 export const DRAFT_ORDER = `#graphql
+  ${DRAFT_ORDER_FIELDS}
   query RitournelleDraftOrder($id: ID!) {
-    draftOrder(id: $id) {
-      id name status invoiceUrl invoiceSentAt createdAt tags
-      metafield(namespace: "ritournelle", key: "run_id") { value }
-      totalPriceSet { shopMoney { amount currencyCode } }
-      order { id name displayFinancialStatus cancelledAt }
-    }
+    draftOrder(id: $id) { ...RitournelleDraftOrderFields }
   }
-`;
+` as const;
 
 export const DRAFT_ORDERS_SEARCH = `#graphql
+  ${DRAFT_ORDER_FIELDS}
   query RitournelleDraftOrdersSearch($query: String!) {
     draftOrders(first: 10, query: $query) {
-      nodes {
-        id name status invoiceUrl invoiceSentAt createdAt tags
-        metafield(namespace: "ritournelle", key: "run_id") { value }
-        totalPriceSet { shopMoney { amount currencyCode } }
-        order { id name displayFinancialStatus cancelledAt }
-      }
+      nodes { ...RitournelleDraftOrderFields }
     }
   }
-`;
+` as const;
 
 export const RECENT_DRAFT_ORDERS = `#graphql
+  ${DRAFT_ORDER_FIELDS}
   query RitournelleRecentDraftOrders {
     draftOrders(first: 50, sortKey: ID, reverse: true) {
-      nodes {
-        id name status invoiceUrl invoiceSentAt createdAt tags
-        metafield(namespace: "ritournelle", key: "run_id") { value }
-        totalPriceSet { shopMoney { amount currencyCode } }
-        order { id name displayFinancialStatus cancelledAt }
-      }
+      nodes { ...RitournelleDraftOrderFields }
     }
   }
-`;
+` as const;
 
 export const DRAFT_ORDER_INVOICE_SEND = `#graphql
+  ${DRAFT_ORDER_FIELDS}
   mutation RitournelleDraftOrderInvoiceSend($id: ID!, $email: EmailInput) {
     draftOrderInvoiceSend(id: $id, email: $email) {
-      draftOrder {
-        id name status invoiceUrl invoiceSentAt createdAt tags
-        metafield(namespace: "ritournelle", key: "run_id") { value }
-        totalPriceSet { shopMoney { amount currencyCode } }
-        order { id name displayFinancialStatus cancelledAt }
-      }
+      draftOrder { ...RitournelleDraftOrderFields }
       userErrors { field message }
     }
   }
-`;
+` as const;
 
 export const DRAFT_ORDER_DELETE = `#graphql
   mutation RitournelleDraftOrderDelete($id: ID!) {
@@ -123,17 +119,8 @@ export type DraftOrder = {
   order: { id: string; name: string; paid: boolean; cancelled: boolean } | null;
 };
 
-type DraftNode = {
-  id: string;
-  name: string;
-  status: string;
-  invoiceUrl: unknown;
-  invoiceSentAt: unknown;
-  createdAt: unknown;
-  metafield: { value: string } | null;
-  totalPriceSet: { shopMoney: { amount: unknown; currencyCode: string } };
-  order: { id: string; name: string; displayFinancialStatus: string | null; cancelledAt: unknown } | null;
-};
+/** A draft as the fragment selects it (generated from DRAFT_ORDER_FIELDS). */
+type DraftNode = RitournelleDraftOrderFieldsFragment;
 
 function draftOf(node: DraftNode): DraftOrder {
   const currency = node.totalPriceSet.shopMoney.currencyCode;
