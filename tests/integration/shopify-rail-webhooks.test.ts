@@ -135,6 +135,42 @@ describe("the merchant's actions on a Shopify invoice", () => {
     expect(standIn().control.draftOrders(DEMO_SHOP_DOMAIN).some((d) => d.id === run.invoiceId)).toBe(false);
   });
 
+  it("Send again clicked twice at the same instant e-mails once (Shopify has no idempotency key)", async () => {
+    const run = await sentRun();
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { id: run.shopId } });
+    const emails = () => standIn().control.invoiceEmails(DEMO_SHOP_DOMAIN).filter((e) => e.draftId === run.invoiceId).length;
+    expect(emails()).toBe(1); // the period's own e-mail
+
+    // The same click delivered twice at once (a double submit; on PostgreSQL, two transactions on two connections).
+    const both = await Promise.all([1, 2].map(() => resendInvoice(shop, run.id, { requestId: "double-click" })));
+    expect(emails()).toBe(2);
+    expect(both.filter((done) => done.changed)).toHaveLength(1);
+    expect(await prisma.runEvent.count({ where: { runId: run.id, type: "run.resent" } })).toBe(1);
+
+    // Another click is another e-mail.
+    await resendInvoice(shop, run.id, { requestId: "next-click" });
+    expect(emails()).toBe(3);
+  });
+
+  it("a Send again that Shopify refused can be clicked again: that click then e-mails once", async () => {
+    const run = await sentRun();
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { id: run.shopId } });
+    const emails = () => standIn().control.invoiceEmails(DEMO_SHOP_DOMAIN).filter((e) => e.draftId === run.invoiceId).length;
+    standIn().control.setShopAvailability(DEMO_SHOP_DOMAIN, "locked"); // Shopify answers 423
+    await expect(resendInvoice(shop, run.id, { requestId: "click-1" })).rejects.toBeTruthy();
+    expect(emails()).toBe(1);
+    standIn().control.setShopAvailability(DEMO_SHOP_DOMAIN, "open");
+
+    await Promise.all([1, 2].map(() => resendInvoice(shop, run.id, { requestId: "click-1" })));
+    expect(emails()).toBe(2);
+    expect(await prisma.runEvent.findMany({ where: { runId: run.id, type: { startsWith: "run.resen" } }, orderBy: { id: "asc" }, select: { type: true } })).toEqual([
+      { type: "run.resend_requested" },
+      { type: "run.resend_failed" },
+      { type: "run.resend_requested" },
+      { type: "run.resent" },
+    ]);
+  });
+
   it("Cancel is refused once the customer paid: the order is cancelled in Shopify's admin", async () => {
     const run = await sentRun();
     const shop = await prisma.shop.findUniqueOrThrow({ where: { id: run.shopId } });

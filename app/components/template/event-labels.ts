@@ -33,6 +33,8 @@ const EVENT_KEYS: Record<RunEventType, MessageKey> = {
   "run.overdue": "event.run.overdue",
   "run.payment_failed": "event.run.payment_failed",
   "run.resent": "event.run.resent",
+  "run.resend_requested": "event.run.resend_requested",
+  "run.resend_failed": "event.run.resend_failed",
   "run.send_confirmed": "event.run.send_confirmed",
   "run.resumed": "event.run.resumed",
 };

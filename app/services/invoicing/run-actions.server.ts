@@ -16,14 +16,14 @@ import { z } from "zod";
 import { inTransaction } from "~/models/transaction.server";
 import { type Clock } from "~/domain/clock";
 import { appClock } from "~/clock.server";
-import { decideMove, targetOfStatus } from "~/domain/invoice-status";
+import { decideMove, targetOfStatus, type InvoiceTarget } from "~/domain/invoice-status";
 import { SEND_UNCONFIRMED } from "~/domain/run-errors";
 import { invoiceStatus } from "~/gateways/stripe/billing-invoices.server";
 import { stripeClient, type StripeClient } from "~/gateways/stripe/client.server";
 import { toBillingError } from "~/gateways/stripe/errors.server";
 import { performInvoiceAction, type InvoiceAction } from "~/gateways/stripe/invoice-actions.server";
 import { findRunForShop, lockRunForShop, RUN_STATES, updateRun, type Run, type RunState } from "~/models/invoice-run.server";
-import { listRunEventsOfType } from "~/models/run-event.server";
+import { appendRunEvents, listRunEventsOfType } from "~/models/run-event.server";
 import { toBillingError as shopifyBillingError } from "~/gateways/shopify/billing-adapter.server";
 import { findShopDomainById } from "~/models/shop.server";
 import { appendStripeRunEvents, moveRunState } from "~/models/stripe.server";
@@ -123,7 +123,22 @@ export async function performRunAction(shop: Pick<Shop, "id" | "billingAccountId
   // trail: Stripe would only replay it (Shopify would e-mail again), and the trail would show two sends.
   if (action === "resend" && (await wasResentWith(shop.id, run.id, key))) return result(run, run.state, false);
   const invoiceId = run.invoiceId;
-  const { target, email } = onShopify ? await shopifyAction(account, invoiceId, action, run.state) : await stripeAction(options, account, invoiceId, action, key, run.currency);
+  let outcome: { target: InvoiceTarget | null; email: string | null };
+  if (onShopify && action === "resend") {
+    // Shopify has no idempotency key: every draftOrderInvoiceSend is an
+    // e-mail. The click is claimed first (on the trail, under the run's row
+    // lock), and only the request that claimed it asks Shopify.
+    if (!(await claimShopifyResend(shop.id, run.id, invoiceId, key, at))) return result(run, run.state, false);
+    try {
+      outcome = await shopifyAction(account, invoiceId, action, run.state);
+    } catch (error) {
+      await releaseShopifyResend(run, invoiceId, key, at);
+      throw error;
+    }
+  } else {
+    outcome = onShopify ? await shopifyAction(account, invoiceId, action, run.state) : await stripeAction(options, account, invoiceId, action, key, run.currency);
+  }
+  const { target, email } = outcome;
 
   return inTransaction(async (tx) => {
     // The run's row first, for writing: a concurrent action on the same run
@@ -177,6 +192,39 @@ async function shopifyAction(shopDomain: string, draftId: string, action: Invoic
     if (error instanceof ShopifyDraftActionRefused) throw new RunActionError("not_allowed", error.message, state);
     throw shopifyBillingError(error);
   }
+}
+
+/**
+ * Claims the resend `key` of a Shopify-rail run: records the merchant's
+ * request (`run.resend_requested`) unless the key was already sent or is being
+ * sent. The run's row is taken for writing first, so of two requests with the
+ * same key at the same instant one claims and the other finds the claim (on
+ * PostgreSQL it waits for the first to commit; SQLite runs one write
+ * transaction at a time). Nothing is held while Shopify is called.
+ * @returns whether this request claimed the key (and so must ask Shopify).
+ */
+async function claimShopifyResend(shopId: string, runId: string, invoiceId: string, key: string, at: Date): Promise<boolean> {
+  return inTransaction(async (tx) => {
+    if (!(await lockRunForShop(shopId, runId, RUN_STATES, tx))) return false;
+    const run = await findRunForShop(shopId, runId, tx);
+    if (!run || (await resendKeyTaken(shopId, runId, key, tx))) return false;
+    await appendRunEvents([{ shopId, templateId: run.templateId, runId, type: "run.resend_requested", fromState: run.state, toState: run.state, actor: "merchant", cause: "resend", detail: { invoiceId, requestKey: key }, at }], tx);
+    return true;
+  });
+}
+
+/** Shopify refused or could not be reached: the trail says so, and the same click may be tried again. */
+async function releaseShopifyResend(run: Run, invoiceId: string, key: string, at: Date): Promise<void> {
+  await inTransaction((tx) =>
+    appendRunEvents([{ shopId: run.shopId, templateId: run.templateId, runId: run.id, type: "run.resend_failed", fromState: run.state, toState: run.state, actor: "merchant", cause: "resend", detail: { invoiceId, requestKey: key }, at }], tx),
+  );
+}
+
+/** Whether `key` was resent, or is claimed by a request still waiting for Shopify (requested more often than it failed). */
+async function resendKeyTaken(shopId: string, runId: string, key: string, tx: Prisma.TransactionClient): Promise<boolean> {
+  if (await wasResentWith(shopId, runId, key, tx)) return true;
+  const withKey = async (type: string) => (await listRunEventsOfType(shopId, runId, type, tx)).filter((event) => requestKeyOf(event.detail) === key).length;
+  return (await withKey("run.resend_requested")) > (await withKey("run.resend_failed"));
 }
 
 const resentDetailSchema = z.object({ requestKey: z.string() });

@@ -11,6 +11,10 @@ import { performRunAction, type RunActionOptions, type RunActionResult } from ".
  * Idempotent per click: repeated with the same `options.requestId` (or,
  * without one, within the same minute) it sends one email and records one
  * resend; a repeat after the first succeeded does not reach Stripe at all.
+ * On the Shopify rail (no idempotency key: each draftOrderInvoiceSend is an
+ * e-mail) the click is claimed on the trail under the run's row lock before
+ * Shopify is asked, so the same click arriving twice at once e-mails once; a
+ * click Shopify refused (`run.resend_failed`) may be tried again.
  *
  * @throws RunActionError `not_found` (unknown run or another shop's),
  *   `not_allowed` (any other state), `no_invoice`, `billing_not_connected`;
