@@ -15,6 +15,13 @@ import { z } from "zod";
 
 /** Identifies the document's shape; a new shape gets a new format string (old hashes keep verifying). */
 export const DOCUMENT_FORMAT = "ritournelle.invoice-document/1";
+/**
+ * A document of the Shopify invoice rail: the shape of /1 plus `shopify`,
+ * Shopify's names for what the customer signs (the draft order, and the
+ * order it became once paid). A Stripe document never has that key, so its
+ * canonical JSON, and its hash, are what they always were.
+ */
+export const SHOPIFY_DOCUMENT_FORMAT = "ritournelle.invoice-document/shopify-1";
 
 const minor = z.number().int().refine(Number.isSafeInteger, "amount beyond safe integers");
 const civilDateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -41,10 +48,10 @@ export const documentTaxSchema = z.object({
 });
 
 export const signatureDocumentSchema = z.object({
-  format: z.literal(DOCUMENT_FORMAT),
+  format: z.enum([DOCUMENT_FORMAT, SHOPIFY_DOCUMENT_FORMAT]),
   merchant: z.object({ name: z.string() }),
   invoice: z.object({
-    /** The provider's invoice id (Stripe "in_…"). */
+    /** The provider's invoice id (Stripe "in_…", a Shopify draft order's GID). */
     id: z.string(),
     number: z.string(),
     /** ISO 4217, upper case. */
@@ -64,6 +71,8 @@ export const signatureDocumentSchema = z.object({
     /** What the customer owes, taxes included. */
     total: minor,
   }),
+  /** Shopify rail only (SHOPIFY_DOCUMENT_FORMAT): the draft order's name ("#D12") and its order's ("#1005") once the customer paid. */
+  shopify: z.object({ draftOrder: z.string(), order: z.string().nullable() }).optional(),
 });
 
 export type SignatureDocument = z.infer<typeof signatureDocumentSchema>;
@@ -136,7 +145,7 @@ export type InvoiceForDocument = {
   id: string;
   number: string | null;
   currency: string;
-  /** The merchant's name as the provider prints it on the invoice (Stripe: the account's business name). */
+  /** The merchant's name as the provider prints it on the invoice (Stripe: the account's business name; Shopify: none, the shop's name is used). */
   accountName: string | null;
   customerName: string | null;
   customerEmail: string | null;
@@ -160,9 +169,15 @@ function civilDateIn(instant: Date, timeZone: string): string {
  * invoice names them, else by the shop's name, else its domain.
  * @throws ZodError when the invoice holds what the document cannot (e.g. an unsafe amount).
  */
-export function buildSignatureDocument(invoice: InvoiceForDocument, shop: { name: string | null; domain: string; timeZone: string }): SignatureDocument {
+export function buildSignatureDocument(
+  invoice: InvoiceForDocument,
+  shop: { name: string | null; domain: string; timeZone: string },
+  /** The Shopify rail's names of the document (its draft order, its order once paid). */
+  shopify?: { draftOrder: string; order: string | null },
+): SignatureDocument {
   return signatureDocumentSchema.parse({
-    format: DOCUMENT_FORMAT,
+    format: shopify ? SHOPIFY_DOCUMENT_FORMAT : DOCUMENT_FORMAT,
+    ...(shopify ? { shopify } : {}),
     merchant: { name: invoice.accountName ?? shop.name ?? shop.domain },
     invoice: {
       id: invoice.id,

@@ -51,13 +51,13 @@ export function markMetadataSynced(signatureId: string, at: Date, db: Db = prism
   return db.signature.updateMany({ where: { id: signatureId, metadataSyncedAt: null }, data: { metadataSyncedAt: at } });
 }
 
-/** Signatures whose Stripe metadata is still to be written, oldest first, with the account to write it in. */
+/** Signatures whose provider stamp (Stripe metadata, Shopify metafields) is still to be written, oldest first, with the shop to write it in. */
 export function unsyncedSignatures(limit: number, db: Db = prisma) {
   return db.signature.findMany({
     where: { metadataSyncedAt: null },
     orderBy: { signedAt: "asc" },
     take: limit,
-    select: { id: true, invoiceId: true, signedAt: true, shop: { select: { billingAccountId: true } } },
+    select: { id: true, invoiceId: true, signedAt: true, shop: { select: { domain: true, billingAccountId: true } } },
   });
 }
 

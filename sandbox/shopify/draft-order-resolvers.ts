@@ -100,6 +100,7 @@ export function draftOrderView(ctx: ResolverContext, d: DraftOrderRecord): View 
     billingAddress: addressView(d.billingAddress),
     shippingAddress: addressView(d.shippingAddress),
     order: order ? orderView(ctx.shop, order) : null,
+    shippingLine: shippingLineView(d),
     paymentTerms: d.paymentTerms
       ? {
           __typename: "PaymentTerms",
@@ -110,12 +111,26 @@ export function draftOrderView(ctx: ResolverContext, d: DraftOrderRecord): View 
           dueInDays: d.paymentTerms.template.dueInDays,
           due: false,
           overdue: d.paymentTerms.dueAt !== null && d.paymentTerms.dueAt < ctx.now && d.status !== "COMPLETED",
+          // One schedule, as Shopify makes for net and fixed terms (https://shopify.dev/docs/api/admin-graphql/latest/objects/PaymentSchedule).
+          paymentSchedules: (args: Args) =>
+            connection([{ __typename: "PaymentSchedule", id: `gid://shopify/PaymentSchedule/${d.legacyId}`, issuedAt: iso(d.paymentTerms!.issuedAt), dueAt: iso(d.paymentTerms!.dueAt), completedAt: null }], args, {
+              key: () => ({ id: d.legacyId, value: d.legacyId }),
+              view: (schedule) => schedule,
+              sort: false,
+            }),
         }
       : null,
     metafield: (args: Args) => metafieldView(d, args.namespace, args.key),
     lineItems: (args: Args) => connection(lineItems, args, { key: (_l) => ({ id: 0, value: 0 }), view: (l) => l, sort: false }),
     ...amountFields(d),
   };
+}
+
+/** The draft's shipping line, as its amounts computed it (null without shipping). */
+function shippingLineView(d: DraftOrderRecord): View | null {
+  const line = d.amounts.shippingLines[0];
+  if (!line) return null;
+  return { __typename: "ShippingLine", id: line.id, title: line.title, code: line.code, source: line.source, custom: true, originalPriceSet: bag(line.originalPriceSet), discountedPriceSet: bag(line.discountedPriceSet) };
 }
 
 function payload(ctx: ResolverContext, result: { draft: DraftOrderRecord | null; userErrors: { field: string[] | null; message: string }[] }): View {
@@ -163,6 +178,40 @@ export function draftOrderRoot(ctx: ResolverContext): View {
     draftOrderInvoiceSend: (args: Args) => {
       requireScope(ctx, "draftOrderInvoiceSend", "write_draft_orders");
       return payload(ctx, draftOrderInvoiceSend(ctx.shop, ctx.now, ctx.state.publicUrl, args.id, args.email));
+    },
+    // Metafields of draft orders only (the rail's signature stamp); another owner is not in the stand-in.
+    // Limits as Shopify documents them: at most 25, a key of 2–64 characters, a namespace of 3–255
+    // (https://shopify.dev/docs/api/admin-graphql/latest/mutations/metafieldsSet).
+    metafieldsSet: (args: Args) => {
+      const inputs = Array.isArray(args.metafields) ? (args.metafields as Args[]) : [];
+      if (inputs.length > 25) return { metafields: null, userErrors: [{ field: ["metafields"], message: "Exceeded the maximum metafields input limit of 25.", code: "LESS_THAN_OR_EQUAL_TO" }] };
+      const drafts = inputs.map((input) => {
+        if (typeof input.ownerId !== "string" || !input.ownerId.startsWith("gid://shopify/DraftOrder/")) {
+          throw new ShopifyResolverError("The stand-in sets metafields on draft orders only.", "NOT_IMPLEMENTED_IN_STAND_IN");
+        }
+        return findDraft(ctx.shop, input.ownerId);
+      });
+      requireScope(ctx, "metafieldsSet", "write_draft_orders");
+      const userErrors = inputs.flatMap((input, i) => {
+        const key = String(input.key);
+        const namespace = String(input.namespace ?? "");
+        if (!drafts[i]) return [{ field: ["metafields", String(i), "ownerId"], message: "Owner does not exist.", code: "INVALID" }];
+        if (key.length < 2 || key.length > 64) return [{ field: ["metafields", String(i), "key"], message: "Key must be between 2 and 64 characters.", code: "INVALID" }];
+        if (namespace.length < 3 || namespace.length > 255) return [{ field: ["metafields", String(i), "namespace"], message: "Namespace must be between 3 and 255 characters.", code: "INVALID" }];
+        const known = drafts[i]!.metafields.some((m) => m.namespace === namespace && m.key === key);
+        if (!known && typeof input.type !== "string") return [{ field: ["metafields", String(i), "type"], message: "Type can't be blank.", code: "BLANK" }];
+        return [];
+      });
+      if (userErrors.length > 0) return { metafields: null, userErrors };
+      const set = inputs.map((input, i) => {
+        const draft = drafts[i]!;
+        const [namespace, key, value] = [String(input.namespace), String(input.key), String(input.value)];
+        const existing = draft.metafields.find((m) => m.namespace === namespace && m.key === key);
+        if (existing) existing.value = value;
+        else draft.metafields.push({ namespace, key, value, type: String(input.type) });
+        return metafieldView(draft, namespace, key);
+      });
+      return { metafields: set, userErrors: [] };
     },
     draftOrderCalculate: (args: Args) => {
       requireScope(ctx, "draftOrderCalculate", "write_draft_orders");

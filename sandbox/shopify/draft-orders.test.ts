@@ -137,6 +137,24 @@ describe("draftOrderDelete and draftOrderCalculate", () => {
   });
 });
 
+describe("metafieldsSet on a draft order", () => {
+  it("sets and updates the draft's metafields (the rail's signature stamp); refuses a short key, an unknown draft and a missing scope", async () => {
+    const draft = (await gql(CREATE, { input: input() })).data.draftOrderCreate.draftOrder;
+    const SET = `mutation Set($metafields: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $metafields) { metafields { key value } userErrors { field message } } }`;
+    const field = (key: string, value: string, ownerId = draft.id) => ({ ownerId, namespace: "ritournelle", key, type: "single_line_text_field", value });
+    expect((await gql(SET, { metafields: [field("signature_id", "sig_1")] })).data.metafieldsSet).toEqual({ metafields: [{ key: "signature_id", value: "sig_1" }], userErrors: [] });
+    await gql(SET, { metafields: [field("signature_id", "sig_2")] });
+    const read = await gql(`query Read($id: ID!) { draftOrder(id: $id) { metafield(namespace: "ritournelle", key: "signature_id") { value } } }`, { id: draft.id });
+    expect(read.data.draftOrder.metafield).toEqual({ value: "sig_2" });
+
+    expect((await gql(SET, { metafields: [field("s", "x")] })).data.metafieldsSet.userErrors).toEqual([{ field: ["metafields", "0", "key"], message: "Key must be between 2 and 64 characters." }]);
+    expect((await gql(SET, { metafields: [field("signed_at", "x", "gid://shopify/DraftOrder/999999")] })).data.metafieldsSet.userErrors[0].field).toEqual(["metafields", "0", "ownerId"]);
+    api.control.addAccessToken(DEMO_SHOP_DOMAIN, "shpat_read_only", "read_orders");
+    const denied = await gql(SET, { metafields: [field("signed_at", "x")] }, "shpat_read_only");
+    expect(denied.errors[0].extensions.code).toBe("ACCESS_DENIED");
+  });
+});
+
 describe("checkout behind invoiceUrl", () => {
   let standIn: ShopifyStandIn;
   let received: { topic: string; hmacOk: boolean; body: Any }[];

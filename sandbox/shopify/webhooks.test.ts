@@ -35,7 +35,7 @@ beforeAll(async () => {
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const rawBody = Buffer.concat(chunks).toString("utf8");
     const check = await shopify.webhooks.validate({ rawBody, rawRequest: request, rawResponse: response });
-    received.push({ path: request.url ?? "", body: rawBody, ...(check.valid ? { valid: true, topic: check.topic, domain: check.domain, apiVersion: check.apiVersion, webhookId: check.webhookId, eventId: check.eventId } : { valid: false }) });
+    received.push({ path: request.url ?? "", body: rawBody, ...(check.valid ? { valid: true, topic: check.topic, domain: check.domain, apiVersion: check.apiVersion, webhookId: check.webhookId, eventId: String(request.headers["x-shopify-event-id"]) } : { valid: false }) });
     response.writeHead(200).end();
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));

@@ -17,7 +17,7 @@ export async function stampPendingSignatures(limit: number, options: { clock?: C
   const clock = options.clock ?? appClock;
   let stamped = 0;
   for (const signature of await unsyncedSignatures(limit)) {
-    if (await syncSignatureMetadata(signature, signature.shop.billingAccountId, clock.nowDate())) stamped += 1;
+    if (await syncSignatureMetadata(signature, signature.shop, clock.nowDate())) stamped += 1;
   }
   return stamped;
 }

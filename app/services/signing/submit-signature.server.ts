@@ -1,6 +1,6 @@
 // The proof's chain: the page renders ONLY the canonical document; its
 // SHA-256 goes in a hidden field; at submit the invoice is read again from
-// Stripe and must hash the same (else nothing is signed); the certificate
+// its provider (Stripe, or Shopify's draft order) and must hash the same (else nothing is signed); the certificate
 // prints that hash and the PDF carries the document as an attachment; the
 // PDF's own SHA-256 is stored for /verify.
 import { randomBytes } from "node:crypto";
@@ -38,13 +38,13 @@ export type SubmitContext = {
  * In order: the link must be live; a signed run answers `already_signed`;
  * the form must come from our page (origin, nonce, consent version); the
  * fields must be valid (a real drawing, a PNG, a name, consent); the invoice,
- * read again from Stripe, must still be signable and hash to what the page
+ * read again from its provider, must still be signable and hash to what the page
  * showed. Then the signed PDF is made and the Signature and its "run.signed"
  * event are written in one transaction — the unique run id decides a race, so
  * a double submit signs once (safe to run any number of times: every call
  * after the first answers `already_signed` and writes nothing). Last,
- * `signed_at` and `signature_id` are added to the Stripe invoice's metadata;
- * if Stripe fails there, the signature stands and the stamp is retried
+ * `signed_at` and `signature_id` are added to the Stripe invoice's metadata
+ * (the draft order's metafields on the Shopify rail); if that fails, the signature stands and the stamp is retried
  * (signed page view, stampPendingSignatures).
  *
  * @throws SigningLinkNotFound for an unknown, expired or revoked token.
@@ -123,7 +123,7 @@ export async function submitSignature(token: string, form: SignatureForm, contex
     { templateId: run.templateId, detail: { signatureId, documentHash: shown.hash, pdfSha256: pdf.sha256, strokes: strokes.strokes, points: strokes.points } },
   );
   if (!inserted) return { kind: "already_signed" };
-  await syncSignatureMetadata({ id: signatureId, invoiceId: shown.invoice.id, signedAt: now }, run.shop.billingAccountId, now);
+  await syncSignatureMetadata({ id: signatureId, invoiceId: shown.invoice.id, signedAt: now }, run.shop, now);
   return { kind: "signed", signatureId };
 }
 

@@ -16,7 +16,8 @@ import { issueViewNonce } from "./view-nonce.server";
  *
  * Effects: records the link's first opening (later views leave it); on a
  * signed link, retries a Stripe metadata stamp still owed. Safe to run any
- * number of times. Reads the invoice from Stripe on every unsigned view.
+ * number of times. Reads the invoice from its provider (Stripe, or Shopify's
+ * draft order on the Shopify rail) on every unsigned view.
  * @throws SigningLinkNotFound for an unknown, expired or revoked token.
  */
 export async function viewSigningPage(token: string, options: { clock?: Clock } = {}): Promise<SigningPage> {
@@ -24,7 +25,7 @@ export async function viewSigningPage(token: string, options: { clock?: Clock } 
   const link = await findLiveLink(token, now);
   const { run } = link;
   if (run.signature) {
-    if (run.signature.metadataSyncedAt === null) await syncSignatureMetadata(run.signature, run.shop.billingAccountId, now);
+    if (run.signature.metadataSyncedAt === null) await syncSignatureMetadata(run.signature, run.shop, now);
     return { kind: "signed", signature: signedView(run.signature), payUrl: run.hostedInvoiceUrl };
   }
   await markLinkViewed(link.id, now);
@@ -36,7 +37,7 @@ export async function viewSigningPage(token: string, options: { clock?: Clock } 
     documentHash: shown.hash,
     nonce: issueViewNonce(link.tokenHash, now),
     consentVersion: CONSENT_VERSION,
-    payUrl: shown.invoice.hostedInvoiceUrl ?? run.hostedInvoiceUrl,
+    payUrl: shown.invoice.payUrl ?? run.hostedInvoiceUrl,
     paid: shown.invoice.status === "paid",
   };
 }

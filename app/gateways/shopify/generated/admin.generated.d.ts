@@ -3,6 +3,32 @@
 /* eslint-disable */
 import type * as AdminTypes from './admin.types.js';
 
+export type RitournelleDraftOrderForSigningQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type RitournelleDraftOrderForSigningQuery = { draftOrder: AdminTypes.Maybe<(
+    Pick<AdminTypes.DraftOrder, 'id' | 'name' | 'status' | 'invoiceUrl' | 'invoiceSentAt' | 'createdAt' | 'email' | 'taxesIncluded'>
+    & { customer: AdminTypes.Maybe<Pick<AdminTypes.Customer, 'displayName'>>, order: AdminTypes.Maybe<Pick<AdminTypes.Order, 'name' | 'displayFinancialStatus' | 'cancelledAt'>>, lineItems: { nodes: Array<(
+        Pick<AdminTypes.DraftOrderLineItem, 'name' | 'quantity'>
+        & { originalUnitPriceSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount'> }, discountedTotalSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount'> } }
+      )> }, shippingLine: AdminTypes.Maybe<(
+      Pick<AdminTypes.ShippingLine, 'title'>
+      & { discountedPriceSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount'> } }
+    )>, subtotalPriceSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }, totalDiscountsSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount'> }, taxLines: Array<(
+      Pick<AdminTypes.TaxLine, 'title' | 'ratePercentage'>
+      & { priceSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount'> } }
+    )>, totalPriceSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount'> }, paymentTerms: AdminTypes.Maybe<{ paymentSchedules: { nodes: Array<Pick<AdminTypes.PaymentSchedule, 'dueAt'>> } }> }
+  )> };
+
+export type RitournelleDraftOrderSignatureStampMutationVariables = AdminTypes.Exact<{
+  metafields: Array<AdminTypes.MetafieldsSetInput> | AdminTypes.MetafieldsSetInput;
+}>;
+
+
+export type RitournelleDraftOrderSignatureStampMutation = { metafieldsSet: AdminTypes.Maybe<{ metafields: AdminTypes.Maybe<Array<Pick<AdminTypes.Metafield, 'key' | 'value'>>>, userErrors: Array<Pick<AdminTypes.MetafieldsSetUserError, 'field' | 'message'>> }> };
+
 export type RitournelleDraftOrderFieldsFragment = (
   Pick<AdminTypes.DraftOrder, 'id' | 'name' | 'status' | 'invoiceUrl' | 'invoiceSentAt' | 'createdAt' | 'tags'>
   & { metafield: AdminTypes.Maybe<Pick<AdminTypes.Metafield, 'value'>>, totalPriceSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }, order: AdminTypes.Maybe<Pick<AdminTypes.Order, 'id' | 'name' | 'displayFinancialStatus' | 'cancelledAt'>> }
@@ -157,6 +183,7 @@ export type RitournelleExistingVariantsQueryVariables = AdminTypes.Exact<{
 export type RitournelleExistingVariantsQuery = { nodes: Array<AdminTypes.Maybe<Pick<AdminTypes.ProductVariant, 'id'>>> };
 
 interface GeneratedQueryTypes {
+  "#graphql\n  query RitournelleDraftOrderForSigning($id: ID!) {\n    draftOrder(id: $id) {\n      id name status invoiceUrl invoiceSentAt createdAt email taxesIncluded\n      customer { displayName }\n      order { name displayFinancialStatus cancelledAt }\n      lineItems(first: 250) {\n        nodes {\n          name quantity\n          originalUnitPriceSet { shopMoney { amount } }\n          discountedTotalSet { shopMoney { amount } }\n        }\n      }\n      shippingLine { title discountedPriceSet { shopMoney { amount } } }\n      subtotalPriceSet { shopMoney { amount currencyCode } }\n      totalDiscountsSet { shopMoney { amount } }\n      taxLines { title ratePercentage priceSet { shopMoney { amount } } }\n      totalPriceSet { shopMoney { amount } }\n      paymentTerms { paymentSchedules(first: 1) { nodes { dueAt } } }\n    }\n  }\n": {return: RitournelleDraftOrderForSigningQuery, variables: RitournelleDraftOrderForSigningQueryVariables},
   "#graphql\n  #graphql\n  fragment RitournelleDraftOrderFields on DraftOrder {\n    id name status invoiceUrl invoiceSentAt createdAt tags\n    metafield(namespace: \"ritournelle\", key: \"run_id\") { value }\n    totalPriceSet { shopMoney { amount currencyCode } }\n    order { id name displayFinancialStatus cancelledAt }\n  }\n\n  query RitournelleDraftOrder($id: ID!) {\n    draftOrder(id: $id) { ...RitournelleDraftOrderFields }\n  }\n": {return: RitournelleDraftOrderQuery, variables: RitournelleDraftOrderQueryVariables},
   "#graphql\n  #graphql\n  fragment RitournelleDraftOrderFields on DraftOrder {\n    id name status invoiceUrl invoiceSentAt createdAt tags\n    metafield(namespace: \"ritournelle\", key: \"run_id\") { value }\n    totalPriceSet { shopMoney { amount currencyCode } }\n    order { id name displayFinancialStatus cancelledAt }\n  }\n\n  query RitournelleDraftOrdersSearch($query: String!) {\n    draftOrders(first: 10, query: $query) {\n      nodes { ...RitournelleDraftOrderFields }\n    }\n  }\n": {return: RitournelleDraftOrdersSearchQuery, variables: RitournelleDraftOrdersSearchQueryVariables},
   "#graphql\n  #graphql\n  fragment RitournelleDraftOrderFields on DraftOrder {\n    id name status invoiceUrl invoiceSentAt createdAt tags\n    metafield(namespace: \"ritournelle\", key: \"run_id\") { value }\n    totalPriceSet { shopMoney { amount currencyCode } }\n    order { id name displayFinancialStatus cancelledAt }\n  }\n\n  query RitournelleRecentDraftOrders {\n    draftOrders(first: 50, sortKey: ID, reverse: true) {\n      nodes { ...RitournelleDraftOrderFields }\n    }\n  }\n": {return: RitournelleRecentDraftOrdersQuery, variables: RitournelleRecentDraftOrdersQueryVariables},
@@ -169,6 +196,7 @@ interface GeneratedQueryTypes {
 }
 
 interface GeneratedMutationTypes {
+  "#graphql\n  mutation RitournelleDraftOrderSignatureStamp($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      metafields { key value }\n      userErrors { field message }\n    }\n  }\n": {return: RitournelleDraftOrderSignatureStampMutation, variables: RitournelleDraftOrderSignatureStampMutationVariables},
   "#graphql\n  #graphql\n  fragment RitournelleDraftOrderFields on DraftOrder {\n    id name status invoiceUrl invoiceSentAt createdAt tags\n    metafield(namespace: \"ritournelle\", key: \"run_id\") { value }\n    totalPriceSet { shopMoney { amount currencyCode } }\n    order { id name displayFinancialStatus cancelledAt }\n  }\n\n  mutation RitournelleDraftOrderCreate($input: DraftOrderInput!) {\n    draftOrderCreate(input: $input) {\n      draftOrder { ...RitournelleDraftOrderFields }\n      userErrors { field message }\n    }\n  }\n": {return: RitournelleDraftOrderCreateMutation, variables: RitournelleDraftOrderCreateMutationVariables},
   "#graphql\n  #graphql\n  fragment RitournelleDraftOrderFields on DraftOrder {\n    id name status invoiceUrl invoiceSentAt createdAt tags\n    metafield(namespace: \"ritournelle\", key: \"run_id\") { value }\n    totalPriceSet { shopMoney { amount currencyCode } }\n    order { id name displayFinancialStatus cancelledAt }\n  }\n\n  mutation RitournelleDraftOrderInvoiceSend($id: ID!, $email: EmailInput) {\n    draftOrderInvoiceSend(id: $id, email: $email) {\n      draftOrder { ...RitournelleDraftOrderFields }\n      userErrors { field message }\n    }\n  }\n": {return: RitournelleDraftOrderInvoiceSendMutation, variables: RitournelleDraftOrderInvoiceSendMutationVariables},
   "#graphql\n  mutation RitournelleDraftOrderDelete($id: ID!) {\n    draftOrderDelete(input: { id: $id }) {\n      deletedId\n      userErrors { field message }\n    }\n  }\n": {return: RitournelleDraftOrderDeleteMutation, variables: RitournelleDraftOrderDeleteMutationVariables},

@@ -14,7 +14,8 @@ export function drawCertificate(w: PageWriter, input: SignedPdfInput): void {
   w.gap(10);
   const fields: [string, string, FontName?][] = [
     [t("sign.pdf.signatureId"), signature.id],
-    [t("sign.pdf.invoiceField"), `${document.invoice.number} (${document.invoice.id})`],
+    [t("sign.pdf.invoiceField"), `${document.shopify ? t("sign.pdf.shopifyDraftOrder", { name: document.shopify.draftOrder }) : document.invoice.number} (${document.invoice.id})`],
+    ...(document.shopify?.order ? [[t("sign.pdf.orderField"), t("sign.pdf.shopifyOrder", { name: document.shopify.order })] as [string, string]] : []),
     [t("sign.pdf.merchant"), document.merchant.name],
     [t("sign.pdf.signer"), signature.signerName],
     [t("sign.pdf.email"), signature.signerEmail ?? "—"],

@@ -15,6 +15,11 @@ export function drawInvoice(w: PageWriter, input: SignedPdfInput, image: PDFImag
   const money = (amount: number) => formatMoney(amount, document.invoice.currency, intlLocale(locale));
   w.text(document.merchant.name, { font: "bold", size: 18 });
   w.text(t("sign.pdf.invoice", { number: document.invoice.number }), { size: 13 });
+  // The Shopify rail: the document is Shopify's draft order, and the order it became once paid.
+  if (document.shopify) {
+    const names = [t("sign.pdf.shopifyDraftOrder", { name: document.shopify.draftOrder }), document.shopify.order ? t("sign.pdf.shopifyOrder", { name: document.shopify.order }) : null];
+    w.text(names.filter(Boolean).join(" · "), { size: 10 });
+  }
   if (document.invoice.issuedOn) w.text(t("sign.issuedOn", { date: formatCivilDate(document.invoice.issuedOn, locale) }), { size: 10 });
   if (document.invoice.dueOn) w.text(t("sign.dueOn", { date: formatCivilDate(document.invoice.dueOn, locale) }), { size: 10 });
   w.gap(8);
