@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
   CanonicalJsonError,
+  SHOPIFY_DOCUMENT_FORMAT,
   SIGNATURE_RULES,
+  buildSignatureDocument,
   canonicalJson,
   checkStrokes,
   decodePngDataUrl,
@@ -65,6 +67,32 @@ describe("documentHash", () => {
     const stored = JSON.parse(JSON.stringify(DOCUMENT));
     expect(await documentHash(signatureDocumentSchema.parse(stored))).toBe(await documentHash(DOCUMENT));
     expect(signatureDocumentSchema.safeParse({ ...stored, format: "other/1" }).success).toBe(false);
+  });
+
+  it("names the Shopify rail's documents in a format of their own; a Stripe document's bytes (and hash) are what they were", async () => {
+    const invoice = {
+      id: "in_123",
+      number: "ATEL-0001",
+      currency: "EUR",
+      accountName: "Atelier Dupont",
+      customerName: "Élodie Martin",
+      customerEmail: "elodie@example.fr",
+      finalizedAt: new Date("2026-11-27T10:00:00Z"),
+      dueDate: new Date("2026-12-11T10:00:00Z"),
+      lines: DOCUMENT.lines,
+      subtotal: 11000,
+      discount: 1000,
+      taxes: DOCUMENT.totals.taxes,
+      total: 11000,
+    };
+    const shop = { name: "Atelier", domain: "atelier.myshopify.com", timeZone: "Europe/Paris" };
+    const stripe = buildSignatureDocument(invoice, shop);
+    expect(canonicalJson(stripe)).toBe(canonicalJson(DOCUMENT));
+    expect(await documentHash(stripe)).toBe(await documentHash(DOCUMENT));
+
+    const shopify = buildSignatureDocument({ ...invoice, id: "gid://shopify/DraftOrder/1", number: "#D12", accountName: null }, shop, { draftOrder: "#D12", order: "#1005" });
+    expect(shopify).toMatchObject({ format: SHOPIFY_DOCUMENT_FORMAT, merchant: { name: "Atelier" }, shopify: { draftOrder: "#D12", order: "#1005" } });
+    expect(await documentHash(signatureDocumentSchema.parse(JSON.parse(JSON.stringify(shopify))))).toBe(await documentHash(shopify));
   });
 });
 
