@@ -15,6 +15,7 @@ import { upsertInstalledShop } from "~/models/shop.server";
 import { action as signAction, loader as signLoader } from "~/routes/sign.$token";
 import { loader as pdfLoader } from "~/routes/sign.$token.pdf";
 import { createShopifyRail } from "~/services/invoicing/shopify-rail.server";
+import { stampPendingSignatures } from "~/services/signing/stamp-pending-signatures.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { Worker } from "~/worker/worker";
 import { DEMO_SHOP_DOMAIN } from "../../sandbox/shopify";
@@ -153,6 +154,14 @@ describe("signing an invoice on the Shopify rail", () => {
     expect(invoicePage).toContain(`Shopify draft order ${draft.name} · Shopify order ${order.name}`);
     expect(certificate).toContain(`Shopify draft order ${draft.name} (${run.invoiceId})`);
     expect(certificate).toContain(`Shopify order ${order.name}`);
+
+    // A stamp Shopify did not take (here: undone) is owed, and the worker's tick writes it.
+    await prisma.signature.update({ where: { id: signature.id }, data: { metadataSyncedAt: null } });
+    const stored = draftNow(run.invoiceId);
+    stored.metafields = stored.metafields.filter((m) => m.key !== "signature_id");
+    expect(await stampPendingSignatures(10)).toBe(1);
+    expect(draftNow(run.invoiceId).metafields).toEqual(expect.arrayContaining([expect.objectContaining({ key: "signature_id", value: signature.id })]));
+    expect(await stampPendingSignatures(10)).toBe(0);
   });
 
   it("refuses to sign a draft order deleted in Shopify (the merchant cancelled it), and says so", async () => {
