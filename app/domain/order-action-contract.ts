@@ -4,6 +4,7 @@
 // Types only, with relative imports: the extension imports this file with
 // `import type`, so nothing of the app ends up in its bundle, and it compiles
 // without the app's path aliases.
+import type { BillingRail } from "./billing";
 import type { FrequencyPresetId } from "./schedule";
 
 /** GET /api/extension/orders/:orderId — the order as a recurring invoice would issue it. */
@@ -26,6 +27,13 @@ export type OrderActionPreview = {
   terms: { timeOfDay: string; timeZone: string; daysUntilDue: number };
   /** The app's full template form for this order (the "Edit all details" destination). */
   formPath: string;
+  /**
+   * How the customer can pay: the rails in order, the shop's default, and
+   * whether the shop granted what "Shopify invoice" needs (its draft orders
+   * scope). Not granted, choosing it is refused: the merchant grants it in
+   * the app (the full form asks), then creates here again.
+   */
+  rails: { choices: BillingRail[]; default: BillingRail; shopifyGranted: boolean };
 };
 
 /** POST /api/extension/orders/:orderId — JSON body. */
@@ -35,6 +43,8 @@ export type OrderActionCreateRequest = {
   frequency: FrequencyPresetId;
   /** First invoice date, "YYYY-MM-DD" in the shop's time zone. */
   anchor: string;
+  /** How the customer pays; left out: the shop's default. */
+  rail?: BillingRail;
 };
 
 /** 201, also for a repeated key (which answers with the template the first call made). */
@@ -67,7 +77,7 @@ export type OrderActionErrorCode =
 export type OrderActionError = {
   error: OrderActionErrorCode;
   message: string;
-  /** Field → what to fix ("frequency", "anchor", "idempotencyKey", or the form's dotted paths). */
+  /** Field → what to fix ("frequency", "anchor", "rail", "idempotencyKey", or the form's dotted paths). */
   fieldErrors?: Record<string, string>;
   /** With plan_limit_reached: Shopify's plan-selection page, as an admin link (`shopify://admin/charges/…/pricing_plans`). */
   upgradeUrl?: string;

@@ -9,7 +9,7 @@ import type { OrderActionCreateRequest } from "./order-action-contract";
 import { FREQUENCY_PRESETS, type FrequencyPresetId } from "./schedule";
 import { IDEMPOTENCY_KEY_PATTERN } from "./template-input";
 
-export const ORDER_ACTION_FIELD_CODES = ["request_key_invalid", "frequency_invalid", "date_invalid", "body_invalid"] as const;
+export const ORDER_ACTION_FIELD_CODES = ["request_key_invalid", "frequency_invalid", "date_invalid", "rail_invalid", "body_invalid"] as const;
 export type OrderActionFieldCode = (typeof ORDER_ACTION_FIELD_CODES)[number];
 
 const FREQUENCIES = Object.keys(FREQUENCY_PRESETS) as [FrequencyPresetId, ...FrequencyPresetId[]];
@@ -20,13 +20,14 @@ export const orderActionCreateRequestSchema = z.object(
     frequency: z.enum(FREQUENCIES, { error: "frequency_invalid" }),
     /** Its shape only: whether the day exists, and is today or later, the template form's checks say. */
     anchor: z.string({ error: "date_invalid" }).regex(/^\d{4}-\d{2}-\d{2}$/, "date_invalid"),
+    rail: z.enum(["stripe", "shopify"], { error: "rail_invalid" }).optional(),
   },
   { error: "body_invalid" },
 ) satisfies z.ZodType<OrderActionCreateRequest>;
 
 /**
  * The request, or what is wrong with it, by field ("idempotencyKey",
- * "frequency", "anchor"; "body" when it is not an object at all).
+ * "frequency", "anchor", "rail"; "body" when it is not an object at all).
  */
 export function parseOrderActionCreateRequest(
   body: unknown,

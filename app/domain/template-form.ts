@@ -15,6 +15,7 @@
  */
 import { z } from "zod";
 import { ValidationError } from "./errors";
+import type { BillingRail } from "./billing";
 import type { InvoiceDraft, ShippingSnapshot, TemplateLine, TemplateTaxLine } from "./invoice-draft";
 import { formatMinor, MoneyError, parseDecimal, type MinorUnits } from "./money";
 import { PRODUCT_VARIANT_GID } from "./order-snapshot";
@@ -27,6 +28,7 @@ import {
   MAX_MEMO_LENGTH,
   MAX_TEMPLATE_LINES,
   memoInput,
+  railInput,
   scheduleIssueProblem,
   TAX_RATE_PATTERN,
   CATCH_UP_POLICIES,
@@ -81,6 +83,13 @@ export type TemplateFormValues = {
   catchUp: CatchUpChoice;
   signatureRequested: boolean;
   memo: string;
+  /**
+   * How the customer pays: "stripe" (a Stripe invoice) or "shopify" (a
+   * Shopify invoice: a draft order and its checkout link). The page always
+   * sends it; left out by an older caller: the shop's default when creating,
+   * unchanged when editing.
+   */
+  rail?: BillingRail;
 };
 
 /** What the form cannot change: it comes from the order (or the template being edited) and the shop. */
@@ -128,6 +137,7 @@ export const templateFormValuesSchema = z.object({
   signatureRequested: z.boolean(),
   // Ten times the note's limit: room for the merchant's typing, which the form's check then refuses in words.
   memo: z.string().max(10 * MAX_MEMO_LENGTH),
+  rail: railInput.optional(),
 }) satisfies z.ZodType<TemplateFormValues>;
 
 export type ParsedTemplateForm = {
@@ -139,6 +149,8 @@ export type ParsedTemplateForm = {
   catchUp: CatchUpPolicy | null;
   signatureRequested: boolean;
   memo: string | null;
+  /** Undefined: the caller's default (the shop's when creating, the template's when editing). */
+  rail: BillingRail | undefined;
   draft: InvoiceDraft;
 };
 
@@ -176,6 +188,7 @@ export function parseTemplateForm(values: TemplateFormValues, context: TemplateF
       catchUp: values.catchUp === "shop" ? null : values.catchUp,
       signatureRequested: values.signatureRequested,
       memo: memo ? memo : null,
+      rail: values.rail,
       draft,
     },
   };

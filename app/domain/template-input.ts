@@ -18,6 +18,7 @@ import { z } from "zod";
 import { ValidationError, type FieldRefusal, type ScheduleError } from "./errors";
 import type { InvoiceDraftError } from "./invoice-draft";
 import { PRODUCT_VARIANT_GID } from "./order-snapshot";
+import type { BillingRail } from "./billing";
 import { MAX_EVERY, scheduleIssues, validateSchedule, type Schedule } from "./schedule";
 
 // ---------------------------------------------------------------------------
@@ -48,6 +49,8 @@ export const FORM_ERROR_CODES = [
   "until_before_anchor",
   "days_until_due_invalid",
   "memo_too_long",
+  "rail_invalid",
+  "rail_scope_missing",
 
   "amount_invalid",
   "tax_title_required",
@@ -283,6 +286,13 @@ export const memoInput = z
   .nullable()
   .optional();
 
+/**
+ * How the customer pays (app/domain/billing.ts's BillingRail). Absent: the
+ * shop's default when creating, unchanged when editing. A change applies from
+ * the next period: runs already planned keep the rail frozen in their snapshot.
+ */
+export const railInput = z.enum(["stripe", "shopify"] as const satisfies readonly BillingRail[], { error: refuse("rail_invalid") }) satisfies z.ZodType<BillingRail>;
+
 const contentFields = {
   customer: customerInput,
   lines: linesInput,
@@ -291,6 +301,7 @@ const contentFields = {
   memo: memoInput,
   schedule: scheduleInput,
   policies: policiesInput.optional(),
+  rail: railInput.optional(),
 };
 
 /** A new template: its content, the order it came from, and its currency (which never changes afterwards). */
@@ -311,6 +322,7 @@ export const editTemplateInput = z
     memo: contentFields.memo,
     schedule: scheduleInput.optional(),
     policies: policiesInput.optional(),
+    rail: contentFields.rail,
     /** Invoices were issued in it: refused with its own reason rather than as any locked field. */
     currency: z.undefined({ error: refuse("currency_locked.after_create") }).optional(),
   })

@@ -40,6 +40,8 @@ export const shopSettingsSchema = z.object({
   catchUp: z.enum(["all", "latest", "none"]).default("all"),
   signatureRequested: z.boolean().default(false),
   writeBackOrders: z.boolean().default(false),
+  /** How new templates' customers pay unless the merchant picks otherwise (app/domain/billing.ts's BillingRail). */
+  defaultRail: z.enum(["stripe", "shopify"]).default("stripe"),
   /** Absent until the merchant fills it in (Settings → Legal identity); a malformed one reads as absent. */
   legalIdentity: legalIdentitySchema.optional().catch(undefined),
 });

@@ -2,7 +2,7 @@
 // talks to the app here, from Shopify's extension origin, with the session
 // token the admin adds to its fetches (see app/http/extension-request.server.ts):
 //
-//   GET     /api/extension/orders/:orderId → 200 OrderActionPreview
+//   GET     /api/extension/orders/:orderId → 200 OrderActionPreview (whether "Shopify invoice" is granted: one scopes query)
 //   POST    /api/extension/orders/:orderId → 201 OrderActionCreated (the same answer again for a repeated key)
 //           body: OrderActionCreateRequest (JSON)
 //   OPTIONS → the CORS preflight
@@ -25,6 +25,7 @@ import { createForOrderAction } from "~/services/orders/order-action-create.serv
 import { previewForOrderAction } from "~/services/orders/order-action-preview.server";
 import { OrderImportError } from "~/services/orders/order-import-error.server";
 import { readJson } from "~/http/request-body.server";
+import { railAccessOf } from "~/services/shopify/rail-access.server";
 import { bodyLimitFor } from "~/http/body-limits";
 
 /** The request's `?locale=` when it names one, else the shop's language. */
@@ -64,9 +65,9 @@ function orderRefusal(error: unknown, t: Translate): { error: OrderActionError; 
 }
 
 export const loader = async ({ request, params, context: loadContext }: LoaderFunctionArgs) => {
-  const { admin, shop, locale, t, cors } = await context(request, loadContext);
+  const { admin, scopes, shop, locale, t, cors } = await context(request, loadContext);
   try {
-    const preview = await previewForOrderAction(admin, shop, params.orderId ?? "", locale);
+    const preview = await previewForOrderAction(admin, shop, params.orderId ?? "", locale, railAccessOf(scopes));
     return cors(Response.json(preview));
   } catch (error) {
     const { error: body, status } = orderRefusal(error, t);
@@ -76,7 +77,7 @@ export const loader = async ({ request, params, context: loadContext }: LoaderFu
 
 export const action = async ({ request, params, context: loadContext }: ActionFunctionArgs) => {
   // OPTIONS (the preflight) is answered inside: authenticate.admin throws its 204.
-  const { admin, billing, shop, locale, t, cors, log } = await context(request, loadContext);
+  const { admin, billing, scopes, shop, locale, t, cors, log } = await context(request, loadContext);
   if (request.method !== "POST") {
     const body: OrderActionError = { error: "method_not_allowed", message: t("orderAction.error.methodNotAllowed") };
     return cors(corsJson(request, body, 405, { Allow: "GET, POST, OPTIONS" }));
@@ -87,7 +88,7 @@ export const action = async ({ request, params, context: loadContext }: ActionFu
   try {
     // Creating is limited by the plan: read it again if it is stale.
     await refreshPlanIfStale(shop, billing);
-    const result = await createForOrderAction(admin, shop, params.orderId ?? "", requested, locale);
+    const result = await createForOrderAction(admin, shop, params.orderId ?? "", requested, locale, railAccessOf(scopes));
     if (!result.ok && "planLimit" in result) {
       const body: OrderActionError = { error: "plan_limit_reached", message: result.planLimit.message, upgradeUrl: result.planLimit.planSelectionUrl };
       return cors(Response.json(body, { status: 402 }));

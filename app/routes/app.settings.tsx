@@ -18,27 +18,30 @@ import { loadSettingsPage } from "~/services/settings/load-settings-page.server"
 import { saveSettings } from "~/services/settings/save-settings.server";
 import { authenticate } from "~/shopify.server";
 import { ADMIN_BODY, orBadRequest, readForm } from "~/http/request-body.server";
+import { railAccessOf } from "~/services/shopify/rail-access.server";
 
 /** Where the Stripe card's actions (app.settings.stripe.tsx) send the merchant back after a failure. */
 const stripeErrorSchema = z.enum(["connect_failed", "disconnect_failed"]).nullable().catch(null);
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session, billing } = await authenticate.admin(request);
+  const { session, billing, scopes } = await authenticate.admin(request);
   const { shop } = await loadAdminContext(session.shop, request.url);
+  const shopifyRailGranted = await railAccessOf(scopes)();
   const stripeError = stripeErrorSchema.parse(new URL(request.url).searchParams.get("stripe_error"));
   await refreshPlanIfStale(shop, billing);
-  return { ...loadSettingsPage(shop), timeZone: shop.timeZone, stripeError, plan: await loadPlanSummary(shop) };
+  return { ...loadSettingsPage(shop), timeZone: shop.timeZone, stripeError, plan: await loadPlanSummary(shop), shopifyRailGranted };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, scopes } = await authenticate.admin(request);
   // The form is validated by the service's zod schema (settingsFormSchema).
-  const result = await saveSettings(session.shop, Object.fromEntries(await orBadRequest(request, () => readForm(request, ADMIN_BODY))));
+  const form = Object.fromEntries(await orBadRequest(request, () => readForm(request, ADMIN_BODY)));
+  const result = await saveSettings(session.shop, form, railAccessOf(scopes));
   return result.ok ? { ok: true as const, errors: {} } : data({ ok: false as const, errors: result.errors }, { status: 422 });
 };
 
 export default function Settings() {
-  const { settings, billing, timeZone, stripeError, plan } = useLoaderData<typeof loader>();
+  const { settings, billing, timeZone, stripeError, plan, shopifyRailGranted } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const { t } = useI18n();
 
@@ -60,7 +63,7 @@ export default function Settings() {
             <StripeConnectionCard billing={billing} timeZone={timeZone} stripeError={stripeError} />
           </Layout.AnnotatedSection>
           <Layout.AnnotatedSection title={t("settings.defaults.heading")} description={t("settings.defaults.description")}>
-            <SettingsDefaultsForm settings={settings} timeZone={timeZone} errors={answer && !answer.ok ? answer.errors : {}} />
+            <SettingsDefaultsForm settings={settings} timeZone={timeZone} shopifyRailGranted={shopifyRailGranted} errors={answer && !answer.ok ? answer.errors : {}} />
           </Layout.AnnotatedSection>
           <Layout.AnnotatedSection title={t("settings.legalIdentity.heading")} description={t("settings.legalIdentity.description")}>
             <BlockStack gap="400">

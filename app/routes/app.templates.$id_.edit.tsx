@@ -13,22 +13,25 @@ import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";
 import { orNotFound } from "~/http/not-found.server";
 import { ADMIN_BODY, readJson } from "~/http/request-body.server";
+import { railAccessOf } from "~/services/shopify/rail-access.server";
 
 // The form's values are checked by the service (their shape, then their meaning).
 const postSchema = z.object({ values: z.unknown() });
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, scopes } = await authenticate.admin(request);
   const { shop } = await loadAdminContext(session.shop, request.url);
-  return orNotFound(() => prepareTemplateEdit(shop, params.id ?? ""));
+  const setup = await orNotFound(() => prepareTemplateEdit(shop, params.id ?? ""));
+  // Asked only where it can matter: a template already paid by Shopify invoice is not asked again.
+  return { ...setup, shopifyRailGranted: setup.initialValues.rail === "shopify" || (await railAccessOf(scopes)()) };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { session, redirect } = await authenticate.admin(request);
+  const { session, redirect, scopes } = await authenticate.admin(request);
   const { shop } = await loadAdminContext(session.shop, request.url);
   const body = postSchema.safeParse(await readJson(request, ADMIN_BODY).catch(() => null));
   if (!body.success) return data({ code: "invalid_form" as const, errors: {}, messages: {} }, { status: 400 });
-  const result = await orNotFound(() => saveTemplateEdit(shop, params.id ?? "", body.data.values));
+  const result = await orNotFound(() => saveTemplateEdit(shop, params.id ?? "", body.data.values, railAccessOf(scopes)));
   if (result.ok) return redirect(`/app/templates/${params.id}`);
   const code = "code" in result ? result.code : null;
   return data({ code, errors: result.errors, messages: result.messages }, { status: code === "invalid_form" ? 400 : 422 });
@@ -74,6 +77,8 @@ export default function EditTemplate() {
           submitting={navigation.state === "submitting"}
           submitLabel={t("editTemplate.submit")}
           previewFrom={previewFrom}
+          shopifyRailGranted={setup.shopifyRailGranted}
+          railChangeApplies="nextPeriod"
           onSubmit={(values) => submit({ values }, { method: "post", encType: "application/json" })}
         />
       </BlockStack>

@@ -14,19 +14,20 @@ import { prepareTemplateFromOrder } from "~/services/orders/template-form-setup.
 import { authenticate } from "~/shopify.server";
 import { RouteError } from "~/components/RouteError";
 import { ADMIN_BODY, readJson } from "~/http/request-body.server";
+import { railAccessOf } from "~/services/shopify/rail-access.server";
 
 const querySchema = z.object({ orderId: z.string().trim().min(1).max(200) });
 // The form's values are checked by the service (their shape, then their meaning).
 const postSchema = z.object({ orderId: z.string().trim().min(1).max(200), values: z.unknown() });
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { admin, session } = await authenticate.admin(request);
+  const { admin, session, scopes } = await authenticate.admin(request);
   const { shop } = await loadAdminContext(session.shop, request.url);
   const query = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) return { state: "refused" as const, refusal: { code: "invalid_order_id" as const, values: {} } };
   try {
     const setup = await prepareTemplateFromOrder(admin, shop, query.data.orderId);
-    return { state: "ready" as const, orderId: query.data.orderId, setup };
+    return { state: "ready" as const, orderId: query.data.orderId, setup, shopifyRailGranted: await railAccessOf(scopes)() };
   } catch (error) {
     if (error instanceof OrderImportError) return { state: "refused" as const, refusal: { code: error.code, values: error.values } };
     throw error;
@@ -34,7 +35,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { admin, session, redirect, billing } = await authenticate.admin(request);
+  const { admin, session, redirect, billing, scopes } = await authenticate.admin(request);
   const { shop } = await loadAdminContext(session.shop, request.url);
   const invalidForm = () => data({ refusal: { code: "invalid_form" as const, values: {} }, errors: {}, messages: {} }, { status: 400 });
   const body = postSchema.safeParse(await readJson(request, ADMIN_BODY).catch(() => null));
@@ -42,7 +43,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   try {
     // Creating is limited by the plan: read it again if it is stale.
     await refreshPlanIfStale(shop, billing);
-    const result = await createTemplateFromOrder(admin, shop, body.data.orderId, body.data.values);
+    const result = await createTemplateFromOrder(admin, shop, body.data.orderId, body.data.values, railAccessOf(scopes));
     if (result.ok) return redirect(`/app/templates/${result.templateId}?created=1`);
     if ("invalidForm" in result) return invalidForm();
     // The form stays as the merchant typed it (this answer does not reload it); the banner offers the upgrade.
@@ -71,7 +72,7 @@ export default function NewTemplate() {
     );
   }
 
-  const { setup, orderId } = loaded;
+  const { setup, orderId, shopifyRailGranted } = loaded;
   return (
     <Page
       title={t("newTemplate.title")}
@@ -97,6 +98,7 @@ export default function NewTemplate() {
           serverMessages={answer?.messages}
           submitting={navigation.state === "submitting"}
           submitLabel={t("newTemplate.submit")}
+          shopifyRailGranted={shopifyRailGranted}
           onSubmit={(values) => submit({ orderId, values }, { method: "post", encType: "application/json" })}
         />
       </BlockStack>

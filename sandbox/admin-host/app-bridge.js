@@ -7,6 +7,7 @@
 // - completes the session-token bounce page (/auth/session-token) by
 //   reloading with a fresh `id_token`;
 // - tells the host page the app's navigation menu (<ui-nav-menu>) and title;
+// - the Scopes API (shopify.scopes.request / query): the host page's permission modal;
 // - the contextual save bar (<ui-save-bar>, shopify.saveBar): the admin draws
 //   it (here: the host page's bar), its Save and Discard press the element's
 //   <button> children (the one with variant="primary" is Save), and while it
@@ -81,6 +82,40 @@
       post({ type: "loading", on: on !== false });
     },
     saveBar: null, // set below, with the element
+    scopes: null, // set below
+  };
+
+  // -------------------------------------------------------------------------
+  // Scopes API: request() opens the admin's permission modal (the host page)
+  // and resolves with { result: "granted-all" | "declined-all", detail };
+  // query() reads the shop's scopes from the host.
+  // https://shopify.dev/docs/api/app-home/apis/scopes
+  // -------------------------------------------------------------------------
+  var pendingScopeRequests = {};
+  var scopeRequestCounter = 0;
+  function queryScopes() {
+    return originalFetch(hostOrigin + "/scopes?shop=" + encodeURIComponent(shop)).then(function (response) {
+      if (!response.ok) throw new Error("The admin host could not read the app's scopes: " + response.status);
+      return response.json();
+    });
+  }
+  window.shopify.scopes = {
+    query: queryScopes,
+    request: function (scopes) {
+      scopeRequestCounter += 1;
+      var id = "scopes-" + scopeRequestCounter;
+      return new Promise(function (resolve) {
+        pendingScopeRequests[id] = resolve;
+        post({ type: "scopes-request", id: id, scopes: Array.prototype.slice.call(scopes) });
+      }).then(function (result) {
+        return queryScopes().then(function (detail) {
+          return { result: result, detail: detail };
+        });
+      });
+    },
+    revoke: function () {
+      return Promise.reject(new Error("The App Bridge stand-in does not implement shopify.scopes.revoke."));
+    },
   };
 
   // -------------------------------------------------------------------------
@@ -201,6 +236,11 @@
       if (button && !button.disabled) button.click();
     }
     if (message.type === "leave-confirmed") settleLeaves();
+    if (message.type === "scopes-result" && pendingScopeRequests[message.id]) {
+      var resolveScopes = pendingScopeRequests[message.id];
+      delete pendingScopeRequests[message.id];
+      resolveScopes(message.result === "granted-all" ? "granted-all" : "declined-all");
+    }
   });
 
   if (window.location.pathname.endsWith("/auth/session-token")) {

@@ -18,6 +18,10 @@
 //                        → that frame: the extension runtime stand-in, then
 //                          the extension's bundle.
 // - GET /extensions/<handle>/bundle.js, GET /admin-extension-runtime.js
+// With optional scopes (App Bridge's Scopes API, shopify.scopes.request):
+// - the app's request opens the admin's permission modal (Grant / Decline);
+//   POST /scopes/grant records the grant in the Shopify stand-in;
+//   GET /scopes answers shopify.scopes.query().
 // With managed pricing (see pricing-plans.ts):
 // - GET|POST /store/<store>/charges/<app-handle>/pricing_plans
 //                        → Shopify's plan-selection page; the app's
@@ -54,6 +58,14 @@ export type AdminHostOptions = {
   extensions?: AdminExtensionBundle[];
   /** Shopify's plan-selection page for the app (managed pricing), backed by the Shopify stand-in. */
   pricing?: PricingPlansBackend & { appHandle: string };
+  /** The app's optional scopes on the shop (the permission modal), backed by the Shopify stand-in. */
+  scopes?: ScopesBackend;
+};
+
+/** What the admin's permission modal changes: the shop's granted optional scopes. */
+export type ScopesBackend = {
+  query(): { granted: string[]; required: string[]; optional: string[] };
+  grant(scopes: string[]): Promise<void> | void;
 };
 
 export type AdminHost = { url: string; port: number; close(): Promise<void> };
@@ -131,6 +143,15 @@ function hostPage(options: AdminHostOptions, hostUrl: string): string {
   <div style="display:flex;justify-content:flex-end;gap:8px">
     <button type="button" data-testid="leave-stay"></button>
     <button type="button" data-testid="leave-confirm"></button>
+  </div>
+</dialog>
+<dialog id="scopes-dialog" data-testid="scopes-dialog">
+  <h2 data-part="title" style="margin-top:0;font-size:16px"></h2>
+  <p data-part="body"></p>
+  <ul data-part="scopes"></ul>
+  <div style="display:flex;justify-content:flex-end;gap:8px">
+    <button type="button" data-testid="scopes-decline"></button>
+    <button type="button" data-testid="scopes-grant"></button>
   </div>
 </dialog>
 <script>
@@ -235,9 +256,40 @@ function whenLeaving(go) {
   ask(w.leaveTitle, w.leaveBody, w.stay, w.leave, go);
 }
 
+// The admin's permission modal for optional scopes (App Bridge shopify.scopes.request).
+const scopesDialog = document.getElementById("scopes-dialog");
+const SCOPE_WORDS = {
+  en: { title: "Ritournelle is asking for more access", body: "Grant it these permissions on this store:", grant: "Grant", decline: "Decline" },
+  fr: { title: "Ritournelle demande un accès supplémentaire", body: "Accordez-lui ces autorisations sur cette boutique :", grant: "Accorder", decline: "Refuser" },
+};
+function answerScopes(id, result) {
+  frame.contentWindow.postMessage({ source: "shopify-admin", type: "scopes-result", id, result }, new URL(config.appUrl).origin);
+}
+function askScopes(id, scopes) {
+  const w = SCOPE_WORDS[localeSelect.value] || SCOPE_WORDS.en;
+  scopesDialog.querySelector("[data-part=title]").textContent = w.title;
+  scopesDialog.querySelector("[data-part=body]").textContent = w.body;
+  scopesDialog.querySelector("[data-part=scopes]").replaceChildren(...scopes.map((scope) => Object.assign(document.createElement("li"), { textContent: scope })));
+  const grant = scopesDialog.querySelector("[data-testid=scopes-grant]");
+  const decline = scopesDialog.querySelector("[data-testid=scopes-decline]");
+  grant.textContent = w.grant;
+  decline.textContent = w.decline;
+  grant.onclick = async () => {
+    const answer = await fetch("/scopes/grant", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ scopes }) });
+    scopesDialog.close();
+    answerScopes(id, answer.ok ? "granted-all" : "declined-all");
+  };
+  decline.onclick = () => {
+    scopesDialog.close();
+    answerScopes(id, "declined-all");
+  };
+  scopesDialog.showModal();
+}
+
 window.addEventListener("message", (event) => {
   if (event.origin !== new URL(config.appUrl).origin || !event.data || event.data.source !== "ritournelle-app") return;
   const message = event.data;
+  if (message.type === "scopes-request" && Array.isArray(message.scopes)) askScopes(message.id, message.scopes.map(String));
   if (message.type === "save-bar") {
     saveBars[message.id] = message;
     renderSaveBar();
@@ -492,6 +544,20 @@ export async function startAdminHost(options: AdminHostOptions): Promise<AdminHo
         response
           .writeHead(200, { "Content-Type": "text/html; charset=utf-8" })
           .end(pricingPlansPage({ shop: options.shop, appName: "Ritournelle", current: options.pricing.currentPlan() }));
+      } else if (options.scopes && request.method === "GET" && url.pathname === "/scopes") {
+        response
+          .writeHead(200, { "Content-Type": "application/json", "Access-Control-Allow-Origin": appOrigin, "Cache-Control": "no-store" })
+          .end(JSON.stringify(options.scopes.query()));
+      } else if (options.scopes && request.method === "POST" && url.pathname === "/scopes/grant") {
+        const chunks: Buffer[] = [];
+        for await (const chunk of request) chunks.push(chunk as Buffer);
+        const { scopes } = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as { scopes?: unknown };
+        if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === "string")) {
+          response.writeHead(400, { "Content-Type": "application/json" }).end(JSON.stringify({ error: "scopes must be a list of scope handles" }));
+          return;
+        }
+        await options.scopes.grant(scopes as string[]);
+        response.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ granted: scopes }));
       } else if (request.method === "GET" && url.pathname === "/session-token") {
         if (url.searchParams.get("shop") !== options.shop) {
           response.writeHead(403, { "Access-Control-Allow-Origin": appOrigin }).end("unknown shop");

@@ -112,6 +112,11 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       choose: async (plan) => void (await shopify.control.choosePlan(DEMO_SHOP_DOMAIN, plan)),
       decline: async (plan) => void (await shopify.control.declinePlan(DEMO_SHOP_DOMAIN, plan)),
     },
+    // The admin's permission modal for optional scopes (the Shopify invoice rail's draft orders).
+    scopes: {
+      query: () => shopify.control.appScopes(DEMO_SHOP_DOMAIN),
+      grant: (scopes) => shopify.control.grantOptionalScopes(DEMO_SHOP_DOMAIN, scopes),
+    },
   });
 
   // The app reads its configuration from the environment, like in production.

@@ -18,6 +18,7 @@
 //      does not implement fail with NOT_IMPLEMENTED_IN_STAND_IN errors
 //   7. actualQueryCost is taken from the bucket; extensions.cost reported.
 
+import { grantOptionalScopes, installationScopes, revokeOptionalScopes } from "./app-scopes";
 import {
   execute,
   getLocation,
@@ -127,6 +128,12 @@ export interface AdminApiControl {
   setVariantDeleted(shop: string, variantId: string, deleted?: boolean): void;
   /** Registers an extra access token for `shop` (e.g. with narrower scopes). */
   addAccessToken(shop: string, token: string, scopes: string): void;
+  /** The merchant grants optional scopes of the app on `shop` (the admin's permission modal): its tokens carry them from now on. */
+  grantOptionalScopes(shop: string, scopes: readonly string[]): void;
+  /** The merchant revokes optional scopes of the app on `shop`: its tokens lose them. */
+  revokeOptionalScopes(shop: string, scopes: readonly string[]): void;
+  /** The app's scopes on `shop`, as App Bridge's `shopify.scopes.query()` gives them. */
+  appScopes(shop: string): { granted: string[]; required: string[]; optional: string[] };
   /** Removes an access token (the next request with it gets 401). */
   revokeAccessToken(shop: string, token: string): void;
   /** The merchant uninstalls the app: every token, refresh token and migration of `shop` is revoked. */
@@ -350,6 +357,15 @@ export function createAdminApi(options: AdminApiOptions = {}): AdminApi {
     },
     addAccessToken(shop, token, scopes) {
       shopOrThrow(shop).tokens.set(token, { scopes: splitScopes(scopes), expiresAt: null, kind: "seeded" });
+    },
+    grantOptionalScopes(shop, scopes) {
+      grantOptionalScopes(state, shopOrThrow(shop), scopes);
+    },
+    revokeOptionalScopes(shop, scopes) {
+      revokeOptionalScopes(shopOrThrow(shop), scopes);
+    },
+    appScopes(shop) {
+      return { granted: installationScopes(state, shopOrThrow(shop)), required: splitScopes(state.app.scopes), optional: splitScopes(state.app.optionalScopes) };
     },
     revokeAccessToken(shop, token) {
       shopOrThrow(shop).tokens.delete(token);

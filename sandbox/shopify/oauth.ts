@@ -38,7 +38,8 @@
 // | "unsupported_grant_type", error_description }, 401 { error: "invalid_client" }.
 
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { splitScopes, type ShopState, type StandInState, type TokenGrant, type TokenGrantRecord } from "./state";
+import { installationScopes } from "./app-scopes";
+import { type ShopState, type StandInState, type TokenGrant, type TokenGrantRecord } from "./state";
 
 export const TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
 export const ID_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:id_token";
@@ -230,7 +231,8 @@ function exchangeSessionToken(
   str: (k: string) => string | undefined,
   now: number,
 ): OAuthResponse {
-  const scopes = splitScopes(state.app.scopes);
+  // The installation's scopes: the required ones and the optional ones this shop granted (app-scopes.ts).
+  const scopes = installationScopes(state, shop);
   const scope = grantedScopeString(scopes);
   if (str("subject_token_type") !== ID_TOKEN_TYPE) {
     return { status: 400, body: { error: "invalid_request", error_description: "subject_token_type must be an id_token or an offline access token." } };

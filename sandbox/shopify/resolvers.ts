@@ -7,6 +7,7 @@
 // lacks is answered with a GraphQL error naming it (code
 // NOT_IMPLEMENTED_IN_STAND_IN), never with a made-up value.
 
+import { accessScopesView, appView } from "./app-scopes";
 import type { GraphQLError } from "graphql";
 import { draftOrderRoot } from "./draft-order-resolvers";
 import { appInstallationView } from "./app-installation";
@@ -603,7 +604,11 @@ export function rootValue(ctx: ResolverContext): View {
     ...draftOrderRoot(ctx),
     shop: shopView(ctx.shop),
     // No scope needed: an app always reads its own installation.
-    currentAppInstallation: appInstallationView(ctx.shop),
+    currentAppInstallation: { ...appInstallationView(ctx.shop), accessScopes: accessScopesView(ctx.scopes) },
+    app: (args: Args) => {
+      if (args.id !== undefined && args.id !== null) throw notImplemented("QueryRoot.app", "id");
+      return appView(ctx.state, appInstallationView(ctx.shop), ctx.scopes);
+    },
     orders: (args: Args, _c: ResolverContext, info: { path: { key: string | number } }) =>
       ordersConnection(ctx, args, [info.path.key]),
     order: (args: Args) => {

@@ -56,8 +56,10 @@ export interface AppCredentials {
   apiKey: string;
   /** client_secret (SHOPIFY_API_SECRET); signs session tokens (HS256). */
   apiSecret: string;
-  /** Scopes granted on token exchange (SCOPES). */
+  /** Scopes granted on token exchange (SCOPES): the app's required scopes. */
   scopes: string;
+  /** The app's optional scopes (shopify.app.toml `optional_scopes`), comma-separated: a shop grants them later (app-scopes.ts). */
+  optionalScopes: string;
 }
 
 export interface TokenGrant {
@@ -121,6 +123,8 @@ export interface ShopState {
   tokenCounter: number;
   /** Whether the shop can be called: a frozen shop answers 402, a locked one 423 (see admin-api.ts). */
   availability: ShopAvailability;
+  /** The app's optional scopes this shop granted (app-scopes.ts); token exchanges include them. */
+  optionalScopesGranted: string[];
 }
 
 /** "frozen": unpaid Shopify bills; "locked": Shopify locked the store (e.g. for review). */
@@ -170,6 +174,7 @@ export function createShopState(shop: SeedShop, throttle: ThrottleConfig, now: n
     nextCustomerLegacyId: maxCustomer + 1000,
     tokenCounter: 0,
     availability: "open",
+    optionalScopesGranted: [],
   };
 }
 
@@ -201,6 +206,7 @@ export function createState(options: {
       apiKey: options.app?.apiKey ?? process.env.SHOPIFY_API_KEY ?? "test-api-key",
       apiSecret: options.app?.apiSecret ?? process.env.SHOPIFY_API_SECRET ?? "test-api-secret",
       scopes: options.app?.scopes ?? process.env.SCOPES ?? "read_orders,read_customers,write_orders,read_products",
+      optionalScopes: options.app?.optionalScopes ?? "write_draft_orders",
     },
     nonExpiringTokensRefusedFrom: options.nonExpiringTokensRefusedFrom ?? null,
     publicUrl: "http://127.0.0.1",

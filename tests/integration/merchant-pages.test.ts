@@ -400,7 +400,7 @@ describe("settings", () => {
     );
     expect(saved.body.ok).toBe(true);
     const loaded = answer<{ settings: Record<string, unknown>; billing: { connected: boolean } }>(await callRoute(settingsLoader, get(DEMO_SHOP_DOMAIN, "/app/settings"))).body;
-    expect(loaded.settings).toEqual({ daysUntilDue: 30, timeOfDay: "07:30", catchUp: "latest", signatureRequested: false, writeBackOrders: true });
+    expect(loaded.settings).toEqual({ defaultRail: "stripe", daysUntilDue: 30, timeOfDay: "07:30", catchUp: "latest", signatureRequested: false, writeBackOrders: true });
     expect(loaded.billing.connected).toBe(false);
     const afterFailedConnect = answer<{ stripeError: string | null }>(await callRoute(settingsLoader, get(DEMO_SHOP_DOMAIN, "/app/settings?stripe_error=connect_failed"))).body;
     expect(afterFailedConnect.stripeError).toBe("connect_failed");

@@ -1,10 +1,12 @@
 // The settings page's form: defaults for new recurring invoices (days until
-// due, time of day, catch-up, signature) and writing paid invoices back to
+// due, time of day, catch-up, how the customer pays, signature) and writing paid invoices back to
 // Shopify. Posted to the page's action; the refusals come back as codes.
 import { Form, useNavigation } from "@remix-run/react";
 import { BlockStack, Button, Card, Checkbox, InlineStack, Select, TextField } from "@shopify/polaris";
 import { useRef, useState } from "react";
 import { FormSaveBar } from "~/components/FormSaveBar";
+import { RailScopeNotice } from "~/components/RailScopeNotice";
+import { BILLING_RAILS } from "~/domain/billing";
 import type { MessageKey } from "~/i18n";
 import { useI18n } from "~/i18n/react";
 import type { SettingsPage } from "~/services/settings/load-settings-page.server";
@@ -16,6 +18,8 @@ const ERROR_KEYS: Record<SettingsErrorCode, MessageKey> = {
   days_until_due_invalid: "form.error.days_until_due_invalid",
   time_invalid: "form.error.time_invalid",
   catch_up_invalid: "settings.error.catchUp",
+  rail_invalid: "form.error.rail_invalid",
+  rail_scope_missing: "form.error.rail_scope_missing",
 };
 
 function isSettingsErrorCode(code: string): code is SettingsErrorCode {
@@ -25,6 +29,8 @@ function isSettingsErrorCode(code: string): code is SettingsErrorCode {
 export function SettingsDefaultsForm(props: {
   settings: SettingsPage["settings"];
   timeZone: string;
+  /** Whether the shop granted what "Shopify invoice" needs (otherwise choosing it asks for it). */
+  shopifyRailGranted: boolean;
   /** Field → error code, from the last refused save. */
   errors: Record<string, string>;
 }) {
@@ -36,6 +42,7 @@ export function SettingsDefaultsForm(props: {
   const [catchUp, setCatchUp] = useState<string>(settings.catchUp);
   const [signatureRequested, setSignatureRequested] = useState(settings.signatureRequested);
   const [writeBackOrders, setWriteBackOrders] = useState(settings.writeBackOrders);
+  const [defaultRail, setDefaultRail] = useState<string>(settings.defaultRail);
   // The Stripe card's form posts elsewhere (StripeConnectionCard): only this form's own submission spins this button.
   const busy = navigation.state === "submitting" && navigation.formAction !== STRIPE_ACTION;
   // Unsaved changes go to the admin's save bar: Save submits this form, Discard puts the stored settings back.
@@ -45,13 +52,15 @@ export function SettingsDefaultsForm(props: {
     timeOfDay !== settings.timeOfDay ||
     catchUp !== settings.catchUp ||
     signatureRequested !== settings.signatureRequested ||
-    writeBackOrders !== settings.writeBackOrders;
+    writeBackOrders !== settings.writeBackOrders ||
+    defaultRail !== settings.defaultRail;
   const discard = () => {
     setDaysUntilDue(String(settings.daysUntilDue));
     setTimeOfDay(settings.timeOfDay);
     setCatchUp(settings.catchUp);
     setSignatureRequested(settings.signatureRequested);
     setWriteBackOrders(settings.writeBackOrders);
+    setDefaultRail(settings.defaultRail);
   };
   const errorOf = (field: string) => {
     const code = errors[field];
@@ -95,6 +104,16 @@ export function SettingsDefaultsForm(props: {
             helpText={t("form.invoice.catchUpHelp")}
             error={errorOf("catchUp")}
           />
+          <Select
+            label={t("settings.defaultRail")}
+            name="defaultRail"
+            options={BILLING_RAILS.map((value) => ({ value, label: t(`rail.${value}`) }))}
+            value={defaultRail}
+            onChange={setDefaultRail}
+            helpText={t("settings.defaultRailHelp")}
+            error={errorOf("defaultRail")}
+          />
+          {defaultRail === "shopify" && !props.shopifyRailGranted && <RailScopeNotice />}
           <Checkbox
             label={t("form.invoice.signature")}
             helpText={t("form.invoice.signatureHelp")}

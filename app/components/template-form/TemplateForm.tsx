@@ -30,6 +30,7 @@ import { InvoiceOptionsSection } from "./InvoiceOptionsSection";
 import { LinesSection } from "./LinesSection";
 import { PreviewSection } from "./PreviewSection";
 import { ProblemsBanner } from "./ProblemsBanner";
+import { RailSection } from "./RailSection";
 import { ScheduleSection } from "./ScheduleSection";
 
 export const PREVIEW_COUNT = 12;
@@ -48,6 +49,10 @@ type Props = {
   /** Preview from this instant on (editing), instead of from the first invoice. */
   previewFrom?: string;
   onSubmit: (values: TemplateFormValues) => void;
+  /** Whether the shop granted what "Shopify invoice" needs (otherwise choosing it asks for it). */
+  shopifyRailGranted: boolean;
+  /** Editing: a change of rail applies from the next period (the form says so). */
+  railChangeApplies?: "nextPeriod";
 };
 
 export function TemplateForm(props: Props) {
@@ -137,6 +142,13 @@ export function TemplateForm(props: Props) {
               onAddLine={addLine}
             />
             <ScheduleSection values={values} timeZone={context.timeZone} set={set} errorOf={errorOf} />
+            <RailSection
+              values={values}
+              set={set}
+              errorOf={errorOf}
+              shopifyRailGranted={props.shopifyRailGranted}
+              changeAppliesFromNextPeriod={props.railChangeApplies === "nextPeriod"}
+            />
             <InvoiceOptionsSection values={values} set={set} errorOf={errorOf} />
           </BlockStack>
         </Layout.Section>
@@ -191,4 +203,5 @@ const FIELD_LABELS: Record<string, MessageKey> = {
   "policies.catchUp": "form.invoice.catchUp",
   memo: "form.invoice.memo",
   currency: "form.currency",
+  rail: "rail.heading",
 };

@@ -15,6 +15,7 @@ type SummaryOf = Pick<
   | "daysUntilDue"
   | "catchUpPolicy"
   | "signatureRequested"
+  | "rail"
   | "taxesIncluded"
   | "lines"
   | "shipping"
@@ -35,6 +36,7 @@ export function TemplateSummary({ template }: { template: SummaryOf }) {
           {t("template.summary.next")} {template.nextRunAt ? formatDateTime(template.nextRunAt, locale, template.timeZone) : "—"}
         </Text>
         <Text as="p">{t("template.summary.issued", { count: template.issuedCount })}</Text>
+        <Text as="p">{t("template.summary.rail", { rail: t(`rail.${template.rail}`) })}</Text>
         <Text as="p">{t("template.summary.due", { days: template.daysUntilDue })}</Text>
         <Text as="p">{t("template.summary.catchUp", { policy: t(`catchUp.${template.catchUpPolicy ?? "shop"}`) })}</Text>
         <Text as="p">{template.signatureRequested ? t("template.summary.signature") : t("template.summary.noSignature")}</Text>

@@ -8,6 +8,8 @@ import { todayIn } from "~/domain/schedule-dates";
 import { keepKnownVariants, parseTemplateForm, templateFormValuesSchema, type FormErrors, type TemplateFormValues } from "~/domain/template-form";
 import type { CreateTemplateInput, FieldProblem } from "~/domain/template-input";
 import type { AdminGraphql } from "~/gateways/shopify/graphql.server";
+import { readSettings } from "~/models/shop.server";
+import type { RailAccess } from "~/services/shopify/rail-access.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { loadOrderSnapshot } from "./load-order.server";
 import { formContextOf } from "./template-form-setup.server";
@@ -30,7 +32,10 @@ export type PlanLimitRefusal = { limit: number; active: number; planSelectionUrl
  * form's values as posted (untrusted), the clock.
  * Effects: reads the order again from Shopify, checks the values exactly as
  * the browser checked them, then creates the template (see createTemplate),
- * which checks them again with the rest of its rules.
+ * which checks them again with the rest of its rules. A template paid by
+ * Shopify invoice (chosen, or the shop's default) is refused on `rail`
+ * (`rail_scope_missing`) while the shop has not granted the rail's scope
+ * (`railAccess`): nothing is created.
  * Idempotency: none; each accepted call creates a template.
  * Errors: OrderImportError when the order itself cannot be used; refused
  * values are a result, field by field, and so is the plan's limit (`planLimit`).
@@ -40,11 +45,12 @@ export async function createTemplateFromOrder(
   shop: Pick<Shop, "id" | "timeZone" | "settings">,
   orderId: string,
   values: unknown,
+  railAccess: RailAccess,
   clock: Clock = appClock,
 ): Promise<CreateFromOrderResult> {
   const posted = templateFormValuesSchema.safeParse(values);
   if (!posted.success) return { ok: false, invalidForm: true };
-  return createFromSnapshot(shop, await loadOrderSnapshot(admin, orderId), posted.data, { clock });
+  return createFromSnapshot(shop, await loadOrderSnapshot(admin, orderId), posted.data, { clock, railAccess });
 }
 
 /** The template the form's values make for an order already read: the form's checks, then the templates service. */
@@ -52,13 +58,15 @@ export async function createFromSnapshot(
   shop: Pick<Shop, "id" | "timeZone" | "settings">,
   snapshot: OrderSnapshot,
   values: TemplateFormValues,
-  options: { clock: Clock; idempotencyKey?: string },
+  options: { clock: Clock; idempotencyKey?: string; railAccess: RailAccess },
 ): Promise<Exclude<CreateFromOrderResult, { invalidForm: true }>> {
   const { clock } = options;
   const parsed = parseTemplateForm(values, formContextOf(snapshot, shop.timeZone, todayIn(shop.timeZone, clock.now())));
   if (!parsed.ok) return { ok: false, errors: parsed.errors, messages: {} };
 
   const form = parsed.value;
+  const rail = form.rail ?? readSettings(shop).defaultRail;
+  if (rail === "shopify" && !(await options.railAccess())) return { ok: false, errors: { rail: "rail_scope_missing" }, messages: {} };
   const input: CreateTemplateInput = {
     sourceOrderId: snapshot.sourceOrderId,
     currency: snapshot.currency,
@@ -69,6 +77,7 @@ export async function createFromSnapshot(
     memo: form.memo,
     schedule: form.schedule,
     policies: { catchUp: form.catchUp, daysUntilDue: form.daysUntilDue, signatureRequested: form.signatureRequested },
+    rail,
   };
   try {
     const template = await createTemplate(shop, input, { clock, idempotencyKey: options.idempotencyKey });

@@ -15,6 +15,7 @@ import { formatCivilDate } from "~/i18n/format";
 import { translator, type Locale } from "~/i18n";
 import { fieldErrorText, orderActionFieldText } from "~/i18n/field-errors";
 import { findTemplateForShop } from "~/models/template.server";
+import type { RailAccess } from "~/services/shopify/rail-access.server";
 import { createFromSnapshot } from "./create-template-from-order.server";
 import { loadOrderSnapshot } from "./load-order.server";
 import { setupFromSnapshot } from "./template-form-setup.server";
@@ -27,15 +28,19 @@ export type OrderActionCreateResult =
   | { ok: false; planLimit: { message: string; planSelectionUrl: string } };
 
 /** Form field paths → the action's two fields. */
-const ACTION_FIELDS: Record<string, string> = { "schedule.anchor": "anchor", "schedule.every": "frequency" };
+const ACTION_FIELDS: Record<string, string> = { "schedule.anchor": "anchor", "schedule.every": "frequency", rail: "rail" };
+/** The fields the action itself shows: a refusal of any other needs the full form. */
+const OWN_FIELDS = new Set(["anchor", "frequency"]);
 
 /**
  * Creates the template the full form would create if the merchant changed
- * only the frequency and the first invoice date.
+ * only the frequency, the first invoice date and how the customer pays.
  *
  * Inputs: the shop's Admin API session, the shop, the order's id, the
  * request's JSON body (untrusted: an OrderActionCreateRequest), the language
- * of the answer's words, the clock.
+ * of the answer's words, whether the shop granted the Shopify rail's scope
+ * (`railAccess`: "Shopify invoice" without it is refused on `rail`, and the
+ * merchant is sent to the full form, which asks for it), the clock.
  * Effects: reads the order again from Shopify; the template and its
  * `template.created` event (see createTemplate).
  * Idempotency: per `request.idempotencyKey`: a repeated call answers with
@@ -50,6 +55,7 @@ export async function createForOrderAction(
   orderId: string,
   body: unknown,
   locale: Locale,
+  railAccess: RailAccess,
   clock: Clock = appClock,
 ): Promise<OrderActionCreateResult> {
   const t = translator(locale);
@@ -58,10 +64,10 @@ export async function createForOrderAction(
     const fieldErrors = Object.fromEntries(Object.entries(request.fields).map(([field, code]) => [field, orderActionFieldText(t, code)]));
     return { ok: false, fieldErrors, needsFullForm: false };
   }
-  const { frequency, anchor, idempotencyKey } = request.request;
+  const { frequency, anchor, idempotencyKey, rail } = request.request;
   const snapshot = await loadOrderSnapshot(admin, orderId);
   const { initialValues } = setupFromSnapshot(snapshot, shop, clock);
-  const result = await createFromSnapshot(shop, snapshot, { ...initialValues, frequency, anchor }, { clock, idempotencyKey });
+  const result = await createFromSnapshot(shop, snapshot, { ...initialValues, frequency, anchor, ...(rail ? { rail } : {}) }, { clock, idempotencyKey, railAccess });
   if (!result.ok && "planLimit" in result) {
     const { limit, active, planSelectionUrl } = result.planLimit;
     const price = formatAmount(PRO_PLAN_PRICE.minor, PRO_PLAN_PRICE.currency, locale);
@@ -72,7 +78,8 @@ export async function createForOrderAction(
     for (const [field, code] of Object.entries(result.errors)) fieldErrors[ACTION_FIELDS[field] ?? field] = fieldErrorText(t, locale, code);
     // The templates service's own refusals, translated as the app's form shows them.
     for (const [field, problem] of Object.entries(result.messages)) fieldErrors[ACTION_FIELDS[field] ?? field] ??= fieldErrorText(t, locale, problem);
-    const needsFullForm = Object.keys(fieldErrors).some((field) => field !== "anchor" && field !== "frequency");
+    // The rail's missing scope is granted in the app: its full form asks for it.
+    const needsFullForm = Object.keys(fieldErrors).some((field) => !OWN_FIELDS.has(field));
     return { ok: false, fieldErrors, needsFullForm };
   }
   // Read back rather than echo the request: a replayed key answers with the

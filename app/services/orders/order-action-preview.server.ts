@@ -10,6 +10,8 @@ import { formDraft } from "~/domain/template-form";
 import type { AdminGraphql } from "~/gateways/shopify/graphql.server";
 import { formatAmount } from "~/i18n/format";
 import type { Locale } from "~/i18n";
+import { BILLING_RAILS } from "~/domain/billing";
+import type { RailAccess } from "~/services/shopify/rail-access.server";
 import { prepareTemplateFromOrder } from "./template-form-setup.server";
 
 /** The frequencies the action offers: every preset of the app's form, in the form's order. */
@@ -24,8 +26,9 @@ export function templateFormPath(orderId: string): string {
  * The order as its recurring invoice would be, with the form's defaults.
  *
  * Inputs: the shop's Admin API session, the shop, the order's id
- * (untrusted), the language amounts are formatted in, the clock.
- * Effects: none (reads Shopify).
+ * (untrusted), the language amounts are formatted in, whether the shop
+ * granted the Shopify rail's scope, the clock.
+ * Effects: none (reads Shopify: the order, and the app's granted scopes).
  * Errors: OrderImportError (the order is not the shop's, cannot recur as
  * it is, or Shopify fails).
  */
@@ -34,6 +37,7 @@ export async function previewForOrderAction(
   shop: Pick<Shop, "timeZone" | "settings">,
   orderId: string,
   locale: Locale,
+  railAccess: RailAccess,
   clock: Clock = appClock,
 ): Promise<OrderActionPreview> {
   const { snapshot, context, initialValues } = await prepareTemplateFromOrder(admin, shop, orderId, clock);
@@ -53,5 +57,6 @@ export async function previewForOrderAction(
     today: context.today,
     terms: { timeOfDay: initialValues.timeOfDay, timeZone: context.timeZone, daysUntilDue: Number(initialValues.daysUntilDue) },
     formPath: templateFormPath(snapshot.sourceOrderId),
+    rails: { choices: [...BILLING_RAILS], default: initialValues.rail ?? "stripe", shopifyGranted: await railAccess() },
   };
 }

@@ -53,6 +53,7 @@ export function setupFromSnapshot(snapshot: OrderSnapshot, shop: Pick<Shop, "tim
       catchUp: "shop",
       signatureRequested: settings.signatureRequested,
       memo: "",
+      rail: settings.defaultRail,
     },
   };
 }

@@ -37,7 +37,8 @@ export type CreateTemplateOptions = ServiceOptions & {
  * is the schedule's anchor (today or later, in the schedule's time zone; the
  * scheduler plans it when due), and its `template.created` event. Policies
  * not given follow the shop's settings; `catchUp` left unset keeps following
- * the shop's default later on.
+ * the shop's default later on, and so does the rail (how the customer pays:
+ * the shop's `defaultRail` when `rail` is left out).
  * Idempotency: with `options.idempotencyKey`, a repeated call (even a
  * concurrent one, even once the anchor is past) returns the first call's
  * template; without, every call creates one.
@@ -79,6 +80,7 @@ export async function createTemplate(
     memo: parsed.memo ?? null,
     daysUntilDue: parsed.policies?.daysUntilDue ?? settings.daysUntilDue,
     signatureRequested: parsed.policies?.signatureRequested ?? settings.signatureRequested,
+    rail: parsed.rail ?? settings.defaultRail,
   };
   const draft = issuableDraftOf(content);
   const first = occurrenceAt(schedule, 0);
@@ -104,6 +106,7 @@ export async function createTemplate(
         catchUpPolicy: parsed.policies?.catchUp ?? null,
         daysUntilDue: content.daysUntilDue,
         signatureRequested: content.signatureRequested,
+        rail: content.rail,
       },
       tx,
     );

@@ -2,6 +2,7 @@
 // signatures and write-backs, and its audit trail. Reads only; scoped by
 // shop: another shop's template is a NotFoundError, which the route answers
 // with 404. The page's actions are ./apply-action.server.ts.
+import type { BillingRail } from "~/domain/billing";
 import { ENGLISH_PERSONAL_WORDS, withPersonalData } from "~/domain/personal-text";
 import type { Shop } from "@prisma/client";
 import { NotFoundError } from "~/domain/errors";
@@ -85,6 +86,8 @@ export type TemplatePage = {
     daysUntilDue: number;
     catchUpPolicy: Template["catchUpPolicy"];
     signatureRequested: boolean;
+    /** How the customer pays the next invoices (runs already planned keep their own rail). */
+    rail: BillingRail;
     memo: string | null;
     taxesIncluded: boolean;
     timeOfDay: string;
@@ -137,6 +140,7 @@ export async function loadTemplatePage(shop: Pick<Shop, "id">, templateId: strin
       daysUntilDue: template.daysUntilDue,
       catchUpPolicy: template.catchUpPolicy,
       signatureRequested: template.signatureRequested,
+      rail: template.rail === "shopify" ? "shopify" : "stripe",
       memo: template.memo,
       taxesIncluded: template.taxesIncluded,
       timeOfDay: template.schedule.timeOfDay,

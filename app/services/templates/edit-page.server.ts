@@ -16,7 +16,9 @@ import {
   type TemplateFormValues,
 } from "~/domain/template-form";
 import type { FieldProblem } from "~/domain/template-input";
+import type { BillingRail } from "~/domain/billing";
 import { findTemplateForShop, type Template, type TemplateStatus } from "~/models/template.server";
+import type { RailAccess } from "~/services/shopify/rail-access.server";
 import { editTemplate } from "./edit.server";
 
 export type TemplateEditSetup = {
@@ -51,8 +53,14 @@ export async function prepareTemplateEdit(shop: Pick<Shop, "id">, templateId: st
       catchUp: template.catchUpPolicy ?? "shop",
       signatureRequested: template.signatureRequested,
       memo: template.memo ?? "",
+      rail: railOf(template),
     },
   };
+}
+
+/** The template's rail ("stripe" for anything but "shopify", as the planner reads it). */
+export function railOf(template: Pick<Template, "rail">): BillingRail {
+  return template.rail === "shopify" ? "shopify" : "stripe";
 }
 
 function editContextOf(template: Template, clock: Clock): TemplateFormContext {
@@ -79,11 +87,20 @@ export type SaveEditResult =
  * Inputs: the shop, the template's id, the form's values as posted
  * (untrusted), the clock.
  * Effects: the form's checks, then editTemplate: only periods not issued yet change.
+ * Switching to "Shopify invoice" is refused on `rail` (`rail_scope_missing`)
+ * while the shop has not granted the rail's scope (`railAccess`); a
+ * template already on it is not asked again.
  * Idempotency: saving the same values again writes the same content.
  * Errors: NotFoundError; refused values, and a template that can no longer
  * change (ended, cancelled), are results.
  */
-export async function saveTemplateEdit(shop: Pick<Shop, "id">, templateId: string, values: unknown, clock: Clock = appClock): Promise<SaveEditResult> {
+export async function saveTemplateEdit(
+  shop: Pick<Shop, "id">,
+  templateId: string,
+  values: unknown,
+  railAccess: RailAccess = async () => false,
+  clock: Clock = appClock,
+): Promise<SaveEditResult> {
   const posted = templateFormValuesSchema.safeParse(values);
   if (!posted.success) return { ok: false, code: "invalid_form", errors: {}, messages: {} };
   const template = await findTemplateForShop(shop.id, templateId);
@@ -91,6 +108,9 @@ export async function saveTemplateEdit(shop: Pick<Shop, "id">, templateId: strin
   const parsed = parseTemplateForm(posted.data, editContextOf(template, clock));
   if (!parsed.ok) return { ok: false, errors: parsed.errors, messages: {} };
   const form = parsed.value;
+  if (form.rail === "shopify" && railOf(template) !== "shopify" && !(await railAccess())) {
+    return { ok: false, errors: { rail: "rail_scope_missing" }, messages: {} };
+  }
   try {
     await editTemplate(
       shop,
@@ -101,6 +121,7 @@ export async function saveTemplateEdit(shop: Pick<Shop, "id">, templateId: strin
         memo: form.memo,
         schedule: form.schedule,
         policies: { catchUp: form.catchUp, daysUntilDue: form.daysUntilDue, signatureRequested: form.signatureRequested },
+        ...(form.rail ? { rail: form.rail } : {}),
       },
       { clock },
     );

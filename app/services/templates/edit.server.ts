@@ -20,7 +20,9 @@ import { lockForTransition } from "./transitions.server";
  * change), `options.clock`, `options.actor`.
  * Effects, in one transaction:
  * - runs not started yet (and failed runs for which no invoice can exist)
- *   take the new lines, customer and policies ("re-planned");
+ *   take the new lines, customer and policies ("re-planned"), but keep the
+ *   rail they were planned on: a change of how the customer pays (`rail`)
+ *   applies from the next period planned;
  * - runs already at the provider, and issued ones, keep their snapshot;
  * - changing the recurrence (every, unit or anchor) starts a new schedule
  *   whose first period is the new anchor, which must be today or later and
@@ -50,6 +52,7 @@ export async function editTemplate(shop: Pick<Shop, "id">, templateId: string, i
       memo: parsed.memo === undefined ? current.memo : parsed.memo,
       daysUntilDue: parsed.policies?.daysUntilDue ?? current.daysUntilDue,
       signatureRequested: parsed.policies?.signatureRequested ?? current.signatureRequested,
+      rail: parsed.rail ?? current.rail,
     };
     issuableDraftOf(content); // refuses a total of zero (or less) before anything changes
     const planned = plannedContentOf(content);
@@ -63,6 +66,7 @@ export async function editTemplate(shop: Pick<Shop, "id">, templateId: string, i
       periodTotal: planned.expectedTotal,
       daysUntilDue: content.daysUntilDue,
       signatureRequested: content.signatureRequested,
+      rail: content.rail,
     };
     if (parsed.policies?.catchUp !== undefined) data.catchUpPolicy = parsed.policies.catchUp;
 
@@ -96,7 +100,12 @@ export async function editTemplate(shop: Pick<Shop, "id">, templateId: string, i
       }
     }
 
-    await replanRuns(replannable.map((run) => run.id), planned.snapshot, planned.currency, planned.expectedTotal, tx);
+    // A run keeps the rail it was planned on (its snapshot): a change of rail applies from the next period planned.
+    for (const rail of ["stripe", "shopify"] as const) {
+      const runs = replannable.filter((run) => (run.snapshot.rail ?? "stripe") === rail);
+      const { rail: _planned, ...snapshot } = planned.snapshot;
+      await replanRuns(runs.map((run) => run.id), rail === "shopify" ? { ...snapshot, rail } : snapshot, planned.currency, planned.expectedTotal, tx);
+    }
     events.push(...replannable.map((run) => runEvent(run, "run.replanned", options, now, { detail: { expectedTotal: planned.expectedTotal } })));
     const template = await updateTemplate(current.id, data, tx);
     events.unshift(

@@ -4,8 +4,8 @@
 // Polaris web components).
 //
 // It asks the app for a preview of the order as a recurring invoice (or why
-// it cannot be one), lets the merchant pick a frequency and the first invoice
-// date (the shop's defaults preselected), and creates the recurring invoice in
+// it cannot be one), lets the merchant pick a frequency, the first invoice
+// date and how the customer pays (the shop's defaults preselected), and creates the recurring invoice in
 // the app; "Edit all details" opens the app's full form for the same order.
 //
 // Every call goes to the app with a relative URL: the admin resolves it
@@ -42,6 +42,8 @@ type Submission =
 
 /** One of the preview's `frequencies` (the select offers nothing else; the app checks it again). */
 type Frequency = OrderActionCreateRequest["frequency"];
+/** How the customer pays: one of the preview's `rails.choices`. */
+type Rail = NonNullable<OrderActionCreateRequest["rail"]>;
 
 type AppAnswer<T> =
   | { ok: true; body: T }
@@ -62,6 +64,7 @@ function MakeRecurring() {
   );
   const [frequency, setFrequency] = useState<Frequency>("monthly");
   const [anchor, setAnchor] = useState("");
+  const [rail, setRail] = useState<Rail>("stripe");
   const [submission, setSubmission] = useState<Submission>({ state: "idle" });
   // One key per opening of the action: a double click, or a retry after an
   // answer lost on the way, creates one recurring invoice, not two.
@@ -89,6 +92,7 @@ function MakeRecurring() {
       if (!answer.ok) return setLoaded({ state: "refused", message: answer.message, orderRefused: answer.code === "order_refused" });
       setFrequency(answer.body.defaults.frequency);
       setAnchor(answer.body.defaults.anchor);
+      setRail(answer.body.rails.default);
       setLoaded({ state: "ready", preview: answer.body });
     });
     // Loaded once, when the action opens.
@@ -98,7 +102,7 @@ function MakeRecurring() {
   async function create() {
     if (submission.state === "submitting" || submission.state === "created") return;
     setSubmission({ state: "submitting" });
-    const request: OrderActionCreateRequest = { idempotencyKey, frequency, anchor };
+    const request: OrderActionCreateRequest = { idempotencyKey, frequency, anchor, rail };
     const answer = await callApp<OrderActionCreated>({
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -179,6 +183,19 @@ function MakeRecurring() {
           details={t("terms", { time: preview.terms.timeOfDay, timeZone: preview.terms.timeZone, days: preview.terms.daysUntilDue })}
           onChange={(event) => setAnchor(event.currentTarget.value)}
         />
+        <s-select label={t("railLabel")} value={rail} error={fieldErrors.rail} onChange={(event) => setRail(event.currentTarget.value as Rail)}>
+          {preview.rails.choices.map((id) => (
+            <s-option key={id} value={id}>
+              {t(`rail.${id}`)}
+            </s-option>
+          ))}
+        </s-select>
+        {rail === "shopify" && !preview.rails.shopifyGranted && (
+          // An admin action cannot open the permission modal: the app's full form asks for it.
+          <s-banner tone="warning" heading={t("railScopeHeading")}>
+            {t("railScopeBody")}
+          </s-banner>
+        )}
       </s-stack>
       <s-button slot="primary-action" variant="primary" loading={submitting} disabled={submitting} onClick={() => void create()}>
         {t("create")}
