@@ -78,6 +78,7 @@ export default function EditTemplate() {
           submitLabel={t("editTemplate.submit")}
           previewFrom={previewFrom}
           shopifyRailGranted={setup.shopifyRailGranted}
+          shopifyTotalSource={{ templateId: setup.templateId }}
           railChangeApplies="nextPeriod"
           onSubmit={(values) => submit({ values }, { method: "post", encType: "application/json" })}
         />

@@ -99,6 +99,7 @@ export default function NewTemplate() {
           submitting={navigation.state === "submitting"}
           submitLabel={t("newTemplate.submit")}
           shopifyRailGranted={shopifyRailGranted}
+          shopifyTotalSource={{ orderId }}
           onSubmit={(values) => submit({ orderId, values }, { method: "post", encType: "application/json" })}
         />
       </BlockStack>

@@ -22,10 +22,13 @@ import { action as settingsAction, loader as settingsLoader } from "~/routes/app
 import { loader as pageLoader } from "~/routes/app.templates.$id";
 import { action as editAction, loader as editLoader } from "~/routes/app.templates.$id_.edit";
 import { action as newAction, loader as newLoader } from "~/routes/app.templates.new";
+import { action as shopifyTotalAction } from "~/routes/app.templates.shopify-total";
+import { createShopifyRail } from "~/services/invoicing/shopify-rail.server";
+import type { ShopifyTotalPreview } from "~/services/templates/shopify-total-preview.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { editTemplate } from "~/services/templates/edit.server";
 import { Worker } from "~/worker/worker";
-import { DEMO_SHOP_DOMAIN } from "../../sandbox/shopify";
+import { DEMO_SHOP_DOMAIN, OTHER_SHOP_DOMAIN } from "../../sandbox/shopify";
 import { MemoryGateway } from "../helpers/memory-gateway";
 import { drain, templateInput } from "../helpers/recurring";
 import { callRoute } from "../helpers/remix";
@@ -38,6 +41,7 @@ const RAIL_SCOPES = ["write_draft_orders"];
 beforeEach(async () => {
   // Each test starts from a shop that never granted the rail's scope.
   standIn().control.revokeOptionalScopes(DEMO_SHOP_DOMAIN, RAIL_SCOPES);
+  standIn().control.revokeOptionalScopes(OTHER_SHOP_DOMAIN, RAIL_SCOPES);
   await prisma.recurringTemplate.deleteMany();
 });
 
@@ -250,5 +254,77 @@ describe("the order page's action", () => {
     const created = await create(gid, { ...request, idempotencyKey: randomUUID() });
     expect(created.status).toBe(201);
     expect((await prisma.recurringTemplate.findFirstOrThrow()).rail).toBe("shopify");
+  });
+});
+
+describe("the form's preview on the Shopify rail: Shopify's own total beside the template's", () => {
+  const shopifyTotal = async (shop: string, source: unknown, values: unknown) =>
+    answer<ShopifyTotalPreview>(
+      await callRoute(
+        shopifyTotalAction,
+        adminFetchRequest("/app/templates/shopify-total", mintSessionToken(shop), { method: "POST", body: JSON.stringify({ source, values }), headers: { "Content-Type": "application/json" } }),
+      ),
+    ).body;
+
+  it("asks Shopify (draftOrderCalculate, nothing created) for the form as typed; agrees on French VAT; needs the permission first", async () => {
+    const ready = await newForm("#1001");
+    const values = { ...ready.setup.initialValues, anchor: inParis(2), rail: "shopify" };
+    expect(await shopifyTotal(DEMO_SHOP_DOMAIN, { orderId: ready.orderId }, values)).toEqual({ state: "scope_missing" });
+
+    standIn().control.grantOptionalScopes(DEMO_SHOP_DOMAIN, RAIL_SCOPES);
+    const preview = await shopifyTotal(DEMO_SHOP_DOMAIN, { orderId: ready.orderId }, values);
+    expect(preview).toMatchObject({ state: "ready", comparison: { currency: "EUR", difference: 0 } });
+    const { comparison } = preview as Extract<ShopifyTotalPreview, { state: "ready" }>;
+    expect(comparison.shopify).toBe(comparison.ours);
+    // A quantity typed into the form is what Shopify is asked about.
+    const doubled = { ...values, lines: values.lines.map((line, index) => (index === 0 ? { ...line, quantity: String(Number(line.quantity) * 2) } : line)) };
+    const more = (await shopifyTotal(DEMO_SHOP_DOMAIN, { orderId: ready.orderId }, doubled)) as Extract<ShopifyTotalPreview, { state: "ready" }>;
+    expect(more.comparison.shopify).toBeGreaterThan(comparison.shopify);
+    expect(standIn().control.draftOrders(DEMO_SHOP_DOMAIN)).toEqual([]);
+    // A field not valid yet: nothing to compare, no call.
+    expect(await shopifyTotal(DEMO_SHOP_DOMAIN, { orderId: ready.orderId }, { ...values, customerEmail: "not-an-address" })).toEqual({ state: "incomplete" });
+  });
+
+  it("explains a difference before saving (New York's three taxes, each rounded, against one 8.875 % rate), and the run records Shopify's total", async () => {
+    const clock = new ManualClock("2026-01-10T15:00:00Z");
+    const shop = await upsertInstalledShop(OTHER_SHOP_DOMAIN, { timeZone: "America/New_York", currency: "USD" }, clock.nowDate());
+    const template = await createTemplate(
+      shop,
+      templateInput({
+        sourceOrderId: "gid://shopify/Order/2001",
+        currency: "USD",
+        customer: { name: "Client", email: "client@example.com", address: { line1: "1 Main St", city: "New York", state: "NY", postalCode: "10001", country: "US" } },
+        lines: [{ title: "Service", quantity: 2, unitAmount: 1010, taxLines: [{ title: "NY", ratePercent: "8.875" }] }],
+        taxesIncluded: false,
+        shipping: null,
+        schedule: { every: 1, unit: "month", anchor: "2026-01-15", timeOfDay: "09:00", timeZone: "America/New_York" },
+        rail: "shopify",
+      }),
+      { clock },
+    );
+    standIn().control.grantOptionalScopes(OTHER_SHOP_DOMAIN, RAIL_SCOPES);
+    const edit = answer<{ initialValues: TemplateFormValues }>(
+      await callRoute(editLoader, adminFetchRequest(`/app/templates/${template.id}/edit`, mintSessionToken(OTHER_SHOP_DOMAIN)), { id: template.id }),
+    ).body;
+    const preview = await shopifyTotal(OTHER_SHOP_DOMAIN, { templateId: template.id }, edit.initialValues);
+    // 20.20 × 8.875 % = 1.79 in one rate; Shopify: 0.81 + 0.91 + 0.08 = 1.80.
+    expect(preview).toEqual({ state: "ready", comparison: { currency: "USD", ours: 2199, shopify: 2200, difference: 1, shopifyTax: 180 } });
+    // What the merchant reads beside the preview, in English and in French.
+    const words = { shopify: "$22.00", ours: "$21.99", difference: "$0.01", tax: "$1.80" };
+    expect(translator("en")("form.preview.shopify.more", words)).toBe("Shopify will charge $22.00: $0.01 more than this recurring invoice's $21.99");
+    expect(translator("fr")("form.preview.shopify.more", words)).toContain("0.01 de plus");
+    // Another shop cannot ask about this template.
+    expect(await shopifyTotal(DEMO_SHOP_DOMAIN, { templateId: template.id }, edit.initialValues)).toEqual({ state: "incomplete" });
+
+    // The period comes: the draft is created on Shopify, and the run records Shopify's total, which the page shows.
+    clock.set("2026-01-15T15:00:00Z");
+    const worker = new Worker({ gateway: new MemoryGateway(), shopifyGateway: createShopifyRail({ clock }), clock, workerId: "w1", random: () => 0.5, concurrency: 1 });
+    await drain(worker);
+    const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
+    expect(run).toMatchObject({ state: "sent", expectedTotal: 2199, invoicedTotal: 2200 });
+    const page = answer<{ runs: { amount: number }[] }>(
+      await callRoute(pageLoader, adminFetchRequest(`/app/templates/${template.id}`, mintSessionToken(OTHER_SHOP_DOMAIN)), { id: template.id }),
+    ).body;
+    expect(page.runs.map((r) => r.amount)).toEqual([2200]);
   });
 });

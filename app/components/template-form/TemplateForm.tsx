@@ -7,6 +7,7 @@
 // This file holds the form's state and its checks; each section of the form
 // is a component beside it, given the values, a setter and the error to show
 // per field.
+import { useFetcher } from "@remix-run/react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { BlockStack, Layout, PageActions } from "@shopify/polaris";
 import {
@@ -32,6 +33,7 @@ import { PreviewSection } from "./PreviewSection";
 import { ProblemsBanner } from "./ProblemsBanner";
 import { RailSection } from "./RailSection";
 import { ScheduleSection } from "./ScheduleSection";
+import type { PreviewSource, ShopifyTotalPreview } from "~/services/templates/shopify-total-preview.server";
 
 export const PREVIEW_COUNT = 12;
 
@@ -53,7 +55,12 @@ type Props = {
   shopifyRailGranted: boolean;
   /** Editing: a change of rail applies from the next period (the form says so). */
   railChangeApplies?: "nextPeriod";
+  /** Whose form this is, for Shopify's own calculation of the total (Shopify invoice rail). */
+  shopifyTotalSource: PreviewSource;
 };
+
+/** How long the form waits after the last change before asking Shopify for its total. */
+const SHOPIFY_TOTAL_DEBOUNCE_MS = 600;
 
 export function TemplateForm(props: Props) {
   const { t, locale } = useI18n();
@@ -72,6 +79,23 @@ export function TemplateForm(props: Props) {
     () => (schedule ? previewOccurrences(schedule, PREVIEW_COUNT, props.previewFrom) : []),
     [schedule, props.previewFrom],
   );
+
+  // On the Shopify rail, Shopify's own total for what the form says now (taxes for the
+  // customer's address, its rounding), asked once the form stops changing.
+  const shopifyTotal = useFetcher<ShopifyTotalPreview>();
+  const asksShopify = values.rail === "shopify" && props.shopifyRailGranted && Object.keys(clientErrors).length === 0;
+  const valuesKey = JSON.stringify(values);
+  const sourceKey = JSON.stringify(props.shopifyTotalSource);
+  const submitShopifyTotal = shopifyTotal.submit;
+  useEffect(() => {
+    if (!asksShopify) return;
+    const timer = setTimeout(() => {
+      const body = { source: JSON.parse(sourceKey) as PreviewSource, values: JSON.parse(valuesKey) as TemplateFormValues };
+      submitShopifyTotal(body, { method: "post", action: "/app/templates/shopify-total", encType: "application/json" });
+    }, SHOPIFY_TOTAL_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [asksShopify, valuesKey, sourceKey, submitShopifyTotal]);
+  const shopifyPreview = !asksShopify ? null : shopifyTotal.state !== "idle" || !shopifyTotal.data ? "loading" : shopifyTotal.data;
 
   // Client checks once the merchant tried to submit; the server's answer until then.
   const errors: FormErrors = { ...(props.serverErrors ?? {}), ...(attempted ? clientErrors : {}) };
@@ -162,6 +186,7 @@ export function TemplateForm(props: Props) {
             currency={context.currency}
             timeZone={context.timeZone}
             timeOfDay={values.timeOfDay}
+            shopify={shopifyPreview}
           />
         </Layout.Section>
       </Layout>

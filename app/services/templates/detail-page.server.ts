@@ -199,7 +199,8 @@ function runView(run: Run, signature: SignatureView | null, writeBack: WriteBack
     invoiceNumber: run.invoiceNumber,
     hostedInvoiceUrl: run.hostedInvoiceUrl,
     invoicePdfUrl: run.invoicePdfUrl,
-    amount: run.expectedTotal,
+    // What the provider charges once it has the lines (Shopify computes its own taxes), else what the run expects.
+    amount: run.invoicedTotal ?? run.expectedTotal,
     currency: run.currency,
     shopifyOrder: writeBack?.state === "done" ? writeBack.order : null,
     writeBack:

@@ -63,7 +63,8 @@ export function railOf(template: Pick<Template, "rail">): BillingRail {
   return template.rail === "shopify" ? "shopify" : "stripe";
 }
 
-function editContextOf(template: Template, clock: Clock): TemplateFormContext {
+/** What the form cannot change when editing `template`. */
+export function editContextOf(template: Template, clock: Clock): TemplateFormContext {
   return {
     currency: template.currency,
     taxesIncluded: template.taxesIncluded,
