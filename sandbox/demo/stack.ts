@@ -79,6 +79,8 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     app: { apiKey: DEMO_APP.apiKey, apiSecret: DEMO_APP.apiSecret },
     // As shopify.app.toml subscribes the app.
     webhooks: { "app_subscriptions/update": `${appUrl}/webhooks/app_subscriptions/update` },
+    // The Shopify invoice rail's checkout: a paid or cancelled draft's webhooks (draft_orders/update, orders/paid…) reach the app.
+    webhookUrl: `${appUrl}/webhooks`,
   });
   const stripe = await startStripeStandIn({
     secretKeys: [DEMO_APP.stripeSecretKey],
