@@ -94,7 +94,8 @@ export async function handleCheckout(state: StandInState, shopDomain: string, pa
   const action =
     draft.status === "COMPLETED"
       ? `<p data-testid="paid">This invoice is paid.</p>`
-      : `<form method="post" action="${escape(path)}/pay"><button type="submit">Pay now</button></form>`;
+      : // Relative to the page (…/invoices/{token}): the page is reached with or without the /{shop} prefix, and the form must post where it came from.
+        `<form method="post" action="${escape(match[1] ?? "")}/pay"><button type="submit">Pay now</button></form>`;
   return {
     status: 200,
     html: page(

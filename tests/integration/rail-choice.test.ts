@@ -14,6 +14,7 @@ import { ManualClock } from "~/domain/clock";
 import { ValidationError } from "~/domain/errors";
 import type { OrderActionError, OrderActionPreview } from "~/domain/order-action-contract";
 import type { TemplateFormValues } from "~/domain/template-form";
+import { eventText, type EventLabelInput } from "~/components/template/event-labels";
 import { translator } from "~/i18n";
 import { fieldErrorText } from "~/i18n/field-errors";
 import { upsertInstalledShop } from "~/models/shop.server";
@@ -322,9 +323,13 @@ describe("the form's preview on the Shopify rail: Shopify's own total beside the
     await drain(worker);
     const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
     expect(run).toMatchObject({ state: "sent", expectedTotal: 2199, invoicedTotal: 2200 });
-    const page = answer<{ runs: { amount: number }[] }>(
+    const page = answer<{ runs: { amount: number }[]; events: EventLabelInput[] }>(
       await callRoute(pageLoader, adminFetchRequest(`/app/templates/${template.id}`, mintSessionToken(OTHER_SHOP_DOMAIN)), { id: template.id }),
     ).body;
     expect(page.runs.map((r) => r.amount)).toEqual([2200]);
+    // The trail names Shopify, not Stripe, for this run's provider steps.
+    const trail = page.events.map((event) => eventText(translator("fr"), event));
+    expect(trail).toContain("Commande provisoire créée dans Shopify");
+    expect(trail.join("\n")).not.toContain("Stripe");
   });
 });

@@ -113,12 +113,19 @@ function isBillingStep(step: string): step is BillingStep {
 }
 
 /** What an audit-trail entry shows: the label of its type, and for an issuing step the step (and the invoice number it gave). */
-export type EventLabelInput = { type: string; toState: string | null; cause: string | null; invoiceNumber?: string | null };
+export type EventLabelInput = { type: string; toState: string | null; cause: string | null; invoiceNumber?: string | null; rail?: "stripe" | "shopify" | null };
+
+/** The steps whose words name the provider: on the Shopify rail they say Shopify (a draft order, its customer). */
+const SHOPIFY_STEP_KEYS = {
+  customer: "event.run.step.customer.shopify",
+  draft: "event.run.step.draft.shopify",
+} as const satisfies Partial<Record<BillingStep, MessageKey>>;
 
 export function eventText(t: Translate, event: EventLabelInput): string {
   // run.step_completed carries its step as its cause (run-lease.server.ts).
   if (event.type === "run.step_completed" && event.cause && isBillingStep(event.cause)) {
     if (event.cause === "finalize" && event.invoiceNumber) return t("event.run.step.finalize.numbered", { number: event.invoiceNumber });
+    if (event.rail === "shopify" && (event.cause === "customer" || event.cause === "draft")) return t(SHOPIFY_STEP_KEYS[event.cause]);
     return t(STEP_KEYS[event.cause]);
   }
   return t(eventKey(event.type, event.toState, event.cause));

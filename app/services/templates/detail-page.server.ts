@@ -76,6 +76,8 @@ export type EventView = {
   periodDate: string | null;
   /** The invoice number the provider gave at the "finalize" step (its detail), so the trail can say "Invoice finalized — No. …". */
   invoiceNumber: string | null;
+  /** The rail of the event's run (its snapshot), so the trail names Shopify or Stripe for the provider's steps; null for template events. */
+  rail: BillingRail | null;
 };
 
 export type TemplatePage = {
@@ -122,6 +124,7 @@ export async function loadTemplatePage(shop: Pick<Shop, "id">, templateId: strin
   const writeBacks = await listWriteBacksOfRuns(shop.id, runs.map((run) => run.id));
   const signed = new Set(events.filter((event) => event.type === RUN_SIGNED_EVENT && event.runId).map((event) => event.runId));
   const periodOfRun = new Map(runs.map((run) => [run.id, run.periodDate]));
+  const railOfRun = new Map(runs.map((run) => [run.id, run.snapshot.rail ?? "stripe"] as const));
   const signatures = new Map<string, SignatureView>();
   for (const runId of signed) {
     const proof = runId ? await signatureForRun(shop.id, runId) : null;
@@ -168,6 +171,7 @@ export async function loadTemplatePage(shop: Pick<Shop, "id">, templateId: strin
         cause: event.cause,
         periodDate: event.runId ? (periodOfRun.get(event.runId) ?? null) : null,
         invoiceNumber: event.type === "run.step_completed" && event.cause === "finalize" ? finalizedNumber(event.detail) : null,
+        rail: event.runId ? (railOfRun.get(event.runId) ?? null) : null,
       }))
       .reverse(),
     billingHold,
