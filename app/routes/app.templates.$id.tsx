@@ -77,6 +77,7 @@ function isRunIntent(intent: string): intent is RunIntent {
 
 /** What the merchant reads after an action, in their language. */
 function messageOf(result: ActionResult, t: Translate): string {
+  if (result.ok && result.creditNoteNumber) return t("template.done.void_credit_note", { number: result.creditNoteNumber });
   if (result.ok) return result.action === "resend" ? t("template.done.resend", { email: result.customerEmail ?? "" }) : t(`template.done.${result.action}`);
   if (result.code !== "not_allowed") return t(`template.refused.${result.code}`, { limit: FREE_PLAN_ACTIVE_LIMIT });
   if (!isRunIntent(result.action) || !result.runState) return t("template.refused.invalid_action");
@@ -105,7 +106,14 @@ export default function TemplatePage() {
         <Layout>
           <Layout.Section>
             <BlockStack gap="400">
-              <RunsSection runs={runs} nextRunAt={template.nextRunAt} timeZone={template.timeZone} requestId={requestId} pending={pending} />
+              <RunsSection
+                runs={runs}
+                nextRunAt={template.nextRunAt}
+                timeZone={template.timeZone}
+                requestId={requestId}
+                pending={pending}
+                einvoiceRunIds={einvoice?.documents.filter((document) => document.kind === "invoice").map((document) => document.runId)}
+              />
               <ActivitySection events={events} timeZone={template.timeZone} />
             </BlockStack>
           </Layout.Section>

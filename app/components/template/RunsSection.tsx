@@ -17,6 +17,8 @@ export function RunsSection(props: {
   /** The page's nonce, posted with run actions that reach Stripe. */
   requestId: string;
   pending: PendingAction;
+  /** Runs with an issued French e-invoice: voiding one issues a credit note. */
+  einvoiceRunIds?: readonly string[];
 }) {
   const { t, locale } = useI18n();
   const [confirm, setConfirm] = useState<RunActionToConfirm | null>(null);
@@ -38,7 +40,7 @@ export function RunsSection(props: {
             timeZone={props.timeZone}
             requestId={props.requestId}
             pending={props.pending}
-            onConfirm={(action) => setConfirm({ action, run })}
+            onConfirm={(action) => setConfirm({ action, run, creditNote: props.einvoiceRunIds?.includes(run.id) ?? false })}
           />
         ))
       )}
