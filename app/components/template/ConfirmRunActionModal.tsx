@@ -14,11 +14,17 @@ export type RunActionToConfirm = {
   creditNote?: boolean;
 };
 
+/** What the modal says: voiding a French e-invoice says it issues a credit note. */
+export function confirmBodyKey(confirm: Pick<RunActionToConfirm, "action" | "creditNote">) {
+  if (confirm.action !== "void") return "template.runs.uncollectibleModal.body" as const;
+  return confirm.creditNote ? ("template.runs.voidModal.bodyCreditNote" as const) : ("template.runs.voidModal.body" as const);
+}
+
 export function ConfirmRunActionModal({ confirm, requestId, onClose }: { confirm: RunActionToConfirm; requestId: string; onClose: () => void }) {
   const { t, locale } = useI18n();
   const submit = useSubmit();
   const { action, run } = confirm;
-  const body = action === "void" ? (confirm.creditNote ? "template.runs.voidModal.bodyCreditNote" : "template.runs.voidModal.body") : "template.runs.uncollectibleModal.body";
+  const body = confirmBodyKey(confirm);
   return (
     <Modal
       open

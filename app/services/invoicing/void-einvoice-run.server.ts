@@ -29,7 +29,8 @@ import { findEInvoiceDocumentForShop, insertEInvoiceDocument } from "~/models/ei
 import { findRunForShop, lockRunForShop, RUN_STATES, type Run } from "~/models/invoice-run.server";
 import { appendStripeRunEvents, moveRunState } from "~/models/stripe.server";
 import { inTransaction } from "~/models/transaction.server";
-import { creditNoteFacturX, creditNoteInput, expectedCreditNoteNumber, type CancelledInvoice } from "~/services/documents/credit-note-einvoice.server";
+import { expectedCreditNoteNumber } from "~/domain/einvoice-credit-note";
+import { creditNoteFacturX, creditNoteInput, type CancelledInvoice } from "~/services/documents/credit-note-einvoice.server";
 import { RunActionError, runActionResult, type RunActionOptions, type RunActionResult } from "./run-actions.server";
 
 /** The key of the run's one credit note at Stripe. */
