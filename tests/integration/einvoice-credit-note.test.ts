@@ -11,7 +11,9 @@ import { ManualClock } from "~/domain/clock";
 import { prefilledEInvoice } from "~/domain/einvoice-template";
 import { StripeBillingAdapter } from "~/gateways/stripe/billing-adapter.server";
 import { saveTemplateEInvoice } from "~/models/einvoice.server";
+import { inTransaction } from "~/models/transaction.server";
 import { monthlyExport } from "~/services/documents/monthly-export.server";
+import { collectCustomerData, eraseCustomerData } from "~/services/privacy/registry.server";
 import { facturXForRun } from "~/services/documents/template-einvoice.server";
 import { voidInvoice } from "~/services/invoicing/void-run.server";
 import { stripeCustomerStore, stripeTaxRateStore } from "~/services/invoicing/stripe-rail.server";
@@ -94,6 +96,13 @@ describe("voiding a French e-invoice", () => {
     const amount = `${Math.floor(total / 100)}.${String(total % 100).padStart(2, "0")}`;
     expect(text).toContain(`${invoiceNumber}.pdf;${invoiceNumber};380;2026-12-01;${amount}\r\n`);
     expect(text).toContain(`${creditNoteNumber}-avoir.pdf;${creditNoteNumber};381;2026-12-04;${amount}\r\n`);
+
+    // customers/data_request reports it with the invoice; customers/redact keeps both (the merchant's accounting records).
+    const subject = { shopifyCustomerId: "gid://shopify/Customer/7001" };
+    const report = await inTransaction((tx) => collectCustomerData(shop, subject, new Date(), tx));
+    expect(report.data.einvoices).toEqual(expect.arrayContaining([expect.objectContaining({ record: "einvoice_document", kind: "credit_note", number: creditNoteNumber })]));
+    await inTransaction((tx) => eraseCustomerData(shop.id, subject, new Date(), tx));
+    expect(await prisma.eInvoiceDocument.count({ where: { runId: run.id } })).toBe(2);
   }, 90_000);
 
   it("a repeated void (double click, retried form) issues no second credit note and says which one cancelled it", async () => {
