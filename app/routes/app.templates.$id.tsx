@@ -106,14 +106,7 @@ export default function TemplatePage() {
         <Layout>
           <Layout.Section>
             <BlockStack gap="400">
-              <RunsSection
-                runs={runs}
-                nextRunAt={template.nextRunAt}
-                timeZone={template.timeZone}
-                requestId={requestId}
-                pending={pending}
-                einvoiceRunIds={einvoice?.documents.filter((document) => document.kind === "invoice").map((document) => document.runId)}
-              />
+              <RunsSection runs={runs} nextRunAt={template.nextRunAt} timeZone={template.timeZone} requestId={requestId} pending={pending} />
               <ActivitySection events={events} timeZone={template.timeZone} />
             </BlockStack>
           </Layout.Section>

@@ -20,6 +20,7 @@ import { stripeCustomerStore, stripeTaxRateStore } from "~/services/invoicing/st
 import { processStripeEvent } from "~/services/stripe-webhooks/dispatch.server";
 import { applyTemplateAction } from "~/services/templates/apply-action.server";
 import { createTemplate } from "~/services/templates/create.server";
+import { loadTemplatePage } from "~/services/templates/detail-page.server";
 import { Worker } from "~/worker/worker";
 import { DEMO_BUYER, DEMO_SELLER } from "../../sandbox/demo/facturx-scenarios";
 import { describeFindings, errorsOf, validateCii } from "../helpers/einvoice-validator";
@@ -182,7 +183,11 @@ describe("voiding a French e-invoice", () => {
     expect((await prisma.invoiceRun.findUniqueOrThrow({ where: { id: run.id } })).state).toBe("sent");
 
     const other = await issuedFrenchRun();
+    // The page marks the run as a French e-invoice (its void confirmation says a credit note is issued)…
+    expect((await loadTemplatePage(other.shop, other.run.templateId)).runs[0]).toMatchObject({ einvoice: true, actions: expect.arrayContaining(["void"]) });
     await prisma.invoiceRun.update({ where: { id: other.run.id }, data: { state: "uncollectible" } });
+    // …and offers no void once it is uncollectible; a forged form is refused all the same.
+    expect((await loadTemplatePage(other.shop, other.run.templateId)).runs[0]!.actions).not.toContain("void");
     const count = stripeStandIn().control.requests({ account: MERCHANT }).length;
     expect(await applyTemplateAction(other.shop, other.run.templateId, "void", other.run.id, { client, clock })).toMatchObject({ ok: false, code: "einvoice_not_creditable" });
     expect(stripeStandIn().control.requests({ account: MERCHANT })).toHaveLength(count);

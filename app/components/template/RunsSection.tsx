@@ -17,8 +17,6 @@ export function RunsSection(props: {
   /** The page's nonce, posted with run actions that reach Stripe. */
   requestId: string;
   pending: PendingAction;
-  /** Runs with an issued French e-invoice: voiding one issues a credit note. */
-  einvoiceRunIds?: readonly string[];
 }) {
   const { t, locale } = useI18n();
   const [confirm, setConfirm] = useState<RunActionToConfirm | null>(null);
@@ -40,7 +38,7 @@ export function RunsSection(props: {
             timeZone={props.timeZone}
             requestId={props.requestId}
             pending={props.pending}
-            onConfirm={(action) => setConfirm({ action, run, creditNote: props.einvoiceRunIds?.includes(run.id) ?? false })}
+            onConfirm={(action) => setConfirm({ action, run, creditNote: run.einvoice })}
           />
         ))
       )}
