@@ -91,6 +91,13 @@ export function findEInvoiceDocumentForShop(shopId: string, runId: string, kind:
   return db.eInvoiceDocument.findFirst({ where: { shopId, runId, kind }, select: { number: true, issueDate: true, pdf: true } });
 }
 
+/** Which of the shop's runs (among `runIds`) have an issued French e-invoice (kind "invoice"). */
+export async function runIdsWithEInvoice(shopId: string, runIds: string[], db: Db = prisma): Promise<Set<string>> {
+  if (runIds.length === 0) return new Set();
+  const rows = await db.eInvoiceDocument.findMany({ where: { shopId, kind: "invoice", runId: { in: runIds } }, select: { runId: true } });
+  return new Set(rows.map((row) => row.runId));
+}
+
 /** The Factur-X documents of the template's runs, newest first (the template page's list). */
 export function eInvoiceDocumentsOfTemplate(shopId: string, templateId: string, db: Db = prisma) {
   return db.eInvoiceDocument.findMany({

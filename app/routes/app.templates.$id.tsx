@@ -77,6 +77,7 @@ function isRunIntent(intent: string): intent is RunIntent {
 
 /** What the merchant reads after an action, in their language. */
 function messageOf(result: ActionResult, t: Translate): string {
+  if (result.ok && result.creditNoteNumber) return t("template.done.void_credit_note", { number: result.creditNoteNumber });
   if (result.ok) return result.action === "resend" ? t("template.done.resend", { email: result.customerEmail ?? "" }) : t(`template.done.${result.action}`);
   if (result.code !== "not_allowed") return t(`template.refused.${result.code}`, { limit: FREE_PLAN_ACTIVE_LIMIT });
   if (!isRunIntent(result.action) || !result.runState) return t("template.refused.invalid_action");

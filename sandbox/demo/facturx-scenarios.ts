@@ -4,6 +4,7 @@
  * identities are real-shaped (SIREN/SIRET/VAT keys valid) and fictitious.
  */
 import type { BuyerCompany, EInvoiceInput, EInvoiceLineInput, SellerIdentity } from "../../app/domain/einvoice";
+import { creditNoteOf } from "../../app/domain/einvoice-credit-note";
 
 export const DEMO_SELLER: SellerIdentity = {
   name: "Atelier Ritournelle",
@@ -69,11 +70,8 @@ export const SCENARIOS: Scenario[] = [
     input: base("RIT-2026-0006", [line("Café en grains — 1 kg", 2490, "goods", { taxes: vat("5.5") }), line("Tasse émaillée", 1500, "goods", { quantity: 4 })]),
   },
   {
+    // The merchant voided RIT-2026-0001 (services-only) on 4 December: what Ritournelle issues instead of a silent void.
     name: "credit-note",
-    input: {
-      ...base("RIT-2026-0007", [line("Abonnement atelier — décembre", 12000, "services")]),
-      kind: "credit_note",
-      precedingInvoice: { number: "RIT-2026-0001", issueDate: "2026-12-01" },
-    },
+    input: creditNoteOf(base("RIT-2026-0001", [line("Abonnement atelier — décembre", 12000, "services")]), { number: "RIT-2026-0001", issueDate: "2026-12-01" }, "RIT-2026-0001-CN-01", "2026-12-04"),
   },
 ];

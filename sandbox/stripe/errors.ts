@@ -57,6 +57,8 @@ const RESOURCE_NAMES: Record<string, string> = {
   in: "invoice",
   ii: "invoiceitem",
   il: "line item",
+  cn: "credit note",
+  cnli: "credit note line item",
   txr: "tax_rate",
   prod: "product",
   di: "discount",

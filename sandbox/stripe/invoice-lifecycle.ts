@@ -72,14 +72,14 @@ export function finalizeInvoice(op: Op, inv: InvoiceRecord): void {
     ["invoice.finalized"],
   );
   // Stripe closes invoices with nothing to collect as soon as they are finalized.
-  if (amountDue(computeTotals(data, inv)) === 0) {
+  if (amountDue(computeTotals(data, inv), inv) === 0) {
     settlePaid(op, inv, { outOfBand: false, zeroAmount: true });
   }
 }
 
 function settlePaid(op: Op, inv: InvoiceRecord, opts: { outOfBand: boolean; zeroAmount?: boolean }): void {
   const data = op.world.store.of(op.account.id);
-  const due = amountDue(computeTotals(data, inv));
+  const due = amountDue(computeTotals(data, inv), inv);
   const events: Parameters<World["emit"]>[1][] = opts.outOfBand ? ["invoice.paid"] : ["invoice.paid", "invoice.payment_succeeded"];
   transition(
     op,
@@ -219,4 +219,14 @@ export function sweepInvoices(world: World): void {
       }
     }
   }
+}
+
+/**
+ * An open invoice whose credit notes left nothing to pay is closed as paid
+ * (amount_paid 0): nothing remains to collect, as for a zero-amount invoice
+ * at finalization. Called after a credit note is issued.
+ */
+export function closeIfNothingDue(op: Op, inv: InvoiceRecord): void {
+  const data = op.world.store.of(op.account.id);
+  if (inv.status === "open" && amountDue(computeTotals(data, inv), inv) === 0) settlePaid(op, inv, { outOfBand: false, zeroAmount: true });
 }

@@ -77,7 +77,7 @@ export function renderInvoice(world: World, account: AccountRecord, inv: Invoice
   const totals = computeTotals(data, inv);
   const lines = renderLines(data, inv, totals);
   const cust = inv.customerSnapshot ?? customerSnapshot(data, inv.customer);
-  const due = amountDue(totals);
+  const due = amountDue(totals, inv);
   const finalized = inv.status !== "draft";
   return {
     id: inv.id,
@@ -148,8 +148,8 @@ export function renderInvoice(world: World, account: AccountRecord, inv: Invoice
     },
     period_end: inv.created,
     period_start: inv.created,
-    post_payment_credit_notes_amount: 0,
-    pre_payment_credit_notes_amount: 0,
+    post_payment_credit_notes_amount: inv.creditedPostPayment,
+    pre_payment_credit_notes_amount: inv.creditedPrePayment,
     receipt_number: null,
     rendering: { amount_tax_display: null, pdf: { page_size: "auto" }, template: null, template_version: null },
     shipping_cost: null,

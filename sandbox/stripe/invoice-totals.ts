@@ -201,6 +201,11 @@ export function computeTotals(data: AccountData, inv: InvoiceRecord): Totals {
 }
 
 /** Stripe's `amount_due`: the total, never negative (`amount_remaining` is what subtracts payments). */
-export function amountDue(totals: Totals): number {
-  return Math.max(0, totals.total);
+/**
+ * What the customer owes: the total, less the credit notes issued before
+ * payment ("A credit note will first reduce the invoice's amount_remaining
+ * (and amount_due)", https://docs.stripe.com/api/credit_notes/create).
+ */
+export function amountDue(totals: Totals, inv?: Pick<InvoiceRecord, "creditedPrePayment">): number {
+  return Math.max(0, totals.total - (inv?.creditedPrePayment ?? 0));
 }

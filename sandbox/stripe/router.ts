@@ -19,6 +19,7 @@ import { StripeApiError } from "./errors.js";
 import * as accounts from "./resources/accounts.js";
 import type { Handler } from "./resources/context.js";
 import * as coupons from "./resources/coupons.js";
+import * as creditNotes from "./resources/credit-notes.js";
 import * as customers from "./resources/customers.js";
 import * as events from "./resources/events.js";
 import * as invoiceItems from "./resources/invoice-items.js";
@@ -82,6 +83,15 @@ export const ROUTES: Route[] = [
   route("POST", "/v1/invoices/:id/pay", invoices.pay),
   route("GET", "/v1/invoices/:id/lines", invoiceLineItems.listLineItems),
   route("POST", "/v1/invoices/:id/add_lines", invoiceLineItems.addLines),
+
+  route("POST", "/v1/credit_notes", creditNotes.create),
+  route("GET", "/v1/credit_notes", creditNotes.list),
+  route("GET", "/v1/credit_notes/preview", creditNotes.preview),
+  route("GET", "/v1/credit_notes/preview/lines", creditNotes.previewLines),
+  route("GET", "/v1/credit_notes/:id", creditNotes.retrieve),
+  route("POST", "/v1/credit_notes/:id", creditNotes.update),
+  route("GET", "/v1/credit_notes/:id/lines", creditNotes.listLines),
+  route("POST", "/v1/credit_notes/:id/void", creditNotes.voidCreditNote),
 
   route("GET", "/v1/events", events.list),
   route("GET", "/v1/events/:id", events.retrieve),

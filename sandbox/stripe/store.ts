@@ -5,6 +5,7 @@
 import type {
   AccountRecord,
   CouponRecord,
+  CreditNoteRecord,
   InvoiceItemRecord,
   InvoiceRecord,
   SentEmail,
@@ -26,6 +27,7 @@ export class AccountData {
   readonly discounts = new Map<string, Stored<WireDiscount>>();
   readonly invoiceItems = new Map<string, InvoiceItemRecord>();
   readonly invoices = new Map<string, InvoiceRecord>();
+  readonly creditNotes = new Map<string, CreditNoteRecord>();
   readonly events = new Map<string, Stored<WireEvent>>();
 }
 

@@ -21,6 +21,8 @@ export type WireInvoiceItem = Omit<Stripe.InvoiceItem, "pricing" | "quantity_dec
   pricing: WireItemPricing | null;
   quantity_decimal: string;
 };
+export type WireCreditNoteLine = Omit<Stripe.CreditNoteLineItem, "unit_amount_decimal"> & { unit_amount_decimal: string | null };
+export type WireCreditNote = Omit<Stripe.CreditNote, "lines"> & { lines: Stripe.ApiList<WireCreditNoteLine> };
 export type WireCustomer = Stripe.Customer;
 export type WireTaxRate = Stripe.TaxRate;
 export type WireCoupon = Stripe.Coupon;
@@ -33,7 +35,9 @@ type WireOf<T> = T extends Stripe.Invoice
   ? WireInvoice
   : T extends Stripe.InvoiceItem
     ? WireInvoiceItem
-    : T;
+    : T extends Stripe.CreditNote
+      ? WireCreditNote
+      : T;
 
 /** Event types the stand-in emits (a subset of the SDK's `Stripe.Event.Type`). */
 export type StandInEventType = Extract<
@@ -49,6 +53,9 @@ export type StandInEventType = Extract<
   | "invoice.overdue"
   | "invoice.updated"
   | "invoice.deleted"
+  | "credit_note.created"
+  | "credit_note.updated"
+  | "credit_note.voided"
   | "invoiceitem.created"
   | "invoiceitem.deleted"
   | "customer.created"
@@ -178,6 +185,9 @@ export interface InvoiceRecord extends Meta {
   transitions: Stripe.Invoice.StatusTransitions;
   amountPaid: number;
   amountPaidOffStripe: number;
+  /** Σ the issued credit notes' pre_payment_amount / post_payment_amount (voided ones given back). */
+  creditedPrePayment: number;
+  creditedPostPayment: number;
   attemptCount: number;
   attempted: boolean;
   /** Customer details frozen at finalization (drafts show the live customer). */
@@ -221,4 +231,40 @@ export interface CouponRecord extends Meta {
 
 export interface Stored<T> extends Meta {
   obj: T;
+}
+
+/** A credit note line as stored: amounts computed once, at creation. */
+export interface CreditNoteLineRecord {
+  id: string;
+  type: "invoice_line_item" | "custom_line_item";
+  invoiceLineItem: string | null;
+  description: string | null;
+  quantity: number | null;
+  unitAmount: number | null;
+  /** Gross credited amount, excluding exclusive tax and discounts (Stripe's line `amount`). */
+  amount: number;
+  discountAmount: number;
+  taxes: { amount: number; taxRate: string; inclusive: boolean; taxable: number }[];
+  metadata: Record<string, string>;
+}
+
+export interface CreditNoteRecord extends Meta {
+  id: string;
+  invoice: string;
+  customer: string;
+  currency: string;
+  created: number;
+  effectiveAt: number;
+  number: string;
+  status: "issued" | "void";
+  memo: string | null;
+  reason: Stripe.CreditNote.Reason | null;
+  metadata: Record<string, string>;
+  lines: CreditNoteLineRecord[];
+  /** Total credited, tax included. */
+  total: number;
+  prePaymentAmount: number;
+  postPaymentAmount: number;
+  outOfBandAmount: number | null;
+  voidedAt: number | null;
 }

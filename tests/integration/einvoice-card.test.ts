@@ -95,4 +95,20 @@ describe("downloading a run's Factur-X", () => {
     expect(Buffer.from(await response.arrayBuffer()).equals(Buffer.from(pdf))).toBe(true);
     expect(await callRoute(facturxLoader, adminFetchRequest(`/app/runs/${run.id}/facturx`, mintSessionToken(OTHER_SHOP_DOMAIN)), { id: run.id })).toMatchObject({ status: 404 });
   });
+
+  it("answers the credit note that cancelled the invoice with ?kind=credit_note, 404 while there is none", async () => {
+    const template = await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: templateId } });
+    const run = await prisma.invoiceRun.create({
+      data: { shopId: template.shopId, templateId, periodIndex: 1, periodDate: "2027-01-01", scheduledAt: new Date(), state: "void", currency: "EUR", expectedTotal: 12000, snapshot: "{}" },
+    });
+    const url = `/app/runs/${run.id}/facturx?kind=credit_note`;
+    expect(await callRoute(facturxLoader, adminFetchRequest(url, mintSessionToken(DEMO_SHOP_DOMAIN)), { id: run.id })).toMatchObject({ status: 404 });
+    const credit = SCENARIOS.find((scenario) => scenario.name === "credit-note")!.input;
+    const { pdf, xml } = await facturXPdf(buildEInvoice(credit));
+    await insertEInvoiceDocument({ shopId: template.shopId, runId: run.id, kind: "credit_note", number: credit.number, issueDate: credit.issueDate, total: 12000, pdf, xml });
+    const response = (await callRoute(facturxLoader, adminFetchRequest(url, mintSessionToken(DEMO_SHOP_DOMAIN)), { id: run.id })) as Response;
+    expect(response.headers.get("content-disposition")).toContain(`${credit.number}-avoir-factur-x.pdf`);
+    expect(Buffer.from(await response.arrayBuffer()).equals(Buffer.from(pdf))).toBe(true);
+    expect(await callRoute(facturxLoader, adminFetchRequest(url, mintSessionToken(OTHER_SHOP_DOMAIN)), { id: run.id })).toMatchObject({ status: 404 });
+  });
 });

@@ -7,12 +7,24 @@ import { useI18n } from "~/i18n/react";
 import type { RunView } from "~/services/templates/detail-page.server";
 import type { DestructiveRunAction } from "./RunActions";
 
-export type RunActionToConfirm = { action: DestructiveRunAction; run: Pick<RunView, "id" | "periodDate" | "amount" | "currency"> };
+export type RunActionToConfirm = {
+  action: DestructiveRunAction;
+  run: Pick<RunView, "id" | "periodDate" | "amount" | "currency">;
+  /** A French e-invoice: voiding it issues a credit note, and the modal says so. */
+  creditNote?: boolean;
+};
+
+/** What the modal says: voiding a French e-invoice says it issues a credit note. */
+export function confirmBodyKey(confirm: Pick<RunActionToConfirm, "action" | "creditNote">) {
+  if (confirm.action !== "void") return "template.runs.uncollectibleModal.body" as const;
+  return confirm.creditNote ? ("template.runs.voidModal.bodyCreditNote" as const) : ("template.runs.voidModal.body" as const);
+}
 
 export function ConfirmRunActionModal({ confirm, requestId, onClose }: { confirm: RunActionToConfirm; requestId: string; onClose: () => void }) {
   const { t, locale } = useI18n();
   const submit = useSubmit();
   const { action, run } = confirm;
+  const body = confirmBodyKey(confirm);
   return (
     <Modal
       open
@@ -30,7 +42,7 @@ export function ConfirmRunActionModal({ confirm, requestId, onClose }: { confirm
     >
       <Modal.Section>
         <Text as="p">
-          {t(action === "void" ? "template.runs.voidModal.body" : "template.runs.uncollectibleModal.body", {
+          {t(body, {
             period: formatCivilDate(run.periodDate, locale),
             amount: formatAmount(run.amount, run.currency, locale),
           })}

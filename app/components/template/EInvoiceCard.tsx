@@ -46,13 +46,13 @@ export function EInvoiceCard({ templateId, card, currency }: { templateId: strin
     onChange: (value: string) => setValues((current) => ({ ...current, [name]: value })),
     error: errors[name] ? t(EINVOICE_ERROR_KEYS[errors[name]]) : undefined,
   });
-  const download = async (runId: string, number: string) => {
-    const response = await fetch(`/app/runs/${runId}/facturx`);
+  const download = async (runId: string, number: string, kind: string) => {
+    const response = await fetch(`/app/runs/${runId}/facturx${kind === "credit_note" ? "?kind=credit_note" : ""}`);
     if (!response.ok) return;
     const url = URL.createObjectURL(await response.blob());
     const anchor = document.createElement("a");
     anchor.href = url;
-    anchor.download = `${number}-factur-x.pdf`;
+    anchor.download = `${number}-${kind === "credit_note" ? "avoir-" : ""}factur-x.pdf`;
     anchor.click();
     URL.revokeObjectURL(url);
   };
@@ -130,9 +130,11 @@ export function EInvoiceCard({ templateId, card, currency }: { templateId: strin
             {card.documents.map((document) => (
               <InlineStack key={`${document.runId}-${document.kind}`} align="space-between" blockAlign="center">
                 <Text as="span">
-                  {document.number} · {document.issueDate} · {formatAmount(document.total, currency, locale)}
+                  {t(document.kind === "credit_note" ? "einvoice.card.creditNote" : "einvoice.card.invoice")} {document.number} · {document.issueDate} ·{" "}
+                  {document.kind === "credit_note" ? "−" : ""}
+                  {formatAmount(document.total, currency, locale)}
                 </Text>
-                <Button variant="plain" onClick={() => void download(document.runId, document.number)}>
+                <Button variant="plain" onClick={() => void download(document.runId, document.number, document.kind)}>
                   {t("einvoice.card.download")}
                 </Button>
               </InlineStack>

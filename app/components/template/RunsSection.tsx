@@ -38,7 +38,7 @@ export function RunsSection(props: {
             timeZone={props.timeZone}
             requestId={props.requestId}
             pending={props.pending}
-            onConfirm={(action) => setConfirm({ action, run })}
+            onConfirm={(action) => setConfirm({ action, run, creditNote: run.einvoice })}
           />
         ))
       )}

@@ -55,6 +55,8 @@ function isClosedState(state: string): state is ClosedState {
 
 /** The label of a stored event (its type, the state it moved the run to, and why). */
 export function eventKey(type: string, toState: string | null, cause: string | null = null): MessageKey {
+  // A French e-invoice is not voided but cancelled by a credit note (void-einvoice-run.server.ts).
+  if (type === "run.closed" && toState === "void" && cause === "credit_note") return "event.run.closed.credit_note";
   if (type === "run.closed" && toState && isClosedState(toState)) return CLOSED_KEYS[toState];
   // Issued, but Stripe could not confirm the e-mail (issue-run.server.ts): not "sent" without a doubt.
   if (type === "run.sent" && cause === SEND_UNCONFIRMED) return "event.run.sent.unconfirmed";

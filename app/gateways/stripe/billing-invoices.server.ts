@@ -4,6 +4,7 @@ import type Stripe from "stripe";
 import type { InvoiceRequest, IssuedInvoice } from "~/domain/billing";
 import { fromStripeAmount } from "~/domain/money";
 import { stripeLocale } from "./billing-customers.server";
+import { settledByCreditNotes } from "./credit-notes.server";
 
 /** Stripe refuses custom field values longer than this; a longer signing link goes in the footer. */
 const CUSTOM_FIELD_VALUE_MAX = 140;
@@ -57,6 +58,15 @@ export function invoiceStatus(status: Stripe.Invoice.Status | null): IssuedInvoi
   const known = STATUSES.find((candidate) => candidate === status);
   if (!known) throw new Error(`Stripe returned an invoice status Ritournelle does not know: ${String(status)}`);
   return known;
+}
+
+/**
+ * The invoice's status as its run sees it: like {@link invoiceStatus}, except
+ * that an invoice Stripe closed because credit notes cancelled all of it is
+ * `void` (it was never paid; see settledByCreditNotes).
+ */
+export function runInvoiceStatus(invoice: Pick<Stripe.Invoice, "status" | "amount_paid" | "pre_payment_credit_notes_amount" | "total">): IssuedInvoice["status"] {
+  return settledByCreditNotes(invoice) ? "void" : invoiceStatus(invoice.status);
 }
 
 export function stripeId(value: string | { id?: string } | null): string {

@@ -14,12 +14,12 @@ import { findRunEInvoiceContext, hasEInvoiceDocument, insertEInvoiceDocument, ty
 import type { Run } from "~/models/invoice-run.server";
 import { facturXPdf } from "./facturx-kit.server";
 
-type RunForEInvoice = Pick<Run, "id" | "shopId" | "snapshot" | "currency" | "periodDate" | "hostedInvoiceUrl" | "invoiceNumber">;
+export type RunForEInvoice = Pick<Run, "id" | "shopId" | "snapshot" | "currency" | "periodDate" | "hostedInvoiceUrl" | "invoiceNumber">;
 
 export type EInvoiceRefusal = { code: RunErrorCode; message: string };
 
 /** The run's e-invoice input, or why there is none (not enabled, no legal identity). */
-function inputFor(run: RunForEInvoice, context: RunEInvoiceContext, number: string, now: Date): EInvoiceInput | "disabled" | "no_identity" {
+export function inputFor(run: RunForEInvoice, context: RunEInvoiceContext, number: string, now: Date): EInvoiceInput | "disabled" | "no_identity" {
   const einvoice = context.einvoice;
   if (!einvoice?.enabled) return "disabled";
   const seller = context.settings.legalIdentity;

@@ -115,9 +115,9 @@ export async function saveEInvoiceCard(shopId: string, templateId: string, form:
   return (await saveTemplateEInvoice(shopId, templateId, settings)) ? { ok: true } : { ok: false, notFound: true };
 }
 
-/** The Factur-X of one of the shop's runs, or null (another shop's run, or none made). */
-export async function facturXForRun(shopId: string, runId: string): Promise<{ bytes: Uint8Array; filename: string } | null> {
-  const document = await findEInvoiceDocumentForShop(shopId, runId);
+/** The Factur-X of one of the shop's runs (its invoice, or the credit note that cancelled it), or null (another shop's run, or none made). */
+export async function facturXForRun(shopId: string, runId: string, kind: "invoice" | "credit_note" = "invoice"): Promise<{ bytes: Uint8Array; filename: string } | null> {
+  const document = await findEInvoiceDocumentForShop(shopId, runId, kind);
   if (!document) return null;
-  return { bytes: new Uint8Array(document.pdf), filename: `${document.number.replace(/[^A-Za-z0-9_-]/g, "_")}-factur-x.pdf` };
+  return { bytes: new Uint8Array(document.pdf), filename: `${document.number.replace(/[^A-Za-z0-9_-]/g, "_")}-${kind === "credit_note" ? "avoir-" : ""}factur-x.pdf` };
 }

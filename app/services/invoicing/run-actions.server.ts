@@ -18,7 +18,7 @@ import { type Clock } from "~/domain/clock";
 import { appClock } from "~/clock.server";
 import { decideMove, targetOfStatus, type InvoiceTarget } from "~/domain/invoice-status";
 import { SEND_UNCONFIRMED } from "~/domain/run-errors";
-import { invoiceStatus } from "~/gateways/stripe/billing-invoices.server";
+import { runInvoiceStatus } from "~/gateways/stripe/billing-invoices.server";
 import { stripeClient, type StripeClient } from "~/gateways/stripe/client.server";
 import { toBillingError } from "~/gateways/stripe/errors.server";
 import { performInvoiceAction, type InvoiceAction } from "~/gateways/stripe/invoice-actions.server";
@@ -29,7 +29,13 @@ import { findShopDomainById } from "~/models/shop.server";
 import { appendStripeRunEvents, moveRunState } from "~/models/stripe.server";
 import { performDraftOrderAction, ShopifyDraftActionRefused } from "./shopify-run-actions.server";
 
-export type RunActionErrorCode = "not_found" | "no_invoice" | "not_allowed" | "billing_not_connected";
+export type RunActionErrorCode =
+  | "not_found"
+  | "no_invoice"
+  | "not_allowed"
+  | "billing_not_connected"
+  /** A French e-invoice that cannot be cancelled by a credit note from here (void-einvoice-run.server.ts says why). */
+  | "einvoice_not_creditable";
 
 /** The action cannot be done on this run; `message` says why, for the merchant. */
 export class RunActionError extends Error {
@@ -65,6 +71,8 @@ export type RunActionResult = {
   invoicePdfUrl: string | null;
   /** Where the invoice is sent: Stripe's address on the invoice, else the one the run was issued to. */
   customerEmail: string;
+  /** A French e-invoice's void: the number of the credit note that cancelled it. */
+  creditNoteNumber?: string;
 };
 
 /** The merchant's actions on an issued invoice, in the order the page offers them. */
@@ -177,7 +185,7 @@ export async function performRunAction(shop: Pick<Shop, "id" | "billingAccountId
 async function stripeAction(options: RunActionOptions, account: string, invoiceId: string, action: InvoiceAction, key: string, currency: string) {
   try {
     const invoice = await performInvoiceAction(options.client ?? stripeClient(), account, invoiceId, action, key);
-    return { target: targetOfStatus(invoiceStatus(invoice.status)), email: invoice.customer_email };
+    return { target: targetOfStatus(runInvoiceStatus(invoice)), email: invoice.customer_email };
   } catch (error) {
     throw toBillingError(error, { currency });
   }
@@ -249,3 +257,6 @@ function requestKeyOf(detail: string | null): string | null {
 function result(run: Run, state: RunState, changed: boolean, customerEmail: string = run.snapshot.customer.email): RunActionResult {
   return { runId: run.id, state, changed, hostedInvoiceUrl: run.hostedInvoiceUrl, invoicePdfUrl: run.invoicePdfUrl, customerEmail };
 }
+
+/** What an action answers about a run (for the actions that live in their own file). */
+export const runActionResult = result;

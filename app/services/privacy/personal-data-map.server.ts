@@ -61,6 +61,9 @@ export const PERSONAL_DATA_MAP: { [M in Prisma.ModelName]: PersonalDataEntry<M> 
   // "einvoices" place reports them and keeps them on erasure: they are the
   // merchant's accounting records, which the law requires them to keep
   // (app/services/documents/einvoice-customer-data.server.ts).
+  // Invoices (kind "invoice") and the credit notes that cancelled them
+  // (kind "credit_note", void-einvoice-run.server.ts): the same parties.
+  // The run.closed event of a credit note records only its Stripe id and number.
   EInvoiceDocument: { holds: "customer", columns: ["pdf", "xml"], erasedBy: "einvoices" },
   Signature: {
     holds: "customer",

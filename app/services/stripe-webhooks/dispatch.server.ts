@@ -14,6 +14,7 @@ import { verifyStripeEvent, WebhookSignatureError } from "~/gateways/stripe/webh
 import { logger as rootLogger } from "~/logger.server";
 import { metrics } from "~/metrics.server";
 import { onAccountDeauthorized } from "./account-deauthorized.server";
+import { onCreditNoteCreated } from "./credit-note-created.server";
 import { onInvoiceOverdue } from "./invoice-overdue.server";
 import { onInvoicePaymentFailed } from "./invoice-payment-failed.server";
 import { onInvoiceSent, onInvoiceStatusChanged } from "./invoice-status-changed.server";
@@ -30,6 +31,7 @@ const HANDLERS: Partial<Record<Stripe.Event.Type, StripeEventHandler>> = {
   "invoice.updated": onInvoiceStatusChanged,
   "invoice.overdue": onInvoiceOverdue,
   "invoice.payment_failed": onInvoicePaymentFailed,
+  "credit_note.created": onCreditNoteCreated,
 };
 
 /**

@@ -11,7 +11,7 @@ import type Stripe from "stripe";
 import { appClock } from "~/clock.server";
 import { decideMove, targetOfStatus, type InvoiceTarget } from "~/domain/invoice-status";
 import { SEND_UNCONFIRMED } from "~/domain/run-errors";
-import { invoiceStatus } from "~/gateways/stripe/billing-invoices.server";
+import { runInvoiceStatus } from "~/gateways/stripe/billing-invoices.server";
 import { stripeClient } from "~/gateways/stripe/client.server";
 import {
   appendStripeRunEvents,
@@ -67,7 +67,7 @@ export async function applyInvoiceEvent(
   if (target && decideMove(run.state, target) === "doubt") {
     // Two final states contradict each other: Stripe's present status decides.
     const current = await (options.client ?? stripeClient()).call(account, (stripe, request) => stripe.invoices.retrieve(invoice.id, {}, request));
-    adopted = targetOfStatus(invoiceStatus(current.status));
+    adopted = targetOfStatus(runInvoiceStatus(current));
   }
 
   const outcome = await recordOnce(async (tx) => {
@@ -96,9 +96,12 @@ export async function applyInvoiceEvent(
   return outcome;
 }
 
-/** The state the invoice's own status announces (most invoice events mean just that). */
+/**
+ * The state the invoice's own status announces (most invoice events mean
+ * just that); an invoice closed by credit notes announces `void`.
+ */
 export function targetOfInvoiceStatus(invoice: Stripe.Invoice): InvoiceTarget | null {
-  return targetOfStatus(invoiceStatus(invoice.status));
+  return targetOfStatus(runInvoiceStatus(invoice));
 }
 
 /** A trail entry written on Stripe's word, pointing at the event. */

@@ -35,7 +35,7 @@ export type ActionRefusalCode =
   | "plan_limit_reached";
 
 export type ActionResult =
-  | { ok: true; action: TemplateAction; runId?: string; customerEmail?: string }
+  | { ok: true; action: TemplateAction; runId?: string; customerEmail?: string; creditNoteNumber?: string }
   | { ok: false; action: TemplateAction; code: ActionRefusalCode; runId?: string; runState?: RunState };
 
 export type TemplateActionOptions = {
@@ -117,7 +117,7 @@ async function applyRunAction(
   if (!run || run.templateId !== templateId) throw new NotFoundError("run", runId ?? "");
   try {
     const done = await RUN_ACTION_SERVICES[action](shop, run.id, { clock: options.clock, client: options.client, requestId: options.requestId });
-    return { ok: true, action, runId: run.id, customerEmail: done.customerEmail };
+    return { ok: true, action, runId: run.id, customerEmail: done.customerEmail, ...(done.creditNoteNumber ? { creditNoteNumber: done.creditNoteNumber } : {}) };
   } catch (error) {
     if (error instanceof RunActionError) {
       if (error.code === "not_found") throw new NotFoundError("run", run.id);

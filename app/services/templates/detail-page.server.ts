@@ -15,6 +15,7 @@ import { findTemplateForShop, type Template } from "~/models/template.server";
 import { listWriteBacksOfRuns } from "~/models/write-back.server";
 import { currentBillingHold, type BillingHoldView } from "~/services/invoicing/billing-hold.server";
 import { runActionsFor } from "~/services/invoicing/run-actions.server";
+import { runIdsWithEInvoice } from "~/models/einvoice.server";
 import { signatureForRun } from "~/services/signing/signature-for-run.server";
 import { rowOf, type TemplateRow } from "./list-page.server";
 
@@ -43,6 +44,8 @@ export type RunView = {
   writeBack: WriteBackStatus | null;
   /** What the merchant may do with the issued invoice in its current state (services/invoicing/run-actions.server.ts decides). */
   actions: InvoiceAction[];
+  /** A French e-invoice: voiding it issues a credit note (services/invoicing/void-einvoice-run.server.ts), and the page says so. */
+  einvoice: boolean;
   /**
    * The template stopped issuing (why), and this invoice was already
    * finalized then and can still be paid: the worker left it alone, so the
@@ -122,6 +125,7 @@ export async function loadTemplatePage(shop: Pick<Shop, "id">, templateId: strin
     currentBillingHold(shop.id),
   ]);
   const writeBacks = await listWriteBacksOfRuns(shop.id, runs.map((run) => run.id));
+  const einvoices = await runIdsWithEInvoice(shop.id, runs.map((run) => run.id));
   const signed = new Set(events.filter((event) => event.type === RUN_SIGNED_EVENT && event.runId).map((event) => event.runId));
   const periodOfRun = new Map(runs.map((run) => [run.id, run.periodDate]));
   const railOfRun = new Map(runs.map((run) => [run.id, run.snapshot.rail ?? "stripe"] as const));
@@ -158,7 +162,7 @@ export async function loadTemplatePage(shop: Pick<Shop, "id">, templateId: strin
       shipping: template.shipping ? { title: template.shipping.title, amount: template.shipping.amount - template.shipping.discountAmount } : null,
     },
     runs: runs
-      .map((run) => runView(run, signatures.get(run.id) ?? null, writeBacks.get(run.id) ?? null, stopNotice))
+      .map((run) => runView(run, signatures.get(run.id) ?? null, writeBacks.get(run.id) ?? null, stopNotice, einvoices.has(run.id)))
       .sort((a, b) => b.periodIndex - a.periodIndex),
     events: events
       .map((event) => ({
@@ -186,8 +190,9 @@ function stopNoticeOf(template: Template): StopNotice | null {
   return null;
 }
 
-function runView(run: Run, signature: SignatureView | null, writeBack: WriteBackStatus | null, stopNotice: StopNotice | null): RunView {
-  const actions = run.invoiceId ? runActionsFor(run.state) : [];
+function runView(run: Run, signature: SignatureView | null, writeBack: WriteBackStatus | null, stopNotice: StopNotice | null, einvoice: boolean): RunView {
+  // An uncollectible French e-invoice cannot be cancelled by a credit note (Stripe credits open and paid invoices only): no void offered.
+  const actions = (run.invoiceId ? runActionsFor(run.state) : []).filter((action) => !(einvoice && action === "void" && run.state === "uncollectible"));
   return {
     id: run.id,
     periodIndex: run.periodIndex,
@@ -212,6 +217,7 @@ function runView(run: Run, signature: SignatureView | null, writeBack: WriteBack
         ? { ...writeBack, detail: withPersonalData(writeBack.detail, run.snapshot.customer, ENGLISH_PERSONAL_WORDS) }
         : writeBack,
     actions,
+    einvoice,
     stopNotice: stopNotice && actions.includes("void") ? stopNotice : null,
   };
 }

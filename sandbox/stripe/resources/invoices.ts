@@ -169,6 +169,8 @@ export const create: Handler = (ctx) => {
     transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
     amountPaid: 0,
     amountPaidOffStripe: 0,
+    creditedPrePayment: 0,
+    creditedPostPayment: 0,
     attemptCount: 0,
     attempted: false,
     customerSnapshot: null,
