@@ -42,6 +42,18 @@ import { MAX_TEMPLATE_LINES } from "./template-input";
 export const BILLING_RAILS = ["stripe", "shopify"] as const;
 export type BillingRail = (typeof BILLING_RAILS)[number];
 
+/**
+ * Whether a rail can bill a template in `currency`. Shopify invoices are
+ * draft orders, issued in the shop's currency: the adapter sends no
+ * `presentmentCurrencyCode` (a customer currency needs the shop's Markets set
+ * up for it, which Ritournelle cannot check offline), so a template in another
+ * currency would fail at its first period. Refusing it on the form says so
+ * while the merchant can still choose Stripe.
+ */
+export function railTakesCurrency(rail: BillingRail, currency: string, shopCurrency: string): boolean {
+  return rail !== "shopify" || currency.toUpperCase() === shopCurrency.toUpperCase();
+}
+
 export const BILLING_STEPS = ["customer", "draft", "lines", "finalize", "send"] as const;
 export type BillingStep = (typeof BILLING_STEPS)[number];
 

@@ -51,6 +51,7 @@ export const FORM_ERROR_CODES = [
   "memo_too_long",
   "rail_invalid",
   "rail_scope_missing",
+  "rail_currency_unsupported",
 
   "amount_invalid",
   "tax_title_required",

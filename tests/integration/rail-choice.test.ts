@@ -107,6 +107,25 @@ describe("the template form: how the customer pays", () => {
     expect(page.body.template.rail).toBe("shopify");
   });
 
+  it("refuses Shopify invoice for an order in another currency than the store's (drafts are issued in the store's currency), naming the field; Stripe still takes it", async () => {
+    standIn().control.grantOptionalScopes(DEMO_SHOP_DOMAIN, RAIL_SCOPES);
+    const ready = await newForm();
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP_DOMAIN } });
+    const orderCurrency = standIn().control.orders(DEMO_SHOP_DOMAIN).find((o) => o.name === "#1001")!.currencyCode;
+    await prisma.shop.update({ where: { id: shop.id }, data: { currency: orderCurrency === "USD" ? "CAD" : "USD" } });
+    try {
+      const refused = await submitNew(ready, { rail: "shopify" });
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors).toEqual({ rail: "rail_currency_unsupported" });
+      expect(await prisma.recurringTemplate.count()).toBe(0);
+      expect(fieldErrorText(translator("en"), "en", "rail_currency_unsupported")).toContain("Choose Stripe invoice");
+      expect(fieldErrorText(translator("fr"), "fr", "rail_currency_unsupported")).toContain("Choisissez la facture Stripe");
+      expect((await submitNew(ready, { rail: "stripe" })).status).toBe(302);
+    } finally {
+      await prisma.shop.update({ where: { id: shop.id }, data: { currency: shop.currency } });
+    }
+  });
+
   it("keeps Stripe invoices working without asking anything: no permission needed, the template is on Stripe", async () => {
     const ready = await newForm();
     const created = await submitNew(ready, { rail: "stripe" });

@@ -1,5 +1,6 @@
 import type { Shop } from "@prisma/client";
 import { type Clock } from "~/domain/clock";
+import { railTakesCurrency } from "~/domain/billing";
 import { appClock } from "~/clock.server";
 import { ValidationError } from "~/domain/errors";
 import { PlanLimitError } from "~/domain/plan";
@@ -42,7 +43,7 @@ export type PlanLimitRefusal = { limit: number; active: number; planSelectionUrl
  */
 export async function createTemplateFromOrder(
   admin: AdminGraphql,
-  shop: Pick<Shop, "id" | "timeZone" | "settings">,
+  shop: Pick<Shop, "id" | "timeZone" | "settings" | "currency">,
   orderId: string,
   values: unknown,
   railAccess: RailAccess,
@@ -67,6 +68,7 @@ export async function createFromSnapshot(
   const form = parsed.value;
   const rail = form.rail ?? readSettings(shop).defaultRail;
   if (rail === "shopify" && !(await options.railAccess())) return { ok: false, errors: { rail: "rail_scope_missing" }, messages: {} };
+  if (!railTakesCurrency(rail, snapshot.currency, shop.currency)) return { ok: false, errors: { rail: "rail_currency_unsupported" }, messages: {} };
   const input: CreateTemplateInput = {
     sourceOrderId: snapshot.sourceOrderId,
     currency: snapshot.currency,

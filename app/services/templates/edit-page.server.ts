@@ -16,7 +16,7 @@ import {
   type TemplateFormValues,
 } from "~/domain/template-form";
 import type { FieldProblem } from "~/domain/template-input";
-import type { BillingRail } from "~/domain/billing";
+import { railTakesCurrency, type BillingRail } from "~/domain/billing";
 import { findTemplateForShop, type Template, type TemplateStatus } from "~/models/template.server";
 import type { RailAccess } from "~/services/shopify/rail-access.server";
 import { editTemplate } from "./edit.server";
@@ -96,7 +96,7 @@ export type SaveEditResult =
  * change (ended, cancelled), are results.
  */
 export async function saveTemplateEdit(
-  shop: Pick<Shop, "id">,
+  shop: Pick<Shop, "id" | "currency">,
   templateId: string,
   values: unknown,
   railAccess: RailAccess = async () => false,
@@ -111,6 +111,9 @@ export async function saveTemplateEdit(
   const form = parsed.value;
   if (form.rail === "shopify" && railOf(template) !== "shopify" && !(await railAccess())) {
     return { ok: false, errors: { rail: "rail_scope_missing" }, messages: {} };
+  }
+  if (form.rail && !railTakesCurrency(form.rail, template.currency, shop.currency)) {
+    return { ok: false, errors: { rail: "rail_currency_unsupported" }, messages: {} };
   }
   try {
     await editTemplate(
