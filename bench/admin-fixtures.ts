@@ -21,7 +21,13 @@ const SNAPSHOT = (index: number) =>
     signatureRequested: false,
   });
 
-export function insertAdminShop(file: string, options: { templates: number; now: Date }): { runs: number; events: number } {
+/**
+ * `shopId`: put the templates in a shop already installed (bench/vitals.ts:
+ * the demo shop, installed by its first load through the admin host) instead
+ * of the bench's own shop row.
+ */
+export function insertAdminShop(file: string, options: { templates: number; now: Date; shopId?: string }): { runs: number; events: number } {
+  const shopId = options.shopId ?? ADMIN_SHOP.id;
   const db = new Database(file);
   const now = sqliteDate(options.now);
   const insertTemplate = db.prepare(
@@ -43,27 +49,29 @@ export function insertAdminShop(file: string, options: { templates: number; now:
   let events = 0;
   const day = 86_400_000;
   db.transaction(() => {
-    db.prepare(
-      `INSERT INTO "Shop" (id, domain, timeZone, currency, locale, installedAt, settings, createdAt, updatedAt, billingAccountId)
-       VALUES (?, ?, 'Europe/Paris', 'EUR', 'fr', ?, '{}', ?, ?, 'acct_admin')`,
-    ).run(ADMIN_SHOP.id, ADMIN_SHOP.domain, now, now, now);
+    if (!options.shopId) {
+      db.prepare(
+        `INSERT INTO "Shop" (id, domain, timeZone, currency, locale, installedAt, settings, createdAt, updatedAt, billingAccountId)
+         VALUES (?, ?, 'Europe/Paris', 'EUR', 'fr', ?, '{}', ?, ?, 'acct_admin')`,
+      ).run(ADMIN_SHOP.id, ADMIN_SHOP.domain, now, now, now);
+    }
     const template = (id: string, index: number, status: string, periods: number) => {
       // Created over the past year, newest last; several per millisecond never happen here but ties are handled by id.
       const created = new Date(options.now.getTime() - 365 * day + Math.floor((index * 365 * day) / Math.max(options.templates, 1)));
       const unit = ["month", "week", "year", "day"][index % 4]!;
       const nextRunAt = status === "active" ? sqliteDate(new Date(options.now.getTime() + (index % 40) * day)) : null;
-      insertTemplate.run(id, ADMIN_SHOP.id, CUSTOMER(index), `client${index}@example.fr`, index % 10 === 0 ? "USD" : "EUR", LINES, 1000 + (index % 7) * 100,
+      insertTemplate.run(id, shopId, CUSTOMER(index), `client${index}@example.fr`, index % 10 === 0 ? "USD" : "EUR", LINES, 1000 + (index % 7) * 100,
         1 + (index % 3), unit, created.toISOString().slice(0, 10), nextRunAt, sqliteDate(created), status, sqliteDate(created), sqliteDate(created), periods);
       for (let period = 0; period < periods; period++) {
         const runId = `${id}r${period}`;
         const at = sqliteDate(new Date(created.getTime() + period * day));
         // Mostly sent; one in 50 failed, one in 50 overdue: the home page's attention list.
         const state = (index + period) % 50 === 0 ? "failed" : (index + period) % 50 === 1 ? "overdue" : "sent";
-        insertRun.run(runId, ADMIN_SHOP.id, id, period, at.slice(0, 10), at, state, 1000, SNAPSHOT(index), `in_${runId}`, `B-${runId}`, at, at,
+        insertRun.run(runId, shopId, id, period, at.slice(0, 10), at, state, 1000, SNAPSHOT(index), `in_${runId}`, `B-${runId}`, at, at,
           state === "failed" ? "customer_email_invalid" : null, state === "failed" ? "The customer's e-mail bounced." : null);
         runs += 1;
         for (const [type, from, to] of [["run.started", "planned", "issuing"], ["run.sent", "issuing", "sent"]] as const) {
-          insertEvent.run(`${runId}e${type}`, ADMIN_SHOP.id, id, runId, type, from, to, at);
+          insertEvent.run(`${runId}e${type}`, shopId, id, runId, type, from, to, at);
           events += 1;
         }
       }

@@ -8,6 +8,7 @@
 //   npm run bench -- claim        the due claim on SQLite and PostgreSQL (bench/claim.ts)
 //   npm run bench -- workers      issuing with 1, 2, 4 worker processes on PostgreSQL (bench/workers.ts)
 //   npm run bench -- lag          due→sent lag of 10,000 invoices due in one minute (bench/lag.ts)
+//   npm run bench -- vitals       Web Vitals of the admin pages in Chromium, JS and CSS per page (bench/vitals.ts; needs `npm run build`)
 //   npm run bench -- memory       worker memory: 1k vs 100k due runs, and through a 100k-run backlog (bench/backlog-memory.ts)
 import fs from "node:fs";
 import os from "node:os";
@@ -18,6 +19,7 @@ import { benchIssueThroughput, benchWorkerMemory } from "./scheduling";
 import { benchStripe } from "./stripe";
 import { benchWorkers } from "./workers";
 import { benchAdminPages } from "./admin";
+import { benchVitals } from "./vitals";
 import type { Check } from "./targets";
 
 const sections: Record<string, () => Promise<Check[]>> = {
@@ -27,6 +29,7 @@ const sections: Record<string, () => Promise<Check[]>> = {
   stripe: benchStripe,
   workers: benchWorkers,
   admin: benchAdminPages,
+  vitals: benchVitals,
   lag: benchLag,
   "memory-backlog": benchBacklogMemory,
 };

@@ -5,6 +5,7 @@
 // - the security headers of its kind of page (server/security-headers.ts);
 // - its body limit (server/body-limit.ts, table in app/http/body-limits.ts),
 //   before anything reads the body.
+// The build's JS and CSS go out Brotli- or gzip-compressed (server/compressed-assets.ts).
 import fs from "node:fs";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
@@ -12,6 +13,7 @@ import type { Server } from "node:http";
 import express from "express";
 import type { ServerBuild } from "@remix-run/node";
 import { refuseBeforeContinue, refuseDeclaredTooLarge } from "./body-limit";
+import { compressedAssets } from "./compressed-assets";
 import { remixHandler } from "./remix-handler";
 import { cspNonceOf, securityHeadersMiddleware } from "./security-headers";
 import type { TrustProxy } from "../app/http/client-ip.server";
@@ -70,6 +72,7 @@ export async function startAppServer(options: AppServerOptions): Promise<{ serve
     if (!fs.existsSync(path.join(buildDir, "server/index.js"))) {
       throw new Error("No production build in build/: run `npm run build` first.");
     }
+    app.use("/assets", compressedAssets(path.join(buildDir, "client/assets")));
     app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
     const build = (await import(path.join(buildDir, "server/index.js"))) as ServerBuild;

@@ -32,7 +32,7 @@
 //
 // Pure TypeScript: imports nothing outside app/domain.
 import type { MinorUnits } from "./money";
-import { MAX_TEMPLATE_LINES } from "./template-input";
+import { MAX_TEMPLATE_LINES } from "./template-limits";
 
 /**
  * How a customer pays a template's invoices: "stripe" (a Stripe invoice in

@@ -20,6 +20,7 @@ import type { InvoiceDraftError } from "./invoice-draft";
 import { PRODUCT_VARIANT_GID } from "./order-snapshot";
 import type { BillingRail } from "./billing";
 import { MAX_EVERY, scheduleIssues, validateSchedule, type Schedule } from "./schedule";
+import { MAX_TEMPLATE_LINES } from "./template-limits";
 
 // ---------------------------------------------------------------------------
 // Error codes
@@ -156,9 +157,11 @@ const refuse = (refusal: InputRefusal) => refusal;
  * service and the billing gateways (an invoice has these and its shipping
  * line, MAX_INVOICE_LINES in ./billing.ts). Importing an order reads fewer
  * (MAX_ORDER_LINES in app/gateways/shopify/orders.server.ts): any importable
- * order fits, and the merchant may add lines by hand up to this.
+ * order fits, and the merchant may add lines by hand up to this. Kept in
+ * ./template-limits.ts (no zod, no schedule), so that the billing port's
+ * limits reach the browser without the schema and the recurrence engine.
  */
-export const MAX_TEMPLATE_LINES = 200;
+export { MAX_TEMPLATE_LINES } from "./template-limits";
 /** Longest note printed on each invoice, in characters. */
 export const MAX_MEMO_LENGTH = 500;
 /** Longest payment term, in days. */

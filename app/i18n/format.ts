@@ -2,7 +2,8 @@
 // shop's time zone. Shared by server and browser (no Node APIs).
 import { formatMoney } from "~/domain/money";
 import { shiftDecimal } from "~/domain/order-snapshot";
-import { frequencyPresetOf, type ScheduleUnit } from "~/domain/schedule";
+import { frequencyPresetOf } from "~/domain/frequency-presets";
+import type { ScheduleUnit } from "~/domain/schedule";
 import type { Locale, Translate } from "./index";
 
 /** The Intl locale for an app language: French in France's conventions, English in the US's. */

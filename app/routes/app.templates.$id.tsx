@@ -32,14 +32,16 @@ import { ADMIN_BODY, orBadRequest, readForm } from "~/http/request-body.server";
 const RUN_INTENTS: ReadonlySet<string> = new Set(["retry", ...RUN_ACTIONS]);
 type RunIntent = (typeof RUN_ACTIONS)[number];
 
-const actionSchema = z
-  .object({
-    intent: z.enum(TEMPLATE_ACTIONS),
-    runId: z.string().min(1).max(100).optional(),
-    // The page's nonce (from the loader): a double submit carries the same one, so Stripe gets one request.
-    requestId: z.string().min(1).max(100).optional(),
-  })
-  .refine((form) => !RUN_INTENTS.has(form.intent) || form.runId !== undefined, { path: ["runId"], message: "runId is required" });
+// Built by the action only: a schema at module level would ship zod to the page.
+const actionSchema = () =>
+  z
+    .object({
+      intent: z.enum(TEMPLATE_ACTIONS),
+      runId: z.string().min(1).max(100).optional(),
+      // The page's nonce (from the loader): a double submit carries the same one, so Stripe gets one request.
+      requestId: z.string().min(1).max(100).optional(),
+    })
+    .refine((form) => !RUN_INTENTS.has(form.intent) || form.runId !== undefined, { path: ["runId"], message: "runId is required" });
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -57,7 +59,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session, billing } = await authenticate.admin(request);
   const { shop, locale } = await loadAdminContext(session.shop, request.url);
   const t = translator(locale);
-  const form = actionSchema.safeParse(Object.fromEntries(await orBadRequest(request, () => readForm(request, ADMIN_BODY))));
+  const form = actionSchema().safeParse(Object.fromEntries(await orBadRequest(request, () => readForm(request, ADMIN_BODY))));
   if (!form.success) {
     return data({ ok: false, action: null, code: "invalid_action", message: t("template.refused.invalid_action") } as const, { status: 400 });
   }

@@ -282,6 +282,47 @@
     true,
   );
 
+  // Web Vitals, as the admin gathers them: Shopify measures each load of the
+  // app's page in the admin through App Bridge (LCP, CLS, INP; Built for
+  // Shopify reads their 75th percentile), and hands each report to callbacks
+  // registered with shopify.webVitals.onReport
+  // (https://shopify.dev/docs/apps/build/performance/admin-installation-oauth,
+  // https://shopify.dev/docs/api/app-bridge-library/apis/web-vitals). The
+  // stand-in measures with Google's web-vitals library, here in the app's
+  // frame, reporting every change (a metric's last report is its value for
+  // the load), and tells the host page too, where `npm run bench -- vitals`
+  // reads them. The app itself ships no reporter.
+  var vitalsCallbacks = [];
+  window.shopify.webVitals = {
+    onReport: function (callback) {
+      vitalsCallbacks.push(callback);
+      return Promise.resolve();
+    },
+  };
+  function reportVital(metric) {
+    var report = { id: metric.id, name: metric.name, value: metric.value };
+    post({ type: "web-vitals", metric: report, path: window.location.pathname });
+    vitalsCallbacks.forEach(function (callback) {
+      try {
+        callback(report);
+      } catch (error) {
+        console.error(error);
+      }
+    });
+  }
+  var vitalsScript = document.createElement("script");
+  vitalsScript.src = hostOrigin + "/web-vitals.js";
+  vitalsScript.onload = function () {
+    var vitals = window.webVitals;
+    vitals.onLCP(reportVital, { reportAllChanges: true });
+    vitals.onCLS(reportVital, { reportAllChanges: true });
+    vitals.onINP(reportVital, { reportAllChanges: true });
+    // Not Built for Shopify criteria: what LCP is made of (the server's answer, the first paint).
+    vitals.onTTFB(reportVital);
+    vitals.onFCP(reportVital);
+  };
+  document.head.appendChild(vitalsScript);
+
   new MutationObserver(reportNavigation).observe(document.documentElement, { childList: true, subtree: true });
   window.addEventListener("popstate", reportNavigation);
   var pushState = history.pushState;

@@ -4,6 +4,7 @@
 // - GET /                → the admin page: navigation, language switch, clock
 //                          control, toasts, and the app in an iframe.
 // - GET /app-bridge.js   → the App Bridge stand-in (see app-bridge.js).
+// - GET /web-vitals.js   → the web-vitals library it measures the app's loads with.
 // - GET /session-token   → a session token for the shop, an HS256 JWT signed
 //                          with the app's secret exactly as Shopify signs it.
 // - POST /clock/advance  → moves the demo clock (worker, Stripe, Shopify).
@@ -30,6 +31,7 @@
 // Demo and tests only; binds 127.0.0.1.
 import fs from "node:fs";
 import http from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,6 +42,12 @@ import { pricingPlansPage, pricingPlansPath, type PlanChoice, type PricingPlansB
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const APP_BRIDGE_SOURCE = fs.readFileSync(path.join(HERE, "app-bridge.js"), "utf8");
 const EXTENSION_RUNTIME_SOURCE = fs.readFileSync(path.join(HERE, "admin-extension-runtime.js"), "utf8");
+// Google's web-vitals library (its IIFE build, global `webVitals`), which the App Bridge stand-in loads in the app's frame.
+const WEB_VITALS_SOURCE = fs.readFileSync(
+  // The package exports no path to it: it sits beside the entry point (dist/).
+  path.join(path.dirname(createRequire(import.meta.url).resolve("web-vitals")), "web-vitals.iife.js"),
+  "utf8",
+);
 
 export type AdminHostOptions = {
   port?: number;
@@ -301,6 +309,8 @@ window.addEventListener("message", (event) => {
     );
   }
   if (message.type === "toast") toast(message.message, message.isError);
+  // The app frame's Web Vitals (App Bridge measures them): kept for whoever reads the admin's figures (bench/vitals.ts).
+  if (message.type === "web-vitals") (window.__webVitals ||= []).push({ ...message.metric, path: message.path });
   // App Bridge resolves shopify://admin/<path> links against the admin: here, this host.
   if (message.type === "admin-navigate" && typeof message.path === "string" && message.path.startsWith("/")) {
     location.href = "/store/" + config.store + message.path;
@@ -501,6 +511,8 @@ export async function startAdminHost(options: AdminHostOptions): Promise<AdminHo
         response
           .writeHead(200, { "Content-Type": "text/javascript; charset=utf-8", "Access-Control-Allow-Origin": appOrigin })
           .end(APP_BRIDGE_SOURCE);
+      } else if (request.method === "GET" && url.pathname === "/web-vitals.js") {
+        response.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "max-age=3600" }).end(WEB_VITALS_SOURCE);
       } else if (request.method === "GET" && /^\/orders\/\d+$/.test(url.pathname)) {
         const locale = url.searchParams.get("locale") || "en";
         response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(orderPage(options, url.pathname.split("/")[2]!, locale));

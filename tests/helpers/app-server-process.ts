@@ -1,7 +1,7 @@
 // One web process for tests/helpers/app-process.ts: the app's HTTP server
 // (server/app-server.ts, production build) on DATABASE_URL, already migrated
-// by the test's setup. Not server/start.ts: its `prisma migrate deploy` on a
-// SQLite file that another process holds open waits for a lock it never gets.
+// by the test's setup. Not server/start.ts: these tests start web processes
+// without the embedded worker that start.ts runs beside them.
 import { startAppServer } from "../../server/app-server";
 
 const app = await startAppServer({ host: "127.0.0.1", port: Number(process.env.PORT), mode: "production", root: process.cwd() });

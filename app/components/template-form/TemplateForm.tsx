@@ -8,7 +8,7 @@
 // is a component beside it, given the values, a setter and the error to show
 // per field.
 import { useFetcher } from "@remix-run/react";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { BlockStack, Layout, PageActions } from "@shopify/polaris";
 import {
   formDraft,
@@ -73,8 +73,12 @@ export function TemplateForm(props: Props) {
     const result = parseTemplateForm(values, context);
     return result.ok ? {} : result.errors;
   }, [values, context]);
-  const draft = useMemo(() => formDraft(values, context), [values, context]);
-  const schedule = useMemo(() => formSchedule(values, context), [values, context]);
+  // The preview beside the form (totals, the next dates through the recurrence
+  // engine) follows the values a render later: a change of frequency or a
+  // keystroke paints first, the preview catches up (INP, bench/vitals.ts).
+  const previewed = useDeferredValue(values);
+  const draft = useMemo(() => formDraft(previewed, context), [previewed, context]);
+  const schedule = useMemo(() => formSchedule(previewed, context), [previewed, context]);
   const preview = useMemo(
     () => (schedule ? previewOccurrences(schedule, PREVIEW_COUNT, props.previewFrom) : []),
     [schedule, props.previewFrom],
