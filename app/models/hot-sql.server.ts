@@ -65,6 +65,8 @@ export const LEASED_RUN_COLUMNS = [
   RUN.leaseToken,
   RUN.nextAttemptAt,
   RUN.keyGeneration,
+  RUN.attemptStep,
+  RUN.interruptions,
 ] as const satisfies readonly (keyof InvoiceRun)[];
 
 export type LeasedRunWrite = Partial<Pick<InvoiceRun, (typeof LEASED_RUN_COLUMNS)[number]>>;

@@ -21,3 +21,18 @@ export function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
+
+/**
+ * Prisma's codes for a database that was busy or briefly out of reach, not
+ * for a statement it refused: no connection free in time for a transaction
+ * (P2028: "Unable to start a transaction in the given time", the pool's
+ * maxWait), a pool timeout (P2024), a write conflict or deadlock (P2034),
+ * an unreachable, timed-out or closed server (P1001, P1002, P1008, P1017).
+ * https://www.prisma.io/docs/orm/reference/error-reference
+ */
+const TRANSIENT_DATABASE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028", "P2034"]);
+
+/** The error says the database was busy or briefly unreachable: the same work may succeed in a moment. */
+export function isTransientDatabaseError(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && TRANSIENT_DATABASE_CODES.has(error.code);
+}

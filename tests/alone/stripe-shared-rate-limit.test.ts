@@ -6,13 +6,13 @@
 // holds exactly one invoice per run, sent once. The throughput this reaches
 // against the bound is measured by `npm run bench -- workers`, not here.
 // Runs on SQLite (four processes on one file) and on PostgreSQL.
-import { spawn, type ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { ManualClock } from "~/domain/clock";
 import { createTemplate } from "~/services/templates/create.server";
 import { createShop, templateInput } from "../helpers/recurring";
 import { MERCHANT, withStripeStandIn } from "../helpers/stripe";
+import { killWorkerProcesses, PRODUCTION_WORKER_ENTRY, spawnWorkerProcess } from "../helpers/worker-process";
 
 const stripeStandIn = withStripeStandIn();
 
@@ -20,24 +20,15 @@ const LIMIT = 25;
 const WORKERS = 4;
 const INVOICES = 30;
 
-const children: ChildProcess[] = [];
+afterEach(killWorkerProcesses);
 
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-});
-
+/** The production entry (the Stripe SDK, against the stand-in), eight lanes claiming eight runs at a time. */
 function spawnWorker(workerId: string) {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "app/worker/main.ts", "--worker-id", workerId, "--tick-ms", "50", "--run-batch", "8", "--concurrency", "8"],
-    { env: { ...process.env, STRIPE_REQUESTS_PER_SECOND: String(LIMIT), LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  children.push(child);
-  let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  return { child, output: () => output, exited };
+  return spawnWorkerProcess(workerId, {
+    entry: PRODUCTION_WORKER_ENTRY,
+    args: ["--tick-ms", "50", "--run-batch", "8", "--concurrency", "8"],
+    env: { STRIPE_REQUESTS_PER_SECOND: String(LIMIT) },
+  });
 }
 
 /** The most entries of `times` (ms) inside any window [t, t + 1000). */

@@ -1,5 +1,5 @@
 // The provider stand-in of worker processes started by tests
-// (tests/helpers/worker-process.ts): a MemoryGateway whose ledger is the
+// (tests/helpers/worker-process-main.ts): a MemoryGateway whose ledger is the
 // SQLite file LEDGER_FILE, shared by every worker process of a test.
 // Optional LEDGER_LATENCY_MS (per call), LEDGER_KILL_AFTER="<step>:<n>"
 // (SIGKILL this process right after its n-th committed effect at that step)

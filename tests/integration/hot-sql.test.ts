@@ -186,6 +186,31 @@ describe(`the hot statements' effects (${TEST_DATABASE})`, () => {
   });
 });
 
+describe(`the work claim's order (${TEST_DATABASE})`, () => {
+  it("a claim of one run takes the oldest due period of the runs planned in one tick, wherever the rows lie on disk", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const shop = await createShop();
+    const template = await createTemplate(shop, templateInput(), { clock });
+    clock.set("2026-04-15T08:00:00Z"); // Jan 15, Feb 15, Mar 15 and Apr 15 due, planned by one claim
+    const claim = await claimDueTemplates({ now: clock.nowDate(), owner: "planner", batchSize: 1, leaseMs: 60_000 });
+    await planTemplatePeriods({ templateId: template.id, leaseToken: claim.token }, { ...planning(clock), maxPeriodsPerTemplate: 4 });
+    // What vacuum and free space do at random: the two oldest periods' rows
+    // move behind the others (on PostgreSQL an UPDATE of an indexed column
+    // writes new row versions and index entries after the others; on SQLite
+    // the rows keep their place).
+    for (const state of ["skipped", "planned"]) {
+      await prisma.$executeRaw`UPDATE "InvoiceRun" SET "state" = ${state} WHERE "templateId" = ${template.id} AND "periodIndex" IN (0, 1)`;
+    }
+
+    const order: number[] = [];
+    for (let index = 0; index < 4; index++) {
+      const [run] = await claimWorkableRuns({ now: clock.nowDate(), owner: `lane${index}`, batchSize: 1, leaseMs: 60_000 });
+      order.push(run!.periodIndex);
+    }
+    expect(order).toEqual([0, 1, 2, 3]);
+  });
+});
+
 describe(`the shared Stripe request slots (${TEST_DATABASE})`, () => {
   it("slots reserved at once for one account are handed out one spacing apart from the lead on, another account's independently", async () => {
     const spacing = 40;

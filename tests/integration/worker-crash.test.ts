@@ -193,10 +193,67 @@ describe("leases", () => {
     }
     await drain(worker);
     const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id, periodIndex: 1 } });
-    expect(run).toMatchObject({ state: "failed", attempt: 3, lastErrorCode: "attempts_exhausted" });
+    // Interrupted attempts are not attempts of their own: the first one's number stays; the message counts the interruptions.
+    expect(run).toMatchObject({ state: "failed", attempt: 1, lastErrorCode: "attempts_exhausted", attemptStep: null });
+    expect(run.lastErrorMessage).toContain("interrupted 3 times in a row");
     expect(await runStates(template.id)).toEqual([
       ["2026-01-15", "sent"],
       ["2026-02-15", "failed"],
     ]);
+    expect(gateway.invoiceCountsByPeriod().get(`${template.id}#1`)).toBeUndefined();
+  });
+
+  it("a run whose worker is killed at every step, more times than maxAttempts, is issued once, not failed: each attempt moved it on", async () => {
+    const { clock, template } = await twoDuePeriods();
+    const gateway = new MemoryGateway();
+    // The worker dies after the provider committed each call, before storing
+    // it: six attempts, none failing on its own merits (maxAttempts is 3).
+    for (const step of BILLING_STEPS) gateway.failAt({ step, kind: "crash_after", periodIndex: 0 });
+    const worker = () => testWorker(gateway, clock, { runLeaseMs: RUN_LEASE_MS, retry: { maxAttempts: 3 } });
+    let kills = 0;
+    for (;;) {
+      const tick = await worker()
+        .runOnce()
+        .then(() => "done" as const)
+        .catch((error: unknown) => {
+          if (!(error instanceof CrashError)) throw error;
+          return "killed" as const;
+        });
+      if (tick === "done") break;
+      kills += 1;
+      clock.advance(RUN_LEASE_MS + 1); // the dead worker's lease expires; a new worker takes the run over
+    }
+    expect(kills).toBe(BILLING_STEPS.length);
+    await drain(worker());
+
+    expect(await runStates(template.id)).toEqual([
+      ["2026-01-15", "sent"],
+      ["2026-02-15", "sent"],
+    ]);
+    expectOneInvoicePerPeriod(gateway, template.id, 2);
+    const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id, periodIndex: 0 } });
+    expect(run).toMatchObject({ attempt: 1, attemptStep: null, interruptions: 0, lastErrorCode: null });
+  });
+
+  it("interrupted attempts leave a run its full retries: after kills, a transient failure is retried, not the last straw", async () => {
+    const { clock, template } = await twoDuePeriods();
+    const gateway = new MemoryGateway();
+    gateway.failAt({ step: "customer", kind: "crash_before", periodIndex: 0, times: 2 });
+    gateway.failAt({ step: "customer", kind: "transient", periodIndex: 0 });
+    const worker = () => testWorker(gateway, clock, { runLeaseMs: RUN_LEASE_MS, retry: { maxAttempts: 3 } });
+    for (let kill = 0; kill < 2; kill++) {
+      await expect(worker().runOnce()).rejects.toThrow(CrashError);
+      clock.advance(RUN_LEASE_MS + 1);
+    }
+    await worker().runOnce(); // the third attempt meets the transient failure
+    const retried = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id, periodIndex: 0 } });
+    expect(retried).toMatchObject({ state: "issuing", attempt: 1, attemptStep: null, interruptions: 0 });
+    clock.advance(3_600_000);
+    await drain(worker());
+    expect(await runStates(template.id)).toEqual([
+      ["2026-01-15", "sent"],
+      ["2026-02-15", "sent"],
+    ]);
+    expectOneInvoicePerPeriod(gateway, template.id, 2);
   });
 });

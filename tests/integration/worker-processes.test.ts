@@ -1,63 +1,28 @@
 // Real worker processes on the test's SQLite database: the test entry
-// (tests/helpers/worker-process.ts, the production process with a provider
+// (tests/helpers/worker-process-main.ts, the production process with a provider
 // stand-in whose ledger is a SQLite file they share: a SIGKILLed worker's
 // committed calls survive it), and the production entry (app/worker/main.ts).
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { configureDatabase } from "~/db.server";
-import { ManualClock } from "~/domain/clock";
-import { createTemplate } from "~/services/templates/create.server";
 import { MemoryGateway } from "../helpers/memory-gateway";
-import { createShop, templateInput } from "../helpers/recurring";
+import { dueNowTemplates, killWorkerProcesses, PRODUCTION_WORKER_ENTRY, spawnWorkerProcess, TEST_WORKER_ENTRY, type WorkerProcess } from "../helpers/worker-process";
 
-type Worker = { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> };
-
-const children: ChildProcess[] = [];
 let ledgerFile: string;
 
-const TEST_ENTRY = "tests/helpers/worker-process.ts";
-const PRODUCTION_ENTRY = "app/worker/main.ts";
-
-function spawnWorker(workerId: string, extraEnv: Record<string, string> = {}, extraArgs: string[] = [], entry = TEST_ENTRY): Worker {
-  const child = spawn(
-    process.execPath,
-    [
-      "--import", "tsx", entry,
-      "--worker-id", workerId,
-      "--tick-ms", "50",
-      "--template-batch", "4",
-      "--run-batch", "4",
-      "--template-lease-ms", "1500",
-      "--run-lease-ms", "1500",
-      ...extraArgs,
-    ],
-    { env: { ...process.env, LEDGER_FILE: ledgerFile, LOG_LEVEL: "info", ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  children.push(child);
-  let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  return { child, output: () => output, exited };
+/** A worker process on this test's ledger, with small batches and 1.5 s leases (races and takeovers happen fast). */
+function spawnWorker(workerId: string, extraEnv: Record<string, string> = {}, extraArgs: string[] = [], entry = TEST_WORKER_ENTRY): WorkerProcess {
+  return spawnWorkerProcess(workerId, {
+    entry,
+    args: ["--tick-ms", "50", "--template-batch", "4", "--run-batch", "4", "--template-lease-ms", "1500", "--run-lease-ms", "1500", ...extraArgs],
+    env: { LEDGER_FILE: ledgerFile, ...extraEnv },
+  });
 }
 
-/** Due now (real time): anchored today at 00:00 UTC, in a UTC shop. */
-async function dueTemplates(count: number): Promise<string[]> {
-  const clock = new ManualClock(new Date().toISOString());
-  const shop = await createShop({ timeZone: "UTC" });
-  const today = new Date().toISOString().slice(0, 10);
-  const ids: string[] = [];
-  for (let index = 0; index < count; index++) {
-    const template = await createTemplate(shop, templateInput({ schedule: { every: 1, unit: "month", anchor: today, timeOfDay: "00:00", timeZone: "UTC" } }), { clock });
-    ids.push(template.id);
-  }
-  return ids;
-}
+const dueTemplates = dueNowTemplates;
+const PRODUCTION_ENTRY = PRODUCTION_WORKER_ENTRY;
 
 function sentCount(): Promise<number> {
   return prisma.invoiceRun.count({ where: { state: "sent" } });
@@ -85,9 +50,7 @@ beforeEach(async () => {
   ledgerFile = path.join(process.env.RITOURNELLE_TEST_RUN_DIR!, `ledger-${randomUUID()}.sqlite`);
 });
 
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-});
+afterEach(killWorkerProcesses);
 
 describe("worker processes", () => {
   it("the production entry issues with Stripe, and without Stripe's key says what to set instead of crashing", async () => {

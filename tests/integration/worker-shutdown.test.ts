@@ -2,48 +2,23 @@
 // scale-down): it stops within its bound, leaves no run leased, and a
 // successor finishes the backlog with one invoice per period. And the
 // process's own port: /metrics (its counters) and /healthz (its last tick).
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { configureDatabase } from "~/db.server";
-import { ManualClock } from "~/domain/clock";
-import { createTemplate } from "~/services/templates/create.server";
 import { freePort } from "../../sandbox/demo/free-port";
 import { MemoryGateway } from "../helpers/memory-gateway";
-import { createShop, templateInput } from "../helpers/recurring";
+import { dueNowTemplates, killWorkerProcesses, spawnWorkerProcess, type WorkerProcess } from "../helpers/worker-process";
 
-type Spawned = { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> };
-
-const children: ChildProcess[] = [];
 let ledgerFile: string;
 
-function spawnWorker(workerId: string, env: Record<string, string>, args: string[] = []): Spawned {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "tests/helpers/worker-process.ts", "--worker-id", workerId, "--tick-ms", "50", "--run-lease-ms", "60000", ...args],
-    { env: { ...process.env, LEDGER_FILE: ledgerFile, LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  children.push(child);
-  let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  return { child, output: () => output, exited };
+/** The test worker process on this test's ledger, ticking every 50 ms with a 60 s run lease. */
+function spawnWorker(workerId: string, env: Record<string, string>, args: string[] = []): WorkerProcess {
+  return spawnWorkerProcess(workerId, { args: ["--tick-ms", "50", "--run-lease-ms", "60000", ...args], env: { LEDGER_FILE: ledgerFile, ...env } });
 }
 
-async function dueTemplates(count: number): Promise<string[]> {
-  const clock = new ManualClock(new Date().toISOString());
-  const shop = await createShop({ timeZone: "UTC" });
-  const today = new Date().toISOString().slice(0, 10);
-  const ids: string[] = [];
-  for (let index = 0; index < count; index++) {
-    const template = await createTemplate(shop, templateInput({ schedule: { every: 1, unit: "month", anchor: today, timeOfDay: "00:00", timeZone: "UTC" } }), { clock });
-    ids.push(template.id);
-  }
-  return ids;
-}
+const dueTemplates = dueNowTemplates;
 
 const sentCount = () => prisma.invoiceRun.count({ where: { state: "sent" } });
 
@@ -57,9 +32,7 @@ beforeEach(async () => {
   ledgerFile = path.join(process.env.RITOURNELLE_TEST_RUN_DIR!, `ledger-${randomUUID()}.sqlite`);
 });
 
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-});
+afterEach(killWorkerProcesses);
 
 describe("worker shutdown on SIGTERM", () => {
   it("mid-backlog: finishes the step in flight, gives back the runs it claimed but had not started, exits 0 before its bound; its successor doubles no invoice", async () => {

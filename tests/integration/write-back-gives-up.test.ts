@@ -72,6 +72,14 @@ async function paidInvoiceOfWriteBackShop() {
   return { ...issued, paid };
 }
 
+/**
+ * Stripe's `invoice.paid` (`paid`) handled as the webhook route handles it,
+ * its write-back run with `options` (a clock, an unreachable Admin API).
+ */
+function deliverPaid(paid: string, options: Parameters<typeof writeBackPaidRun>[1] = {}) {
+  return processStripeEvent(JSON.parse(paid) as Stripe.Event, { afterPaid: (runId) => writeBackPaidRun(runId, options) });
+}
+
 /** The merchant removes the app: Shopify revokes every token, then delivers app/uninstalled. */
 async function merchantUninstalls() {
   shopifyStandIn().control.uninstall(DEMO_SHOP_DOMAIN);
@@ -185,8 +193,7 @@ describe("write-back gives up cleanly", () => {
     // The payment arrives while Shopify's answer to orderCreate is lost: the delivery fails (Stripe would be
     // answered 500), and the row waits, pending, its lease kept until it expires (the order may exist).
     const unreachable: AdminGraphql = { graphql: (async () => Promise.reject(new Error("socket hang up"))) as AdminGraphql["graphql"] };
-    const event = JSON.parse(paid) as Stripe.Event;
-    await expect(processStripeEvent(event, { afterPaid: (runId) => writeBackPaidRun(runId, { adminFor: async () => unreachable }) })).rejects.toThrow("socket hang up");
+    await expect(deliverPaid(paid, { adminFor: async () => unreachable })).rejects.toThrow("socket hang up");
     expect(await writeBackOf(run.id)).toMatchObject({ state: "pending", leaseOwner: expect.any(String), attempts: 1 });
 
     await merchantUninstalls();
@@ -219,10 +226,9 @@ describe("write-back gives up cleanly", () => {
   it("a locked shop refuses orderCreate before running it (423): the lease is released, the sweep backs off, and once the shop is open one order is made", async () => {
     const { run, paid } = await paidInvoiceOfWriteBackShop();
     const clock = new ManualClock(new Date().toISOString());
-    const withClock = { afterPaid: (runId: string) => writeBackPaidRun(runId, { clock }) };
     shopifyStandIn().control.setShopAvailability(DEMO_SHOP_DOMAIN, "locked");
     try {
-      await expect(processStripeEvent(JSON.parse(paid) as Stripe.Event, withClock)).rejects.toThrow();
+      await expect(deliverPaid(paid, { clock })).rejects.toThrow();
       // Shopify said no before running anything: no order can exist, so nobody has to wait for a lease to expire.
       const first = await writeBackOf(run.id);
       expect(first).toMatchObject({ state: "pending", leaseOwner: null, attempts: 1, nextAttemptAt: new Date(clock.nowDate().getTime() + 60_000) });
@@ -254,7 +260,7 @@ describe("write-back gives up cleanly", () => {
     const clock = new ManualClock(start.toISOString());
     shopifyStandIn().control.setShopAvailability(DEMO_SHOP_DOMAIN, "frozen");
     try {
-      await expect(processStripeEvent(JSON.parse(paid) as Stripe.Event, { afterPaid: (runId) => writeBackPaidRun(runId, { clock }) })).rejects.toThrow();
+      await expect(deliverPaid(paid, { clock })).rejects.toThrow();
       let row = await writeBackOf(run.id);
       let sweeps = 0;
       while (row.state === "pending" && sweeps < 50) {

@@ -21,11 +21,13 @@
 //
 // Failures: a transient BillingError is retried with exponential backoff and
 // full jitter (app/domain/retry-policy.ts), until `maxAttempts`, then the run
-// is `failed`; a permanent one fails the run at once with the provider's
+// is `failed` (attempts interrupted by a crash are counted apart, and bounded
+// too: app/domain/attempts.ts); a permanent one fails the run at once with the provider's
 // message for the merchant. A failed run blocks nothing: later periods are
 // separate runs. A blocked one (access refused) holds it: billing-hold.server.ts.
 // Any other error is a bug or a lost database: it propagates like a crash,
 // the run keeps its lease and is taken over when it expires.
+import { beginAttempt, type AttemptCounters } from "~/domain/attempts";
 import { BillingError, idempotencyKey, type BillingGateway, type InvoiceRequest, type IssuedInvoice } from "~/domain/billing";
 import type { RetryPolicy } from "~/domain/retry-policy";
 import type { Logger } from "~/logger.server";
@@ -120,9 +122,10 @@ class RunDriver {
       const refused = this.onShopify ? null : await this.options.holds.refusalFor(account, this.lease.now());
       if (refused) return (stopsNow && (await this.stop(null))) || (await this.wait(refused.code, refused.message));
       // A total of zero or less, attempts all ended without an outcome, or a French e-invoice breaking a rule; a stopped run just stops.
-      const refusal = this.lease.stopReason() ? null : (refusalBeforeAttempt(this.run, this.options.retry.maxAttempts) ?? (await einvoiceRefusal(this.run, this.lease.now())));
+      const counters = beginAttempt(this.run, this.run.step ?? "customer");
+      const refusal = this.lease.stopReason() ? null : (refusalBeforeAttempt({ ...this.run, ...counters }, this.options.retry.maxAttempts) ?? (await einvoiceRefusal(this.run, this.lease.now())));
       if (refusal) return await this.fail(refusal.code, refusal.message);
-      await this.startAttempt();
+      await this.startAttempt(counters);
       const request = invoiceRequestFor(this.run, account);
       for (;;) {
         if (this.options.shouldStop()) return await releaseRun(this.lease);
@@ -270,10 +273,11 @@ class RunDriver {
     return waitRun(this.lease, code, message, this.options.billingRecheckMs);
   }
 
-  private async startAttempt(): Promise<void> {
+  /** Counters from beginAttempt (app/domain/attempts.ts): an interrupted attempt before this one is not counted. */
+  private async startAttempt(counters: AttemptCounters): Promise<void> {
     const wasPlanned = this.run.state === "planned";
     await this.lease.persist(
-      { state: "issuing", step: this.run.step ?? "customer", attempt: this.run.attempt + 1 },
+      { state: "issuing", step: this.run.step ?? "customer", ...counters },
       wasPlanned ? [this.lease.event("run.started", { fromState: "planned", toState: "issuing" })] : [],
     );
   }

@@ -107,7 +107,13 @@ export async function planTemplatePeriods(lease: TemplateLease, options: PlanPer
           scheduledAt: toDate(occurrence.runAt),
           state: skipReason ? "skipped" : "planned",
           skipReason,
-          nextAttemptAt: skipReason ? null : now,
+          // Workable from its due instant (never later than now: only due
+          // periods are planned). Not `now`: the runs planned in one tick
+          // would all tie in the claim's ORDER BY nextAttemptAt, and
+          // PostgreSQL returns ties in whatever order the rows lie on disk
+          // (a later period could be claimed first, depending on where
+          // vacuum had freed space). The oldest due period is claimed first.
+          nextAttemptAt: skipReason ? null : new Date(Math.min(toDate(occurrence.runAt).getTime(), now.getTime())),
           currency,
           expectedTotal,
           snapshot,

@@ -48,8 +48,15 @@ export async function waitRun(lease: RunLease, code: string, message: string, re
   return "waiting";
 }
 
-/** Graceful shutdown: the step in progress is finished; the run is free for any worker at once. */
+/**
+ * Graceful shutdown: the step in progress is finished; the run is free for
+ * any worker at once. The attempt stays open (its `attemptStep` kept): the
+ * next one counts it as interrupted, not as an attempt of its own
+ * (app/domain/attempts.ts), so a worker restarted many times costs the run
+ * nothing.
+ */
 export async function releaseRun(lease: RunLease): Promise<"released"> {
-  await lease.persist({ ...released(), nextAttemptAt: lease.now() }, []);
+  const { attemptStep, interruptions } = lease.run;
+  await lease.persist({ ...released(), nextAttemptAt: lease.now(), attemptStep, interruptions }, []);
   return "released";
 }

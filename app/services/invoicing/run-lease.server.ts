@@ -9,6 +9,7 @@
 // the run's template and shop stand: what the run checks before its next
 // provider call (stop means stop).
 import type { BillingGateway, InvoiceRequest, IssuedInvoice } from "~/domain/billing";
+import { ATTEMPT_ENDED } from "~/domain/attempts";
 import { detailWithoutPersonalData, withoutPersonalData } from "~/domain/personal-text";
 import type { Clock } from "~/domain/clock";
 import { stopReasonOf, type StopReason } from "~/domain/run-state";
@@ -58,7 +59,8 @@ export class RunLease {
     const now = this.now();
     const renewal = new Date(now.getTime() + this.holder.leaseMs);
     const keepsLease = !("leaseOwner" in data);
-    const write = keepsLease ? { leaseExpiresAt: renewal, nextAttemptAt: renewal, ...data } : { ...data };
+    // A write that gives the lease back ends the attempt (app/domain/attempts.ts).
+    const write = keepsLease ? { leaseExpiresAt: renewal, nextAttemptAt: renewal, ...data } : { ...ATTEMPT_ENDED, ...data };
     // Error text and audit details are stored without the customer's data
     // (app/domain/personal-text.ts): pages fill it in from the live snapshot.
     const customer = this.current.snapshot.customer;

@@ -14,20 +14,21 @@ export type RunNote = { code: RunErrorCode; message: string };
  * - its total is zero or less: templates are refused such a total
  *   (invoice-draft.ts), and a run of a template saved before the rule is
  *   failed instead of reaching the provider;
- * - `maxAttempts` attempts began and none ended with an outcome (the worker
- *   died mid-step each time).
+ * - `maxAttempts` attempts in a row were interrupted (the worker died, or
+ *   lost the lease) before completing a step, the one about to begin
+ *   counted (app/domain/attempts.ts): a run that kills its worker.
  */
-export function refusalBeforeAttempt(run: { expectedTotal: number; currency: string; attempt: number }, maxAttempts: number): RunNote | null {
+export function refusalBeforeAttempt(run: { expectedTotal: number; currency: string; attempt: number; interruptions: number }, maxAttempts: number): RunNote | null {
   if (!isIssuableTotal(run.expectedTotal)) {
     return {
       code: "total_not_positive" satisfies RunErrorCode,
       message: `This invoice totals ${run.expectedTotal} (minor units of ${run.currency}): nothing was sent. Edit its lines so it asks for an amount, then retry.`,
     };
   }
-  if (run.attempt >= maxAttempts) {
+  if (run.interruptions >= maxAttempts) {
     return {
       code: "attempts_exhausted" satisfies RunErrorCode,
-      message: `Issuing this invoice was interrupted ${run.attempt} times. Retry it; if it keeps failing, contact support.`,
+      message: `Issuing this invoice was interrupted ${run.interruptions} times in a row before it could complete a step. Retry it; if it keeps failing, contact support.`,
     };
   }
   return null;

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "InvoiceRun" ADD COLUMN     "attemptStep" TEXT,
+ADD COLUMN     "interruptions" INTEGER NOT NULL DEFAULT 0;
+
