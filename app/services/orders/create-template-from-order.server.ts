@@ -56,7 +56,7 @@ export async function createTemplateFromOrder(
 
 /** The template the form's values make for an order already read: the form's checks, then the templates service. */
 export async function createFromSnapshot(
-  shop: Pick<Shop, "id" | "timeZone" | "settings">,
+  shop: Pick<Shop, "id" | "timeZone" | "settings" | "currency">,
   snapshot: OrderSnapshot,
   values: TemplateFormValues,
   options: { clock: Clock; idempotencyKey?: string; railAccess: RailAccess },

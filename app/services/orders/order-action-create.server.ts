@@ -51,7 +51,7 @@ const OWN_FIELDS = new Set(["anchor", "frequency"]);
  */
 export async function createForOrderAction(
   admin: AdminGraphql,
-  shop: Pick<Shop, "id" | "timeZone" | "settings">,
+  shop: Pick<Shop, "id" | "timeZone" | "settings" | "currency">,
   orderId: string,
   body: unknown,
   locale: Locale,
