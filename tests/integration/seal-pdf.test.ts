@@ -21,6 +21,7 @@ import { translator } from "~/i18n";
 import { facturXPdf } from "~/services/documents/facturx-kit.server";
 import { identityFromPem, sealIdentity, selfSignedSealPem } from "~/services/documents/seal-identity.server";
 import { sealPdf } from "~/services/documents/seal-pdf.server";
+import { sealPemProblem } from "~/seal-pem.server";
 import { checkSeal } from "~/services/documents/verify-seal.server";
 import { renderSignedPdf } from "~/services/signing/signed-pdf/render-signed-pdf.server";
 import { SCENARIOS } from "../../sandbox/demo/facturx-scenarios";
@@ -145,6 +146,32 @@ describe("the seal on a signed PDF", () => {
     const content = write("signed-ranges.bin", signed);
     expect(run("openssl", ["cms", "-verify", "-noverify", "-binary", "-inform", "DER", "-in", cms, "-content", content, "-out", "/dev/null"])).toContain("Verification successful");
     expect(run("openssl", ["cms", "-verify", "-noverify", "-binary", "-inform", "DER", "-in", cms, "-content", write("other.bin", flipped(signed, 11)), "-out", "/dev/null"])).toContain("Verification failure");
+  });
+});
+
+describe("an operator's own certificate", () => {
+  it("seals with an RSA certificate issued by a CA, its chain and a passphrase-protected key made by openssl", async () => {
+    const file = (name: string) => path.join(dir, name);
+    run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", file("ca.key"), "-out", file("ca.pem"), "-days", "30", "-subj", "/C=FR/O=Test CA/CN=Test sealing CA"]);
+    run("openssl", ["req", "-newkey", "rsa:2048", "-keyout", file("leaf.key"), "-passout", "pass:s3cret", "-out", file("leaf.csr"), "-subj", "/C=FR/O=Ritournelle SAS/CN=Ritournelle document seal"]);
+    run("openssl", ["x509", "-req", "-in", file("leaf.csr"), "-CA", file("ca.pem"), "-CAkey", file("ca.key"), "-CAcreateserial", "-out", file("leaf.pem"), "-days", "30"]);
+    const certificatePem = fs.readFileSync(file("leaf.pem"), "utf8") + fs.readFileSync(file("ca.pem"), "utf8");
+    const privateKeyPem = fs.readFileSync(file("leaf.key"), "utf8");
+    expect(privateKeyPem).toContain("ENCRYPTED");
+    expect(sealPemProblem(certificatePem, privateKeyPem, "s3cret")).toBeNull();
+    expect(sealPemProblem(certificatePem, privateKeyPem, "wrong")).toContain("could not be read with SEAL_KEY_PASSPHRASE");
+
+    const identity = identityFromPem({ certificatePem, privateKeyPem }, "s3cret");
+    expect(identity.chain).toHaveLength(2);
+    const sealed = await sealPdf(await signedPdf(), { signedAt: SIGNED_AT, reason: "Facture signée", identity });
+    const output = run("pdfsig", [write("rsa.pdf", sealed)]);
+    expect(output).toContain("Signature Validation: Signature is Valid.");
+    expect(output).toContain("Signer Certificate Common Name: Ritournelle document seal");
+    const { der } = signatureOf(sealed);
+    const printed = run("openssl", ["cms", "-cmsout", "-print", "-inform", "DER", "-in", write("rsa.der", der)]);
+    expect(printed).toContain("sha256WithRSAEncryption");
+    expect(printed).toContain("CN=Test sealing CA"); // the chain travels with the signature
+    expect(await checkSeal(sealed)).toMatchObject({ status: "valid", signer: "Ritournelle document seal", ours: false });
   });
 });
 
