@@ -33,11 +33,11 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ritournelle-seal-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** Runs an independent tool; a missing one fails the test with what to install (never a skip). */
-function run(tool: "pdfsig" | "openssl", args: string[]): string {
+function run(tool: "pdfsig" | "pdfinfo" | "openssl", args: string[]): string {
   try {
     execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "pipe" });
   } catch {
-    throw new Error(tool === "pdfsig" ? "pdfsig is missing: install Debian's poppler-utils (apt-get install poppler-utils); ./ritournelle test does it as root." : "openssl is missing: install Debian's openssl.");
+    throw new Error(tool !== "openssl" ? `${tool} is missing: install Debian's poppler-utils (apt-get install poppler-utils); ./ritournelle test does it as root.` : "openssl is missing: install Debian's openssl.");
   }
   // Both streams: openssl says "Verification successful" on stderr; pdfsig exits 0 on a mismatch.
   const result = spawnSync(tool, args, { encoding: "utf8" });
@@ -54,6 +54,12 @@ function write(name: string, bytes: Uint8Array): string {
 function pdfsigValidation(file: string): string {
   const output = run("pdfsig", [file]);
   return /Signature Validation: (.*)/.exec(output)?.[1]?.trim() ?? `no validation line in: ${output}`;
+}
+
+/** What poppler reads of the file: its page count, and any syntax error it met (an update that broke the file). */
+function popplerReads(file: string): { pages: number | null; errors: string[] } {
+  const output = run("pdfinfo", [file]);
+  return { pages: Number(/^Pages:\s+(\d+)/m.exec(output)?.[1] ?? NaN) || null, errors: output.split("\n").filter((line) => /error/i.test(line)) };
 }
 
 /** The /ByteRange and the DER in /Contents of the last signature. */
@@ -115,6 +121,7 @@ describe("the seal on a signed PDF", () => {
     expect(Buffer.from(sealed.subarray(0, original.length)).equals(Buffer.from(original))).toBe(true);
     const output = run("pdfsig", [write("signed.pdf", sealed)]);
     expect(output).toContain("Signature Validation: Signature is Valid.");
+    expect(popplerReads(write("signed.pdf", sealed))).toEqual({ pages: 2, errors: [] });
     expect(output).toContain("Signature Type: ETSI.CAdES.detached");
     expect(output).toContain("Total document signed");
     expect(output).toContain(`Signer Certificate Common Name: ${(await sealIdentity()).signerName}`);
@@ -212,6 +219,7 @@ describe("the seal on a Factur-X", () => {
     expect(document.catalog.has(PDFName.of("Metadata"))).toBe(true);
     expect(document.getPageCount()).toBe((await PDFDocument.load(pdf)).getPageCount());
     expect(pdfsigValidation(write("facturx.pdf", sealed))).toBe("Signature is Valid.");
+    expect(popplerReads(write("facturx.pdf", sealed))).toEqual({ pages: (await PDFDocument.load(pdf)).getPageCount(), errors: [] });
     expect(await checkSeal(sealed)).toMatchObject({ status: "valid", ours: true });
   });
 });
