@@ -13,11 +13,14 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, describe, expect, it } from "vitest";
+import { SealVerdictBanner } from "~/components/signing/SealVerdictBanner";
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, decodePDFRawStream } from "pdf-lib";
 import { documentHash } from "~/domain/signature-document";
 import { buildEInvoice } from "~/domain/einvoice";
-import { translator } from "~/i18n";
+import { translator, type Locale } from "~/i18n";
 import { facturXPdf } from "~/services/documents/facturx-kit.server";
 import { identityFromPem, sealIdentity, selfSignedSealPem } from "~/services/documents/seal-identity.server";
 import { sealPdf } from "~/services/documents/seal-pdf.server";
@@ -223,3 +226,29 @@ describe("the seal on a Factur-X", () => {
     expect(await checkSeal(sealed)).toMatchObject({ status: "valid", ours: true });
   });
 });
+
+describe("what /verify shows about the seal", () => {
+  /** The banner's text as the page renders it, for an uploaded file. */
+  async function shown(pdf: Uint8Array, locale: Locale): Promise<string> {
+    const html = renderToStaticMarkup(createElement(SealVerdictBanner, { seal: await checkSeal(pdf), locale, t: translator(locale) }));
+    return html.replace(/<[^>]+>/g, " ").replace(/&#x27;|&#39;/g, "'").replace(/\s+/g, " ").trim();
+  }
+
+  it("says valid with the signer and time, broken after a change, or not sealed, in English and French", async () => {
+    const original = await signedPdf();
+    const sealed = await sealPdf(original, { signedAt: SIGNED_AT, reason: "Facture signée" });
+    const signer = (await sealIdentity()).signerName;
+    expect(await shown(sealed, "en")).toMatch(/^Seal valid: unaltered since it was sealed Sealed by .+ on .*2026.* UTC\. Any PDF reader that checks signatures shows the same seal\.$/);
+    expect(await shown(sealed, "en")).toContain(`Sealed by ${signer} on `);
+    expect(await shown(sealed, "fr")).toContain(`Sceau valide : intact depuis son scellement Scellé par ${signer} le`);
+    expect(await shown(flipped(sealed, 11), "en")).toBe(`Seal broken: the file was changed after it was sealed The file carries a seal by ${signer}, but its content no longer matches it. Ask the sender for the original file.`);
+    expect(await shown(flipped(sealed, 11), "fr")).toContain("Sceau rompu : le fichier a été modifié après son scellement");
+    expect(await shown(original, "en")).toContain("Not sealed This PDF carries no seal");
+    expect(await shown(original, "fr")).toContain("Non scellé Ce PDF ne porte aucun sceau");
+    const stranger = identityFromPem(await selfSignedSealPem());
+    const foreign = await sealPdf(original, { signedAt: SIGNED_AT, reason: "forged", identity: stranger });
+    expect(await shown(foreign, "en")).toContain("This seal is not by Ritournelle's sealing certificate");
+    expect(await shown(sealed, "en")).not.toContain("not by Ritournelle's");
+  });
+});
+
