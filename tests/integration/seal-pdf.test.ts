@@ -17,6 +17,8 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { SealVerdictBanner } from "~/components/signing/SealVerdictBanner";
+import { VerifyVerdict } from "~/components/signing/VerifyVerdict";
+import { verifyDocument } from "~/services/signing/verify-document.server";
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, decodePDFRawStream } from "pdf-lib";
 import { documentHash } from "~/domain/signature-document";
 import { buildEInvoice } from "~/domain/einvoice";
@@ -250,5 +252,19 @@ describe("what /verify shows about the seal", () => {
     expect(await shown(foreign, "en")).toContain("This seal is not by Ritournelle's sealing certificate");
     expect(await shown(sealed, "en")).not.toContain("not by Ritournelle's");
   });
+
+  it("a sealed Factur-X, whose fingerprint Ritournelle does not keep, is shown as issued and sealed by Ritournelle, not as unverified", async () => {
+    const { pdf } = await facturXPdf(buildEInvoice(SCENARIOS.find((scenario) => scenario.name === "two-vat-rates")!.input));
+    const verdict = async (file: Uint8Array, locale: Locale) => {
+      const result = await verifyDocument({ file });
+      if (result.kind === "invalid") throw new Error("refused");
+      return renderToStaticMarkup(createElement(VerifyVerdict, { result, locale, t: translator(locale) })).replace(/<[^>]+>/g, " ").replace(/&#x27;|&#39;/g, "'");
+    };
+    const sealed = await sealPdf(pdf, { signedAt: SIGNED_AT, reason: "Facture émise" });
+    expect(await verdict(sealed, "en")).toContain("Issued and sealed by Ritournelle, unaltered");
+    expect(await verdict(sealed, "fr")).toContain("Émis et scellé par Ritournelle, intact");
+    expect(await verdict(flipped(sealed, 11), "en")).toContain("Not verified");
+    expect(await verdict(pdf, "en")).toContain("Not verified");
+  }, 60_000);
 });
 
