@@ -199,6 +199,8 @@ describe("reading a seal back (/verify)", () => {
     // A byte of the signature itself.
     const { range } = signatureOf(sealed);
     expect(await checkSeal(flipped(sealed, range[1]! + 200))).toMatchObject({ status: "altered" });
+    // And a byte of the zeros after it (unsigned room, but still a change to the file).
+    expect(await checkSeal(flipped(sealed, range[2]! - 10))).toEqual({ status: "altered", signer: identity.signerName });
     expect(await checkSeal(original)).toEqual({ status: "not_sealed" });
   });
 

@@ -38,10 +38,13 @@ export async function checkSeal(pdf: Uint8Array): Promise<SealVerdict> {
   const padded = Buffer.from(hex.length % 2 ? `${hex}0` : hex, "hex");
   const parsed = asn1js.fromBER(padded.buffer.slice(padded.byteOffset, padded.byteOffset + padded.byteLength));
   if (parsed.offset <= 0) return { status: "altered", signer: null };
+  // The room after the signature is unsigned by design (PDF signatures); it is
+  // written as zeros, so a change there is a change to the file all the same.
+  const paddingChanged = padded.subarray(parsed.offset).some((byte) => byte !== 0);
   const check = checkCadesSignature(new Uint8Array(padded.subarray(0, parsed.offset)), signedBytes(pdf, range));
   const signer = check.certificate ? nameOf(check.certificate) : null;
   // Bytes after the signed ranges: something was added after the seal.
-  if (!check.ok || start2 + length2 !== pdf.length) return { status: "altered", signer };
+  if (!check.ok || paddingChanged || start2 + length2 !== pdf.length) return { status: "altered", signer };
   const ours = createHash("sha256").update(check.certificateDer).digest("hex") === (await sealIdentity()).fingerprint;
   return { status: "valid", signer: nameOf(check.certificate), ours, sealedAt: claimedTime(text, start2) };
 }
