@@ -10,6 +10,7 @@ import { z } from "zod";
 import proxyaddr from "proxy-addr";
 import { DEFAULT_DATABASE_URL, databaseKind, SQLITE_SYNCHRONOUS_MODES } from "./db-url";
 import type { TrustProxy } from "./http/client-ip.server";
+import { sealPemProblem } from "./seal-pem.server";
 
 /**
  * TRUST_PROXY: "false" (or empty, "0"), a hop count, or a list of proxy
@@ -60,6 +61,10 @@ const FIXES: Record<string, string> = {
   METRICS_TOKEN: "Use a random string of at least 16 characters (e.g. `openssl rand -hex 32`): Prometheus sends it as `Authorization: Bearer …` to /metrics; leave unset to serve no /metrics.",
   WORKER_METRICS_PORT: "Use a TCP port number between 1 and 65535 for the worker process's own /metrics and /healthz, or leave it unset for none.",
   WORKER_METRICS_HOST: 'Use an interface address such as "127.0.0.1" (the default: only this machine) or "0.0.0.0".',
+  SEAL_CERT_PEM:
+    "Set the document-sealing certificate in PEM (-----BEGIN CERTIFICATE-----, the sealing certificate first, then its issuers; \\n may be written out): it seals every signed PDF and Factur-X (README \"Sealed documents\"). Outside production, leave unset for a self-signed one.",
+  SEAL_KEY_PEM: "Set the sealing certificate's private key in PEM (RSA or EC; PKCS#8 or traditional; encrypted with SEAL_KEY_PASSPHRASE if you like). Outside production, leave unset for a self-signed one.",
+  SEAL_KEY_PASSPHRASE: "The passphrase of an encrypted SEAL_KEY_PEM, or leave it unset.",
   SHUTDOWN_TIMEOUT_MS: "Use a whole number of milliseconds from 1000 to 600000: how long SIGTERM waits for the step in progress before the process exits anyway (default 30000).",
 };
 
@@ -108,6 +113,11 @@ export const configSchema = z.object({
   WORKER_METRICS_PORT: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().int().min(1).max(65535).optional()),
   WORKER_METRICS_HOST: z.string().trim().min(1).default("127.0.0.1"),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  // The document-sealing identity (app/services/documents/seal-identity.server.ts):
+  // required in production (see sealProblems), self-signed per process otherwise.
+  SEAL_CERT_PEM: optionalNonEmpty,
+  SEAL_KEY_PEM: optionalNonEmpty,
+  SEAL_KEY_PASSPHRASE: optionalNonEmpty,
   // Read again by app/db.server.ts, which opens the database before (and
   // without) the rest of the configuration; validated here with the rest.
   SQLITE_SYNCHRONOUS: z.preprocess((value) => (typeof value === "string" ? value.trim().toLowerCase() || undefined : value), z.enum(SQLITE_SYNCHRONOUS_MODES).default("normal")),
@@ -195,10 +205,31 @@ function standInProblems(env: Env): string[] {
     );
 }
 
+/**
+ * The sealing certificate and key: both or neither; in production, both,
+ * and the key must be the certificate's. Read from the raw environment, so
+ * that they are listed with every other problem in one message.
+ */
+function sealProblems(env: Env): string[] {
+  const production = configSchema.shape.NODE_ENV.safeParse(env.NODE_ENV).data === "production";
+  const certificate = env.SEAL_CERT_PEM?.trim();
+  const key = env.SEAL_KEY_PEM?.trim();
+  if (!certificate && !key) {
+    if (!production) return [];
+    return [
+      "SEAL_CERT_PEM and SEAL_KEY_PEM are missing while NODE_ENV is production: every signed PDF and Factur-X is sealed with Ritournelle's document-sealing certificate. " +
+        "Set both (PEM; README \"Sealed documents\" says how to make or buy one), or run with NODE_ENV=development for a self-signed one.",
+    ];
+  }
+  if (!certificate || !key) return [`${certificate ? "SEAL_KEY_PEM" : "SEAL_CERT_PEM"} is missing: ${FIXES[certificate ? "SEAL_KEY_PEM" : "SEAL_CERT_PEM"]}`];
+  const problem = sealPemProblem(certificate, key, env.SEAL_KEY_PASSPHRASE?.trim() || undefined);
+  return problem ? [problem] : [];
+}
+
 /** Parses an environment; throws ConfigError listing every problem. */
 export function parseConfig(env: Env): Config {
   const result = configSchema.safeParse(env);
-  const problems = [...(result.success ? [] : result.error.issues.map((issue) => describeIssue(issue, env))), ...standInProblems(env)];
+  const problems = [...(result.success ? [] : result.error.issues.map((issue) => describeIssue(issue, env))), ...standInProblems(env), ...sealProblems(env)];
   if (problems.length > 0 || !result.success) throw new ConfigError([...new Set(problems)]);
   return result.data;
 }

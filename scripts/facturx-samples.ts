@@ -1,12 +1,16 @@
 // npm run facturx:samples -- --out DIR
 // Writes the Factur-X PDF/A-3 (and its CII XML beside it) of each of the demo
 // shop's French B2B scenarios (sandbox/demo/facturx-scenarios.ts) into DIR,
-// and prints each document's size and generation time. Offline; no database.
+// sealed as the app issues them (PAdES; here by a self-signed certificate made
+// for the run, as in the demo), and prints each document's size and
+// generation time. Offline; no database.
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { buildEInvoice, einvoiceProblems } from "../app/domain/einvoice";
 import { facturXPdf } from "../app/services/documents/facturx-kit.server";
+import { identityFromPem, selfSignedSealPem } from "../app/services/documents/seal-identity.server";
+import { sealPdf } from "../app/services/documents/seal-pdf.server";
 import { SCENARIOS } from "../sandbox/demo/facturx-scenarios";
 
 const { values } = parseArgs({ options: { out: { type: "string" } } });
@@ -16,12 +20,15 @@ if (!values.out) {
 }
 const out = path.resolve(values.out);
 await mkdir(out, { recursive: true });
+const identity = identityFromPem(await selfSignedSealPem());
 
 for (const { name, input } of SCENARIOS) {
   const problems = einvoiceProblems(input);
   if (problems.length > 0) throw new Error(`scenario ${name}: ${problems.map((p) => `${p.field} ${p.code}`).join(", ")}`);
   const started = performance.now();
-  const { pdf, xml } = await facturXPdf(buildEInvoice(input));
+  const made = await facturXPdf(buildEInvoice(input));
+  const xml = made.xml;
+  const pdf = await sealPdf(made.pdf, { signedAt: new Date(), reason: `Facture ${input.number} (exemple)`, identity });
   const ms = performance.now() - started;
   const file = path.join(out, `${input.number}-${name}.pdf`);
   await writeFile(file, pdf);

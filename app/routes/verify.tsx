@@ -1,10 +1,12 @@
 // /verify: anyone holding a signed invoice PDF checks that Ritournelle made it
-// and that not one byte changed, by uploading it or pasting its SHA-256.
+// and that not one byte changed, by uploading it or pasting its SHA-256; an
+// uploaded file's seal (PAdES signature) is checked as well.
 // Public and read-only; answers with the invoice number, merchant and signing
 // time — nothing personal.
 import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { PublicPage } from "~/components/signing/PublicPage";
+import { SealVerdictBanner } from "~/components/signing/SealVerdictBanner";
 import { VerifyForm } from "~/components/signing/VerifyForm";
 import { VerifyVerdict } from "~/components/signing/VerifyVerdict";
 import { bodyProblemMessage, MalformedBody, PayloadTooLarge, readForm } from "~/http/request-body.server";
@@ -64,6 +66,7 @@ export default function VerifyRoute() {
       <p className="muted">{t("verify.intro")}</p>
       <VerifyForm error={answer && "error" in answer ? answer.error : null} badRequest={answer && "badRequest" in answer ? answer.badRequest : null} busy={busy} maxUploadBytes={MAX_UPLOAD_BYTES} t={t} />
       {answer && "result" in answer && <VerifyVerdict result={answer.result} locale={locale} t={t} />}
+      {answer && "result" in answer && answer.result.seal && <SealVerdictBanner seal={answer.result.seal} locale={locale} t={t} />}
     </PublicPage>
   );
 }

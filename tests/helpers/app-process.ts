@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { freePort } from "../../sandbox/demo/free-port";
+import { sealEnv } from "./seal";
 
 export type AppProcess = { url: string; output: () => string; stop(): Promise<void> };
 
@@ -12,7 +13,7 @@ export type AppProcess = { url: string; output: () => string; stop(): Promise<vo
 export async function startAppProcess(extra: Record<string, string> = {}): Promise<AppProcess> {
   if (!fs.existsSync("build/server/index.js")) throw new Error("Run `npm run build` first: the app process serves the production build.");
   const port = await freePort();
-  const env: Record<string, string> = { PATH: process.env.PATH!, HOME: process.env.HOME ?? "/tmp", NODE_ENV: "production", LOG_LEVEL: "warn", PORT: String(port), ...extra };
+  const env: Record<string, string> = { PATH: process.env.PATH!, HOME: process.env.HOME ?? "/tmp", NODE_ENV: "production", LOG_LEVEL: "warn", PORT: String(port), ...(await sealEnv()), ...extra };
   for (const name of ["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "SCOPES", "DATABASE_URL"]) env[name] = process.env[name]!;
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "tests/helpers/app-server-process.ts"], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";

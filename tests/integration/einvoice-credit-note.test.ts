@@ -5,6 +5,7 @@
 // once, whatever is retried or crashes in between.
 import type Stripe from "stripe";
 import { describe, expect, it, vi } from "vitest";
+import { checkSeal } from "~/services/documents/verify-seal.server";
 import prisma from "~/db.server";
 import { BillingError } from "~/domain/billing";
 import { ManualClock } from "~/domain/clock";
@@ -88,6 +89,8 @@ describe("voiding a French e-invoice", () => {
     const download = await facturXForRun(shop.id, run.id, "credit_note");
     expect(download?.filename).toBe(`${creditNoteNumber!.replace(/[^A-Za-z0-9_-]/g, "_")}-avoir-factur-x.pdf`);
     expect(Buffer.from(download!.bytes).subarray(0, 5).toString()).toBe("%PDF-");
+    // Sealed as issued, like the invoice's, at the void's time.
+    expect(await checkSeal(download!.bytes)).toMatchObject({ status: "valid", ours: true, sealedAt: new Date(Math.floor(clock.nowDate().getTime() / 1000) * 1000).toISOString() });
     expect((await facturXForRun(shop.id, run.id))?.filename).toMatch(/-factur-x\.pdf$/);
 
     const exported = await monthlyExport(shop.id, "2026-12");

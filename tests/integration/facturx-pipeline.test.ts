@@ -10,6 +10,8 @@ import { prefilledEInvoice } from "~/domain/einvoice-template";
 import { StripeBillingAdapter } from "~/gateways/stripe/billing-adapter.server";
 import { saveTemplateEInvoice } from "~/models/einvoice.server";
 import { inTransaction } from "~/models/transaction.server";
+import { sealIdentity } from "~/services/documents/seal-identity.server";
+import { checkSeal } from "~/services/documents/verify-seal.server";
 import { collectCustomerData, eraseCustomerData } from "~/services/privacy/registry.server";
 import { stripeCustomerStore, stripeTaxRateStore } from "~/services/invoicing/stripe-rail.server";
 import { createTemplate } from "~/services/templates/create.server";
@@ -48,6 +50,8 @@ describe("French e-invoices in the pipeline", () => {
     expect(Buffer.from(documents[0]!.pdf).subarray(0, 5).toString()).toBe("%PDF-");
     const errors = errorsOf(await validateCii(documents[0]!.xml));
     expect(errors, describeFindings(errors)).toEqual([]);
+    // Sealed as issued, by Ritournelle's certificate, dated when it was made.
+    expect(await checkSeal(new Uint8Array(documents[0]!.pdf))).toEqual({ status: "valid", signer: (await sealIdentity()).signerName, ours: true, sealedAt: "2026-12-01T08:30:00.000Z" });
   }, 60_000);
 
   it("a buyer SIREN with a wrong key fails the run before any Stripe call, naming the field", async () => {

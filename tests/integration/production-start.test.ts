@@ -7,6 +7,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { freePort } from "../../sandbox/demo/free-port";
+import { sealEnv } from "../helpers/seal";
+
+// Production needs the document-sealing certificate, as an operator sets it.
+const seal = await sealEnv();
 
 type Started = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
 
@@ -17,7 +21,7 @@ afterEach(() => {
 
 /** Starts `npm start`'s entry with the test's configuration, minus NODE_ENV, plus `extra`. */
 function npmStart(extra: Record<string, string>): Started {
-  const env: Record<string, string> = { PATH: process.env.PATH!, HOME: process.env.HOME ?? "/tmp", LOG_LEVEL: "info", ...extra };
+  const env: Record<string, string> = { PATH: process.env.PATH!, HOME: process.env.HOME ?? "/tmp", LOG_LEVEL: "info", ...seal, ...extra };
   for (const name of ["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "SCOPES"]) env[name] = process.env[name]!;
   // Its own database: start.ts migrates it.
   env.DATABASE_URL = `file:${path.join(process.env.RITOURNELLE_TEST_RUN_DIR!, `start-${process.pid}-${children.length}.sqlite`)}`;

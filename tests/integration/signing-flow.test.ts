@@ -13,6 +13,7 @@ import { loader as adminPdfLoader } from "~/routes/app.runs.$id.signed-pdf";
 import { action as signAction, loader as signLoader } from "~/routes/sign.$token";
 import { loader as pdfLoader } from "~/routes/sign.$token.pdf";
 import { action as verifyAction } from "~/routes/verify";
+import { sealIdentity } from "~/services/documents/seal-identity.server";
 import type { SigningPage, VerifyResult } from "~/domain/signing";
 import { signatureForRun } from "~/services/signing/signature-for-run.server";
 import { signatureStatuses } from "~/services/signing/signature-statuses.server";
@@ -180,11 +181,13 @@ describe("signing an invoice, end to end", () => {
       invoiceNumber: invoice.number,
       merchantName: "Atelier Dupont",
       signedAt: signature.signedAt.toISOString(),
+      // Sealed by Ritournelle's certificate at signing (/M holds whole seconds).
+      seal: { status: "valid", signer: (await sealIdentity()).signerName, ours: true, sealedAt: new Date(Math.floor(signature.signedAt.getTime() / 1000) * 1000).toISOString() },
     });
     const altered = Buffer.from(pdfBytes);
     const middle = Math.floor(altered.length / 2);
     altered.writeUInt8(altered.readUInt8(middle) ^ 0x01, middle);
-    expect((await verifyUpload(altered)).body.result).toMatchObject({ kind: "not_verified", sha256: createHash("sha256").update(altered).digest("hex") });
+    expect((await verifyUpload(altered)).body.result).toMatchObject({ kind: "not_verified", sha256: createHash("sha256").update(altered).digest("hex"), seal: { status: "altered" } });
     expect((await verifyHash(signature.signedPdfSha256.toUpperCase())).body.result).toMatchObject({ kind: "verified", match: "pdf" });
     expect((await verifyHash(page.documentHash)).body.result).toMatchObject({ kind: "verified", match: "document", signatureId: signature.id });
     expect(await verifyHash("abc")).toMatchObject({ status: 400, body: { error: "hash" } });

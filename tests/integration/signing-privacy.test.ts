@@ -121,7 +121,8 @@ describe("shop/redact", () => {
     await callRoute(shopRedact, webhookRequest("shop/redact", shop.domain, { shop_id: 1, shop_domain: shop.domain }));
     expect(await prisma.signature.count()).toBe(0);
     expect(await prisma.signingLink.count()).toBe(0);
-    expect(await verifyDocument({ file: pdf })).toEqual({ kind: "not_verified", sha256: createHash("sha256").update(pdf).digest("hex") });
+    // The fingerprint is forgotten; the seal, being in the file, still verifies.
+    expect(await verifyDocument({ file: pdf })).toEqual({ kind: "not_verified", sha256: createHash("sha256").update(pdf).digest("hex"), seal: expect.objectContaining({ status: "valid", ours: true }) });
     expect(signature.signedPdfSha256).toBe(createHash("sha256").update(pdf).digest("hex"));
   });
 });

@@ -1,14 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "~/config.server";
+import { selfSignedSealPem } from "~/services/documents/seal-identity.server";
 import { thrown } from "../helpers/expect-error";
 
 const problemsOf = (env: Record<string, string | undefined>): string => thrown(ConfigError, () => parseConfig(env)).message;
 
+const seal = await selfSignedSealPem();
 const valid = {
   SHOPIFY_API_KEY: "key",
   SHOPIFY_API_SECRET: "secret",
   SHOPIFY_APP_URL: "https://ritournelle.example.com",
   SCOPES: "read_orders,read_customers,write_orders",
+  // Production (the default) needs the document-sealing certificate.
+  SEAL_CERT_PEM: seal.certificatePem,
+  SEAL_KEY_PEM: seal.privateKeyPem,
 };
 
 describe("configuration", () => {
@@ -52,6 +57,8 @@ describe("configuration", () => {
       PORT: "99999",
       DATABASE_URL: "mysql://db",
       STRIPE_SECRET_KEY: "pk_live_oops",
+      SEAL_CERT_PEM: valid.SEAL_CERT_PEM,
+      SEAL_KEY_PEM: valid.SEAL_KEY_PEM,
     });
     expect(message).toContain("7 configuration problems");
     for (const name of ["SHOPIFY_API_KEY is missing", "SHOPIFY_API_SECRET is missing", 'SHOPIFY_APP_URL is invalid ("not a url")', "SCOPES is invalid", "PORT is invalid", "DATABASE_URL is invalid", "STRIPE_SECRET_KEY is invalid"]) {
@@ -90,6 +97,21 @@ describe("configuration", () => {
     const message = problemsOf({ ...valid, DATABASE_URL: "mysql://ritournelle:s3cr3t-pa55@db.internal:3306/app" });
     expect(message).toContain('DATABASE_URL is invalid ("mysql://ritournelle:…@db.internal:3306/app")');
     expect(message).not.toContain("s3cr3t-pa55");
+  });
+
+  it("refuses production without a sealing certificate, or with a key that is not its own, saying what to set", async () => {
+    const { SEAL_CERT_PEM: _certificate, SEAL_KEY_PEM: _key, ...unsealed } = valid;
+    expect(problemsOf(unsealed)).toContain("SEAL_CERT_PEM and SEAL_KEY_PEM are missing while NODE_ENV is production");
+    expect(parseConfig({ ...unsealed, NODE_ENV: "development" }).SEAL_CERT_PEM).toBeUndefined(); // a self-signed one is made at first use
+    expect(problemsOf({ ...unsealed, SEAL_CERT_PEM: valid.SEAL_CERT_PEM })).toContain("SEAL_KEY_PEM is missing");
+    const other = await selfSignedSealPem();
+    expect(problemsOf({ ...valid, SEAL_KEY_PEM: other.privateKeyPem })).toContain("SEAL_KEY_PEM is not the private key of the first certificate in SEAL_CERT_PEM.");
+    expect(problemsOf({ ...valid, SEAL_CERT_PEM: "not a certificate" })).toContain("SEAL_CERT_PEM holds no PEM certificate");
+    const message = problemsOf({ ...valid, SEAL_KEY_PEM: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----" });
+    expect(message).toContain("SEAL_KEY_PEM is not a readable PEM private key");
+    // PEM written on one line with "\n", as environment files often hold it.
+    expect(parseConfig({ ...valid, SEAL_CERT_PEM: valid.SEAL_CERT_PEM.replace(/\n/g, "\\n"), SEAL_KEY_PEM: valid.SEAL_KEY_PEM.replace(/\n/g, "\\n") }).NODE_ENV).toBe("production");
+    expect(message).not.toContain("AAAA");
   });
 
   it("documents every variable it reads in .env.example", async () => {

@@ -5,8 +5,10 @@
 import { buildEInvoice, einvoiceProblems, type EInvoice, type EInvoiceInput, type EInvoiceProblem } from "~/domain/einvoice";
 import { creditNoteOf } from "~/domain/einvoice-credit-note";
 import { findRunEInvoiceContext } from "~/models/einvoice.server";
+import { translator } from "~/i18n";
 import { facturXPdf } from "./facturx-kit.server";
 import { inputFor, type RunForEInvoice } from "./issue-einvoice.server";
+import { sealPdf } from "./seal-pdf.server";
 
 export type CancelledInvoice = { number: string; issueDate: string };
 
@@ -33,9 +35,10 @@ export async function creditNoteInput(
   return problems.length > 0 ? { problems } : { input };
 }
 
-/** The credit note's Factur-X PDF/A-3 and CII XML. */
-export async function creditNoteFacturX(input: EInvoiceInput): Promise<{ einvoice: EInvoice; pdf: Uint8Array; xml: string }> {
+/** The credit note's Factur-X PDF/A-3 and CII XML, sealed as issued like the invoice's (seal-pdf.server.ts); `sealedAt` is the seal's claimed time. */
+export async function creditNoteFacturX(input: EInvoiceInput, sealedAt: Date = new Date()): Promise<{ einvoice: EInvoice; pdf: Uint8Array; xml: string }> {
   const einvoice = buildEInvoice(input);
   const { pdf, xml } = await facturXPdf(einvoice);
-  return { einvoice, pdf, xml };
+  const sealed = await sealPdf(pdf, { signedAt: sealedAt, reason: translator("fr")("seal.reason.einvoice", { number: input.number, merchant: input.seller.name }) });
+  return { einvoice, pdf: sealed, xml };
 }

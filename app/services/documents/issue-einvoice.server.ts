@@ -9,10 +9,12 @@ import { Temporal } from "temporal-polyfill";
 import { buildEInvoice, einvoiceProblems, type EInvoiceInput } from "~/domain/einvoice";
 import { einvoiceInputFromRun } from "~/domain/einvoice-run";
 import type { RunErrorCode } from "~/domain/run-errors";
+import { translator } from "~/i18n";
 import { logger } from "~/logger.server";
 import { findRunEInvoiceContext, hasEInvoiceDocument, insertEInvoiceDocument, type RunEInvoiceContext } from "~/models/einvoice.server";
 import type { Run } from "~/models/invoice-run.server";
 import { facturXPdf } from "./facturx-kit.server";
+import { sealPdf } from "./seal-pdf.server";
 
 export type RunForEInvoice = Pick<Run, "id" | "shopId" | "snapshot" | "currency" | "periodDate" | "hostedInvoiceUrl" | "invoiceNumber">;
 
@@ -86,6 +88,10 @@ export async function issueEInvoice(run: RunForEInvoice, now: Date): Promise<voi
   let made: { pdf: Uint8Array; xml: string };
   try {
     made = await facturXPdf(einvoice);
+    // Sealed once, as issued (an issued e-invoice is never rewritten), so the
+    // Factur-X of every invoice, signed or not, carries Ritournelle's seal;
+    // the Factur-X is French, its seal's reason too.
+    made = { ...made, pdf: await sealPdf(made.pdf, { signedAt: now, reason: translator("fr")("seal.reason.einvoice", { number: input.number, merchant: input.seller.name }) }) };
   } catch (error) {
     logger.error({ err: error, runId: run.id }, "the Factur-X generator refused an invoice the pre-flight accepted");
     return;

@@ -110,7 +110,7 @@ async function creditRun(shop: Pick<Shop, "id" | "billingAccountId">, runId: str
   if (!note) return runActionResult(run, run.state, false); // voided at Stripe by someone else: nothing Ritournelle can correct
   const made = await creditNoteInput(run, cancelled, note.number, new Date(note.created * 1000));
   if (!("input" in made)) throw new RunActionError("einvoice_not_creditable", `Stripe issued credit note ${note.number}, but its Factur-X would be refused: ${"problems" in made ? describe(made.problems) : "legal identity missing"}.`, run.state);
-  const { einvoice, pdf, xml } = await creditNoteFacturX(made.input);
+  const { einvoice, pdf, xml } = await creditNoteFacturX(made.input, now);
 
   return inTransaction(async (tx) => {
     // The run's row first: the same click arriving twice waits here, then finds the credit note recorded.

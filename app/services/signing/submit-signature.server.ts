@@ -2,17 +2,19 @@
 // SHA-256 goes in a hidden field; at submit the invoice is read again from
 // its provider (Stripe, or Shopify's draft order) and must hash the same (else nothing is signed); the certificate
 // prints that hash and the PDF carries the document as an attachment; the
-// PDF's own SHA-256 is stored for /verify.
+// PDF is sealed with Ritournelle's certificate (PAdES) and its own SHA-256
+// is stored for /verify.
 import { randomBytes } from "node:crypto";
 import { config } from "~/config.server";
 import { type Clock } from "~/domain/clock";
 import { appClock } from "~/clock.server";
-import { CONSENT_VERSION, SHA256_HEX } from "~/domain/signature-document";
+import { CONSENT_VERSION, SHA256_HEX, sha256Hex } from "~/domain/signature-document";
 import type { SubmitOutcome } from "~/domain/signing";
 import { checkSignatureFields, type SignatureForm } from "~/domain/signing-form";
 import { translator, type Locale, type Translate } from "~/i18n";
 import { listRunEventsOfType } from "~/models/run-event.server";
 import { insertSignature } from "~/models/signature.server";
+import { sealPdf } from "~/services/documents/seal-pdf.server";
 import type { LinkContext } from "~/models/signing-link.server";
 import { readInvoiceAsShown } from "./invoice-as-shown.server";
 import { findLiveLink } from "./live-link.server";
@@ -96,6 +98,10 @@ export async function submitSignature(token: string, form: SignatureForm, contex
     if (error instanceof UnreadableSignatureImage) return { kind: "invalid", errors: { image: "malformed" } };
     throw error;
   }
+  // Sealed with Ritournelle's certificate (PAdES): any PDF reader shows it
+  // unaltered since; the stored SHA-256 is the sealed file's, as downloaded.
+  const sealed = await sealPdf(pdf.bytes, { signedAt: now, reason: t("seal.reason.signature", { number: shown.document.invoice.number }) });
+  pdf = { bytes: sealed, sha256: await sha256Hex(sealed) };
 
   const inserted = await insertSignature(
     {
