@@ -196,7 +196,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     }
     for (const worker of workers) worker.child?.kill("SIGTERM");
     await Promise.all(workers.map((worker) => worker.exited));
-    await standIn.control.waitForWebhooks(60_000);
+    await drainWebhooks(standIn, size.stepSettleMs, log);
     await sleep(500);
 
     const result = await checkPromise({ standIn, planned, actions, now: clock.nowDate() });
@@ -225,6 +225,28 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     setAppClock(undefined);
     fs.rmSync(dir, { recursive: true, force: true });
     bundle.dispose();
+  }
+}
+
+/**
+ * Waits until the stand-in has delivered every Stripe webhook, for as long as deliveries keep
+ * completing (up to `boundMs`): at the full size thousands are queued when the kills stop, and a
+ * loaded machine's web process takes minutes for them; a queue that stops moving fails at once.
+ */
+async function drainWebhooks(standIn: StripeStandIn, boundMs: number, log: (line: string) => void): Promise<void> {
+  const deadline = Date.now() + boundMs;
+  let done = -1;
+  for (;;) {
+    try {
+      await standIn.control.waitForWebhooks(30_000);
+      return;
+    } catch (error) {
+      const deliveries = standIn.control.deliveries();
+      const now = deliveries.filter((delivery) => delivery.status === "succeeded" || delivery.status === "failed").length;
+      if (now === done || Date.now() > deadline) throw error;
+      log(`Stripe webhooks: ${deliveries.length - now} still to deliver (${now} done); waiting while they move`);
+      done = now;
+    }
   }
 }
 
