@@ -7,7 +7,7 @@ import { boundaries } from "./eslint.boundaries.js";
 
 export default tseslint.config(
   {
-    ignores: ["node_modules/", "build/", ".cache/", ".tools/", "public/build/", "extensions/*/dist/", "artifacts/", "test-results/", "app/gateways/shopify/generated/"],
+    ignores: ["node_modules/", "build/", ".cache/", ".tools/", "public/build/", "extensions/*/dist/", "artifacts/", "test-results/", "app/gateways/shopify/generated/", "tests/.tmp/"],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

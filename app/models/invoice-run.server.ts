@@ -176,17 +176,20 @@ export async function notStartedRunsOfTemplate(templateId: string, now: Date, tx
  */
 export async function replannableRunsOfTemplate(templateId: string, now: Date, tx: Db): Promise<Run[]> {
   const rows = await tx.invoiceRun.findMany({
-    where: {
-      templateId,
-      OR: [
-        { state: "planned", NOT: liveLease(now) },
-        // Failed before the draft step: no invoice was ever requested.
-        { state: "failed", OR: [{ step: null }, { step: "customer" }] },
-      ],
-    },
+    where: { templateId, ...replannable(now) },
     orderBy: { periodIndex: "asc" },
   });
   return rows.map(parseRun);
+}
+
+function replannable(now: Date): Prisma.InvoiceRunWhereInput {
+  return {
+    OR: [
+      { state: "planned", NOT: liveLease(now) },
+      // Failed before the draft step: no invoice was ever requested.
+      { state: "failed", OR: [{ step: null }, { step: "customer" }] },
+    ],
+  };
 }
 
 /** Marks runs skipped (they never reach the provider). */
@@ -213,13 +216,31 @@ export async function wakeRunsInFlight(where: { templateId: string } | { shopId:
   });
 }
 
-/** Gives runs a new snapshot and total (a merchant's edit before they started). */
-export async function replanRuns(runIds: string[], snapshot: RunSnapshot, currency: string, expectedTotal: number, tx: Db): Promise<void> {
-  if (runIds.length === 0) return;
-  await tx.invoiceRun.updateMany({
-    where: { id: { in: runIds } },
+/**
+ * Gives runs a new snapshot and total (a merchant's edit before they
+ * started), each only if it is still replannable as the update finds it, and
+ * returns the ids it changed. The check is in the update itself: on
+ * PostgreSQL a worker's claim may commit between the edit's read of the
+ * replannable runs and this write (READ COMMITTED), and a run it leased is
+ * being issued from the snapshot the claim read: changing it now would have
+ * the invoice issued from one snapshot, checked against another's total
+ * (found by the chaos campaign, seed 1, full size: a run failed
+ * total_mismatch after an edit).
+ */
+export async function replanRuns(runIds: string[], snapshot: RunSnapshot, currency: string, expectedTotal: number, now: Date, tx: Db): Promise<string[]> {
+  if (runIds.length === 0) return [];
+  const changed = await tx.invoiceRun.updateManyAndReturn({
+    where: { id: { in: runIds }, ...replannable(now) },
     data: { snapshot: JSON.stringify(snapshot), currency, expectedTotal },
+    select: { id: true },
   });
+  return changed.map((run) => run.id);
+}
+
+/** What a run issues, as stored now: a run leased while still planned re-reads it as it starts (an edit may have re-planned it since the claim). */
+export async function findRunPlan(runId: string, db: Db = prisma): Promise<Pick<Run, "snapshot" | "currency" | "expectedTotal">> {
+  const row = await db.invoiceRun.findUniqueOrThrow({ where: { id: runId }, select: { snapshot: true, currency: true, expectedTotal: true } });
+  return { snapshot: runSnapshotSchema.parse(JSON.parse(row.snapshot)), currency: row.currency, expectedTotal: row.expectedTotal };
 }
 
 /** The shop's runs whose snapshot belongs to one of `templateIds` (customers/redact). */

@@ -30,6 +30,7 @@ import { storeOfflineSession, webhookRequest } from "../helpers/shopify";
 import { checkPromise, type Actions, type CheckResult } from "./checks";
 import { FileClock } from "./clock-file";
 import { CAMPAIGN_START, Dice, planTemplate, SIZES, STEP_MS, STEPS, type CampaignSize, type PlannedTemplate } from "./plan";
+import { bundleWorkerEntry } from "./worker-bundle";
 
 export type CampaignOptions = { seed: number; size: CampaignSize; log?: (line: string) => void };
 
@@ -39,6 +40,8 @@ export type CampaignReport = CheckResult & {
   database: "postgresql" | "sqlite";
   kills: number;
   restarts: number;
+  /** Wall time from a worker's spawn to its worker running (machine load shows here), median and max. */
+  workerStartMs: { median: number; max: number };
   merchantActions: Record<string, number>;
   shopifyWebhooks: { sent: number; duplicates: number };
   stripeWebhooks: { deliveries: number; duplicates: number };
@@ -54,6 +57,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const size = SIZES[options.size];
   const dice = new Dice(options.seed);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ritournelle-chaos-"));
+  const bundle = await bundleWorkerEntry();
   const clock = FileClock.create(path.join(dir, "clock"), CAMPAIGN_START);
   setAppClock(clock);
   await configureDatabase(prisma);
@@ -78,19 +82,27 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   standIn.control.setWebhookEndpoints([{ url: `${app.url}/webhooks/stripe`, secret: WEBHOOK_SECRET, scope: "connect" }]);
   standIn.control.configureWebhooks({ duplicate: 0.3, reorderWindow: 6, retryDelaysMs: [200, 500, 1_000], maxAttempts: 10, paused: false });
 
-  const workers: { slot: number; child: ChildProcess | null; exited: Promise<void> }[] = [];
+  const workers: { slot: number; child: ChildProcess | null; exited: Promise<void>; running: Promise<void> }[] = [];
+  const startTimes: number[] = [];
   let kills = 0;
   let restarts = 0;
   const spawnWorker = (slot: number) => {
+    const spawnedAt = Date.now();
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", "tests/chaos/worker-entry.ts", "--worker-id", `chaos-${slot}-${restarts}`, "--tick-ms", "100", "--concurrency", "12", "--run-batch", "60", "--run-lease-ms", "6000", "--template-lease-ms", "6000"],
-      { env: { ...process.env, CHAOS_CLOCK_FILE: path.join(dir, "clock"), LOG_LEVEL: "warn", WORKER_METRICS_PORT: "" }, stdio: ["ignore", "ignore", "pipe"] },
+      [bundle.file, "--worker-id", `chaos-${slot}-${restarts}`, "--tick-ms", "100", "--concurrency", "12", "--run-batch", "60", "--run-lease-ms", "6000", "--template-lease-ms", "6000"],
+      { env: { ...process.env, CHAOS_CLOCK_FILE: path.join(dir, "clock"), LOG_LEVEL: "warn", WORKER_METRICS_PORT: "" }, stdio: ["ignore", "ignore", "pipe", "ipc"] },
     );
     let errors = "";
     child.stderr!.on("data", (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-4000)));
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    workers[slot] = { slot, child, exited };
+    const running = new Promise<void>((resolve) =>
+      child.once("message", () => {
+        startTimes.push(Date.now() - spawnedAt);
+        resolve();
+      }),
+    );
+    workers[slot] = { slot, child, exited, running };
     child.once("exit", (code, signal) => {
       if (signal !== "SIGKILL" && code !== 0) log(`worker ${slot} exited ${code ?? signal}: ${errors.trim().split("\n").slice(-3).join(" | ")}`);
     });
@@ -124,8 +136,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
 
     for (let slot = 0; slot < size.workers; slot++) spawnWorker(slot);
 
+    // Kills every few seconds of the workers' running time: each interval starts once the last
+    // restarted worker runs, so that a slow start (a loaded machine) does not turn the campaign into
+    // workers that are always starting and never work.
+    const untilRunning = (slot: number) => Promise.race([workers[slot]!.running, workers[slot]!.exited]);
     let stopKills = false;
     const killer = (async () => {
+      await Promise.all(workers.map((worker) => untilRunning(worker.slot)));
       while (!stopKills) {
         await sleep(dice.int(...size.killEveryMs));
         if (stopKills) break;
@@ -135,6 +152,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
         await victim.exited;
         restarts += 1;
         spawnWorker(victim.slot);
+        await untilRunning(victim.slot);
       }
     })();
 
@@ -178,7 +196,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     }
     for (const worker of workers) worker.child?.kill("SIGTERM");
     await Promise.all(workers.map((worker) => worker.exited));
-    await standIn.control.waitForWebhooks(60_000);
+    await drainWebhooks(standIn, size.stepSettleMs, log);
     await sleep(500);
 
     const result = await checkPromise({ standIn, planned, actions, now: clock.nowDate() });
@@ -193,6 +211,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       database,
       kills,
       restarts,
+      workerStartMs: { median: median(startTimes), max: Math.max(0, ...startTimes) },
       merchantActions,
       shopifyWebhooks,
       stripeWebhooks: { deliveries: deliveries.length, duplicates: deliveries.filter((delivery) => delivery.duplicate).length },
@@ -205,7 +224,36 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     await standIn.close();
     setAppClock(undefined);
     fs.rmSync(dir, { recursive: true, force: true });
+    bundle.dispose();
   }
+}
+
+/**
+ * Waits until the stand-in has delivered every Stripe webhook, for as long as deliveries keep
+ * completing (up to `boundMs`): at the full size thousands are queued when the kills stop, and a
+ * loaded machine's web process takes minutes for them; a queue that stops moving fails at once.
+ */
+async function drainWebhooks(standIn: StripeStandIn, boundMs: number, log: (line: string) => void): Promise<void> {
+  const deadline = Date.now() + boundMs;
+  let done = -1;
+  for (;;) {
+    try {
+      await standIn.control.waitForWebhooks(30_000);
+      return;
+    } catch (error) {
+      const deliveries = standIn.control.deliveries();
+      const now = deliveries.filter((delivery) => delivery.status === "succeeded" || delivery.status === "failed").length;
+      if (now === done || Date.now() > deadline) throw error;
+      log(`Stripe webhooks: ${deliveries.length - now} still to deliver (${now} done); waiting while they move`);
+      done = now;
+    }
+  }
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** Nothing due is waiting: every run due now is done, failed, skipped, or scheduled for a later retry; no template is due. */

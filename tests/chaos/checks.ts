@@ -30,6 +30,8 @@ export type CheckResult = {
   /** Finalized after a stop, by a call already on its way when the stop committed (allowed: the run had read its standing before). */
   finalizedInFlightAtStop: number;
   emails: number;
+  /** Runs that ended `failed`: the campaign's faults are all ones the engine must ride out, so each is a violation. */
+  failedRuns: number;
   violations: string[];
 };
 
@@ -160,5 +162,11 @@ export async function checkPromise(input: { standIn: StripeStandIn; planned: (Pl
     if (run && run.state !== "paid") violations.push(`invoice ${invoiceId} was paid by its customer; its run ${run.id} is ${run.state}`);
   }
 
-  return { invoices: finalized.length, runs: runs.length, periodsExpected, duplicates, misses, finalizedInFlightAtStop, emails: emails.length, violations };
+  // 10. No run failed. Every fault the campaign injects (429, 5xx, dropped connections, kills, a merchant's
+  // action at any moment) is one the engine must ride out; a failed run is a period the merchant wanted and
+  // did not get, even on a template they touched (whose periods the misses above do not count).
+  const failed = runs.filter((run) => run.state === "failed");
+  for (const run of failed) violations.push(`run ${run.id} of template ${run.templateId} (period ${run.periodIndex}) failed ${run.lastErrorCode ?? ""} at ${run.step ?? "-"}: ${run.lastErrorMessage ?? ""}`);
+
+  return { invoices: finalized.length, runs: runs.length, periodsExpected, duplicates, misses, finalizedInFlightAtStop, emails: emails.length, failedRuns: failed.length, violations };
 }

@@ -1,7 +1,8 @@
 // A worker process of the chaos campaign: the production worker process
 // (app/worker/process.ts: Stripe rail, the shared per-account rate limit,
 // graceful SIGTERM), on the campaign's time line (CHAOS_CLOCK_FILE).
-// The campaign SIGKILLs and restarts these at random.
+// The campaign SIGKILLs and restarts these at random, from a bundle of this
+// file (worker-bundle.ts); it is told over IPC when the worker runs.
 import { setAppClock } from "~/clock.server";
 import { createStripeRail } from "~/services/invoicing/stripe-rail.server";
 import { shareStripeRateLimits } from "~/services/invoicing/stripe-rate-limit.server";
@@ -18,3 +19,5 @@ await runWorkerProcess({
     return createStripeRail();
   },
 });
+// Running: the campaign's next kill is counted from here (a start is not a life).
+process.send?.("ready");

@@ -280,6 +280,8 @@ class RunDriver {
       { state: "issuing", step: this.run.step ?? "customer", ...counters },
       wasPlanned ? [this.lease.event("run.started", { fromState: "planned", toState: "issuing" })] : [],
     );
+    // An edit may have re-planned it since the claim read it; from here on none can (run-lease.server.ts).
+    if (wasPlanned) await this.lease.reloadPlan();
   }
 
   private invoiceId(): string {

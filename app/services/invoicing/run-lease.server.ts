@@ -13,7 +13,7 @@ import { ATTEMPT_ENDED } from "~/domain/attempts";
 import { detailWithoutPersonalData, withoutPersonalData } from "~/domain/personal-text";
 import type { Clock } from "~/domain/clock";
 import { stopReasonOf, type StopReason } from "~/domain/run-state";
-import { writeLeasedStep, type LeasedRun, type LeasedRunWrite, type PipelineStep } from "~/models/invoice-run.server";
+import { findRunPlan, writeLeasedStep, type LeasedRun, type LeasedRunWrite, type PipelineStep } from "~/models/invoice-run.server";
 import type { NewRunEvent } from "~/models/run-event.server";
 import type { Logger } from "~/logger.server";
 
@@ -88,6 +88,18 @@ export class RunLease {
    */
   stopReason(): StopReason | null {
     return stopReasonOf(this.current.standing);
+  }
+
+  /**
+   * Reads again what the run issues (snapshot, currency, total), once it is
+   * `issuing` under this lease: a merchant's edit may have re-planned it
+   * after the claim read it, while it was still planned and its lease had
+   * run out (a slow start); from `issuing` on, no edit changes it
+   * (replanRuns). The invoice is then made from the stored plan, the one its
+   * total is checked against.
+   */
+  async reloadPlan(): Promise<void> {
+    this.current = { ...this.current, ...(await findRunPlan(this.current.id)) };
   }
 
   stepEvent(step: PipelineStep, detail: Record<string, unknown>): NewRunEvent {

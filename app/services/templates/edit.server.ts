@@ -101,12 +101,14 @@ export async function editTemplate(shop: Pick<Shop, "id">, templateId: string, i
     }
 
     // A run keeps the rail it was planned on (its snapshot): a change of rail applies from the next period planned.
+    // Only the runs still replannable when written: one a worker claimed meanwhile keeps what it is being issued from.
+    const replanned = new Set<string>();
     for (const rail of ["stripe", "shopify"] as const) {
       const runs = replannable.filter((run) => (run.snapshot.rail ?? "stripe") === rail);
       const { rail: _planned, ...snapshot } = planned.snapshot;
-      await replanRuns(runs.map((run) => run.id), rail === "shopify" ? { ...snapshot, rail } : snapshot, planned.currency, planned.expectedTotal, tx);
+      for (const id of await replanRuns(runs.map((run) => run.id), rail === "shopify" ? { ...snapshot, rail } : snapshot, planned.currency, planned.expectedTotal, now, tx)) replanned.add(id);
     }
-    events.push(...replannable.map((run) => runEvent(run, "run.replanned", options, now, { detail: { expectedTotal: planned.expectedTotal } })));
+    events.push(...replannable.filter((run) => replanned.has(run.id)).map((run) => runEvent(run, "run.replanned", options, now, { detail: { expectedTotal: planned.expectedTotal } })));
     const template = await updateTemplate(current.id, data, tx);
     events.unshift(
       templateEvent(template, "template.edited", options, now, {
