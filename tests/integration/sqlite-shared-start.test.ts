@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { freePort } from "../../sandbox/demo/free-port";
+import { sealEnv } from "../helpers/seal";
 
 type Started = { child: ChildProcess; port: number; output: () => string; exited: Promise<number | null> };
 
@@ -20,6 +21,8 @@ async function npmStart(databaseUrl: string): Promise<Started> {
   const port = await freePort();
   const env: Record<string, string> = { PATH: process.env.PATH!, HOME: process.env.HOME ?? "/tmp", LOG_LEVEL: "info", PORT: String(port), DATABASE_URL: databaseUrl };
   for (const name of ["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "SCOPES"]) env[name] = process.env[name]!;
+  // npm start runs in production, which refuses to start without a sealing certificate.
+  Object.assign(env, await sealEnv());
   const child = spawn(process.execPath, ["--import", "tsx", "server/start.ts"], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
   let output = "";
