@@ -128,9 +128,15 @@ describe("retries repeat their key", () => {
     for (const fault of [429, 500, null]) expect(statuses).toContain(fault);
     // …and every request carried its step's key: no other key was ever tried.
     expect(log.filter(([key]) => !isStepKey(run.id, key))).toEqual([]);
-    // Each key that met a fault was repeated, as it was, until Stripe answered it.
+    // Each key that met a fault was repeated, as it was, until Stripe answered it — except a send whose
+    // connection was dropped after Stripe sent it: the resumed step reads Stripe's invoice.sent instead of
+    // repeating a key Stripe may have forgotten (PROMISE §3), and sends nothing more.
     for (const key of new Set(log.map(([each]) => each))) {
       const answers = log.filter(([each]) => each === key).map(([, status]) => status);
+      if (key === `${run.id}:send` && answers.at(-1) === null) {
+        expect(stripeStandIn().control.requests({ account: MERCHANT, method: "GET", path: "/v1/events" }).length).toBeGreaterThan(0);
+        continue;
+      }
       expect({ key, last: answers.at(-1) }).toEqual({ key, last: 200 });
     }
   });

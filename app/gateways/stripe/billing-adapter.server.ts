@@ -141,7 +141,7 @@ export class StripeBillingAdapter implements BillingGateway {
   }
 
   async send(request: InvoiceRequest, invoiceId: string, context: StepContext): Promise<IssuedInvoice> {
-    return this.guard(request, () => sendInvoiceOnce(this.client, request, invoiceId, context.idempotencyKey));
+    return this.guard(request, () => sendInvoiceOnce(this.client, request, invoiceId, context.idempotencyKey, context.resumed === true));
   }
 
   /**

@@ -14,6 +14,9 @@
 // - anything that leaves a doubt (the events cannot be listed, or no longer
 //   reach back to the finalization): the invoice is returned with
 //   `sendUnconfirmed`, and the merchant decides whether to send it again.
+// A step resumed by a later attempt (its key may be forgotten: Stripe keeps
+// keys 24 h) reads the same state first and sends only when nothing shows it
+// sent.
 import Stripe from "stripe";
 import type { InvoiceRequest, IssuedInvoice } from "~/domain/billing";
 import { toIssued } from "./billing-invoices.server";
@@ -44,7 +47,14 @@ type Delivery =
  * `sendUnconfirmed` (see the top of this file). Stripe errors are thrown as
  * the SDK's own (the adapter translates them).
  */
-export async function sendInvoiceOnce(client: StripeClient, request: InvoiceRequest, invoiceId: string, key: string): Promise<IssuedInvoice> {
+export async function sendInvoiceOnce(client: StripeClient, request: InvoiceRequest, invoiceId: string, key: string, resumed = false): Promise<IssuedInvoice> {
+  if (resumed) {
+    // An earlier attempt may have sent it and died before storing the result,
+    // more than 24 h ago: Stripe no longer knows the key and would e-mail the
+    // customer again. Stripe's own state says whether it went out.
+    const delivery = await deliveryOf(client, request, invoiceId);
+    if (delivery.kind === "sent" || delivery.kind === "closed") return toIssued(delivery.invoice, request.currency);
+  }
   const sendWith = (idempotencyKey: string) =>
     client.call(request.account, (stripe, options) => stripe.invoices.sendInvoice(invoiceId, {}, { ...options, idempotencyKey }));
   let attemptKey = key;
