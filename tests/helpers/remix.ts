@@ -22,3 +22,16 @@ export function asResponse(value: unknown): Response {
   if (!(value instanceof Response)) throw new Error(`expected a Response, got ${JSON.stringify(value)}`);
   return value;
 }
+
+/**
+ * What a route answered, as a browser would see it: a Response's status and
+ * redirect, or `data(…, { status })`'s status and body, or a plain value (200).
+ */
+export function routeAnswer<T = Record<string, unknown>>(value: unknown): { status: number; body: T; location: string | null } {
+  if (value instanceof Response) return { status: value.status, body: null as T, location: value.headers.get("location") };
+  if (value && typeof value === "object" && (value as { type?: unknown }).type === "DataWithResponseInit") {
+    const wrapped = value as { data: T; init: ResponseInit | null };
+    return { status: wrapped.init?.status ?? 200, body: wrapped.data, location: null };
+  }
+  return { status: 200, body: value as T, location: null };
+}

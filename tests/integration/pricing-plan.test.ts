@@ -21,7 +21,7 @@ import { action as uninstalledAction } from "~/routes/webhooks.app.uninstalled";
 import { action as subscriptionsAction } from "~/routes/webhooks.app_subscriptions.update";
 import type { PlanSummary } from "~/services/billing-plan/plan-summary.server";
 import { OTHER_SHOP_DOMAIN, routeShopifyAdminTo, startShopifyStandIn, type ShopifyStandIn } from "../../sandbox/shopify";
-import { callRoute } from "../helpers/remix";
+import { callRoute, routeAnswer } from "../helpers/remix";
 import { adminFetchRequest, mintSessionToken, webhookRequest } from "../helpers/shopify";
 import { recordAdminCalls } from "../helpers/shopify-stand-in";
 import { createShop, templateInput } from "../helpers/recurring";
@@ -81,14 +81,7 @@ const postJson = (path: string, body: unknown) =>
   adminFetchRequest(path, mintSessionToken(SHOP), { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
 const postForm = (path: string, fields: Record<string, string>) => adminFetchRequest(path, mintSessionToken(SHOP), { method: "POST", body: new URLSearchParams(fields) });
 
-function answer<T = Record<string, unknown>>(value: unknown): { status: number; body: T; location: string | null } {
-  if (value instanceof Response) return { status: value.status, body: null as T, location: value.headers.get("location") };
-  if (value && typeof value === "object" && (value as { type?: unknown }).type === "DataWithResponseInit") {
-    const wrapped = value as { data: T; init: ResponseInit | null };
-    return { status: wrapped.init?.status ?? 200, body: wrapped.data, location: null };
-  }
-  return { status: 200, body: value as T, location: null };
-}
+const answer = routeAnswer;
 
 const orderGid = () => standIn.control.orders(SHOP).find((order) => order.name === "#1001")!.id;
 const inParis = (days: number) => Temporal.Now.zonedDateTimeISO("Europe/Paris").toPlainDate().add({ days }).toString();

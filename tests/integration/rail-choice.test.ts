@@ -32,7 +32,7 @@ import { Worker } from "~/worker/worker";
 import { DEMO_SHOP_DOMAIN, OTHER_SHOP_DOMAIN } from "../../sandbox/shopify";
 import { MemoryGateway } from "../helpers/memory-gateway";
 import { drain, templateInput } from "../helpers/recurring";
-import { callRoute } from "../helpers/remix";
+import { callRoute, routeAnswer } from "../helpers/remix";
 import { adminFetchRequest, mintSessionToken } from "../helpers/shopify";
 import { withShopifyStandIn } from "../helpers/shopify-stand-in";
 
@@ -51,14 +51,7 @@ const postJson = (path: string, body: unknown) =>
   adminFetchRequest(path, mintSessionToken(DEMO_SHOP_DOMAIN), { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
 const postForm = (path: string, fields: Record<string, string>) => adminFetchRequest(path, mintSessionToken(DEMO_SHOP_DOMAIN), { method: "POST", body: new URLSearchParams(fields) });
 
-function answer<T = Record<string, unknown>>(value: unknown): { status: number; body: T; location: string | null } {
-  if (value instanceof Response) return { status: value.status, body: null as T, location: value.headers.get("location") };
-  if (value && typeof value === "object" && (value as { type?: unknown }).type === "DataWithResponseInit") {
-    const wrapped = value as { data: T; init: ResponseInit | null };
-    return { status: wrapped.init?.status ?? 200, body: wrapped.data, location: null };
-  }
-  return { status: 200, body: value as T, location: null };
-}
+const answer = routeAnswer;
 
 function orderGid(name: string): string {
   const order = standIn().control.orders(DEMO_SHOP_DOMAIN).find((o) => o.name === name);
