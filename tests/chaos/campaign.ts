@@ -104,7 +104,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     );
     workers[slot] = { slot, child, exited, running };
     child.once("exit", (code, signal) => {
-      if (signal !== "SIGKILL" && code !== 0) log(`worker ${slot} exited ${code ?? signal}: ${errors.trim().split("\n").slice(-3).join(" | ")}`);
+      if (signal !== "SIGKILL" && code !== 0) log(`worker ${slot} exited ${code ?? signal}: ${errors.trim().split("\n").slice(-40).join(" | ")}`);
     });
   };
 

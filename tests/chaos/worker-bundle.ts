@@ -12,6 +12,7 @@
 // and engine files relative to itself), so the bundle is written inside the
 // checkout, where node_modules resolves.
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { build } from "esbuild";
 
@@ -31,6 +32,18 @@ export async function bundleWorkerEntry(): Promise<WorkerBundle> {
     packages: "external",
     outfile: file,
     logLevel: "warning",
+    // A package's JSON (Polaris' locale dictionaries, read by the app's
+    // translator) is bundled: left external, Node's ESM loader refuses it
+    // without an import attribute (ERR_IMPORT_ATTRIBUTE_MISSING), and every
+    // worker died at start.
+    plugins: [
+      {
+        name: "bundle-package-json",
+        setup(plugins) {
+          plugins.onResolve({ filter: /\.json$/ }, (args) => ({ path: createRequire(path.join(args.resolveDir, "index.js")).resolve(args.path) }));
+        },
+      },
+    ],
   });
   return { file, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
