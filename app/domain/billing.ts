@@ -166,6 +166,16 @@ export type StepContext = {
    * would add something (the lines) looks at what is there before acting.
    */
   resumed?: boolean;
+  /**
+   * A rail without idempotency keys (Shopify draft orders) calls this just
+   * before asking the provider to e-mail the invoice: the pipeline records on
+   * the run's trail that a send is being made, so that a later attempt knows
+   * one may be on its way. It throws a transient BillingError (code
+   * `shopify_send_in_doubt`, with `retryAt`) while an earlier send of the run
+   * whose answer was lost may still be applied by the provider: the e-mail is
+   * not asked for twice. Resolves to the instant the claim was recorded.
+   */
+  claimSend?: () => Promise<Date>;
 };
 
 export interface BillingGateway {
@@ -225,9 +235,13 @@ export class BillingError extends Error {
     readonly code: string,
     /** What happened and what to do, for the merchant. */
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAt?: Date },
   ) {
     super(message, options);
     this.name = "BillingError";
+    this.retryAt = options?.retryAt;
   }
+
+  /** Transient: not worth retrying before this instant (the pipeline's backoff waits at least until then). */
+  readonly retryAt: Date | undefined;
 }

@@ -31,6 +31,8 @@ export const RUN_ERROR_CODES = [
   "shopify_scope_missing",
   "shopify_draft_missing",
   "shopify_unreachable",
+  // Shopify's answer to draftOrderInvoiceSend was lost and the draft shows no e-mail yet: not asked again until it settles.
+  "shopify_send_in_doubt",
   // Transient: retried on their own until the attempts run out.
   "stripe_unreachable",
   "idempotency_in_flight",

@@ -28,6 +28,8 @@ export const RUN_EVENT_TYPES = [
   "run.resent",
   "run.resend_requested", // Shopify rail: the merchant's "Send again", claimed before Shopify is asked (no idempotency key there)
   "run.resend_failed", // Shopify refused or could not be reached: the same click may be tried again
+  "run.resend_unconfirmed", // Shopify rail: Shopify's answer to the resend was lost and the draft shows no new e-mail yet
+  "run.send_claimed", // Shopify rail: the worker is asking Shopify to e-mail the invoice (no key: claimed first, send-claim.server.ts)
   "run.send_confirmed", // Stripe's invoice.sent proved the e-mail left after all (clears send_unconfirmed)
   "run.resumed", // a Stripe account is connected again
   // Follow-up work on a paid or signed run.

@@ -70,7 +70,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const answer = { ...result, message: messageOf(result, t) };
   if (result.ok) return answer;
   // Stripe unreachable is worth a retry later; everything else is the invoice's or the shop's state.
-  return data(answer, { status: result.code === "stripe_unavailable" ? 503 : 409 });
+  return data(answer, { status: result.code === "stripe_unavailable" || result.code === "shopify_unavailable" ? 503 : 409 });
 };
 
 function isRunIntent(intent: string): intent is RunIntent {
@@ -80,7 +80,9 @@ function isRunIntent(intent: string): intent is RunIntent {
 /** What the merchant reads after an action, in their language. */
 function messageOf(result: ActionResult, t: Translate): string {
   if (result.ok && result.creditNoteNumber) return t("template.done.void_credit_note", { number: result.creditNoteNumber });
+  if (result.ok && result.resendConfirmedEarlier) return t("template.done.resend_confirmed", { email: result.customerEmail ?? "" });
   if (result.ok) return result.action === "resend" ? t("template.done.resend", { email: result.customerEmail ?? "" }) : t(`template.done.${result.action}`);
+  if (result.code === "resend_in_doubt") return t("template.refused.resend_in_doubt", { minutes: result.retryInMinutes ?? 10 });
   if (result.code !== "not_allowed") return t(`template.refused.${result.code}`, { limit: FREE_PLAN_ACTIVE_LIMIT });
   if (!isRunIntent(result.action) || !result.runState) return t("template.refused.invalid_action");
   return t(`template.refused.not_allowed.${result.action}`, { state: t(`run.state.${result.runState}`) });

@@ -17,6 +17,9 @@
 //   POST /__control/webhook-url {url}                  where webhooks go (the app's /webhooks)
 //   GET|POST [/{shop}]/{shopId}/invoices/{token}[/pay] a draft order's checkout (checkout.ts)
 //
+// Lost answers (faults.ts, `standIn.faults`): a GraphQL request can lose its
+// answer before, after, or while Shopify applies it.
+//
 // @shopify/shopify-api calls https://{shop}/admin/…; redirect.ts rewrites
 // those URLs to http://127.0.0.1:{port}/{shop}/admin/… in the test process.
 
@@ -24,6 +27,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { createAdminApi, type AdminApi, type AdminApiControl, type AdminApiOptions } from "./admin-api";
 import { handleCheckout } from "./checkout";
+import { createAnswerFaults, type AnswerFaults } from "./faults";
 import { webhookDeliveries } from "./webhooks";
 import { draftStore } from "./draft-orders";
 import { handleAccessTokenRequest } from "./oauth";
@@ -43,6 +47,8 @@ export interface ShopifyStandIn {
   close(): Promise<void>;
   control: AdminApiControl;
   api: AdminApi;
+  /** Answers lost on the way back (faults.ts). */
+  faults: AnswerFaults;
 }
 
 const SHOP_HOST = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i;
@@ -86,6 +92,7 @@ function parseParams(body: string, contentType: string | undefined): Record<stri
 /** Starts the stand-in; resolves once it listens. */
 export async function startShopifyStandIn(options: ShopifyStandInOptions = {}): Promise<ShopifyStandIn> {
   const api = createAdminApi(options);
+  const faults = createAnswerFaults();
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -126,7 +133,11 @@ export async function startShopifyStandIn(options: ShopifyStandInOptions = {}): 
       }
       const tokenHeader = req.headers["x-shopify-access-token"];
       const token = Array.isArray(tokenHeader) ? tokenHeader[0] : tokenHeader;
+      const fault = faults.take(`${body?.operationName ?? ""} ${body?.query ?? ""}`);
+      if (fault === "held") faults.hold(() => api.execute(shop, token, body ?? {}));
+      if (fault === "before" || fault === "held") return void req.socket.destroy();
       const result = await api.execute(shop, token, body ?? {});
+      if (fault === "after") return void req.socket.destroy();
       return send(res, result.status, result.body, { ...result.headers, "x-shopify-api-version": version, "x-request-id": requestId });
     }
 
@@ -156,6 +167,7 @@ export async function startShopifyStandIn(options: ShopifyStandInOptions = {}): 
           return send(res, 200, { ok: true });
         case "/__control/reset":
           api.control.reset();
+          faults.clear();
           return send(res, 200, { ok: true });
         case "/__control/orders":
           return send(res, 200, { orders: api.control.createdOrders(str("shop")) });
@@ -207,6 +219,7 @@ export async function startShopifyStandIn(options: ShopifyStandInOptions = {}): 
     port,
     api,
     control: api.control,
+    faults,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -35,6 +35,8 @@ const EVENT_KEYS: Record<RunEventType, MessageKey> = {
   "run.resent": "event.run.resent",
   "run.resend_requested": "event.run.resend_requested",
   "run.resend_failed": "event.run.resend_failed",
+  "run.resend_unconfirmed": "event.run.resend_unconfirmed",
+  "run.send_claimed": "event.run.send_claimed",
   "run.send_confirmed": "event.run.send_confirmed",
   "run.resumed": "event.run.resumed",
 };
@@ -60,6 +62,9 @@ export function eventKey(type: string, toState: string | null, cause: string | n
   if (type === "run.closed" && toState && isClosedState(toState)) return CLOSED_KEYS[toState];
   // Issued, but Stripe could not confirm the e-mail (issue-run.server.ts): not "sent" without a doubt.
   if (type === "run.sent" && cause === SEND_UNCONFIRMED) return "event.run.sent.unconfirmed";
+  // Shopify rail: a resend whose answer was lost, settled later from the draft's invoiceSentAt (shopify-resend.server.ts).
+  if (type === "run.resent" && cause === "confirmed_by_shopify") return "event.run.resent.confirmed";
+  if (type === "run.resend_failed" && cause === "not_sent") return "event.run.resend_failed.not_sent";
   return isRunEventType(type) ? EVENT_KEYS[type] : "event.other";
 }
 

@@ -21,9 +21,14 @@
 //   not (as the Stripe adapter pairs search with a list);
 // - a draft creation whose answer was lost looks for the draft before the
 //   error goes back to the pipeline, which retries (and looks again) later;
-// - the invoice e-mail is sent only while the draft shows no `invoiceSentAt`:
+// - the invoice e-mail is sent only while the draft shows no `invoiceSentAt`
+//   ("the date and time when the invoice was last emailed to the customer",
+//   https://shopify.dev/docs/api/admin-graphql/2026-01/objects/DraftOrder):
 //   after a lost answer the draft is read again, and a send Shopify recorded
-//   is never repeated.
+//   is never repeated; each send is first claimed on the run's trail
+//   (StepContext.claimSend), and one whose answer was lost and which the
+//   draft does not show yet is not asked again for SEND_SETTLE_MS (Shopify
+//   may still apply it), then only if the draft still shows no e-mail.
 import type { BillingGateway, BillingLine, InvoiceRequest, IssuedInvoice, StepContext } from "~/domain/billing";
 import { BillingError, MAX_INVOICE_LINES } from "~/domain/billing";
 import { formatMinor } from "~/domain/money";
@@ -43,7 +48,7 @@ import {
   type DraftOrder,
   type DraftOrderInput,
 } from "./draft-orders.server";
-import { isAccessDenied, ShopifyGraphqlError, ShopifyThrottledError, type AdminGraphql, type RunAdminQueryOptions } from "./graphql.server";
+import { isAccessDenied, isNoResponse, ShopifyGraphqlError, ShopifyThrottledError, type AdminGraphql, type RunAdminQueryOptions } from "./graphql.server";
 import { fetchExistingVariantIds } from "./variants.server";
 
 /** The Admin client of a shop, for work without a merchant in front of the app (the service passes background-admin). */
@@ -57,6 +62,28 @@ const WORDS = {
 
 function wordsFor(locale: string | undefined) {
   return locale?.toLowerCase().startsWith("fr") ? WORDS.fr : WORDS.en;
+}
+
+/**
+ * How long after a draftOrderInvoiceSend whose answer was lost Ritournelle
+ * still expects Shopify may apply it (a request Shopify was still working on
+ * when the connection dropped). Shopify documents no bound; no Admin request
+ * takes minutes, so a send not visible on the draft (`invoiceSentAt`) ten
+ * minutes after it was asked for is taken as never made, and asked again.
+ * Measured on Ritournelle's own clock, from the moment the send was claimed
+ * on the run's trail to the moment it is looked at again: two instants of the
+ * same clock, so no skew with Shopify's enters.
+ */
+export const SEND_SETTLE_MS = 10 * 60_000;
+
+/** The transient error of a send whose outcome is not known yet: retried once it has settled. */
+export function sendInDoubt(claimedAt: Date | null, cause?: unknown): BillingError {
+  return new BillingError(
+    "transient",
+    "shopify_send_in_doubt" satisfies RunErrorCode,
+    "Shopify did not answer the request to e-mail the invoice, and the draft order does not show it sent yet. Ritournelle looks again once Shopify has finished, and e-mails it only if it was not sent.",
+    { cause, ...(claimedAt ? { retryAt: new Date(claimedAt.getTime() + SEND_SETTLE_MS) } : {}) },
+  );
 }
 
 /** The customer id the customer step stores when the order had no Shopify customer (the draft is addressed by e-mail). */
@@ -106,18 +133,23 @@ export class ShopifyBillingAdapter implements BillingGateway {
     });
   }
 
-  async send(request: InvoiceRequest, invoiceId: string, _context: StepContext): Promise<IssuedInvoice> {
+  async send(request: InvoiceRequest, invoiceId: string, context: StepContext): Promise<IssuedInvoice> {
     return this.guard(request, async (admin) => {
       const draft = await this.existingDraft(admin, invoiceId);
-      if (draft.invoiceSentAt !== null || draft.status === "COMPLETED") return toIssued(draft); // sent (or paid) already: never twice
+      // Sent (or paid) already: never twice. A draft this run created was never e-mailed before its
+      // first send, so any invoiceSentAt at all is a send made for it (ours, or the merchant's from Shopify's admin).
+      if (draft.invoiceSentAt !== null || draft.status === "COMPLETED") return toIssued(draft);
+      // Recorded before Shopify is asked; refuses while an earlier send whose answer was lost may still land.
+      const claimedAt = (await context.claimSend?.()) ?? null;
       const words = wordsFor(request.shopLocale ?? request.customer.locale);
       try {
         return toIssued(await sendDraftOrderInvoice(admin, invoiceId, { customMessage: words.message(request.periodDate) }, this.queryOptions));
       } catch (error) {
         if (!isUnknownOutcome(error)) throw error;
-        const now = await readDraftOrder(admin, invoiceId, this.queryOptions);
+        const now = await readDraftOrder(admin, invoiceId, this.queryOptions).catch(() => null);
         if (now && now.invoiceSentAt !== null) return toIssued(now);
-        throw error; // not sent: the pipeline sends again later
+        // Not applied yet — or not yet visible: Shopify may still be working on the request. Not asked again before it settles.
+        throw sendInDoubt(claimedAt, error);
       }
     });
   }
@@ -270,8 +302,9 @@ function statusOf(draft: DraftOrder): IssuedInvoice["status"] {
 }
 
 /** A failure after which Shopify may or may not have applied the mutation: a lost connection, a timeout, a 5xx. */
-function isUnknownOutcome(error: unknown): boolean {
+export function isUnknownOutcome(error: unknown): boolean {
   if (error instanceof ShopifyGraphqlError) return hasCode(error.errors, "INTERNAL_SERVER_ERROR");
+  if (isNoResponse(error)) return true; // the library's client: the connection failed or dropped, no answer came back
   if (!error || typeof error !== "object") return false;
   const response = (error as { response?: { code?: unknown } }).response;
   if (typeof response?.code === "number") return response.code >= 500;

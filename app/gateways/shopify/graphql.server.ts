@@ -183,6 +183,17 @@ export function httpRefusalStatus(error: unknown): number | null {
   return typeof code === "number" && code >= 400 && code < 500 ? code : null;
 }
 
+/**
+ * The request got no answer at all (the connection failed or dropped: the
+ * request may or may not have run). The library's client throws an
+ * HttpRequestError, "Http request error, no response available: …"; matched
+ * by shape (name or message), as for isUnauthorized.
+ */
+export function isNoResponse(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return error.constructor.name === "HttpRequestError" || error.message.startsWith("Http request error, no response available");
+}
+
 export function isAccessDenied(error: unknown): boolean {
   return error instanceof ShopifyGraphqlError && hasErrorCode(error.errors, "ACCESS_DENIED");
 }

@@ -39,6 +39,7 @@ import type { BillingHolds } from "./billing-hold.server";
 import { invoiceDetails, invoiceRequestFor, LeaseLostError, released, restartAtDraft, RunLease, type LeaseHolder } from "./run-lease.server";
 import { refusalBeforeAttempt, sentWarning, type RunNote } from "./run-notes.server";
 import { failRun, releaseRun, retryLater, waitRun } from "./run-endings.server";
+import { sendClaimFor } from "./send-claim.server";
 import { stopRun } from "./stop-run.server";
 
 export type IssueRunOptions = LeaseHolder & {
@@ -204,7 +205,9 @@ class RunDriver {
       }
       case "send": {
         await issueEInvoice(this.run, this.lease.now()); // a French e-invoice's Factur-X, once, from the run's snapshot
-        const invoice = await gateway.send(request, this.invoiceId(), context);
+        // No key on Shopify's rail: each e-mail is claimed on the trail first (send-claim.server.ts).
+        const claimSend = this.onShopify ? sendClaimFor(lease, this.invoiceId()) : undefined;
+        const invoice = await gateway.send(request, this.invoiceId(), { ...context, ...(claimSend ? { claimSend } : {}) });
         await this.finish("sent", invoice, "run.sent", [], sentWarning(invoice));
         return "sent";
       }

@@ -11,8 +11,7 @@
 // the merchant's request), and recorded on the audit trail. The run's state
 // follows the same order as Stripe's events (app/domain/invoice-status.ts),
 // so the webhook that follows the action changes nothing.
-import type { Prisma, Shop } from "@prisma/client";
-import { z } from "zod";
+import type { Shop } from "@prisma/client";
 import { inTransaction } from "~/models/transaction.server";
 import { type Clock } from "~/domain/clock";
 import { appClock } from "~/clock.server";
@@ -23,10 +22,10 @@ import { stripeClient, type StripeClient } from "~/gateways/stripe/client.server
 import { toBillingError } from "~/gateways/stripe/errors.server";
 import { performInvoiceAction, type InvoiceAction } from "~/gateways/stripe/invoice-actions.server";
 import { findRunForShop, lockRunForShop, RUN_STATES, updateRun, type Run, type RunState } from "~/models/invoice-run.server";
-import { appendRunEvents, listRunEventsOfType } from "~/models/run-event.server";
 import { toBillingError as shopifyBillingError } from "~/gateways/shopify/billing-adapter.server";
 import { findShopDomainById } from "~/models/shop.server";
 import { appendStripeRunEvents, moveRunState } from "~/models/stripe.server";
+import { resendOnShopify, ShopifyResendInDoubt, wasResentWith } from "./shopify-resend.server";
 import { performDraftOrderAction, ShopifyDraftActionRefused } from "./shopify-run-actions.server";
 
 export type RunActionErrorCode =
@@ -35,7 +34,9 @@ export type RunActionErrorCode =
   | "not_allowed"
   | "billing_not_connected"
   /** A French e-invoice that cannot be cancelled by a credit note from here (void-einvoice-run.server.ts says why). */
-  | "einvoice_not_creditable";
+  | "einvoice_not_creditable"
+  /** Shopify rail: an earlier "Send again" lost Shopify's answer and may still e-mail the invoice; `retryAt` says from when to click again. */
+  | "resend_in_doubt";
 
 /** The action cannot be done on this run; `message` says why, for the merchant. */
 export class RunActionError extends Error {
@@ -44,6 +45,8 @@ export class RunActionError extends Error {
     message: string,
     /** The run's state when the action was refused (for "not_allowed": the page says what it is now). */
     readonly runState: RunState | null = null,
+    /** "resend_in_doubt": when clicking again settles it. */
+    readonly retryAt: Date | null = null,
   ) {
     super(message);
     this.name = "RunActionError";
@@ -73,6 +76,8 @@ export type RunActionResult = {
   customerEmail: string;
   /** A French e-invoice's void: the number of the credit note that cancelled it. */
   creditNoteNumber?: string;
+  /** Shopify rail: nothing sent now, because the earlier click whose answer was lost did e-mail it (Shopify's invoiceSentAt moved). */
+  resendConfirmedEarlier?: true;
 };
 
 /** The merchant's actions on an issued invoice, in the order the page offers them. */
@@ -132,17 +137,16 @@ export async function performRunAction(shop: Pick<Shop, "id" | "billingAccountId
   if (action === "resend" && (await wasResentWith(shop.id, run.id, key))) return result(run, run.state, false);
   const invoiceId = run.invoiceId;
   let outcome: { target: InvoiceTarget | null; email: string | null };
+  let resendCause: string = action;
   if (onShopify && action === "resend") {
     // Shopify has no idempotency key: every draftOrderInvoiceSend is an
     // e-mail. The click is claimed first (on the trail, under the run's row
-    // lock), and only the request that claimed it asks Shopify.
-    if (!(await claimShopifyResend(shop.id, run.id, invoiceId, key, at))) return result(run, run.state, false);
-    try {
-      outcome = await shopifyAction(account, invoiceId, action, run.state);
-    } catch (error) {
-      await releaseShopifyResend(run, invoiceId, key, at);
-      throw error;
-    }
+    // lock), an earlier click left in doubt is settled from the draft's
+    // invoiceSentAt, and only the request that claimed it asks Shopify (shopify-resend.server.ts).
+    const sent = await shopifyResend(run, account, invoiceId, key, at);
+    if (sent.kind !== "sent") return { ...result(run, run.state, false), ...(sent.kind === "earlier_confirmed" ? { resendConfirmedEarlier: true as const } : {}) };
+    outcome = { target: sent.target, email: null };
+    if (sent.confirmed) resendCause = "confirmed_by_shopify";
   } else {
     outcome = onShopify ? await shopifyAction(account, invoiceId, action, run.state) : await stripeAction(options, account, invoiceId, action, key, run.currency);
   }
@@ -170,7 +174,7 @@ export async function performRunAction(shop: Pick<Shop, "id" | "billingAccountId
         fromState: fresh.state,
         toState: state,
         actor: "merchant",
-        cause: action,
+        cause: resendCause,
         detail: action === "resend" ? { invoiceId, requestKey: key } : { invoiceId },
         at,
       },
@@ -202,55 +206,15 @@ async function shopifyAction(shopDomain: string, draftId: string, action: Invoic
   }
 }
 
-/**
- * Claims the resend `key` of a Shopify-rail run: records the merchant's
- * request (`run.resend_requested`) unless the key was already sent or is being
- * sent. The run's row is taken for writing first, so of two requests with the
- * same key at the same instant one claims and the other finds the claim (on
- * PostgreSQL it waits for the first to commit; SQLite runs one write
- * transaction at a time). Nothing is held while Shopify is called.
- * @returns whether this request claimed the key (and so must ask Shopify).
- */
-async function claimShopifyResend(shopId: string, runId: string, invoiceId: string, key: string, at: Date): Promise<boolean> {
-  return inTransaction(async (tx) => {
-    if (!(await lockRunForShop(shopId, runId, RUN_STATES, tx))) return false;
-    const run = await findRunForShop(shopId, runId, tx);
-    if (!run || (await resendKeyTaken(shopId, runId, key, tx))) return false;
-    await appendRunEvents([{ shopId, templateId: run.templateId, runId, type: "run.resend_requested", fromState: run.state, toState: run.state, actor: "merchant", cause: "resend", detail: { invoiceId, requestKey: key }, at }], tx);
-    return true;
-  });
-}
-
-/** Shopify refused or could not be reached: the trail says so, and the same click may be tried again. */
-async function releaseShopifyResend(run: Run, invoiceId: string, key: string, at: Date): Promise<void> {
-  await inTransaction((tx) =>
-    appendRunEvents([{ shopId: run.shopId, templateId: run.templateId, runId: run.id, type: "run.resend_failed", fromState: run.state, toState: run.state, actor: "merchant", cause: "resend", detail: { invoiceId, requestKey: key }, at }], tx),
-  );
-}
-
-/** Whether `key` was resent, or is claimed by a request still waiting for Shopify (requested more often than it failed). */
-async function resendKeyTaken(shopId: string, runId: string, key: string, tx: Prisma.TransactionClient): Promise<boolean> {
-  if (await wasResentWith(shopId, runId, key, tx)) return true;
-  const withKey = async (type: string) => (await listRunEventsOfType(shopId, runId, type, tx)).filter((event) => requestKeyOf(event.detail) === key).length;
-  return (await withKey("run.resend_requested")) > (await withKey("run.resend_failed"));
-}
-
-const resentDetailSchema = z.object({ requestKey: z.string() });
-
-/** Whether the run's trail already records a resend made under `key`. */
-async function wasResentWith(shopId: string, runId: string, key: string, db?: Prisma.TransactionClient): Promise<boolean> {
-  const events = await listRunEventsOfType(shopId, runId, "run.resent", db);
-  return events.some((event) => requestKeyOf(event.detail) === key);
-}
-
-function requestKeyOf(detail: string | null): string | null {
-  if (detail === null) return null;
+/** The merchant's "Send again" on a Shopify invoice; its doubt and Shopify's failures in the merchant's terms. */
+async function shopifyResend(run: Run, shopDomain: string, invoiceId: string, key: string, at: Date) {
   try {
-    const parsed = resentDetailSchema.safeParse(JSON.parse(detail));
-    return parsed.success ? parsed.data.requestKey : null;
-  } catch {
-    // A detail that is not JSON was not written by a resend: it holds no key.
-    return null;
+    return await resendOnShopify({ run, shopDomain, invoiceId, key, at });
+  } catch (error) {
+    if (error instanceof ShopifyResendInDoubt) {
+      throw new RunActionError("resend_in_doubt", "Shopify has not confirmed whether the earlier request e-mailed the invoice; nothing was sent now.", run.state, error.retryAt);
+    }
+    throw shopifyBillingError(error);
   }
 }
 

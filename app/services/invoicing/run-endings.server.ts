@@ -32,7 +32,8 @@ export async function retryLater(
   if (run.attempt >= options.retry.maxAttempts) {
     return failRun(lease, error.code, `${error.message} Ritournelle gave up after ${run.attempt} attempts: use Retry once the problem is solved.`, step);
   }
-  const delayMs = backoffDelayMs(run.attempt, options.retry, options.random);
+  // A provider that said when a retry may help (an e-mail whose outcome is still settling) is not asked sooner.
+  const delayMs = Math.max(backoffDelayMs(run.attempt, options.retry, options.random), (error.retryAt?.getTime() ?? 0) - lease.now().getTime());
   const nextAttemptAt = new Date(lease.now().getTime() + delayMs);
   options.logger.info({ runId: run.id, step, code: error.code, attempt: run.attempt, delayMs }, "transient provider failure; retry scheduled");
   await lease.persist({ lastErrorCode: error.code, lastErrorMessage: error.message, ...released(), nextAttemptAt }, [

@@ -1,12 +1,11 @@
 // The merchant's actions on a run of the Shopify invoice rail (its draft
-// order): send its invoice again (draftOrderInvoiceSend: Shopify e-mails the
-// checkout link once more), or cancel it (draftOrderDelete, while the draft
+// order): cancel it (draftOrderDelete, while the draft
 // is not completed: the link stops working). Marking uncollectible is
 // Stripe's notion; an order already placed is cancelled in Shopify's admin.
+// Sending its invoice again (draftOrderInvoiceSend: one more e-mail, no key)
+// is shopify-resend.server.ts.
 import type { InvoiceTarget } from "~/domain/invoice-status";
-import { targetOfStatus } from "~/domain/invoice-status";
-import { toIssued } from "~/gateways/shopify/billing-adapter.server";
-import { deleteDraftOrder, readDraftOrder, sendDraftOrderInvoice } from "~/gateways/shopify/draft-orders.server";
+import { deleteDraftOrder, readDraftOrder } from "~/gateways/shopify/draft-orders.server";
 import type { AdminGraphql } from "~/gateways/shopify/graphql.server";
 import type { InvoiceAction } from "~/gateways/stripe/invoice-actions.server";
 import { backgroundAdmin } from "~/services/shopify/background-admin.server";
@@ -33,10 +32,7 @@ export async function performDraftOrderAction(
   const admin = await (options.adminFor ?? ((shop: string) => backgroundAdmin(shop)))(shopDomain);
   const draft = await readDraftOrder(admin, draftId);
   if (!draft) return { target: "void", customerEmail: null }; // deleted in Shopify's admin: nothing left to pay
-  if (action === "resend") {
-    const sent = await sendDraftOrderInvoice(admin, draftId, {});
-    return { target: targetOfStatus(toIssued(sent).status), customerEmail: null };
-  }
+  if (action === "resend") throw new Error("Send again on the Shopify rail goes through shopify-resend.server.ts (each click claimed first)");
   if (draft.status === "COMPLETED") {
     throw new ShopifyDraftActionRefused(`The customer already placed order ${draft.order?.name ?? ""} from this invoice: cancel that order in your Shopify admin.`);
   }

@@ -31,12 +31,16 @@ export type ActionRefusalCode =
   | "stripe_refused"
   /** Stripe could not be reached or failed; trying again later may work. */
   | "stripe_unavailable"
+  /** Shopify refused (the draft order changed there: paid, deleted) — the Shopify invoice rail's "stripe_refused". */
+  | "shopify_refused"
+  /** Shopify could not be reached or failed; trying again later may work. */
+  | "shopify_unavailable"
   /** Resuming would exceed the shop's plan (Free: 3 active): upgrade to Pro, or pause or cancel another. */
   | "plan_limit_reached";
 
 export type ActionResult =
-  | { ok: true; action: TemplateAction; runId?: string; customerEmail?: string; creditNoteNumber?: string }
-  | { ok: false; action: TemplateAction; code: ActionRefusalCode; runId?: string; runState?: RunState };
+  | { ok: true; action: TemplateAction; runId?: string; customerEmail?: string; creditNoteNumber?: string; resendConfirmedEarlier?: true }
+  | { ok: false; action: TemplateAction; code: ActionRefusalCode; runId?: string; runState?: RunState; retryInMinutes?: number };
 
 export type TemplateActionOptions = {
   clock?: Clock;
@@ -117,24 +121,35 @@ async function applyRunAction(
   if (!run || run.templateId !== templateId) throw new NotFoundError("run", runId ?? "");
   try {
     const done = await RUN_ACTION_SERVICES[action](shop, run.id, { clock: options.clock, client: options.client, requestId: options.requestId });
-    return { ok: true, action, runId: run.id, customerEmail: done.customerEmail, ...(done.creditNoteNumber ? { creditNoteNumber: done.creditNoteNumber } : {}) };
+    return {
+      ok: true,
+      action,
+      runId: run.id,
+      customerEmail: done.customerEmail,
+      ...(done.creditNoteNumber ? { creditNoteNumber: done.creditNoteNumber } : {}),
+      ...(done.resendConfirmedEarlier ? { resendConfirmedEarlier: true as const } : {}),
+    };
   } catch (error) {
     if (error instanceof RunActionError) {
       if (error.code === "not_found") throw new NotFoundError("run", run.id);
-      return { ok: false, action, code: error.code, runId: run.id, ...(error.runState ? { runState: error.runState } : {}) };
+      const now = (options.clock?.nowDate() ?? new Date()).getTime();
+      const wait = error.retryAt ? { retryInMinutes: Math.max(1, Math.ceil((error.retryAt.getTime() - now) / 60_000)) } : {};
+      return { ok: false, action, code: error.code, runId: run.id, ...(error.runState ? { runState: error.runState } : {}), ...wait };
     }
     if (error instanceof BillingError) {
       // The merchant reads a translated summary; what Stripe said stays in the logs.
-      logger.warn({ runId: run.id, action, kind: error.kind, code: error.code, err: error }, "run action refused by Stripe");
-      return { ok: false, action, code: refusalOfBilling(error), runId: run.id };
+      logger.warn({ runId: run.id, action, kind: error.kind, code: error.code, err: error }, "run action refused by the billing rail");
+      return { ok: false, action, code: refusalOfBilling(error, run.snapshot.rail === "shopify"), runId: run.id };
     }
     throw error;
   }
 }
 
 /** A Stripe failure in the merchant's terms: reconnect Stripe, try later, or the invoice changed there. */
-function refusalOfBilling(error: BillingError): ActionRefusalCode {
+function refusalOfBilling(error: BillingError, onShopify: boolean): ActionRefusalCode {
   // Stripe no longer lets the platform act on the account: only reconnecting helps, not waiting.
   if (error.code === "billing_account_unavailable") return "billing_not_connected";
+  // On the Shopify invoice rail, it was Shopify that refused or could not be reached.
+  if (onShopify) return error.kind === "permanent" ? "shopify_refused" : "shopify_unavailable";
   return error.kind === "permanent" ? "stripe_refused" : "stripe_unavailable";
 }

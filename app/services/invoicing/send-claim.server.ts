@@ -1,0 +1,42 @@
+// The Shopify rail's send step has no idempotency key to lean on: each
+// draftOrderInvoiceSend is an e-mail. Before asking Shopify, the worker claims
+// the send on the run's trail (`run.send_claimed`, written under the run's
+// lease and fencing token), so that a later attempt — after a crash, or after
+// an answer lost while Shopify may still be applying the request — knows a
+// send may be on its way, and since when.
+//
+// The billing adapter (app/gateways/shopify/billing-adapter.server.ts) reads
+// the draft first: any `invoiceSentAt` means sent. Only when the draft shows
+// no e-mail does it call this claim, which refuses (a transient
+// `shopify_send_in_doubt`, retried at the end of the window) while the last
+// claim for the same draft is younger than SEND_SETTLE_MS.
+import { sendInDoubt, SEND_SETTLE_MS } from "~/gateways/shopify/billing-adapter.server";
+import { listRunEventsOfType } from "~/models/run-event.server";
+import type { RunLease } from "./run-lease.server";
+
+/**
+ * The claim callback of the run's send step (StepContext.claimSend) for the
+ * draft `invoiceId`.
+ * @returns the instant the claim was recorded.
+ * @throws BillingError `shopify_send_in_doubt` (transient, `retryAt`) while an earlier claim may still be applied;
+ *   LeaseLostError when the run was claimed again.
+ */
+export function sendClaimFor(lease: RunLease, invoiceId: string): () => Promise<Date> {
+  return async () => {
+    const { run } = lease;
+    const claims = (await listRunEventsOfType(run.shopId, run.id, "run.send_claimed")).filter((event) => invoiceIdOf(event.detail) === invoiceId);
+    const last = claims.at(-1);
+    if (last && lease.now().getTime() - last.at.getTime() < SEND_SETTLE_MS) throw sendInDoubt(last.at);
+    await lease.persist({}, [lease.event("run.send_claimed", { detail: { invoiceId } })]);
+    return lease.now();
+  };
+}
+
+function invoiceIdOf(detail: string | null): string | null {
+  try {
+    const parsed: unknown = detail === null ? null : JSON.parse(detail);
+    return parsed && typeof parsed === "object" && typeof (parsed as { invoiceId?: unknown }).invoiceId === "string" ? (parsed as { invoiceId: string }).invoiceId : null;
+  } catch {
+    return null; // not written by a claim
+  }
+}
