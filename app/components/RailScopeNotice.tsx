@@ -14,7 +14,13 @@ import { useI18n } from "~/i18n/react";
 /** Kept in step with app/services/shopify/rail-access.server.ts (a client file cannot import a server one). */
 const SHOPIFY_RAIL_SCOPES = ["write_draft_orders"];
 
-export function RailScopeNotice() {
+/**
+ * Without `lost`: the form asks for the scope the merchant's choice needs.
+ * With it: the shop revoked it while recurring invoices collect through
+ * Shopify (a count, on the home page; "this", on one such template's page):
+ * their next invoices would fail, said before they do.
+ */
+export function RailScopeNotice(props: { lost?: { templates: number } | "this" }) {
   const { t } = useI18n();
   const shopify = useAppBridge();
   const revalidator = useRevalidator();
@@ -31,13 +37,15 @@ export function RailScopeNotice() {
       })
       .catch(() => setState("failed"));
   };
+  const { lost } = props;
+  const body = lost === undefined ? t("rail.scope.body") : lost === "this" ? t("rail.scope.lost.template") : t("rail.scope.lost.home", { count: lost.templates });
   return (
     <Banner
-      tone={state === "declined" || state === "failed" ? "critical" : "warning"}
-      title={t("rail.scope.title")}
+      tone={lost !== undefined || state === "declined" || state === "failed" ? "critical" : "warning"}
+      title={t(lost === undefined ? "rail.scope.title" : "rail.scope.lost.title")}
       action={{ content: t("rail.scope.grant"), onAction: ask, loading: state === "asking" || revalidator.state === "loading" }}
     >
-      <p>{t(state === "declined" ? "rail.scope.declined" : state === "failed" ? "rail.scope.failed" : "rail.scope.body")}</p>
+      <p>{state === "declined" ? t("rail.scope.declined") : state === "failed" ? t("rail.scope.failed") : body}</p>
     </Banner>
   );
 }

@@ -10,6 +10,8 @@ export const RUN_EVENT_TYPES = [
   "template.cancelled",
   "template.ended",
   "template.customer_redacted",
+  "template.rail_scope_revoked", // app/scopes_update: the shop no longer grants what the Shopify invoice rail needs
+  "template.rail_scope_granted", // …or grants it (again)
   "run.planned",
   "run.skipped",
   "run.replanned",

@@ -401,3 +401,9 @@ export async function findLatestTemplateOfOrder(shopId: string, sourceOrderId: s
   const row = running ?? rows[0];
   return row ? parseTemplate(row) : null;
 }
+
+/** The shop's templates still issuing (active or paused) that collect through `rail`. */
+export async function liveTemplateIdsOnRail(shopId: string, rail: string, db: Db = prisma): Promise<string[]> {
+  const rows = await db.recurringTemplate.findMany({ where: { shopId, rail, status: { in: ["active", "paused"] } }, select: { id: true }, orderBy: { id: "asc" } });
+  return rows.map((row) => row.id);
+}

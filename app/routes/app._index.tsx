@@ -13,6 +13,7 @@ import { DISMISS_SETUP_GUIDE_INTENT, SetupGuide } from "~/components/home/SetupG
 import { ShopStatusCard } from "~/components/home/ShopStatusCard";
 import { UpcomingSection } from "~/components/home/UpcomingSection";
 import { PlanCard } from "~/components/plan/PlanCard";
+import { RailScopeNotice } from "~/components/RailScopeNotice";
 import { RouteError } from "~/components/RouteError";
 import { translator } from "~/i18n";
 import { explainRunFailure } from "~/i18n/run-errors";
@@ -20,13 +21,15 @@ import { useI18n } from "~/i18n/react";
 import { loadPlanSummary } from "~/services/billing-plan/plan-summary.server";
 import { refreshPlanIfStale } from "~/services/billing-plan/refresh-plan.server";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
+import { railAccessOf } from "~/services/shopify/rail-access.server";
+import { railScopeLost } from "~/services/shopify/rail-scope-status.server";
 import { loadDashboard, UPCOMING_DAYS, type Dashboard } from "~/services/dashboard/load-dashboard.server";
 import { dismissSetupGuide, loadSetupGuide } from "~/services/dashboard/setup-guide.server";
 import { authenticate } from "~/shopify.server";
 import { ADMIN_BODY, orBadRequest, readForm } from "~/http/request-body.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session, billing } = await authenticate.admin(request);
+  const { session, billing, scopes } = await authenticate.admin(request);
   const { shop, locale } = await loadAdminContext(session.shop, request.url);
   await refreshPlanIfStale(shop, billing);
   const [dashboard, setupGuide] = await Promise.all([loadDashboard(shop), loadSetupGuide(shop)]);
@@ -42,6 +45,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     upcomingDays: UPCOMING_DAYS,
     setupGuide,
     plan: await loadPlanSummary(shop),
+    // Shopify invoices whose permission was revoked: said before their next period fails.
+    railScopeLost: await railScopeLost(shop.id, railAccessOf(scopes)),
   };
 };
 
@@ -56,7 +61,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function Home() {
-  const { shop, dashboard, upcomingDays, setupGuide, plan } = useLoaderData<typeof loader>();
+  const { shop, dashboard, upcomingDays, setupGuide, plan, railScopeLost: scopeLost } = useLoaderData<typeof loader>();
   const { t } = useI18n();
   const navigation = useNavigation();
   const total = Object.values(dashboard.templateCounts).reduce((a, b) => a + b, 0);
@@ -78,6 +83,7 @@ export default function Home() {
     <Page title={t("home.title")} primaryAction={{ content: t("home.makeRecurring"), url: "/app/orders" }}>
       <BlockStack gap="400">
         <StripeBanner dashboard={dashboard} timeZone={shop.timeZone} />
+        {scopeLost && <RailScopeNotice lost={scopeLost} />}
         <SetupGuide guide={setupGuide} />
         <Layout>
           <Layout.Section>

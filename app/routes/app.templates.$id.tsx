@@ -6,6 +6,7 @@ import { BlockStack, Layout, Page } from "@shopify/polaris";
 import { z } from "zod";
 import { FREE_PLAN_ACTIVE_LIMIT } from "~/domain/plan";
 import { TemplateStatusBadge } from "~/components/labels";
+import { RailScopeNotice } from "~/components/RailScopeNotice";
 import { RouteError } from "~/components/RouteError";
 import { ActivitySection } from "~/components/template/ActivitySection";
 import { EInvoiceCard } from "~/components/template/EInvoiceCard";
@@ -21,6 +22,8 @@ import { explainRunFailure } from "~/i18n/run-errors";
 import { useI18n } from "~/i18n/react";
 import { refreshPlanIfStale } from "~/services/billing-plan/refresh-plan.server";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
+import { railAccessOf } from "~/services/shopify/rail-access.server";
+import { railScopeLost } from "~/services/shopify/rail-scope-status.server";
 import { RUN_ACTIONS } from "~/services/invoicing/run-actions.server";
 import { applyTemplateAction, TEMPLATE_ACTIONS, type ActionResult } from "~/services/templates/apply-action.server";
 import { loadTemplatePage } from "~/services/templates/detail-page.server";
@@ -44,7 +47,7 @@ const actionSchema = () =>
     .refine((form) => !RUN_INTENTS.has(form.intent) || form.runId !== undefined, { path: ["runId"], message: "runId is required" });
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, scopes } = await authenticate.admin(request);
   const { shop, locale } = await loadAdminContext(session.shop, request.url);
   const page = await orNotFound(() => loadTemplatePage(shop, params.id ?? ""));
   const t = translator(locale);
@@ -52,7 +55,10 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const runs = page.runs.map((run) => ({ ...run, failure: run.state === "failed" ? explainRunFailure(t, run.errorCode, run.errorMessage) : null }));
   // One nonce per rendered page: every form on it posts it, and the page
   // reloads after each action, so a new click gets a new one.
-  return { ...page, runs, requestId: crypto.randomUUID(), einvoice: await loadEInvoiceCard(shop, params.id ?? "") };
+  // A Shopify invoice whose permission was revoked: its next period would fail; said now, with the button to grant it again.
+  const open = page.template.status === "active" || page.template.status === "paused";
+  const railScope = page.template.rail === "shopify" && open ? await railScopeLost(shop.id, railAccessOf(scopes)) : null;
+  return { ...page, runs, requestId: crypto.randomUUID(), einvoice: await loadEInvoiceCard(shop, params.id ?? ""), railScopeLost: railScope !== null };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -89,7 +95,7 @@ function messageOf(result: ActionResult, t: Translate): string {
 }
 
 export default function TemplatePage() {
-  const { template, runs, events, billingHold, requestId, einvoice } = useLoaderData<typeof loader>();
+  const { template, runs, events, billingHold, requestId, einvoice, railScopeLost: scopeLost } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const { t, locale } = useI18n();
@@ -106,6 +112,7 @@ export default function TemplatePage() {
     >
       <BlockStack gap="400">
         <TemplateBanners template={template} billingHold={billingHold} justCreated={searchParams.get("created") === "1"} answer={answer} />
+        {scopeLost && <RailScopeNotice lost="this" />}
         <TemplateControls template={template} pending={pending} />
         <Layout>
           <Layout.Section>

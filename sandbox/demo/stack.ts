@@ -117,7 +117,9 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     // The admin's permission modal for optional scopes (the Shopify invoice rail's draft orders).
     scopes: {
       query: () => shopify.control.appScopes(DEMO_SHOP_DOMAIN),
-      grant: (scopes) => shopify.control.grantOptionalScopes(DEMO_SHOP_DOMAIN, scopes),
+      grant: async (scopes) => {
+        await shopify.control.grantOptionalScopes(DEMO_SHOP_DOMAIN, scopes); // its app/scopes_update answered before the modal closes
+      },
     },
   });
 

@@ -18,7 +18,7 @@
 //      does not implement fail with NOT_IMPLEMENTED_IN_STAND_IN errors
 //   7. actualQueryCost is taken from the bucket; extensions.cost reported.
 
-import { grantOptionalScopes, installationScopes, revokeOptionalScopes } from "./app-scopes";
+import { grantOptionalScopes, installationScopes, notifyScopesUpdate, revokeOptionalScopes } from "./app-scopes";
 import {
   execute,
   getLocation,
@@ -128,10 +128,13 @@ export interface AdminApiControl {
   setVariantDeleted(shop: string, variantId: string, deleted?: boolean): void;
   /** Registers an extra access token for `shop` (e.g. with narrower scopes). */
   addAccessToken(shop: string, token: string, scopes: string): void;
-  /** The merchant grants optional scopes of the app on `shop` (the admin's permission modal): its tokens carry them from now on. */
-  grantOptionalScopes(shop: string, scopes: readonly string[]): void;
-  /** The merchant revokes optional scopes of the app on `shop`: its tokens lose them. */
-  revokeOptionalScopes(shop: string, scopes: readonly string[]): void;
+  /**
+   * The merchant grants optional scopes of the app on `shop` (the admin's permission modal): its tokens carry them from now on.
+   * Resolves with the `app/scopes_update` webhook once the app answered it (null: nothing changed).
+   */
+  grantOptionalScopes(shop: string, scopes: readonly string[]): Promise<WebhookDelivery | null>;
+  /** The merchant revokes optional scopes of the app on `shop`: its tokens lose them; resolves as grantOptionalScopes. */
+  revokeOptionalScopes(shop: string, scopes: readonly string[]): Promise<WebhookDelivery | null>;
   /** The app's scopes on `shop`, as App Bridge's `shopify.scopes.query()` gives them. */
   appScopes(shop: string): { granted: string[]; required: string[]; optional: string[] };
   /** Removes an access token (the next request with it gets 401). */
@@ -359,10 +362,16 @@ export function createAdminApi(options: AdminApiOptions = {}): AdminApi {
       shopOrThrow(shop).tokens.set(token, { scopes: splitScopes(scopes), expiresAt: null, kind: "seeded" });
     },
     grantOptionalScopes(shop, scopes) {
-      grantOptionalScopes(state, shopOrThrow(shop), scopes);
+      const s = shopOrThrow(shop);
+      const previous = installationScopes(state, s);
+      grantOptionalScopes(state, s, scopes);
+      return notifyScopesUpdate(state, s, previous) ?? Promise.resolve(null);
     },
     revokeOptionalScopes(shop, scopes) {
-      revokeOptionalScopes(shopOrThrow(shop), scopes);
+      const s = shopOrThrow(shop);
+      const previous = installationScopes(state, s);
+      revokeOptionalScopes(s, scopes);
+      return notifyScopesUpdate(state, s, previous) ?? Promise.resolve(null);
     },
     appScopes(shop) {
       return { granted: installationScopes(state, shopOrThrow(shop)), required: splitScopes(state.app.scopes), optional: splitScopes(state.app.optionalScopes) };

@@ -13,12 +13,27 @@
 //   https://shopify.dev/docs/apps/build/authentication-authorization/app-installation/manage-access-scopes
 // - `installation.accessScopes` lists what the installation holds now.
 //   https://shopify.dev/docs/api/admin-graphql/latest/queries/app
-// Not reproduced: the `app/scopes_update` webhook Shopify sends after a grant
-// (the stand-in's webhook senders are being unified; the app asks Shopify
-// with scopes.query() rather than trusting its stored session).
+// - Every change of the installation's scopes (a grant, a revocation) is an
+//   `app/scopes_update` webhook with the scopes before and after:
+//   {"id", "previous": [...], "current": [...], "updated_at", "shop_id"}
+//   (https://shopify.dev/changelog/new-webhook-topic-app-scopes_update;
+//   `shop_id` since 2025-07: https://shopify.dev/changelog/add-shopid-to-appscopesupdate-webhook-payload),
+//   sent by the stand-in's one sender (webhooks.ts) to `{webhookUrl}/app/scopes_update`;
+//   nothing is sent when nothing changed.
 import { ShopifyResolverError } from "./errors";
 import type { View } from "./resolvers";
 import { splitScopes, type ShopState, type StandInState } from "./state";
+import { deliverWebhook, type WebhookDelivery } from "./webhooks";
+
+/** The `app/scopes_update` webhook of a change from `previous` to the installation's scopes now; null when they are the same. */
+export function notifyScopesUpdate(state: StandInState, shop: ShopState, previous: readonly string[]): Promise<WebhookDelivery> | null {
+  const current = installationScopes(state, shop);
+  if (previous.length === current.length && previous.every((scope) => current.includes(scope))) return null;
+  const legacyId = Number(shop.shop.id.split("/").pop());
+  const url = state.webhookUrl ? `${state.webhookUrl.replace(/\/$/, "")}/app/scopes_update` : null;
+  const payload = { id: legacyId, previous: [...previous], current, updated_at: new Date(state.clock.now()).toISOString(), shop_id: legacyId };
+  return deliverWebhook(state, { url, topic: "app/scopes_update", shop: shop.shop.myshopifyDomain, payload });
+}
 
 const scopeView = (handle: string): View => ({ __typename: "AccessScope", handle, description: `The ${handle} access scope.` });
 

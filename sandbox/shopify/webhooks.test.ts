@@ -1,6 +1,6 @@
 // The stand-in's one webhook sender, checked by Shopify's own library: every
 // topic it delivers — the checkout's (orders/paid…, draft_orders/update) and
-// the plan page's (app_subscriptions/update) — passes @shopify/shopify-api's
+// the plan page's (app_subscriptions/update), a scope change's (app/scopes_update) — passes @shopify/shopify-api's
 // webhooks.validate (HMAC with the app's secret, topic, shop, webhook id, API
 // version), and a redelivery is the same bytes under the same ids.
 import "@shopify/shopify-api/adapters/node";
@@ -40,7 +40,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks`;
-  standIn = await startShopifyStandIn({ app: APP, webhookUrl: base, webhooks: { "app_subscriptions/update": `${base}/app_subscriptions/update` } });
+  standIn = await startShopifyStandIn({ app: { ...APP, optionalScopes: "write_products" }, webhookUrl: base, webhooks: { "app_subscriptions/update": `${base}/app_subscriptions/update` } });
 });
 afterAll(async () => {
   await standIn.close();
@@ -82,6 +82,19 @@ describe("the stand-in's webhook sender", () => {
       ["draft_orders/update", 200],
       ["app_subscriptions/update", 200],
     ]);
+  });
+
+  it("sends app/scopes_update when the merchant grants or revokes an optional scope, with the scopes before and after", async () => {
+    const granted = await standIn.control.grantOptionalScopes(DEMO_SHOP_DOMAIN, ["write_products"]);
+    expect(await standIn.control.grantOptionalScopes(DEMO_SHOP_DOMAIN, ["write_products"])).toBeNull(); // nothing changed: nothing sent
+    const revoked = await standIn.control.revokeOptionalScopes(DEMO_SHOP_DOMAIN, ["write_products"]);
+    expect([granted?.status, revoked?.status]).toEqual([200, 200]);
+    expect(received.map(({ path, valid, topic, domain }) => ({ path, valid, topic, domain }))).toEqual(
+      [1, 2].map(() => ({ path: "/webhooks/app/scopes_update", valid: true, topic: "APP_SCOPES_UPDATE", domain: DEMO_SHOP_DOMAIN })),
+    );
+    const [grant, revoke] = received.map((r) => JSON.parse(r.body) as Record<string, unknown>);
+    expect(grant).toMatchObject({ previous: ["read_orders", "write_draft_orders"], current: ["read_orders", "write_draft_orders", "write_products"], updated_at: expect.any(String), shop_id: expect.any(Number) });
+    expect(revoke).toMatchObject({ previous: ["read_orders", "write_draft_orders", "write_products"], current: ["read_orders", "write_draft_orders"] });
   });
 
   it("redelivers the same bytes under the same webhook and event ids (Shopify's retry)", async () => {

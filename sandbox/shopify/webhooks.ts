@@ -1,6 +1,7 @@
 // Shopify's webhook delivery, as the stand-in makes it — the one sender for
 // every topic it delivers (the checkout's orders/* and draft_orders/update,
-// the plan page's app_subscriptions/update): a JSON POST to the
+// the plan page's app_subscriptions/update, a scope grant's or revocation's
+// app/scopes_update): a JSON POST to the
 // subscription's URL with the headers Shopify sends
 // (https://shopify.dev/docs/apps/build/webhooks/delivery-structure, "Headers"):
 //   X-Shopify-Topic, X-Shopify-Shop-Domain, X-Shopify-API-Version (the

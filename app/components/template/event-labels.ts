@@ -16,6 +16,8 @@ const EVENT_KEYS: Record<RunEventType, MessageKey> = {
   "template.cancelled": "event.template.cancelled",
   "template.ended": "event.template.ended",
   "template.customer_redacted": "event.template.customer_redacted",
+  "template.rail_scope_revoked": "event.template.rail_scope_revoked",
+  "template.rail_scope_granted": "event.template.rail_scope_granted",
   "run.planned": "event.run.planned",
   "run.skipped": "event.run.skipped",
   "run.replanned": "event.run.replanned",
