@@ -108,7 +108,7 @@ describe("Shopify invoice, from the order to the payment", { timeout: 150_000 },
   ])("$locale: the merchant chooses Shopify invoice on $order, the period comes, the customer pays on Shopify's checkout, the merchant sees it paid", async ({ locale, order, days }) => {
     const w = WORDS[locale];
     // Each journey starts from a shop that never granted draft orders: the merchant is asked.
-    stack.shopify.control.revokeOptionalScopes(DEMO_SHOP_DOMAIN, ["write_draft_orders"]);
+    await stack.shopify.control.revokeOptionalScopes(DEMO_SHOP_DOMAIN, ["write_draft_orders"]);
     await page.goto(`${stack.hostUrl}/?locale=${locale}&path=${encodeURIComponent("/app")}`);
     app = page.frameLocator('[data-testid="app-frame"]');
     await page.locator("nav").getByRole("link", { name: w.orders }).click();
