@@ -23,6 +23,7 @@ import { startStandInProcess } from "./stripe-standin-process";
 import { spawn, type ChildProcess } from "node:child_process";
 import type pg from "pg";
 import { DEFAULT_SECRET_KEY, type RequestLogEntry } from "../sandbox/stripe/server";
+import { mostInOneSecond } from "../tests/helpers/request-rate";
 import { createBenchPostgresDatabase, withBenchCluster, withConnection } from "./postgres";
 import { atLeast, atMost, exactly, percent, type Check } from "./targets";
 
@@ -199,17 +200,6 @@ async function insertDueRuns(client: pg.Client, total: number): Promise<void> {
     [ACCOUNTS, now, JSON.stringify(RUN_SNAPSHOT_LINES), total],
   );
   await client.query("COMMIT");
-}
-
-/** The most entries of `times` (ms) inside any window [t, t + 1000). */
-function mostInOneSecond(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let start = 0, end = 0; start < sorted.length; start++) {
-    while (end < sorted.length && sorted[end]! < sorted[start]! + 1000) end++;
-    most = Math.max(most, end - start);
-  }
-  return most;
 }
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>;

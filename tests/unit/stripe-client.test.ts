@@ -101,12 +101,28 @@ describe("SharedAccountRateLimiter", () => {
       return { slotAt: scheduleNow + leadMs, now: scheduleNow };
     };
     const limiter = new SharedAccountRateLimiter({ requestsPerSecond: 25, slots, now: () => clock });
-    await limiter.acquire("acct_1");
-    // (1 s + the 75 ms guard) ÷ 25 requests per second, rounded up to a whole millisecond.
+    const onTime = await limiter.acquire("acct_1");
+    // (1 s + the 75 ms guard) ÷ 25 requests per second.
     expect(asked).toEqual([
       { spacingMs: 43, leadMs: 0 },
       { spacingMs: 43, leadMs: 200 },
     ]);
+    // Asked again as the request is written: on time up to 20 ms after its slot, not after.
+    expect(onTime()).toBe(true);
+    clock += 200 + 18;
+    expect(onTime()).toBe(true);
+    clock += 5;
+    expect(onTime()).toBe(false);
+  });
+
+  it("spaces slots exactly (window ÷ limit), not rounded to a whole millisecond", async () => {
+    const asked: number[] = [];
+    const slots = async (_account: string, spacingMs: number) => {
+      asked.push(spacingMs);
+      return { slotAt: 0, now: 0 };
+    };
+    await new SharedAccountRateLimiter({ requestsPerSecond: 25, guardMs: 80, slots, now: () => 0 }).acquire("acct_1");
+    expect(asked).toEqual([43.2]);
   });
 });
 

@@ -7,7 +7,9 @@
 // - `maxNetworkRetries: 0`: retries are ours. Each step of the pipeline carries
 //   an idempotency key; a retry with the same key never duplicates, and the
 //   decision to retry belongs to the caller that knows the step. (The SDK
-//   still retries a reset connection once on its own, with the same key.)
+//   still retries a reset connection once on its own, with the same key: the
+//   limiter sits in the SDK's HTTP client, limited-http-client.server.ts, so
+//   that retry waits for a slot too.)
 // - Host, port and protocol come from STRIPE_API_URL when it is set (the
 //   offline stand-in); otherwise the SDK's defaults reach api.stripe.com.
 import { createHash } from "node:crypto";
@@ -15,6 +17,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import Stripe from "stripe";
 import { config } from "~/config.server";
 import { accountClass, metrics } from "~/metrics.server";
+import { rateLimitedHttpClient, type OnTime, type RequestLimiter } from "./limited-http-client.server";
+
+export type { OnTime, RequestLimiter } from "./limited-http-client.server";
 
 /** The API version of every call, and of the objects the SDK's types describe. */
 export const STRIPE_API_VERSION = Stripe.API_VERSION;
@@ -114,8 +119,12 @@ export class AccountRateLimiter implements RequestLimiter {
     this.now = options.now ?? (() => performance.timeOrigin + performance.now());
   }
 
-  /** Resolves when a request for `account` may leave now. */
-  acquire(account: string): Promise<void> {
+  /**
+   * Resolves when a request for `account` may leave now. Within one process
+   * the cap and the spacing already absorb a late departure: the request is
+   * never refused at the write.
+   */
+  acquire(account: string): Promise<OnTime> {
     let lane = this.lanes.get(account);
     if (!lane) {
       lane = { sent: [], nextSlot: -Infinity, waiting: [], timer: null };
@@ -123,7 +132,7 @@ export class AccountRateLimiter implements RequestLimiter {
     }
     const queued = lane;
     return new Promise((resolve) => {
-      queued.waiting.push(resolve);
+      queued.waiting.push(() => resolve(() => true));
       this.pump(queued);
     });
   }
@@ -149,13 +158,6 @@ export class AccountRateLimiter implements RequestLimiter {
   }
 }
 
-/** What the client waits on before each request: the account's rate limit. */
-export interface RequestLimiter {
-  readonly requestsPerSecond: number;
-  /** Resolves when a request for `account` may leave now. */
-  acquire(account: string): Promise<void>;
-}
-
 /**
  * Where the request slots of every account are kept when several processes
  * share the accounts' rate limits: reserves the next slot of `account`, no
@@ -172,23 +174,24 @@ export type SharedRateLimiterOptions = {
   slots: RequestSlots;
   /**
    * Added to the one-second window, as in {@link RateLimiterOptions}.
-   * Default 75, more than one process's 50: between the moment a request
-   * leaves the limiter and the moment Stripe counts it, each process adds
-   * its own delay (serializing, the socket, an event loop busy with other
-   * lanes), and requests of several processes interleave. With 50, four
-   * worker processes put 26 requests in a second at the stand-in
-   * (tests/alone/stripe-shared-rate-limit.test.ts, PostgreSQL, in CI). The
-   * spacing is rounded up to a whole millisecond: at 43.2 ms the SQLite
-   * schedule let 26 into one second, at 43 it does not (the cause in the
-   * SQLite slot statement is not found yet: tests/PROMISE.md, known gaps).
-   * 25 req/s: 43 ms, so 93 % of the limit stays usable.
+   * Default 75. Stripe counts a request when it arrives
+   * (https://docs.stripe.com/rate-limits: requests per second, per account),
+   * not when it left: a request that spends longer on the way than the ones
+   * after it (the network, the receiving side's scheduling) moves closer to
+   * them. Departures are held to their slots (`maxLatenessMs`, checked at
+   * the socket write), so the guard less that lateness — 55 ms — is the
+   * transit jitter the limit survives. Stripe's own limiter is a token
+   * bucket (https://stripe.com/blog/rate-limiters), more lenient than a
+   * sliding second; the guard keeps the sliding second too.
+   * 25 req/s: 43 ms apart, so 93 % of the limit stays usable.
    */
   guardMs?: number;
   /**
    * How late after its slot a request may still leave. One that would leave
    * later (a stalled event loop, a reservation answered after its slot) would
    * be too close to the next slot's request: it takes a new slot instead.
-   * Default 20.
+   * Checked when the slot comes and again when the request is written to
+   * its socket (limited-http-client.server.ts). Default 20.
    */
   maxLatenessMs?: number;
   /** Local clock (ms since the epoch). */
@@ -200,7 +203,8 @@ export type SharedRateLimiterOptions = {
  * leave one slot apart (window ÷ limit, the window being 1 s + guard), the
  * slots handed out by one shared schedule (the database) whichever process
  * asks. A request leaves no earlier than its slot and at most
- * `maxLatenessMs` after it, so any second holds at most
+ * `maxLatenessMs` after it (the instant its bytes are written to the
+ * socket, not the instant the limiter lets it go), so any second holds at most
  * (1000 + maxLateness) ÷ spacing + 1 departures: the limit, with the rest of
  * the guard left for the network's jitter and the clocks' disagreement.
  * A slot nobody asked for is not saved up: no burst after a quiet spell.
@@ -226,13 +230,13 @@ export class SharedAccountRateLimiter implements RequestLimiter {
   constructor(options: SharedRateLimiterOptions) {
     if (!(options.requestsPerSecond > 0)) throw new RangeError("requestsPerSecond must be > 0");
     this.requestsPerSecond = options.requestsPerSecond;
-    this.spacingMs = Math.ceil((1000 + (options.guardMs ?? 75)) / options.requestsPerSecond);
+    this.spacingMs = (1000 + (options.guardMs ?? 75)) / options.requestsPerSecond;
     this.maxLatenessMs = options.maxLatenessMs ?? 20;
     this.slots = options.slots;
     this.now = options.now ?? (() => performance.timeOrigin + performance.now());
   }
 
-  async acquire(account: string): Promise<void> {
+  async acquire(account: string): Promise<OnTime> {
     for (;;) {
       const lead = Math.min(250, Math.ceil(2 * this.roundTripMs));
       const asked = this.now();
@@ -241,17 +245,20 @@ export class SharedAccountRateLimiter implements RequestLimiter {
       this.learn(asked, answered, slot.now);
       // The slot on the local clock, taking the offset at its latest possible value: never early.
       const leaveAt = slot.slotAt - this.offsetLow;
+      // The latest it may leave, taking the offset at its earliest possible value.
+      const leaveBy = slot.slotAt - this.offsetHigh + this.maxLatenessMs;
+      const onTime = () => this.now() <= leaveBy;
       const wait = leaveAt - this.now();
       if (wait > 0) await sleep(Math.ceil(wait));
-      const lateness = this.now() - (slot.slotAt - this.offsetHigh);
-      if (lateness <= this.maxLatenessMs) return;
+      if (onTime()) return onTime;
       // Missed: give the slot up (its neighbours may be too close) and take a later one.
     }
   }
 
   private learn(asked: number, answered: number, scheduleNow: number): void {
     const low = scheduleNow - answered;
-    const high = scheduleNow - asked;
+    // + 1: the schedule's clock may be read to the millisecond only (SQLite's julianday('now')).
+    const high = scheduleNow + 1 - asked;
     // Bounds that no longer overlap: a clock was stepped (NTP); start again from this reservation.
     if (low > this.offsetHigh || high < this.offsetLow) [this.offsetLow, this.offsetHigh] = [low, high];
     else [this.offsetLow, this.offsetHigh] = [Math.max(this.offsetLow, low), Math.min(this.offsetHigh, high)];
@@ -296,9 +303,6 @@ export type StripeClientOptions = {
 /** Request options for one call: the connected account, when acting for a merchant. */
 export type CallOptions = Stripe.RequestOptions;
 
-/** The account key the limiter uses for calls made as the platform itself. */
-const PLATFORM_LANE = "platform";
-
 /**
  * The Stripe SDK behind the process's rate limiter and retry policy. Every
  * Stripe call of the app goes through {@link StripeClient.call}.
@@ -314,16 +318,18 @@ export class StripeClient {
 
   constructor(options: StripeClientOptions) {
     const endpoint = stripeEndpoint(options.apiUrl);
+    const requestsPerSecond = options.requestsPerSecond ?? defaultRequestsPerSecond(options.secretKey);
+    this.limiter = options.slots ? new SharedAccountRateLimiter({ requestsPerSecond, slots: options.slots }) : new AccountRateLimiter({ requestsPerSecond });
     this.sdk = new Stripe(options.secretKey, {
       apiVersion: STRIPE_API_VERSION,
       maxNetworkRetries: 0,
       timeout: options.timeoutMs ?? 30_000,
       telemetry: false,
       appInfo: { name: "Ritournelle" },
+      // Every HTTP request of the SDK waits for its account's slot, its own retries included.
+      httpClient: rateLimitedHttpClient(this.limiter, endpoint?.protocol ?? "https"),
       ...(endpoint ?? {}),
     });
-    const requestsPerSecond = options.requestsPerSecond ?? defaultRequestsPerSecond(options.secretKey);
-    this.limiter = options.slots ? new SharedAccountRateLimiter({ requestsPerSecond, slots: options.slots }) : new AccountRateLimiter({ requestsPerSecond });
     this.connectUrl = connectBaseUrl(options.apiUrl);
     this.keyFingerprint = keyFingerprint(options.secretKey);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -332,7 +338,8 @@ export class StripeClient {
 
   /**
    * Runs one API call for `account` (a connected account id, or null for the
-   * platform) under that account's rate limit. `operation` receives the SDK
+   * platform) under that account's rate limit (each HTTP request it makes
+   * waits for a slot: the SDK's HTTP client holds the limiter). `operation` receives the SDK
    * and the request options to pass (the `stripeAccount`); it adds its own
    * idempotency key.
    *
@@ -347,9 +354,6 @@ export class StripeClient {
     const counters = metrics();
     const account_class = accountClass(account);
     for (let attempt = 1; ; attempt++) {
-      const queued = performance.now();
-      await this.limiter.acquire(account ?? PLATFORM_LANE);
-      counters.rateLimitWait.observe({ account_class }, (performance.now() - queued) / 1000);
       try {
         const result = await operation(this.sdk, options);
         counters.stripeRequests.inc({ status: "2xx", account_class });
