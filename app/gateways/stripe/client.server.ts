@@ -120,9 +120,10 @@ export class AccountRateLimiter implements RequestLimiter {
   }
 
   /**
-   * Resolves when a request for `account` may leave now. Within one process
-   * the cap and the spacing already absorb a late departure: the request is
-   * never refused at the write.
+   * Resolves when a request for `account` may leave now. This limiter counts
+   * the instants it lets requests go and never refuses one at the write
+   * (its `guardMs` is the margin for what happens in between); the
+   * shared one checks its slot again there ({@link SharedAccountRateLimiter}).
    */
   acquire(account: string): Promise<OnTime> {
     let lane = this.lanes.get(account);
