@@ -30,6 +30,9 @@
  *   renamed the line or the source order was deleted. Custom items and
  *   variants deleted since the order have none and are written back as custom
  *   lines.
+ * - **B2B**: an order placed for a Shopify company location keeps the
+ *   location, its company and the contact who placed it on the customer
+ *   (`customer.company`): the Shopify invoice rail bills that location.
  * - Refusals ({@link OrderSnapshotError}) say what the merchant should fix:
  *   no customer (point-of-sale sale), no e-mail address (the invoice is sent
  *   by e-mail), a currency Stripe cannot invoice.
@@ -37,6 +40,7 @@
 import { DomainError } from "./errors";
 import { MoneyError, parseDecimal, sum, type MinorUnits } from "./money";
 import type { ShippingSnapshot, TemplateLine, TemplateTaxLine } from "./invoice-draft";
+import type { BillingCompany } from "./billing";
 
 // ---------------------------------------------------------------------------
 // The order as read from the Admin API (shape of the gateway's query result)
@@ -78,6 +82,11 @@ export type SourceAddress = {
   countryCodeV2: string | null;
 };
 
+/** Who the order was for: the customer (D2C), or a company location (B2B) with the contact who placed it. */
+export type SourcePurchasingEntity =
+  | { __typename: "Customer" }
+  | { __typename: "PurchasingCompany"; company: { id: string; name: string }; contact: { id: string } | null; location: { id: string; name: string } };
+
 export type SourceOrder = {
   id: string;
   name: string;
@@ -93,6 +102,8 @@ export type SourceOrder = {
     locale: string | null;
     defaultEmailAddress: { emailAddress: string | null } | null;
   } | null;
+  /** Absent in orders read before B2B was read (and in tests' fixtures): D2C. */
+  purchasingEntity?: SourcePurchasingEntity | null;
   billingAddress: SourceAddress | null;
   lineItems: { nodes: SourceLineItem[]; pageInfo: { hasNextPage: boolean } };
   shippingLines: { nodes: SourceShippingLine[] };
@@ -109,6 +120,8 @@ export type CustomerSnapshotInput = {
   email: string;
   locale?: string;
   address?: { line1?: string; line2?: string; city?: string; state?: string; postalCode?: string; country?: string };
+  /** B2B: the company location the order was placed for (see BillingCompany). */
+  company?: BillingCompany;
 };
 
 export type OrderSnapshot = {
@@ -251,6 +264,8 @@ function customerOf(order: SourceOrder, email: string): CustomerSnapshotInput {
   };
   const locale = customer.locale ?? order.customerLocale;
   if (locale) snapshot.locale = locale;
+  const company = companyOf(order.purchasingEntity);
+  if (company) snapshot.company = company;
   if (billing) {
     const address = compact({
       line1: billing.company && billing.address1 ? `${billing.company}, ${billing.address1}` : (billing.address1 ?? billing.company),
@@ -263,6 +278,23 @@ function customerOf(order: SourceOrder, email: string): CustomerSnapshotInput {
     if (Object.keys(address).length > 0) snapshot.address = address;
   }
   return snapshot;
+}
+
+/**
+ * The company location of a B2B order, with the contact who placed it. An
+ * order for a location without a contact (Shopify allows it) cannot be billed
+ * to the location again — a draft order for a company needs its contact
+ * (PurchasingCompanyInput) — so its template bills the customer, as a D2C one.
+ */
+function companyOf(entity: SourceOrder["purchasingEntity"]): BillingCompany | undefined {
+  if (entity?.__typename !== "PurchasingCompany" || !entity.contact) return undefined;
+  return {
+    companyId: entity.company.id,
+    companyName: entity.company.name,
+    contactId: entity.contact.id,
+    locationId: entity.location.id,
+    locationName: entity.location.name,
+  };
 }
 
 function compact<T extends Record<string, string | null | undefined>>(record: T): { [K in keyof T]?: string } {
