@@ -289,7 +289,7 @@ export function checkPurchasingCompany(
   return { choice: { companyId: company.id, contactId: contact.id, locationId: location.id, customerId: contact.customerId } };
 }
 
-/** Test and demo controls: the merchant removes a location, or takes a contact's role at a location away. */
+/** Test and demo controls: the merchant removes a location, takes a contact's role at a location away or gives one, changes a location's terms. */
 export function companyControl(shopOrThrow: (domain: string) => ShopState) {
   return {
     removeCompanyLocation(shop: string, locationId: string): void {
@@ -302,7 +302,12 @@ export function companyControl(shopOrThrow: (domain: string) => ShopState) {
       if (!found) throw new Error(`stand-in: unknown company location ${locationId} in ${shop}`);
       found.location.roles = found.location.roles.filter((r) => r.contactId !== contactId);
     },
-    setCompanyLocationPaymentTerms(shop: string, locationId: string, templateId: string | null): void {
+    assignCompanyLocationRole(shop: string, contactId: string, locationId: string, role: CompanyRoleName = "Ordering only"): void {
+      const found = findCompanyLocation(shopOrThrow(shop), locationId);
+      if (!found || !found.company.contacts.some((c) => c.id === contactId)) throw new Error(`stand-in: no contact ${contactId} of the company of ${locationId} in ${shop}`);
+      found.location.roles = [...found.location.roles.filter((r) => r.contactId !== contactId), { contactId, role }];
+    },
+        setCompanyLocationPaymentTerms(shop: string, locationId: string, templateId: string | null): void {
       const found = findCompanyLocation(shopOrThrow(shop), locationId);
       if (!found) throw new Error(`stand-in: unknown company location ${locationId} in ${shop}`);
       if (templateId !== null && !PAYMENT_TERMS_TEMPLATES.some((t) => t.id === templateId)) throw new Error(`stand-in: unknown payment terms template ${templateId}`);
