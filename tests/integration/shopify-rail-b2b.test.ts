@@ -16,6 +16,7 @@ import { explainRunFailure } from "~/i18n/run-errors";
 import { loader as pageLoader } from "~/routes/app.templates.$id";
 import { action as newAction, loader as newLoader } from "~/routes/app.templates.new";
 import { createShopifyRail } from "~/services/invoicing/shopify-rail.server";
+import { collectCustomerData, eraseCustomerData } from "~/services/privacy/registry.server";
 import { retryRun } from "~/services/templates/retry-run.server";
 import { Worker } from "~/worker/worker";
 import { DEMO_SHOP_DOMAIN } from "../../sandbox/shopify";
@@ -133,5 +134,24 @@ describe("when the company location changed in Shopify", () => {
     const retried = await prisma.invoiceRun.findUniqueOrThrow({ where: { id: run.id } });
     expect(retried.state).toBe("sent");
     expect(standIn().control.draftOrders(DEMO_SHOP_DOMAIN).map((d) => d.purchasingCompany)).toEqual([BRASSERIE_NANTES]);
+  });
+});
+
+describe("privacy: the company contact's id is the customer's data", () => {
+  it("customers/data_request reports the company location billed with the contact's id; customers/redact erases it from the template and its runs", async () => {
+    const id = await makeRecurring("#1013");
+    const { clock, run } = await firstPeriod(id);
+    expect(run.state).toBe("sent");
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP_DOMAIN } });
+    const subject = { shopifyCustomerId: JB, email: "jb.moreau@example.fr" };
+    const report = await prisma.$transaction((tx) => collectCustomerData(shop, subject, clock.nowDate(), tx));
+    const [entry] = report.data.recurringTemplates as { customer: { company?: unknown } }[];
+    expect(entry!.customer.company).toMatchObject({ contactId: DEMO_COMPANY.jbContact, locationId: DEMO_COMPANY.nantes, companyName: "Brasserie du Port" });
+
+    await prisma.$transaction((tx) => eraseCustomerData(shop.id, subject, clock.nowDate(), tx));
+    const template = await prisma.recurringTemplate.findUniqueOrThrow({ where: { id } });
+    const runs = await prisma.invoiceRun.findMany({ where: { templateId: id } });
+    expect(JSON.stringify([template, runs])).not.toContain(DEMO_COMPANY.jbContact);
+    expect(JSON.parse(template.customer).company).toBeUndefined();
   });
 });
