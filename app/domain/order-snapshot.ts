@@ -85,7 +85,17 @@ export type SourceAddress = {
 /** Who the order was for: the customer (D2C), or a company location (B2B) with the contact who placed it. */
 export type SourcePurchasingEntity =
   | { __typename: "Customer" }
-  | { __typename: "PurchasingCompany"; company: { id: string; name: string }; contact: { id: string } | null; location: { id: string; name: string } };
+  | {
+      __typename: "PurchasingCompany";
+      company: { id: string; name: string };
+      contact: { id: string } | null;
+      location: {
+        id: string;
+        name: string;
+        /** The location's own payment terms (absent in fixtures: none). */
+        buyerExperienceConfiguration?: { paymentTermsTemplate: { paymentTermsType: string; dueInDays: number | null } | null } | null;
+      };
+    };
 
 export type SourceOrder = {
   id: string;
@@ -135,6 +145,12 @@ export type OrderSnapshot = {
   shipping: ShippingSnapshot | null;
   /** What the customer paid for the order, in `currency` (for comparison in the form). */
   orderTotal: MinorUnits;
+  /**
+   * B2B: the company location's own payment terms in days (net N → N; due on
+   * receipt or on fulfillment → 0), when it has terms; the form's due delay
+   * starts from them, so what the form shows is what each draft gets.
+   */
+  companyTermsDays?: number;
 };
 
 export type OrderSnapshotErrorCode = "no_customer" | "no_email" | "unsupported_currency" | "too_many_lines" | "invalid_amount";
@@ -251,7 +267,16 @@ export function snapshotFromOrder(order: SourceOrder): OrderSnapshot {
     taxesIncluded: order.taxesIncluded,
     shipping,
     orderTotal: amount(order.totalPriceSet),
+    ...companyTermsOf(order.purchasingEntity),
   };
+}
+
+function companyTermsOf(entity: SourceOrder["purchasingEntity"]): { companyTermsDays?: number } {
+  if (entity?.__typename !== "PurchasingCompany" || !entity.contact) return {};
+  const terms = entity.location.buyerExperienceConfiguration?.paymentTermsTemplate;
+  if (!terms) return {};
+  if (terms.paymentTermsType === "NET" && terms.dueInDays !== null) return { companyTermsDays: terms.dueInDays };
+  return terms.paymentTermsType === "RECEIPT" || terms.paymentTermsType === "FULFILLMENT" ? { companyTermsDays: 0 } : {};
 }
 
 function customerOf(order: SourceOrder, email: string): CustomerSnapshotInput {

@@ -44,12 +44,14 @@ const postJson = (path: string, body: unknown) =>
   adminFetchRequest(path, mintSessionToken(DEMO_SHOP_DOMAIN), { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
 const anchor = Temporal.Now.zonedDateTimeISO("Europe/Paris").toPlainDate().add({ days: 2 }).toString();
 
-/** The merchant makes the order recurring on the app's form, paid by Shopify invoice; returns the template's id. */
+/** The merchant makes the order recurring on the app's form, paid by Shopify invoice; returns the template's id (and the form's initial values in `formStartedWith`). */
+let formStartedWith: TemplateFormValues;
 async function makeRecurring(orderName: string, change: Partial<TemplateFormValues> = {}): Promise<string> {
   const order = standIn().control.orders(DEMO_SHOP_DOMAIN).find((o) => o.name === orderName)!;
   const ready = routeAnswer<{ orderId: string; setup: { initialValues: TemplateFormValues } }>(
     await callRoute(newLoader, get(`/app/templates/new?orderId=${encodeURIComponent(order.id)}`)),
   ).body;
+  formStartedWith = ready.setup.initialValues;
   const values = { ...ready.setup.initialValues, anchor, rail: "shopify", ...change };
   const created = routeAnswer(await callRoute(newAction, postJson("/app/templates/new", { orderId: ready.orderId, values })));
   expect(created.status).toBe(302);
@@ -67,7 +69,8 @@ async function firstPeriod(templateId: string) {
 
 describe("a template made from a B2B order", () => {
   it("bills the company location: its purchasing company, its addresses and its net 30 terms; the page names the company and the location, in English and French", async () => {
-    const id = await makeRecurring("#1013", { daysUntilDue: "0" }); // no due delay of its own: the location's terms
+    const id = await makeRecurring("#1013");
+    expect(formStartedWith.daysUntilDue).toBe("30"); // the form starts from the location's terms (net 30), not the shop's 14 days
     const stored = JSON.parse((await prisma.recurringTemplate.findUniqueOrThrow({ where: { id } })).customer);
     expect(stored.company).toEqual({ ...BRASSERIE_NANTES, companyName: "Brasserie du Port", locationName: "Nantes — Quai de la Fosse" });
 
@@ -87,16 +90,23 @@ describe("a template made from a B2B order", () => {
     expect(standIn().control.invoiceEmails(DEMO_SHOP_DOMAIN).filter((e) => e.draftId === draft!.id)).toHaveLength(1);
   });
 
-  it("takes the template's own due delay over the location's terms", async () => {
-    const id = await makeRecurring("#1013", { daysUntilDue: "45" });
-    const { run, draft } = await firstPeriod(id);
+  it("takes the template's own due delay over the location's terms; without one (0 days), the location's terms as Shopify has them at the period", async () => {
+    const own = await makeRecurring("#1013", { daysUntilDue: "45" });
+    const { run, draft } = await firstPeriod(own);
     expect(run.state).toBe("sent");
     expect(draft!.purchasingCompany).toEqual(BRASSERIE_NANTES);
     expect(draft!.paymentTerms?.template.name).toBe("Net 45");
+
+    const none = await makeRecurring("#1013", { daysUntilDue: "0" });
+    standIn().control.setCompanyLocationPaymentTerms(DEMO_SHOP_DOMAIN, DEMO_COMPANY.nantes, "gid://shopify/PaymentTermsTemplate/5"); // now net 60
+    const second = await firstPeriod(none);
+    expect(second.run.state).toBe("sent");
+    expect(second.draft!.paymentTerms?.template.name).toBe("Net 60");
   });
 
   it("leaves a D2C order's template as it was: the customer, their address, no company", async () => {
     const id = await makeRecurring("#1001", { daysUntilDue: "0" });
+    expect(formStartedWith.daysUntilDue).toBe("14"); // the shop's default
     expect(JSON.parse((await prisma.recurringTemplate.findUniqueOrThrow({ where: { id } })).customer).company).toBeUndefined();
     const page = routeAnswer<{ template: { company: unknown } }>(await callRoute(pageLoader, get(`/app/templates/${id}`), { id })).body;
     expect(page.template.company).toBeNull();

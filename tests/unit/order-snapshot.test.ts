@@ -321,6 +321,13 @@ describe("B2B: an order placed for a company location", () => {
     expect(snapshot.customer.shopifyCustomerId).toBe("gid://shopify/Customer/7");
   });
 
+  it("gives the location's terms in days for the form to start from: net N → N, due on receipt or fulfillment → 0, none → the shop's", () => {
+    const withTerms = (paymentTermsType: string, dueInDays: number | null) =>
+      snapshotFromOrder(order({ ...simple, purchasingEntity: { ...b2b, location: { ...b2b.location, buyerExperienceConfiguration: { paymentTermsTemplate: { paymentTermsType, dueInDays } } } } })).companyTermsDays;
+    expect([withTerms("NET", 30), withTerms("FULFILLMENT", null), withTerms("RECEIPT", null)]).toEqual([30, 0, 0]);
+    expect(snapshotFromOrder(order({ ...simple, purchasingEntity: b2b })).companyTermsDays).toBeUndefined();
+  });
+
   it("bills the customer for a D2C order, and for a location's order without a contact (a draft for a company needs one)", () => {
     expect(snapshotFromOrder(order({ ...simple, purchasingEntity: { __typename: "Customer" } })).customer.company).toBeUndefined();
     expect(snapshotFromOrder(order(simple)).customer.company).toBeUndefined();

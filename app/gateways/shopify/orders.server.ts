@@ -134,6 +134,12 @@ export const ORDER_FOR_TEMPLATE_QUERY = `#graphql
           location {
             id
             name
+            buyerExperienceConfiguration {
+              paymentTermsTemplate {
+                paymentTermsType
+                dueInDays
+              }
+            }
           }
         }
       }
