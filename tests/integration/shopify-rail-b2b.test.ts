@@ -141,6 +141,23 @@ describe("when the company location changed in Shopify", () => {
     expect(explainRunFailure(translator("fr"), run.lastErrorCode, run.lastErrorMessage).explanation).toContain("n’existe plus");
   });
 
+  it("a role taken away between the rail's read and draftOrderCreate: Shopify's refusal on the contact's field fails the run with the same reason", async () => {
+    const id = await makeRecurring("#1013");
+    const execute = standIn().api.execute;
+    const api = standIn().api as { execute: typeof execute };
+    api.execute = (shop, token, body) => {
+      if ((body.query ?? "").includes("draftOrderCreate")) standIn().control.revokeCompanyLocationRole(DEMO_SHOP_DOMAIN, DEMO_COMPANY.jbContact, DEMO_COMPANY.nantes);
+      return execute(shop, token, body);
+    };
+    try {
+      const { run } = await firstPeriod(id);
+      expect(run).toMatchObject({ state: "failed", lastErrorCode: "shopify_company_contact_not_permitted" });
+      expect(standIn().control.draftOrders(DEMO_SHOP_DOMAIN)).toEqual([]);
+    } finally {
+      api.execute = execute;
+    }
+  });
+
   it("a contact whose role at the location was taken away fails the run; once the role is given back, Retry bills the location", async () => {
     const id = await makeRecurring("#1013");
     standIn().control.revokeCompanyLocationRole(DEMO_SHOP_DOMAIN, DEMO_COMPANY.jbContact, DEMO_COMPANY.nantes);
