@@ -51,12 +51,14 @@ const anchor = Temporal.Now.zonedDateTimeISO("Europe/Paris").toPlainDate().add({
 
 /** The merchant makes the order recurring on the app's form, paid by Shopify invoice; returns the template's id (and the form's initial values in `formStartedWith`). */
 let formStartedWith: TemplateFormValues;
+let formCompany: unknown;
 async function makeRecurring(orderName: string, change: Partial<TemplateFormValues> = {}): Promise<string> {
   const order = standIn().control.orders(DEMO_SHOP_DOMAIN).find((o) => o.name === orderName)!;
-  const ready = routeAnswer<{ orderId: string; setup: { initialValues: TemplateFormValues } }>(
+  const ready = routeAnswer<{ orderId: string; setup: { initialValues: TemplateFormValues; company: unknown } }>(
     await callRoute(newLoader, get(`/app/templates/new?orderId=${encodeURIComponent(order.id)}`)),
   ).body;
   formStartedWith = ready.setup.initialValues;
+  formCompany = ready.setup.company;
   const values = { ...ready.setup.initialValues, anchor, rail: "shopify", ...change };
   const created = routeAnswer(await callRoute(newAction, postJson("/app/templates/new", { orderId: ready.orderId, values })));
   expect(created.status).toBe(302);
@@ -85,6 +87,7 @@ describe("a template made from a B2B order", () => {
   it("bills the company location: its purchasing company, its addresses and its net 30 terms; the page names the company and the location, in English and French", async () => {
     const id = await makeRecurring("#1013");
     expect(formStartedWith.daysUntilDue).toBe("30"); // the form starts from the location's terms (net 30), not the shop's 14 days
+    expect(formCompany).toEqual({ name: "Brasserie du Port", location: "Nantes — Quai de la Fosse" }); // the form says whom it bills
     const stored = JSON.parse((await prisma.recurringTemplate.findUniqueOrThrow({ where: { id } })).customer);
     expect(stored.company).toEqual({ ...BRASSERIE_NANTES, companyName: "Brasserie du Port", locationName: "Nantes — Quai de la Fosse" });
 
@@ -118,6 +121,7 @@ describe("a template made from a B2B order", () => {
   it("leaves a D2C order's template as it was: the customer, their address, no company", async () => {
     const id = await makeRecurring("#1001", { daysUntilDue: "0" });
     expect(formStartedWith.daysUntilDue).toBe("14"); // the shop's default
+    expect(formCompany).toBeNull();
     expect(JSON.parse((await prisma.recurringTemplate.findUniqueOrThrow({ where: { id } })).customer).company).toBeUndefined();
     const page = routeAnswer<{ template: { company: unknown } }>(await callRoute(pageLoader, get(`/app/templates/${id}`), { id })).body;
     expect(page.template.company).toBeNull();

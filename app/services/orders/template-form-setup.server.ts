@@ -13,6 +13,8 @@ export type TemplateFormSetup = {
   snapshot: OrderSnapshot;
   context: TemplateFormContext;
   initialValues: TemplateFormValues;
+  /** B2B: the Shopify company location the template will bill (the form says so); null: the customer. */
+  company: { name: string; location: string } | null;
 };
 
 /**
@@ -42,8 +44,10 @@ export async function prepareTemplateFromOrder(
 export function setupFromSnapshot(snapshot: OrderSnapshot, shop: Pick<Shop, "timeZone" | "settings">, clock: Clock): TemplateFormSetup {
   const settings = readSettings(shop);
   const today = todayIn(shop.timeZone, clock.now());
+  const company = snapshot.customer.company;
   return {
     snapshot,
+    company: company ? { name: company.companyName, location: company.locationName } : null,
     context: formContextOf(snapshot, shop.timeZone, today),
     initialValues: {
       ...scheduleFieldsOf({ every: 1, unit: "month" }),
