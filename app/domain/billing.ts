@@ -85,6 +85,22 @@ export type BillingAddress = {
   country?: string; // ISO 3166-1 alpha-2
 };
 
+/**
+ * B2B: the Shopify company location the source order was placed for, and the
+ * company contact who placed it (a contact is a customer: its id is personal
+ * data, registered with the customer snapshot). The Shopify rail makes each
+ * draft for this location (`purchasingEntity.purchasingCompany`); Stripe
+ * invoices the customer as before. Names are as they were when the template
+ * was made, for the merchant's pages; the rail reads the location again.
+ */
+export type BillingCompany = {
+  companyId: string;
+  companyName: string;
+  contactId: string;
+  locationId: string;
+  locationName: string;
+};
+
 export type BillingCustomer = {
   /** Shopify customer GID when the order had one; the key for reuse. */
   shopifyCustomerId?: string;
@@ -92,6 +108,8 @@ export type BillingCustomer = {
   email: string;
   locale?: string; // "fr", "en-US"…
   address?: BillingAddress;
+  /** B2B: the company location billed (see BillingCompany); absent: the customer (D2C). */
+  company?: BillingCompany;
 };
 
 export type BillingTax = {

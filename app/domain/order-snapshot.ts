@@ -30,6 +30,9 @@
  *   renamed the line or the source order was deleted. Custom items and
  *   variants deleted since the order have none and are written back as custom
  *   lines.
+ * - **B2B**: an order placed for a Shopify company location keeps the
+ *   location, its company and the contact who placed it on the customer
+ *   (`customer.company`): the Shopify invoice rail bills that location.
  * - Refusals ({@link OrderSnapshotError}) say what the merchant should fix:
  *   no customer (point-of-sale sale), no e-mail address (the invoice is sent
  *   by e-mail), a currency Stripe cannot invoice.
@@ -37,6 +40,7 @@
 import { DomainError } from "./errors";
 import { MoneyError, parseDecimal, sum, type MinorUnits } from "./money";
 import type { ShippingSnapshot, TemplateLine, TemplateTaxLine } from "./invoice-draft";
+import type { BillingCompany } from "./billing";
 
 // ---------------------------------------------------------------------------
 // The order as read from the Admin API (shape of the gateway's query result)
@@ -78,6 +82,21 @@ export type SourceAddress = {
   countryCodeV2: string | null;
 };
 
+/** Who the order was for: the customer (D2C), or a company location (B2B) with the contact who placed it. */
+export type SourcePurchasingEntity =
+  | { __typename: "Customer" }
+  | {
+      __typename: "PurchasingCompany";
+      company: { id: string; name: string };
+      contact: { id: string } | null;
+      location: {
+        id: string;
+        name: string;
+        /** The location's own payment terms (absent in fixtures: none). */
+        buyerExperienceConfiguration?: { paymentTermsTemplate: { paymentTermsType: string; dueInDays: number | null } | null } | null;
+      };
+    };
+
 export type SourceOrder = {
   id: string;
   name: string;
@@ -93,6 +112,8 @@ export type SourceOrder = {
     locale: string | null;
     defaultEmailAddress: { emailAddress: string | null } | null;
   } | null;
+  /** Absent in orders read before B2B was read (and in tests' fixtures): D2C. */
+  purchasingEntity?: SourcePurchasingEntity | null;
   billingAddress: SourceAddress | null;
   lineItems: { nodes: SourceLineItem[]; pageInfo: { hasNextPage: boolean } };
   shippingLines: { nodes: SourceShippingLine[] };
@@ -109,6 +130,8 @@ export type CustomerSnapshotInput = {
   email: string;
   locale?: string;
   address?: { line1?: string; line2?: string; city?: string; state?: string; postalCode?: string; country?: string };
+  /** B2B: the company location the order was placed for (see BillingCompany). */
+  company?: BillingCompany;
 };
 
 export type OrderSnapshot = {
@@ -122,6 +145,12 @@ export type OrderSnapshot = {
   shipping: ShippingSnapshot | null;
   /** What the customer paid for the order, in `currency` (for comparison in the form). */
   orderTotal: MinorUnits;
+  /**
+   * B2B: the company location's own payment terms in days (net N → N; due on
+   * receipt or on fulfillment → 0), when it has terms; the form's due delay
+   * starts from them, so what the form shows is what each draft gets.
+   */
+  companyTermsDays?: number;
 };
 
 export type OrderSnapshotErrorCode = "no_customer" | "no_email" | "unsupported_currency" | "too_many_lines" | "invalid_amount";
@@ -238,7 +267,16 @@ export function snapshotFromOrder(order: SourceOrder): OrderSnapshot {
     taxesIncluded: order.taxesIncluded,
     shipping,
     orderTotal: amount(order.totalPriceSet),
+    ...companyTermsOf(order.purchasingEntity),
   };
+}
+
+function companyTermsOf(entity: SourceOrder["purchasingEntity"]): { companyTermsDays?: number } {
+  if (entity?.__typename !== "PurchasingCompany" || !entity.contact) return {};
+  const terms = entity.location.buyerExperienceConfiguration?.paymentTermsTemplate;
+  if (!terms) return {};
+  if (terms.paymentTermsType === "NET" && terms.dueInDays !== null) return { companyTermsDays: terms.dueInDays };
+  return terms.paymentTermsType === "RECEIPT" || terms.paymentTermsType === "FULFILLMENT" ? { companyTermsDays: 0 } : {};
 }
 
 function customerOf(order: SourceOrder, email: string): CustomerSnapshotInput {
@@ -251,6 +289,8 @@ function customerOf(order: SourceOrder, email: string): CustomerSnapshotInput {
   };
   const locale = customer.locale ?? order.customerLocale;
   if (locale) snapshot.locale = locale;
+  const company = companyOf(order.purchasingEntity);
+  if (company) snapshot.company = company;
   if (billing) {
     const address = compact({
       line1: billing.company && billing.address1 ? `${billing.company}, ${billing.address1}` : (billing.address1 ?? billing.company),
@@ -263,6 +303,23 @@ function customerOf(order: SourceOrder, email: string): CustomerSnapshotInput {
     if (Object.keys(address).length > 0) snapshot.address = address;
   }
   return snapshot;
+}
+
+/**
+ * The company location of a B2B order, with the contact who placed it. An
+ * order for a location without a contact (Shopify allows it) cannot be billed
+ * to the location again — a draft order for a company needs its contact
+ * (PurchasingCompanyInput) — so its template bills the customer, as a D2C one.
+ */
+function companyOf(entity: SourceOrder["purchasingEntity"]): BillingCompany | undefined {
+  if (entity?.__typename !== "PurchasingCompany" || !entity.contact) return undefined;
+  return {
+    companyId: entity.company.id,
+    companyName: entity.company.name,
+    contactId: entity.contact.id,
+    locationId: entity.location.id,
+    locationName: entity.location.name,
+  };
 }
 
 function compact<T extends Record<string, string | null | undefined>>(record: T): { [K in keyof T]?: string } {

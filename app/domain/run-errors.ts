@@ -33,6 +33,9 @@ export const RUN_ERROR_CODES = [
   "shopify_unreachable",
   // Shopify's answer to draftOrderInvoiceSend was lost and the draft shows no e-mail yet: not asked again until it settles.
   "shopify_send_in_doubt",
+  // B2B on the Shopify rail (app/gateways/shopify/company-draft.server.ts): the company location billed is gone, or its contact may no longer order for it.
+  "shopify_company_location_missing",
+  "shopify_company_contact_not_permitted",
   // Transient: retried on their own until the attempts run out.
   "stripe_unreachable",
   "idempotency_in_flight",

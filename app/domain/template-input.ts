@@ -18,7 +18,7 @@ import { z } from "zod";
 import { ValidationError, type FieldRefusal, type ScheduleError } from "./errors";
 import type { InvoiceDraftError } from "./invoice-draft";
 import { PRODUCT_VARIANT_GID } from "./order-snapshot";
-import type { BillingRail } from "./billing";
+import type { BillingCompany, BillingRail } from "./billing";
 import { MAX_EVERY, scheduleIssues, validateSchedule, type Schedule } from "./schedule";
 import { MAX_TEMPLATE_LINES } from "./template-limits";
 
@@ -250,12 +250,25 @@ export const addressInput = z.object({
 /** Where the invoice is sent. */
 export const customerEmailInput = z.email(refuse("email_invalid.invoice_address"));
 
+/** Shopify GIDs of one type ("gid://shopify/CompanyLocation/123"). */
+const gidOf = (type: string) => z.string().trim().regex(new RegExp(`^gid://shopify/${type}/\\d+$`), refuse("field_invalid"));
+
+/** B2B: the company location the order was placed for (app/domain/billing.ts's BillingCompany). */
+export const companyInput = z.object({
+  companyId: gidOf("Company"),
+  companyName: z.string().trim().min(1, refuse("field_invalid")),
+  contactId: gidOf("CompanyContact"),
+  locationId: gidOf("CompanyLocation"),
+  locationName: z.string().trim().min(1, refuse("field_invalid")),
+}) satisfies z.ZodType<BillingCompany>;
+
 const customerInput = z.object({
   shopifyCustomerId: z.string().trim().min(1).optional(),
   name: z.string({ error: refuse("customer_name_required") }).trim().min(1, refuse("customer_name_required")),
   email: customerEmailInput,
   locale: z.string().trim().min(2).optional(),
   address: addressInput.optional(),
+  company: companyInput.optional(),
 });
 
 /** timeOfDay and timeZone default to the shop's; the rest is checked by app/domain/schedule.ts. */

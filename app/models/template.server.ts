@@ -13,7 +13,7 @@ import type { CustomerSubject } from "~/domain/customer-subject";
 import type { ShippingSnapshot, TemplateLine } from "~/domain/invoice-draft";
 import { PRODUCT_VARIANT_GID } from "~/domain/order-snapshot";
 import type { Schedule, ScheduleUnit } from "~/domain/schedule";
-import { addressInput, CATCH_UP_POLICIES, type CatchUpPolicy } from "~/domain/template-input";
+import { addressInput, CATCH_UP_POLICIES, companyInput, type CatchUpPolicy } from "~/domain/template-input";
 import { claimDueTemplatesPostgresSql, type ClaimLease } from "./hot-sql.server";
 
 type Db = Prisma.TransactionClient;
@@ -39,6 +39,8 @@ export const customerSnapshotSchema = z.object({
   email: z.string(),
   locale: z.string().optional(),
   address: addressSnapshotSchema.optional(),
+  /** B2B: the company location billed (the contact's id is personal data: erased with the rest, see redactedCustomer). */
+  company: companyInput.optional(),
 });
 export type CustomerSnapshot = z.infer<typeof customerSnapshotSchema>;
 

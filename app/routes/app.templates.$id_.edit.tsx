@@ -72,6 +72,7 @@ export default function EditTemplate() {
           initialValues={setup.initialValues}
           context={setup.context}
           customerName={setup.customerName}
+          company={setup.company}
           serverErrors={answer?.errors}
           serverMessages={answer?.messages}
           submitting={navigation.state === "submitting"}

@@ -93,6 +93,7 @@ export default function NewTemplate() {
           initialValues={setup.initialValues}
           context={setup.context}
           customerName={setup.snapshot.customer.name}
+          company={setup.company}
           orderTotal={setup.snapshot.orderTotal}
           serverErrors={answer?.errors}
           serverMessages={answer?.messages}

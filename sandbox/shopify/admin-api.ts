@@ -39,6 +39,7 @@ import {
   type OperationDefinitionNode,
 } from "graphql";
 import { payInvoice } from "./checkout";
+import { companyControl } from "./companies";
 import { draftStore, findDraft, type DraftOrderRecord, type InvoiceEmail } from "./draft-orders";
 import {
   activeSubscription,
@@ -111,7 +112,7 @@ export interface AdminApiResponse {
   body: unknown;
 }
 
-export interface AdminApiControl {
+interface AdminApiBaseControl {
   /** Back to a fresh copy of `seed` (default: the seed the API was created with). */
   reset(seed?: Seed): void;
   /** Orders created through orderCreate on `shop`, with their raw input. */
@@ -175,6 +176,9 @@ export interface AdminApiControl {
   /** Every webhook delivered (or recorded without a URL), every topic, oldest first. */
   webhookDeliveries(): WebhookDelivery[];
 }
+
+/** B2B (companies.ts): the merchant removes a company location, takes a contact's role at one away, or changes its payment terms. */
+export type AdminApiControl = AdminApiBaseControl & ReturnType<typeof companyControl>;
 
 export interface AdminApi {
   execute(shopDomain: string, accessToken: string | null | undefined, body: AdminApiRequestBody): Promise<AdminApiResponse>;
@@ -324,6 +328,7 @@ export function createAdminApi(options: AdminApiOptions = {}): AdminApi {
   };
 
   const control: AdminApiControl = {
+    ...companyControl(shopOrThrow),
     reset(seed) {
       reseed(state, seed ?? initialSeed ?? createDefaultSeed());
       seedPlans(state.shops.values(), state.clock.now());

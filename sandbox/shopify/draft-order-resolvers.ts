@@ -3,6 +3,7 @@
 // queries, and the draft order mutations. Scopes as Shopify requires them:
 // read_draft_orders to read, write_draft_orders to change or send
 // (https://shopify.dev/docs/api/admin-graphql/latest/mutations/draftOrderInvoiceSend).
+import { purchasingEntityView } from "./companies";
 import { ShopifyResolverError } from "./errors";
 import {
   draftOrderCalculate,
@@ -97,6 +98,7 @@ export function draftOrderView(ctx: ResolverContext, d: DraftOrderRecord): View 
     note2: d.note,
     tags: [...d.tags],
     customer: customer ? customerView(customer) : null,
+    purchasingEntity: () => purchasingEntityOfDraft(ctx, d, customer ? customerView(customer) : null),
     billingAddress: addressView(d.billingAddress),
     shippingAddress: addressView(d.shippingAddress),
     order: order ? orderView(ctx.shop, order) : null,
@@ -124,6 +126,11 @@ export function draftOrderView(ctx: ResolverContext, d: DraftOrderRecord): View 
     lineItems: (args: Args) => connection(lineItems, args, { key: (_l) => ({ id: 0, value: 0 }), view: (l) => l, sort: false }),
     ...amountFields(d),
   };
+}
+
+/** DraftOrder.purchasingEntity: the company location when the draft is B2B, else its customer (companies.ts). */
+function purchasingEntityOfDraft(ctx: ResolverContext, d: DraftOrderRecord, customer: View | null): View | null {
+  return purchasingEntityView(ctx.shop, d.purchasingCompany, customer, connection);
 }
 
 /** The draft's shipping line, as its amounts computed it (null without shipping). */

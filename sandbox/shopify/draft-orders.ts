@@ -26,6 +26,7 @@
 // - A completed draft cannot be updated or deleted; a deleted draft is gone
 //   (draftOrder(id:) answers null).
 import { randomBytes } from "node:crypto";
+import { checkPurchasingCompany, type SeedPurchasingCompany } from "./companies";
 import { ShopifyResolverError } from "./errors";
 import { formatShopifyDecimal, parseDecimalToMinor } from "./money";
 import { addressFromInput } from "./order-create";
@@ -89,6 +90,8 @@ export interface DraftOrderRecord {
   note: string | null;
   email: string | null;
   customerId: string | null;
+  /** B2B: the company location the draft is for (companies.ts); null: D2C. */
+  purchasingCompany: SeedPurchasingCompany | null;
   lines: LineDraft[];
   shipping: ShippingLineDraft | null;
   billingAddress: SeedAddress | null;
@@ -168,6 +171,7 @@ interface ParsedDraft {
   shippingAddress: SeedAddress | null;
   email: string | null;
   customerId: string | null;
+  purchasingCompany: SeedPurchasingCompany | null;
   note: string | null;
   tags: string[];
   metafields: DraftMetafield[];
@@ -262,6 +266,17 @@ function parseDraftInput(shop: ShopState, now: number, input: Input, base: Parse
     if (!shop.shop.customers.some((c) => c.id === requestedCustomer)) errors.push({ field: ["purchasingEntity", "customerId"], message: "Customer does not exist" });
     else customerId = requestedCustomer;
   }
+  let purchasingCompany = base?.purchasingCompany ?? null;
+  const company = obj(purchasing?.purchasingCompany);
+  if (company) {
+    // B2B: the contact's customer is the draft's customer (companies.ts).
+    const checked = checkPurchasingCompany(shop, company);
+    if ("errors" in checked) errors.push(...checked.errors);
+    else {
+      purchasingCompany = { companyId: checked.choice.companyId, contactId: checked.choice.contactId, locationId: checked.choice.locationId };
+      customerId = checked.choice.customerId;
+    }
+  } else if (requestedCustomer) purchasingCompany = null;
   const email = str(input.email) ?? base?.email ?? (customerId ? (shop.shop.customers.find((c) => c.id === customerId)?.email ?? null) : null);
   if (email !== null && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) errors.push({ field: ["email"], message: "Email is invalid" });
   const tags = input.tags !== undefined ? arr(input.tags).filter((t): t is string => typeof t === "string").map((t) => t.trim()).filter(Boolean) : (base?.tags ?? []);
@@ -293,12 +308,16 @@ function parseDraftInput(shop: ShopState, now: number, input: Input, base: Parse
       if (template.paymentTermsType === "NET" && !str(schedule?.issuedAt)) {
         errors.push({ field: ["paymentTerms", "paymentSchedules"], message: "Net payment terms need a payment schedule with issuedAt" });
       }
+      // A fixed date is the schedule's dueAt: without it there is no due date (PaymentScheduleInput.dueAt).
+      if (template.paymentTermsType === "FIXED" && !str(schedule?.dueAt)) {
+        errors.push({ field: ["paymentTerms", "paymentSchedules"], message: "Fixed payment terms need a payment schedule with dueAt" });
+      }
       paymentTerms = { template, issuedAt, dueAt };
     }
   }
   if (errors.length > 0) return { errors };
   return {
-    draft: { lines, shipping, billingAddress, shippingAddress, email, customerId, note: input.note !== undefined ? (str(input.note) ?? null) : (base?.note ?? null), tags, metafields, paymentTerms },
+    draft: { lines, shipping, billingAddress, shippingAddress, email, customerId, purchasingCompany, note: input.note !== undefined ? (str(input.note) ?? null) : (base?.note ?? null), tags, metafields, paymentTerms },
   };
 }
 
@@ -480,6 +499,7 @@ export function completeDraftAsPaid(shop: ShopState, now: number, draft: DraftOr
     email: draft.email,
     phone: null,
     customerId: draft.customerId,
+    purchasingCompany: draft.purchasingCompany,
     customerLocale: customer?.locale ?? null,
     billingAddress: draft.billingAddress,
     shippingAddress: draft.shippingAddress,

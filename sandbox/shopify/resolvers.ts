@@ -11,6 +11,7 @@ import { accessScopesView, appView } from "./app-scopes";
 import type { GraphQLError } from "graphql";
 import { draftOrderRoot } from "./draft-order-resolvers";
 import { appInstallationView } from "./app-installation";
+import { companyRoot, purchasingEntityView } from "./companies";
 import { ShopifyResolverError } from "./errors";
 import { formatShopifyDecimal } from "./money";
 import { orderCreate } from "./order-create";
@@ -454,6 +455,7 @@ export function orderView(shop: ShopState, o: SeedOrder): View {
     paymentGatewayNames: [...o.paymentGatewayNames],
     customerLocale: o.customerLocale,
     customer: customer ? customerView(customer) : null,
+    purchasingEntity: () => purchasingEntityView(shop, o.purchasingCompany, customer ? customerView(customer) : null, connection),
     billingAddress: address(o.billingAddress, "1"),
     shippingAddress: address(o.shippingAddress, "2"),
     displayAddress: address(o.billingAddress ?? o.shippingAddress, "1"),
@@ -602,6 +604,7 @@ function nodeById(ctx: ResolverContext, id: unknown): View | null {
 export function rootValue(ctx: ResolverContext): View {
   return {
     ...draftOrderRoot(ctx),
+    ...companyRoot(ctx.shop, ctx.scopes, connection),
     shop: shopView(ctx.shop),
     // No scope needed: an app always reads its own installation.
     currentAppInstallation: { ...appInstallationView(ctx.shop), accessScopes: accessScopesView(ctx.scopes) },

@@ -9,6 +9,7 @@
 import { convertMinor, parseDecimalToMinor, type Rate } from "./money";
 import { deriveAmounts, taxLineDraft, variantLine, type DiscountCodeDraft, type LineDraft, type OrderDraft, type Pair } from "./order-build";
 import type { FinancialStatus, SeedAddress, SeedCustomer, SeedOrder, SeedProduct, SeedVariant } from "./seed";
+import type { SeedPurchasingCompany } from "./companies";
 
 /** Scopes the seeded offline tokens carry. */
 export const SEEDED_SCOPES = "read_orders,write_orders,read_customers,read_products";
@@ -119,6 +120,8 @@ export interface SeedOrderInput {
   sourceName?: string;
   /** Why this order is in the seed (for humans and tests; not a Shopify field). */
   peculiarities: string[];
+  /** B2B: placed by a company contact for a company location (companies.ts). */
+  purchasingCompany?: SeedPurchasingCompany;
 }
 
 /** What a shop's orders are built against, and where their ids start. */
@@ -241,5 +244,6 @@ export function buildSeedOrder(shop: SeedCatalog, input: SeedOrderInput): SeedOr
     paymentGatewayNames: status === null ? [] : status === "PENDING" ? ["Virement bancaire"] : ["shopify_payments"],
     ...amounts,
     peculiarities: [...input.peculiarities],
+    ...(input.purchasingCompany ? { purchasingCompany: { ...input.purchasingCompany } } : {}),
   };
 }

@@ -6,6 +6,7 @@
 
 import type { Rate } from "./money";
 import type { SeedOrderInput } from "./seed-build";
+import { DEMO_COMPANY } from "./seed-demo-companies";
 
 /** The demo shop's customers (seed-demo-shop.ts), by first name. */
 const C = {
@@ -199,7 +200,8 @@ export const DEMO_ORDERS: SeedOrderInput[] = [
       },
     ],
     financialStatus: "PAID",
-    peculiarities: ["automatic percentage discount (ENTITLED/EACH) on a quantity-6 line"],
+    purchasingCompany: { companyId: DEMO_COMPANY.brasserie, contactId: DEMO_COMPANY.jbContact, locationId: DEMO_COMPANY.nantes },
+    peculiarities: ["automatic percentage discount (ENTITLED/EACH) on a quantity-6 line", "B2B: placed for the company location Brasserie du Port, Nantes (net 30)"],
   },
   {
     number: 1014,

@@ -5,6 +5,7 @@
 
 import type { SeedCustomer, SeedProduct, SeedShop, SeedVariant } from "./seed";
 import { SEEDED_SCOPES, addr, buildSeedOrder, customer, type SeedCatalog } from "./seed-build";
+import { demoCompanies } from "./seed-demo-companies";
 import { DEMO_ORDERS } from "./seed-demo-orders";
 
 export const DEMO_SHOP_DOMAIN = "ritournelle-demo.myshopify.com";
@@ -274,5 +275,6 @@ export function demoShop(): SeedShop {
     products,
     variants,
     orders: DEMO_ORDERS.map((order) => buildSeedOrder(catalog, order)),
+    companies: demoCompanies(),
   };
 }

@@ -14,6 +14,7 @@
 // discounts, taxes and order totals add up exactly in both shop and
 // presentment currencies; seed.test.ts asserts those identities.
 
+import type { SeedCompany, SeedPurchasingCompany } from "./companies";
 import { demoShop } from "./seed-demo-shop";
 import { otherShop } from "./seed-other-shop";
 
@@ -219,6 +220,8 @@ export interface SeedOrder {
   taxLines: SeedTaxLine[];
   /** Why this order is in the seed (for humans and tests; not a Shopify field). */
   peculiarities: string[];
+  /** B2B: the order was placed for a company location (companies.ts); absent or null: D2C. */
+  purchasingCompany?: SeedPurchasingCompany | null;
 }
 
 export interface SeedShopAddress {
@@ -267,6 +270,8 @@ export interface SeedShop {
   products: SeedProduct[];
   variants: SeedVariant[];
   orders: SeedOrder[];
+  /** B2B companies (companies.ts); absent: none. */
+  companies?: SeedCompany[];
 }
 
 export interface Seed {

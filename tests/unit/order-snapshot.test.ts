@@ -300,6 +300,41 @@ describe("snapshotFromOrder", () => {
   });
 });
 
+describe("B2B: an order placed for a company location", () => {
+  const simple = { lineItems: lines(line({ title: "Café", quantity: 1, originalUnitPriceSet: eur("24.00") })), totalPriceSet: eur("24.00") };
+  const b2b = {
+    __typename: "PurchasingCompany" as const,
+    company: { id: "gid://shopify/Company/3", name: "Brasserie du Port" },
+    contact: { id: "gid://shopify/CompanyContact/4" },
+    location: { id: "gid://shopify/CompanyLocation/5", name: "Nantes" },
+  };
+
+  it("keeps the location, its company and the contact who placed it on the customer", () => {
+    const snapshot = snapshotFromOrder(order({ ...simple, purchasingEntity: b2b }));
+    expect(snapshot.customer.company).toEqual({
+      companyId: "gid://shopify/Company/3",
+      companyName: "Brasserie du Port",
+      contactId: "gid://shopify/CompanyContact/4",
+      locationId: "gid://shopify/CompanyLocation/5",
+      locationName: "Nantes",
+    });
+    expect(snapshot.customer.shopifyCustomerId).toBe("gid://shopify/Customer/7");
+  });
+
+  it("gives the location's terms in days for the form to start from: net N → N, due on receipt or fulfillment → 0, none → the shop's", () => {
+    const withTerms = (paymentTermsType: string, dueInDays: number | null) =>
+      snapshotFromOrder(order({ ...simple, purchasingEntity: { ...b2b, location: { ...b2b.location, buyerExperienceConfiguration: { paymentTermsTemplate: { paymentTermsType, dueInDays } } } } })).companyTermsDays;
+    expect([withTerms("NET", 30), withTerms("FULFILLMENT", null), withTerms("RECEIPT", null)]).toEqual([30, 0, 0]);
+    expect(snapshotFromOrder(order({ ...simple, purchasingEntity: b2b })).companyTermsDays).toBeUndefined();
+  });
+
+  it("bills the customer for a D2C order, and for a location's order without a contact (a draft for a company needs one)", () => {
+    expect(snapshotFromOrder(order({ ...simple, purchasingEntity: { __typename: "Customer" } })).customer.company).toBeUndefined();
+    expect(snapshotFromOrder(order(simple)).customer.company).toBeUndefined();
+    expect(snapshotFromOrder(order({ ...simple, purchasingEntity: { ...b2b, contact: null } })).customer.company).toBeUndefined();
+  });
+});
+
 describe("exact tax rates", () => {
   it.each([
     [0.2, "20"],

@@ -41,6 +41,8 @@ type Props = {
   initialValues: TemplateFormValues;
   context: TemplateFormContext;
   customerName: string;
+  /** B2B: the Shopify company location the template bills. */
+  company?: { name: string; location: string } | null;
   /** The order's total, to compare with one invoice (new templates only). */
   orderTotal?: number;
   /** Field errors the server answered: the form's own checks (codes), and the templates service's refusals (codes with values). */
@@ -158,7 +160,7 @@ export function TemplateForm(props: Props) {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            <CustomerSection customerName={props.customerName} values={values} set={set} errorOf={errorOf} />
+            <CustomerSection customerName={props.customerName} company={props.company} values={values} set={set} errorOf={errorOf} />
             <LinesSection
               lines={values.lines}
               context={context}

@@ -16,6 +16,7 @@ type SummaryOf = Pick<
   | "catchUpPolicy"
   | "signatureRequested"
   | "rail"
+  | "company"
   | "taxesIncluded"
   | "lines"
   | "shipping"
@@ -32,6 +33,7 @@ export function TemplateSummary({ template }: { template: SummaryOf }) {
           {t("template.summary.heading")}
         </Text>
         <Text as="p">{template.customerEmail}</Text>
+        {template.company && <Text as="p">{t("template.summary.company", { company: template.company.name, location: template.company.location })}</Text>}
         <Text as="p">
           {t("template.summary.next")} {template.nextRunAt ? formatDateTime(template.nextRunAt, locale, template.timeZone) : "—"}
         </Text>

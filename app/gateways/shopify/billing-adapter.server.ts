@@ -7,7 +7,8 @@
 //   draft     draftOrderCreate with every line (variant lines for variants that
 //             still exist, custom lines otherwise), the shipping line, the
 //             addresses, a note (period, signing link), payment terms, and the
-//             run id as a tag and a metafield;
+//             run id as a tag and a metafield; for a B2B template, the company
+//             location (company-draft.server.ts);
 //   lines     reads the draft back: Shopify's total (Shopify applies its own
 //             taxes: `totals = "provider"`);
 //   finalize  reads it again: its name (#D12) and invoice link;
@@ -49,6 +50,7 @@ import {
   type DraftOrderInput,
 } from "./draft-orders.server";
 import { isAccessDenied, isNoResponse, ShopifyGraphqlError, ShopifyThrottledError, type AdminGraphql, type RunAdminQueryOptions } from "./graphql.server";
+import { companyDraftFields, companyRefusal } from "./company-draft.server";
 import { fetchExistingVariantIds } from "./variants.server";
 
 /** The Admin client of a shop, for work without a merchant in front of the app (the service passes background-admin). */
@@ -112,6 +114,8 @@ export class ShopifyBillingAdapter implements BillingGateway {
           const { purchasingEntity: _gone, ...byEmail } = input;
           return toIssued(await createDraftOrder(admin, byEmail, this.queryOptions));
         }
+        const b2b = request.customer.company && error instanceof DraftOrderUserError ? companyRefusal(request.customer.company, error.userErrors) : null;
+        if (b2b) throw b2b; // the location or the contact's role changed since the read: never billed to the person instead
         if (!isUnknownOutcome(error)) throw error;
         // The answer was lost: Shopify may have created the draft. Adopt it if so; else the pipeline retries later.
         const existing = await this.findDraft(admin, request);
@@ -244,6 +248,12 @@ export class ShopifyBillingAdapter implements BillingGateway {
       ...(mailing ? { billingAddress: mailing, shippingAddress: mailing } : {}),
       ...(shipping ? { shippingLine: { title: shipping.description, priceWithCurrency: money(shipping.unitAmount - shipping.discountAmount) } } : {}),
     };
+    if (request.customer.company) {
+      // B2B: the company location's purchasing entity and addresses; its payment terms unless the template has a due delay (company-draft.server.ts).
+      const { locationPaymentTerms, ...company } = await companyDraftFields(admin, request.customer.company, request.periodDate, this.queryOptions);
+      Object.assign(input, company);
+      if (request.daysUntilDue === 0 && locationPaymentTerms) input.paymentTerms = locationPaymentTerms;
+    }
     if (request.daysUntilDue > 0) input.paymentTerms = await this.paymentTerms(admin, request);
     return input;
   }

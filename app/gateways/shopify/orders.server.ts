@@ -3,6 +3,9 @@
 // invoice is paid. Scopes: read_orders, read_customers, write_orders. Nothing
 // here selects `productVariant` or `product` (a line's `variant { id }` is
 // covered by read_orders); read_products is only for variants.server.ts.
+// An order's `purchasingEntity` (B2B: the company location it was placed for)
+// needs read_customers with read_orders
+// (https://shopify.dev/docs/api/admin-graphql/latest/unions/PurchasingEntity).
 import type { SourceOrder } from "~/domain/order-snapshot";
 import type {
   RitournelleOrderCreateMutation,
@@ -116,6 +119,28 @@ export const ORDER_FOR_TEMPLATE_QUERY = `#graphql
         locale
         defaultEmailAddress {
           emailAddress
+        }
+      }
+      purchasingEntity {
+        __typename
+        ... on PurchasingCompany {
+          company {
+            id
+            name
+          }
+          contact {
+            id
+          }
+          location {
+            id
+            name
+            buyerExperienceConfiguration {
+              paymentTermsTemplate {
+                paymentTermsType
+                dueInDays
+              }
+            }
+          }
         }
       }
       billingAddress {

@@ -13,6 +13,8 @@ export type TemplateFormSetup = {
   snapshot: OrderSnapshot;
   context: TemplateFormContext;
   initialValues: TemplateFormValues;
+  /** B2B: the Shopify company location the template will bill (the form says so); null: the customer. */
+  company: { name: string; location: string } | null;
 };
 
 /**
@@ -24,7 +26,9 @@ export type TemplateFormSetup = {
  * Effects: none (reads Shopify).
  * Returns the order's snapshot, what the form cannot change, and initial
  * values from the shop's defaults: monthly, first invoice one period after
- * today's date, so the customer who just paid is not invoiced again today.
+ * today's date, so the customer who just paid is not invoiced again today;
+ * for an order placed for a company location with payment terms, the due
+ * delay is the location's.
  * Errors: OrderImportError (see loadOrderSnapshot).
  */
 export async function prepareTemplateFromOrder(
@@ -40,8 +44,10 @@ export async function prepareTemplateFromOrder(
 export function setupFromSnapshot(snapshot: OrderSnapshot, shop: Pick<Shop, "timeZone" | "settings">, clock: Clock): TemplateFormSetup {
   const settings = readSettings(shop);
   const today = todayIn(shop.timeZone, clock.now());
+  const company = snapshot.customer.company;
   return {
     snapshot,
+    company: company ? { name: company.companyName, location: company.locationName } : null,
     context: formContextOf(snapshot, shop.timeZone, today),
     initialValues: {
       ...scheduleFieldsOf({ every: 1, unit: "month" }),
@@ -49,7 +55,8 @@ export function setupFromSnapshot(snapshot: OrderSnapshot, shop: Pick<Shop, "tim
       timeOfDay: settings.timeOfDay,
       lines: formLinesOf(snapshot.lines, snapshot.currency),
       customerEmail: snapshot.customer.email,
-      daysUntilDue: String(settings.daysUntilDue),
+      // A B2B order's location terms when it has some (net 30 → 30), else the shop's default.
+      daysUntilDue: String(snapshot.companyTermsDays ?? settings.daysUntilDue),
       catchUp: "shop",
       signatureRequested: settings.signatureRequested,
       memo: "",

@@ -35,6 +35,7 @@ export const PERSONAL_DATA_MAP: { [M in Prisma.ModelName]: PersonalDataEntry<M> 
   WebhookDelivery: { holds: "nothing" },
   CustomerDataRequest: { holds: "customer", columns: ["shopifyCustomerId", "customerEmail", "report"], erasedBy: "customerDataRequests" },
   // `einvoice` (the buyer company's identity) is cleared by the "einvoices" place, which runs before this one.
+  // `customer` holds, for a B2B order, the Shopify company location billed and the company contact's id (the person): erased with it.
   RecurringTemplate: { holds: "customer", columns: ["shopifyCustomerId", "customerEmail", "customer", "einvoice"], erasedBy: "recurringTemplates" },
   // The run's snapshot is the template's customer as of the period; the
   // templates' erasure erases it in each run. On the Shopify invoice rail,

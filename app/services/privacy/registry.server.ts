@@ -72,7 +72,10 @@ const PLACES: PersonalDataPlace[] = [
   },
   {
     // Recurring templates hold a snapshot of the customer (name, e-mail,
-    // billing address), copied into each of their runs. Erasing replaces those
+    // billing address; for an order placed for a Shopify company location,
+    // that location, its company and the company contact's id — a contact is
+    // the customer acting for the company, so the id points at the person),
+    // copied into each of their runs. Erasing replaces those
     // fields with "[redacted]" / nothing and keeps amounts and dates (the
     // shop's accounting records). A template that could still invoice the
     // customer is cancelled: there is no one left to address the invoice to,

@@ -93,6 +93,8 @@ export type TemplatePage = {
     signatureRequested: boolean;
     /** How the customer pays the next invoices (runs already planned keep their own rail). */
     rail: BillingRail;
+    /** B2B: the Shopify company location the template bills (its names when the template was made); null: the customer. */
+    company: { name: string; location: string } | null;
     memo: string | null;
     taxesIncluded: boolean;
     timeOfDay: string;
@@ -148,6 +150,7 @@ export async function loadTemplatePage(shop: Pick<Shop, "id">, templateId: strin
       catchUpPolicy: template.catchUpPolicy,
       signatureRequested: template.signatureRequested,
       rail: template.rail === "shopify" ? "shopify" : "stripe",
+      company: template.customer.company ? { name: template.customer.company.companyName, location: template.customer.company.locationName } : null,
       memo: template.memo,
       taxesIncluded: template.taxesIncluded,
       timeOfDay: template.schedule.timeOfDay,

@@ -24,6 +24,8 @@ import { editTemplate } from "./edit.server";
 export type TemplateEditSetup = {
   templateId: string;
   customerName: string;
+  /** B2B: the Shopify company location the template bills; null: the customer. */
+  company: { name: string; location: string } | null;
   status: TemplateStatus;
   editable: boolean;
   context: TemplateFormContext;
@@ -40,6 +42,7 @@ export async function prepareTemplateEdit(shop: Pick<Shop, "id">, templateId: st
   return {
     templateId: template.id,
     customerName: template.customer.name,
+    company: template.customer.company ? { name: template.customer.company.companyName, location: template.customer.company.locationName } : null,
     status: template.status,
     editable: template.status === "active" || template.status === "paused",
     context: editContextOf(template, clock),
