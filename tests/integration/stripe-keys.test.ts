@@ -20,7 +20,7 @@ import { processStripeEvent } from "~/services/stripe-webhooks/dispatch.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { Worker, type WorkerOptions } from "~/worker/worker";
 import { createShop, drain, templateInput } from "../helpers/recurring";
-import { callRoute } from "../helpers/remix";
+import { callRoute, routeAnswer } from "../helpers/remix";
 import { adminFetchRequest, mintSessionToken, storeOfflineSession } from "../helpers/shopify";
 import { DEFAULT_SECRET_KEY } from "../../sandbox/stripe/server";
 import { invoiceRequest, MemoryStripeStores, MERCHANT, testClient, withStripeStandIn } from "../helpers/stripe";
@@ -340,18 +340,13 @@ describe("one e-mail per send", () => {
 
 type Page = { runs: { id: string; state: string; errorCode: string | null; actions: string[] }[]; requestId: string };
 
-function unwrap<T>(value: unknown): T {
-  if (value && typeof value === "object" && (value as { type?: unknown }).type === "DataWithResponseInit") return (value as { data: T }).data;
-  return value as T;
-}
-
 async function load(templateId: string): Promise<Page> {
-  return unwrap<Page>(await callRoute(pageLoader, adminFetchRequest(`/app/templates/${templateId}`, mintSessionToken(SHOP)), { id: templateId }));
+  return routeAnswer<Page>(await callRoute(pageLoader, adminFetchRequest(`/app/templates/${templateId}`, mintSessionToken(SHOP)), { id: templateId })).body;
 }
 
 async function post(templateId: string, fields: Record<string, string>) {
   const request = adminFetchRequest(`/app/templates/${templateId}`, mintSessionToken(SHOP), { method: "POST", body: new URLSearchParams(fields) });
-  return unwrap<{ ok: boolean; action: string }>(await callRoute(pageAction, request, { id: templateId }));
+  return routeAnswer<{ ok: boolean; action: string }>(await callRoute(pageAction, request, { id: templateId })).body;
 }
 
 type Overrides = {
