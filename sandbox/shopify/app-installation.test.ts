@@ -11,7 +11,8 @@ import type { PlanChoice } from "../admin-host/pricing-plans";
 import { routeShopifyAdminTo } from "./redirect";
 import { DEMO_ACCESS_TOKEN, DEMO_SHOP_DOMAIN, OTHER_ACCESS_TOKEN, OTHER_SHOP_DOMAIN } from "./seed";
 import { startShopifyStandIn, type ShopifyStandIn } from "./server";
-import { libraryConfigFor, startReceiver } from "./test-helpers";
+import { libraryConfigFor } from "./test-helpers";
+import { startReceiver } from "../http-receiver";
 
 const APP = { apiKey: "pricing-api-key", apiSecret: "pricing-api-secret", scopes: "read_orders,write_orders,read_customers" };
 

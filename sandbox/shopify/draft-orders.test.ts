@@ -5,7 +5,7 @@ import { createAdminApi, type AdminApi } from "./admin-api";
 import { DEMO_SHOP_DOMAIN } from "./seed";
 import { startShopifyStandIn, type ShopifyStandIn } from "./server";
 import { createManualClock, type ManualClock } from "./state";
-import { startReceiver } from "./test-helpers";
+import { startReceiver } from "../http-receiver";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;

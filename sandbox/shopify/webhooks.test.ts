@@ -7,7 +7,8 @@ import { shopifyApi } from "@shopify/shopify-api";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_SHOP_DOMAIN } from "./seed";
 import { startShopifyStandIn, type ShopifyStandIn } from "./server";
-import { libraryConfigFor, startReceiver } from "./test-helpers";
+import { libraryConfigFor } from "./test-helpers";
+import { startReceiver } from "../http-receiver";
 
 const APP = { apiKey: "webhooks-api-key", apiSecret: "webhooks-api-secret", scopes: "read_orders,write_draft_orders" };
 const TOKEN = "shpat_webhook_sender";
