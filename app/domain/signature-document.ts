@@ -140,7 +140,12 @@ export const DOCUMENT_ATTACHMENT_NAME = "invoice-document.json";
 // From the provider's invoice to the document
 // ---------------------------------------------------------------------------
 
-/** What the document needs of the provider's invoice as read at signing time (amounts in minor units). */
+/**
+ * What the document needs of the provider's invoice as read at signing time
+ * (amounts in minor units): the one shape both rails' gateways read their
+ * invoice into (Stripe's invoice, Shopify's draft order), so the mapping to
+ * the document is this file's alone.
+ */
 export type InvoiceForDocument = {
   id: string;
   number: string | null;
@@ -149,6 +154,7 @@ export type InvoiceForDocument = {
   accountName: string | null;
   customerName: string | null;
   customerEmail: string | null;
+  /** When the provider issued it (Stripe: finalized; Shopify: e-mailed, else created). */
   finalizedAt: Date | null;
   dueDate: Date | null;
   lines: DocumentLine[];
@@ -156,6 +162,8 @@ export type InvoiceForDocument = {
   discount: number;
   taxes: DocumentTax[];
   total: number;
+  /** The Shopify rail's names of the document (its draft order, its order once paid); absent on the Stripe rail. */
+  shopify?: { draftOrder: string; order: string | null };
 };
 
 /** The civil date "YYYY-MM-DD" of an instant in a time zone. */
@@ -166,15 +174,14 @@ function civilDateIn(instant: Date, timeZone: string): string {
 /**
  * The canonical document of an invoice: only values, no formatting. Dates
  * are civil dates in the shop's time zone; the merchant is named as the
- * invoice names them, else by the shop's name, else its domain.
+ * invoice names them, else by the shop's name, else its domain. An invoice
+ * with Shopify names makes a SHOPIFY_DOCUMENT_FORMAT document; one without,
+ * the Stripe rail's DOCUMENT_FORMAT, its bytes as they always were.
  * @throws ZodError when the invoice holds what the document cannot (e.g. an unsafe amount).
  */
-export function buildSignatureDocument(
-  invoice: InvoiceForDocument,
-  shop: { name: string | null; domain: string; timeZone: string },
-  /** The Shopify rail's names of the document (its draft order, its order once paid). */
-  shopify?: { draftOrder: string; order: string | null },
-): SignatureDocument {
+export function buildSignatureDocument(invoice: InvoiceForDocument, shop: { name: string | null; domain: string; timeZone: string }): SignatureDocument {
+  // Only the fields named here reach the document: a gateway's other fields (status, pay link) never change its bytes.
+  const { shopify } = invoice;
   return signatureDocumentSchema.parse({
     format: shopify ? SHOPIFY_DOCUMENT_FORMAT : DOCUMENT_FORMAT,
     ...(shopify ? { shopify } : {}),

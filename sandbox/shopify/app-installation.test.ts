@@ -2,54 +2,42 @@
 // subscriptions, read by Shopify's own library (billing.check, its own
 // document validated against the 2026-01 schema), plan choices, and the
 // signed app_subscriptions/update webhooks; the admin host's plan-selection page.
-import "@shopify/shopify-api/adapters/node";
 import { createHmac } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { ApiVersion, LogSeverity, Session, shopifyApi } from "@shopify/shopify-api";
+import type http from "node:http";
+import { Session, shopifyApi } from "@shopify/shopify-api";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startAdminHost, type AdminHost } from "../admin-host/server";
 import type { PlanChoice } from "../admin-host/pricing-plans";
 import { routeShopifyAdminTo } from "./redirect";
 import { DEMO_ACCESS_TOKEN, DEMO_SHOP_DOMAIN, OTHER_ACCESS_TOKEN, OTHER_SHOP_DOMAIN } from "./seed";
 import { startShopifyStandIn, type ShopifyStandIn } from "./server";
+import { libraryConfigFor } from "./test-helpers";
+import { startReceiver } from "../http-receiver";
 
 const APP = { apiKey: "pricing-api-key", apiSecret: "pricing-api-secret", scopes: "read_orders,write_orders,read_customers" };
 
-const shopify = shopifyApi({
-  apiKey: APP.apiKey,
-  apiSecretKey: APP.apiSecret,
-  scopes: APP.scopes.split(","),
-  hostName: "ritournelle.test",
-  apiVersion: ApiVersion.January26,
-  isEmbeddedApp: true,
-  logger: { level: LogSeverity.Error },
-  future: { unstable_managedPricingSupport: true },
-});
+const shopify = shopifyApi({ ...libraryConfigFor(APP), future: { unstable_managedPricingSupport: true } });
 
 type Received = { headers: http.IncomingHttpHeaders; body: string };
 const received: Received[] = [];
 let answerStatus = 200;
-let receiver: http.Server;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let standIn: ShopifyStandIn;
 let unroute: () => void;
 
 beforeAll(async () => {
-  receiver = http.createServer(async (request, response) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    received.push({ headers: request.headers, body: Buffer.concat(chunks).toString("utf8") });
+  receiver = await startReceiver((request, body, response) => {
+    received.push({ headers: request.headers, body });
     response.writeHead(answerStatus).end();
   });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/app_subscriptions/update`;
+  const url = `${receiver.origin}/webhooks/app_subscriptions/update`;
   standIn = await startShopifyStandIn({ app: APP, webhooks: { "app_subscriptions/update": url } });
   unroute = routeShopifyAdminTo(standIn.url);
 });
 afterAll(async () => {
   unroute();
   await standIn.close();
-  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  await receiver.close();
 });
 beforeEach(() => {
   standIn.control.reset();

@@ -1,12 +1,11 @@
 // The stand-in's draft orders: what the Shopify invoice rail relies on.
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createHmac } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAdminApi, type AdminApi } from "./admin-api";
 import { DEMO_SHOP_DOMAIN } from "./seed";
 import { startShopifyStandIn, type ShopifyStandIn } from "./server";
 import { createManualClock, type ManualClock } from "./state";
+import { startReceiver } from "../http-receiver";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -162,20 +161,14 @@ describe("checkout behind invoiceUrl", () => {
 
   beforeEach(async () => {
     received = [];
-    const app = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        const raw = Buffer.concat(chunks).toString("utf8");
-        const expected = createHmac("sha256", "draft-secret").update(raw, "utf8").digest("base64");
-        received.push({ topic: String(req.headers["x-shopify-topic"]), hmacOk: req.headers["x-shopify-hmac-sha256"] === expected, body: JSON.parse(raw) });
-        res.writeHead(200).end();
-      });
+    const app = await startReceiver((req, raw, res) => {
+      const expected = createHmac("sha256", "draft-secret").update(raw, "utf8").digest("base64");
+      received.push({ topic: String(req.headers["x-shopify-topic"]), hmacOk: req.headers["x-shopify-hmac-sha256"] === expected, body: JSON.parse(raw) });
+      res.writeHead(200).end();
     });
-    await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
-    standIn = await startShopifyStandIn({ app: { apiSecret: "draft-secret" }, webhookUrl: `http://127.0.0.1:${(app.address() as AddressInfo).port}/webhooks` });
+    standIn = await startShopifyStandIn({ app: { apiSecret: "draft-secret" }, webhookUrl: `${app.origin}/webhooks` });
     standIn.control.addAccessToken(DEMO_SHOP_DOMAIN, TOKEN, SCOPES);
-    close = () => new Promise((resolve) => app.close(() => resolve()));
+    close = app.close;
   });
 
   afterEach(async () => {

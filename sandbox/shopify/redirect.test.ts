@@ -1,27 +1,19 @@
 // End to end: the real @shopify/shopify-api client, unaware of the stand-in,
 // reaches it through routeShopifyAdminTo().
-import "@shopify/shopify-api/adapters/node";
-import { ApiVersion, GraphqlQueryError, LogSeverity, RequestedTokenType, Session, shopifyApi } from "@shopify/shopify-api";
+import { GraphqlQueryError, LogSeverity, RequestedTokenType, Session, shopifyApi } from "@shopify/shopify-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sessionTokenPayload, signSessionToken } from "./oauth";
 import { rewriteShopifyUrl, routeShopifyAdminTo } from "./redirect";
 import { DEMO_ACCESS_TOKEN, DEMO_SHOP_DOMAIN } from "./seed";
 import { startShopifyStandIn, type ShopifyStandIn } from "./server";
+import { libraryConfigFor } from "./test-helpers";
 
 const APP = { apiKey: "e2e-api-key", apiSecret: "e2e-api-secret", scopes: "read_orders,write_orders,read_customers" };
 
 let standIn: ShopifyStandIn;
 let unroute: () => void;
 
-const shopify = shopifyApi({
-  apiKey: APP.apiKey,
-  apiSecretKey: APP.apiSecret,
-  scopes: APP.scopes.split(","),
-  hostName: "ritournelle.test",
-  apiVersion: ApiVersion.January26,
-  isEmbeddedApp: true,
-  logger: { level: LogSeverity.Error },
-});
+const shopify = shopifyApi({ ...libraryConfigFor(APP) });
 
 beforeAll(async () => {
   standIn = await startShopifyStandIn({ app: APP });

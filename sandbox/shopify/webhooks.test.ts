@@ -3,48 +3,35 @@
 // the plan page's (app_subscriptions/update), a scope change's (app/scopes_update) — passes @shopify/shopify-api's
 // webhooks.validate (HMAC with the app's secret, topic, shop, webhook id, API
 // version), and a redelivery is the same bytes under the same ids.
-import "@shopify/shopify-api/adapters/node";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
+import { shopifyApi } from "@shopify/shopify-api";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_SHOP_DOMAIN } from "./seed";
 import { startShopifyStandIn, type ShopifyStandIn } from "./server";
+import { libraryConfigFor } from "./test-helpers";
+import { startReceiver } from "../http-receiver";
 
 const APP = { apiKey: "webhooks-api-key", apiSecret: "webhooks-api-secret", scopes: "read_orders,write_draft_orders" };
 const TOKEN = "shpat_webhook_sender";
 
-const shopify = shopifyApi({
-  apiKey: APP.apiKey,
-  apiSecretKey: APP.apiSecret,
-  scopes: APP.scopes.split(","),
-  hostName: "ritournelle.test",
-  apiVersion: ApiVersion.January26,
-  isEmbeddedApp: true,
-  logger: { level: LogSeverity.Error },
-});
+const shopify = shopifyApi({ ...libraryConfigFor(APP) });
 
 type Checked = { path: string; valid: boolean; topic?: string; domain?: string; apiVersion?: string; webhookId?: string; eventId?: string; body: string };
 const received: Checked[] = [];
-let receiver: http.Server;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let standIn: ShopifyStandIn;
 
 beforeAll(async () => {
-  receiver = http.createServer(async (request, response) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const rawBody = Buffer.concat(chunks).toString("utf8");
+  receiver = await startReceiver(async (request, rawBody, response) => {
     const check = await shopify.webhooks.validate({ rawBody, rawRequest: request, rawResponse: response });
     received.push({ path: request.url ?? "", body: rawBody, ...(check.valid ? { valid: true, topic: check.topic, domain: check.domain, apiVersion: check.apiVersion, webhookId: check.webhookId, eventId: String(request.headers["x-shopify-event-id"]) } : { valid: false }) });
     response.writeHead(200).end();
   });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks`;
+  const base = `${receiver.origin}/webhooks`;
   standIn = await startShopifyStandIn({ app: { ...APP, optionalScopes: "write_products" }, webhookUrl: base, webhooks: { "app_subscriptions/update": `${base}/app_subscriptions/update` } });
 });
 afterAll(async () => {
   await standIn.close();
-  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  await receiver.close();
 });
 beforeEach(() => {
   standIn.control.reset();

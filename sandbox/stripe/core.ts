@@ -67,6 +67,8 @@ export interface RequestLogEntry {
   time: number;
   method: string;
   path: string;
+  /** The URL's query string as sent ("" when none): what a GET listed or searched for. */
+  query: string;
   /** Account the request acted on (null when it failed before that was known). */
   account: string | null;
   /** Value of the Stripe-Account header, if any. */

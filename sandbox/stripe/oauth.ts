@@ -307,6 +307,7 @@ export function handleOAuthApi(core: StandInCore, req: IncomingMessage, res: Ser
     time: core.clock.now(),
     method: req.method ?? "POST",
     path: url.pathname,
+    query: url.search,
     account: null,
     stripeAccountHeader: headerValue(req, "stripe-account"),
     idempotencyKey: headerValue(req, "idempotency-key"),

@@ -115,6 +115,7 @@ export async function handleApi(core: StandInCore, req: IncomingMessage, res: Se
     time: core.clock.now(),
     method,
     path,
+    query: url.search,
     account: null,
     stripeAccountHeader: accountHeader,
     idempotencyKey: idemKey,

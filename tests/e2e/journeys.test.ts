@@ -7,30 +7,16 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, FrameLocator, Page } from "playwright-core";
-import { Temporal } from "temporal-polyfill";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDemoStack, type DemoStack, DEMO_APP } from "../../sandbox/demo/stack";
-import { launchChromium, screenshot, SCREENSHOT_DIR } from "./browser";
+import { advancePast9am, launchChromium, parisDate, reloadUntil, screenshot, SCREENSHOT_DIR, USER_AGENT } from "./browser";
 
-// Shopify's library turns away bots; headless Chromium announces itself as one.
-const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 const HOUR = 3_600_000;
 
 let stack: DemoStack;
 let browser: Browser;
 let page: Page;
 let app: FrameLocator;
-
-/** A civil date in the demo shop's zone, `days` after the demo clock's today. */
-function parisDate(days: number): string {
-  return stack.clock.now().toZonedDateTimeISO("Europe/Paris").toPlainDate().add({ days }).toString();
-}
-
-/** Moves the demo clock just past 09:00 (the invoices' time of day) in Paris on `date`. */
-async function advancePast9am(date: string) {
-  const due = Temporal.PlainDate.from(date).toZonedDateTime({ timeZone: "Europe/Paris", plainTime: "09:01" }).epochMilliseconds;
-  await stack.advanceClock(due - stack.clock.now().epochMilliseconds);
-}
 
 async function openAdmin(locale: "en" | "fr" = "en", pathname = "/app") {
   await page.goto(`${stack.hostUrl}/?locale=${locale}&path=${encodeURIComponent(pathname)}`);
@@ -49,24 +35,6 @@ async function makeRecurring(orderName: string, firstInvoiceDate: string, option
   if (options.signature) await app.getByLabel("Ask the customer to sign each invoice").check();
   await app.getByRole("button", { name: "Create recurring invoice" }).click();
   await expect.poll(() => app.getByText("Recurring invoice created").count(), { timeout: 20_000 }).toBeGreaterThan(0);
-}
-
-/** Reloads the framed page until `text` shows (webhooks and the worker act asynchronously). */
-async function reloadUntil(text: string | RegExp, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if ((await app.getByText(text, { exact: true }).count()) > 0) return;
-    if (Date.now() > deadline) {
-      await screenshot(page, `failed-waiting-for-${String(text).replace(/\W+/g, "-")}`);
-      throw new Error(`"${String(text)}" did not appear within ${timeoutMs} ms`);
-    }
-    await page.waitForTimeout(500);
-    // Open the app's current page again through the admin host, as a
-    // merchant coming back to it would (fresh session token).
-    const current = new URL(page.frame({ name: "app-iframe" })!.url()).pathname;
-    await page.evaluate((pathname) => (window as unknown as { openApp(p: string): Promise<void> }).openApp(pathname), current);
-    await page.frame({ name: "app-iframe" })?.waitForLoadState();
-  }
 }
 
 beforeAll(async () => {
@@ -90,13 +58,13 @@ describe("browser journeys", { timeout: 120_000 }, () => {
     await expect.poll(() => app.getByRole("heading", { name: "Recurring invoices" }).count(), { timeout: 30_000 }).toBe(1);
     await screenshot(page, "1-merchant-home");
 
-    const firstDate = parisDate(1);
+    const firstDate = parisDate(stack, 1);
     await makeRecurring("#1001", firstDate);
     await screenshot(page, "2-merchant-template-created");
     expect(await app.getByText("Sent", { exact: true }).count()).toBe(0); // nothing is issued before its day
 
-    await advancePast9am(firstDate);
-    await reloadUntil("Sent");
+    await advancePast9am(stack, firstDate);
+    await reloadUntil(page, "Sent");
     await expect.poll(() => app.getByRole("link", { name: /View invoice/ }).count()).toBeGreaterThan(0);
     await screenshot(page, "3-merchant-run-sent");
     const invoices = stack.stripe.control.ledger(DEMO_APP.stripeAccount);
@@ -113,7 +81,7 @@ describe("browser journeys", { timeout: 120_000 }, () => {
     await expect.poll(() => customer.getByText(/paid/i).count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await customer.close();
 
-    await reloadUntil("Paid");
+    await reloadUntil(page, "Paid");
     // The payment, stamped on the demo's time line, is the newest event of the
     // trail (newest first): after the invoice was sent, not days before it.
     const trail = await app.locator("body").innerText();
@@ -130,32 +98,32 @@ describe("browser journeys", { timeout: 120_000 }, () => {
 
   it("failure: Stripe errors make the run fail with a message; after the fault clears, retry sends it", async () => {
     await openAdmin("en");
-    const firstDate = parisDate(1);
+    const firstDate = parisDate(stack, 1);
     await makeRecurring("#1002", firstDate);
 
     stack.stripe.control.setFaults(DEMO_APP.stripeAccount, { serverErrorRatio: 1 });
-    await advancePast9am(firstDate);
+    await advancePast9am(stack, firstDate);
     // Transient errors are retried with backoff; move time until the retries run out.
     for (let hour = 0; hour < 12 && (await app.getByText("Failed", { exact: true }).count()) === 0; hour++) {
       await stack.advanceClock(HOUR);
-      await reloadUntil(/Failed|Issuing|Planned/);
+      await reloadUntil(page, /Failed|Issuing|Planned/);
     }
-    await reloadUntil("Failed");
+    await reloadUntil(page, "Failed");
     await screenshot(page, "7-merchant-run-failed");
     expect(await app.getByText(/Stripe/).count()).toBeGreaterThan(0); // the message says what happened
 
     stack.stripe.control.clearFaults(DEMO_APP.stripeAccount);
     await app.getByRole("button", { name: "Retry" }).click();
-    await reloadUntil("Sent");
+    await reloadUntil(page, "Sent");
     await screenshot(page, "8-merchant-run-sent-after-retry");
   });
 
   it("signature: the customer follows the invoice's signing link, draws, signs, then pays; the merchant sees signed and paid", async () => {
     await openAdmin("en");
-    const firstDate = parisDate(1);
+    const firstDate = parisDate(stack, 1);
     await makeRecurring("#1003", firstDate, { signature: true });
-    await advancePast9am(firstDate);
-    await reloadUntil("Sent");
+    await advancePast9am(stack, firstDate);
+    await reloadUntil(page, "Sent");
     const hostedUrl = await app.getByRole("link", { name: /View invoice/ }).first().getAttribute("href");
 
     const customer = await browser.newPage({ userAgent: USER_AGENT, viewport: { width: 390, height: 844 }, hasTouch: false });
@@ -187,8 +155,8 @@ describe("browser journeys", { timeout: 120_000 }, () => {
     await expect.poll(() => customer.getByText(/paid/i).count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await customer.close();
 
-    await reloadUntil("Paid");
-    await reloadUntil("Signed");
+    await reloadUntil(page, "Paid");
+    await reloadUntil(page, "Signed");
     await expect.poll(() => app.getByText(/^Signed by Nathalie Perrin on /).count()).toBe(1);
     await screenshot(page, "11-merchant-run-signed-and-paid");
     const [download] = await Promise.all([

@@ -8,9 +8,8 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDemoStack, type DemoStack } from "../../sandbox/demo/stack";
-import { launchChromium } from "./browser";
+import { launchChromium, USER_AGENT } from "./browser";
 
-const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 
 let stack: DemoStack;
 let browser: Browser;

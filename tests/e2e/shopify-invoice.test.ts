@@ -10,14 +10,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, FrameLocator, Page } from "playwright-core";
-import { Temporal } from "temporal-polyfill";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDemoStack, type DemoStack } from "../../sandbox/demo/stack";
 import { DEMO_SHOP_DOMAIN } from "../../sandbox/shopify";
-import { launchChromium, screenshot } from "./browser";
+import { advancePast9am, launchChromium, parisDate, reloadUntil, screenshot, USER_AGENT } from "./browser";
 
-// Shopify's library turns away bots; headless Chromium announces itself as one.
-const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 
 const WORDS = {
   en: {
@@ -58,35 +55,13 @@ const WORDS = {
   },
 } as const;
 
+/** Where a wait that timed out leaves its screenshot. */
+const WAITING = { screenshotPrefix: "shopify-invoice-failed-waiting-for" };
+
 let stack: DemoStack;
 let browser: Browser;
 let page: Page;
 let app: FrameLocator;
-
-function parisDate(days: number): string {
-  return stack.clock.now().toZonedDateTimeISO("Europe/Paris").toPlainDate().add({ days }).toString();
-}
-
-async function advancePast9am(date: string) {
-  const due = Temporal.PlainDate.from(date).toZonedDateTime({ timeZone: "Europe/Paris", plainTime: "09:01" }).epochMilliseconds;
-  await stack.advanceClock(due - stack.clock.now().epochMilliseconds);
-}
-
-/** Reloads the framed page until `text` shows (the worker and the webhooks act asynchronously). */
-async function reloadUntil(text: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if ((await app.getByText(text, { exact: true }).count()) > 0) return;
-    if (Date.now() > deadline) {
-      await screenshot(page, `shopify-invoice-failed-waiting-for-${text.replace(/\W+/g, "-")}`);
-      throw new Error(`"${text}" did not appear within ${timeoutMs} ms`);
-    }
-    await page.waitForTimeout(500);
-    const current = new URL(page.frame({ name: "app-iframe" })!.url()).pathname;
-    await page.evaluate((pathname) => (window as unknown as { openApp(p: string): Promise<void> }).openApp(pathname), current);
-    await page.frame({ name: "app-iframe" })?.waitForLoadState();
-  }
-}
 
 beforeAll(async () => {
   const databaseFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ritournelle-e2e-rail-")), "demo.sqlite");
@@ -115,7 +90,7 @@ describe("Shopify invoice, from the order to the payment", { timeout: 150_000 },
     await app.getByRole("link", { name: w.makeRecurring(order) }).click();
     await expect.poll(() => app.getByRole("heading", { name: w.heading }).count(), { timeout: 20_000 }).toBe(1);
 
-    const firstDate = parisDate(days);
+    const firstDate = parisDate(stack, days);
     await app.getByLabel(w.frequency).selectOption("monthly");
     await app.getByLabel(w.anchor).fill(firstDate);
     await app.getByLabel(w.timeOfDay).fill("09:00");
@@ -139,8 +114,8 @@ describe("Shopify invoice, from the order to the payment", { timeout: 150_000 },
     expect(await app.getByText(w.paysBy).count()).toBe(1);
 
     // The period comes: a draft order, its invoice e-mailed by Shopify.
-    await advancePast9am(firstDate);
-    await reloadUntil(w.sent);
+    await advancePast9am(stack, firstDate);
+    await reloadUntil(page, w.sent, WAITING);
     const link = app.getByRole("link", { name: w.viewInvoice }).first();
     const invoiceUrl = await link.getAttribute("href");
     const draft = stack.shopify.control.draftOrders(DEMO_SHOP_DOMAIN).find((d) => invoiceUrl?.endsWith(`/invoices/${d.invoiceToken}`));
@@ -157,7 +132,7 @@ describe("Shopify invoice, from the order to the payment", { timeout: 150_000 },
     await customer.close();
 
     // The merchant sees it paid (orders/paid, draft_orders/update from the stand-in, HMAC-signed).
-    await reloadUntil(w.paid);
+    await reloadUntil(page, w.paid, WAITING);
     await screenshot(page, `shopify-invoice-${locale}-4-merchant-paid`);
   });
 });

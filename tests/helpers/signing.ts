@@ -15,6 +15,7 @@ import { createTemplate } from "~/services/templates/create.server";
 import { Worker } from "~/worker/worker";
 import type { StripeStandIn } from "../../sandbox/stripe/server";
 import { createShop, drain, templateInput } from "./recurring";
+import { callRoute, routeAnswerWithHeaders, type RouteFunction } from "./remix";
 import { MERCHANT, testClient } from "./stripe";
 
 function chunk(type: string, data: Buffer): Buffer {
@@ -158,8 +159,6 @@ export async function issuedRunToSign(
 // Calling the public routes as a browser would
 // ---------------------------------------------------------------------------
 
-type PublicRouteFunction = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => unknown;
-
 /** Remix's answer to a loader/action call: status, headers, data (for `data()`), or the Response itself. */
 export type Answer<T> = { status: number; headers: Headers; body: T; response: Response | null };
 
@@ -169,28 +168,15 @@ export type Answer<T> = { status: number; headers: Headers; body: T; response: R
  * comes back — a returned or thrown Response, `data(…, init)`, or plain data.
  */
 export async function callPublic<T = Record<string, unknown>>(
-  fn: PublicRouteFunction,
+  fn: RouteFunction<unknown>,
   request: Request,
   params: Record<string, string> = {},
   remoteAddress = "203.0.113.7",
 ): Promise<Answer<T>> {
-  let value: unknown;
-  try {
-    value = await fn({ request, params, context: { remoteAddress } });
-  } catch (thrown) {
-    if (!(thrown instanceof Response)) throw thrown;
-    value = thrown;
-  }
-  if (value instanceof Response) {
-    const type = value.headers.get("content-type") ?? "";
-    const body = type.includes("json") ? ((await value.clone().json()) as T) : (null as T);
-    return { status: value.status, headers: value.headers, body, response: value };
-  }
-  if (value && typeof value === "object" && (value as { type?: unknown }).type === "DataWithResponseInit") {
-    const wrapped = value as { data: T; init: ResponseInit | null };
-    return { status: wrapped.init?.status ?? 200, headers: new Headers(wrapped.init?.headers), body: wrapped.data, response: null };
-  }
-  return { status: 200, headers: new Headers(), body: value as T, response: null };
+  const { status, headers, body, response } = routeAnswerWithHeaders<T>(await callRoute(fn, request, params, { remoteAddress }));
+  // A JSON Response (the public routes' refusals) is read as its data; any other body stays on the Response.
+  const json = response !== null && (headers.get("content-type") ?? "").includes("json") ? ((await response.clone().json()) as T) : body;
+  return { status, headers, body: json, response };
 }
 
 /** GET /sign/<token> from a browser speaking `acceptLanguage`. */

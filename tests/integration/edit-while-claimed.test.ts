@@ -8,21 +8,15 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { configureDatabase } from "~/db.server";
 import { ManualClock } from "~/domain/clock";
-import { DEFAULT_RETRY_POLICY } from "~/domain/retry-policy";
-import { logger } from "~/logger.server";
 import { replannableRunsOfTemplate, replanRuns, type LeasedRun } from "~/models/invoice-run.server";
-import { BillingHolds } from "~/services/invoicing/billing-hold.server";
-import { issueRun } from "~/services/invoicing/issue-run.server";
-import { planTemplatePeriods } from "~/services/invoicing/plan-periods.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { editTemplate } from "~/services/templates/edit.server";
 import { claimWorkableRuns } from "~/worker/run-lanes";
-import { claimDueTemplates } from "~/worker/scheduler";
 import { MemoryGateway } from "../helpers/memory-gateway";
+import { claimAndPlan, issueUnderLease, LEASE_MS } from "../helpers/leases";
 import { createShop, PERIOD_TOTAL, templateInput } from "../helpers/recurring";
 
 const WORKER_ID = "worker-a";
-const LEASE_MS = 60_000;
 /** The edit: three bags instead of two. */
 const EDITED_LINES = [{ title: "Café en grains", variantTitle: "1 kg", sku: "CAFE-1K", quantity: 3, unitAmount: 2490, taxLines: [{ title: "TVA", ratePercent: "20" }] }];
 const EDITED_TOTAL = 3 * 2490 + 490;
@@ -41,26 +35,14 @@ async function claimedRun() {
   const shop = await createShop();
   const template = await createTemplate(shop, templateInput(), { clock });
   clock.set("2026-01-15T08:30:00Z");
-  const plan = await claimDueTemplates({ now: clock.nowDate(), owner: WORKER_ID, batchSize: 10, leaseMs: LEASE_MS });
-  await planTemplatePeriods({ templateId: template.id, leaseToken: plan.token }, { workerId: WORKER_ID, clock, maxPeriodsPerTemplate: 5, lateToleranceMs: 3_600_000, logger });
+  await claimAndPlan(template.id, clock, { workerId: WORKER_ID });
   const [claimed] = await claimWorkableRuns({ now: clock.nowDate(), owner: WORKER_ID, batchSize: 1, leaseMs: LEASE_MS });
   expect(claimed).toMatchObject({ state: "planned", expectedTotal: PERIOD_TOTAL });
   return { clock, shop, template, claimed: claimed! };
 }
 
 function issue(run: LeasedRun, gateway: MemoryGateway, clock: ManualClock) {
-  return issueRun(run, {
-    workerId: WORKER_ID,
-    clock,
-    leaseMs: LEASE_MS,
-    gateway,
-    retry: DEFAULT_RETRY_POLICY,
-    billingRecheckMs: 300_000,
-    holds: new BillingHolds({ credential: "default", probeEveryMs: 300_000, logger, actor: `worker:${WORKER_ID}` }),
-    random: () => 0.5,
-    shouldStop: () => false,
-    logger,
-  });
+  return issueUnderLease(run, gateway, clock, { workerId: WORKER_ID });
 }
 
 describe("an edit while a worker holds the next run", () => {
@@ -82,8 +64,7 @@ describe("an edit while a worker holds the next run", () => {
     const shop = await createShop();
     const template = await createTemplate(shop, templateInput(), { clock });
     clock.set("2026-01-15T08:30:00Z");
-    const plan = await claimDueTemplates({ now: clock.nowDate(), owner: WORKER_ID, batchSize: 10, leaseMs: LEASE_MS });
-    await planTemplatePeriods({ templateId: template.id, leaseToken: plan.token }, { workerId: WORKER_ID, clock, maxPeriodsPerTemplate: 5, lateToleranceMs: 3_600_000, logger });
+    await claimAndPlan(template.id, clock, { workerId: WORKER_ID });
     // The edit's transaction reads the replannable runs (PostgreSQL, READ COMMITTED: it does not lock them)…
     const read = await replannableRunsOfTemplate(template.id, clock.nowDate(), prisma);
     expect(read).toHaveLength(1);
@@ -105,8 +86,7 @@ describe("an edit while a worker holds the next run", () => {
     const shop = await createShop();
     const template = await createTemplate(shop, templateInput(), { clock });
     clock.set("2026-01-15T08:30:00Z");
-    const plan = await claimDueTemplates({ now: clock.nowDate(), owner: WORKER_ID, batchSize: 10, leaseMs: LEASE_MS });
-    await planTemplatePeriods({ templateId: template.id, leaseToken: plan.token }, { workerId: WORKER_ID, clock, maxPeriodsPerTemplate: 5, lateToleranceMs: 3_600_000, logger });
+    await claimAndPlan(template.id, clock, { workerId: WORKER_ID });
     await editTemplate(shop, template.id, { lines: EDITED_LINES }, { clock });
     const [run] = await prisma.invoiceRun.findMany({ where: { templateId: template.id } });
     expect(run).toMatchObject({ state: "planned", expectedTotal: EDITED_TOTAL });

@@ -16,7 +16,7 @@ import { createTemplate } from "~/services/templates/create.server";
 import { SCENARIOS } from "../../sandbox/demo/facturx-scenarios";
 import { DEMO_SHOP_DOMAIN, OTHER_SHOP_DOMAIN, routeShopifyAdminTo, startShopifyStandIn, type ShopifyStandIn } from "../../sandbox/shopify";
 import { templateInput } from "../helpers/recurring";
-import { callRoute } from "../helpers/remix";
+import { callRoute, routeAnswer } from "../helpers/remix";
 import { adminFetchRequest, mintSessionToken } from "../helpers/shopify";
 
 let standIn: ShopifyStandIn;
@@ -63,9 +63,9 @@ describe("the template page's e-invoice card", () => {
   });
 
   it("refuses a SIREN with a wrong key and an electronic address of another company, on their fields", async () => {
-    const answer = (await post({ ...valid, siren: "443061842", electronicAddress: "552100554", vatNumber: "" })) as { data: { errors: Record<string, string> }; init: { status: number } };
-    expect(answer.init.status).toBe(422);
-    expect(answer.data.errors).toEqual({ siren: "siren_key", electronicAddress: "electronic_address_not_of_siren" });
+    const answer = routeAnswer<{ errors: Record<string, string> }>(await post({ ...valid, siren: "443061842", electronicAddress: "552100554", vatNumber: "" }));
+    expect(answer.status).toBe(422);
+    expect(answer.body.errors).toEqual({ siren: "siren_key", electronicAddress: "electronic_address_not_of_siren" });
     expect((await page()).einvoice.settings.enabled).toBe(false);
   });
 

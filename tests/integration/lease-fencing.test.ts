@@ -9,19 +9,15 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { configureDatabase } from "~/db.server";
 import { BILLING_STEPS } from "~/domain/billing";
 import { ManualClock } from "~/domain/clock";
-import { DEFAULT_RETRY_POLICY } from "~/domain/retry-policy";
-import { logger } from "~/logger.server";
 import { releaseRunLeases, type LeasedRun } from "~/models/invoice-run.server";
-import { BillingHolds } from "~/services/invoicing/billing-hold.server";
-import { issueRun } from "~/services/invoicing/issue-run.server";
 import { planTemplatePeriods } from "~/services/invoicing/plan-periods.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { claimWorkableRuns } from "~/worker/run-lanes";
 import { claimDueTemplates } from "~/worker/scheduler";
+import { claimAndPlan, issueUnderLease, LEASE_MS, planningOptions, twoDuePeriods } from "../helpers/leases";
 import { MemoryGateway } from "../helpers/memory-gateway";
 import { createShop, drain, runStates, templateInput, testWorker } from "../helpers/recurring";
 
-const LEASE_MS = 60_000;
 const WORKER_ID = "shared-id";
 
 beforeAll(async () => {
@@ -31,15 +27,6 @@ beforeAll(async () => {
 beforeEach(async () => {
   await prisma.shop.deleteMany();
 });
-
-/** A template with two periods due (Jan 15 and Feb 15). */
-async function twoDuePeriods() {
-  const clock = new ManualClock("2026-01-10T10:00:00Z");
-  const shop = await createShop();
-  const template = await createTemplate(shop, templateInput(), { clock });
-  clock.set("2026-02-15T08:00:00Z");
-  return { clock, template };
-}
 
 /** Everything a late write could touch: the run's row, its trail, the template's issued count. */
 async function footprint(runId: string, templateId: string) {
@@ -78,19 +65,7 @@ describe("runs: a lease claimed again belongs to the new claim only", () => {
       expect(await footprint(retaken!.id, template.id)).toEqual(before);
 
       // The lane holding the run now finishes it; the next period follows.
-      const outcome = await issueRun(retaken!, {
-        workerId: WORKER_ID,
-        clock,
-        leaseMs: LEASE_MS,
-        gateway,
-        retry: DEFAULT_RETRY_POLICY,
-        billingRecheckMs: 300_000,
-        holds: new BillingHolds({ credential: "default", probeEveryMs: 300_000, logger, actor: `worker:${WORKER_ID}` }),
-        random: () => 0.5,
-        shouldStop: () => false,
-        logger,
-      });
-      expect(outcome).toBe("sent");
+      expect(await issueUnderLease(retaken!, gateway, clock, { workerId: WORKER_ID })).toBe("sent");
       await drain(testWorker(gateway, clock, { workerId: WORKER_ID }));
 
       expect(await runStates(template.id)).toEqual([
@@ -112,8 +87,7 @@ describe("runs: a lease claimed again belongs to the new claim only", () => {
 
   it("a claim of a run takes a new token, and an older claim cannot give the new one's lease back", async () => {
     const { clock, template } = await twoDuePeriods();
-    const plan = await claimDueTemplates({ now: clock.nowDate(), owner: WORKER_ID, batchSize: 10, leaseMs: LEASE_MS });
-    await planTemplatePeriods({ templateId: template.id, leaseToken: plan.token }, { workerId: WORKER_ID, clock, maxPeriodsPerTemplate: 5, lateToleranceMs: 3_600_000, logger });
+    await claimAndPlan(template.id, clock, { workerId: WORKER_ID });
 
     const stale = await claimWorkableRuns({ now: clock.nowDate(), owner: WORKER_ID, batchSize: 2, leaseMs: LEASE_MS });
     clock.advance(LEASE_MS + 1);
@@ -132,7 +106,7 @@ describe("templates: a planner whose lease was claimed again plans nothing", () 
     const clock = new ManualClock("2026-01-10T10:00:00Z");
     const template = await createTemplate(await createShop(), templateInput(), { clock });
     clock.set("2026-01-15T08:00:00Z");
-    const options = { workerId: WORKER_ID, clock, maxPeriodsPerTemplate: 5, lateToleranceMs: 3_600_000, logger };
+    const options = planningOptions(WORKER_ID, clock);
 
     const stale = await claimDueTemplates({ now: clock.nowDate(), owner: WORKER_ID, batchSize: 10, leaseMs: LEASE_MS });
     clock.advance(LEASE_MS + 1); // the first claim's planner stalls past its lease

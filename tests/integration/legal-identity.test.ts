@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as identityAction } from "~/routes/app.settings.legal-identity";
 import { loader as settingsLoader } from "~/routes/app.settings";
 import { DEMO_SHOP_DOMAIN, routeShopifyAdminTo, startShopifyStandIn, type ShopifyStandIn } from "../../sandbox/shopify";
-import { callRoute } from "../helpers/remix";
+import { callRoute, routeAnswer } from "../helpers/remix";
 import { adminFetchRequest, mintSessionToken } from "../helpers/shopify";
 
 let standIn: ShopifyStandIn;
@@ -24,13 +24,7 @@ afterAll(async () => {
 const post = (fields: Record<string, string>) =>
   callRoute(identityAction, adminFetchRequest("/app/settings/legal-identity", mintSessionToken(DEMO_SHOP_DOMAIN), { method: "POST", body: new URLSearchParams(fields) }));
 
-function body(value: unknown): { status: number; data: { ok: boolean; errors: Record<string, string> } } {
-  if (value && typeof value === "object" && (value as { type?: unknown }).type === "DataWithResponseInit") {
-    const wrapped = value as { data: { ok: boolean; errors: Record<string, string> }; init: ResponseInit | null };
-    return { status: wrapped.init?.status ?? 200, data: wrapped.data };
-  }
-  return { status: 200, data: value as { ok: boolean; errors: Record<string, string> } };
-}
+type Saved = { ok: boolean; errors: Record<string, string> };
 
 const valid = {
   name: "Atelier Ritournelle",
@@ -48,20 +42,20 @@ const valid = {
 
 describe("Settings → Legal identity", () => {
   it("refuses identifiers whose keys are wrong, on the field to fix, and stores nothing", async () => {
-    const refused = body(await post({ ...valid, siren: "732829321", siret: "55210055400013", vatNumber: "FR45732829320", city: "" }));
+    const refused = routeAnswer<Saved>(await post({ ...valid, siren: "732829321", siret: "55210055400013", vatNumber: "FR45732829320", city: "" }));
     expect(refused.status).toBe(422);
-    expect(refused.data.errors).toMatchObject({ siren: "siren_key", city: "required" });
+    expect(refused.body.errors).toMatchObject({ siren: "siren_key", city: "required" });
     const page = (await callRoute(settingsLoader, adminFetchRequest("/app/settings", mintSessionToken(DEMO_SHOP_DOMAIN)))) as { settings: { legalIdentity?: unknown } };
     expect(page.settings.legalIdentity).toBeUndefined();
   });
 
   it("refuses a SIRET of another company and a VAT number of another SIREN", async () => {
-    const refused = body(await post({ ...valid, siret: "55210055400013", vatNumber: "FR96552100554" }));
-    expect(refused.data.errors).toEqual({ siret: "siret_not_of_siren", vatNumber: "vat_number_not_of_siren" });
+    const refused = routeAnswer<Saved>(await post({ ...valid, siret: "55210055400013", vatNumber: "FR96552100554" }));
+    expect(refused.body.errors).toEqual({ siret: "siret_not_of_siren", vatNumber: "vat_number_not_of_siren" });
   });
 
   it("stores a valid identity without the spaces typed, and the settings page shows it", async () => {
-    expect(body(await post(valid)).data.ok).toBe(true);
+    expect(routeAnswer<Saved>(await post(valid)).body.ok).toBe(true);
     const page = (await callRoute(settingsLoader, adminFetchRequest("/app/settings", mintSessionToken(DEMO_SHOP_DOMAIN)))) as { settings: { legalIdentity?: unknown } };
     expect(page.settings.legalIdentity).toEqual({
       name: "Atelier Ritournelle",

@@ -17,7 +17,7 @@ import { translator } from "~/i18n";
 import { fieldErrorText } from "~/i18n/field-errors";
 import { formatCivilDate } from "~/i18n/format";
 import { DEMO_SHOP_DOMAIN, OTHER_SHOP_DOMAIN, routeShopifyAdminTo, startShopifyStandIn, type ShopifyStandIn } from "../../sandbox/shopify";
-import { callRoute } from "../helpers/remix";
+import { callRoute, routeAnswer } from "../helpers/remix";
 import { adminFetchRequest, mintSessionToken } from "../helpers/shopify";
 
 let standIn: ShopifyStandIn;
@@ -43,16 +43,6 @@ const postJson = (shop: string, path: string, body: unknown) =>
 const postForm = (shop: string, path: string, fields: Record<string, string>) =>
   adminFetchRequest(path, mintSessionToken(shop), { method: "POST", body: new URLSearchParams(fields) });
 
-/** A loader/action answer as Remix would send it: status and data. */
-function answer<T = Record<string, unknown>>(value: unknown): { status: number; body: T; location: string | null } {
-  if (value instanceof Response) return { status: value.status, body: null as T, location: value.headers.get("location") };
-  if (value && typeof value === "object" && (value as { type?: unknown }).type === "DataWithResponseInit") {
-    const wrapped = value as { data: T; init: ResponseInit | null };
-    return { status: wrapped.init?.status ?? 200, body: wrapped.data, location: null };
-  }
-  return { status: 200, body: value as T, location: null };
-}
-
 function orderId(shop: string, name: string): string {
   const order = standIn.control.orders(shop).find((o) => o.name === name);
   if (!order) throw new Error(`no ${name} in ${shop}`);
@@ -64,7 +54,7 @@ const inParis = (days: number) => Temporal.Now.zonedDateTimeISO("Europe/Paris").
 type Ready = { state: "ready"; orderId: string; setup: { initialValues: TemplateFormValues; context: { currency: string }; snapshot: { orderTotal: number } } };
 
 async function formFor(shop: string, name: string): Promise<Ready> {
-  const loaded = answer<Ready>(await callRoute(newLoader, get(shop, `/app/templates/new?orderId=${encodeURIComponent(orderId(shop, name))}`)));
+  const loaded = routeAnswer<Ready>(await callRoute(newLoader, get(shop, `/app/templates/new?orderId=${encodeURIComponent(orderId(shop, name))}`)));
   expect(loaded.body.state).toBe("ready");
   return loaded.body;
 }
@@ -72,7 +62,7 @@ async function formFor(shop: string, name: string): Promise<Ready> {
 async function createFrom(shop: string, name: string, change: Partial<TemplateFormValues> = {}): Promise<string> {
   const ready = await formFor(shop, name);
   const values = { ...ready.setup.initialValues, anchor: inParis(2), ...change };
-  const created = answer(await callRoute(newAction, postJson(shop, "/app/templates/new", { orderId: ready.orderId, values })));
+  const created = routeAnswer(await callRoute(newAction, postJson(shop, "/app/templates/new", { orderId: ready.orderId, values })));
   expect(created.status).toBe(302);
   const id = /\/app\/templates\/([^?/]+)/.exec(created.location ?? "")?.[1];
   if (!id) throw new Error(`no template id in ${created.location}`);
@@ -83,7 +73,7 @@ async function createFrom(shop: string, name: string, change: Partial<TemplateFo
 
 describe("orders page", () => {
   it("lists the shop's orders newest first, searchable, with cursors", async () => {
-    const page = answer<{ orders: { name: string }[]; pageInfo: { hasNextPage: boolean }; timeZone: string }>(
+    const page = routeAnswer<{ orders: { name: string }[]; pageInfo: { hasNextPage: boolean }; timeZone: string }>(
       await callRoute(ordersLoader, get(DEMO_SHOP_DOMAIN, "/app/orders")),
     ).body;
     expect(page.orders.map((o) => o.name).slice(0, 3)).toEqual(["#1020", "#1019", "#1018"]);
@@ -92,12 +82,12 @@ describe("orders page", () => {
     // Token exchange recorded the shop with its time zone.
     expect(page.timeZone).toBe("Europe/Paris");
 
-    const search = answer<{ orders: { name: string }[] }>(await callRoute(ordersLoader, get(DEMO_SHOP_DOMAIN, "/app/orders?q=name:%231007"))).body;
+    const search = routeAnswer<{ orders: { name: string }[] }>(await callRoute(ordersLoader, get(DEMO_SHOP_DOMAIN, "/app/orders?q=name:%231007"))).body;
     expect(search.orders.map((o) => o.name)).toEqual(["#1007"]);
   });
 
   it("shows each shop its own orders only", async () => {
-    const other = answer<{ orders: { id: string }[] }>(await callRoute(ordersLoader, get(OTHER_SHOP_DOMAIN, "/app/orders"))).body;
+    const other = routeAnswer<{ orders: { id: string }[] }>(await callRoute(ordersLoader, get(OTHER_SHOP_DOMAIN, "/app/orders"))).body;
     const demoIds = new Set(standIn.control.orders(DEMO_SHOP_DOMAIN).map((o) => o.id));
     expect(other.orders.length).toBeGreaterThan(0);
     expect(other.orders.some((o) => demoIds.has(o.id))).toBe(false);
@@ -114,7 +104,7 @@ describe("make recurring", () => {
 
   it("refuses, saying what to fix, an order without e-mail, without customer, or of another shop", async () => {
     const refusal = async (shop: string, id: string) =>
-      answer<{ state: string; refusal: { code: string; values: Record<string, string> } }>(
+      routeAnswer<{ state: string; refusal: { code: string; values: Record<string, string> } }>(
         await callRoute(newLoader, get(shop, `/app/templates/new?orderId=${encodeURIComponent(id)}`)),
       ).body;
     expect(await refusal(DEMO_SHOP_DOMAIN, orderId(DEMO_SHOP_DOMAIN, "#1006"))).toMatchObject({ state: "refused", refusal: { code: "no_email", values: { order: "#1006" } } });
@@ -156,7 +146,7 @@ describe("make recurring", () => {
       endMode: "after",
       endAfterCount: "0",
     };
-    const refused = answer<{ errors: Record<string, string> }>(await callRoute(newAction, postJson(DEMO_SHOP_DOMAIN, "/app/templates/new", { orderId: ready.orderId, values })));
+    const refused = routeAnswer<{ errors: Record<string, string> }>(await callRoute(newAction, postJson(DEMO_SHOP_DOMAIN, "/app/templates/new", { orderId: ready.orderId, values })));
     expect(refused.status).toBe(422);
     expect(refused.body.errors).toEqual({
       "schedule.anchor": "anchor_past",
@@ -166,7 +156,7 @@ describe("make recurring", () => {
     });
     expect(await prisma.recurringTemplate.count()).toBe(before);
 
-    const garbage = answer(await callRoute(newAction, postJson(DEMO_SHOP_DOMAIN, "/app/templates/new", { orderId: ready.orderId, values: { lines: "x" } })));
+    const garbage = routeAnswer(await callRoute(newAction, postJson(DEMO_SHOP_DOMAIN, "/app/templates/new", { orderId: ready.orderId, values: { lines: "x" } })));
     expect(garbage.status).toBe(400);
   });
 });
@@ -181,81 +171,81 @@ describe("templates list, page and actions", () => {
   });
 
   it("lists the shop's templates with status counts, and filters", async () => {
-    const all = answer<{ rows: { id: string; status: string; currency: string }[]; counts: Record<string, number> }>(
+    const all = routeAnswer<{ rows: { id: string; status: string; currency: string }[]; counts: Record<string, number> }>(
       await callRoute(listLoader, get(DEMO_SHOP_DOMAIN, "/app/templates")),
     ).body;
     expect(all.rows.map((r) => r.id)).toContain(mine);
     expect(all.rows.map((r) => r.id)).not.toContain(theirs);
     expect(all.counts.active).toBe(all.rows.length);
-    const paused = answer<{ rows: unknown[] }>(await callRoute(listLoader, get(DEMO_SHOP_DOMAIN, "/app/templates?status=paused"))).body;
+    const paused = routeAnswer<{ rows: unknown[] }>(await callRoute(listLoader, get(DEMO_SHOP_DOMAIN, "/app/templates?status=paused"))).body;
     expect(paused.rows).toEqual([]);
   });
 
   it("pauses and resumes in bulk, leaving another shop's ids alone", async () => {
-    const paused = answer<{ changed: number; skipped: number }>(
+    const paused = routeAnswer<{ changed: number; skipped: number }>(
       await callRoute(listAction, postJson(DEMO_SHOP_DOMAIN, "/app/templates", { intent: "pause", ids: [mine, theirs] })),
     ).body;
     expect(paused).toMatchObject({ changed: 1, skipped: 1 });
     expect((await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: mine } })).status).toBe("paused");
     expect((await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: theirs } })).status).toBe("active");
-    const resumed = answer<{ changed: number }>(await callRoute(listAction, postJson(DEMO_SHOP_DOMAIN, "/app/templates", { intent: "resume", ids: [mine] }))).body;
+    const resumed = routeAnswer<{ changed: number }>(await callRoute(listAction, postJson(DEMO_SHOP_DOMAIN, "/app/templates", { intent: "resume", ids: [mine] }))).body;
     expect(resumed.changed).toBe(1);
   });
 
   it("shows a template with its invoices and audit trail; another shop's id is 404", async () => {
-    const page = answer<{ template: { id: string; customerName: string }; runs: unknown[]; events: { type: string }[] }>(
+    const page = routeAnswer<{ template: { id: string; customerName: string }; runs: unknown[]; events: { type: string }[] }>(
       await callRoute(pageLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`), { id: mine }),
     ).body;
     expect(page.template).toMatchObject({ id: mine, customerName: "Camille Dubois" });
     expect(page.events.map((e) => e.type)).toEqual(["template.resumed", "template.paused", "template.created"]);
 
-    expect(answer(await callRoute(pageLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${theirs}`), { id: theirs })).status).toBe(404);
-    expect(answer(await callRoute(pageLoader, get(DEMO_SHOP_DOMAIN, "/app/templates/nope"), { id: "nope" })).status).toBe(404);
-    expect(answer(await callRoute(editLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${theirs}/edit`), { id: theirs })).status).toBe(404);
+    expect(routeAnswer(await callRoute(pageLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${theirs}`), { id: theirs })).status).toBe(404);
+    expect(routeAnswer(await callRoute(pageLoader, get(DEMO_SHOP_DOMAIN, "/app/templates/nope"), { id: "nope" })).status).toBe(404);
+    expect(routeAnswer(await callRoute(editLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${theirs}/edit`), { id: theirs })).status).toBe(404);
   });
 
   it("cannot change another shop's template or run", async () => {
     for (const intent of ["pause", "cancel", "skip"]) {
-      const refused = answer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${theirs}`, { intent }), { id: theirs }));
+      const refused = routeAnswer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${theirs}`, { intent }), { id: theirs }));
       expect(refused.status).toBe(404);
     }
     const run = await failedRun(theirs);
-    const retry = answer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${theirs}`, { intent: "retry", runId: run }), { id: theirs }));
+    const retry = routeAnswer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${theirs}`, { intent: "retry", runId: run }), { id: theirs }));
     expect(retry.status).toBe(404);
     // Nor through one of its own templates' URL.
-    const smuggled = answer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "retry", runId: run }), { id: mine }));
+    const smuggled = routeAnswer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "retry", runId: run }), { id: mine }));
     expect(smuggled.status).toBe(404);
     expect((await prisma.invoiceRun.findUniqueOrThrow({ where: { id: run } })).state).toBe("failed");
-    const edit = answer(await callRoute(editAction, postJson(DEMO_SHOP_DOMAIN, `/app/templates/${theirs}/edit`, { values: {} }), { id: theirs }));
+    const edit = routeAnswer(await callRoute(editAction, postJson(DEMO_SHOP_DOMAIN, `/app/templates/${theirs}/edit`, { values: {} }), { id: theirs }));
     expect(edit.status).toBe(400);
     expect((await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: theirs } })).status).toBe("active");
   });
 
   it("retries a failed run, skips the next period, and says why an action does not apply", async () => {
     const run = await failedRun(mine);
-    const retried = answer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "retry", runId: run }), { id: mine }));
+    const retried = routeAnswer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "retry", runId: run }), { id: mine }));
     expect(retried.body).toEqual({ ok: true, action: "retry", message: "The invoice will be issued again in a moment." });
     expect((await prisma.invoiceRun.findUniqueOrThrow({ where: { id: run } })).state).toBe("issuing");
 
     const before = await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: mine } });
-    const skipped = answer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "skip" }), { id: mine }));
+    const skipped = routeAnswer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "skip" }), { id: mine }));
     expect(skipped.body).toEqual({ ok: true, action: "skip", message: "The next invoice will not be sent." });
     const after = await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: mine } });
     expect(after.nextPeriodIndex).toBe(before.nextPeriodIndex + 1);
 
-    const resumeActive = answer<{ ok: boolean }>(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "resume" }), { id: mine }));
+    const resumeActive = routeAnswer<{ ok: boolean }>(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "resume" }), { id: mine }));
     expect(resumeActive.body.ok).toBe(true);
-    const bogus = answer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "explode" }), { id: mine }));
+    const bogus = routeAnswer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "explode" }), { id: mine }));
     expect(bogus.status).toBe(400);
   });
 
   it("edits lines and schedule with field errors, then cancels", async () => {
-    const setup = answer<{ initialValues: TemplateFormValues; editable: boolean }>(
+    const setup = routeAnswer<{ initialValues: TemplateFormValues; editable: boolean }>(
       await callRoute(editLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${mine}/edit`), { id: mine }),
     ).body;
     expect(setup.editable).toBe(true);
     const values = setup.initialValues;
-    const invalid = answer<{ errors: Record<string, string> }>(
+    const invalid = routeAnswer<{ errors: Record<string, string> }>(
       await callRoute(editAction, postJson(DEMO_SHOP_DOMAIN, `/app/templates/${mine}/edit`, { values: { ...values, daysUntilDue: "400", lines: [] } }), { id: mine }),
     );
     expect(invalid.status).toBe(422);
@@ -269,7 +259,7 @@ describe("templates list, page and actions", () => {
       // A line added by hand, posted with a variant id it never had: it stays a custom line.
       { key: "new-1", title: "Échantillon offert", variantId: "gid://shopify/ProductVariant/45100000000051", quantity: "1", unitPrice: "0", discount: "0", taxLines: [] },
     ];
-    const saved = answer(await callRoute(editAction, postJson(DEMO_SHOP_DOMAIN, `/app/templates/${mine}/edit`, { values: { ...values, lines, daysUntilDue: "30" } }), { id: mine }));
+    const saved = routeAnswer(await callRoute(editAction, postJson(DEMO_SHOP_DOMAIN, `/app/templates/${mine}/edit`, { values: { ...values, lines, daysUntilDue: "30" } }), { id: mine }));
     expect(saved.status).toBe(302);
     const row = await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: mine } });
     // 2 × 49.00 + 29.90 + 0.00 + shipping 6.90, VAT included.
@@ -280,14 +270,14 @@ describe("templates list, page and actions", () => {
       ["Échantillon offert", undefined],
     ]);
 
-    const cancelled = answer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "cancel" }), { id: mine }));
+    const cancelled = routeAnswer(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "cancel" }), { id: mine }));
     expect(cancelled.body).toEqual({ ok: true, action: "cancel", message: "Cancelled. No further invoice will be sent." });
-    const paused = answer<{ ok: boolean; code: string }>(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "pause" }), { id: mine }));
+    const paused = routeAnswer<{ ok: boolean; code: string }>(await callRoute(pageAction, postForm(DEMO_SHOP_DOMAIN, `/app/templates/${mine}`, { intent: "pause" }), { id: mine }));
     expect(paused).toMatchObject({
       status: 409,
       body: { ok: false, code: "template_closed", message: "This recurring invoice has ended or was cancelled: nothing can change it any more." },
     });
-    const closedEdit = answer<{ editable: boolean }>(await callRoute(editLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${mine}/edit`), { id: mine })).body;
+    const closedEdit = routeAnswer<{ editable: boolean }>(await callRoute(editLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${mine}/edit`), { id: mine })).body;
     expect(closedEdit.editable).toBe(false);
   });
 });
@@ -296,7 +286,7 @@ describe("home", () => {
   it("shows failed runs first, the next 30 days and MRR per currency", async () => {
     const id = await createFrom(DEMO_SHOP_DOMAIN, "#1008", { frequency: "weekly" });
     await failedRun(id);
-    const home = answer<{
+    const home = routeAnswer<{
       dashboard: {
         attention: { state: string; templateId: string; failure: { explanation: string; detail: string | null } | null }[];
         upcoming: { templateId: string; date: string; amount: number; currency: string }[];
@@ -327,7 +317,7 @@ describe("home", () => {
 
   it("leads a shop without templates to the orders page", async () => {
     await prisma.recurringTemplate.deleteMany({ where: { shop: { domain: OTHER_SHOP_DOMAIN } } });
-    const home = answer<{ dashboard: { templateCounts: Record<string, number> } }>(await callRoute(homeLoader, get(OTHER_SHOP_DOMAIN, "/app"))).body;
+    const home = routeAnswer<{ dashboard: { templateCounts: Record<string, number> } }>(await callRoute(homeLoader, get(OTHER_SHOP_DOMAIN, "/app"))).body;
     expect(Object.values(home.dashboard.templateCounts).every((count) => count === 0)).toBe(true);
   });
 });
@@ -346,17 +336,17 @@ describe("in French", () => {
       detail: "Détails : The customer's e-mail bounced.",
     };
 
-    const page = answer<{ runs: RunWithFailure[] }>(await callRoute(pageLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${id}`), { id })).body;
+    const page = routeAnswer<{ runs: RunWithFailure[] }>(await callRoute(pageLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${id}`), { id })).body;
     expect(page.runs.find((r) => r.id === run)).toMatchObject({ state: "failed", failure: expected });
     // Runs that did not fail carry no explanation.
     expect(page.runs.filter((r) => r.id !== run).every((r) => r.failure === null)).toBe(true);
 
-    const home = answer<{ dashboard: { attention: { runId: string; failure: unknown }[] } }>(await callRoute(homeLoader, get(DEMO_SHOP_DOMAIN, "/app"))).body;
+    const home = routeAnswer<{ dashboard: { attention: { runId: string; failure: unknown }[] } }>(await callRoute(homeLoader, get(DEMO_SHOP_DOMAIN, "/app"))).body;
     expect(home.dashboard.attention.find((item) => item.runId === run)?.failure).toEqual(expected);
 
     // A code the app does not know (an older release's, say): the generic line, and the detail still shown.
     await prisma.invoiceRun.update({ where: { id: run }, data: { lastErrorCode: "something_new" } });
-    const unknown = answer<{ runs: RunWithFailure[] }>(await callRoute(pageLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${id}`), { id })).body;
+    const unknown = routeAnswer<{ runs: RunWithFailure[] }>(await callRoute(pageLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${id}`), { id })).body;
     expect(unknown.runs.find((r) => r.id === run)?.failure).toEqual({
       explanation: "Cette facture n’a pas pu être émise. Cliquez sur Réessayer ; si l’échec se répète, contactez l’assistance.",
       detail: expected.detail,
@@ -370,10 +360,10 @@ describe("in French", () => {
     const past = inParis(-7);
     const before = await prisma.recurringTemplate.update({ where: { id }, data: { scheduleAnchor: past } });
     await setLocale("fr");
-    const setup = answer<{ initialValues: TemplateFormValues }>(await callRoute(editLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${id}/edit`), { id })).body;
+    const setup = routeAnswer<{ initialValues: TemplateFormValues }>(await callRoute(editLoader, get(DEMO_SHOP_DOMAIN, `/app/templates/${id}/edit`), { id })).body;
     expect(setup.initialValues.anchor).toBe(past);
 
-    const refused = answer<{ errors: Record<string, string>; messages: Record<string, FieldProblem> }>(
+    const refused = routeAnswer<{ errors: Record<string, string>; messages: Record<string, FieldProblem> }>(
       await callRoute(editAction, postJson(DEMO_SHOP_DOMAIN, `/app/templates/${id}/edit`, { values: { ...setup.initialValues, frequency: before.scheduleUnit === "week" ? "monthly" : "weekly" } }), { id }),
     );
     expect(refused.status).toBe(422);
@@ -395,19 +385,19 @@ describe("in French", () => {
 
 describe("settings", () => {
   it("saves the defaults and write-back, refuses invalid values per field", async () => {
-    const saved = answer<{ ok: boolean }>(
+    const saved = routeAnswer<{ ok: boolean }>(
       await callRoute(settingsAction, postForm(DEMO_SHOP_DOMAIN, "/app/settings", { daysUntilDue: "30", timeOfDay: "07:30", catchUp: "latest", writeBackOrders: "on" })),
     );
     expect(saved.body.ok).toBe(true);
-    const loaded = answer<{ settings: Record<string, unknown>; billing: { connected: boolean } }>(await callRoute(settingsLoader, get(DEMO_SHOP_DOMAIN, "/app/settings"))).body;
+    const loaded = routeAnswer<{ settings: Record<string, unknown>; billing: { connected: boolean } }>(await callRoute(settingsLoader, get(DEMO_SHOP_DOMAIN, "/app/settings"))).body;
     expect(loaded.settings).toEqual({ defaultRail: "stripe", daysUntilDue: 30, timeOfDay: "07:30", catchUp: "latest", signatureRequested: false, writeBackOrders: true });
     expect(loaded.billing.connected).toBe(false);
-    const afterFailedConnect = answer<{ stripeError: string | null }>(await callRoute(settingsLoader, get(DEMO_SHOP_DOMAIN, "/app/settings?stripe_error=connect_failed"))).body;
+    const afterFailedConnect = routeAnswer<{ stripeError: string | null }>(await callRoute(settingsLoader, get(DEMO_SHOP_DOMAIN, "/app/settings?stripe_error=connect_failed"))).body;
     expect(afterFailedConnect.stripeError).toBe("connect_failed");
-    const forged = answer<{ stripeError: string | null }>(await callRoute(settingsLoader, get(DEMO_SHOP_DOMAIN, "/app/settings?stripe_error=%3Cscript%3E"))).body;
+    const forged = routeAnswer<{ stripeError: string | null }>(await callRoute(settingsLoader, get(DEMO_SHOP_DOMAIN, "/app/settings?stripe_error=%3Cscript%3E"))).body;
     expect(forged.stripeError).toBeNull();
 
-    const refused = answer<{ errors: Record<string, string> }>(
+    const refused = routeAnswer<{ errors: Record<string, string> }>(
       await callRoute(settingsAction, postForm(DEMO_SHOP_DOMAIN, "/app/settings", { daysUntilDue: "-1", timeOfDay: "7h", catchUp: "sometimes" })),
     );
     expect(refused.status).toBe(422);

@@ -3,8 +3,6 @@
 // plan read from Shopify through billing.check() and the real library, the
 // Shopify stand-in's subscriptions, and its signed app_subscriptions/update
 // webhooks delivered over HTTP to the app's webhook route.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { Temporal } from "temporal-polyfill";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
@@ -21,6 +19,7 @@ import { action as uninstalledAction } from "~/routes/webhooks.app.uninstalled";
 import { action as subscriptionsAction } from "~/routes/webhooks.app_subscriptions.update";
 import type { PlanSummary } from "~/services/billing-plan/plan-summary.server";
 import { OTHER_SHOP_DOMAIN, routeShopifyAdminTo, startShopifyStandIn, type ShopifyStandIn } from "../../sandbox/shopify";
+import { startReceiver } from "../../sandbox/http-receiver";
 import { callRoute, routeAnswer } from "../helpers/remix";
 import { adminFetchRequest, mintSessionToken, webhookRequest } from "../helpers/shopify";
 import { recordAdminCalls } from "../helpers/shopify-stand-in";
@@ -32,22 +31,18 @@ const SHOP = OTHER_SHOP_DOMAIN; // seeded on the Free plan
 
 let standIn: ShopifyStandIn;
 let unroute: () => void;
-let webhookServer: http.Server;
+let webhookServer: Awaited<ReturnType<typeof startReceiver>>;
 
 // The app's webhook endpoint, as the HTTP server serves it: the stand-in's
 // deliveries (signed with the app's secret) reach the real route module.
 async function startWebhookEndpoint(): Promise<string> {
-  webhookServer = http.createServer(async (incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+  webhookServer = await startReceiver(async (incoming, rawBody, outgoing) => {
     const headers = new Headers();
     for (const [name, value] of Object.entries(incoming.headers)) if (typeof value === "string") headers.set(name, value);
-    const request = new Request(new URL(incoming.url ?? "/", process.env.SHOPIFY_APP_URL), { method: "POST", headers, body: Buffer.concat(chunks) });
-    const answer = await callRoute(subscriptionsAction, request);
-    outgoing.writeHead(answer instanceof Response ? answer.status : 200).end();
+    const request = new Request(new URL(incoming.url ?? "/", process.env.SHOPIFY_APP_URL), { method: "POST", headers, body: rawBody });
+    outgoing.writeHead(routeAnswer(await callRoute(subscriptionsAction, request)).status).end();
   });
-  await new Promise<void>((resolve) => webhookServer.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(webhookServer.address() as AddressInfo).port}/webhooks/app_subscriptions/update`;
+  return `${webhookServer.origin}/webhooks/app_subscriptions/update`;
 }
 
 beforeAll(async () => {
@@ -59,7 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   unroute();
   await standIn.close();
-  await new Promise<void>((resolve) => webhookServer.close(() => resolve()));
+  await webhookServer.close();
 });
 
 beforeEach(async () => {

@@ -10,7 +10,7 @@ import prisma from "~/db.server";
 import { action as pageAction, loader as pageLoader } from "~/routes/app.templates.$id";
 import { processStripeEvent } from "~/services/stripe-webhooks/dispatch.server";
 import { createShop } from "../helpers/recurring";
-import { callRoute } from "../helpers/remix";
+import { callRoute, routeAnswer } from "../helpers/remix";
 import { adminFetchRequest, mintSessionToken, storeOfflineSession } from "../helpers/shopify";
 import { issuedRun, MERCHANT, OTHER_MERCHANT, testClient, withStripeStandIn } from "../helpers/stripe";
 
@@ -29,23 +29,13 @@ type RunRow = { id: string; state: string; actions: string[] };
 type Page = { runs: RunRow[]; events: { type: string }[]; requestId: string };
 type Answer = { ok: boolean; action: string; code?: string; message: string; runId?: string };
 
-/** A loader/action answer as Remix would send it: status and data. */
-function answer<T>(value: unknown): { status: number; body: T } {
-  if (value instanceof Response) return { status: value.status, body: null as T };
-  if (value && typeof value === "object" && (value as { type?: unknown }).type === "DataWithResponseInit") {
-    const wrapped = value as { data: T; init: ResponseInit | null };
-    return { status: wrapped.init?.status ?? 200, body: wrapped.data };
-  }
-  return { status: 200, body: value as T };
-}
-
 async function load(domain: string, templateId: string) {
-  return answer<Page>(await callRoute(pageLoader, adminFetchRequest(`/app/templates/${templateId}`, mintSessionToken(domain)), { id: templateId }));
+  return routeAnswer<Page>(await callRoute(pageLoader, adminFetchRequest(`/app/templates/${templateId}`, mintSessionToken(domain)), { id: templateId }));
 }
 
 async function post(domain: string, templateId: string, fields: Record<string, string>) {
   const request = adminFetchRequest(`/app/templates/${templateId}`, mintSessionToken(domain), { method: "POST", body: new URLSearchParams(fields) });
-  return answer<Answer>(await callRoute(pageAction, request, { id: templateId }));
+  return routeAnswer<Answer>(await callRoute(pageAction, request, { id: templateId }));
 }
 
 /** A shop of `domain` connected to `account`, with one run issued: `sent`, its invoice open at Stripe. */
@@ -106,7 +96,7 @@ describe("acting on an invoice from the template page", () => {
     const first = await post(SHOP, template.id, { intent: "void", runId: run.id, requestId });
     const second = await post(SHOP, template.id, { intent: "void", runId: run.id, requestId });
     for (const done of [first, second]) {
-      expect(done).toEqual({ status: 200, body: expect.objectContaining({ ok: true, action: "void", message: "Invoice voided. The customer can no longer pay it." }) });
+      expect(done).toEqual({ status: 200, location: null, body: expect.objectContaining({ ok: true, action: "void", message: "Invoice voided. The customer can no longer pay it." }) });
     }
     expect(stripeInvoice(run.invoiceId)?.status).toBe("void");
     expect(stripeRequests(run.invoiceId, "void")).toHaveLength(1);
@@ -137,7 +127,7 @@ describe("acting on an invoice from the template page", () => {
     const { requestId } = (await load(SHOP, template.id)).body;
     const first = await post(SHOP, template.id, { intent: "resend", runId: run.id, requestId });
     const again = await post(SHOP, template.id, { intent: "resend", runId: run.id, requestId });
-    expect(first).toEqual({ status: 200, body: expect.objectContaining({ ok: true, message: "Invoice sent again to claire.martin@example.fr." }) });
+    expect(first).toEqual({ status: 200, location: null, body: expect.objectContaining({ ok: true, message: "Invoice sent again to claire.martin@example.fr." }) });
     expect(again.body).toMatchObject({ ok: true, message: "Invoice sent again to claire.martin@example.fr." });
     expect(resends()).toHaveLength(1);
     expect(sentEvents()).toHaveLength(sentAtIssue + 1);
@@ -176,6 +166,7 @@ describe("refusals", () => {
     const refused = await post(SHOP, template.id, { intent: "resend", runId: run.id, requestId: "another-click" });
     expect(refused).toEqual({
       status: 409,
+      location: null,
       body: expect.objectContaining({
         ok: false,
         code: "not_allowed",

@@ -10,7 +10,7 @@ import { action as homeAction, loader as homeLoader } from "~/routes/app._index"
 import { createTemplate } from "~/services/templates/create.server";
 import { MemoryGateway } from "../helpers/memory-gateway";
 import { createShop, drain, runStates, templateInput, testWorker } from "../helpers/recurring";
-import { callRoute } from "../helpers/remix";
+import { callRoute, routeAnswer } from "../helpers/remix";
 import { adminFetchRequest, mintSessionToken, storeOfflineSession } from "../helpers/shopify";
 import { issuedRun, MERCHANT, withStripeStandIn } from "../helpers/stripe";
 
@@ -35,12 +35,7 @@ const done = (guide: Guide) => Object.fromEntries(guide.steps.map((step) => [ste
 
 async function dismiss(domain: string, intent = "dismiss-setup-guide") {
   const request = adminFetchRequest("/app?index", mintSessionToken(domain), { method: "POST", body: new URLSearchParams({ intent }) });
-  const answer = await callRoute(homeAction, request);
-  if (answer && typeof answer === "object" && (answer as { type?: unknown }).type === "DataWithResponseInit") {
-    const wrapped = answer as { data: unknown; init: ResponseInit | null };
-    return { status: wrapped.init?.status ?? 200, body: wrapped.data };
-  }
-  return { status: 200, body: answer };
+  return routeAnswer(await callRoute(homeAction, request));
 }
 
 describe("the home page's setup guide", () => {
@@ -88,7 +83,7 @@ describe("the home page's setup guide", () => {
     await createShop({ domain: OTHER_SHOP, billingAccountId: null });
     expect((await guideOf(SHOP)).dismissed).toBe(false);
 
-    expect(await dismiss(SHOP)).toEqual({ status: 200, body: { ok: true } });
+    expect(await dismiss(SHOP)).toEqual({ status: 200, body: { ok: true }, location: null });
     const first = await prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } });
     expect(first.setupGuideDismissedAt).not.toBeNull();
     expect((await guideOf(SHOP)).dismissed).toBe(true);

@@ -4,11 +4,10 @@
 // the provider's ledger ends with exactly one invoice per period.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { configureDatabase } from "~/db.server";
-import { ManualClock } from "~/domain/clock";
 import { BILLING_STEPS } from "~/domain/billing";
-import { createTemplate } from "~/services/templates/create.server";
+import { twoDuePeriods } from "../helpers/leases";
 import { CrashError, MemoryGateway } from "../helpers/memory-gateway";
-import { createShop, drain, runStates, templateInput, testWorker } from "../helpers/recurring";
+import { drain, runStates, testWorker } from "../helpers/recurring";
 
 const RUN_LEASE_MS = 60_000;
 
@@ -19,15 +18,6 @@ beforeAll(async () => {
 beforeEach(async () => {
   await prisma.shop.deleteMany();
 });
-
-/** A template with two periods due (Jan 15 and Feb 15). */
-async function twoDuePeriods() {
-  const clock = new ManualClock("2026-01-10T10:00:00Z");
-  const shop = await createShop();
-  const template = await createTemplate(shop, templateInput(), { clock });
-  clock.set("2026-02-15T08:00:00Z");
-  return { clock, shop, template };
-}
 
 function expectOneInvoicePerPeriod(gateway: MemoryGateway, templateId: string, periods: number) {
   const counts = gateway.invoiceCountsByPeriod();

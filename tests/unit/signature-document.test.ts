@@ -90,7 +90,7 @@ describe("documentHash", () => {
     expect(canonicalJson(stripe)).toBe(canonicalJson(DOCUMENT));
     expect(await documentHash(stripe)).toBe(await documentHash(DOCUMENT));
 
-    const shopify = buildSignatureDocument({ ...invoice, id: "gid://shopify/DraftOrder/1", number: "#D12", accountName: null }, shop, { draftOrder: "#D12", order: "#1005" });
+    const shopify = buildSignatureDocument({ ...invoice, id: "gid://shopify/DraftOrder/1", number: "#D12", accountName: null, shopify: { draftOrder: "#D12", order: "#1005" } }, shop);
     expect(shopify).toMatchObject({ format: SHOPIFY_DOCUMENT_FORMAT, merchant: { name: "Atelier" }, shopify: { draftOrder: "#D12", order: "#1005" } });
     expect(await documentHash(signatureDocumentSchema.parse(JSON.parse(JSON.stringify(shopify))))).toBe(await documentHash(shopify));
   });

@@ -4,7 +4,7 @@
 // rail (app/gateways/stripe/invoice-metadata.server.ts). Scope:
 // read_draft_orders (granted by write_draft_orders).
 import { parseDecimal } from "~/domain/money";
-import type { DocumentLine, DocumentTax } from "~/domain/signature-document";
+import type { DocumentLine, InvoiceForDocument } from "~/domain/signature-document";
 import { DraftOrderUserError } from "./draft-orders.server";
 import { runAdminDocument, ShopifyGraphqlError, type AdminGraphql } from "./graphql.server";
 
@@ -45,28 +45,20 @@ export const DRAFT_ORDER_SIGNATURE_STAMP = `#graphql
   }
 `;
 
-/** What the signing page shows of a draft order, amounts in minor units of the shop's currency. */
-export type SigningDraftOrder = {
-  id: string;
-  /** Shopify's name of the draft, "#D12". */
-  name: string;
+/**
+ * What the signing page shows of a draft order, amounts in minor units of the
+ * shop's currency: the document's input, read into the domain's one shape
+ * (its number is Shopify's name of the draft, "#D12"; Shopify prints no
+ * merchant name, the shop's is used; issued when Shopify e-mailed it, else
+ * when it was created; `shopify` names the draft and the order the customer's
+ * payment made of it, "#1005", once paid), plus its status and pay link.
+ */
+export type SigningDraftOrder = InvoiceForDocument & {
+  shopify: NonNullable<InvoiceForDocument["shopify"]>;
   /** The port's words: "draft" (not e-mailed yet), "open", "paid", "void" (its order was cancelled). */
   status: "draft" | "open" | "paid" | "void";
-  /** The order the customer's payment made of it ("#1005"), once paid. */
-  orderName: string | null;
   /** Shopify's checkout page for the draft: where the customer pays. */
   invoiceUrl: string | null;
-  currency: string;
-  customerName: string | null;
-  customerEmail: string | null;
-  /** When Shopify e-mailed it (else when it was created). */
-  issuedAt: Date;
-  dueDate: Date | null;
-  lines: DocumentLine[];
-  subtotal: number;
-  discount: number;
-  taxes: DocumentTax[];
-  total: number;
 };
 
 /**
@@ -94,14 +86,15 @@ export async function readDraftOrderForSigning(admin: AdminGraphql, id: string):
   const dueAt = draft.paymentTerms?.paymentSchedules.nodes[0]?.dueAt;
   return {
     id: draft.id,
-    name: draft.name,
+    number: draft.name,
+    shopify: { draftOrder: draft.name, order: order?.name ?? null },
     status,
-    orderName: order?.name ?? null,
     invoiceUrl: typeof draft.invoiceUrl === "string" ? draft.invoiceUrl : null,
     currency,
+    accountName: null,
     customerName: draft.customer?.displayName ?? null,
     customerEmail: draft.email ?? null,
-    issuedAt: new Date(String(draft.invoiceSentAt ?? draft.createdAt)),
+    finalizedAt: new Date(String(draft.invoiceSentAt ?? draft.createdAt)),
     dueDate: typeof dueAt === "string" ? new Date(dueAt) : null,
     lines,
     subtotal: minor(draft.subtotalPriceSet.shopMoney.amount) + shipping,

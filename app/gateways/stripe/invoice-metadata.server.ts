@@ -5,38 +5,18 @@
 // retryable); Stripe errors are thrown as the SDK's own.
 import type Stripe from "stripe";
 import { fromStripeAmount } from "~/domain/money";
+import type { InvoiceForDocument } from "~/domain/signature-document";
 import { stripeClient, type StripeClient } from "./client.server";
 
-/** An invoice line in minor units of the invoice's currency. */
-export type SigningInvoiceLine = {
-  description: string;
-  quantity: number;
-  /** Null when Stripe's unit amount is not a whole number of minor units (a decimal price). */
-  unitAmount: number | null;
-  amount: number;
-  discount: number;
-};
-
-/** What the signing page shows of a Stripe invoice, amounts in minor units (app/domain/money.ts). */
-export type SigningInvoice = {
-  id: string;
-  number: string | null;
+/**
+ * What the signing page shows of a Stripe invoice, amounts in minor units
+ * (app/domain/money.ts): the document's input (its lines' unit amount is null
+ * when Stripe's is not a whole number of minor units, a decimal price), plus
+ * the invoice's status and Stripe's hosted page where the customer pays.
+ */
+export type SigningInvoice = InvoiceForDocument & {
   status: Stripe.Invoice.Status | null;
-  /** ISO 4217, upper case. */
-  currency: string;
-  /** The connected account's business name, as Stripe prints it on the invoice. */
-  accountName: string | null;
-  customerName: string | null;
-  customerEmail: string | null;
-  finalizedAt: Date | null;
-  dueDate: Date | null;
   hostedInvoiceUrl: string | null;
-  lines: SigningInvoiceLine[];
-  subtotal: number;
-  /** Every discount on the invoice (line coupons included). */
-  discount: number;
-  taxes: { name: string; ratePercent: string; inclusive: boolean; amount: number }[];
-  total: number;
 };
 
 const LINES_PAGE = 100;

@@ -77,11 +77,7 @@ async function readDraftAsShown(link: LinkContext, draftId: string): Promise<Inv
   if (draft === null) return { kind: "refused", reason: "void" };
   const statusRefusal = invoiceStatusRefusal(draft.status);
   if (statusRefusal) return { kind: "refused", reason: statusRefusal };
-  const document = buildSignatureDocument(
-    { ...draft, number: draft.name, accountName: null, finalizedAt: draft.issuedAt },
-    run.shop,
-    { draftOrder: draft.name, order: draft.orderName },
-  );
+  const document = buildSignatureDocument(draft, run.shop);
   const shown = { id: draft.id, status: draft.status, customerEmail: draft.customerEmail, payUrl: draft.invoiceUrl };
   return { kind: "ok", invoice: shown, document, hash: await documentHash(document) };
 }
