@@ -50,6 +50,8 @@ export type CampaignReport = CheckResult & {
 };
 
 const WEBHOOK_SECRET = "whsec_chaos_campaign";
+/** The workers' planning lease, and so the bound of their sweep of expired ones (checked at the end). */
+const TEMPLATE_LEASE_MS = 6_000;
 
 export async function runCampaign(options: CampaignOptions): Promise<CampaignReport> {
   const started = Date.now();
@@ -90,7 +92,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     const spawnedAt = Date.now();
     const child = spawn(
       process.execPath,
-      [bundle.file, "--worker-id", `chaos-${slot}-${restarts}`, "--tick-ms", "100", "--concurrency", "12", "--run-batch", "60", "--run-lease-ms", "6000", "--template-lease-ms", "6000"],
+      [bundle.file, "--worker-id", `chaos-${slot}-${restarts}`, "--tick-ms", "100", "--concurrency", "12", "--run-batch", "60", "--run-lease-ms", "6000", "--template-lease-ms", String(TEMPLATE_LEASE_MS)],
       { env: { ...process.env, CHAOS_CLOCK_FILE: path.join(dir, "clock"), LOG_LEVEL: "warn", WORKER_METRICS_PORT: "" }, stdio: ["ignore", "ignore", "pipe", "ipc"] },
     );
     let errors = "";
@@ -199,7 +201,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     await drainWebhooks(standIn, size.stepSettleMs, log);
     await sleep(500);
 
-    const result = await checkPromise({ standIn, planned, actions, now: clock.nowDate() });
+    const result = await checkPromise({ standIn, planned, actions, now: clock.nowDate(), templateLeaseMs: TEMPLATE_LEASE_MS });
     const requests = standIn.control.requests();
     const faults: Record<string, number> = {};
     for (const entry of requests) if (entry.fault) faults[entry.fault] = (faults[entry.fault] ?? 0) + 1;
