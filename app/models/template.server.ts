@@ -335,6 +335,11 @@ export async function releaseExpiredTemplateLeases(now: Date, db: Db = prisma): 
   return count;
 }
 
+/** Planning leases expired at `now` and not yet swept (for /metrics; the (leaseExpiresAt) index serves it). */
+export async function countExpiredTemplateLeases(now: Date, db: Db = prisma): Promise<number> {
+  return db.recurringTemplate.count({ where: { leaseExpiresAt: { lt: now } } });
+}
+
 // ---------------------------------------------------------------------------
 // Read-only queries behind the merchant's pages (home, templates list),
 // scoped by shop

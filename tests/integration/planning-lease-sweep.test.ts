@@ -16,6 +16,7 @@ import prisma, { configureDatabase } from "~/db.server";
 import { ManualClock } from "~/domain/clock";
 import { logger } from "~/logger.server";
 import { metrics } from "~/metrics.server";
+import { collectMetrics } from "~/services/health/collect-metrics.server";
 import { planTemplatePeriods } from "~/services/invoicing/plan-periods.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { pauseTemplate } from "~/services/templates/pause.server";
@@ -36,6 +37,13 @@ beforeEach(async () => {
 
 async function leaseOf(templateId: string) {
   return prisma.recurringTemplate.findUniqueOrThrow({ where: { id: templateId }, select: { leaseOwner: true, leaseToken: true, leaseExpiresAt: true, nextRunAt: true } });
+}
+
+/** The web process's /metrics gauge of expired planning leases, as an operator scrapes it. */
+async function expiredOnMetrics(clock: ManualClock): Promise<number> {
+  const text = await collectMetrics({ withDatabase: true, clock });
+  const line = text.split("\n").find((candidate) => candidate.startsWith("ritournelle_template_leases_expired "));
+  return Number(line?.split(" ")[1]);
 }
 
 async function sweptSoFar(): Promise<number> {
@@ -67,6 +75,9 @@ describe("planning leases of a worker killed mid-planning", () => {
     await pauseTemplate(shop, paused.id, { clock });
     expect((await leaseOf(skipped.id)).nextRunAt?.toISOString()).toBe("2026-02-15T08:00:00.000Z");
 
+    const probe = new ManualClock(new Date(expiresAt + 1).toISOString());
+    expect(await expiredOnMetrics(probe)).toBe(2);
+
     // The survivor ticks through the lease and one more lease duration, one tick every 10 s of its clock.
     const before = await sweptSoFar();
     while (clock.nowDate().getTime() < expiresAt + LEASE_MS) {
@@ -76,8 +87,9 @@ describe("planning leases of a worker killed mid-planning", () => {
     for (const template of [skipped, paused]) {
       expect(await leaseOf(template.id)).toMatchObject({ leaseOwner: null, leaseToken: null, leaseExpiresAt: null });
     }
-    // What an operator sees: planning interrupted by a crash, counted.
+    // What an operator sees: planning interrupted by a crash, counted, and no expired lease left.
     expect((await sweptSoFar()) - before).toBe(2);
+    expect(await expiredOnMetrics(clock)).toBe(0);
     // And nothing was planned for the skipped period or the paused template.
     expect(await prisma.invoiceRun.findMany({ where: { state: { not: "skipped" } } })).toEqual([]);
   });
