@@ -12,6 +12,8 @@
 import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { DEFAULT_POOL_SIZE, poolSizeFromEnv, resolvePoolSize, type PoolNeeds } from "./db-pool.server";
 import { DEFAULT_DATABASE_URL, databaseKind, SQLITE_SYNCHRONOUS_MODES, sqliteFileFromUrl, type DatabaseKind, type SqliteSynchronous } from "./db-url";
 import { RecordingAdapterFactory, registerDirectSql } from "./direct-sql.server";
 import { IsolatingSqliteAdapterFactory } from "./sqlite-adapter.server";
@@ -29,7 +31,7 @@ export function createPrismaClient(
   // The worker's hottest writes reach the connection directly (direct-sql.server.ts).
   if (databaseKind(url) === "postgres") {
     const PostgresClient = postgresClientClass();
-    const adapter = new RecordingAdapterFactory(new PrismaPg({ connectionString: url }));
+    const adapter = new RecordingAdapterFactory(new SizedPgAdapterFactory(url));
     const client = new PostgresClient({ adapter });
     registerDirectSql(client, adapter);
     return client;
@@ -38,6 +40,59 @@ export function createPrismaClient(
   const client = new PrismaClient({ adapter });
   registerDirectSql(client, adapter);
   return client;
+}
+
+/**
+ * pg's pool, made when Prisma connects (its first query), not when the
+ * client is: its size is known only once the process knows how many lanes
+ * its worker runs (sizeDatabasePool, app/db-pool.server.ts), after this
+ * module made the app's client at import.
+ */
+class SizedPgAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
+  readonly provider = "postgres";
+  readonly adapterName = "@prisma/adapter-pg";
+
+  constructor(private readonly url: string) {}
+
+  connect(): Promise<SqlDriverAdapter> {
+    return this.pg().connect();
+  }
+
+  connectToShadowDb(): Promise<SqlDriverAdapter> {
+    return this.pg().connectToShadowDb();
+  }
+
+  private pg(): PrismaPg {
+    poolConnectedWith = databasePoolSize();
+    return new PrismaPg({ connectionString: this.url, max: poolConnectedWith });
+  }
+}
+
+/** Set by sizeDatabasePool: this process's pool, from its worker's lanes. */
+let plannedPoolSize: number | undefined;
+/** The size the app's pools were made with, once Prisma connected. */
+let poolConnectedWith: number | undefined;
+
+/** The PostgreSQL connections each of this process's clients keeps (see app/db-pool.server.ts). */
+export function databasePoolSize(): number {
+  return plannedPoolSize ?? poolSizeFromEnv() ?? DEFAULT_POOL_SIZE;
+}
+
+/**
+ * Sizes this process's PostgreSQL pool for what it runs (its worker's lanes,
+ * HTTP requests), before its first query; nothing to do on SQLite.
+ * @throws Error, to be shown as is, when DATABASE_POOL_SIZE is malformed or
+ *   too small for the lanes (resolvePoolSize), or when the pool was already
+ *   made with another size (a query ran first: a bug of the caller).
+ */
+export function sizeDatabasePool(needs: PoolNeeds, url: string = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): number | undefined {
+  if (databaseKind(url) !== "postgres") return undefined;
+  const size = resolvePoolSize(needs);
+  if (poolConnectedWith !== undefined && poolConnectedWith !== size) {
+    throw new Error(`The database pool was made with ${poolConnectedWith} connections before it was sized (${size}): size it before the first query.`);
+  }
+  plannedPoolSize = size;
+  return size;
 }
 
 /**

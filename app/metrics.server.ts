@@ -59,6 +59,14 @@ function create() {
           registers,
         }),
     ),
+    templateLeasesSwept: metric(
+      (registers) =>
+        new client.Counter({
+          name: "ritournelle_template_leases_swept_total",
+          help: "Planning leases this process's worker gave back because they had expired unreleased (a worker died between its claim and its plan).",
+          registers,
+        }),
+    ),
     webhookDeliveries: metric(
       (registers) =>
         new client.Counter({

@@ -25,6 +25,13 @@ try {
 }
 process.env.NODE_ENV = settings.NODE_ENV;
 
+// Before any query: the PostgreSQL pool holds the requests' connections and one per lane of the embedded worker (app/db-pool.server.ts).
+try {
+  (await import("../app/db.server")).sizeDatabasePool({ lanes: settings.STRIPE_SECRET_KEY ? settings.WORKER_CONCURRENCY : 0, web: true }, settings.DATABASE_URL);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
 const { migrateDatabase } = await import("./migrate");
 const { startAppServer } = await import("./app-server");
 const { startEmbeddedWorker } = await import("./embedded-worker");

@@ -316,6 +316,32 @@ export async function releaseTemplateLeases(ids: string[], token: string, db: Db
   });
 }
 
+/**
+ * The sweep of expired planning leases (see sweepExpiredPlanningLeases in
+ * app/worker/scheduler.ts): gives back every template lease that expired
+ * before `now`, whoever took it and whatever the template's status or due
+ * date; returns how many. Served by the (leaseExpiresAt) index: a range scan
+ * over the rows whose lease ran out, however many templates there are.
+ *
+ * Safe beside a live claim: a lease is only ever taken with a later expiry
+ * than the clock of whoever takes it, and the condition is on the expiry
+ * itself (PostgreSQL re-checks it on a row a concurrent claim just re-leased,
+ * and leaves that row), so a lease still running is never cleared. A planner
+ * whose lease expired and was swept finds its token gone and writes nothing.
+ */
+export async function releaseExpiredTemplateLeases(now: Date, db: Db = prisma): Promise<number> {
+  const { count } = await db.recurringTemplate.updateMany({
+    where: { leaseExpiresAt: { lt: now } },
+    data: releasedTemplateLease(),
+  });
+  return count;
+}
+
+/** Planning leases expired at `now` and not yet swept (for /metrics; the (leaseExpiresAt) index serves it). */
+export async function countExpiredTemplateLeases(now: Date, db: Db = prisma): Promise<number> {
+  return db.recurringTemplate.count({ where: { leaseExpiresAt: { lt: now } } });
+}
+
 // ---------------------------------------------------------------------------
 // Read-only queries behind the merchant's pages (home, templates list),
 // scoped by shop

@@ -8,8 +8,11 @@
 //
 // Options (see WorkerOptions in worker.ts):
 //   --worker-id <id>    default host:pid:random
-//   --tick-ms, --template-batch, --run-batch, --concurrency,
-//   --template-lease-ms, --run-lease-ms   positive whole numbers
+//   --tick-ms, --template-batch, --run-batch, --concurrency (default
+//   WORKER_CONCURRENCY), --template-lease-ms, --run-lease-ms   positive whole numbers
+//
+// The PostgreSQL pool is sized from --concurrency (app/db-pool.server.ts);
+// a DATABASE_POOL_SIZE too small for it exits 2 saying so.
 //   --shutdown-timeout-ms   default SHUTDOWN_TIMEOUT_MS (30 s)
 //   --metrics-port          default WORKER_METRICS_PORT (none): /metrics and /healthz of this process
 //
@@ -21,7 +24,7 @@
 import { parseArgs } from "node:util";
 import { appClock } from "~/clock.server";
 import { config } from "~/config.server";
-import prisma, { configureDatabase } from "~/db.server";
+import prisma, { configureDatabase, sizeDatabasePool } from "~/db.server";
 import type { BillingGateway } from "~/domain/billing";
 import { logger } from "~/logger.server";
 import { startWorkerMetricsServer, type WorkerMetricsServer } from "./metrics-server";
@@ -56,6 +59,13 @@ export type WorkerProcessOptions = {
  */
 export async function runWorkerProcess(options: WorkerProcessOptions): Promise<Worker> {
   const values = parseOptions(options.argv ?? process.argv.slice(2));
+  // Before any query: one connection per lane, and one for the worker's claims and heartbeat (app/db-pool.server.ts).
+  const concurrency = positiveInteger(values, "concurrency") ?? config().WORKER_CONCURRENCY;
+  try {
+    sizeDatabasePool({ lanes: concurrency, web: false });
+  } catch (error) {
+    exitWith(error instanceof Error ? error.message : String(error));
+  }
   let gateway: BillingGateway;
   try {
     gateway = await options.gateway();
@@ -70,7 +80,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions): Promise<W
     tickMs: positiveInteger(values, "tick-ms"),
     templateBatchSize: positiveInteger(values, "template-batch"),
     runBatchSize: positiveInteger(values, "run-batch"),
-    concurrency: positiveInteger(values, "concurrency"),
+    concurrency,
     templateLeaseMs: positiveInteger(values, "template-lease-ms"),
     runLeaseMs: positiveInteger(values, "run-lease-ms"),
   });

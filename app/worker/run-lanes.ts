@@ -147,14 +147,21 @@ export async function issueDueRuns(options: RunLanesOptions): Promise<IssueRepor
 }
 
 /**
- * A lane's run met a database too busy to answer in time (found with the
- * workers bench on PostgreSQL: 30 lanes on a pool of 10 connections, a step
- * write waiting more than Prisma's 2 s for one: P2028). Nothing of the
+ * A lane's run met a database too busy to answer in time (P2028: a
+ * transaction waited more than Prisma's 2 s to start). Nothing of the
  * failed write was stored, and the run is still this claim's: its lease is
  * given back at once, where it stands, instead of holding the run for the
  * whole lease (70–120 s stalls), and the lane goes on. Any other error — and
  * a database that cannot even take the release — stays a crash: the run
  * keeps its lease until it expires.
+ *
+ * Found with the workers bench on PostgreSQL (30 lanes on a pool of 10);
+ * that cause is gone, the pool being sized with the lanes
+ * (app/db-pool.server.ts). Kept as a safety net for what sizing cannot
+ * rule out: SQLite's one connection per process, which every lane (and
+ * the web requests beside an embedded worker) takes in turn; a web
+ * process's requests, unbounded, sharing its pool with the embedded
+ * worker; and a database slowed by locks, a slow disk or a failover.
  */
 async function giveBackAfterDatabaseError(run: LeasedRun, error: unknown, options: RunLanesOptions): Promise<"released"> {
   if (!isTransientDatabaseError(error)) throw error;

@@ -9,8 +9,23 @@
 //     taking the lease on those still free, re-read what the token won.
 // Then one short transaction per template (planTemplatePeriods), which
 // releases the template's lease.
+//
+// The sweep: a worker killed between its claim and its plans leaves the
+// leases of the templates it had not planned yet. A template still due is
+// claimed again once its lease expires; one that stopped being due meanwhile
+// (the merchant skipped the period, paused, resumed to a later date,
+// cancelled) is looked at by no claim, and its dead lease would stay on the
+// row (and on the pages and in the database) until it falls due again —
+// weeks for a monthly invoice. So every worker, at most once per lease
+// duration of its clock, gives back every expired planning lease
+// (releaseExpiredTemplateLeases: one indexed UPDATE of the expired rows
+// only). While one worker runs, no planning lease outlives its expiry by
+// more than the lease duration; ritournelle_template_leases_swept_total
+// counts them (planning interrupted by a crash).
 import { randomUUID } from "node:crypto";
-import { claimDueTemplateIds, releaseTemplateLeases } from "~/models/template.server";
+import type { Logger } from "~/logger.server";
+import { metrics } from "~/metrics.server";
+import { claimDueTemplateIds, releaseExpiredTemplateLeases, releaseTemplateLeases } from "~/models/template.server";
 import type { Tx } from "~/models/transaction.server";
 import { planTemplatePeriods, type PlanPeriodsOptions } from "~/services/invoicing/plan-periods.server";
 
@@ -67,6 +82,20 @@ export async function planDueTemplates(options: SchedulerOptions): Promise<PlanR
     await releaseTemplateLeases([...unplanned], claim.token);
   }
   return report;
+}
+
+/**
+ * The sweep (see the top of this file): gives back every planning lease
+ * expired at `now`, counted in /metrics. Safe at any moment from any number
+ * of workers: a live lease is never touched.
+ */
+export async function sweepExpiredPlanningLeases(now: Date, logger: Logger, db?: Tx): Promise<number> {
+  const swept = await releaseExpiredTemplateLeases(now, db);
+  if (swept > 0) {
+    metrics().templateLeasesSwept.inc(swept);
+    logger.warn({ swept }, "expired planning leases given back (a worker died between its claim and its plans)");
+  }
+  return swept;
 }
 
 /**

@@ -14,7 +14,7 @@ import { metrics } from "~/metrics.server";
 import { forgetWorker, pruneWorkerHeartbeats, recordWorkerTick } from "~/models/worker-heartbeat.server";
 import { HEARTBEAT_EVERY_MS } from "~/services/health/worker-liveness.server";
 import { issueDueRuns, type IssueReport, type RunLanesOptions } from "./run-lanes";
-import { planDueTemplates, type PlanReport, type SchedulerOptions } from "./scheduler";
+import { planDueTemplates, sweepExpiredPlanningLeases, type PlanReport, type SchedulerOptions } from "./scheduler";
 
 export type WorkerOptions = {
   /** The Stripe rail. */
@@ -81,6 +81,7 @@ export class Worker {
   private readonly startedAt: Date;
   private lastHeartbeat = -Infinity;
   private lastPrune = -Infinity;
+  private lastSweep = -Infinity;
   /** When this worker's last tick ended (its clock), failed ticks included; null before the first. */
   lastTickAt: Date | null = null;
 
@@ -124,6 +125,7 @@ export class Worker {
    * a lost database), leaving the run it was on leased until its lease expires.
    */
   async runOnce(): Promise<TickReport> {
+    await this.sweepPlanningLeases();
     const templates = await planDueTemplates(this.scheduler);
     const runs = await issueDueRuns(this.pipeline);
     await this.afterTick?.().catch((error: unknown) => this.logger.error({ err: error }, "follow-up work failed; retried next tick"));
@@ -132,6 +134,21 @@ export class Worker {
       runs,
       saturated: templates.claimed >= this.scheduler.batchSize || runs.claimed >= this.pipeline.batchSize,
     };
+  }
+
+  /**
+   * At most once per template lease duration of this worker's clock (and at
+   * its first tick: a restarted worker cleans up after the one it replaces),
+   * the sweep of expired planning leases (scheduler.ts). Its bound: a
+   * planning lease is given back at most one lease duration after it
+   * expired, while any worker runs.
+   */
+  private async sweepPlanningLeases(): Promise<void> {
+    const now = this.clock.nowDate();
+    if (now.getTime() - this.lastSweep < this.scheduler.leaseMs) return;
+    await sweepExpiredPlanningLeases(now, this.logger);
+    // After it succeeded: a sweep the database refused is tried again at the next tick.
+    this.lastSweep = now.getTime();
   }
 
   /** Runs ticks until {@link stop}: back to back while batches come back full, else every `tickMs`. */

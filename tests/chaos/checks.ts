@@ -38,7 +38,14 @@ export type CheckResult = {
 const TERMINAL = new Set(["sent", "paid", "overdue", "void", "uncollectible", "failed", "skipped"]);
 const STATUS_OF_STATE: Record<string, string> = { sent: "open", overdue: "open", paid: "paid", void: "void", uncollectible: "uncollectible" };
 
-export async function checkPromise(input: { standIn: StripeStandIn; planned: (PlannedTemplate & { id: string })[]; actions: Actions; now: Date }): Promise<CheckResult> {
+export async function checkPromise(input: {
+  standIn: StripeStandIn;
+  planned: (PlannedTemplate & { id: string })[];
+  actions: Actions;
+  now: Date;
+  /** The workers' planning lease: also the bound of their sweep of expired ones. */
+  templateLeaseMs: number;
+}): Promise<CheckResult> {
   const { standIn, planned, actions, now } = input;
   const violations: string[] = [];
   const runs = await prisma.invoiceRun.findMany();
@@ -142,10 +149,19 @@ export async function checkPromise(input: { standIn: StripeStandIn; planned: (Pl
     if (!TERMINAL.has(run.state) && !retrying) violations.push(`run ${run.id} is ${run.state}/${run.step ?? "-"}, neither terminal nor scheduled for a retry (next ${run.nextAttemptAt?.toISOString() ?? "none"}, lease ${run.leaseOwner ?? "none"})`);
     if (run.leaseOwner !== null && run.leaseExpiresAt !== null && run.leaseExpiresAt < now) violations.push(`run ${run.id} still leased by ${run.leaseOwner}, expired ${run.leaseExpiresAt.toISOString()}`);
   }
-  // A template lease matters while the template is active (the claim takes expired ones back); a killed
-  // planner's lease on a template cancelled or paused since is inert: no claim looks at it.
-  const staleTemplates = await prisma.recurringTemplate.findMany({ where: { status: "active", leaseOwner: { not: null }, leaseExpiresAt: { lt: now } }, select: { id: true, nextRunAt: true } });
-  for (const template of staleTemplates) violations.push(`active template ${template.id} still leased past its expiry (next run ${template.nextRunAt?.toISOString() ?? "none"})`);
+  // Planning leases: the claim takes an expired one back only on a template still due, so the workers sweep
+  // expired ones at most once per lease duration (app/worker/scheduler.ts), on any template, whatever its
+  // status. A lease may be found expired for up to that bound, never longer.
+  const sweptBy = new Date(now.getTime() - input.templateLeaseMs);
+  const staleTemplates = await prisma.recurringTemplate.findMany({
+    where: { leaseOwner: { not: null }, leaseExpiresAt: { lt: sweptBy } },
+    select: { id: true, status: true, nextRunAt: true, leaseOwner: true, leaseExpiresAt: true },
+  });
+  for (const template of staleTemplates) {
+    violations.push(
+      `${template.status} template ${template.id} still leased by ${template.leaseOwner ?? "?"}, expired ${template.leaseExpiresAt?.toISOString() ?? "?"}, more than the sweep's ${input.templateLeaseMs} ms before ${now.toISOString()} (next run ${template.nextRunAt?.toISOString() ?? "none"})`,
+    );
+  }
 
   // 9. Each run's final state is its Stripe invoice's status.
   for (const run of runs) {

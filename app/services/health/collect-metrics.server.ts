@@ -9,6 +9,7 @@ import { RUN_STATES } from "~/domain/run-state";
 import { WRITE_BACK_STATES } from "~/domain/write-back";
 import { metrics } from "~/metrics.server";
 import { countExpiredLeasesOverall, countRunsAwaitingWork, countRunsByState } from "~/models/invoice-run.server";
+import { countExpiredTemplateLeases } from "~/models/template.server";
 import { countWriteBacksByState } from "~/models/write-back.server";
 import { workerLiveness } from "./worker-liveness.server";
 
@@ -27,6 +28,11 @@ function createDatabaseGauges() {
     expiredLeases: new client.Gauge({
       name: "ritournelle_run_leases_expired",
       help: "Runs still marked leased whose lease expired (their worker died or stalled): taken over at the next claim.",
+      registers,
+    }),
+    expiredTemplateLeases: new client.Gauge({
+      name: "ritournelle_template_leases_expired",
+      help: "Templates still marked leased for planning whose lease expired (a worker died between its claim and its plans): the workers' sweep gives them back within one template lease.",
       registers,
     }),
     lastTick: new client.Gauge({
@@ -52,11 +58,12 @@ export async function collectMetrics(options: { withDatabase: boolean; clock?: C
   if (!options.withDatabase) return own.metrics();
   gauges ??= createDatabaseGauges();
   const now = (options.clock ?? appClock).nowDate();
-  const [runs, writeBacks, backlog, expired, liveness] = await Promise.all([
+  const [runs, writeBacks, backlog, expired, expiredTemplates, liveness] = await Promise.all([
     countRunsByState(),
     countWriteBacksByState(),
     countRunsAwaitingWork(now),
     countExpiredLeasesOverall(now),
+    countExpiredTemplateLeases(now),
     workerLiveness(options),
   ]);
   // Every known state, zero included: a series that vanishes cannot be alerted on.
@@ -64,6 +71,7 @@ export async function collectMetrics(options: { withDatabase: boolean; clock?: C
   for (const state of WRITE_BACK_STATES) gauges.writeBacks.set({ state }, writeBacks.get(state) ?? 0);
   gauges.backlog.set(backlog);
   gauges.expiredLeases.set(expired);
+  gauges.expiredTemplateLeases.set(expiredTemplates);
   gauges.alive.set(liveness.alive);
   if (liveness.lastTickAgeSeconds === null) gauges.lastTick.reset();
   else gauges.lastTick.set(liveness.lastTickAgeSeconds);

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "RecurringTemplate_leaseExpiresAt_idx" ON "RecurringTemplate"("leaseExpiresAt");
+
