@@ -1,7 +1,9 @@
 import { vitePlugin as remix } from "@remix-run/dev";
 import path from "node:path";
+import zlib from "node:zlib";
 import { defineConfig, type Plugin } from "vite";
 import tsconfigPaths from "vite-tsconfig-paths";
+import { compression, defineAlgorithm } from "vite-plugin-compression2";
 
 declare module "@remix-run/node" {
   interface Future {
@@ -51,6 +53,18 @@ export default defineConfig({
     }),
     tsconfigPaths(),
     browserDictionaries(),
+    // The browser's JS and CSS, Brotli- and gzip-compressed once here, served by server/compressed-assets.ts (not the server build's).
+    {
+      ...compression({
+        include: /\.(js|css)$/,
+        algorithms: [
+          defineAlgorithm("brotliCompress", { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY } }),
+          defineAlgorithm("gzip", { level: zlib.constants.Z_BEST_COMPRESSION }),
+        ],
+        logLevel: "silent",
+      }),
+      apply: (_config, env) => env.command === "build" && !env.isSsrBuild,
+    },
   ],
   build: { assetsInlineLimit: 0 },
   optimizeDeps: { include: ["@shopify/app-bridge-react", "@shopify/polaris"] },
