@@ -1,11 +1,12 @@
 // Who is invoiced: the order's customer, and the e-mail the invoices go to.
+import { memo } from "react";
 import { Text, TextField } from "@shopify/polaris";
 import { SectionCard } from "~/components/SectionCard";
 import type { TemplateFormValues } from "~/domain/template-form";
 import { useI18n } from "~/i18n/react";
 import type { ErrorOf, SetField } from "./fields";
 
-export function CustomerSection(props: { customerName: string; values: Pick<TemplateFormValues, "customerEmail">; set: SetField; errorOf: ErrorOf }) {
+function CustomerSectionView(props: { customerName: string; values: Pick<TemplateFormValues, "customerEmail">; set: SetField; errorOf: ErrorOf }) {
   const { t } = useI18n();
   return (
     <SectionCard heading={t("form.customer.heading")}>
@@ -22,3 +23,6 @@ export function CustomerSection(props: { customerName: string; values: Pick<Temp
     </SectionCard>
   );
 }
+
+/** Re-renders only when its own props change (the form keeps them the same objects while they are). */
+export const CustomerSection = memo(CustomerSectionView);
