@@ -4,6 +4,7 @@ import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type AppLoadContext, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
 import { CspNonceProvider, cspNonceFromLoadContext } from "./components/CspNonce";
+import { DocumentLocaleProvider, documentLocaleOf } from "./i18n/document-locale";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
 export const streamTimeout = 5000;
@@ -26,7 +27,9 @@ export default async function handleRequest(
   return new Promise((resolve, reject) => {
     const { pipe, abort } = renderToPipeableStream(
       <CspNonceProvider nonce={nonce}>
-        <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+        <DocumentLocaleProvider locale={documentLocaleOf(remixContext.staticHandlerContext)}>
+          <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+        </DocumentLocaleProvider>
       </CspNonceProvider>,
       {
         nonce,

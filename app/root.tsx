@@ -3,6 +3,7 @@ import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, 
 import { z } from "zod";
 import { useCspNonce } from "./components/CspNonce";
 import { translator } from "./i18n";
+import { useDocumentLocale } from "./i18n/document-locale";
 
 // Zod probes once whether it may compile its parsers with `new Function`; the
 // public pages' CSP refuses that (no 'unsafe-eval'), and the browser reports
@@ -13,8 +14,9 @@ if (typeof document !== "undefined") z.config({ jitless: true });
 /** The document of every page, and of the error page below. Its scripts carry the CSP nonce of the answer. */
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useCspNonce();
+  // The page's language, which is also the one dictionary the browser loads (app/entry.client.tsx).
   return (
-    <html lang="en">
+    <html lang={useDocumentLocale()}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
@@ -42,7 +44,7 @@ export default function App() {
  */
 export function ErrorBoundary() {
   const error = useRouteError();
-  const t = translator("en");
+  const t = translator(useDocumentLocale());
   return (
     <main>
       {isRouteErrorResponse(error) ? (

@@ -1,7 +1,7 @@
 // Bench data for the admin pages (bench/admin.ts): one shop with `templates`
 // recurring invoices (newest first over a year; 80 % active, 10 % paused,
-// 10 % cancelled), five runs each, and one template with 120 runs and their
-// audit trail, bulk-loaded with raw better-sqlite3 in one transaction. Rows
+// 10 % cancelled), five runs each (about half paid, each with its order
+// written back to Shopify), and one template with 120 runs and their audit trail, bulk-loaded with raw better-sqlite3 in one transaction. Rows
 // are valid for the app: JSON snapshots parse, dates use the adapter's format.
 import Database from "better-sqlite3";
 import { sqliteDate } from "./fixtures";
@@ -41,6 +41,11 @@ export function insertAdminShop(file: string, options: { templates: number; now:
        currency, expectedTotal, snapshot, invoiceId, invoiceNumber, createdAt, updatedAt, lastErrorCode, lastErrorMessage)
      VALUES (?, ?, ?, ?, ?, ?, ?, 1, NULL, 'EUR', ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // A paid run's order written back to Shopify (services/write-back/): the template page reads its status per run.
+  const insertWriteBack = db.prepare(
+    `INSERT INTO "WriteBack" (id, shopId, runId, state, shopifyOrderId, shopifyOrderName, attempts, createdAt, updatedAt)
+     VALUES (?, ?, ?, 'done', ?, ?, 1, ?, ?)`,
+  );
   const insertEvent = db.prepare(
     `INSERT INTO "RunEvent" (id, shopId, templateId, runId, type, fromState, toState, actor, cause, detail, at)
      VALUES (?, ?, ?, ?, ?, ?, ?, 'worker:bench', NULL, NULL, ?)`,
@@ -65,11 +70,12 @@ export function insertAdminShop(file: string, options: { templates: number; now:
       for (let period = 0; period < periods; period++) {
         const runId = `${id}r${period}`;
         const at = sqliteDate(new Date(created.getTime() + period * day));
-        // Mostly sent; one in 50 failed, one in 50 overdue: the home page's attention list.
-        const state = (index + period) % 50 === 0 ? "failed" : (index + period) % 50 === 1 ? "overdue" : "sent";
+        // Mostly sent or paid (then written back to Shopify); one in 50 failed, one in 50 overdue: the home page's attention list.
+        const state = (index + period) % 50 === 0 ? "failed" : (index + period) % 50 === 1 ? "overdue" : (index + period) % 2 === 0 ? "paid" : "sent";
         insertRun.run(runId, shopId, id, period, at.slice(0, 10), at, state, 1000, SNAPSHOT(index), `in_${runId}`, `B-${runId}`, at, at,
           state === "failed" ? "customer_email_invalid" : null, state === "failed" ? "The customer's e-mail bounced." : null);
         runs += 1;
+        if (state === "paid") insertWriteBack.run(`${runId}w`, shopId, runId, `gid://shopify/Order/${index}${period}`, `#R${index}-${period}`, at, at);
         for (const [type, from, to] of [["run.started", "planned", "issuing"], ["run.sent", "issuing", "sent"]] as const) {
           insertEvent.run(`${runId}e${type}`, shopId, id, runId, type, from, to, at);
           events += 1;

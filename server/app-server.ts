@@ -73,7 +73,6 @@ export async function startAppServer(options: AppServerOptions): Promise<{ serve
       throw new Error("No production build in build/: run `npm run build` first.");
     }
     app.use("/assets", compressedAssets(path.join(buildDir, "client/assets")));
-    app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
     const build = (await import(path.join(buildDir, "server/index.js"))) as ServerBuild;
     app.all("*", remixHandler({ build, getLoadContext }));

@@ -23,6 +23,7 @@ export function fieldErrorText(t: Translate, locale: Locale, problem: FieldProbl
   return t(`form.error.${code}`, valuesText(values, (date) => formatCivilDate(date, locale)));
 }
 
+// Made before any dictionary is loaded is fine: a translator reads its words at each call.
 const english = translator("en");
 
 /** The English detail of a refusal, for logs and API callers: civil dates as written ("2026-01-09"). */

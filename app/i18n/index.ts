@@ -1,21 +1,22 @@
 // English and French strings. The merchant's language comes from Shopify
 // (the `locale` parameter of the embedded app URL, remembered on the shop).
-import en from "./en.json";
-import fr from "./fr.json";
-import polarisEn from "@shopify/polaris/locales/en.json";
-import polarisFr from "@shopify/polaris/locales/fr.json";
+// The words live in ./dictionaries: all of them on the server, only the
+// page's language in the browser (./dictionaries/browser.ts).
+import type en from "./en.json";
+import type polarisEn from "@shopify/polaris/locales/en.json";
+import { dictionaryOf } from "./dictionaries";
 
 export const SUPPORTED_LOCALES = ["en", "fr"] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
 /**
  * A key of en.json. Every table from a union to words is a `Record<Union, MessageKey>`,
  * so a value without a label, or a label that is not in en.json, does not compile
- * (and MESSAGES below makes fr.json carry every key too).
+ * (and ./dictionaries makes fr.json carry every key too).
  */
 export type MessageKey = keyof typeof en;
 
-const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, fr };
-const POLARIS: Record<Locale, typeof polarisEn> = { en: polarisEn, fr: polarisFr };
+/** One language's words: the app's, and Polaris' own. */
+export type Dictionary = { messages: Record<MessageKey, string>; polaris: typeof polarisEn };
 
 /** "fr", "fr-CA", "FR" → "fr"; anything unsupported → "en". */
 export function resolveLocale(requested: string | null | undefined): Locale {
@@ -24,13 +25,13 @@ export function resolveLocale(requested: string | null | undefined): Locale {
 }
 
 export function polarisTranslations(locale: Locale) {
-  return POLARIS[locale];
+  return dictionaryOf(locale).polaris;
 }
 
 export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
 
+/** `locale`'s words; the dictionary is read at each call, so a translator may be made before it is loaded. */
 export function translator(locale: Locale): Translate {
-  const messages = MESSAGES[locale];
   return (key, values) =>
-    messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => (values && name in values ? String(values[name]) : whole));
+    dictionaryOf(locale).messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => (values && name in values ? String(values[name]) : whole));
 }

@@ -94,7 +94,11 @@ export function findEInvoiceDocumentForShop(shopId: string, runId: string, kind:
 /** Which of the shop's runs (among `runIds`) have an issued French e-invoice (kind "invoice"). */
 export async function runIdsWithEInvoice(shopId: string, runIds: string[], db: Db = prisma): Promise<Set<string>> {
   if (runIds.length === 0) return new Set();
-  const rows = await db.eInvoiceDocument.findMany({ where: { shopId, kind: "invoice", runId: { in: runIds } }, select: { runId: true } });
+  // By UNIQUE(runId, kind), the shop checked on each row: with `shopId = ?` in
+  // the WHERE, SQLite reads the shop's every e-invoice (its issueDate index).
+  const rows = (await db.eInvoiceDocument.findMany({ where: { runId: { in: runIds }, kind: "invoice" }, select: { shopId: true, runId: true } })).filter(
+    (row) => row.shopId === shopId,
+  );
   return new Set(rows.map((row) => row.runId));
 }
 

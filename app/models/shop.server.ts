@@ -91,8 +91,11 @@ export function upsertInstalledShop(domain: string, details: ShopDetailsInput, n
 }
 
 /** Makes sure a row exists for an authenticated shop without touching an existing one. */
-export function ensureShop(domain: string, db: Tx = prisma): Promise<Shop> {
-  return db.shop.upsert({ where: { domain }, create: { domain }, update: {} });
+export async function ensureShop(domain: string, db: Tx = prisma): Promise<Shop> {
+  // Every admin request asks (twice per page: the layout's loader and the
+  // page's): a read, and the upsert (a write transaction, waiting for the
+  // worker's writes on SQLite) only for a shop not seen yet.
+  return (await db.shop.findUnique({ where: { domain } })) ?? db.shop.upsert({ where: { domain }, create: { domain }, update: {} });
 }
 
 export function setShopLocale(domain: string, locale: string, db: Tx = prisma) {

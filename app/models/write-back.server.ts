@@ -157,10 +157,17 @@ export async function pendingWriteBackRunIds(now: Date, take: number, db: Db = p
 /** The write-back of each of these runs of the shop that has one, by run id, as the merchant is shown it. */
 export async function listWriteBacksOfRuns(shopId: string, runIds: readonly string[], db: Db = prisma): Promise<Map<string, WriteBackStatus>> {
   if (runIds.length === 0) return new Map();
-  const rows = await db.writeBack.findMany({
-    where: { shopId, runId: { in: [...runIds] } },
-    select: { runId: true, state: true, shopifyOrderId: true, shopifyOrderName: true, lastError: true, attempts: true },
-  });
+  // By the unique runId alone, the shop checked on each row: with `shopId = ?`
+  // in the WHERE, SQLite reads the shop's every write-back through its shopId
+  // index and filters them (8 ms at 24,000 paid invoices, growing with the
+  // shop); through the run (a join) it reads the shop's every run (130 ms).
+  // The ids are the shop's own runs; a row of another shop is never returned.
+  const rows = (
+    await db.writeBack.findMany({
+      where: { runId: { in: [...runIds] } },
+      select: { shopId: true, runId: true, state: true, shopifyOrderId: true, shopifyOrderName: true, lastError: true, attempts: true },
+    })
+  ).filter((row) => row.shopId === shopId);
   return new Map(rows.map((row) => [row.runId, statusOf(row)]));
 }
 

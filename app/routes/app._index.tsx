@@ -31,8 +31,13 @@ import { ADMIN_BODY, orBadRequest, readForm } from "~/http/request-body.server";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session, billing, scopes } = await authenticate.admin(request);
   const { shop, locale } = await loadAdminContext(session.shop, request.url);
-  await refreshPlanIfStale(shop, billing);
-  const [dashboard, setupGuide] = await Promise.all([loadDashboard(shop), loadSetupGuide(shop)]);
+  const planName = await refreshPlanIfStale(shop, billing);
+  const dashboard = await loadDashboard(shop);
+  // What the dashboard read already (the plan, the templates per status) is not read again.
+  const [setupGuide, plan] = await Promise.all([
+    loadSetupGuide(shop, { templateCounts: dashboard.templateCounts }),
+    loadPlanSummary(shop, { plan: planName, activeTemplates: dashboard.templateCounts.active }),
+  ]);
   const t = translator(locale);
   // A failed run says why in the merchant's language, with the recorded English detail under it.
   const attention = dashboard.attention.map((item) => ({
@@ -44,7 +49,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     dashboard: { ...dashboard, attention },
     upcomingDays: UPCOMING_DAYS,
     setupGuide,
-    plan: await loadPlanSummary(shop),
+    plan,
     // Shopify invoices whose permission was revoked: said before their next period fails.
     railScopeLost: await railScopeLost(shop.id, railAccessOf(scopes)),
   };

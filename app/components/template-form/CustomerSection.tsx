@@ -1,11 +1,12 @@
 // Who is invoiced: the order's customer (and, for a B2B order, the company location billed), and the e-mail the invoices go to.
+import { memo } from "react";
 import { Text, TextField } from "@shopify/polaris";
 import { SectionCard } from "~/components/SectionCard";
 import type { TemplateFormValues } from "~/domain/template-form";
 import { useI18n } from "~/i18n/react";
 import type { ErrorOf, SetField } from "./fields";
 
-export function CustomerSection(props: {
+function CustomerSectionView(props: {
   customerName: string;
   /** B2B: the Shopify company location the template bills (from the order). */
   company?: { name: string; location: string } | null;
@@ -30,3 +31,6 @@ export function CustomerSection(props: {
     </SectionCard>
   );
 }
+
+/** Re-renders only when its own props change (the form keeps them the same objects while they are). */
+export const CustomerSection = memo(CustomerSectionView);

@@ -1,5 +1,6 @@
 // How each invoice is issued: days until due, what to do with periods missed
 // while the app was down, whether the customer signs online, and the memo.
+import { memo } from "react";
 import { Checkbox, Select, TextField } from "@shopify/polaris";
 import { SectionCard } from "~/components/SectionCard";
 import { CATCH_UP_CHOICES, type TemplateFormValues } from "~/domain/template-form";
@@ -7,7 +8,7 @@ import { MAX_MEMO_LENGTH } from "~/domain/template-input";
 import { useI18n } from "~/i18n/react";
 import type { ErrorOf, SetField } from "./fields";
 
-export function InvoiceOptionsSection(props: {
+function InvoiceOptionsSectionView(props: {
   values: Pick<TemplateFormValues, "daysUntilDue" | "catchUp" | "signatureRequested" | "memo">;
   set: SetField;
   errorOf: ErrorOf;
@@ -49,3 +50,6 @@ export function InvoiceOptionsSection(props: {
     </SectionCard>
   );
 }
+
+/** Re-renders only when its own props change (the form keeps them the same objects while they are). */
+export const InvoiceOptionsSection = memo(InvoiceOptionsSectionView);

@@ -1,5 +1,6 @@
 // What each invoice bills: the lines (editable, added, removed), the order's
 // shipping, and the live totals of one invoice, compared with the order's.
+import { memo } from "react";
 import { BlockStack, Button, Divider, InlineStack, Text } from "@shopify/polaris";
 import { SectionCard } from "~/components/SectionCard";
 import type { InvoiceDraft } from "~/domain/invoice-draft";
@@ -9,7 +10,7 @@ import { useI18n } from "~/i18n/react";
 import type { ErrorOf } from "./fields";
 import { LineFields } from "./LineFields";
 
-export function LinesSection(props: {
+function LinesSectionView(props: {
   lines: TemplateFormLine[];
   context: Pick<TemplateFormContext, "currency" | "taxesIncluded" | "shipping">;
   /** The totals of one invoice, once the lines are complete enough to compute them. */
@@ -85,3 +86,6 @@ export function LinesSection(props: {
     </SectionCard>
   );
 }
+
+/** Re-renders only when its own props change (the form keeps them the same objects while they are). */
+export const LinesSection = memo(LinesSectionView);

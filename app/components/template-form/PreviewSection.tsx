@@ -1,5 +1,6 @@
 // Beside the form: the dates of the next invoices as the schedule stands, in
 // the shop's time zone (the exact time on hover), each with its total.
+import { memo } from "react";
 import { Banner, BlockStack, InlineStack, Spinner, Text } from "@shopify/polaris";
 import { SectionCard } from "~/components/SectionCard";
 import type { InvoiceDraft } from "~/domain/invoice-draft";
@@ -8,7 +9,7 @@ import { formatAmount, formatCivilDate, formatDateTime } from "~/i18n/format";
 import { useI18n } from "~/i18n/react";
 import type { ShopifyTotalPreview } from "~/services/templates/shopify-total-preview.server";
 
-export function PreviewSection(props: {
+function PreviewSectionView(props: {
   /** How many invoices the preview lists at most (the heading says it). */
   count: number;
   /** The previewed occurrences; empty when the schedule or the lines are incomplete, or the schedule has ended. */
@@ -98,3 +99,6 @@ function ShopifyTotal({ preview }: { preview: ShopifyTotalPreview | "loading" })
     </BlockStack>
   );
 }
+
+/** Re-renders only when its own props change (the form keeps them the same objects while they are). */
+export const PreviewSection = memo(PreviewSectionView);

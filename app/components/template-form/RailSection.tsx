@@ -2,6 +2,7 @@
 // or a Shopify invoice (a draft order Shopify e-mails, paid through the
 // store's checkout). Choosing Shopify without the draft orders permission
 // asks for it here.
+import { memo } from "react";
 import { ChoiceList, Text } from "@shopify/polaris";
 import { RailScopeNotice } from "~/components/RailScopeNotice";
 import { SectionCard } from "~/components/SectionCard";
@@ -10,7 +11,7 @@ import type { TemplateFormValues } from "~/domain/template-form";
 import { useI18n } from "~/i18n/react";
 import type { ErrorOf, SetField } from "./fields";
 
-export function RailSection(props: {
+function RailSectionView(props: {
   values: Pick<TemplateFormValues, "rail">;
   set: SetField;
   errorOf: ErrorOf;
@@ -40,3 +41,6 @@ export function RailSection(props: {
     </SectionCard>
   );
 }
+
+/** Re-renders only when its own props change (the form keeps them the same objects while they are). */
+export const RailSection = memo(RailSectionView);

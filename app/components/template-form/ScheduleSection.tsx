@@ -1,6 +1,7 @@
 // When the invoices go out: the frequency (a preset, or every N days, weeks,
 // months or years), the first invoice's date and time of day in the shop's
 // time zone, and when the schedule ends.
+import { memo } from "react";
 import { ChoiceList, InlineGrid, Select, TextField } from "@shopify/polaris";
 import { SectionCard } from "~/components/SectionCard";
 import { SCHEDULE_UNITS } from "~/domain/schedule";
@@ -8,7 +9,7 @@ import { FREQUENCY_CHOICES, type ScheduleFields, type TemplateFormValues } from 
 import { useI18n } from "~/i18n/react";
 import type { ErrorOf, SetField } from "./fields";
 
-export function ScheduleSection(props: {
+function ScheduleSectionView(props: {
   values: ScheduleFields & Pick<TemplateFormValues, "anchor" | "timeOfDay">;
   timeZone: string;
   set: SetField;
@@ -105,3 +106,6 @@ export function ScheduleSection(props: {
     </SectionCard>
   );
 }
+
+/** Re-renders only when its own props change (the form keeps them the same objects while they are). */
+export const ScheduleSection = memo(ScheduleSectionView);

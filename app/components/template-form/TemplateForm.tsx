@@ -8,7 +8,7 @@
 // is a component beside it, given the values, a setter and the error to show
 // per field.
 import { useFetcher } from "@remix-run/react";
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { BlockStack, Layout, PageActions } from "@shopify/polaris";
 import {
   formDraft,
@@ -61,6 +61,9 @@ type Props = {
   shopifyTotalSource: PreviewSource;
 };
 
+const NO_ERRORS: FormErrors = {};
+const NO_MESSAGES: Record<string, FieldProblem> = {};
+
 /** How long the form waits after the last change before asking Shopify for its total. */
 const SHOPIFY_TOTAL_DEBOUNCE_MS = 600;
 
@@ -71,14 +74,16 @@ export function TemplateForm(props: Props) {
   const [attempted, setAttempted] = useState(false);
   const newLineCounter = useRef(0);
 
-  const clientErrors = useMemo(() => {
-    const result = parseTemplateForm(values, context);
-    return result.ok ? {} : result.errors;
-  }, [values, context]);
-  // The preview beside the form (totals, the next dates through the recurrence
-  // engine) follows the values a render later: a change of frequency or a
-  // keystroke paints first, the preview catches up (INP, bench/vitals.ts).
+  // What a change of a field costs before the browser paints it is the
+  // section that shows the field: the checks (zod), the preview beside the
+  // form (totals, the next dates through the recurrence engine) and the
+  // Shopify total follow the values a render later, and each section
+  // re-renders only when its own fields, errors or setters change (memo) —
+  // a change of frequency, or the click on Save, no longer re-renders the
+  // lines and the preview (INP, bench/vitals.ts).
   const previewed = useDeferredValue(values);
+  const parsed = useMemo(() => parseTemplateForm(previewed, context), [previewed, context]);
+  const clientErrors = useMemo(() => (parsed.ok ? {} : parsed.errors), [parsed]);
   const draft = useMemo(() => formDraft(previewed, context), [previewed, context]);
   const schedule = useMemo(() => formSchedule(previewed, context), [previewed, context]);
   const preview = useMemo(
@@ -89,8 +94,8 @@ export function TemplateForm(props: Props) {
   // On the Shopify rail, Shopify's own total for what the form says now (taxes for the
   // customer's address, its rounding), asked once the form stops changing.
   const shopifyTotal = useFetcher<ShopifyTotalPreview>();
-  const asksShopify = values.rail === "shopify" && props.shopifyRailGranted && Object.keys(clientErrors).length === 0;
-  const valuesKey = JSON.stringify(values);
+  const asksShopify = previewed.rail === "shopify" && props.shopifyRailGranted && Object.keys(clientErrors).length === 0;
+  const valuesKey = useMemo(() => JSON.stringify(previewed), [previewed]);
   const sourceKey = JSON.stringify(props.shopifyTotalSource);
   const submitShopifyTotal = shopifyTotal.submit;
   useEffect(() => {
@@ -104,24 +109,38 @@ export function TemplateForm(props: Props) {
   const shopifyPreview = !asksShopify ? null : shopifyTotal.state !== "idle" || !shopifyTotal.data ? "loading" : shopifyTotal.data;
 
   // Client checks once the merchant tried to submit; the server's answer until then.
-  const errors: FormErrors = { ...(props.serverErrors ?? {}), ...(attempted ? clientErrors : {}) };
-  const messages = props.serverMessages ?? {};
-  const errorOf = (field: string): string | undefined => {
-    const problem = errors[field] ?? messages[field];
-    return problem ? fieldErrorText(t, locale, problem) : undefined;
-  };
-  const problems = [
-    ...Object.entries(errors).map(([field, code]) => `${fieldLabel(t, field)}: ${fieldErrorText(t, locale, code)}`),
-    ...Object.entries(messages)
-      .filter(([field]) => !errors[field])
-      .map(([field, problem]) => `${fieldLabel(t, field)}: ${fieldErrorText(t, locale, problem)}`),
-  ];
+  const { serverErrors, serverMessages } = props;
+  const errors: FormErrors = useMemo(() => {
+    const shown = { ...(serverErrors ?? {}), ...(attempted ? clientErrors : {}) };
+    // None before Save and none after a valid Save are the same object: the sections need not re-render for it.
+    return Object.keys(shown).length === 0 ? NO_ERRORS : shown;
+  }, [serverErrors, attempted, clientErrors]);
+  const messages = serverMessages ?? NO_MESSAGES;
+  const errorOf = useCallback(
+    (field: string): string | undefined => {
+      const problem = errors[field] ?? messages[field];
+      return problem ? fieldErrorText(t, locale, problem) : undefined;
+    },
+    [errors, messages, t, locale],
+  );
+  const problems = useMemo(
+    () => [
+      ...Object.entries(errors).map(([field, code]) => `${fieldLabel(t, field)}: ${fieldErrorText(t, locale, code)}`),
+      ...Object.entries(messages)
+        .filter(([field]) => !errors[field])
+        .map(([field, problem]) => `${fieldLabel(t, field)}: ${fieldErrorText(t, locale, problem)}`),
+    ],
+    [errors, messages, t, locale],
+  );
 
-  const set: SetField = (key) => (value) => setValues((current) => ({ ...current, [key]: value }));
-  const setLine = (index: number, patch: Partial<TemplateFormLine>) =>
-    setValues((current) => ({ ...current, lines: current.lines.map((line, i) => (i === index ? { ...line, ...patch } : line)) }));
-  const removeLine = (index: number) => setValues((current) => ({ ...current, lines: current.lines.filter((_, i) => i !== index) }));
-  const addLine = () => {
+  const set = useCallback<SetField>((key) => (value) => setValues((current) => ({ ...current, [key]: value })), []);
+  const setLine = useCallback(
+    (index: number, patch: Partial<TemplateFormLine>) =>
+      setValues((current) => ({ ...current, lines: current.lines.map((line, i) => (i === index ? { ...line, ...patch } : line)) })),
+    [],
+  );
+  const removeLine = useCallback((index: number) => setValues((current) => ({ ...current, lines: current.lines.filter((_, i) => i !== index) })), []);
+  const addLine = useCallback(() => {
     newLineCounter.current += 1;
     setValues((current) => ({
       ...current,
@@ -132,7 +151,7 @@ export function TemplateForm(props: Props) {
         { key: `new-${newLineCounter.current}`, title: "", quantity: "1", unitPrice: "", discount: "0", taxLines: current.lines[0]?.taxLines ?? [] },
       ],
     }));
-  };
+  }, []);
 
   // Unsaved changes: the values differ from what the page loaded (the order's, or the template's).
   const dirty = useMemo(() => JSON.stringify(values) !== JSON.stringify(props.initialValues), [values, props.initialValues]);
@@ -142,7 +161,8 @@ export function TemplateForm(props: Props) {
   };
 
   const submit = () => {
-    const result = parseTemplateForm(values, context);
+    // The checks of these very values were made already unless a change is still being previewed.
+    const result = previewed === values ? parsed : parseTemplateForm(values, context);
     setAttempted(true);
     if (result.ok) props.onSubmit(values);
     // The Banner at the top lists what to fix.
@@ -153,6 +173,17 @@ export function TemplateForm(props: Props) {
     if (serverAnswered) window.scrollTo({ top: 0, behavior: "smooth" });
   }, [serverAnswered, props.serverErrors, props.serverMessages]);
 
+  // Each section's own fields, the same object while they do not change (the sections are memo'd).
+  const { customerEmail, frequency, customEvery, customUnit, anchor, timeOfDay, endMode, endAfterCount, endUntil, rail } = values;
+  const { daysUntilDue, catchUp, signatureRequested, memo: invoiceMemo } = values;
+  const customerValues = useMemo(() => ({ customerEmail }), [customerEmail]);
+  const scheduleValues = useMemo(
+    () => ({ frequency, customEvery, customUnit, anchor, timeOfDay, endMode, endAfterCount, endUntil }),
+    [frequency, customEvery, customUnit, anchor, timeOfDay, endMode, endAfterCount, endUntil],
+  );
+  const railValues = useMemo(() => ({ rail }), [rail]);
+  const optionValues = useMemo(() => ({ daysUntilDue, catchUp, signatureRequested, memo: invoiceMemo }), [daysUntilDue, catchUp, signatureRequested, invoiceMemo]);
+
   return (
     <BlockStack gap="400">
       <FormSaveBar id="template-form-save-bar" dirty={dirty} saving={props.submitting} onSave={submit} onDiscard={discard} />
@@ -160,7 +191,7 @@ export function TemplateForm(props: Props) {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            <CustomerSection customerName={props.customerName} company={props.company} values={values} set={set} errorOf={errorOf} />
+            <CustomerSection customerName={props.customerName} company={props.company} values={customerValues} set={set} errorOf={errorOf} />
             <LinesSection
               lines={values.lines}
               context={context}
@@ -171,15 +202,15 @@ export function TemplateForm(props: Props) {
               onRemoveLine={removeLine}
               onAddLine={addLine}
             />
-            <ScheduleSection values={values} timeZone={context.timeZone} set={set} errorOf={errorOf} />
+            <ScheduleSection values={scheduleValues} timeZone={context.timeZone} set={set} errorOf={errorOf} />
             <RailSection
-              values={values}
+              values={railValues}
               set={set}
               errorOf={errorOf}
               shopifyRailGranted={props.shopifyRailGranted}
               changeAppliesFromNextPeriod={props.railChangeApplies === "nextPeriod"}
             />
-            <InvoiceOptionsSection values={values} set={set} errorOf={errorOf} />
+            <InvoiceOptionsSection values={optionValues} set={set} errorOf={errorOf} />
           </BlockStack>
         </Layout.Section>
 
@@ -191,7 +222,7 @@ export function TemplateForm(props: Props) {
             draft={draft}
             currency={context.currency}
             timeZone={context.timeZone}
-            timeOfDay={values.timeOfDay}
+            timeOfDay={previewed.timeOfDay}
             shopify={shopifyPreview}
           />
         </Layout.Section>

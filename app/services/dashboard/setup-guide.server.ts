@@ -26,11 +26,16 @@ export type SetupGuide = {
  * The setup guide of `shop`, from real state: Stripe connected (the shop has
  * a billing account), at least one recurring invoice (a template in any
  * status: cancelling the first does not undo having made one), at least one
- * invoice sent to a customer.
+ * invoice sent to a customer. `known.templateCounts`: the shop's templates
+ * per status when the caller has them already.
  * Effects: none (reads only).
  */
-export async function loadSetupGuide(shop: Pick<Shop, "id" | "billingAccountId" | "setupGuideDismissedAt">): Promise<SetupGuide> {
-  const [counts, sent] = await Promise.all([countTemplatesByStatus(shop.id), shopHasRunInStates(shop.id, SENT_STATES)]);
+export async function loadSetupGuide(
+  shop: Pick<Shop, "id" | "billingAccountId" | "setupGuideDismissedAt">,
+  known: { templateCounts?: Record<string, number> } = {},
+): Promise<SetupGuide> {
+  // The home page counted the templates already (loadDashboard): not counted twice.
+  const [counts, sent] = await Promise.all([known.templateCounts ?? countTemplatesByStatus(shop.id), shopHasRunInStates(shop.id, SENT_STATES)]);
   const templates = Object.values(counts).reduce((a, b) => a + b, 0);
   const done: Record<SetupStep, boolean> = {
     connect_stripe: shop.billingAccountId !== null,

@@ -126,8 +126,8 @@ export async function loadTemplatePage(shop: Pick<Shop, "id">, templateId: strin
     listTemplateEvents(shop.id, template.id),
     currentBillingHold(shop.id),
   ]);
-  const writeBacks = await listWriteBacksOfRuns(shop.id, runs.map((run) => run.id));
-  const einvoices = await runIdsWithEInvoice(shop.id, runs.map((run) => run.id));
+  const runIds = runs.map((run) => run.id);
+  const [writeBacks, einvoices] = await Promise.all([listWriteBacksOfRuns(shop.id, runIds), runIdsWithEInvoice(shop.id, runIds)]);
   const signed = new Set(events.filter((event) => event.type === RUN_SIGNED_EVENT && event.runId).map((event) => event.runId));
   const periodOfRun = new Map(runs.map((run) => [run.id, run.periodDate]));
   const railOfRun = new Map(runs.map((run) => [run.id, run.snapshot.rail ?? "stripe"] as const));
