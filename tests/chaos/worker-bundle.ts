@@ -40,7 +40,8 @@ export async function bundleWorkerEntry(): Promise<WorkerBundle> {
       {
         name: "bundle-package-json",
         setup(plugins) {
-          plugins.onResolve({ filter: /\.json$/ }, (args) => ({ path: createRequire(path.join(args.resolveDir, "index.js")).resolve(args.path) }));
+          // Only packages' JSON (bare specifiers); the app's own JSON ("~/…", relative) is resolved by esbuild through tsconfig's paths.
+          plugins.onResolve({ filter: /^[^.~/].*\.json$/ }, (args) => ({ path: createRequire(path.join(args.resolveDir, "index.js")).resolve(args.path) }));
         },
       },
     ],
