@@ -8,16 +8,15 @@ import prisma from "~/db.server";
 import { BillingError, type BillingGateway } from "~/domain/billing";
 import { ManualClock } from "~/domain/clock";
 import type { AdminGraphql } from "~/gateways/shopify/graphql.server";
-import { upsertInstalledShop } from "~/models/shop.server";
 import { createShopifyRail, shopAdminFor } from "~/services/invoicing/shopify-rail.server";
 import { collectCustomerData, eraseCustomerData } from "~/services/privacy/registry.server";
-import { createTemplate } from "~/services/templates/create.server";
 import { compareShopifyTotal } from "~/services/templates/shopify-total.server";
 import { Worker } from "~/worker/worker";
 import { DEMO_SHOP_DOMAIN, OTHER_SHOP_DOMAIN } from "../../sandbox/shopify";
 import { CrashError, MemoryGateway } from "../helpers/memory-gateway";
 import { drain, runStates, templateInput } from "../helpers/recurring";
 import { storeOfflineSession } from "../helpers/shopify";
+import { installDemoShop, createShopifyRailTemplate, shopifyRailWorker, SHOPIFY_RAIL_SCOPES } from "../helpers/shopify-rail";
 import { withShopifyStandIn } from "../helpers/shopify-stand-in";
 
 const standIn = withShopifyStandIn();
@@ -34,37 +33,22 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   standIn().control.reset();
-  standIn().control.addAccessToken(DEMO_SHOP_DOMAIN, TOKEN, "read_orders,read_customers,write_orders,read_products,write_draft_orders");
+  standIn().control.addAccessToken(DEMO_SHOP_DOMAIN, TOKEN, SHOPIFY_RAIL_SCOPES);
   await prisma.shop.deleteMany();
 });
 
 /** A Shopify-rail template of the demo shop with two periods due (Jan 15 and Feb 15): 2 × 24.90 + 4.90 shipping, VAT included. */
 async function twoDuePeriods(overrides: Parameters<typeof templateInput>[0] = {}) {
   const clock = new ManualClock("2026-01-10T10:00:00Z");
-  const shop = await upsertInstalledShop(DEMO_SHOP_DOMAIN, { name: "Atelier Ritournelle", timeZone: "Europe/Paris", currency: "EUR" }, clock.nowDate());
+  const shop = await installDemoShop(clock);
   const base = templateInput();
-  const template = await createTemplate(
-    shop,
-    templateInput({ customer: { ...base.customer, shopifyCustomerId: CAMILLE }, ...overrides }),
-    { clock },
-  );
-  // The merchant chose "Shopify invoice" (the form's choice is another test's): each period is planned on that rail.
-  await prisma.recurringTemplate.update({ where: { id: template.id }, data: { rail: "shopify" } });
+  const template = await createShopifyRailTemplate(shop, templateInput({ customer: { ...base.customer, shopifyCustomerId: CAMILLE }, ...overrides }), clock);
   clock.set("2026-02-15T08:00:00Z");
   return { clock, shop, template };
 }
 
 function worker(shopifyGateway: BillingGateway, clock: ManualClock, workerId = "w1") {
-  return new Worker({
-    gateway: new MemoryGateway(), // the Stripe rail: must never be called here
-    shopifyGateway,
-    clock,
-    workerId,
-    random: () => 0.5,
-    retry: { baseDelayMs: 30_000, maxDelayMs: 3_600_000, maxAttempts: 8 },
-    concurrency: 1,
-    runLeaseMs: RUN_LEASE_MS,
-  });
+  return shopifyRailWorker(clock, { shopifyGateway, workerId, retry: { baseDelayMs: 30_000, maxDelayMs: 3_600_000, maxAttempts: 8 }, runLeaseMs: RUN_LEASE_MS });
 }
 
 const draftsOf = (templateRuns: { id: string }[]) =>

@@ -11,7 +11,6 @@ import prisma from "~/db.server";
 import { eventText } from "~/components/template/event-labels";
 import { ManualClock } from "~/domain/clock";
 import { translator } from "~/i18n";
-import { upsertInstalledShop } from "~/models/shop.server";
 import { loader as homeLoader } from "~/routes/app._index";
 import { loader as templateLoader } from "~/routes/app.templates.$id";
 import { action as scopesUpdate } from "~/routes/webhooks.app.scopes_update";
@@ -20,6 +19,7 @@ import { DEMO_SHOP_DOMAIN } from "../../sandbox/shopify";
 import { templateInput } from "../helpers/recurring";
 import { asResponse, callRoute } from "../helpers/remix";
 import { adminFetchRequest, mintSessionToken, storeOfflineSession, webhookRequest } from "../helpers/shopify";
+import { installDemoShop, createShopifyRailTemplate } from "../helpers/shopify-rail";
 import { withShopifyStandIn } from "../helpers/shopify-stand-in";
 
 const standIn = withShopifyStandIn();
@@ -41,9 +41,8 @@ beforeEach(async () => {
 /** A shop with one recurring invoice on each rail. */
 async function twoTemplates() {
   const clock = new ManualClock("2026-01-10T10:00:00Z");
-  const shop = await upsertInstalledShop(DEMO_SHOP_DOMAIN, { name: "Atelier Ritournelle", timeZone: "Europe/Paris", currency: "EUR" }, clock.nowDate());
-  const onShopify = await createTemplate(shop, templateInput(), { clock });
-  await prisma.recurringTemplate.update({ where: { id: onShopify.id }, data: { rail: "shopify" } });
+  const shop = await installDemoShop(clock);
+  const onShopify = await createShopifyRailTemplate(shop, templateInput(), clock);
   const onStripe = await createTemplate(shop, templateInput({ customer: { ...templateInput().customer, email: "autre@example.fr" } }), { clock });
   return { shop, onShopify, onStripe };
 }

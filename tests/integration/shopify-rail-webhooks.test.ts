@@ -5,21 +5,17 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { ManualClock } from "~/domain/clock";
-import { upsertInstalledShop } from "~/models/shop.server";
 import { action as draftOrderUpdated } from "~/routes/webhooks.draft_orders.update";
 import { action as orderCancelled } from "~/routes/webhooks.orders.cancelled";
 import { action as orderPaid } from "~/routes/webhooks.orders.paid";
 import { markInvoiceUncollectible } from "~/services/invoicing/mark-uncollectible.server";
 import { resendInvoice } from "~/services/invoicing/send-again.server";
-import { createShopifyRail } from "~/services/invoicing/shopify-rail.server";
 import { voidInvoice } from "~/services/invoicing/void-run.server";
-import { createTemplate } from "~/services/templates/create.server";
-import { Worker } from "~/worker/worker";
 import { DEMO_SHOP_DOMAIN } from "../../sandbox/shopify";
-import { MemoryGateway } from "../helpers/memory-gateway";
 import { drain, templateInput } from "../helpers/recurring";
 import { asResponse, callRoute } from "../helpers/remix";
 import { storeOfflineSession, webhookRequest } from "../helpers/shopify";
+import { installDemoShop, createShopifyRailTemplate, shopifyRailWorker, SHOPIFY_RAIL_SCOPES } from "../helpers/shopify-rail";
 import { withShopifyStandIn } from "../helpers/shopify-stand-in";
 
 const standIn = withShopifyStandIn();
@@ -34,18 +30,17 @@ beforeAll(async () => {
 beforeEach(async () => {
   standIn().control.reset();
   standIn().control.setWebhookUrl(null); // deliveries are recorded, and this test delivers them
-  standIn().control.addAccessToken(DEMO_SHOP_DOMAIN, TOKEN, "read_orders,read_customers,write_orders,read_products,write_draft_orders");
+  standIn().control.addAccessToken(DEMO_SHOP_DOMAIN, TOKEN, SHOPIFY_RAIL_SCOPES);
   await prisma.shop.deleteMany();
 });
 
 /** One Shopify-rail run issued (sent) through the worker and the stand-in. */
 async function sentRun() {
   const clock = new ManualClock("2026-01-10T10:00:00Z");
-  const shop = await upsertInstalledShop(DEMO_SHOP_DOMAIN, { name: "Atelier Ritournelle", timeZone: "Europe/Paris", currency: "EUR" }, clock.nowDate());
-  const template = await createTemplate(shop, templateInput({ customer: { ...templateInput().customer, shopifyCustomerId: "gid://shopify/Customer/7410000000101" } }), { clock });
-  await prisma.recurringTemplate.update({ where: { id: template.id }, data: { rail: "shopify" } });
+  const shop = await installDemoShop(clock);
+  const template = await createShopifyRailTemplate(shop, templateInput({ customer: { ...templateInput().customer, shopifyCustomerId: "gid://shopify/Customer/7410000000101" } }), clock);
   clock.set("2026-01-15T09:00:00Z");
-  await drain(new Worker({ gateway: new MemoryGateway(), shopifyGateway: createShopifyRail({ clock }), clock, random: () => 0.5, concurrency: 1 }));
+  await drain(shopifyRailWorker(clock));
   const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
   expect(run.state).toBe("sent");
   return run;

@@ -13,17 +13,15 @@ import { ManualClock } from "~/domain/clock";
 import { eventText } from "~/components/template/event-labels";
 import { SEND_SETTLE_MS } from "~/gateways/shopify/billing-adapter.server";
 import { translator } from "~/i18n";
-import { upsertInstalledShop } from "~/models/shop.server";
 import { action as pageAction } from "~/routes/app.templates.$id";
 import { resendInvoice } from "~/services/invoicing/send-again.server";
 import { createShopifyRail } from "~/services/invoicing/shopify-rail.server";
-import { createTemplate } from "~/services/templates/create.server";
-import { Worker } from "~/worker/worker";
 import { DEMO_SHOP_DOMAIN } from "../../sandbox/shopify";
-import { CrashError, MemoryGateway } from "../helpers/memory-gateway";
+import { CrashError } from "../helpers/memory-gateway";
 import { drain, templateInput } from "../helpers/recurring";
 import { callRoute } from "../helpers/remix";
 import { adminFetchRequest, mintSessionToken, storeOfflineSession } from "../helpers/shopify";
+import { installDemoShop, createShopifyRailTemplate, shopifyRailWorker, SHOPIFY_RAIL_SCOPES } from "../helpers/shopify-rail";
 import { withShopifyStandIn } from "../helpers/shopify-stand-in";
 
 const standIn = withShopifyStandIn();
@@ -39,31 +37,21 @@ beforeAll(async () => {
 beforeEach(async () => {
   standIn().control.reset();
   standIn().faults.clear();
-  standIn().control.addAccessToken(DEMO_SHOP_DOMAIN, TOKEN, "read_orders,read_customers,write_orders,read_products,write_draft_orders");
+  standIn().control.addAccessToken(DEMO_SHOP_DOMAIN, TOKEN, SHOPIFY_RAIL_SCOPES);
   await prisma.shop.deleteMany();
 });
 
 /** A Shopify-rail template of the demo shop whose first period (Jan 15) is due. */
 async function duePeriod() {
   const clock = new ManualClock("2026-01-10T10:00:00Z");
-  const shop = await upsertInstalledShop(DEMO_SHOP_DOMAIN, { name: "Atelier Ritournelle", timeZone: "Europe/Paris", currency: "EUR" }, clock.nowDate());
-  const template = await createTemplate(shop, templateInput({ customer: { ...templateInput().customer, shopifyCustomerId: "gid://shopify/Customer/7410000000101" } }), { clock });
-  await prisma.recurringTemplate.update({ where: { id: template.id }, data: { rail: "shopify" } });
+  const shop = await installDemoShop(clock);
+  const template = await createShopifyRailTemplate(shop, templateInput({ customer: { ...templateInput().customer, shopifyCustomerId: "gid://shopify/Customer/7410000000101" } }), clock);
   clock.set("2026-01-15T09:00:00Z");
   return { clock, shop, template };
 }
 
 function worker(clock: ManualClock, rail: BillingGateway = createShopifyRail({ clock }), workerId = "w1") {
-  return new Worker({
-    gateway: new MemoryGateway(),
-    shopifyGateway: rail,
-    clock,
-    workerId,
-    random: () => 0.5,
-    retry: { baseDelayMs: 30_000, maxDelayMs: 3_600_000, maxAttempts: 8 },
-    concurrency: 1,
-    runLeaseMs: RUN_LEASE_MS,
-  });
+  return shopifyRailWorker(clock, { shopifyGateway: rail, workerId, retry: { baseDelayMs: 30_000, maxDelayMs: 3_600_000, maxAttempts: 8 }, runLeaseMs: RUN_LEASE_MS });
 }
 
 const firstRun = (templateId: string) => prisma.invoiceRun.findFirstOrThrow({ where: { templateId, periodIndex: 0 } });

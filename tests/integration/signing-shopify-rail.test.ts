@@ -11,17 +11,13 @@ import prisma from "~/db.server";
 import { ManualClock } from "~/domain/clock";
 import { documentHash, SHOPIFY_DOCUMENT_FORMAT } from "~/domain/signature-document";
 import type { SigningPage } from "~/domain/signing";
-import { upsertInstalledShop } from "~/models/shop.server";
 import { action as signAction, loader as signLoader } from "~/routes/sign.$token";
 import { loader as pdfLoader } from "~/routes/sign.$token.pdf";
-import { createShopifyRail } from "~/services/invoicing/shopify-rail.server";
 import { stampPendingSignatures } from "~/services/signing/stamp-pending-signatures.server";
-import { createTemplate } from "~/services/templates/create.server";
-import { Worker } from "~/worker/worker";
 import { DEMO_SHOP_DOMAIN } from "../../sandbox/shopify";
-import { MemoryGateway } from "../helpers/memory-gateway";
 import { drain, templateInput } from "../helpers/recurring";
 import { storeOfflineSession } from "../helpers/shopify";
+import { installDemoShop, createShopifyRailTemplate, shopifyRailWorker, SHOPIFY_RAIL_SCOPES } from "../helpers/shopify-rail";
 import { withShopifyStandIn } from "../helpers/shopify-stand-in";
 import { callPublic, pdfText, signFields, submitRequest, viewRequest } from "../helpers/signing";
 
@@ -36,7 +32,7 @@ beforeAll(async () => {
 beforeEach(async () => {
   standIn().control.reset();
   standIn().control.setWebhookUrl(null);
-  standIn().control.addAccessToken(DEMO_SHOP_DOMAIN, TOKEN, "read_orders,read_customers,write_orders,read_products,write_draft_orders");
+  standIn().control.addAccessToken(DEMO_SHOP_DOMAIN, TOKEN, SHOPIFY_RAIL_SCOPES);
   await prisma.shop.deleteMany();
 });
 
@@ -50,10 +46,10 @@ async function issuedDraftToSign() {
   const now = Temporal.Now.instant();
   const clock = new ManualClock(now.subtract({ hours: 48 }));
   // No Stripe account at all: nothing on this rail needs one.
-  const shop = await upsertInstalledShop(DEMO_SHOP_DOMAIN, { name: "Atelier Ritournelle", timeZone: "Europe/Paris", currency: "EUR" }, clock.nowDate());
+  const shop = await installDemoShop(clock);
   const input = templateInput();
   const yesterday = now.toZonedDateTimeISO("Europe/Paris").subtract({ days: 1 }).toPlainDate().toString();
-  const template = await createTemplate(
+  const template = await createShopifyRailTemplate(
     shop,
     {
       ...input,
@@ -61,11 +57,10 @@ async function issuedDraftToSign() {
       schedule: { ...input.schedule, anchor: yesterday, timeOfDay: "09:00" },
       policies: { signatureRequested: true, daysUntilDue: 0 },
     },
-    { clock },
+    clock,
   );
-  await prisma.recurringTemplate.update({ where: { id: template.id }, data: { rail: "shopify" } });
   clock.set(now);
-  await drain(new Worker({ gateway: new MemoryGateway(), shopifyGateway: createShopifyRail({ clock }), clock, random: () => 0.5, concurrency: 1 }));
+  await drain(shopifyRailWorker(clock));
   const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
   if (run.state !== "sent" || !run.invoiceId) throw new Error(`the run was not issued: ${run.state} ${run.lastErrorMessage ?? ""}`);
   const draft = standIn().control.draftOrders(DEMO_SHOP_DOMAIN).find((d) => d.id === run.invoiceId)!;
