@@ -1,3 +1,4 @@
+import type { z } from "zod";
 // The kinds of entries in the audit trail of templates and runs (RunEvent.type).
 // One list, so every table keyed by it (the page's labels, for one) must name
 // each kind: a new kind without a label does not compile.
@@ -62,4 +63,20 @@ export type RunEventActor = (typeof RUN_EVENT_ACTORS)[number];
 export function runEventActor(actor: string): RunEventActor | null {
   if (actor.startsWith("worker:") || actor === "worker") return "ritournelle";
   return (RUN_EVENT_ACTORS as readonly string[]).includes(actor) ? (actor as RunEventActor) : null;
+}
+
+/**
+ * A trail entry's JSON detail read with `schema`; null when there is none, it
+ * is not JSON, or it is not of that shape (an entry of another writer).
+ */
+export function readEventDetail<T>(detail: string | null, schema: z.ZodType<T>): T | null {
+  if (detail === null) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(detail);
+  } catch {
+    return null;
+  }
+  const result = schema.safeParse(parsed);
+  return result.success ? result.data : null;
 }

@@ -10,6 +10,8 @@
 // no e-mail does it call this claim, which refuses (a transient
 // `shopify_send_in_doubt`, retried at the end of the window) while the last
 // claim for the same draft is younger than SEND_SETTLE_MS.
+import { z } from "zod";
+import { readEventDetail } from "~/domain/run-event";
 import { sendInDoubt, SEND_SETTLE_MS } from "~/gateways/shopify/billing-adapter.server";
 import { listRunEventsOfType } from "~/models/run-event.server";
 import type { RunLease } from "./run-lease.server";
@@ -32,11 +34,9 @@ export function sendClaimFor(lease: RunLease, invoiceId: string): () => Promise<
   };
 }
 
+const claimDetail = z.object({ invoiceId: z.string() });
+
+/** The draft a send claim was for; null for an entry not written by a claim. */
 function invoiceIdOf(detail: string | null): string | null {
-  try {
-    const parsed: unknown = detail === null ? null : JSON.parse(detail);
-    return parsed && typeof parsed === "object" && typeof (parsed as { invoiceId?: unknown }).invoiceId === "string" ? (parsed as { invoiceId: string }).invoiceId : null;
-  } catch {
-    return null; // not written by a claim
-  }
+  return readEventDetail(detail, claimDetail)?.invoiceId ?? null;
 }

@@ -29,6 +29,7 @@
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { targetOfStatus, type InvoiceTarget } from "~/domain/invoice-status";
+import { readEventDetail } from "~/domain/run-event";
 import { isUnknownOutcome, SEND_SETTLE_MS, toIssued } from "~/gateways/shopify/billing-adapter.server";
 import { readDraftOrder, sendDraftOrderInvoice, type DraftOrder } from "~/gateways/shopify/draft-orders.server";
 import type { AdminGraphql } from "~/gateways/shopify/graphql.server";
@@ -161,13 +162,10 @@ async function record(run: Run, type: NewRunEvent["type"], invoiceId: string, ke
 
 const detailSchema = z.object({ requestKey: z.string(), invoiceSentAtBefore: z.string().nullable().optional() });
 
+/** A resend entry's click key and the invoiceSentAt read before it; nulls for an entry not written by a resend. */
 function detailOf(detail: string | null): { requestKey: string | null; invoiceSentAtBefore: string | null } {
-  try {
-    const parsed = detailSchema.safeParse(detail === null ? null : JSON.parse(detail));
-    return parsed.success ? { requestKey: parsed.data.requestKey, invoiceSentAtBefore: parsed.data.invoiceSentAtBefore ?? null } : { requestKey: null, invoiceSentAtBefore: null };
-  } catch {
-    return { requestKey: null, invoiceSentAtBefore: null }; // a detail that is not JSON was not written by a resend
-  }
+  const parsed = readEventDetail(detail, detailSchema);
+  return { requestKey: parsed?.requestKey ?? null, invoiceSentAtBefore: parsed?.invoiceSentAtBefore ?? null };
 }
 
 /** Whether the run's trail already records a resend made under `key`. */

@@ -5,7 +5,9 @@
 import type { BillingRail } from "~/domain/billing";
 import { ENGLISH_PERSONAL_WORDS, withPersonalData } from "~/domain/personal-text";
 import type { Shop } from "@prisma/client";
+import { z } from "zod";
 import { NotFoundError } from "~/domain/errors";
+import { readEventDetail } from "~/domain/run-event";
 import type { Schedule } from "~/domain/schedule";
 import type { WriteBackStatus } from "~/domain/write-back";
 import type { InvoiceAction } from "~/gateways/stripe/invoice-actions.server";
@@ -227,12 +229,7 @@ function runView(run: Run, signature: SignatureView | null, writeBack: WriteBack
 
 /** The invoice number in a "finalize" step's detail (`{ step, number }`, run-lease.server.ts); null when absent or malformed. */
 function finalizedNumber(detail: string | null): string | null {
-  if (!detail) return null;
-  try {
-    const parsed: unknown = JSON.parse(detail);
-    const number = parsed && typeof parsed === "object" ? (parsed as { number?: unknown }).number : null;
-    return typeof number === "string" && number.trim() !== "" ? number : null;
-  } catch {
-    return null;
-  }
+  return readEventDetail(detail, finalizeDetail)?.number ?? null;
 }
+
+const finalizeDetail = z.object({ number: z.string().refine((number) => number.trim() !== "") });
