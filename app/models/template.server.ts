@@ -430,6 +430,11 @@ export async function findLatestTemplateOfOrder(shopId: string, sourceOrderId: s
   return row ? parseTemplate(row) : null;
 }
 
+/** How many of the shop's active or paused templates collect on `rail`. */
+export function countLiveTemplatesOnRail(shopId: string, rail: string, db: Db = prisma): Promise<number> {
+  return db.recurringTemplate.count({ where: { shopId, rail, status: { in: ["active", "paused"] } } });
+}
+
 /** The shop's templates still issuing (active or paused) that collect through `rail`. */
 export async function liveTemplateIdsOnRail(shopId: string, rail: string, db: Db = prisma): Promise<string[]> {
   const rows = await db.recurringTemplate.findMany({ where: { shopId, rail, status: { in: ["active", "paused"] } }, select: { id: true }, orderBy: { id: "asc" } });

@@ -23,7 +23,6 @@ import { useI18n } from "~/i18n/react";
 import { refreshPlanIfStale } from "~/services/billing-plan/refresh-plan.server";
 import { loadAdminContext } from "~/services/shop/load-admin-context.server";
 import { railAccessOf } from "~/services/shopify/rail-access.server";
-import { railScopeLost } from "~/services/shopify/rail-scope-status.server";
 import { RUN_ACTIONS } from "~/services/invoicing/run-actions.server";
 import { applyTemplateAction, TEMPLATE_ACTIONS, type ActionResult } from "~/services/templates/apply-action.server";
 import { loadTemplatePage } from "~/services/templates/detail-page.server";
@@ -57,8 +56,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   // reloads after each action, so a new click gets a new one.
   // A Shopify invoice whose permission was revoked: its next period would fail; said now, with the button to grant it again.
   const open = page.template.status === "active" || page.template.status === "paused";
-  const railScope = page.template.rail === "shopify" && open ? await railScopeLost(shop.id, railAccessOf(scopes)) : null;
-  return { ...page, runs, requestId: crypto.randomUUID(), einvoice: await loadEInvoiceCard(shop, params.id ?? ""), railScopeLost: railScope !== null };
+  // This template is one such: only Shopify is asked (the home page counts them, rail-scope-status.server.ts).
+  const railScopeLost = page.template.rail === "shopify" && open && !(await railAccessOf(scopes)());
+  return { ...page, runs, requestId: crypto.randomUUID(), einvoice: await loadEInvoiceCard(shop, params.id ?? ""), railScopeLost };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {

@@ -6,7 +6,7 @@
 // button that asks for the scope again. Shopify is asked (scopes.query(),
 // rail-access.server.ts), never the stored session: and only when the shop
 // has such templates, so shops that keep Stripe cost no call.
-import { liveTemplateIdsOnRail } from "~/models/template.server";
+import { countLiveTemplatesOnRail } from "~/models/template.server";
 import type { RailAccess } from "./rail-access.server";
 
 /**
@@ -15,7 +15,7 @@ import type { RailAccess } from "./rail-access.server";
  *   does, or the scopes are granted.
  */
 export async function railScopeLost(shopId: string, access: RailAccess): Promise<{ templates: number } | null> {
-  const templates = (await liveTemplateIdsOnRail(shopId, "shopify")).length;
+  const templates = await countLiveTemplatesOnRail(shopId, "shopify");
   if (templates === 0) return null;
   return (await access()) ? null : { templates };
 }
