@@ -14,7 +14,6 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser, Frame, Page } from "playwright-core";
 import { startDemoStack } from "../sandbox/demo/stack";
-import { selfSignedSealPem } from "../app/services/documents/seal-identity.server";
 import { launchChromium } from "../tests/e2e/browser";
 import { FEATURED_TEMPLATE } from "./admin-fixtures";
 
@@ -42,15 +41,6 @@ await import("react/jsx-runtime");
 await import("react-dom");
 await import("react-dom/server");
 Reflect.deleteProperty(process.env, "NODE_ENV");
-
-// A production process refuses to start without its sealing certificate: a
-// self-signed one, handed over by environment as an operator would (as the
-// tests' production processes get theirs, tests/helpers/seal.ts).
-if (!process.env.SEAL_CERT_PEM) {
-  const seal = await selfSignedSealPem("Ritournelle document seal (bench)");
-  process.env.SEAL_CERT_PEM = seal.certificatePem;
-  process.env.SEAL_KEY_PEM = seal.privateKeyPem;
-}
 
 const { loads, warmup } = JSON.parse(process.argv[2] ?? "{}") as { loads: number; warmup: number };
 const databaseFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ritournelle-bench-vitals-")), "demo.sqlite");

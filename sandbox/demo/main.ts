@@ -7,6 +7,8 @@ const fresh = process.argv.includes("--fresh");
 try {
   const stack = await startDemoStack({
     fresh,
+    // DEMO_DATABASE_FILE: another SQLite file than data/demo.sqlite (the demo's start test uses one of its own).
+    ...(process.env.DEMO_DATABASE_FILE ? { databaseFile: process.env.DEMO_DATABASE_FILE } : {}),
     appPort: Number(process.env.PORT ?? 3000),
     hostPort: Number(process.env.DEMO_HOST_PORT ?? 3100),
     extensions: [

@@ -139,6 +139,15 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     // refuses by default in production (app/config.server.ts).
     ALLOW_STANDIN_URLS: "1",
   });
+  // The production build refuses to start without a document-sealing
+  // certificate (app/config.server.ts): the demo seals its signed PDFs and
+  // Factur-X with a self-signed one made for this process, unless the
+  // environment brings one (README "Sealed documents").
+  if (!process.env.SEAL_CERT_PEM && !process.env.SEAL_KEY_PEM) {
+    const { selfSignedSealPem } = await import("../../app/services/documents/seal-identity.server");
+    const seal = await selfSignedSealPem("Ritournelle document seal (offline demo, self-signed)");
+    Object.assign(process.env, { SEAL_CERT_PEM: seal.certificatePem, SEAL_KEY_PEM: seal.privateKeyPem });
+  }
   const unroute = routeShopifyAdminTo(shopify.url);
 
   if (options.fresh) fs.rmSync(databaseFile, { force: true });
