@@ -31,7 +31,7 @@ function summary(report: CampaignReport): string {
     ["duration", `${Math.round(report.durationMs / 1000)} s`],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
-  return ["", "chaos campaign", ...rows.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`), ...report.violations.slice(0, 30).map((line) => `  ✗ ${line}`)].join("\n");
+  return ["", "chaos campaign", ...rows.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`), ...report.violations.slice(0, 30).map((line) => `  ✗ ${line}`), ...report.details.slice(0, 5)].join("\n");
 }
 
 /** Straight to the terminal (the seed and the table are for whoever reads the run, pass or fail). */

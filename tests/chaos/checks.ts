@@ -33,6 +33,7 @@ export type CheckResult = {
   /** Runs that ended `failed`: the campaign's faults are all ones the engine must ride out, so each is a violation. */
   failedRuns: number;
   violations: string[];
+  details: string[];
 };
 
 const TERMINAL = new Set(["sent", "paid", "overdue", "void", "uncollectible", "failed", "skipped"]);
@@ -48,6 +49,8 @@ export async function checkPromise(input: {
 }): Promise<CheckResult> {
   const { standIn, planned, actions, now } = input;
   const violations: string[] = [];
+  /** What a replay needs to find the cause of a violation: the offending invoice's requests and trail. */
+  const details: string[] = [];
   const runs = await prisma.invoiceRun.findMany();
   const runById = new Map(runs.map((run) => [run.id, run]));
   const ledger = standIn.control.ledger();
@@ -140,7 +143,10 @@ export async function checkPromise(input: {
     const sent = emailsPerInvoice.get(invoice.id) ?? 0;
     const least = 1 + (actions.resends.get(run.id) ?? 0);
     const most = 1 + (actions.resendsTried.get(run.id) ?? 0);
-    if (sent < least || sent > most) violations.push(`invoice ${invoice.id} was e-mailed ${sent} times; expected ${least === most ? least : `${least}–${most}`}`);
+    if (sent < least || sent > most) {
+      violations.push(`invoice ${invoice.id} was e-mailed ${sent} times; expected ${least === most ? least : `${least}–${most}`}`);
+      details.push(await invoiceHistory(standIn, invoice.id, run.id));
+    }
   }
 
   // 7. Every run terminal or scheduled for a retry; 8. no lease outlives its expiry.
@@ -184,5 +190,20 @@ export async function checkPromise(input: {
   const failed = runs.filter((run) => run.state === "failed");
   for (const run of failed) violations.push(`run ${run.id} of template ${run.templateId} (period ${run.periodIndex}) failed ${run.lastErrorCode ?? ""} at ${run.step ?? "-"}: ${run.lastErrorMessage ?? ""}`);
 
-  return { invoices: finalized.length, runs: runs.length, periodsExpected, duplicates, misses, finalizedInFlightAtStop, emails: emails.length, failedRuns: failed.length, violations };
+  return { invoices: finalized.length, runs: runs.length, periodsExpected, duplicates, misses, finalizedInFlightAtStop, emails: emails.length, failedRuns: failed.length, violations, details };
+}
+
+/** The invoice's requests as the stand-in saw them, its e-mails and its run's trail, one line each, in time order. */
+async function invoiceHistory(standIn: StripeStandIn, invoiceId: string, runId: string): Promise<string> {
+  const lines: { time: number; text: string }[] = [];
+  for (const request of standIn.control.requests()) {
+    if (!request.path.includes(invoiceId) && !(request.path === "/v1/events" && request.query.includes("invoice.sent"))) continue;
+    const outcome = request.status === null ? "dropped" : `${request.status}${request.replayed ? " replayed" : ""}`;
+    lines.push({ time: request.time, text: `stripe ${request.method} ${request.path}${request.query ? `?${request.query}` : ""} → ${outcome}${request.fault ? ` [${request.fault}]` : ""} key=${request.idempotencyKey ?? "-"} (${request.durationMs} ms)` });
+  }
+  for (const email of standIn.control.emails()) if (email.invoice === invoiceId) lines.push({ time: email.time, text: `e-mail sent by request ${email.requestId ?? "automatic"} key=${email.idempotencyKey ?? "-"}` });
+  const events = await prisma.runEvent.findMany({ where: { runId }, orderBy: { at: "asc" } });
+  for (const event of events) lines.push({ time: event.at.getTime(), text: `trail ${event.type}${event.cause ? ` (${event.cause})` : ""} ${event.detail ?? ""}` });
+  lines.sort((a, b) => a.time - b.time);
+  return [`history of invoice ${invoiceId} (run ${runId}):`, ...lines.map((line) => `  ${new Date(line.time).toISOString()} ${line.text}`)].join("\n");
 }

@@ -28,7 +28,9 @@
 // mappings, tax rates) comes in as stores (billing-stores.server.ts); the
 // wiring to our tables is app/services/invoicing/stripe-rail.server.ts.
 import Stripe from "stripe";
+import { appClock } from "~/clock.server";
 import type { BillingGateway, InvoiceRequest, IssuedInvoice, StepContext } from "~/domain/billing";
+import type { Clock } from "~/domain/clock";
 import { BillingError, MAX_INVOICE_LINES } from "~/domain/billing";
 import { formatMinor } from "~/domain/money";
 import type { RunErrorCode } from "~/domain/run-errors";
@@ -69,6 +71,8 @@ export class StripeBillingAdapter implements BillingGateway {
     private readonly client: StripeClient,
     private readonly customers: StripeCustomerStore,
     taxRates: StripeTaxRateStore,
+    /** The pipeline's time line, against which Stripe's timestamps are read (billing-send.server.ts). */
+    private readonly clock: Clock = appClock,
   ) {
     this.taxRateIds = new StripeTaxRates(client, taxRates, this.flights);
     this.couponIds = new StripeCoupons(client, this.flights);
@@ -141,7 +145,7 @@ export class StripeBillingAdapter implements BillingGateway {
   }
 
   async send(request: InvoiceRequest, invoiceId: string, context: StepContext): Promise<IssuedInvoice> {
-    return this.guard(request, () => sendInvoiceOnce(this.client, request, invoiceId, context.idempotencyKey, context.resumed === true));
+    return this.guard(request, () => sendInvoiceOnce(this.client, request, invoiceId, context.idempotencyKey, { resumed: context.resumed === true, clock: this.clock }));
   }
 
   /**

@@ -15,9 +15,24 @@
 //   reach back to the finalization): the invoice is returned with
 //   `sendUnconfirmed`, and the merchant decides whether to send it again.
 // A step resumed by a later attempt (its key may be forgotten: Stripe keeps
-// keys 24 h) reads the same state first and sends only when nothing shows it
-// sent.
+// keys 24 h) reads the same state first and sends only when it shows the
+// invoice was not sent; when it cannot tell, it does not send either (the
+// merchant is asked, as above): a blind repeat of a forgotten key is a second
+// e-mail.
+//
+// The resumed step's read can itself meet a 429, a 5xx or a lost connection:
+// those are thrown for the pipeline to retry the step later (it reads again),
+// never taken for "cannot tell": nothing has been sent by this attempt yet, and
+// a send that may never have gone out must not wait on the merchant because
+// Stripe had a busy minute. (After this attempt's own send failed, a read that
+// fails leaves the doubt to the merchant, as above.)
+//
+// "Now" is the app's clock, the one the pipeline runs on, not the machine's:
+// where they differ (the offline demo, the chaos campaign's shared time line)
+// the machine's clock put every finalization months away, beyond the events'
+// reach, and the resumed step sent blindly.
 import Stripe from "stripe";
+import type { Clock } from "~/domain/clock";
 import type { InvoiceRequest, IssuedInvoice } from "~/domain/billing";
 import { toIssued } from "./billing-invoices.server";
 import type { StripeClient } from "./client.server";
@@ -47,13 +62,21 @@ type Delivery =
  * `sendUnconfirmed` (see the top of this file). Stripe errors are thrown as
  * the SDK's own (the adapter translates them).
  */
-export async function sendInvoiceOnce(client: StripeClient, request: InvoiceRequest, invoiceId: string, key: string, resumed = false): Promise<IssuedInvoice> {
-  if (resumed) {
+export async function sendInvoiceOnce(
+  client: StripeClient,
+  request: InvoiceRequest,
+  invoiceId: string,
+  key: string,
+  options: { resumed: boolean; clock: Clock },
+): Promise<IssuedInvoice> {
+  const { clock } = options;
+  if (options.resumed) {
     // An earlier attempt may have sent it and died before storing the result,
     // more than 24 h ago: Stripe no longer knows the key and would e-mail the
     // customer again. Stripe's own state says whether it went out.
-    const delivery = await deliveryOf(client, request, invoiceId);
-    if (delivery.kind === "sent" || delivery.kind === "closed") return toIssued(delivery.invoice, request.currency);
+    const delivery = await deliveryOf(client, request, invoiceId, clock, { retryPassingErrors: true });
+    if (delivery.kind === "unknown") return { ...toIssued(delivery.invoice, request.currency), sendUnconfirmed: true };
+    if (delivery.kind !== "not_sent") return toIssued(delivery.invoice, request.currency);
   }
   const sendWith = (idempotencyKey: string) =>
     client.call(request.account, (stripe, options) => stripe.invoices.sendInvoice(invoiceId, {}, { ...options, idempotencyKey }));
@@ -68,7 +91,7 @@ export async function sendInvoiceOnce(client: StripeClient, request: InvoiceRequ
         if (invoice.status !== "draft" && invoice.status !== "open") return toIssued(invoice, request.currency);
       }
       if (!needsReconciliation(error)) throw error;
-      const delivery = await deliveryOf(client, request, invoiceId);
+      const delivery = await deliveryOf(client, request, invoiceId, clock);
       if (delivery.kind === "unknown") return { ...toIssued(delivery.invoice, request.currency), sendUnconfirmed: true };
       if (delivery.kind !== "not_sent") return toIssued(delivery.invoice, request.currency);
       const next = keyAfterFailedRequest(attemptKey, error);
@@ -79,20 +102,37 @@ export async function sendInvoiceOnce(client: StripeClient, request: InvoiceRequ
 }
 
 /** Whether Stripe shows the invoice sent, closed, not sent, or cannot tell. */
-async function deliveryOf(client: StripeClient, request: InvoiceRequest, invoiceId: string): Promise<Delivery> {
+async function deliveryOf(
+  client: StripeClient,
+  request: InvoiceRequest,
+  invoiceId: string,
+  clock: Clock,
+  options: { retryPassingErrors: boolean } = { retryPassingErrors: false },
+): Promise<Delivery> {
   const invoice = await retrieve(client, request, invoiceId);
   if (invoice.status === "paid" || invoice.status === "void" || invoice.status === "uncollectible") return { kind: "closed", invoice };
   // A send that took effect finalizes a draft first: a draft was not sent.
   if (invoice.status === "draft") return { kind: "not_sent", invoice };
   const finalizedAt = invoice.status_transitions?.finalized_at;
-  if (typeof finalizedAt !== "number" || Date.now() / 1000 - finalizedAt > EVENTS_REACH_BACK_SECONDS) return { kind: "unknown", invoice };
+  const nowSeconds = clock.now().epochMilliseconds / 1000;
+  if (typeof finalizedAt !== "number" || nowSeconds - finalizedAt > EVENTS_REACH_BACK_SECONDS) return { kind: "unknown", invoice };
   try {
     return { kind: (await hasSentEvent(client, request.account, invoiceId, finalizedAt)) ? "sent" : "not_sent", invoice };
   } catch (error) {
-    // Events unreadable (Stripe down, a key without access to them…), or too many to read: no proof either way.
+    // Busy or unreachable for now: the step is retried and reads again.
+    if (options.retryPassingErrors && isPassing(error)) throw error;
+    // Events unreadable for good (a key without access to them…), or too many to read: no proof either way.
     if (error instanceof Stripe.errors.StripeError || error instanceof TooManyEventsError) return { kind: "unknown", invoice };
     throw error;
   }
+}
+
+/** A refusal that says nothing about the events, only that Stripe could not answer now: a 429, a 409 lock, a 5xx, a lost connection. */
+function isPassing(error: unknown): boolean {
+  if (error instanceof Stripe.errors.StripeConnectionError || error instanceof Stripe.errors.StripeRateLimitError) return true;
+  if (!(error instanceof Stripe.errors.StripeError)) return false;
+  const status = error.statusCode ?? 0;
+  return status === 409 || status === 429 || status >= 500;
 }
 
 /**
