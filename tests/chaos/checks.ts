@@ -201,7 +201,7 @@ async function invoiceHistory(standIn: StripeStandIn, invoiceId: string, runId: 
     const outcome = request.status === null ? "dropped" : `${request.status}${request.replayed ? " replayed" : ""}`;
     lines.push({ time: request.time, text: `stripe ${request.method} ${request.path}${request.query ? `?${request.query}` : ""} → ${outcome}${request.fault ? ` [${request.fault}]` : ""} key=${request.idempotencyKey ?? "-"} (${request.durationMs} ms)` });
   }
-  for (const email of standIn.control.emails()) if (email.invoice === invoiceId) lines.push({ time: email.time, text: `e-mail sent by request ${email.requestId ?? "automatic"} key=${email.idempotencyKey ?? "-"}` });
+  for (const email of standIn.control.emails({ invoice: invoiceId })) lines.push({ time: email.time, text: `e-mail sent by request ${email.requestId ?? "automatic"} key=${email.idempotencyKey ?? "-"}` });
   const events = await prisma.runEvent.findMany({ where: { runId }, orderBy: { at: "asc" } });
   for (const event of events) lines.push({ time: event.at.getTime(), text: `trail ${event.type}${event.cause ? ` (${event.cause})` : ""} ${event.detail ?? ""}` });
   lines.sort((a, b) => a.time - b.time);

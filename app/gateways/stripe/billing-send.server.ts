@@ -36,7 +36,7 @@ import type { Clock } from "~/domain/clock";
 import type { InvoiceRequest, IssuedInvoice } from "~/domain/billing";
 import { toIssued } from "./billing-invoices.server";
 import type { StripeClient } from "./client.server";
-import { isStripeCode, keyAfterFailedRequest, needsReconciliation } from "./errors.server";
+import { isStripeCode, keyAfterFailedRequest, needsReconciliation, toBillingError } from "./errors.server";
 
 /** How many times one send step sends again after Stripe showed the previous request did not send. */
 const MAX_RESENDS = 2;
@@ -67,10 +67,9 @@ export async function sendInvoiceOnce(
   request: InvoiceRequest,
   invoiceId: string,
   key: string,
-  options: { resumed: boolean; clock: Clock },
+  { resumed, clock }: { resumed: boolean; clock: Clock },
 ): Promise<IssuedInvoice> {
-  const { clock } = options;
-  if (options.resumed) {
+  if (resumed) {
     // An earlier attempt may have sent it and died before storing the result,
     // more than 24 h ago: Stripe no longer knows the key and would e-mail the
     // customer again. Stripe's own state says whether it went out.
@@ -127,12 +126,9 @@ async function deliveryOf(
   }
 }
 
-/** A refusal that says nothing about the events, only that Stripe could not answer now: a 429, a 409 lock, a 5xx, a lost connection. */
+/** A refusal that says nothing about the events, only that Stripe could not answer now: what the pipeline retries (toBillingError). */
 function isPassing(error: unknown): boolean {
-  if (error instanceof Stripe.errors.StripeConnectionError || error instanceof Stripe.errors.StripeRateLimitError) return true;
-  if (!(error instanceof Stripe.errors.StripeError)) return false;
-  const status = error.statusCode ?? 0;
-  return status === 409 || status === 429 || status >= 500;
+  return error instanceof Stripe.errors.StripeError && toBillingError(error).kind === "transient";
 }
 
 /**
