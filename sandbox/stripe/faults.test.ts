@@ -35,6 +35,15 @@ describe("fault injection", () => {
     expect((await stripe.customers.list({}, as(MERCHANT))).object).toBe("list");
   });
 
+  it("a limit set for every account ('*') still counts each account's requests apart, as Stripe does", async () => {
+    h.standIn.control.setFaults("*", { rateLimit: { requestsPerSecond: 0.001, burst: 3 } });
+    const volley = (account: string) => Promise.allSettled(Array.from({ length: 4 }, () => stripe.customers.list({}, as(account))));
+    const [mine, theirs] = await Promise.all([volley(MERCHANT), volley(OTHER_MERCHANT)]);
+    // Three tokens each: one account's volley does not spend the other's.
+    expect(mine.map((r) => r.status).sort()).toEqual(["fulfilled", "fulfilled", "fulfilled", "rejected"]);
+    expect(theirs.map((r) => r.status).sort()).toEqual(["fulfilled", "fulfilled", "fulfilled", "rejected"]);
+  });
+
   it("commits then drops the connection: the SDK sees StripeConnectionError, the ledger has the invoice", async () => {
     const params = await newInvoiceParams();
     // Two drops: the SDK retries a reset connection once on its own (same key), and that retry is dropped too.

@@ -52,7 +52,12 @@ export interface KeyInUseFault extends CountedFault {
 
 export interface FaultConfig {
   latency?: LatencyConfig | null;
-  /** Token bucket: `requestsPerSecond` refill, `burst` capacity (default = rate). */
+  /**
+   * Token bucket: `requestsPerSecond` refill, `burst` capacity (default = rate).
+   * Each account has its own bucket, also when the limit is set for every
+   * account ("*"): Stripe measures rate limits "in API requests per second,
+   * per Stripe account" (https://docs.stripe.com/rate-limits).
+   */
   rateLimit?: { requestsPerSecond: number; burst?: number } | null;
   /** Probability (0..1) of a 500 before execution on each request. */
   serverErrorRatio?: number;
@@ -81,7 +86,8 @@ interface Bucket {
 interface AccountFaults {
   latency: LatencyConfig | null;
   rateLimit: { requestsPerSecond: number; burst?: number } | null;
-  bucket: Bucket | null;
+  /** The bucket of each account this limit applies to (one, or every account for "*"), made full at its first request. */
+  buckets: Map<string, Bucket>;
   serverErrorRatio: number;
   failNext: FailFault[];
   dropRatio: number;
@@ -115,7 +121,7 @@ function toList<T>(v: T | T[] | undefined): T[] {
 }
 
 function empty(): AccountFaults {
-  return { latency: null, rateLimit: null, bucket: null, serverErrorRatio: 0, failNext: [], dropRatio: 0, dropNext: [], keyInUseNext: [] };
+  return { latency: null, rateLimit: null, buckets: new Map(), serverErrorRatio: 0, failNext: [], dropRatio: 0, dropNext: [], keyInUseNext: [] };
 }
 
 export class Faults {
@@ -129,9 +135,7 @@ export class Faults {
     if (config.latency !== undefined) f.latency = config.latency;
     if (config.rateLimit !== undefined) {
       f.rateLimit = config.rateLimit;
-      f.bucket = config.rateLimit
-        ? { tokens: config.rateLimit.burst ?? config.rateLimit.requestsPerSecond, last: performance.now() }
-        : null;
+      f.buckets = new Map();
     }
     if (config.serverErrorRatio !== undefined) f.serverErrorRatio = config.serverErrorRatio;
     if (config.failNext !== undefined) f.failNext.push(...toList(config.failNext));
@@ -146,23 +150,26 @@ export class Faults {
     else this.byAccount.delete(account);
   }
 
-  describe(): Record<string, Omit<AccountFaults, "bucket">> {
-    const out: Record<string, Omit<AccountFaults, "bucket">> = {};
+  describe(): Record<string, Omit<AccountFaults, "buckets">> {
+    const out: Record<string, Omit<AccountFaults, "buckets">> = {};
     for (const [k, v] of this.byAccount) {
-      const { bucket: _bucket, ...rest } = v;
+      const { buckets: _buckets, ...rest } = v;
       out[k] = structuredClone(rest);
     }
     return out;
   }
 
-  private takeToken(f: AccountFaults): boolean {
-    if (!f.rateLimit || !f.bucket) return true;
+  /** Whether `account`'s bucket under the limit `f` has a token for this request (and takes it). */
+  private takeToken(f: AccountFaults, account: string): boolean {
+    if (!f.rateLimit) return true;
     const nowMs = performance.now();
     const capacity = f.rateLimit.burst ?? f.rateLimit.requestsPerSecond;
-    f.bucket.tokens = Math.min(capacity, f.bucket.tokens + ((nowMs - f.bucket.last) / 1000) * f.rateLimit.requestsPerSecond);
-    f.bucket.last = nowMs;
-    if (f.bucket.tokens >= 1) {
-      f.bucket.tokens -= 1;
+    const bucket = f.buckets.get(account) ?? { tokens: capacity, last: nowMs };
+    f.buckets.set(account, bucket);
+    bucket.tokens = Math.min(capacity, bucket.tokens + ((nowMs - bucket.last) / 1000) * f.rateLimit.requestsPerSecond);
+    bucket.last = nowMs;
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
       return true;
     }
     return false;
@@ -185,7 +192,7 @@ export class Faults {
         const ms = l.fixedMs ?? (l.minMs !== undefined && l.maxMs !== undefined ? this.rng.int(l.minMs, l.maxMs) : 0);
         decision.latencyMs = Math.max(decision.latencyMs, ms);
       }
-      if (!this.takeToken(f)) decision.rateLimited = true;
+      if (!this.takeToken(f, account)) decision.rateLimited = true;
     }
     if (decision.rateLimited) return decision;
     for (const f of scopes) {
