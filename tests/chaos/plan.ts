@@ -8,8 +8,9 @@ export type CampaignSize = "ci" | "full";
 export const SIZES: Record<CampaignSize, { shops: number; templates: number; workers: number; killEveryMs: [number, number]; stepSettleMs: number }> = {
   // CI: inside the normal test command, ≤ 3 minutes on 2 cores.
   // A worker's start costs ~1–2 s of CPU (loading the app): kills every few seconds, not every second.
-  // Kills far apart enough that a run's attempts are not all cut short (8 interrupted attempts fail a run: PROMISE.md, known gaps).
-  ci: { shops: 4, templates: 20, workers: 4, killEveryMs: [8_000, 15_000], stepSettleMs: 45_000 },
+  // Kills far apart enough that a run's attempts are not all cut short (8 interrupted attempts fail a run: PROMISE.md, known gaps),
+  // and close enough to land inside the campaign: on a quiet machine its six steps take about 20 s (kills every 8–15 s gave one).
+  ci: { shops: 4, templates: 20, workers: 4, killEveryMs: [3_000, 6_000], stepSettleMs: 45_000 },
   full: { shops: 25, templates: 500, workers: 4, killEveryMs: [2_000, 6_000], stepSettleMs: 600_000 },
 };
 
