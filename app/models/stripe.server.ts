@@ -43,6 +43,7 @@ export async function saveStripeCustomer(
     customerEmail: row.email.trim().toLowerCase(),
     shopifyCustomerId: row.shopifyCustomerId,
   };
+  // Concurrent saves of one customer (two workers) do not collide: tests/integration/stripe-mappings-concurrent.test.ts.
   await db.stripeCustomer.upsert({
     where: { shopId_account_customerKey: { shopId: shop.id, account: key.account, customerKey: key.customerKey } },
     create: { shopId: shop.id, account: key.account, customerKey: key.customerKey, ...data },
@@ -97,9 +98,22 @@ export async function findStripeTaxRate(key: StripeTaxRateKey, db: Db = prisma):
   return row?.taxRateId ?? null;
 }
 
-/** Records the id unless one is already recorded for this identity (the first writer wins). */
+/**
+ * Records the id unless one is already recorded for this identity (the first
+ * writer wins). An insert whose unique violation means "already recorded",
+ * not Prisma's upsert: this one (an empty update) Prisma ran as a read then
+ * an insert, not as the database's own upsert (the race of prisma/orm#9972),
+ * so two workers creating the same rate at once made the second fail with
+ * P2002, a crash for its lane, and its run waited out its whole lease
+ * (workers bench, 4 processes on PostgreSQL: 124 s for 400 invoices;
+ * tests/integration/stripe-mappings-concurrent.test.ts).
+ */
 export async function saveStripeTaxRate(key: StripeTaxRateKey, taxRateId: string, db: Db = prisma): Promise<void> {
-  await db.stripeTaxRate.upsert({ where: { account_percentage_inclusive_displayName: key }, create: { ...key, taxRateId }, update: {} });
+  try {
+    await db.stripeTaxRate.create({ data: { ...key, taxRateId } });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+  }
 }
 
 export async function forgetStripeTaxRate(key: StripeTaxRateKey, db: Db = prisma): Promise<void> {
