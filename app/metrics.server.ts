@@ -51,6 +51,15 @@ function create() {
           registers,
         }),
     ),
+    rateLimitSlotsMissed: metric(
+      (registers) =>
+        new client.Counter({
+          name: "ritournelle_stripe_rate_limit_slots_missed_total",
+          help: "Stripe request slots this process took and could not use in time, by reason: the database's answer came after the slot (reservation_late), the process woke after it (woke_late), or the request reached its socket after it (written_late). Each is a slot of the account's limit lost; many mean the process is short of CPU.",
+          labelNames: ["account_class", "reason"] as const,
+          registers,
+        }),
+    ),
     leaseTakeovers: metric(
       (registers) =>
         new client.Counter({

@@ -23,6 +23,7 @@ import { startStandInProcess } from "./stripe-standin-process";
 import { spawn, type ChildProcess } from "node:child_process";
 import type pg from "pg";
 import { DEFAULT_SECRET_KEY, type RequestLogEntry } from "../sandbox/stripe/server";
+import { freePort } from "../sandbox/demo/free-port";
 import { mostInOneSecond } from "../tests/helpers/request-rate";
 import { createBenchPostgresDatabase, withBenchCluster, withConnection } from "./postgres";
 import { atLeast, atMost, exactly, percent, type Check } from "./targets";
@@ -49,6 +50,12 @@ type Measurement = {
   rateLimited: number;
   duplicates: number;
   failures: number;
+  /** From the workers' own /metrics: request slots taken and not used in time, runs taken over after a lease expired, CPU seconds. */
+  slotsMissed: number;
+  /** Missed slots by reason (app/metrics.server.ts: reservation_late, woke_late, written_late). */
+  slotsMissedBy: string;
+  leaseTakeovers: number;
+  workerCpuSeconds: number;
 };
 
 export async function benchWorkers(): Promise<Check[]> {
@@ -76,8 +83,17 @@ export async function benchWorkers(): Promise<Check[]> {
     String(m.rateLimited),
     String(m.duplicates),
     String(m.failures),
+    String(m.slotsMissed),
+    String(m.leaseTakeovers),
+    ((m.workerCpuSeconds * 1000) / Math.max(m.invoices, 1)).toFixed(1),
   ]);
-  console.log(table(["workers", "invoices", "seconds", "calls/invoice", "invoices/s", "bound/s", "ratio", "max req in 1 s, 1 account", "429s", "duplicates", "failed"], rows));
+  for (const m of measurements) console.log(`${m.workers} worker(s), missed slots: ${m.slotsMissedBy}`);
+  console.log(
+    table(
+      ["workers", "invoices", "seconds", "calls/invoice", "invoices/s", "bound/s", "ratio", "max req in 1 s, 1 account", "429s", "duplicates", "failed", "slots missed", "lease takeovers", "worker CPU ms/invoice"],
+      rows,
+    ),
+  );
   return measurements.flatMap((m) => [
     ...(m.workers === 4 ? [atLeast("workers", "4 workers: invoices/s ÷ rate-limit bound", m.ratio, WORKERS_RATIO_TARGET, percent)] : []),
     atMost("workers", `${m.workers} worker(s): most requests one account got in one second`, m.maxPerAccountSecond, RATE, String),
@@ -114,15 +130,24 @@ async function measure(clusterUrl: string, standIn: StandIn, workers: number): P
       LOG_LEVEL: "info",
     };
     const started: Promise<void>[] = [];
+    const metricsPorts: number[] = [];
     for (let index = 0; index < workers; index++) {
-      const child = spawn(process.execPath, ["--import", "tsx", "app/worker/main.ts", "--worker-id", `bench-${index + 1}`, "--concurrency", String(concurrency), "--run-batch", "1000", "--tick-ms", "200"], {
+      const metricsPort = await freePort();
+      metricsPorts.push(metricsPort);
+      const args = ["--worker-id", `bench-${index + 1}`, "--concurrency", String(concurrency), "--run-batch", "1000", "--tick-ms", "200", "--metrics-port", String(metricsPort)];
+      const child = spawn(process.execPath, ["--import", "tsx", "app/worker/main.ts", ...args], {
         env,
         stdio: ["ignore", "pipe", "inherit"],
       });
       children.push(child);
       started.push(
         new Promise((resolve, reject) => {
-          child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("worker started") && resolve());
+          child.stdout!.on("data", (chunk: Buffer) => {
+            const text = chunk.toString();
+            if (text.includes("worker started")) resolve();
+            // The workers' warnings and errors are the bench's too (a crashed lane strands its run for a whole lease).
+            for (const line of text.split("\n")) if (/"level":(4|5|6)0/.test(line)) console.error(`worker ${index + 1}: ${line.slice(0, 2000)}`);
+          });
           child.once("exit", (code) => reject(new Error(`worker ${index + 1} exited (${code}) before starting`)));
         }),
       );
@@ -147,6 +172,8 @@ async function measure(clusterUrl: string, standIn: StandIn, workers: number): P
       const runId = invoice.metadata?.run_id ?? "";
       perRun.set(runId, (perRun.get(runId) ?? 0) + 1);
     }
+    const scraped = await Promise.all(metricsPorts.map((port) => scrapeMetrics(port)));
+    const sum = (name: string) => scraped.reduce((total, samples) => total + (samples.get(name) ?? 0), 0);
     const callsPerInvoice = log.length / Math.max(sent, 1);
     const boundPerSecond = (ACCOUNTS * RATE) / callsPerInvoice;
     return {
@@ -160,6 +187,10 @@ async function measure(clusterUrl: string, standIn: StandIn, workers: number): P
       rateLimited: log.filter((entry) => entry.status === 429).length,
       duplicates: [...perRun.values()].filter((count) => count > 1).length,
       failures: total - sent,
+      slotsMissed: sum("ritournelle_stripe_rate_limit_slots_missed_total"),
+      slotsMissedBy: ["reservation_late", "woke_late", "written_late"].map((reason) => `${reason} ${sum(`ritournelle_stripe_rate_limit_slots_missed_total|${reason}`)}`).join(", "),
+      leaseTakeovers: sum("ritournelle_run_lease_takeovers_total"),
+      workerCpuSeconds: sum("ritournelle_process_process_cpu_seconds_total"),
     };
   } finally {
     for (const child of children) child.kill("SIGTERM");
@@ -200,6 +231,22 @@ async function insertDueRuns(client: pg.Client, total: number): Promise<void> {
     [ACCOUNTS, now, JSON.stringify(RUN_SNAPSHOT_LINES), total],
   );
   await client.query("COMMIT");
+}
+
+/** A worker's /metrics (Prometheus text), each metric's samples summed over their labels. */
+async function scrapeMetrics(port: number): Promise<Map<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const samples = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    const match = /^([a-z_]+)(?:\{([^}]*)\})? ([0-9.e+-]+)$/.exec(line);
+    if (!match) continue;
+    const value = Number(match[3]);
+    samples.set(match[1]!, (samples.get(match[1]!) ?? 0) + value);
+    // Also by reason, where the metric has one (missed slots).
+    const reason = /reason="([a-z_]+)"/.exec(match[2] ?? "")?.[1];
+    if (reason) samples.set(`${match[1]!}|${reason}`, (samples.get(`${match[1]!}|${reason}`) ?? 0) + value);
+  }
+  return samples;
 }
 
 type StandIn = Awaited<ReturnType<typeof startStandIn>>;

@@ -8,6 +8,13 @@ import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { afterEach, describe, expect, it } from "vitest";
 import { rateLimitedHttpClient, type OnTime, type RequestLimiter } from "~/gateways/stripe/limited-http-client.server";
+import { metrics } from "~/metrics.server";
+
+/** How many slots /metrics says were missed at the socket (ritournelle_stripe_rate_limit_slots_missed_total). */
+async function slotsMissedAtTheSocket(): Promise<number> {
+  const metric = await metrics().rateLimitSlotsMissed.get();
+  return metric.values.filter((sample) => sample.labels.reason === "written_late").reduce((total, sample) => total + sample.value, 0);
+}
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -65,10 +72,12 @@ describe("the SDK's HTTP client behind the rate limiter", () => {
     let checks = 0;
     const lateAtTheSocket: OnTime = () => ++checks < 1;
     const limiter = scriptedLimiter([lateAtTheSocket]);
+    const missedBefore = await slotsMissedAtTheSocket();
 
     const answer = await sdk(limiter, port).balance.retrieve({}, { stripeAccount: "acct_late" });
 
     expect(answer.object).toBe("balance");
+    expect((await slotsMissedAtTheSocket()) - missedBefore).toBe(1); // what an operator sees of it
     expect(checks).toBe(1);
     expect(limiter.asked).toEqual(["acct_late", "acct_late"]);
     expect(received).toEqual(["GET /v1/balance"]);

@@ -17,7 +17,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import Stripe from "stripe";
 import { config } from "~/config.server";
 import { accountClass, metrics } from "~/metrics.server";
-import { rateLimitedHttpClient, type OnTime, type RequestLimiter } from "./limited-http-client.server";
+import { PLATFORM_LANE, rateLimitedHttpClient, type OnTime, type RequestLimiter } from "./limited-http-client.server";
 
 export type { OnTime, RequestLimiter } from "./limited-http-client.server";
 
@@ -250,9 +250,11 @@ export class SharedAccountRateLimiter implements RequestLimiter {
       const leaveBy = slot.slotAt - this.offsetHigh + this.maxLatenessMs;
       const onTime = () => this.now() <= leaveBy;
       const wait = leaveAt - this.now();
+      const answeredLate = !onTime();
       if (wait > 0) await sleep(Math.ceil(wait));
       if (onTime()) return onTime;
       // Missed: give the slot up (its neighbours may be too close) and take a later one.
+      metrics().rateLimitSlotsMissed.inc({ account_class: accountClass(account === PLATFORM_LANE ? null : account), reason: answeredLate ? "reservation_late" : "woke_late" });
     }
   }
 

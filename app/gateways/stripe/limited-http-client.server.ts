@@ -101,6 +101,7 @@ export function rateLimitedHttpClient(limiter: RequestLimiter, protocol: "http" 
         return await answer;
       } catch (error) {
         if (!(error instanceof MissedSlot)) throw error;
+        counters.rateLimitSlotsMissed.inc({ account_class, reason: "written_late" });
       }
     }
   };
