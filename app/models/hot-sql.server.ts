@@ -79,7 +79,7 @@ const RUN_EVENT_COLUMNS = Object.values(EVENT) satisfies (keyof RunEventRow)[];
 
 /** Every column each table's hot statements name (what the schema test checks against the migrated database). */
 export const HOT_SQL_COLUMNS = {
-  [Prisma.ModelName.InvoiceRun]: [RUN.id, RUN.updatedAt, ...LEASED_RUN_COLUMNS],
+  [Prisma.ModelName.InvoiceRun]: [RUN.id, RUN.shopId, RUN.updatedAt, ...LEASED_RUN_COLUMNS],
   [Prisma.ModelName.RecurringTemplate]: [
     TEMPLATE.id,
     TEMPLATE.issuedCount,
@@ -231,24 +231,35 @@ SELECT ${col(TEMPLATE.id)} FROM "claimed" ORDER BY ${col(TEMPLATE.nextRunAt)}`;
  * `limit` of them whose `nextAttemptAt` has come and whose lease is free or
  * expired, skipping rows another claim has locked right now;
  * `nextAttemptAt` moves to the lease's expiry (see leaseRuns in
- * invoice-run.server.ts). Returns their ids oldest first, by the
- * `nextAttemptAt` they had when picked (the UPDATE overwrites it). Served by
- * the (state, nextAttemptAt) index.
+ * invoice-run.server.ts). Shops take turns: among the `window` oldest
+ * workable runs, each shop's oldest first, then each one's second oldest…
+ * (invoice-run.server.ts, claimOrder), so one shop's backlog does not hold
+ * back the others. Returns their ids in that order. Served by the
+ * (state, nextAttemptAt) index; the window bounds the rows ranked.
  */
-export function claimWorkableRunsPostgresSql(state: string, now: Date, limit: number, lease: ClaimLease): Prisma.Sql {
+export function claimWorkableRunsPostgresSql(state: string, now: Date, limit: number, window: number, lease: ClaimLease): Prisma.Sql {
   const run = Prisma.ModelName.InvoiceRun;
   const col = (name: HotColumn<typeof run>) => column(run, name);
-  return Prisma.sql`WITH "picked" AS (
-  SELECT ${col(RUN.id)}, ${col(RUN.nextAttemptAt)} FROM ${table(run)}
-  WHERE ${col(RUN.state)} = ${state} AND ${col(RUN.nextAttemptAt)} <= ${now}
-    AND (${col(RUN.leaseOwner)} IS NULL OR ${col(RUN.leaseExpiresAt)} < ${now})
-  ORDER BY ${col(RUN.nextAttemptAt)} LIMIT ${limit}
-  FOR UPDATE SKIP LOCKED),
+  const workable = (alias: Prisma.Sql) => Prisma.sql`${alias}.${col(RUN.state)} = ${state} AND ${alias}.${col(RUN.nextAttemptAt)} <= ${now}
+    AND (${alias}.${col(RUN.leaseOwner)} IS NULL OR ${alias}.${col(RUN.leaseExpiresAt)} < ${now})`;
+  return Prisma.sql`WITH "oldest" AS (
+  SELECT ${col(RUN.id)}, ${col(RUN.shopId)}, ${col(RUN.nextAttemptAt)} FROM ${table(run)}
+  WHERE ${workable(table(run))}
+  ORDER BY ${col(RUN.nextAttemptAt)} LIMIT ${window}),
+"turns" AS (
+  SELECT ${col(RUN.id)}, ${col(RUN.nextAttemptAt)},
+    ROW_NUMBER() OVER (PARTITION BY ${col(RUN.shopId)} ORDER BY ${col(RUN.nextAttemptAt)}, ${col(RUN.id)}) AS "turn"
+  FROM "oldest"),
+"picked" AS (
+  SELECT ${table(run)}.${col(RUN.id)}, "turns"."turn", "turns".${col(RUN.nextAttemptAt)} FROM ${table(run)} JOIN "turns" ON "turns".${col(RUN.id)} = ${table(run)}.${col(RUN.id)}
+  WHERE ${workable(table(run))}
+  ORDER BY "turns"."turn", "turns".${col(RUN.nextAttemptAt)}, ${table(run)}.${col(RUN.id)} LIMIT ${limit}
+  FOR UPDATE OF ${table(run)} SKIP LOCKED),
 "claimed" AS (
   UPDATE ${table(run)} SET ${col(RUN.leaseOwner)} = ${lease.owner}, ${col(RUN.leaseToken)} = ${lease.token}, ${col(RUN.leaseExpiresAt)} = ${lease.until}, ${col(RUN.nextAttemptAt)} = ${lease.until}
   FROM "picked" WHERE ${table(run)}.${col(RUN.id)} = "picked".${col(RUN.id)}
-  RETURNING "picked".${col(RUN.id)}, "picked".${col(RUN.nextAttemptAt)})
-SELECT ${col(RUN.id)} FROM "claimed" ORDER BY ${col(RUN.nextAttemptAt)}, ${col(RUN.id)}`;
+  RETURNING "picked".${col(RUN.id)}, "picked"."turn", "picked".${col(RUN.nextAttemptAt)})
+SELECT ${col(RUN.id)} FROM "claimed" ORDER BY "turn", ${col(RUN.nextAttemptAt)}, ${col(RUN.id)}`;
 }
 
 /** What reserveRequestSlotSql returns: the reserved slot and the database's clock, both in ms since the epoch. */

@@ -265,20 +265,53 @@ export async function replaceRunSnapshot(runId: string, snapshot: RunSnapshot, t
 export type WorkableState = Extract<RunState, "planned" | "issuing">;
 
 /**
- * Step 1 of the work claim: ids of runs in `state` whose `nextAttemptAt` has
- * come, oldest first. One range scan of the (state, nextAttemptAt) index,
- * already in order, stopping after `limit` rows. Leased runs are not in the
- * range: a lease pushes `nextAttemptAt` to the lease's expiry.
+ * How many of the oldest workable runs a claim of `limit` ranks by shop (see
+ * {@link claimOrder}): enough that a shop with a long backlog does not fill
+ * every claim while other shops' runs wait behind it, few enough that the
+ * claim stays one bounded range scan whatever the backlog. A shop more than
+ * this many runs ahead of the others still goes first until it is not.
+ */
+export function claimWindow(limit: number): number {
+  return Math.max(1_000, 50 * limit);
+}
+
+/**
+ * The order a claim takes workable runs in: shops take turns, each shop's
+ * oldest first, then each one's second oldest, and so on (ties by age). One
+ * merchant's thousand invoices due at 09:00 then share the lanes with the
+ * other shops' instead of holding them for minutes (bench `lag`: 10,000
+ * invoices due in one minute, each second's due runs from one shop, went out
+ * at 7 a second instead of the accounts' 80). PostgreSQL ranks the same way
+ * in its claim (hot-sql.server.ts).
+ */
+export function claimOrder<Run extends { id: string; shopId: string; nextAttemptAt: Date | null }>(oldestFirst: Run[]): Run[] {
+  const turns = new Map<string, number>();
+  const ranked = oldestFirst.map((run, age) => {
+    const turn = (turns.get(run.shopId) ?? 0) + 1;
+    turns.set(run.shopId, turn);
+    return { run, turn, age };
+  });
+  return ranked.sort((a, b) => a.turn - b.turn || a.age - b.age).map(({ run }) => run);
+}
+
+/**
+ * Step 1 of the work claim: ids of up to `limit` runs in `state` whose
+ * `nextAttemptAt` has come, in {@link claimOrder} among the
+ * {@link claimWindow} oldest. One range scan of the (state, nextAttemptAt)
+ * index, already in age order, stopping after the window. Leased runs are not
+ * in the range: a lease pushes `nextAttemptAt` to the lease's expiry.
  */
 export async function selectWorkableRunIds(state: WorkableState, now: Date, limit: number, db: Db = prisma): Promise<string[]> {
   if (limit <= 0) return [];
-  const rows = await db.invoiceRun.findMany({
+  const oldest = await db.invoiceRun.findMany({
     where: { state, nextAttemptAt: { lte: now } },
-    orderBy: { nextAttemptAt: "asc" },
-    take: limit,
-    select: { id: true },
+    orderBy: [{ nextAttemptAt: "asc" }, { id: "asc" }],
+    take: claimWindow(limit),
+    select: { id: true, shopId: true, nextAttemptAt: true },
   });
-  return rows.map((row) => row.id);
+  return claimOrder(oldest)
+    .slice(0, limit)
+    .map((row) => row.id);
 }
 
 /** Every state but the two the pipeline works on. */
@@ -327,7 +360,7 @@ export async function leaseRuns(ids: string[], claim: LeaseClaim, now: Date, unt
 export async function claimWorkableRunIds(state: WorkableState, now: Date, limit: number, lease: ClaimLease, db: Db = prisma): Promise<string[]> {
   if (limit <= 0) return [];
   if (databaseDialect === "postgres") {
-    const rows = await db.$queryRaw<{ id: string }[]>(claimWorkableRunsPostgresSql(state, now, limit, lease));
+    const rows = await db.$queryRaw<{ id: string }[]>(claimWorkableRunsPostgresSql(state, now, limit, claimWindow(limit), lease));
     return rows.map((row) => row.id);
   }
   const candidates = await selectWorkableRunIds(state, now, limit, db);
