@@ -16,7 +16,7 @@ import { startAdminHost } from "../admin-host/server";
 import type { AdminExtensionBundle } from "../admin-host/extension-bundle";
 import { setAppClock } from "../../app/clock.server";
 import { DemoClock } from "./clock";
-import { freePort } from "./free-port";
+import { holdFreePort } from "./free-port";
 import type { EmbeddedWorker } from "./worker";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -66,8 +66,11 @@ export function refuseInProduction(): void {
 
 export async function startDemoStack(options: DemoStackOptions = {}): Promise<DemoStack> {
   refuseInProduction();
-  const appPort = (options.appPort ?? 3000) || (await freePort());
-  const hostPort = (options.hostPort ?? 3100) || (await freePort());
+  // Ports the OS picks are held until their servers listen: the stand-ins are told the app's URL first.
+  const appHeld = (options.appPort ?? 3000) === 0 ? await holdFreePort() : null;
+  const hostHeld = (options.hostPort ?? 3100) === 0 ? await holdFreePort() : null;
+  const appPort = appHeld?.port ?? options.appPort ?? 3000;
+  const hostPort = hostHeld?.port ?? options.hostPort ?? 3100;
   const appUrl = `http://127.0.0.1:${appPort}`;
   const databaseFile = path.resolve(ROOT, options.databaseFile ?? "data/demo.sqlite");
   const clock = new DemoClock();
@@ -98,6 +101,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     await running.worker?.runOnce();
     return clock.now().toString();
   };
+  await hostHeld?.release();
   const host = await startAdminHost({
     port: hostPort,
     appUrl,
@@ -155,6 +159,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   await migrateDatabase(`file:${databaseFile}`);
 
   const { startAppServer } = await import("../../server/app-server");
+  await appHeld?.release();
   const app = await startAppServer({
     host: "127.0.0.1",
     port: appPort,
