@@ -281,7 +281,7 @@ export function claimWindow(limit: number): number {
  * merchant's thousand invoices due at 09:00 then share the lanes with the
  * other shops' instead of holding them for minutes (bench `lag`: 10,000
  * invoices due in one minute, each second's due runs from one shop, went out
- * at 7 a second instead of the accounts' 80). PostgreSQL ranks the same way
+ * at 8 to 10 a second instead of the accounts' 80). PostgreSQL ranks the same way
  * in its claim (hot-sql.server.ts).
  */
 export function claimOrder<Run extends { id: string; shopId: string; nextAttemptAt: Date | null }>(oldestFirst: Run[]): Run[] {

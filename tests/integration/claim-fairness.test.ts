@@ -2,7 +2,7 @@
 // PostgreSQL the claim's own statement, hot-sql.server.ts): a shop whose
 // invoices all fell due first does not fill every claim while another
 // shop's wait behind them. Found by the lag bench: 10,000 invoices due in one
-// minute, each second's from one shop, left at 7 a second instead of the
+// minute, each second's from one shop, left at 8 to 10 a second instead of the
 // accounts' 80, the lanes all on one or two shops' rate limits.
 // Runs on SQLite and PostgreSQL (`npm run vitest:postgres`, and CI).
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
