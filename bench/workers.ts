@@ -23,7 +23,7 @@ import { startStandInProcess } from "./stripe-standin-process";
 import { spawn, type ChildProcess } from "node:child_process";
 import type pg from "pg";
 import { DEFAULT_SECRET_KEY, type RequestLogEntry } from "../sandbox/stripe/server";
-import { freePort } from "../sandbox/demo/free-port";
+import { loggedMetricsPort } from "../tests/helpers/logged-port";
 import { mostInOneSecond } from "../tests/helpers/request-rate";
 import { createBenchPostgresDatabase, withBenchCluster, withConnection } from "./postgres";
 import { atLeast, atMost, exactly, percent, type Check } from "./targets";
@@ -129,12 +129,10 @@ async function measure(clusterUrl: string, standIn: StandIn, workers: number): P
       STRIPE_REQUESTS_PER_SECOND: String(RATE),
       LOG_LEVEL: "info",
     };
-    const started: Promise<void>[] = [];
-    const metricsPorts: number[] = [];
+    // Each worker's metrics port, chosen by the OS (--metrics-port 0) and read from its log once it has started.
+    const started: Promise<number>[] = [];
     for (let index = 0; index < workers; index++) {
-      const metricsPort = await freePort();
-      metricsPorts.push(metricsPort);
-      const args = ["--worker-id", `bench-${index + 1}`, "--concurrency", String(concurrency), "--run-batch", "1000", "--tick-ms", "200", "--metrics-port", String(metricsPort)];
+      const args = ["--worker-id", `bench-${index + 1}`, "--concurrency", String(concurrency), "--run-batch", "1000", "--tick-ms", "200", "--metrics-port", "0"];
       const child = spawn(process.execPath, ["--import", "tsx", "app/worker/main.ts", ...args], {
         env,
         stdio: ["ignore", "pipe", "inherit"],
@@ -142,9 +140,16 @@ async function measure(clusterUrl: string, standIn: StandIn, workers: number): P
       children.push(child);
       started.push(
         new Promise((resolve, reject) => {
+          let startup: string | null = ""; // the output until "worker started", no longer kept after
           child.stdout!.on("data", (chunk: Buffer) => {
             const text = chunk.toString();
-            if (text.includes("worker started")) resolve();
+            if (startup !== null && (startup += text).includes("worker started")) {
+              const output = startup;
+              startup = null;
+              const port = loggedMetricsPort(output);
+              if (port === undefined) reject(new Error(`worker ${index + 1} started without logging its metrics port`));
+              else resolve(port);
+            }
             // The workers' warnings and errors are the bench's too (a crashed lane strands its run for a whole lease).
             for (const line of text.split("\n")) if (/"level":(4|5|6)0/.test(line)) console.error(`worker ${index + 1}: ${line.slice(0, 2000)}`);
           });
@@ -152,7 +157,7 @@ async function measure(clusterUrl: string, standIn: StandIn, workers: number): P
         }),
       );
     }
-    await Promise.all(started);
+    const metricsPorts = await Promise.all(started);
 
     const total = ACCOUNTS * runsPerAccount();
     const clock = performance.now();

@@ -14,7 +14,9 @@
 // The PostgreSQL pool is sized from --concurrency (app/db-pool.server.ts);
 // a DATABASE_POOL_SIZE too small for it exits 2 saying so.
 //   --shutdown-timeout-ms   default SHUTDOWN_TIMEOUT_MS (30 s)
-//   --metrics-port          default WORKER_METRICS_PORT (none): /metrics and /healthz of this process
+//   --metrics-port          default WORKER_METRICS_PORT (none): /metrics and /healthz of this process;
+//                           0 lets the OS pick a free port, logged as "worker metrics listening" {port}
+//                           (how the bench and the tests start several workers without a port race)
 //
 // SIGTERM: no new step starts; the steps in flight finish and are stored;
 // runs claimed but not started and every lease still held are given back;
@@ -86,7 +88,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions): Promise<W
   });
 
   const shutdownTimeoutMs = positiveInteger(values, "shutdown-timeout-ms") ?? config().SHUTDOWN_TIMEOUT_MS;
-  const metricsPort = values["metrics-port"] === undefined ? config().WORKER_METRICS_PORT : positiveInteger(values, "metrics-port");
+  const metricsPort = values["metrics-port"] === undefined ? config().WORKER_METRICS_PORT : portNumber(values, "metrics-port");
   let metricsServer: WorkerMetricsServer | null = null;
   if (metricsPort !== undefined) {
     metricsServer = await startWorkerMetricsServer({
@@ -142,6 +144,15 @@ function positiveInteger(values: Values, name: keyof typeof OPTIONS): number | u
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value <= 0) exitWith(`--${name} must be a positive whole number; got ${JSON.stringify(raw)}.`);
+  return value;
+}
+
+/** 0 (the OS picks a free port) to 65535. */
+function portNumber(values: Values, name: keyof typeof OPTIONS): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0 || value > 65535) exitWith(`--${name} must be a port number from 0 (any free port) to 65535; got ${JSON.stringify(raw)}.`);
   return value;
 }
 

@@ -67,6 +67,13 @@ describe("worker processes", () => {
     expect(worker.output()).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it("a metrics port out of range is refused with what is allowed, before the worker claims anything", async () => {
+    const worker = spawnWorker("bad-port", {}, ["--metrics-port", "70000"]);
+    expect(await worker.exited).toEqual({ code: 2, signal: null });
+    expect(worker.output()).toContain('--metrics-port must be a port number from 0 (any free port) to 65535; got "70000".');
+    expect(worker.output()).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
   it("a worker SIGKILLed right after the provider created a draft is taken over: one invoice per period", async () => {
     const templateIds = await dueTemplates(6);
     // One run at a time, so that the kill lands between known runs.

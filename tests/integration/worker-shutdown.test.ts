@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { configureDatabase } from "~/db.server";
-import { freePort } from "../../sandbox/demo/free-port";
+import { loggedMetricsPort } from "../helpers/logged-port";
 import { MemoryGateway } from "../helpers/memory-gateway";
 import { dueNowTemplates, killWorkerProcesses, spawnWorkerProcess, type WorkerProcess } from "../helpers/worker-process";
 
@@ -37,17 +37,18 @@ afterEach(killWorkerProcesses);
 describe("worker shutdown on SIGTERM", () => {
   it("mid-backlog: finishes the step in flight, gives back the runs it claimed but had not started, exits 0 before its bound; its successor doubles no invoice", async () => {
     const templateIds = await dueTemplates(30);
-    const port = await freePort();
     const release = `${ledgerFile}.release`;
     // One lane, held inside its first draft call: its claim holds that run and the next one, not started yet.
     const first = spawnWorker("leaving", { LEDGER_LATENCY_MS: "5", LEDGER_HOLD: `draft:${release}` }, [
-      "--concurrency", "1", "--shutdown-timeout-ms", "20000", "--metrics-port", String(port),
+      "--concurrency", "1", "--shutdown-timeout-ms", "20000", "--metrics-port", "0",
     ]);
     await expect.poll(() => prisma.invoiceRun.count({ where: { step: "draft" } }), { timeout: 30_000, interval: 50 }).toBe(1);
     expect(await prisma.invoiceRun.count({ where: { leaseOwner: "leaving" } })).toBe(2);
     const inFlight = await prisma.invoiceRun.findFirstOrThrow({ where: { step: "draft" } });
 
-    // Its own port while it works: its counters and a fresh tick, not the database's gauges.
+    // Its own port while it works (the OS chose it: --metrics-port 0): its counters and a fresh tick, not the database's gauges.
+    const port = loggedMetricsPort(first.output());
+    expect(port, first.output()).toBeGreaterThan(0);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     const scraped = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
