@@ -261,7 +261,7 @@ async function startStandIn() {
   const standIn = await startStandInProcess(accountIds.map((id, index) => ({ id, businessName: `Bench ${index}`, country: "FR", defaultCurrency: "eur" })));
   return {
     ...standIn,
-    /** Forgets every object and log line, then sets each account's latency and limit (per account: "*" would be one shared bucket). */
+    /** Forgets every object and log line, then sets each bench account's latency and limit (named one by one: "*" would also slow and limit the platform's own calls). */
     async reset() {
       await standIn.control("POST", "/reset", {});
       for (const account of accountIds) await standIn.control("POST", "/faults", { account, latency: { fixedMs: LATENCY_MS }, rateLimit: { requestsPerSecond: RATE } });

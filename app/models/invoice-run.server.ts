@@ -284,7 +284,7 @@ export function claimWindow(limit: number): number {
  * at 8 to 10 a second instead of the accounts' 80). PostgreSQL ranks the same way
  * in its claim (hot-sql.server.ts).
  */
-export function claimOrder<Run extends { id: string; shopId: string; nextAttemptAt: Date | null }>(oldestFirst: Run[]): Run[] {
+export function claimOrder<Run extends { id: string; shopId: string }>(oldestFirst: Run[]): Run[] {
   const turns = new Map<string, number>();
   const ranked = oldestFirst.map((run, age) => {
     const turn = (turns.get(run.shopId) ?? 0) + 1;
@@ -307,7 +307,7 @@ export async function selectWorkableRunIds(state: WorkableState, now: Date, limi
     where: { state, nextAttemptAt: { lte: now } },
     orderBy: [{ nextAttemptAt: "asc" }, { id: "asc" }],
     take: claimWindow(limit),
-    select: { id: true, shopId: true, nextAttemptAt: true },
+    select: { id: true, shopId: true },
   });
   return claimOrder(oldest)
     .slice(0, limit)

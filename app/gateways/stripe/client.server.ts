@@ -17,7 +17,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import Stripe from "stripe";
 import { config } from "~/config.server";
 import { accountClass, metrics } from "~/metrics.server";
-import { PLATFORM_LANE, rateLimitedHttpClient, type OnTime, type RequestLimiter } from "./limited-http-client.server";
+import { laneAccountClass, rateLimitedHttpClient, type OnTime, type RequestLimiter } from "./limited-http-client.server";
 
 export type { OnTime, RequestLimiter } from "./limited-http-client.server";
 
@@ -254,7 +254,7 @@ export class SharedAccountRateLimiter implements RequestLimiter {
       if (wait > 0) await sleep(Math.ceil(wait));
       if (onTime()) return onTime;
       // Missed: give the slot up (its neighbours may be too close) and take a later one.
-      metrics().rateLimitSlotsMissed.inc({ account_class: accountClass(account === PLATFORM_LANE ? null : account), reason: answeredLate ? "reservation_late" : "woke_late" });
+      metrics().rateLimitSlotsMissed.inc({ account_class: laneAccountClass(account), reason: answeredLate ? "reservation_late" : "woke_late" });
     }
   }
 

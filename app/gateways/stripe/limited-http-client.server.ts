@@ -38,6 +38,11 @@ export interface RequestLimiter {
 /** The account key the limiter uses for calls made as the platform itself. */
 export const PLATFORM_LANE = "platform";
 
+/** The metrics' account class of a limiter lane key ({@link PLATFORM_LANE} or a connected account id). */
+export function laneAccountClass(lane: string): ReturnType<typeof accountClass> {
+  return accountClass(lane === PLATFORM_LANE ? null : lane);
+}
+
 type HttpClientInterface = NonNullable<Stripe.StripeConfig["httpClient"]>;
 type MakeRequest = HttpClientInterface["makeRequest"];
 
