@@ -54,6 +54,16 @@ const toPem = (label: string, der: ArrayBuffer) =>
     .trim()}\n-----END ${label}-----\n`;
 
 /**
+ * A certificate serial number from 16 random bytes, as DER must encode it:
+ * positive (first bit clear) and minimal (no leading zero byte). A first
+ * byte of 0x00 before one below 0x80 made one certificate in 256 one that
+ * OpenSSL refuses to read ("illegal padding"): a test failing at random.
+ */
+export function serialNumberBytes(random: Uint8Array): Uint8Array {
+  return random.map((byte, index) => (index === 0 ? byte & 0x7f || 0x01 : byte));
+}
+
+/**
  * A self-signed sealing certificate (ECDSA P-256, valid a year) for the demo
  * and tests. Readers report its signature valid and its issuer untrusted —
  * what a self-signed certificate is.
@@ -62,7 +72,7 @@ export async function selfSignedSealPem(commonName = "Ritournelle document seal 
   const keys = await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]);
   const certificate = new pkijs.Certificate();
   certificate.version = 2;
-  certificate.serialNumber = new asn1js.Integer({ valueHex: webcrypto.getRandomValues(new Uint8Array(16)).map((byte, index) => (index === 0 ? byte & 0x7f : byte)) });
+  certificate.serialNumber = new asn1js.Integer({ valueHex: serialNumberBytes(webcrypto.getRandomValues(new Uint8Array(16))) });
   for (const name of [certificate.subject, certificate.issuer]) {
     name.typesAndValues.push(
       new pkijs.AttributeTypeAndValue({ type: OID_COUNTRY, value: new asn1js.PrintableString({ value: "FR" }) }),
