@@ -3,6 +3,7 @@
 // they run stays in app/models/; the transaction is passed on to each model
 // function as its last argument.
 import { Prisma } from "@prisma/client";
+import { DriverAdapterError } from "@prisma/driver-adapter-utils";
 import prisma from "~/db.server";
 
 /** A transaction in progress, as model functions take it. */
@@ -32,7 +33,23 @@ export function isUniqueViolation(error: unknown): boolean {
  */
 const TRANSIENT_DATABASE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028", "P2034"]);
 
+/**
+ * The same, as the driver adapter says it to the statements sent to it
+ * straight (app/direct-sql.server.ts: the step writes, the Stripe request
+ * slots), before Prisma would have mapped it to one of the codes above:
+ * SQLITE_BUSY is `SocketTimeout` (P1008), PostgreSQL's 40001 is
+ * `TransactionWriteConflict` (P2034), 40P01 a deadlock, a refused, reset or
+ * timed-out socket `DatabaseNotReachable`, `ConnectionClosed`, `SocketTimeout`,
+ * 53300 `TooManyConnections`.
+ */
+const TRANSIENT_ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "TransactionWriteConflict"]);
+
 /** The error says the database was busy or briefly unreachable: the same work may succeed in a moment. */
 export function isTransientDatabaseError(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && TRANSIENT_DATABASE_CODES.has(error.code);
+  if (error instanceof Prisma.PrismaClientKnownRequestError) return TRANSIENT_DATABASE_CODES.has(error.code);
+  if (error instanceof DriverAdapterError) {
+    const cause = error.cause;
+    return TRANSIENT_ADAPTER_KINDS.has(cause.kind) || (cause.kind === "postgres" && cause.code === "40P01");
+  }
+  return false;
 }

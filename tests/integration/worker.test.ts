@@ -3,6 +3,7 @@
 // in between (downtime, DST, month ends, provider failures).
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Prisma } from "@prisma/client";
+import { DriverAdapterError } from "@prisma/driver-adapter-utils";
 import prisma, { configureDatabase } from "~/db.server";
 import { ManualClock } from "~/domain/clock";
 import { listTemplateEvents } from "~/models/run-event.server";
@@ -417,14 +418,19 @@ describe("concurrent runs in one worker", () => {
     expect([...provider.invoiceCountsByPeriod().values()]).toEqual(Array(10).fill(1));
   });
 
-  it("a database too busy to take a lane's step write (PostgreSQL's pool, P2028): the run is given back at once and issued, not held for its lease", async () => {
+  // The error Prisma throws when no connection of the pool is free within
+  // maxWait (seen in the workers bench with 30 lanes on 10 connections), and
+  // the driver adapter's own, as the step writes sent straight to it meet a
+  // locked SQLite file (SQLITE_BUSY) or a reset PostgreSQL connection.
+  it.each([
+    ["PostgreSQL's pool, P2028", new Prisma.PrismaClientKnownRequestError("Transaction API error: Unable to start a transaction in the given time.", { code: "P2028", clientVersion: Prisma.prismaVersion.client })],
+    ["SQLITE_BUSY through the adapter", new DriverAdapterError({ kind: "SocketTimeout" })],
+    ["a reset connection through the adapter", new DriverAdapterError({ kind: "ConnectionClosed" })],
+  ])("a database too busy to take a lane's step write (%s): the run is given back at once and issued, not held for its lease", async (_, busy) => {
     const clock = new ManualClock("2026-01-10T10:00:00Z");
     await dueTemplates(4, clock);
     const provider = new MemoryGateway({ latencyMs: 5 });
-    // The error Prisma throws when no connection of the pool is free within
-    // maxWait (seen in the workers bench with 30 lanes on 10 connections),
-    // raised where the run's lane is, between a call and its step write.
-    const busy = new Prisma.PrismaClientKnownRequestError("Transaction API error: Unable to start a transaction in the given time.", { code: "P2028", clientVersion: Prisma.prismaVersion.client });
+    // Raised where the run's lane is, between a call and its step write.
     provider.failAt({ step: "lines", kind: "interleave", periodIndex: 0, during: () => Promise.reject(busy) });
     const worker = testWorker(provider, clock, { workerId: "busy", concurrency: 2, runLeaseMs: 120_000 });
 
@@ -434,6 +440,16 @@ describe("concurrent runs in one worker", () => {
     expect(tick.runs).toMatchObject({ claimed: 5, sent: 4, released: 1 });
     expect((await prisma.invoiceRun.findMany()).map((run) => [run.state, run.leaseOwner])).toEqual(Array(4).fill(["sent", null]));
     expect([...provider.invoiceCountsByPeriod().values()]).toEqual(Array(4).fill(1));
+  });
+
+  it("a statement the database refuses through the adapter (a unique key) is no busy database: the tick fails and the run keeps its lease", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    await dueTemplates(2, clock);
+    const provider = new MemoryGateway({ latencyMs: 5 });
+    provider.failAt({ step: "lines", kind: "interleave", periodIndex: 0, during: () => Promise.reject(new DriverAdapterError({ kind: "UniqueConstraintViolation", constraint: { fields: ["id"] } })) });
+    const worker = testWorker(provider, clock, { workerId: "refused", concurrency: 1, runLeaseMs: 120_000 });
+    await expect(worker.runOnce()).rejects.toThrow(DriverAdapterError);
+    expect(await prisma.invoiceRun.count({ where: { leaseOwner: "refused", state: { not: "sent" } } })).toBe(1);
   });
 });
 
