@@ -10,15 +10,22 @@
 // adapter, a batch is BEGIN, its statements, COMMIT, as Prisma would send
 // them.
 //
-// Only for the few hot statements of app/models, and on SQLite only (see
-// runBatch); everything else goes through Prisma. A client made elsewhere (tests' logging clients) has no
-// adapter recorded here: its batches fall back to Prisma's `$transaction`.
+// Only for the few hot statements of app/models (the step writes, the Stripe
+// request slots), on both databases; everything else goes through Prisma.
+// On PostgreSQL the adapter sends every parameter as text for the server to
+// type from its context, as it does for Prisma's own raw queries; where the
+// context gives none (a derived table's VALUES), the statement casts
+// (hot-sql.server.ts). Errors arrive as the adapter's (DriverAdapterError),
+// not Prisma's codes: isTransientDatabaseError knows both. A client made
+// elsewhere (tests' logging clients) has no adapter recorded here: its
+// statements fall back to Prisma's `$transaction` and `$queryRaw`.
 import type { Prisma, PrismaClient } from "@prisma/client";
 import type {
   ArgType,
   SqlDriverAdapter,
   SqlMigrationAwareDriverAdapterFactory,
   SqlQuery,
+  SqlResultSet,
 } from "@prisma/driver-adapter-utils";
 
 /**
@@ -72,25 +79,21 @@ export type BatchResult = number | Record<string, unknown>[];
  */
 export async function runBatch(client: PrismaClient, statements: BatchStatement[]): Promise<BatchResult[]> {
   const adapter = factories.get(client)?.connected;
-  // PostgreSQL stays on Prisma's path: its raw statements reach pg with typed
-  // parameters, which the bare adapter does not give (an untyped Date in
-  // `INSERT … SELECT … FROM (VALUES …)` is text to PostgreSQL, refused for a
-  // timestamp column). A follow-up: the types as Prisma derives them.
-  if (!adapter || adapter.provider === "postgres") {
+  if (!adapter) {
     return client.$transaction(
       statements.map((statement) => (statement.kind === "execute" ? client.$executeRaw(statement.sql) : client.$queryRaw<Record<string, unknown>[]>(statement.sql))),
     );
   }
+  const postgres = adapter.provider === "postgres";
   const transaction = await adapter.startTransaction();
   try {
     const results: BatchResult[] = [];
     for (const statement of statements) {
-      const query = toQuery(statement.sql);
+      const query = toQuery(statement.sql, postgres);
       if (statement.kind === "execute") {
         results.push(await transaction.executeRaw(query));
       } else {
-        const set = await transaction.queryRaw(query);
-        results.push(set.rows.map((row) => Object.fromEntries(set.columnNames.map((name, index) => [name, row[index]]))));
+        results.push(rowsOf(await transaction.queryRaw(query)));
       }
     }
     // What Prisma's transaction manager sends for adapters without a phantom COMMIT (both of ours).
@@ -104,9 +107,25 @@ export async function runBatch(client: PrismaClient, statements: BatchStatement[
   }
 }
 
-/** A Prisma.Sql as the SQLite adapter takes it: `?` placeholders, each value's type for the adapter's mapping. */
-function toQuery(sql: Prisma.Sql): SqlQuery {
-  return { sql: sql.sql, args: sql.values, argTypes: sql.values.map(argType) };
+/**
+ * Runs one `query` statement on its own (no transaction) and returns its
+ * rows: through the adapter when `client` has one recorded and connected,
+ * else through Prisma's `$queryRaw` (same SQL, same rows).
+ */
+export async function runQuery(client: PrismaClient, sql: Prisma.Sql): Promise<Record<string, unknown>[]> {
+  const adapter = factories.get(client)?.connected;
+  if (!adapter) return client.$queryRaw<Record<string, unknown>[]>(sql);
+  return rowsOf(await adapter.queryRaw(toQuery(sql, adapter.provider === "postgres")));
+}
+
+/** A result set as objects keyed by column name, as `$queryRaw` gives them. */
+function rowsOf(set: SqlResultSet): Record<string, unknown>[] {
+  return set.rows.map((row) => Object.fromEntries(set.columnNames.map((name, index) => [name, row[index]])));
+}
+
+/** A Prisma.Sql as the adapter takes it: `?` placeholders on SQLite, `$n` on PostgreSQL; each value's type for the adapter's mapping. */
+function toQuery(sql: Prisma.Sql, postgres: boolean): SqlQuery {
+  return { sql: postgres ? sql.text : sql.sql, args: sql.values, argTypes: sql.values.map(argType) };
 }
 
 function argType(value: unknown): ArgType {

@@ -19,6 +19,7 @@
 //   npm run bench -- workers
 //   BENCH_WORKERS_RUNS_PER_ACCOUNT=10 npm run bench -- workers   (a quick check)
 //   BENCH_WORKERS_COUNTS=4 npm run bench -- workers              (only 4 workers)
+//   BENCH_WORKERS_CPU_PROF=/tmp/prof npm run bench -- workers   (a CPU profile of each worker)
 import { startStandInProcess } from "./stripe-standin-process";
 import { spawn, type ChildProcess } from "node:child_process";
 import type pg from "pg";
@@ -133,7 +134,9 @@ async function measure(clusterUrl: string, standIn: StandIn, workers: number): P
     const started: Promise<number>[] = [];
     for (let index = 0; index < workers; index++) {
       const args = ["--worker-id", `bench-${index + 1}`, "--concurrency", String(concurrency), "--run-batch", "1000", "--tick-ms", "200", "--metrics-port", "0"];
-      const child = spawn(process.execPath, ["--import", "tsx", "app/worker/main.ts", ...args], {
+      // BENCH_WORKERS_CPU_PROF=dir: each worker writes a V8 CPU profile there when it exits (open it in Chrome's DevTools).
+      const profile = process.env.BENCH_WORKERS_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_WORKERS_CPU_PROF] : [];
+      const child = spawn(process.execPath, [...profile, "--import", "tsx", "app/worker/main.ts", ...args], {
         env,
         stdio: ["ignore", "pipe", "inherit"],
       });

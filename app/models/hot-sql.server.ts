@@ -154,6 +154,27 @@ export function updateLeasedRunSql(runId: string, leaseToken: string, data: Leas
   return Prisma.sql`UPDATE ${table(run)} SET ${Prisma.join(assignments)} WHERE ${column(run, RUN.id)} = ${runId} AND ${column(run, RUN.leaseToken)} = ${leaseToken}`;
 }
 
+/** What leasedStepPostgresSql returns: one row, `stored` 1 when the run's update took (its lease was still the one named), else 0. */
+export type LeasedStepRow = { stored: unknown };
+
+/**
+ * PostgreSQL's step write, one statement (one round trip instead of BEGIN,
+ * each statement, COMMIT — five on a busy step): `runUpdate`
+ * (updateLeasedRunSql) in a data-modifying WITH, and each of `alsoIfStored`
+ * built with the condition "the run's update took", so nothing else is
+ * written under a lease that was lost. One statement is one transaction;
+ * every part sees the same snapshot and the run's row is locked by its
+ * update. Returns {@link LeasedStepRow}.
+ */
+export function leasedStepPostgresSql(runUpdate: Prisma.Sql, alsoIfStored: ((stored: Prisma.Sql) => Prisma.Sql)[]): Prisma.Sql {
+  const stored = Prisma.sql`EXISTS (SELECT 1 FROM "stored")`;
+  const parts = [
+    Prisma.sql`"stored" AS (${runUpdate} RETURNING 1)`,
+    ...alsoIfStored.map((build, index) => Prisma.sql`${quoted(`also${index + 1}`)} AS (${build(stored)})`),
+  ];
+  return Prisma.sql`WITH ${Prisma.join(parts)} SELECT CAST(count(*) AS INTEGER) AS "stored" FROM "stored"`;
+}
+
 /** What runStandingSql returns: one row, with the raw values of the columns it names. */
 export type RunStandingRow = { status: string; customerRedactedAt: unknown; uninstalledAt: unknown };
 

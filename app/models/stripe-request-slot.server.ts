@@ -4,6 +4,7 @@
 // atomic upsert (hot-sql.server.ts, in both dialects); the caller waits for
 // it (app/gateways/stripe/client.server.ts, SharedAccountRateLimiter).
 import prisma, { databaseDialect } from "~/db.server";
+import { runQuery } from "~/direct-sql.server";
 import { reserveRequestSlotSql, type RequestSlotRow } from "./hot-sql.server";
 
 /**
@@ -13,7 +14,8 @@ import { reserveRequestSlotSql, type RequestSlotRow } from "./hot-sql.server";
  * since the epoch (so processes whose clocks disagree still agree on slots).
  */
 export async function reserveStripeRequestSlot(account: string, spacingMs: number, leadMs: number): Promise<{ slotAt: number; now: number }> {
-  const [row] = await prisma.$queryRaw<RequestSlotRow[]>(reserveRequestSlotSql(databaseDialect, account, spacingMs, leadMs));
+  // Straight to the driver adapter (direct-sql.server.ts): one of these goes before every Stripe request.
+  const [row] = (await runQuery(prisma, reserveRequestSlotSql(databaseDialect, account, spacingMs, leadMs))) as RequestSlotRow[];
   if (!row) throw new Error(`reserving a Stripe request slot for ${account} returned no row`);
   return { slotAt: Number(row.slotAt), now: Number(row.now) };
 }

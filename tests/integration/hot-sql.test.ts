@@ -16,6 +16,7 @@ import {
   incrementIssuedCountSql,
   insertRunEventsSql,
   LEASED_RUN_COLUMNS,
+  leasedStepPostgresSql,
   leaseHeldSql,
   reserveRequestSlotSql,
   runStandingSql,
@@ -27,6 +28,7 @@ import { logger } from "~/logger.server";
 import { planTemplatePeriods } from "~/services/invoicing/plan-periods.server";
 import { reserveStripeRequestSlot } from "~/models/stripe-request-slot.server";
 import { createTemplate } from "~/services/templates/create.server";
+import { writeLeasedStep } from "~/models/invoice-run.server";
 import { claimWorkableRuns } from "~/worker/run-lanes";
 import { claimDueTemplates } from "~/worker/scheduler";
 import { createShop, templateInput } from "../helpers/recurring";
@@ -78,6 +80,10 @@ function hotStatements(ids = { shopId: "shop", templateId: "template" }): Record
     ...portable,
     claimDueTemplates: claimDueTemplatesPostgresSql(now, 10, lease),
     claimWorkableRuns: claimWorkableRunsPostgresSql("planned", now, 10, 1_000, lease),
+    leasedStep: leasedStepPostgresSql(updateLeasedRunSql("run", "worker", everyColumn, now), [
+      (stored) => insertRunEventsSql(databaseDialect, [{ ...event, id: "c4" }], stored),
+      (stored) => incrementIssuedCountSql(ids.templateId, now, stored),
+    ]),
   };
 }
 
@@ -118,7 +124,7 @@ describe(`the hot SQL and the migrated schema (${TEST_DATABASE})`, () => {
   });
 
   it("the statements name no identifier beyond those tables and columns", () => {
-    const known = new Set<string>([...Object.keys(HOT_SQL_COLUMNS), ...Object.values(HOT_SQL_COLUMNS).flat(), "event", "claimed", "picked", "oldest", "turns", "turn", "slot", "slotAt", "now"]);
+    const known = new Set<string>([...Object.keys(HOT_SQL_COLUMNS), ...Object.values(HOT_SQL_COLUMNS).flat(), "event", "claimed", "picked", "oldest", "turns", "turn", "slot", "slotAt", "now", "stored", "also1", "also2"]);
     for (const [name, statement] of Object.entries(hotStatements())) {
       const identifiers = [...statement.sql.matchAll(/"([^"]+)"/g)].map((match) => match[1]!);
       expect(identifiers.length, name).toBeGreaterThan(0);
@@ -183,6 +189,40 @@ describe(`the hot statements' effects (${TEST_DATABASE})`, () => {
     const leased = await prisma.invoiceRun.findMany({ where: { leaseToken: { not: null } }, select: { leaseOwner: true, leaseExpiresAt: true } });
     expect(leased.length).toBe(12);
     expect(leased.every((run) => run.leaseExpiresAt?.getTime() === clock.nowDate().getTime() + 60_000)).toBe(true);
+  });
+});
+
+describe(`the step write (${TEST_DATABASE})`, () => {
+  it("under the run's lease it stores the run, its events and the issued count, and says where the template stands; under a lease taken since, nothing at all", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const shop = await createShop();
+    const template = await createTemplate(shop, templateInput(), { clock });
+    clock.set("2026-01-15T08:00:00Z");
+    const claim = await claimDueTemplates({ now: clock.nowDate(), owner: "planner", batchSize: 1, leaseMs: 60_000 });
+    await planTemplatePeriods({ templateId: template.id, leaseToken: claim.token }, planning(clock));
+    const [run] = await claimWorkableRuns({ now: clock.nowDate(), owner: "lane", batchSize: 1, leaseMs: 60_000 });
+    const issuedBefore = (await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: template.id } })).issuedCount;
+    const step = (leaseToken: string, id: string) => ({
+      runId: run!.id,
+      templateId: template.id,
+      shopId: shop.id,
+      leaseToken,
+      data: { step: "draft", invoiceId: `in_${id}` },
+      events: [{ shopId: shop.id, templateId: template.id, runId: run!.id, type: "run.step_completed" as const, actor: "worker:lane", at: new Date("2026-01-15T08:00:00.250Z"), detail: { id } }],
+      countIssued: true,
+      readStanding: true,
+    });
+
+    const lost = await writeLeasedStep(step("a-token-from-an-earlier-claim", "lost"));
+    expect(lost).toEqual({ stored: false, standing: null });
+    const held = await writeLeasedStep(step(run!.leaseToken, "held"));
+    expect(held).toEqual({ stored: true, standing: { templateStatus: "active", customerRedacted: false, shopUninstalled: false } });
+
+    const stored = await prisma.invoiceRun.findUniqueOrThrow({ where: { id: run!.id } });
+    expect([stored.step, stored.invoiceId, stored.leaseToken]).toEqual(["draft", "in_held", run!.leaseToken]);
+    const events = await prisma.runEvent.findMany({ where: { runId: run!.id, type: "run.step_completed" } });
+    expect(events.map((event) => [JSON.parse(event.detail ?? "{}").id, event.at.toISOString()])).toEqual([["held", "2026-01-15T08:00:00.250Z"]]);
+    expect((await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: template.id } })).issuedCount).toBe(issuedBefore + 1);
   });
 });
 

@@ -84,7 +84,7 @@ export class RunLease {
    * Why the run must not make its next provider call — its template was
    * cancelled or paused, its shop uninstalled the app, its customer was
    * erased — as of the claim or the last write that kept the lease (read in
-   * that write's transaction); null when it goes on.
+   * that write, or right after it on PostgreSQL); null when it goes on.
    */
   stopReason(): StopReason | null {
     return stopReasonOf(this.current.standing);
