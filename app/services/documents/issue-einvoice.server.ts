@@ -11,7 +11,7 @@ import { einvoiceInputFromRun } from "~/domain/einvoice-run";
 import type { RunErrorCode } from "~/domain/run-errors";
 import { translator } from "~/i18n";
 import { logger } from "~/logger.server";
-import { findRunEInvoiceContext, hasEInvoiceDocument, insertEInvoiceDocument, type RunEInvoiceContext } from "~/models/einvoice.server";
+import { findIssuingEInvoiceContext, hasEInvoiceDocument, insertEInvoiceDocument, type RunEInvoiceContext } from "~/models/einvoice.server";
 import type { Run } from "~/models/invoice-run.server";
 import { facturXPdf } from "./facturx-kit.server";
 import { sealPdf } from "./seal-pdf.server";
@@ -51,7 +51,7 @@ export function inputFor(run: RunForEInvoice, context: RunEInvoiceContext, numbe
  * when the Factur-X is made).
  */
 export async function einvoiceRefusal(run: RunForEInvoice, now: Date): Promise<EInvoiceRefusal | null> {
-  const context = await findRunEInvoiceContext(run.id);
+  const context = await findIssuingEInvoiceContext(run.id);
   if (!context) return null;
   const input = inputFor(run, context, "", now);
   if (input === "disabled") return null;
@@ -74,9 +74,9 @@ export async function einvoiceRefusal(run: RunForEInvoice, now: Date): Promise<E
  * is taken over and done again, like after a crash).
  */
 export async function issueEInvoice(run: RunForEInvoice, now: Date): Promise<void> {
-  if (!run.invoiceNumber || (await hasEInvoiceDocument(run.id))) return;
-  const context = await findRunEInvoiceContext(run.id);
-  if (!context) return;
+  if (!run.invoiceNumber) return;
+  const context = await findIssuingEInvoiceContext(run.id);
+  if (!context || (await hasEInvoiceDocument(run.id))) return;
   const input = inputFor(run, context, run.invoiceNumber, now);
   if (input === "disabled") return;
   const problems = input === "no_identity" ? [{ field: "seller", code: "required", rule: "legal identity" }] : einvoiceProblems(input);
