@@ -3,7 +3,14 @@
 // Two counters, because a run can stop making progress for two reasons:
 // - it fails on its own merits (Stripe answers 5xx, 429, times out): each
 //   attempt that ends that way counts in `attempt`, bounded by the retry
-//   policy's maxAttempts (run-endings.server.ts, retryLater);
+//   policy's maxAttempts (run-endings.server.ts, retryLater). A 429 counts
+//   too, on purpose: each call already retried its 429s with backoff
+//   (StripeClient.call, 4 tries), and the limiter keeps every process under
+//   the account's limit, so 8 attempts ending in 429 mean a limit set above
+//   the account's real one (STRIPE_REQUESTS_PER_SECOND) or another app
+//   spending it. Failing the run then tells the merchant (Retry) and the
+//   operator (the "Rate-limited" alert), where endless retries would leave
+//   the invoice unsent without a word;
 // - its attempts are interrupted: the worker is SIGKILLed, the host
 //   restarts, the lease is lost to a slow call. That is not the run's fault
 //   while the attempts move it forward, so an interrupted attempt does not
