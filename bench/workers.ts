@@ -104,8 +104,10 @@ export async function benchWorkers(): Promise<Check[]> {
   );
   return measurements.flatMap((m) => {
     const label = m.accounts === 1 ? `${m.workers} workers, one account` : `${m.workers} worker(s)`;
+    // The throughput target is set for 4 workers (the figure keeps its name of earlier runs: "4 workers").
+    const throughput = m.accounts === 1 ? label : "4 workers";
     return [
-      ...(m.workers === 4 ? [atLeast("workers", `${m.accounts === 1 ? label : "4 workers"}: invoices/s ÷ rate-limit bound`, m.ratio, WORKERS_RATIO_TARGET, percent)] : []),
+      ...(m.workers === 4 ? [atLeast("workers", `${throughput}: invoices/s ÷ rate-limit bound`, m.ratio, WORKERS_RATIO_TARGET, percent)] : []),
       atMost("workers", `${label}: most requests one account got in one second`, m.maxPerAccountSecond, RATE, String),
       exactly("workers", `${label}: duplicate invoices`, m.duplicates, 0),
       exactly("workers", `${label}: runs not sent`, m.failures, 0),

@@ -140,19 +140,20 @@ function parseOptions(argv: string[]): Values {
 }
 
 function positiveInteger(values: Values, name: keyof typeof OPTIONS): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0) exitWith(`--${name} must be a positive whole number; got ${JSON.stringify(raw)}.`);
-  return value;
+  return wholeNumber(values, name, (value) => value > 0, "a positive whole number");
 }
 
 /** 0 (the OS picks a free port) to 65535. */
 function portNumber(values: Values, name: keyof typeof OPTIONS): number | undefined {
+  return wholeNumber(values, name, (value) => value >= 0 && value <= 65535, "a port number from 0 (any free port) to 65535");
+}
+
+/** The option `name` as a whole number that `accepts`; exits 2 saying it must be `mustBe` otherwise. */
+function wholeNumber(values: Values, name: keyof typeof OPTIONS, accepts: (value: number) => boolean, mustBe: string): number | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 0 || value > 65535) exitWith(`--${name} must be a port number from 0 (any free port) to 65535; got ${JSON.stringify(raw)}.`);
+  if (!Number.isSafeInteger(value) || !accepts(value)) exitWith(`--${name} must be ${mustBe}; got ${JSON.stringify(raw)}.`);
   return value;
 }
 
