@@ -59,7 +59,7 @@ const toPem = (label: string, der: ArrayBuffer) =>
  * byte of 0x00 before one below 0x80 made one certificate in 256 one that
  * OpenSSL refuses to read ("illegal padding"): a test failing at random.
  */
-export function serialNumberBytes(random: Uint8Array): Uint8Array {
+function serialNumberBytes(random: Uint8Array): Uint8Array {
   return random.map((byte, index) => (index === 0 ? byte & 0x7f || 0x01 : byte));
 }
 
@@ -68,11 +68,16 @@ export function serialNumberBytes(random: Uint8Array): Uint8Array {
  * and tests. Readers report its signature valid and its issuer untrusted —
  * what a self-signed certificate is.
  */
-export async function selfSignedSealPem(commonName = "Ritournelle document seal (self-signed)", now = new Date()): Promise<SealPem> {
+export async function selfSignedSealPem(
+  commonName = "Ritournelle document seal (self-signed)",
+  now = new Date(),
+  /** The serial number's 16 random bytes (tests give their own). */
+  serialRandom: Uint8Array = webcrypto.getRandomValues(new Uint8Array(16)),
+): Promise<SealPem> {
   const keys = await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]);
   const certificate = new pkijs.Certificate();
   certificate.version = 2;
-  certificate.serialNumber = new asn1js.Integer({ valueHex: serialNumberBytes(webcrypto.getRandomValues(new Uint8Array(16))) });
+  certificate.serialNumber = new asn1js.Integer({ valueHex: serialNumberBytes(serialRandom) });
   for (const name of [certificate.subject, certificate.issuer]) {
     name.typesAndValues.push(
       new pkijs.AttributeTypeAndValue({ type: OID_COUNTRY, value: new asn1js.PrintableString({ value: "FR" }) }),
