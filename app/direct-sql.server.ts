@@ -11,7 +11,8 @@
 // them.
 //
 // Only for the few hot statements of app/models (the step writes, the Stripe
-// request slots), on both databases; everything else goes through Prisma.
+// request slots, the reads and writes each invoice makes once), on both
+// databases; everything else goes through Prisma.
 // On PostgreSQL the adapter sends every parameter as text for the server to
 // type from its context, as it does for Prisma's own raw queries; where the
 // context gives none (a derived table's VALUES), the statement casts
@@ -108,14 +109,27 @@ export async function runBatch(client: PrismaClient, statements: BatchStatement[
 }
 
 /**
- * Runs one `query` statement on its own (no transaction) and returns its
- * rows: through the adapter when `client` has one recorded and connected,
- * else through Prisma's `$queryRaw` (same SQL, same rows).
+ * Runs one `query` statement and returns its rows: on its own (no
+ * transaction) through the adapter when `client` has one recorded and
+ * connected, else through Prisma's `$queryRaw` (same SQL, same rows) — which
+ * is how a transaction's client (never recorded) runs it inside its
+ * transaction.
  */
-export async function runQuery(client: PrismaClient, sql: Prisma.Sql): Promise<Record<string, unknown>[]> {
-  const adapter = factories.get(client)?.connected;
+export async function runQuery(client: PrismaClient | Prisma.TransactionClient, sql: Prisma.Sql): Promise<Record<string, unknown>[]> {
+  const adapter = factories.get(client as PrismaClient)?.connected;
   if (!adapter) return client.$queryRaw<Record<string, unknown>[]>(sql);
   return rowsOf(await adapter.queryRaw(toQuery(sql, adapter.provider === "postgres")));
+}
+
+/**
+ * Runs one `execute` statement (autocommitted, or in the transaction of a
+ * transaction's client) and returns the number of rows it changed: through
+ * the adapter as runQuery does, else through Prisma's `$executeRaw`.
+ */
+export async function runExecute(client: PrismaClient | Prisma.TransactionClient, sql: Prisma.Sql): Promise<number> {
+  const adapter = factories.get(client as PrismaClient)?.connected;
+  if (!adapter) return client.$executeRaw(sql);
+  return adapter.executeRaw(toQuery(sql, adapter.provider === "postgres"));
 }
 
 /** A result set as objects keyed by column name, as `$queryRaw` gives them. */

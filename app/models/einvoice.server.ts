@@ -4,7 +4,9 @@
 import { z } from "zod";
 import type { Prisma } from "@prisma/client";
 import prisma from "~/db.server";
+import { runQuery } from "~/direct-sql.server";
 import type { TemplateEInvoice } from "~/domain/einvoice-template";
+import { templateEInvoiceSql, type TemplateEInvoiceRow } from "./hot-sql.server";
 import { legalIdentitySchema, readSettings, type ShopSettings } from "./shop.server";
 
 type Db = Prisma.TransactionClient;
@@ -51,9 +53,12 @@ export type RunEInvoiceContext = {
   schedule: { every: number; unit: string };
 };
 
-/** What the e-invoice of a run is made from, besides the run: its template's settings, the shop's identity. */
-export async function findRunEInvoiceContext(runId: string, db: Db = prisma): Promise<RunEInvoiceContext | null> {
-  const template = await findRunTemplateEInvoice(runId, db);
+/**
+ * What the e-invoice of a run of template `templateId` is made from, besides
+ * the run: its template's settings, the shop's identity.
+ */
+export async function findRunEInvoiceContext(templateId: string, db: Db = prisma): Promise<RunEInvoiceContext | null> {
+  const template = await findTemplateEInvoice(templateId, db);
   return template && withShopIdentity(template, db);
 }
 
@@ -61,27 +66,25 @@ export async function findRunEInvoiceContext(runId: string, db: Db = prisma): Pr
  * The same, for a run the worker issues: null also when its template issues
  * no e-invoice — then one query (the template's settings) instead of the
  * shop's too. The worker asks twice for every run (the check before the
- * attempt, the Factur-X after finalizing), and most templates are not
- * e-invoices (the workers bench: 5 of about 9 Prisma queries per run were these).
+ * attempt, the Factur-X after finalizing) and most templates are not
+ * e-invoices, so that query is hand-written SQL by the template's key
+ * (hot-sql.server.ts): no Prisma query to compile, one row read.
  */
-export async function findIssuingEInvoiceContext(runId: string, db: Db = prisma): Promise<RunEInvoiceContext | null> {
-  const template = await findRunTemplateEInvoice(runId, db);
+export async function findIssuingEInvoiceContext(templateId: string, db: Db = prisma): Promise<RunEInvoiceContext | null> {
+  const template = await findTemplateEInvoice(templateId, db);
   if (!template?.einvoice?.enabled) return null;
   return withShopIdentity(template, db);
 }
 
-type RunTemplateEInvoice = { shopId: string; einvoice: TemplateEInvoice | null; schedule: RunEInvoiceContext["schedule"] };
+type TemplateEInvoiceSettings = { shopId: string; einvoice: TemplateEInvoice | null; schedule: RunEInvoiceContext["schedule"] };
 
-/** The run's template's e-invoice settings and schedule, in one query (the run is matched inside it). */
-async function findRunTemplateEInvoice(runId: string, db: Db): Promise<RunTemplateEInvoice | null> {
-  const row = await db.recurringTemplate.findFirst({
-    where: { runs: { some: { id: runId } } },
-    select: { shopId: true, einvoice: true, scheduleEvery: true, scheduleUnit: true },
-  });
-  return row && { shopId: row.shopId, einvoice: parseTemplateEInvoice(row.einvoice), schedule: { every: row.scheduleEvery, unit: row.scheduleUnit } };
+/** The template's e-invoice settings and schedule; null when the template is gone. */
+async function findTemplateEInvoice(templateId: string, db: Db): Promise<TemplateEInvoiceSettings | null> {
+  const [row] = (await runQuery(db, templateEInvoiceSql(templateId))) as TemplateEInvoiceRow[];
+  return row ? { shopId: row.shopId, einvoice: parseTemplateEInvoice(row.einvoice), schedule: { every: Number(row.scheduleEvery), unit: row.scheduleUnit } } : null;
 }
 
-async function withShopIdentity(template: RunTemplateEInvoice, db: Db): Promise<RunEInvoiceContext | null> {
+async function withShopIdentity(template: TemplateEInvoiceSettings, db: Db): Promise<RunEInvoiceContext | null> {
   const shop = await db.shop.findUnique({ where: { id: template.shopId }, select: { settings: true, timeZone: true } });
   if (!shop) return null;
   return { einvoice: template.einvoice, settings: readSettings(shop), shopTimeZone: shop.timeZone, schedule: template.schedule };

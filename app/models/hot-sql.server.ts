@@ -45,6 +45,7 @@ const EVENT = Prisma.RunEventScalarFieldEnum;
 const TEMPLATE = Prisma.RecurringTemplateScalarFieldEnum;
 const SHOP = Prisma.ShopScalarFieldEnum;
 const SLOT = Prisma.StripeRequestSlotScalarFieldEnum;
+const CUSTOMER = Prisma.StripeCustomerScalarFieldEnum;
 
 /** The columns the pipeline writes on a run it holds: its step's result, its state, its lease. */
 export const LEASED_RUN_COLUMNS = [
@@ -79,7 +80,7 @@ const RUN_EVENT_COLUMNS = Object.values(EVENT) satisfies (keyof RunEventRow)[];
 
 /** Every column each table's hot statements name (what the schema test checks against the migrated database). */
 export const HOT_SQL_COLUMNS = {
-  [Prisma.ModelName.InvoiceRun]: [RUN.id, RUN.shopId, RUN.updatedAt, ...LEASED_RUN_COLUMNS],
+  [Prisma.ModelName.InvoiceRun]: [RUN.id, RUN.shopId, RUN.updatedAt, RUN.snapshot, RUN.currency, RUN.expectedTotal, ...LEASED_RUN_COLUMNS],
   [Prisma.ModelName.RecurringTemplate]: [
     TEMPLATE.id,
     TEMPLATE.issuedCount,
@@ -90,10 +91,15 @@ export const HOT_SQL_COLUMNS = {
     TEMPLATE.leaseOwner,
     TEMPLATE.leaseToken,
     TEMPLATE.leaseExpiresAt,
+    TEMPLATE.shopId,
+    TEMPLATE.einvoice,
+    TEMPLATE.scheduleEvery,
+    TEMPLATE.scheduleUnit,
   ],
-  [Prisma.ModelName.Shop]: [SHOP.id, SHOP.uninstalledAt],
+  [Prisma.ModelName.Shop]: [SHOP.id, SHOP.uninstalledAt, SHOP.domain],
   [Prisma.ModelName.RunEvent]: RUN_EVENT_COLUMNS,
   [Prisma.ModelName.StripeRequestSlot]: [SLOT.account, SLOT.nextSlotAt],
+  [Prisma.ModelName.StripeCustomer]: Object.values(CUSTOMER),
 } as const satisfies Partial<Record<Prisma.ModelName, readonly string[]>>;
 
 type HotTable = keyof typeof HOT_SQL_COLUMNS;
@@ -195,6 +201,73 @@ export function runStandingOf(rows: RunStandingRow[]): RunStanding | null {
   const [row] = rows;
   if (!row) return null;
   return { templateStatus: row.status, customerRedacted: row.customerRedactedAt !== null, shopUninstalled: row.uninstalledAt !== null };
+}
+
+/** What runPlanSql returns: at most one row. */
+export type RunPlanRow = { snapshot: string; currency: string; expectedTotal: number };
+
+/** SELECT of the plan a run's invoice is made from (its snapshot, currency and expected total), by the run's id. */
+export function runPlanSql(runId: string): Prisma.Sql {
+  const run = Prisma.ModelName.InvoiceRun;
+  return Prisma.sql`SELECT ${column(run, RUN.snapshot)}, ${column(run, RUN.currency)}, ${column(run, RUN.expectedTotal)} FROM ${table(run)} WHERE ${column(run, RUN.id)} = ${runId}`;
+}
+
+/** What templateEInvoiceSql returns: at most one row. */
+export type TemplateEInvoiceRow = { shopId: string; einvoice: string | null; scheduleEvery: number; scheduleUnit: string };
+
+/**
+ * SELECT of a template's e-invoice settings (the JSON column) and schedule,
+ * by the template's id (its primary key: one row read, however many
+ * templates the database holds).
+ */
+export function templateEInvoiceSql(templateId: string): Prisma.Sql {
+  const template = Prisma.ModelName.RecurringTemplate;
+  const columns = [TEMPLATE.shopId, TEMPLATE.einvoice, TEMPLATE.scheduleEvery, TEMPLATE.scheduleUnit].map((name) => column(template, name));
+  return Prisma.sql`SELECT ${Prisma.join(columns)} FROM ${table(template)} WHERE ${column(template, TEMPLATE.id)} = ${templateId}`;
+}
+
+/** Which customer mapping: the shop (by its domain), the connected account, the customer's key. */
+export type StripeCustomerMappingKey = { shopDomain: string; account: string; customerKey: string };
+/** What stripeCustomerSql returns: at most one row. */
+export type StripeCustomerMappingRow = { stripeCustomerId: string; fingerprint: string };
+
+/** SELECT of the Stripe customer mapped to `key` (once per invoice: the customer step looks it up). */
+export function stripeCustomerSql(key: StripeCustomerMappingKey): Prisma.Sql {
+  const customer = Prisma.ModelName.StripeCustomer;
+  const shop = Prisma.ModelName.Shop;
+  return Prisma.sql`SELECT ${qualified(customer, CUSTOMER.stripeCustomerId)}, ${qualified(customer, CUSTOMER.fingerprint)} FROM ${table(customer)}, ${table(shop)} WHERE ${qualified(shop, SHOP.domain)} = ${key.shopDomain} AND ${qualified(customer, CUSTOMER.shopId)} = ${qualified(shop, SHOP.id)} AND ${qualified(customer, CUSTOMER.account)} = ${key.account} AND ${qualified(customer, CUSTOMER.customerKey)} = ${key.customerKey}`;
+}
+
+export type StripeCustomerMapping = { stripeCustomerId: string; fingerprint: string; customerEmail: string; shopifyCustomerId: string | null };
+
+/**
+ * INSERT of the mapping of `key`, or UPDATE of the one stored (its unique
+ * key: shop, account, customer key), in one statement: two workers saving
+ * the same customer at once both succeed, the last one's values stay. The
+ * shop is found by its domain inside it: an unknown shop saves nothing.
+ * `id` is the new row's (sortableId), `at` its createdAt and updatedAt.
+ */
+export function saveStripeCustomerSql(key: StripeCustomerMappingKey, mapping: StripeCustomerMapping, id: string, at: Date): Prisma.Sql {
+  const customer = Prisma.ModelName.StripeCustomer;
+  const shop = Prisma.ModelName.Shop;
+  // No cast on PostgreSQL: an INSERT types the parameters of its own SELECT from the target columns (unlike a derived table's VALUES).
+  const values: [keyof typeof CUSTOMER, Prisma.Sql][] = [
+    [CUSTOMER.id, Prisma.sql`${id}`],
+    [CUSTOMER.shopId, qualified(shop, SHOP.id)],
+    [CUSTOMER.account, Prisma.sql`${key.account}`],
+    [CUSTOMER.customerKey, Prisma.sql`${key.customerKey}`],
+    [CUSTOMER.shopifyCustomerId, Prisma.sql`${mapping.shopifyCustomerId}`],
+    [CUSTOMER.customerEmail, Prisma.sql`${mapping.customerEmail}`],
+    [CUSTOMER.stripeCustomerId, Prisma.sql`${mapping.stripeCustomerId}`],
+    [CUSTOMER.fingerprint, Prisma.sql`${mapping.fingerprint}`],
+    [CUSTOMER.createdAt, Prisma.sql`${at}`],
+    [CUSTOMER.updatedAt, Prisma.sql`${at}`],
+  ];
+  const updated = [CUSTOMER.stripeCustomerId, CUSTOMER.fingerprint, CUSTOMER.customerEmail, CUSTOMER.shopifyCustomerId, CUSTOMER.updatedAt].map(
+    (name) => Prisma.sql`${column(customer, name)} = excluded.${column(customer, name)}`,
+  );
+  const conflict = [CUSTOMER.shopId, CUSTOMER.account, CUSTOMER.customerKey].map((name) => column(customer, name));
+  return Prisma.sql`INSERT INTO ${table(customer)} (${Prisma.join(values.map(([name]) => column(customer, name)))}) SELECT ${Prisma.join(values.map(([, value]) => value))} FROM ${table(shop)} WHERE ${qualified(shop, SHOP.domain)} = ${key.shopDomain} ON CONFLICT (${Prisma.join(conflict)}) DO UPDATE SET ${Prisma.join(updated)}`;
 }
 
 /** UPDATE adding one to the template's issued count, only while `condition` holds. */

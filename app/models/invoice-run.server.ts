@@ -14,6 +14,7 @@ import {
   incrementIssuedCountSql,
   leasedStepPostgresSql,
   leaseHeldSql,
+  runPlanSql,
   runStandingOf,
   runStandingSql,
   updateLeasedRunSql,
@@ -21,6 +22,7 @@ import {
   type ClaimLease,
   type LeasedRunWrite,
   type LeasedStepRow,
+  type RunPlanRow,
   type RunStandingRow,
 } from "./hot-sql.server";
 import { runEventsInsertIf, type NewRunEvent } from "./run-event.server";
@@ -241,8 +243,10 @@ export async function replanRuns(runIds: string[], snapshot: RunSnapshot, curren
 
 /** What a run issues, as stored now: a run leased while still planned re-reads it as it starts (an edit may have re-planned it since the claim). */
 export async function findRunPlan(runId: string, db: Db = prisma): Promise<Pick<Run, "snapshot" | "currency" | "expectedTotal">> {
-  const row = await db.invoiceRun.findUniqueOrThrow({ where: { id: runId }, select: { snapshot: true, currency: true, expectedTotal: true } });
-  return { snapshot: runSnapshotSchema.parse(JSON.parse(row.snapshot)), currency: row.currency, expectedTotal: row.expectedTotal };
+  // Once per invoice (run-lease.server.ts's reloadPlan): hand-written, no Prisma query to compile.
+  const [row] = (await runQuery(db, runPlanSql(runId))) as RunPlanRow[];
+  if (!row) throw new Error(`run ${runId} is gone: no plan to issue from`);
+  return { snapshot: runSnapshotSchema.parse(JSON.parse(row.snapshot)), currency: row.currency, expectedTotal: Number(row.expectedTotal) };
 }
 
 /** The shop's runs whose snapshot belongs to one of `templateIds` (customers/redact). */

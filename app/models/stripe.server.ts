@@ -8,9 +8,12 @@
 // carries its shop).
 import type { Prisma, Shop } from "@prisma/client";
 import prisma from "~/db.server";
+import { runExecute, runQuery } from "~/direct-sql.server";
 import type { RunErrorCode } from "~/domain/run-errors";
+import { saveStripeCustomerSql, stripeCustomerSql, type StripeCustomerMappingKey, type StripeCustomerMappingRow } from "./hot-sql.server";
 import type { RunState } from "./invoice-run.server";
 import { appendRunEvents, type RunEventType } from "./run-event.server";
+import { sortableId } from "./sortable-id.server";
 import { isUniqueViolation } from "./transaction.server";
 
 type Db = Prisma.TransactionClient;
@@ -19,14 +22,13 @@ type Db = Prisma.TransactionClient;
 // Customer mappings
 // ---------------------------------------------------------------------------
 
-export type StripeCustomerKey = { shopDomain: string; account: string; customerKey: string };
-export type StripeCustomerRow = { stripeCustomerId: string; fingerprint: string };
+export type StripeCustomerKey = StripeCustomerMappingKey;
+export type StripeCustomerRow = StripeCustomerMappingRow;
 
 export async function findStripeCustomer(key: StripeCustomerKey, db: Db = prisma): Promise<StripeCustomerRow | null> {
-  return db.stripeCustomer.findFirst({
-    where: { shop: { domain: key.shopDomain }, account: key.account, customerKey: key.customerKey },
-    select: { stripeCustomerId: true, fingerprint: true },
-  });
+  // Once per invoice (its customer step): hand-written, no Prisma query to compile (hot-sql.server.ts).
+  const [row] = (await runQuery(db, stripeCustomerSql(key))) as StripeCustomerRow[];
+  return row ? { stripeCustomerId: row.stripeCustomerId, fingerprint: row.fingerprint } : null;
 }
 
 /** Inserts or replaces the mapping; nothing when the shop no longer exists (erased meanwhile). */
@@ -35,20 +37,10 @@ export async function saveStripeCustomer(
   row: StripeCustomerRow & { email: string; shopifyCustomerId: string | null },
   db: Db = prisma,
 ): Promise<void> {
-  const shop = await db.shop.findUnique({ where: { domain: key.shopDomain }, select: { id: true } });
-  if (!shop) return;
-  const data = {
-    stripeCustomerId: row.stripeCustomerId,
-    fingerprint: row.fingerprint,
-    customerEmail: row.email.trim().toLowerCase(),
-    shopifyCustomerId: row.shopifyCustomerId,
-  };
-  // Concurrent saves of one customer (two workers) do not collide: tests/integration/stripe-mappings-concurrent.test.ts.
-  await db.stripeCustomer.upsert({
-    where: { shopId_account_customerKey: { shopId: shop.id, account: key.account, customerKey: key.customerKey } },
-    create: { shopId: shop.id, account: key.account, customerKey: key.customerKey, ...data },
-    update: data,
-  });
+  const mapping = { stripeCustomerId: row.stripeCustomerId, fingerprint: row.fingerprint, customerEmail: row.email.trim().toLowerCase(), shopifyCustomerId: row.shopifyCustomerId };
+  // One statement, the shop found inside it (none: nothing saved). Concurrent saves of one customer (two workers) do
+  // not collide: tests/integration/stripe-mappings-concurrent.test.ts.
+  await runExecute(db, saveStripeCustomerSql(key, mapping, sortableId(), new Date()));
 }
 
 export async function forgetStripeCustomer(key: StripeCustomerKey, db: Db = prisma): Promise<void> {

@@ -19,7 +19,11 @@ import {
   leasedStepPostgresSql,
   leaseHeldSql,
   reserveRequestSlotSql,
+  runPlanSql,
   runStandingSql,
+  saveStripeCustomerSql,
+  stripeCustomerSql,
+  templateEInvoiceSql,
   updateLeasedRunSql,
   type LeasedRunWrite,
   type RunEventRow,
@@ -28,7 +32,9 @@ import { logger } from "~/logger.server";
 import { planTemplatePeriods } from "~/services/invoicing/plan-periods.server";
 import { reserveStripeRequestSlot } from "~/models/stripe-request-slot.server";
 import { createTemplate } from "~/services/templates/create.server";
-import { writeLeasedStep } from "~/models/invoice-run.server";
+import { findRunPlan, writeLeasedStep } from "~/models/invoice-run.server";
+import { findIssuingEInvoiceContext, findRunEInvoiceContext, saveTemplateEInvoice } from "~/models/einvoice.server";
+import { findStripeCustomer, saveStripeCustomer } from "~/models/stripe.server";
 import { claimWorkableRuns } from "~/worker/run-lanes";
 import { claimDueTemplates } from "~/worker/scheduler";
 import { createShop, templateInput } from "../helpers/recurring";
@@ -73,6 +79,15 @@ function hotStatements(ids = { shopId: "shop", templateId: "template" }): Record
     insertRunEvents: insertRunEventsSql(databaseDialect, [{ ...event, id: "c1" }, { ...event, id: "c2" }]),
     insertRunEventsIf: insertRunEventsSql(databaseDialect, [{ ...event, id: "c3" }], Prisma.sql`NOT ${leaseHeld}`),
     runStanding: runStandingSql(ids.templateId, ids.shopId),
+    runPlan: runPlanSql("run"),
+    templateEInvoice: templateEInvoiceSql(ids.templateId),
+    stripeCustomer: stripeCustomerSql({ shopDomain: "hot-sql.myshopify.com", account: "acct_hot_sql", customerKey: "gid://shopify/Customer/1" }),
+    saveStripeCustomer: saveStripeCustomerSql(
+      { shopDomain: "hot-sql.myshopify.com", account: "acct_hot_sql", customerKey: "gid://shopify/Customer/1" },
+      { stripeCustomerId: "cus_1", fingerprint: "f", customerEmail: "a@example.fr", shopifyCustomerId: null },
+      "c_hot_sql_customer",
+      now,
+    ),
     reserveRequestSlot: reserveRequestSlotSql(databaseDialect, "acct_hot_sql", 42, 10),
   };
   if (databaseDialect !== "postgres") return portable;
@@ -223,6 +238,59 @@ describe(`the step write (${TEST_DATABASE})`, () => {
     const events = await prisma.runEvent.findMany({ where: { runId: run!.id, type: "run.step_completed" } });
     expect(events.map((event) => [JSON.parse(event.detail ?? "{}").id, event.at.toISOString()])).toEqual([["held", "2026-01-15T08:00:00.250Z"]]);
     expect((await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: template.id } })).issuedCount).toBe(issuedBefore + 1);
+  });
+});
+
+describe(`the worker's reads and writes by key, straight to the driver (${TEST_DATABASE})`, () => {
+  it("a run's plan and its template's e-invoice settings come back as stored, with their types", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const shop = await createShop();
+    const template = await createTemplate(shop, templateInput(), { clock });
+    clock.set("2026-01-15T08:00:00Z");
+    const claim = await claimDueTemplates({ now: clock.nowDate(), owner: "planner", batchSize: 1, leaseMs: 60_000 });
+    await planTemplatePeriods({ templateId: template.id, leaseToken: claim.token }, planning(clock));
+    const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
+
+    const plan = await findRunPlan(run.id);
+    expect(plan).toEqual({ snapshot: JSON.parse(run.snapshot), currency: run.currency, expectedTotal: run.expectedTotal });
+    expect(typeof plan.expectedTotal).toBe("number");
+    await expect(findRunPlan("no-such-run")).rejects.toThrow(/no-such-run is gone/);
+
+    // Not an e-invoice: the worker's read says so; the credit note's read still gives the schedule.
+    expect(await findIssuingEInvoiceContext(template.id)).toBeNull();
+    expect((await findRunEInvoiceContext(template.id))?.schedule).toEqual({ every: template.scheduleEvery, unit: template.scheduleUnit });
+    const address = { line1: "1 rue de la Paix", postalCode: "75002", city: "Paris", country: "FR" };
+    const einvoice = { enabled: true, buyer: { name: "Client SA", siren: "123456782", address, electronicAddress: "123456782" }, natures: ["services" as const] };
+    expect(await saveTemplateEInvoice(shop.id, template.id, einvoice)).toBe(true);
+    const context = await findIssuingEInvoiceContext(template.id);
+    expect(context).toMatchObject({ einvoice, shopTimeZone: shop.timeZone, schedule: { every: template.scheduleEvery, unit: template.scheduleUnit } });
+    expect(typeof context!.schedule.every).toBe("number");
+    expect(await findIssuingEInvoiceContext("no-such-template")).toBeNull();
+  });
+
+  it("a Stripe customer mapping is stored once per shop, account and customer, as Prisma reads it, and updated in place", async () => {
+    const shop = await createShop();
+    const key = { shopDomain: shop.domain, account: "acct_1Mapping", customerKey: "gid://shopify/Customer/7" };
+    expect(await findStripeCustomer(key)).toBeNull();
+    const before = Date.now();
+    await saveStripeCustomer(key, { stripeCustomerId: "cus_first", fingerprint: "fp1", email: " Claire.Martin@Example.FR ", shopifyCustomerId: "gid://shopify/Customer/7" });
+    const first = await prisma.stripeCustomer.findFirstOrThrow({ where: { shopId: shop.id } });
+    expect(first).toMatchObject({ account: key.account, customerKey: key.customerKey, stripeCustomerId: "cus_first", fingerprint: "fp1", customerEmail: "claire.martin@example.fr", shopifyCustomerId: "gid://shopify/Customer/7" });
+    expect(first.id).toMatch(/^c[0-9a-z]{24}$/);
+    expect(first.createdAt.getTime()).toBeGreaterThanOrEqual(before - 1);
+    expect(first.updatedAt).toEqual(first.createdAt);
+
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await saveStripeCustomer(key, { stripeCustomerId: "cus_second", fingerprint: "fp2", email: "claire@example.fr", shopifyCustomerId: null });
+    expect(await findStripeCustomer(key)).toEqual({ stripeCustomerId: "cus_second", fingerprint: "fp2" });
+    const second = await prisma.stripeCustomer.findFirstOrThrow({ where: { shopId: shop.id } });
+    expect([second.id, second.createdAt, second.customerEmail, second.shopifyCustomerId]).toEqual([first.id, first.createdAt, "claire@example.fr", null]);
+    expect(second.updatedAt.getTime()).toBeGreaterThan(first.updatedAt.getTime());
+
+    // Another account, another shop: their own mappings; a shop that does not exist: nothing saved.
+    expect(await findStripeCustomer({ ...key, account: "acct_1Other" })).toBeNull();
+    await saveStripeCustomer({ ...key, shopDomain: "nowhere.myshopify.com" }, { stripeCustomerId: "cus_x", fingerprint: "x", email: "x@example.fr", shopifyCustomerId: null });
+    expect(await prisma.stripeCustomer.count()).toBe(1);
   });
 });
 

@@ -24,7 +24,7 @@ export async function creditNoteInput(
   number: string,
   at: Date,
 ): Promise<{ input: EInvoiceInput } | { missing: true } | { problems: EInvoiceProblem[] }> {
-  const context = await findRunEInvoiceContext(run.id);
+  const context = await findRunEInvoiceContext(run.templateId);
   if (!context) return { missing: true };
   // The template's switch may have been turned off since: the invoice exists all the same and must be corrected.
   const forced = context.einvoice ? { ...context, einvoice: { ...context.einvoice, enabled: true } } : context;

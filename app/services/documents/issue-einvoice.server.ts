@@ -16,7 +16,7 @@ import type { Run } from "~/models/invoice-run.server";
 import { facturXPdf } from "./facturx-kit.server";
 import { sealPdf } from "./seal-pdf.server";
 
-export type RunForEInvoice = Pick<Run, "id" | "shopId" | "snapshot" | "currency" | "periodDate" | "hostedInvoiceUrl" | "invoiceNumber">;
+export type RunForEInvoice = Pick<Run, "id" | "shopId" | "templateId" | "snapshot" | "currency" | "periodDate" | "hostedInvoiceUrl" | "invoiceNumber">;
 
 export type EInvoiceRefusal = { code: RunErrorCode; message: string };
 
@@ -51,7 +51,7 @@ export function inputFor(run: RunForEInvoice, context: RunEInvoiceContext, numbe
  * when the Factur-X is made).
  */
 export async function einvoiceRefusal(run: RunForEInvoice, now: Date): Promise<EInvoiceRefusal | null> {
-  const context = await findIssuingEInvoiceContext(run.id);
+  const context = await findIssuingEInvoiceContext(run.templateId);
   if (!context) return null;
   const input = inputFor(run, context, "", now);
   if (input === "disabled") return null;
@@ -75,7 +75,7 @@ export async function einvoiceRefusal(run: RunForEInvoice, now: Date): Promise<E
  */
 export async function issueEInvoice(run: RunForEInvoice, now: Date): Promise<void> {
   if (!run.invoiceNumber) return;
-  const context = await findIssuingEInvoiceContext(run.id);
+  const context = await findIssuingEInvoiceContext(run.templateId);
   if (!context || (await hasEInvoiceDocument(run.id))) return;
   const input = inputFor(run, context, run.invoiceNumber, now);
   if (input === "disabled") return;
