@@ -19,6 +19,27 @@ export function sortableId(nowMillis = Date.now()): string {
   }
   const time = lastMillis.toString(36).padStart(8, "0");
   const sequence = counter.toString(36).padStart(4, "0");
-  const random = BigInt(`0x${randomBytes(8).toString("hex")}`).toString(36).padStart(BASE36_RANDOM_LENGTH, "0").slice(-BASE36_RANDOM_LENGTH);
-  return `c${time}${sequence}${random}`;
+  return `c${time}${sequence}${randomBase36()}`;
+}
+
+/**
+ * Random bytes drawn from the system in blocks, 8 per id: the worker makes
+ * several ids per invoice, and a call to the system's generator (plus a
+ * BigInt parse of its hex) for each showed in its profile.
+ */
+const RANDOM_BLOCK_BYTES = 4096;
+let randomBlock = Buffer.alloc(0);
+let randomOffset = 0;
+
+/** BASE36_RANDOM_LENGTH base-36 digits from 62 random bits (two 31-bit halves, 6 digits each). */
+function randomBase36(): string {
+  if (randomOffset + 8 > randomBlock.length) {
+    randomBlock = randomBytes(RANDOM_BLOCK_BYTES);
+    randomOffset = 0;
+  }
+  const high = randomBlock.readUInt32BE(randomOffset) >>> 1;
+  const low = randomBlock.readUInt32BE(randomOffset + 4) >>> 1;
+  randomOffset += 8;
+  const half = BASE36_RANDOM_LENGTH / 2; // 2^31 < 36^6: each half fits its 6 digits
+  return high.toString(36).padStart(half, "0") + low.toString(36).padStart(half, "0");
 }

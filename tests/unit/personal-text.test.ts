@@ -14,6 +14,14 @@ describe("personal data in stored text", () => {
     });
   });
 
+  it("scrubs every text of the same snapshot alike, and another customer's texts with that customer's values only", () => {
+    // The patterns are compiled once per snapshot object and reused: each text starts from its beginning.
+    const texts = ["Claire Martin", "again Claire Martin, Lyon", "Claire Martin"];
+    expect(texts.map((text) => withoutPersonalData(text, CUSTOMER))).toEqual(["{customer.name}", "again {customer.name}, {customer.address}", "{customer.name}"]);
+    const other = { name: "Jules Petit", email: "jules@example.fr" };
+    expect(withoutPersonalData("Claire Martin paid for Jules Petit", other)).toBe("Claire Martin paid for {customer.name}");
+  });
+
   it("renders the placeholders from the live snapshot, or as erased once the customer is redacted", () => {
     const stored = "The customer's email \"{customer.email}\" ({customer.name}) was refused; also {email}.";
     expect(withPersonalData(stored, CUSTOMER, ENGLISH_PERSONAL_WORDS)).toBe("The customer's email \"claire.martin@example.fr\" (Claire Martin) was refused; also an e-mail address.");
