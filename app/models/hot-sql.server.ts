@@ -356,32 +356,36 @@ export function claimWorkableRunsPostgresSql(state: string, now: Date, limit: nu
 SELECT ${col(RUN.id)} FROM "claimed" ORDER BY "turn", ${col(RUN.nextAttemptAt)}, ${col(RUN.id)}`;
 }
 
-/** What reserveRequestSlotSql returns: the reserved slot and the database's clock, both in ms since the epoch. */
+/** What reserveRequestSlotSql returns: the first reserved slot and the database's clock, both in ms since the epoch. */
 export type RequestSlotRow = { slotAt: number; now: number };
 
 /**
- * Reserves the next request slot of Stripe account `account` (the shared
- * rate limit, app/models/stripe-request-slot.server.ts): one atomic upsert
- * that takes the slot at max(nextSlotAt, now + leadMs), moves `nextSlotAt`
- * one spacing after it, and returns the slot with the database's clock, so
- * that every process reads one clock whatever its own says. Dialects differ
+ * Reserves the next `count` request slots of Stripe account `account` (the
+ * shared rate limit, app/models/stripe-request-slot.server.ts): one atomic
+ * upsert that takes the first slot at max(nextSlotAt, now + leadMs), the
+ * others one spacing after each other, moves `nextSlotAt` one spacing after
+ * the last, and returns the first with the database's clock, so that every
+ * process reads one clock whatever its own says. Dialects differ
  * in the clock and in max(): PostgreSQL's clock_timestamp() and GREATEST;
  * SQLite's julianday('now') (fixed within one statement) and max().
  */
-export function reserveRequestSlotSql(dialect: SqlDialect, account: string, spacingMs: number, leadMs: number): Prisma.Sql {
+export function reserveRequestSlotSql(dialect: SqlDialect, account: string, spacingMs: number, leadMs: number, count = 1): Prisma.Sql {
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`a reservation takes a whole number of slots ≥ 1, not ${count}`);
   const slots = Prisma.ModelName.StripeRequestSlot;
   const next = column(slots, SLOT.nextSlotAt);
   const key = column(slots, SLOT.account);
+  // How far the reservation moves nextSlotAt: one spacing per slot it takes.
+  const spanMs = spacingMs * count;
   if (dialect === "postgres") {
     const nowMs = Prisma.sql`(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::DOUBLE PRECISION`;
-    const spacing = Prisma.sql`CAST(${spacingMs} AS DOUBLE PRECISION)`;
+    const span = Prisma.sql`CAST(${spanMs} AS DOUBLE PRECISION)`;
     const earliest = Prisma.sql`(${nowMs} + CAST(${leadMs} AS DOUBLE PRECISION))`;
-    return Prisma.sql`INSERT INTO ${table(slots)} AS "slot" (${key}, ${next}) VALUES (${account}, ${earliest} + ${spacing})
-ON CONFLICT (${key}) DO UPDATE SET ${next} = GREATEST("slot".${next}, EXCLUDED.${next} - ${spacing}) + ${spacing}
-RETURNING "slot".${next} - ${spacing} AS "slotAt", ${nowMs} AS "now"`;
+    return Prisma.sql`INSERT INTO ${table(slots)} AS "slot" (${key}, ${next}) VALUES (${account}, ${earliest} + ${span})
+ON CONFLICT (${key}) DO UPDATE SET ${next} = GREATEST("slot".${next}, EXCLUDED.${next} - ${span}) + ${span}
+RETURNING "slot".${next} - ${span} AS "slotAt", ${nowMs} AS "now"`;
   }
   const nowMs = Prisma.sql`((julianday('now') - 2440587.5) * 86400000.0)`;
-  return Prisma.sql`INSERT INTO ${table(slots)} (${key}, ${next}) VALUES (${account}, ${nowMs} + ${leadMs} + ${spacingMs})
-ON CONFLICT (${key}) DO UPDATE SET ${next} = max(${next}, excluded.${next} - ${spacingMs}) + ${spacingMs}
-RETURNING ${next} - ${spacingMs} AS "slotAt", ${nowMs} AS "now"`;
+  return Prisma.sql`INSERT INTO ${table(slots)} (${key}, ${next}) VALUES (${account}, ${nowMs} + ${leadMs} + ${spanMs})
+ON CONFLICT (${key}) DO UPDATE SET ${next} = max(${next}, excluded.${next} - ${spanMs}) + ${spanMs}
+RETURNING ${next} - ${spanMs} AS "slotAt", ${nowMs} AS "now"`;
 }

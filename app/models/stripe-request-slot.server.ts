@@ -8,14 +8,15 @@ import { runQuery } from "~/direct-sql.server";
 import { reserveRequestSlotSql, type RequestSlotRow } from "./hot-sql.server";
 
 /**
- * Takes the next request slot of `account` for whichever process asks: no
- * earlier than `leadMs` from now, and `spacingMs` after the slot taken before
- * it. Returns the slot and the database's clock at the reservation, in ms
- * since the epoch (so processes whose clocks disagree still agree on slots).
+ * Takes the next `count` request slots of `account` for whichever process
+ * asks, `spacingMs` apart: the first no earlier than `leadMs` from now, and
+ * `spacingMs` after the slot taken before it. Returns the first slot and the
+ * database's clock at the reservation, in ms since the epoch (so processes
+ * whose clocks disagree still agree on slots).
  */
-export async function reserveStripeRequestSlot(account: string, spacingMs: number, leadMs: number): Promise<{ slotAt: number; now: number }> {
-  // Straight to the driver adapter (direct-sql.server.ts): one of these goes before every Stripe request.
-  const [row] = (await runQuery(prisma, reserveRequestSlotSql(databaseDialect, account, spacingMs, leadMs))) as RequestSlotRow[];
+export async function reserveStripeRequestSlot(account: string, spacingMs: number, leadMs: number, count = 1): Promise<{ slotAt: number; now: number }> {
+  // Straight to the driver adapter (direct-sql.server.ts): one of these goes before every few Stripe requests.
+  const [row] = (await runQuery(prisma, reserveRequestSlotSql(databaseDialect, account, spacingMs, leadMs, count))) as RequestSlotRow[];
   if (!row) throw new Error(`reserving a Stripe request slot for ${account} returned no row`);
   return { slotAt: Number(row.slotAt), now: Number(row.now) };
 }

@@ -89,6 +89,7 @@ function hotStatements(ids = { shopId: "shop", templateId: "template" }): Record
       now,
     ),
     reserveRequestSlot: reserveRequestSlotSql(databaseDialect, "acct_hot_sql", 42, 10),
+    reserveRequestSlots: reserveRequestSlotSql(databaseDialect, "acct_hot_sql", 42, 10, 5),
   };
   if (databaseDialect !== "postgres") return portable;
   return {
@@ -332,6 +333,14 @@ describe(`the shared Stripe request slots (${TEST_DATABASE})`, () => {
     const first = slots.find((slot) => slot.slotAt === sorted[0])!;
     expect(Math.round(first.slotAt - first.now)).toBe(lead);
     expect(Math.round(other.slotAt - other.now)).toBe(lead);
+  });
+
+  it("a reservation of several slots takes them one spacing apart: the next reservation starts after its last", async () => {
+    const spacing = 40;
+    const three = await reserveStripeRequestSlot("acct_slots_c", spacing, 25, 3);
+    const next = await reserveStripeRequestSlot("acct_slots_c", spacing, 25);
+    expect(Math.round(next.slotAt - three.slotAt)).toBe(3 * spacing);
+    await expect(reserveStripeRequestSlot("acct_slots_c", spacing, 25, 0)).rejects.toThrow(/whole number of slots ≥ 1/);
   });
 });
 

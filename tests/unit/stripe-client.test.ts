@@ -115,6 +115,52 @@ describe("SharedAccountRateLimiter", () => {
     expect(onTime()).toBe(false);
   });
 
+  it("the requests of one account waiting at once share one reservation, a slot each, in turn; later ones wait for the next", async () => {
+    const reservations: { account: string; count: number; slotAt: number }[] = [];
+    const nextSlot = new Map<string, number>();
+    // A schedule whose clock stays at 0: `count` consecutive slots from the account's next free one.
+    const slots = async (account: string, spacingMs: number, _leadMs: number, count: number) => {
+      await Promise.resolve();
+      const slotAt = nextSlot.get(account) ?? 0;
+      nextSlot.set(account, slotAt + count * spacingMs);
+      reservations.push({ account, count, slotAt });
+      return { slotAt, now: 0 };
+    };
+    // This process's clock stays at 0 too: each request sleeps until its slot (0, 43, 86… ms) and is never late.
+    const limiter = new SharedAccountRateLimiter({ requestsPerSecond: 25, maxSlotsPerReservation: 4, slots, now: () => 0 });
+    const released: string[] = [];
+    const request = (account: string, index: number) => limiter.acquire(account).then(() => released.push(`${account}#${index}`));
+    // Six at once for acct_1: four in its first reservation, the two others in the next; one for acct_2.
+    await Promise.all([...Array.from({ length: 6 }, (_, index) => request("acct_1", index)), request("acct_2", 0)]);
+    // (1 s + the 75 ms guard) ÷ 25 = 43 ms a slot: the second reservation starts after the first one's four.
+    expect(reservations).toEqual([
+      { account: "acct_1", count: 4, slotAt: 0 },
+      { account: "acct_2", count: 1, slotAt: 0 },
+      { account: "acct_1", count: 2, slotAt: 172 },
+    ]);
+    // Each request leaves at its own slot, in the order the requests came.
+    expect(released.filter((name) => name.startsWith("acct_1"))).toEqual(["acct_1#0", "acct_1#1", "acct_1#2", "acct_1#3", "acct_1#4", "acct_1#5"]);
+    expect(released).toContain("acct_2#0");
+  });
+
+  it("a reservation that fails fails each request waiting for it, and the next requests ask again", async () => {
+    let fail = true;
+    const counts: number[] = [];
+    const slots = async (_account: string, _spacingMs: number, _leadMs: number, count: number) => {
+      counts.push(count);
+      await Promise.resolve();
+      if (fail) throw new Error("database unreachable");
+      return { slotAt: 0, now: 0 };
+    };
+    const limiter = new SharedAccountRateLimiter({ requestsPerSecond: 25, slots, now: () => 0 });
+    const results = await Promise.allSettled([limiter.acquire("acct_1"), limiter.acquire("acct_1"), limiter.acquire("acct_1")]);
+    expect(results.map((result) => result.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(counts).toEqual([3]);
+    fail = false;
+    await limiter.acquire("acct_1");
+    expect(counts).toEqual([3, 1]);
+  });
+
   it("spaces slots exactly (window ÷ limit), not rounded to a whole millisecond", async () => {
     const asked: number[] = [];
     const slots = async (_account: string, spacingMs: number) => {

@@ -1,6 +1,7 @@
 // One Stripe rate limit per account across every process (web, embedded
 // worker, worker processes): the process's Stripe client takes each request's
-// slot from the database (app/models/stripe-request-slot.server.ts), so N
+// slot from the database (app/models/stripe-request-slot.server.ts; a slot
+// each for the requests of one account waiting together), so N
 // processes together send an account's requests one slot apart, never more
 // than its limit in a second, and each can use the whole limit when the
 // others are idle. The gateway only knows the port (RequestSlots); this binds
