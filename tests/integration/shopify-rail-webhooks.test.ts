@@ -11,6 +11,7 @@ import { action as orderPaid } from "~/routes/webhooks.orders.paid";
 import { markInvoiceUncollectible } from "~/services/invoicing/mark-uncollectible.server";
 import { resendInvoice } from "~/services/invoicing/send-again.server";
 import { voidInvoice } from "~/services/invoicing/void-run.server";
+import { loadTemplatePage } from "~/services/templates/detail-page.server";
 import { DEMO_SHOP_DOMAIN } from "../../sandbox/shopify";
 import { drain, templateInput } from "../helpers/recurring";
 import { asResponse, callRoute } from "../helpers/remix";
@@ -125,6 +126,9 @@ describe("the merchant's actions on a Shopify invoice", () => {
     expect(await prisma.runEvent.count({ where: { runId: run.id, type: "run.resent" } })).toBe(1);
 
     await expect(markInvoiceUncollectible(shop, run.id)).rejects.toMatchObject({ code: "not_allowed" });
+    // The template page offers what this rail allows: Send again and Cancel, never "Mark uncollectible".
+    const page = await loadTemplatePage(shop, run.templateId);
+    expect(page.runs.find((row) => row.id === run.id)?.actions).toEqual(["resend", "void"]);
     const voided = await voidInvoice(shop, run.id);
     expect(voided).toMatchObject({ state: "void", changed: true });
     expect(standIn().control.draftOrders(DEMO_SHOP_DOMAIN).some((d) => d.id === run.invoiceId)).toBe(false);

@@ -13,6 +13,7 @@
 // so the webhook that follows the action changes nothing.
 import type { Shop } from "@prisma/client";
 import { inTransaction } from "~/models/transaction.server";
+import type { BillingRail } from "~/domain/billing";
 import { type Clock } from "~/domain/clock";
 import { appClock } from "~/clock.server";
 import { decideMove, targetOfStatus, type InvoiceTarget } from "~/domain/invoice-status";
@@ -96,9 +97,13 @@ export const RUN_ACTION_STATES: Record<InvoiceAction, readonly RunState[]> = {
   mark_uncollectible: ["sent", "overdue"],
 };
 
-/** The actions a run in `state` allows, in RUN_ACTIONS order. */
-export function runActionsFor(state: RunState): InvoiceAction[] {
-  return RUN_ACTIONS.filter((action) => RUN_ACTION_STATES[action].includes(state));
+/**
+ * The actions a run in `state` allows on its rail, in RUN_ACTIONS order. A
+ * Shopify invoice (a draft order) has no "uncollectible": it is cancelled
+ * or left open (shopify-run-actions.server.ts refuses the rest).
+ */
+export function runActionsFor(state: RunState, rail: BillingRail = "stripe"): InvoiceAction[] {
+  return RUN_ACTIONS.filter((action) => RUN_ACTION_STATES[action].includes(state) && !(rail === "shopify" && action === "mark_uncollectible"));
 }
 
 /** Where the action leaves the run: repeating it there changes nothing. */
