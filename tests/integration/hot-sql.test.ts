@@ -210,12 +210,7 @@ describe(`the hot statements' effects (${TEST_DATABASE})`, () => {
 
 describe(`the step write (${TEST_DATABASE})`, () => {
   it("under the run's lease it stores the run, its events and the issued count, and says where the template stands; under a lease taken since, nothing at all", async () => {
-    const clock = new ManualClock("2026-01-10T10:00:00Z");
-    const shop = await createShop();
-    const template = await createTemplate(shop, templateInput(), { clock });
-    clock.set("2026-01-15T08:00:00Z");
-    const claim = await claimDueTemplates({ now: clock.nowDate(), owner: "planner", batchSize: 1, leaseMs: 60_000 });
-    await planTemplatePeriods({ templateId: template.id, leaseToken: claim.token }, planning(clock));
+    const { clock, shop, template } = await templateWithPlannedPeriod();
     const [run] = await claimWorkableRuns({ now: clock.nowDate(), owner: "lane", batchSize: 1, leaseMs: 60_000 });
     const issuedBefore = (await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: template.id } })).issuedCount;
     const step = (leaseToken: string, id: string) => ({
@@ -244,12 +239,7 @@ describe(`the step write (${TEST_DATABASE})`, () => {
 
 describe(`the worker's reads and writes by key, straight to the driver (${TEST_DATABASE})`, () => {
   it("a run's plan and its template's e-invoice settings come back as stored, with their types", async () => {
-    const clock = new ManualClock("2026-01-10T10:00:00Z");
-    const shop = await createShop();
-    const template = await createTemplate(shop, templateInput(), { clock });
-    clock.set("2026-01-15T08:00:00Z");
-    const claim = await claimDueTemplates({ now: clock.nowDate(), owner: "planner", batchSize: 1, leaseMs: 60_000 });
-    await planTemplatePeriods({ templateId: template.id, leaseToken: claim.token }, planning(clock));
+    const { shop, template } = await templateWithPlannedPeriod();
     const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
 
     const plan = await findRunPlan(run.id);
@@ -348,6 +338,17 @@ describe(`the shared Stripe request slots (${TEST_DATABASE})`, () => {
     await expect(reserveStripeRequestSlot("acct_slots_c", spacing, 25, 0)).rejects.toThrow(/whole number of slots ≥ 1/);
   });
 });
+
+/** A shop's template whose first period (2026-01-15) is planned: its run waits for a worker. */
+async function templateWithPlannedPeriod() {
+  const clock = new ManualClock("2026-01-10T10:00:00Z");
+  const shop = await createShop();
+  const template = await createTemplate(shop, templateInput(), { clock });
+  clock.set("2026-01-15T08:00:00Z");
+  const claim = await claimDueTemplates({ now: clock.nowDate(), owner: "planner", batchSize: 1, leaseMs: 60_000 });
+  await planTemplatePeriods({ templateId: template.id, leaseToken: claim.token }, planning(clock));
+  return { clock, shop, template };
+}
 
 function planning(clock: ManualClock) {
   return { workerId: "test", clock, maxPeriodsPerTemplate: 1, lateToleranceMs: 3_600_000, logger };
