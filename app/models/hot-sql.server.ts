@@ -1,7 +1,9 @@
-// The hand-written SQL of the worker's hottest writes, in one place: the
+// The hand-written SQL of the worker's hottest statements, in one place: the
 // pipeline's step write (writeLeasedStep in invoice-run.server.ts, once per
 // step of every invoice) with the read of where its template and shop stand,
-// and the audit trail's insert (run-event.server.ts).
+// the audit trail's insert (run-event.server.ts), the claims, the Stripe
+// request slots, and the reads and writes each invoice makes once by key
+// (its plan, its template's e-invoice settings, its Stripe customer mapping).
 //
 // Fencing: a write under a run's lease names the lease's token
 // (InvoiceRun.leaseToken, fresh at every claim), never the worker's id. All
