@@ -57,7 +57,7 @@ export type RunEInvoiceContext = {
  * What the e-invoice of a run of template `templateId` is made from, besides
  * the run: its template's settings, the shop's identity.
  */
-export async function findRunEInvoiceContext(templateId: string, db: Db = prisma): Promise<RunEInvoiceContext | null> {
+export async function findTemplateEInvoiceContext(templateId: string, db: Db = prisma): Promise<RunEInvoiceContext | null> {
   const template = await findTemplateEInvoice(templateId, db);
   return template && withShopIdentity(template, db);
 }

@@ -33,7 +33,7 @@ import { planTemplatePeriods } from "~/services/invoicing/plan-periods.server";
 import { reserveStripeRequestSlot } from "~/models/stripe-request-slot.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { findRunPlan, writeLeasedStep } from "~/models/invoice-run.server";
-import { findIssuingEInvoiceContext, findRunEInvoiceContext, saveTemplateEInvoice } from "~/models/einvoice.server";
+import { findIssuingEInvoiceContext, findTemplateEInvoiceContext, saveTemplateEInvoice } from "~/models/einvoice.server";
 import { findStripeCustomer, saveStripeCustomer } from "~/models/stripe.server";
 import { claimWorkableRuns } from "~/worker/run-lanes";
 import { claimDueTemplates } from "~/worker/scheduler";
@@ -249,7 +249,7 @@ describe(`the worker's reads and writes by key, straight to the driver (${TEST_D
 
     // Not an e-invoice: the worker's read says so; the credit note's read still gives the schedule.
     expect(await findIssuingEInvoiceContext(template.id)).toBeNull();
-    expect((await findRunEInvoiceContext(template.id))?.schedule).toEqual({ every: template.scheduleEvery, unit: template.scheduleUnit });
+    expect((await findTemplateEInvoiceContext(template.id))?.schedule).toEqual({ every: template.scheduleEvery, unit: template.scheduleUnit });
     const address = { line1: "1 rue de la Paix", postalCode: "75002", city: "Paris", country: "FR" };
     const einvoice = { enabled: true, buyer: { name: "Client SA", siren: "123456782", address, electronicAddress: "123456782" }, natures: ["services" as const] };
     expect(await saveTemplateEInvoice(shop.id, template.id, einvoice)).toBe(true);

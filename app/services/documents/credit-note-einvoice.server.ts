@@ -4,7 +4,7 @@
 // amounts to the cent.
 import { buildEInvoice, einvoiceProblems, type EInvoice, type EInvoiceInput, type EInvoiceProblem } from "~/domain/einvoice";
 import { creditNoteOf } from "~/domain/einvoice-credit-note";
-import { findRunEInvoiceContext } from "~/models/einvoice.server";
+import { findTemplateEInvoiceContext } from "~/models/einvoice.server";
 import { translator } from "~/i18n";
 import { facturXPdf } from "./facturx-kit.server";
 import { inputFor, type RunForEInvoice } from "./issue-einvoice.server";
@@ -24,7 +24,7 @@ export async function creditNoteInput(
   number: string,
   at: Date,
 ): Promise<{ input: EInvoiceInput } | { missing: true } | { problems: EInvoiceProblem[] }> {
-  const context = await findRunEInvoiceContext(run.templateId);
+  const context = await findTemplateEInvoiceContext(run.templateId);
   if (!context) return { missing: true };
   // The template's switch may have been turned off since: the invoice exists all the same and must be corrected.
   const forced = context.einvoice ? { ...context, einvoice: { ...context.einvoice, enabled: true } } : context;
