@@ -69,6 +69,11 @@ export function registerDirectSql(client: PrismaClient, factory: RecordingAdapte
   factories.set(client, factory);
 }
 
+/** The connection `client` was made with, while Prisma holds it; null for any other client (a transaction's, a test's). */
+function connectedAdapter(client: PrismaClient | Prisma.TransactionClient): SqlDriverAdapter | null {
+  return factories.get(client as PrismaClient)?.connected ?? null;
+}
+
 /** One statement of a batch: `execute` returns the number of rows it changed, `query` its rows. */
 export type BatchStatement = { kind: "execute"; sql: Prisma.Sql } | { kind: "query"; sql: Prisma.Sql };
 export type BatchResult = number | Record<string, unknown>[];
@@ -79,7 +84,7 @@ export type BatchResult = number | Record<string, unknown>[];
  * connected, else through Prisma's `$transaction` (same SQL, same results).
  */
 export async function runBatch(client: PrismaClient, statements: BatchStatement[]): Promise<BatchResult[]> {
-  const adapter = factories.get(client)?.connected;
+  const adapter = connectedAdapter(client);
   if (!adapter) {
     return client.$transaction(
       statements.map((statement) => (statement.kind === "execute" ? client.$executeRaw(statement.sql) : client.$queryRaw<Record<string, unknown>[]>(statement.sql))),
@@ -116,7 +121,7 @@ export async function runBatch(client: PrismaClient, statements: BatchStatement[
  * transaction.
  */
 export async function runQuery(client: PrismaClient | Prisma.TransactionClient, sql: Prisma.Sql): Promise<Record<string, unknown>[]> {
-  const adapter = factories.get(client as PrismaClient)?.connected;
+  const adapter = connectedAdapter(client);
   if (!adapter) return client.$queryRaw<Record<string, unknown>[]>(sql);
   return rowsOf(await adapter.queryRaw(toQuery(sql, adapter.provider === "postgres")));
 }
@@ -127,7 +132,7 @@ export async function runQuery(client: PrismaClient | Prisma.TransactionClient, 
  * the adapter as runQuery does, else through Prisma's `$executeRaw`.
  */
 export async function runExecute(client: PrismaClient | Prisma.TransactionClient, sql: Prisma.Sql): Promise<number> {
-  const adapter = factories.get(client as PrismaClient)?.connected;
+  const adapter = connectedAdapter(client);
   if (!adapter) return client.$executeRaw(sql);
   return adapter.executeRaw(toQuery(sql, adapter.provider === "postgres"));
 }

@@ -197,7 +197,7 @@ function stopNoticeOf(template: Template): StopNotice | null {
 
 function runView(run: Run, signature: SignatureView | null, writeBack: WriteBackStatus | null, stopNotice: StopNotice | null, einvoice: boolean): RunView {
   // An uncollectible French e-invoice cannot be cancelled by a credit note (Stripe credits open and paid invoices only): no void offered.
-  const actions = (run.invoiceId ? runActionsFor(run.state, run.snapshot.rail ?? "stripe") : []).filter((action) => !(einvoice && action === "void" && run.state === "uncollectible"));
+  const actions = (run.invoiceId ? runActionsFor(run.state, run.snapshot.rail) : []).filter((action) => !(einvoice && action === "void" && run.state === "uncollectible"));
   return {
     id: run.id,
     periodIndex: run.periodIndex,
