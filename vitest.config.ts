@@ -32,13 +32,20 @@ const DATABASE_SUITES = ALONE ? ALONE_SUITES : ["tests/integration/**/*.test.ts"
 /** The chaos campaign runs once per run: on PostgreSQL when there is a cluster (its worker processes need one to scale), else on SQLite. */
 const ONCE_ON_POSTGRES = ["tests/chaos/**"];
 
+/**
+ * Suites that start `npm start` on a SQLite file of their own whatever the
+ * project (the embedded default is what they prove): a second run in the
+ * postgres project would repeat the same SQLite test.
+ */
+const SQLITE_ONLY = ["tests/integration/production-start.test.ts", "tests/integration/sqlite-shared-start.test.ts"];
+
 const withPostgres = Boolean(process.env.TEST_POSTGRES_URL);
 
 function projects(): TestProjectInlineConfiguration[] | undefined {
   if (!withPostgres) return undefined;
   return [
     { extends: true, test: { name: "sqlite", include: ALL_SUITES, exclude: [...configDefaults.exclude, ...ONCE_ON_POSTGRES], env: { RITOURNELLE_TEST_DATABASE: "sqlite" } } },
-    { extends: true, test: { name: "postgres", include: DATABASE_SUITES, env: { RITOURNELLE_TEST_DATABASE: "postgres" } } },
+    { extends: true, test: { name: "postgres", include: DATABASE_SUITES, exclude: [...configDefaults.exclude, ...SQLITE_ONLY], env: { RITOURNELLE_TEST_DATABASE: "postgres" } } },
   ];
 }
 
