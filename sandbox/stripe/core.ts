@@ -63,7 +63,10 @@ export const DEFAULT_CLIENT_ID = "ca_ritournelle_standin";
 
 export interface RequestLogEntry {
   requestId: string;
-  /** Stand-in clock, epoch ms. */
+  /**
+   * Stand-in clock, epoch ms, when the request arrived (before its body was
+   * read): the instant Stripe counts it against the account's rate limit.
+   */
   time: number;
   method: string;
   path: string;
@@ -226,6 +229,7 @@ export class StandInCore {
   // HTTP entry point: one surface per path prefix (the map is in router.ts)
 
   async handle(req: IncomingMessage, res: ServerResponse, control: (req: IncomingMessage, res: ServerResponse, url: URL, body: string) => Promise<void>): Promise<void> {
+    const arrivedAt = this.clock.now();
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const body = await readBody(req);
     try {
@@ -251,7 +255,7 @@ export class StandInCore {
         handleOAuthApi(this, req, res, url, body);
         return;
       }
-      await handleApi(this, req, res, url, body);
+      await handleApi(this, req, res, url, body, arrivedAt);
     } catch (e) {
       const requestId = this.nextRequestId();
       const err = e instanceof StripeApiError ? e : apiError(e instanceof Error ? e.message : String(e));

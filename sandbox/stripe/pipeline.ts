@@ -101,8 +101,8 @@ function keyInUse(idemKey: string): StripeApiError {
   });
 }
 
-/** One API request, start to finish (answered, or its connection dropped by a fault), recorded in the request log. */
-export async function handleApi(core: StandInCore, req: IncomingMessage, res: ServerResponse, url: URL, body: string): Promise<void> {
+/** One API request, start to finish (answered, or its connection dropped by a fault), recorded in the request log at `arrivedAt`. */
+export async function handleApi(core: StandInCore, req: IncomingMessage, res: ServerResponse, url: URL, body: string, arrivedAt: number): Promise<void> {
   const started = performance.now();
   const requestId = core.nextRequestId();
   const method = (req.method ?? "GET").toUpperCase();
@@ -112,7 +112,7 @@ export async function handleApi(core: StandInCore, req: IncomingMessage, res: Se
   const accountHeader = headerValue(req, "stripe-account");
   const entry: RequestLogEntry = {
     requestId,
-    time: core.clock.now(),
+    time: arrivedAt,
     method,
     path,
     query: url.search,
