@@ -84,6 +84,16 @@ describe("AccountRateLimiter", () => {
     await Promise.all(all);
     expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
+
+  it("a request let go is on time at its socket write for maxLatenessMs only: written later, it would land among the next ones", async () => {
+    let clock = 0;
+    const limiter = new AccountRateLimiter({ requestsPerSecond: 25, maxLatenessMs: 20, now: () => clock });
+    const onTime = await limiter.acquire("acct_a");
+    clock = 20;
+    expect(onTime()).toBe(true);
+    clock = 21;
+    expect(onTime()).toBe(false);
+  });
 });
 
 describe("SharedAccountRateLimiter", () => {
