@@ -16,6 +16,7 @@
 //   difference between the two is the engine's own cost.
 //
 //   node --import tsx bench/stripe.ts        (or `npm run bench`: bench/index.ts)
+//   BENCH_STRIPE_CPU_PROF=/tmp/prof …        (a V8 CPU profile of the worker pass alone, worker.cpuprofile)
 import { startStandInProcess, type StandInProcess } from "./stripe-standin-process";
 import { fork } from "node:child_process";
 import fs from "node:fs";
@@ -170,9 +171,9 @@ export async function runStripeBench(options: StripeBenchOptions = {}): Promise<
     await prisma.stripeTaxRate.deleteMany();
     const workerGateway = newGateway();
     // One worker, as one embedded in the app's process: its lanes share the
-    // per-account limiter. Ticks of 1,000 runs: lanes idle only while a tick's
-    // last runs finish, before the next tick claims again.
-    const workers = [new Worker({ gateway: workerGateway, clock, workerId: "bench", concurrency: concurrency * accounts, runBatchSize: 1_000, tickMs: 200 })];
+    // per-account limiter and take the next runs as they free up.
+    const workers = [new Worker({ gateway: workerGateway, clock, workerId: "bench", concurrency: concurrency * accounts, tickMs: 200 })];
+    const profile = await startCpuProfile(process.env.BENCH_STRIPE_CPU_PROF);
     const workerRun = await measure(standIn, accounts, rate, total, async () => {
       for (const worker of workers) worker.start();
       const deadline = performance.now() + 150_000;
@@ -184,6 +185,7 @@ export async function runStripeBench(options: StripeBenchOptions = {}): Promise<
       await Promise.all(workers.map((worker) => worker.stop()));
       return prisma.invoiceRun.count({ where: { state: "sent" } });
     });
+    await profile.stop("worker");
     return { gateway: gatewayRun, "gateway, returning customers": returningRun, worker: workerRun };
   } finally {
     await prisma.$disconnect();
@@ -212,6 +214,28 @@ async function warmUp(
       }
     }),
   );
+}
+
+/**
+ * A V8 CPU profile of this process from now until `stop(name)`, written to
+ * `dir/name.cpuprofile` (open it in Chrome's DevTools); nothing without `dir`.
+ * Through the inspector, so that it covers one pass, not the whole bench.
+ */
+async function startCpuProfile(dir: string | undefined): Promise<{ stop(name: string): Promise<void> }> {
+  if (!dir) return { stop: async () => {} };
+  const { Session } = await import("node:inspector/promises");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return {
+    async stop(name) {
+      const { profile } = await session.post("Profiler.stop");
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 /** Times `issue` (which returns how many runs it issued) and reads the stand-in's ledger and request log. */

@@ -29,7 +29,11 @@ export type WorkerOptions = {
   tickMs?: number;
   /** Templates claimed per tick. Default 100. */
   templateBatchSize?: number;
-  /** Runs driven per tick, at most. Default 100. */
+  /**
+   * Runs driven by one {@link Worker.runOnce} tick, at most. Default 100. The
+   * running worker ({@link Worker.start}) is not bounded by it: its issuing
+   * loop drives runs for as long as they are due.
+   */
   runBatchSize?: number;
   /**
    * Runs driven at the same time. Default 10. An invoice is 5–6 Stripe calls:
@@ -77,6 +81,8 @@ export class Worker {
   private stopping = false;
   private loop: Promise<void> | null = null;
   private readonly wake = new AbortController();
+  /** Ends the issuing loop's pause (set by the loop before each pass). */
+  private wakeIssuing: (() => void) | null = null;
   private readonly afterTick: (() => Promise<void>) | undefined;
   private readonly startedAt: Date;
   private lastHeartbeat = -Infinity;
@@ -151,7 +157,7 @@ export class Worker {
     this.lastSweep = now.getTime();
   }
 
-  /** Runs ticks until {@link stop}: back to back while batches come back full, else every `tickMs`. */
+  /** Runs the planning and issuing loops until {@link stop} (see runLoop). */
   start(): void {
     if (this.loop) return;
     this.loop = this.runLoop();
@@ -195,24 +201,63 @@ export class Worker {
     }
   }
 
+  /**
+   * Two loops until {@link stop}: planning (due templates, the follow-up
+   * work, the heartbeat), and issuing, which drives runs continuously — its
+   * lanes take the next runs as they free up, for as long as runs are due.
+   * Issuing in bounded batches, one per tick after the planning, left lanes
+   * idle at each batch's end while its last runs finished (bench/stripe.ts,
+   * 2,000 runs, two runs back to back on one machine: 83.7 % of the
+   * rate-limit bound in batches of 1,000, 88.5 % in one go). Runs the
+   * planner makes are issued at once: it wakes the issuing loop.
+   */
   private async runLoop(): Promise<void> {
     this.logger.info("worker started");
     // Seen alive from the start: a first tick that drives a full batch may take a while.
     await this.heartbeat("started");
+    await Promise.all([this.planningLoop(), this.issuingLoop()]);
+    this.logger.info("worker stopped");
+  }
+
+  private async planningLoop(): Promise<void> {
     while (!this.stopping) {
       let saturated = false;
       let result: "ok" | "failed" = "ok";
       try {
-        saturated = (await this.runOnce()).saturated;
+        await this.sweepPlanningLeases();
+        const templates = await planDueTemplates(this.scheduler);
+        if (templates.planned > 0) this.wakeIssuing?.();
+        await this.afterTick?.().catch((error: unknown) => this.logger.error({ err: error }, "follow-up work failed; retried next tick"));
+        saturated = templates.claimed >= this.scheduler.batchSize;
       } catch (error) {
         result = "failed";
-        this.logger.error({ err: error }, "tick failed; continuing after the pause");
+        this.logger.error({ err: error }, "planning tick failed; continuing after the pause");
       }
       await this.heartbeat(result);
-      if (!saturated && !this.stopping) {
-        await sleep(this.tickMs, undefined, { signal: this.wake.signal }).catch(() => undefined);
-      }
+      if (!saturated) await this.pause();
     }
-    this.logger.info("worker stopped");
+  }
+
+  private async issuingLoop(): Promise<void> {
+    while (!this.stopping) {
+      let result: "ok" | "failed" = "ok";
+      const woken = new Promise<void>((resolve) => (this.wakeIssuing = resolve));
+      try {
+        // Until nothing is due: the claims come in chunks as lanes free up (run-lanes.ts).
+        await issueDueRuns({ ...this.pipeline, batchSize: Number.POSITIVE_INFINITY });
+      } catch (error) {
+        result = "failed";
+        this.logger.error({ err: error }, "issuing tick failed; continuing after the pause");
+      }
+      await this.heartbeat(result);
+      await this.pause(woken);
+    }
+  }
+
+  /** Sleeps `tickMs`, less when the worker is stopped or `woken` resolves. */
+  private async pause(woken?: Promise<void>): Promise<void> {
+    if (this.stopping) return;
+    const slept = sleep(this.tickMs, undefined, { signal: this.wake.signal }).catch(() => undefined);
+    await (woken ? Promise.race([slept, woken]) : slept);
   }
 }

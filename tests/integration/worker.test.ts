@@ -377,6 +377,31 @@ describe("concurrent runs in one worker", () => {
     expect([...provider.invoiceCountsByPeriod().values()]).toEqual(Array(12).fill(1));
   });
 
+  it("the running worker's free lanes go on with the next runs while one run is slow: no lane waits for a batch's last run", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    await dueTemplates(6, clock);
+    const provider = new MemoryGateway({ latencyMs: 5 });
+    let answerSlowCall = () => {};
+    const slowCallAnswered = new Promise<void>((resolve) => (answerSlowCall = resolve));
+    // The first run's finalize call takes as long as the test says.
+    provider.failAt({ step: "finalize", kind: "interleave", during: () => slowCallAnswered });
+    // Batches of two runs: a worker that drove its runs batch by batch would wait for the slow one before the third.
+    const worker = testWorker(provider, clock, { concurrency: 2, runBatchSize: 2, tickMs: 10 });
+    const sent = async () => (await prisma.invoiceRun.findMany({ where: { state: "sent" } })).length;
+
+    worker.start();
+    try {
+      await expect.poll(sent, { timeout: 10_000 }).toBe(5);
+      expect(await prisma.invoiceRun.count({ where: { state: "issuing", step: "finalize" } })).toBe(1);
+      answerSlowCall();
+      await expect.poll(sent, { timeout: 10_000 }).toBe(6);
+    } finally {
+      answerSlowCall();
+      await worker.stop();
+    }
+    expect([...provider.invoiceCountsByPeriod().values()]).toEqual(Array(6).fill(1));
+  });
+
   it("a free lane takes a run of the least busy account: two accounts progress at once, even when one account's runs come first", async () => {
     const clock = new ManualClock("2026-01-10T10:00:00Z");
     // Two lanes claim four runs at a time: these four, the first account's first.
