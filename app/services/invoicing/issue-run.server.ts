@@ -18,6 +18,9 @@
 // Stop means stop: before each call up to finalization, a run its merchant,
 // shop or customer no longer wants (as read with its last step write, under
 // the lease) is stopped: stop-run.server.ts. A finalized one is left alone.
+// On the Shopify rail the send is the point of no return (a draft order is
+// the customer's only once its invoice is e-mailed; "finalize" reads it
+// back): the run is also stopped before its send.
 //
 // Failures: a transient BillingError is retried with exponential backoff and
 // full jitter (app/domain/retry-policy.ts), until `maxAttempts`, then the run
@@ -98,6 +101,8 @@ class RunDriver {
   private readonly gateway: BillingGateway | undefined;
   /** The step this attempt begins at: an earlier attempt may have made its call (at the draft step: created the invoice). */
   private readonly resumedAt: string | null;
+  /** A stop found the invoice past the point of no return and adopted it: the run goes on as issued, not stopped again. */
+  private pastNoReturn = false;
 
   constructor(
     run: LeasedRun,
@@ -132,8 +137,8 @@ class RunDriver {
         if (this.options.shouldStop()) return await releaseRun(this.lease);
         const step = this.run.step ?? "customer";
         try {
-          // Up to finalization, a run nobody wants any more stops (or, its invoice found finalized, adopts it and goes on).
-          if (step !== "send" && this.lease.stopReason()) {
+          // Up to finalization (on the Shopify rail: up to the send), a run nobody wants any more stops (or, its invoice found finalized, adopts it and goes on).
+          if ((step !== "send" || this.onShopify) && !this.pastNoReturn && this.lease.stopReason()) {
             const stopped = await this.stop(request);
             if (stopped) return stopped;
             continue;
@@ -217,9 +222,13 @@ class RunDriver {
   /** Stops the run nobody wants any more (stop-run.server.ts): "stopped"; or adopts its invoice found finalized (null: it goes on). */
   private async stop(request: InvoiceRequest | null): Promise<RunOutcome | null> {
     const reason = this.lease.stopReason();
-    const result = reason && (await stopRun(this.lease, this.gateway!, request, reason, this.resumedAt === "draft"));
+    // A shop that uninstalled the app took the Shopify rail's access with it (its sessions are deleted): its draft cannot be deleted.
+    const reachable = request && !(this.onShopify && this.run.standing.shopUninstalled) ? request : null;
+    const result = reason && (await stopRun(this.lease, this.gateway!, reachable, reason, this.resumedAt === "draft"));
     if (!result) return null;
-    return result.stopped ? "stopped" : this.adopt(result.finalized);
+    if (result.stopped) return "stopped";
+    this.pastNoReturn = true;
+    return this.adopt(result.finalized);
   }
 
   /** An invoice made for this run already exists at the provider: continue from where it stands. */

@@ -31,10 +31,13 @@ export type StopResult = { stopped: true } | { stopped: false; finalized: Issued
  * with `reason` and a `run.skipped` event naming the step it stopped at and
  * the draft deleted.
  *
- * `request` is null when the shop has no billing account connected: the
- * provider cannot be reached, so this is only called for a run with no
- * invoice id (a draft whose creation we never heard of stays a draft: drafts
- * never advance on their own). `mayHaveDraft`: an earlier attempt stopped at
+ * `request` is null when the provider cannot be reached: the shop has no
+ * billing account connected (then this is only called for a run with no
+ * invoice id), or, on the Shopify rail, the shop uninstalled the app (its
+ * access went with it). The draft, if any, is left where it is — a draft
+ * whose creation we never heard of, or the run's draft, named on the trail
+ * as `draftLeftId`: drafts never advance on their own, and nothing e-mails
+ * it any more. `mayHaveDraft`: an earlier attempt stopped at
  * the draft step, so a draft may exist without our knowing its id; it is
  * looked up by run id first.
  *
@@ -75,7 +78,7 @@ export async function stopRun(
       ...released(),
       nextAttemptAt: null,
     },
-    [lease.event("run.skipped", { fromState: run.state, toState: "skipped", cause: reason, detail: { step: run.step, deletedDraftId: request ? invoiceId : null } })],
+    [lease.event("run.skipped", { fromState: run.state, toState: "skipped", cause: reason, detail: { step: run.step, deletedDraftId: request ? invoiceId : null, ...(request === null && invoiceId !== null ? { draftLeftId: invoiceId } : {}) } })],
   );
   return { stopped: true };
 }

@@ -10,12 +10,17 @@ import { runEvent, type ServiceOptions } from "./events.server";
  * Where a retry starts over, for failures that discarded what the provider
  * held for the run: the pipeline deleted the draft because Stripe's total
  * was wrong (`total_mismatch`), or the customer was deleted in Stripe
- * (`customer_missing`; the gateway already forgot its mapping). Any other
+ * (`customer_missing`; the gateway already forgot its mapping), or the
+ * merchant deleted the run's draft order in Shopify's admin before it was
+ * e-mailed (`shopify_draft_missing`: its message promises Retry makes a new
+ * one). Any other
  * failure retries the step that failed, where the gateway re-reads the
  * invoice before acting.
  */
+const FORGET_INVOICE = { invoiceId: null, invoicedTotal: null, invoiceNumber: null, hostedInvoiceUrl: null, invoicePdfUrl: null } as const;
 const RESTART_AFTER: Partial<Record<string, { step: PipelineStep; forget: Parameters<typeof updateRun>[1] }>> = {
-  total_mismatch: { step: "draft", forget: { invoiceId: null, invoicedTotal: null, invoiceNumber: null, hostedInvoiceUrl: null, invoicePdfUrl: null } },
+  total_mismatch: { step: "draft", forget: FORGET_INVOICE },
+  shopify_draft_missing: { step: "draft", forget: FORGET_INVOICE },
   customer_missing: { step: "customer", forget: { customerId: null, invoiceId: null, invoicedTotal: null } },
 };
 
