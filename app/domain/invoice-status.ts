@@ -74,3 +74,31 @@ export function decideMove(current: RunStateForInvoice, target: InvoiceTarget): 
       return RANK[target] > RANK[current] ? "move" : "stay";
   }
 }
+
+/**
+ * Shopify rail: the run's draft order was deleted (the `draft_orders/delete`
+ * webhook). Its checkout link no longer works, so an open invoice has nothing
+ * left to pay: a `sent` or `overdue` run "move"s to `void`. Nothing else does:
+ * - a paid run stays paid (Shopify refuses to delete a completed draft, so
+ *   such a delivery is late or about a purged draft: never a reason to undo a
+ *   payment) — no "doubt" either: there is no draft left to read;
+ * - a void run stays (the merchant's own Cancel deleted it: that delete's
+ *   webhook changes nothing), and so do skipped and failed runs (a failed
+ *   run's Retry is the merchant's to decide; the pipeline reports the missing draft itself);
+ * - `planned`/`issuing` runs are the pipeline's ("pipeline"): it may have
+ *   e-mailed the draft before it was deleted and not yet recorded `sent`, so
+ *   the delivery waits until it has.
+ */
+export function decideDraftDeleted(current: RunStateForInvoice): MoveDecision {
+  switch (current) {
+    case "planned":
+    case "issuing":
+      return "pipeline";
+    case "sent":
+    case "overdue":
+    case "uncollectible":
+      return "move";
+    default:
+      return "stay";
+  }
+}

@@ -40,7 +40,7 @@ import {
 } from "graphql";
 import { payInvoice } from "./checkout";
 import { companyControl } from "./companies";
-import { draftStore, findDraft, type DraftOrderRecord, type InvoiceEmail } from "./draft-orders";
+import { draftOrderCreate, draftStore, findDraft, type DraftOrderRecord, type InvoiceEmail } from "./draft-orders";
 import {
   activeSubscription,
   cancelAllSubscriptions,
@@ -52,7 +52,8 @@ import {
   type StandInPlanHandle,
 } from "./app-installation";
 import { actualQueryCost, requestedQueryCost, SINGLE_QUERY_MAX_COST } from "./cost";
-import { clearWebhookDeliveries, deliverWebhook, redeliverWebhook, webhookDeliveries, type WebhookDelivery } from "./webhooks";
+import { clearWebhookDeliveries, deliverWebhook, redeliverWebhook, webhookDeliveries, webhooksSettled, type WebhookDelivery } from "./webhooks";
+import { cancelOrderInAdmin, deleteDraftInAdmin } from "./merchant-admin";
 import {
   toShopifyExecutionError,
   toShopifyParseError,
@@ -154,10 +155,37 @@ interface AdminApiBaseControl {
   invoiceEmails(shop: string): InvoiceEmail[];
   /** How long the draft order search index lags behind writes (default 5 s). */
   setSearchIndexLag(shop: string, ms: number): void;
+  /**
+   * A draft made outside the app (the merchant in Shopify's admin, another
+   * app): draftOrderCreate's input, as the mutation takes it, now. Throws on
+   * userErrors.
+   */
+  createDraftOrder(shop: string, input: Record<string, unknown>): DraftOrderRecord;
+  /**
+   * The merchant deletes a customer in Shopify's admin: customer(id:) answers
+   * null and a draft for it is refused ("Customer does not exist"). Shopify
+   * deletes a customer only once it has no orders
+   * (https://shopify.dev/docs/api/admin-graphql/latest/objects/Customer, canDelete):
+   * the stand-in does not check, the customer's orders stay as they are.
+   */
+  deleteCustomer(shop: string, customerId: string): void;
   /** Where webhooks go (the app's `/webhooks`), or nowhere. */
   setWebhookUrl(url: string | null): void;
   /** The customer pays a draft's invoice at checkout (what the invoice page's Pay button does). */
   payInvoice(shop: string, draftId: string): Promise<SeedOrder>;
+  /**
+   * The merchant deletes a draft order in Shopify's admin (its checkout link dies);
+   * resolves with its `draft_orders/delete` webhook ({"id": <REST id>}) once the app answered it.
+   * Throws for an unknown or completed draft (merchant-admin.ts).
+   */
+  deleteDraftInAdmin(shop: string, draftId: string): Promise<WebhookDelivery>;
+  /**
+   * The merchant cancels an order in Shopify's admin, refunding it unless `refund: false`;
+   * resolves with its `orders/cancelled` webhook once the app answered it (merchant-admin.ts).
+   */
+  cancelOrderInAdmin(shop: string, orderId: string, options?: { refund?: boolean }): Promise<WebhookDelivery>;
+  /** Resolves once the webhooks of Admin API mutations (draftOrderInvoiceSend, draftOrderDelete) have been answered by the app. */
+  webhooksSettled(): Promise<void>;
   /**
    * The merchant picks a plan on Shopify's plan-selection page and approves it
    * ("free" cancels the paid one); each subscription that changed is an
@@ -413,6 +441,16 @@ export function createAdminApi(options: AdminApiOptions = {}): AdminApi {
     setSearchIndexLag(shop, ms) {
       draftStore(shopOrThrow(shop)).indexLagMs = ms;
     },
+    createDraftOrder(shop, input) {
+      const { draft, userErrors } = draftOrderCreate(shopOrThrow(shop), state.clock.now(), input);
+      if (!draft) throw new Error(`stand-in: draftOrderCreate refused: ${JSON.stringify(userErrors)}`);
+      return draft;
+    },
+    deleteCustomer(shop, customerId) {
+      const s = shopOrThrow(shop);
+      if (!s.shop.customers.some((c) => c.id === customerId)) throw new Error(`stand-in: no customer ${customerId} in ${shop}`);
+      s.shop.customers = s.shop.customers.filter((c) => c.id !== customerId);
+    },
     setWebhookUrl(url) {
       state.webhookUrl = url;
     },
@@ -422,6 +460,9 @@ export function createAdminApi(options: AdminApiOptions = {}): AdminApi {
       if (!draft) throw new Error(`stand-in: no draft order ${draftId} in ${shop}`);
       return payInvoice(state, s, draft);
     },
+    deleteDraftInAdmin: (shop, draftId) => deleteDraftInAdmin(state, shopOrThrow(shop), draftId),
+    cancelOrderInAdmin: (shop, orderId, cancelOptions) => cancelOrderInAdmin(state, shopOrThrow(shop), orderId, cancelOptions),
+    webhooksSettled: () => webhooksSettled(state),
   };
 
   async function executeRequest(shopDomain: string, accessToken: string | null | undefined, body: AdminApiRequestBody): Promise<AdminApiResponse> {

@@ -14,12 +14,11 @@
 import { completeDraftAsPaid, draftByToken, type DraftOrderRecord } from "./draft-orders";
 import type { SeedOrder } from "./seed";
 import type { ShopState, StandInState } from "./state";
-import { deliverWebhook } from "./webhooks";
+import { appWebhookUrl, deliverWebhook } from "./webhooks";
 
 /** POSTs one webhook to the app's route for `topic` (`{webhookUrl}/{topic}`), signed as Shopify signs it (webhooks.ts). */
-function notify(state: StandInState, shop: string, topic: string, payload: unknown) {
-  const url = state.webhookUrl ? `${state.webhookUrl.replace(/\/$/, "")}/${topic}` : null;
-  return deliverWebhook(state, { url, topic, shop, payload });
+export function notify(state: StandInState, shop: string, topic: string, payload: unknown) {
+  return deliverWebhook(state, { url: appWebhookUrl(state, topic), topic, shop, payload });
 }
 
 const legacyOf = (gid: string | null) => (gid ? Number(gid.split("/").pop()) : null);

@@ -3,6 +3,8 @@
 // queries, and the draft order mutations. Scopes as Shopify requires them:
 // read_draft_orders to read, write_draft_orders to change or send
 // (https://shopify.dev/docs/api/admin-graphql/latest/mutations/draftOrderInvoiceSend).
+// draftOrderInvoiceSend and draftOrderDelete send their webhooks
+// (draft_orders/update, draft_orders/delete) once they have answered (merchant-admin.ts).
 import { purchasingEntityView } from "./companies";
 import { ShopifyResolverError } from "./errors";
 import {
@@ -18,6 +20,7 @@ import {
   type DraftOrderRecord,
   type PaymentTermsTemplate,
 } from "./draft-orders";
+import { emitDraftWebhook } from "./merchant-admin";
 import { connection, customerView, orderView, type ResolverContext, type View } from "./resolvers";
 import type { MoneyBag, SeedAddress } from "./seed";
 import { hasScope } from "./state";
@@ -179,12 +182,16 @@ export function draftOrderRoot(ctx: ResolverContext): View {
     draftOrderDelete: (args: Args) => {
       requireScope(ctx, "draftOrderDelete", "write_draft_orders");
       const input = (args.input ?? {}) as { id?: unknown };
+      const draft = findDraft(ctx.shop, input.id);
       const result = draftOrderDelete(ctx.shop, input.id);
+      if (draft && result.deletedId) emitDraftWebhook(ctx.state, ctx.shop, "draft_orders/delete", draft);
       return { deletedId: result.deletedId, userErrors: result.userErrors };
     },
     draftOrderInvoiceSend: (args: Args) => {
       requireScope(ctx, "draftOrderInvoiceSend", "write_draft_orders");
-      return payload(ctx, draftOrderInvoiceSend(ctx.shop, ctx.now, ctx.state.publicUrl, args.id, args.email));
+      const result = draftOrderInvoiceSend(ctx.shop, ctx.now, ctx.state.publicUrl, args.id, args.email);
+      if (result.draft) emitDraftWebhook(ctx.state, ctx.shop, "draft_orders/update", result.draft);
+      return payload(ctx, result);
     },
     // Metafields of draft orders only (the rail's signature stamp); another owner is not in the stand-in.
     // Limits as Shopify documents them: at most 25, a key of 2–64 characters, a namespace of 3–255

@@ -15,6 +15,8 @@
 //   GET  /__control/invoice-emails?shop=…              draft order invoices e-mailed (draftOrderInvoiceSend)
 //   GET  /__control/webhooks                           webhooks sent (topic, status)
 //   POST /__control/webhook-url {url}                  where webhooks go (the app's /webhooks)
+//   POST /__control/draft-deleted {shop, draftId}      the merchant deletes a draft order in the admin (draft_orders/delete)
+//   POST /__control/order-cancelled {shop, orderId, refund?} the merchant cancels an order in the admin (orders/cancelled)
 //   GET|POST [/{shop}]/{shopId}/invoices/{token}[/pay] a draft order's checkout (checkout.ts)
 //
 // Lost answers (faults.ts, `standIn.faults`): a GraphQL request can lose its
@@ -196,6 +198,14 @@ export async function startShopifyStandIn(options: ShopifyStandInOptions = {}): 
         case "/__control/webhook-url":
           api.state.webhookUrl = str("url") || null;
           return send(res, 200, { ok: true });
+        case "/__control/draft-deleted": {
+          const { topic, status, error } = await api.control.deleteDraftInAdmin(str("shop"), str("draftId"));
+          return send(res, 200, { topic, status, error });
+        }
+        case "/__control/order-cancelled": {
+          const { topic, status, error } = await api.control.cancelOrderInAdmin(str("shop"), str("orderId"), { refund: params.refund !== false });
+          return send(res, 200, { topic, status, error });
+        }
         case "/__control/variant-deleted":
           api.control.setVariantDeleted(str("shop"), str("variantId"), params.deleted !== false);
           return send(res, 200, { ok: true });

@@ -8,6 +8,10 @@ import { action as dataRequest } from "~/routes/webhooks.customers.data_request"
 import { action as customersRedact } from "~/routes/webhooks.customers.redact";
 import { action as shopRedact } from "~/routes/webhooks.shop.redact";
 import { action as subscriptionsUpdate } from "~/routes/webhooks.app_subscriptions.update";
+import { action as draftOrdersUpdate } from "~/routes/webhooks.draft_orders.update";
+import { action as draftOrdersDelete } from "~/routes/webhooks.draft_orders.delete";
+import { action as ordersPaid } from "~/routes/webhooks.orders.paid";
+import { action as ordersCancelled } from "~/routes/webhooks.orders.cancelled";
 import { asResponse, callRoute } from "../helpers/remix";
 import { storeOfflineSession, webhookRequest } from "../helpers/shopify";
 
@@ -27,6 +31,8 @@ async function snapshot() {
     shops: await prisma.shop.findMany({ orderBy: { id: "asc" } }),
     deliveries: await prisma.webhookDelivery.findMany({ orderBy: { id: "asc" } }),
     dataRequests: await prisma.customerDataRequest.findMany({ orderBy: { id: "asc" } }),
+    runs: await prisma.invoiceRun.findMany({ orderBy: { id: "asc" } }),
+    runEvents: await prisma.runEvent.findMany({ orderBy: { id: "asc" } }),
   };
 }
 
@@ -48,6 +54,9 @@ const subscriptionPayload = (id: string, status: string) => ({
   },
 });
 
+/** The Shopify invoice rail's order, as orders/paid and orders/cancelled carry it (REST-shaped, the run's tag among its tags). */
+const railOrder = { id: 5123456789, admin_graphql_api_id: "gid://shopify/Order/5123456789", name: "#1001", tags: "ritournelle-run-cm0norun00000", financial_status: "paid", cancelled_at: null };
+
 const cases: { topic: string; action: Action; payload: unknown }[] = [
   { topic: "app/uninstalled", action: uninstalled, payload: { id: 1, domain: SHOP } },
   { topic: "app/scopes_update", action: scopesUpdate, payload: { id: 1, previous: ["read_orders"], current: ["read_orders", "write_orders"] } },
@@ -55,6 +64,11 @@ const cases: { topic: string; action: Action; payload: unknown }[] = [
   { topic: "customers/redact", action: customersRedact, payload: { shop_id: 1, shop_domain: SHOP, customer, orders_to_redact: [] } },
   { topic: "shop/redact", action: shopRedact, payload: { shop_id: 1, shop_domain: SHOP } },
   { topic: "app_subscriptions/update", action: subscriptionsUpdate, payload: subscriptionPayload("gid://shopify/AppSubscription/1", "CANCELLED") },
+  // The Shopify invoice rail's (app/services/shopify/invoice-status.server.ts), for a shop without runs: answered, and only the receipt written.
+  { topic: "draft_orders/update", action: draftOrdersUpdate, payload: { id: 1001, admin_graphql_api_id: "gid://shopify/DraftOrder/1001", name: "#D1", status: "invoice_sent" } },
+  { topic: "draft_orders/delete", action: draftOrdersDelete, payload: { id: 1001 } },
+  { topic: "orders/paid", action: ordersPaid, payload: railOrder },
+  { topic: "orders/cancelled", action: ordersCancelled, payload: { ...railOrder, financial_status: "refunded", cancelled_at: "2026-03-02T10:00:00-05:00" } },
 ];
 
 beforeEach(async () => {

@@ -2,7 +2,7 @@
 // whatever order the events arrive in.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decideMove, targetOfStatus, type InvoiceTarget, type RunStateForInvoice } from "~/domain/invoice-status";
+import { decideDraftDeleted, decideMove, targetOfStatus, type InvoiceTarget, type RunStateForInvoice } from "~/domain/invoice-status";
 
 /** Applies events the way the webhook handler does, settling a contradiction with `truth`. */
 function apply(start: RunStateForInvoice, events: InvoiceTarget[], truth: InvoiceTarget): RunStateForInvoice {
@@ -74,5 +74,22 @@ describe("decideMove", () => {
         expect(apply("sent", delivered, final)).toBe(final);
       }),
     );
+  });
+});
+
+describe("decideDraftDeleted (Shopify rail: the draft order was deleted)", () => {
+  it("voids an open invoice, never a paid one, and leaves void, failed and skipped runs alone", () => {
+    const states: RunStateForInvoice[] = ["planned", "issuing", "sent", "overdue", "paid", "void", "uncollectible", "failed", "skipped"];
+    expect(Object.fromEntries(states.map((state) => [state, decideDraftDeleted(state)]))).toEqual({
+      planned: "pipeline",
+      issuing: "pipeline",
+      sent: "move",
+      overdue: "move",
+      paid: "stay",
+      void: "stay",
+      uncollectible: "move",
+      failed: "stay",
+      skipped: "stay",
+    });
   });
 });

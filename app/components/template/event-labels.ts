@@ -61,6 +61,8 @@ function isClosedState(state: string): state is ClosedState {
 export function eventKey(type: string, toState: string | null, cause: string | null = null): MessageKey {
   // A French e-invoice is not voided but cancelled by a credit note (void-einvoice-run.server.ts).
   if (type === "run.closed" && toState === "void" && cause === "credit_note") return "event.run.closed.credit_note";
+  // Shopify rail: the merchant deleted the draft order in Shopify's admin (app/services/shopify/invoice-status.server.ts).
+  if (type === "run.closed" && toState === "void" && cause === "deleted_in_shopify") return "event.run.closed.deleted_in_shopify";
   if (type === "run.closed" && toState && isClosedState(toState)) return CLOSED_KEYS[toState];
   // Issued, but Stripe could not confirm the e-mail (issue-run.server.ts): not "sent" without a doubt.
   if (type === "run.sent" && cause === SEND_UNCONFIRMED) return "event.run.sent.unconfirmed";
