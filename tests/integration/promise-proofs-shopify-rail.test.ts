@@ -23,6 +23,7 @@ const standIn = withShopifyStandIn();
 const TOKEN = "shpat_rail_tests";
 const RUN_LEASE_MS = 60_000;
 const CAMILLE = "gid://shopify/Customer/7410000000101";
+const THEO = "gid://shopify/Customer/7410000000102";
 const COFFEE_1KG = "gid://shopify/ProductVariant/45100000000041";
 /** The seeded 1 kg coffee (reduced VAT), as "make recurring" imports it. */
 const coffeeLine = { title: "Café en grains", variantTitle: "1 kg", sku: "COF-1KG", variantId: COFFEE_1KG, quantity: 2, unitAmount: 2400, taxLines: [{ title: "TVA", ratePercent: "5.5" }] };
@@ -135,9 +136,22 @@ describe.each(["crash_before", "crash_after"] as const)("the worker dies %s Shop
     await expect(worker(crashingRail(clock, step, kind), clock, "crashed").runOnce()).rejects.toThrow(CrashError);
     const stuck = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id, periodIndex: 0 } });
     expect(stuck).toMatchObject({ state: "issuing", step, leaseOwner: "crashed" });
+    // The other run of the batch was not started: its lease was given back.
+    expect(await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id, periodIndex: 1 } })).toMatchObject({ state: "planned", leaseOwner: null });
+    // Nothing e-mailed yet unless Shopify applied the send before the worker died.
+    expect(standIn().control.invoiceEmails(DEMO_SHOP_DOMAIN)).toHaveLength(step === "send" && kind === "crash_after" ? 1 : 0);
 
+    const restarted = worker(createShopifyRail({ clock }), clock, "restarted");
+    await drain(restarted);
+    // The dead worker's lease still holds the crashed run (the other period is issued meanwhile)…
+    expect(await prisma.invoiceRun.findUniqueOrThrow({ where: { id: stuck.id } })).toMatchObject({ state: "issuing", step, leaseOwner: "crashed" });
+    expect(await runStates(template.id)).toEqual([
+      ["2026-01-15", "issuing"],
+      ["2026-02-15", "sent"],
+    ]);
+    // …until it expires.
     clock.advance(RUN_LEASE_MS + 1);
-    await drain(worker(createShopifyRail({ clock }), clock, "restarted"));
+    await drain(restarted);
     expect(await runStates(template.id)).toEqual([
       ["2026-01-15", "sent"],
       ["2026-02-15", "sent"],
@@ -150,8 +164,11 @@ describe.each(["crash_before", "crash_after"] as const)("the worker dies %s Shop
   });
 });
 
-/** A background Admin client whose answer to `operation` is lost once, after Shopify applied it (a dropped connection). */
-function losingAnswerOnce(clock: ManualClock, operation: string) {
+/**
+ * A background Admin client whose answer to `operation` is lost once, after Shopify applied it (a dropped connection);
+ * `meanwhile` runs once the call was applied, before the loss shows (what else happened in the shop by then).
+ */
+function losingAnswerOnce(clock: ManualClock, operation: string, meanwhile?: () => void) {
   let lost = false;
   const real = shopAdminFor({ clock });
   return async (shop: string): Promise<AdminGraphql> => {
@@ -161,6 +178,7 @@ function losingAnswerOnce(clock: ManualClock, operation: string) {
         const response = await admin.graphql(document, options);
         if (!lost && document.includes(operation)) {
           lost = true;
+          meanwhile?.();
           throw new TypeError("fetch failed");
         }
         return response;
@@ -174,6 +192,29 @@ describe("answers lost after Shopify applied the call", () => {
     const { clock, template } = await twoDuePeriods();
     await drain(worker(createShopifyRail({ clock, adminFor: losingAnswerOnce(clock, "RitournelleDraftOrderCreate") }), clock));
     await expectOneSentDraftPerPeriod(template.id);
+  });
+
+  it("draftOrderCreate in a busy shop: found among every draft made since (60 of another customer's, newer), search lagging, and adopted", async () => {
+    standIn().control.setSearchIndexLag(DEMO_SHOP_DOMAIN, 3_600_000); // the tag search never finds it during the test
+    const { clock, template } = await twoDuePeriods();
+    const othersMeanwhile = () => {
+      for (let i = 0; i < 60; i++) {
+        standIn().control.createDraftOrder(DEMO_SHOP_DOMAIN, {
+          purchasingEntity: { customerId: THEO },
+          lineItems: [{ title: `Commande téléphone ${i}`, quantity: 1, originalUnitPriceWithCurrency: { amount: "12.00", currencyCode: "EUR" } }],
+        });
+      }
+    };
+    const w = worker(createShopifyRail({ clock, adminFor: losingAnswerOnce(clock, "RitournelleDraftOrderCreate", othersMeanwhile) }), clock);
+    await drain(w);
+    clock.advance({ hours: 1 }); // a run left to retry (its draft not found) would retry now, and make a second draft
+    await drain(w);
+    await expectOneSentDraftPerPeriod(template.id);
+    const drafts = standIn().control.draftOrders(DEMO_SHOP_DOMAIN);
+    expect(drafts.filter((d) => d.customerId === THEO)).toHaveLength(60);
+    const [first] = await prisma.invoiceRun.findMany({ where: { templateId: template.id }, orderBy: { periodIndex: "asc" } });
+    // The adopted draft is the one made before the 60 others (more than one page of the newest 50 back).
+    expect(drafts.findIndex((d) => d.id === first!.invoiceId)).toBeLessThan(drafts.findIndex((d) => d.customerId === THEO));
   });
 
   it("draftOrderCreate, search index current: found by the tag search as well", async () => {

@@ -18,8 +18,10 @@
 // these mutations):
 // - every draft carries the run id (tag `ritournelle-run-<id>`, metafield
 //   ritournelle.run_id), so findInvoiceForRun finds it: a tag search, which
-//   lags behind writes, and the shop's most recent drafts, a listing that does
-//   not (as the Stripe adapter pairs search with a list);
+//   lags behind writes, and the shop's drafts made since the index may lag,
+//   read page by page from a listing that does not lag (as the Stripe adapter
+//   pairs search with a list; Shopify has no index-free list of a customer's
+//   drafts: draft-orders.server.ts, recentDraftOrders);
 // - a draft creation whose answer was lost looks for the draft before the
 //   error goes back to the pipeline, which retries (and looks again) later;
 // - the invoice e-mail is sent only while the draft shows no `invoiceSentAt`
@@ -109,11 +111,8 @@ export class ShopifyBillingAdapter implements BillingGateway {
       try {
         return toIssued(await createDraftOrder(admin, input, this.queryOptions));
       } catch (error) {
-        if (error instanceof DraftOrderUserError && input.purchasingEntity && error.userErrors.some((e) => e.field?.includes("customerId"))) {
-          // The order's customer was deleted in Shopify: the draft goes to the e-mail address alone.
-          const { purchasingEntity: _gone, ...byEmail } = input;
-          return toIssued(await createDraftOrder(admin, byEmail, this.queryOptions));
-        }
+        const byEmail = withoutDeletedCustomer(input, error);
+        if (byEmail) return toIssued(await createDraftOrder(admin, byEmail, this.queryOptions));
         const b2b = request.customer.company && error instanceof DraftOrderUserError ? companyRefusal(request.customer.company, error.userErrors) : null;
         if (b2b) throw b2b; // the location or the contact's role changed since the read: never billed to the person instead
         if (!isUnknownOutcome(error)) throw error;
@@ -187,14 +186,24 @@ export class ShopifyBillingAdapter implements BillingGateway {
   async calculate(request: InvoiceRequest): Promise<{ total: number; tax: number }> {
     return this.guard(request, async (admin) => {
       const { tags: _tags, metafields: _metafields, ...input } = await this.draftInput(admin, request, request.customer.shopifyCustomerId ?? NO_SHOPIFY_CUSTOMER);
-      const { total, tax } = await calculateDraftOrder(admin, input, this.queryOptions);
+      const calculate = (draft: DraftOrderInput) => calculateDraftOrder(admin, draft, this.queryOptions);
+      // Calculated as the draft would be made: by e-mail alone once the customer is deleted in Shopify (createDraft).
+      const { total, tax } = await calculate(input).catch((error: unknown) => {
+        const byEmail = withoutDeletedCustomer(input, error);
+        if (byEmail) return calculate(byEmail);
+        throw error;
+      });
       return { total, tax };
     });
   }
 
   // -------------------------------------------------------------------------
 
-  /** The run's draft: by tag (the lagging search), else among the most recent drafts (current); the first one made. */
+  /**
+   * The run's draft: by tag (the lagging search), else among the drafts the
+   * index may not show yet (every draft of the shop made in the last
+   * SEARCH_INDEX_LAG_BOUND_MS, a listing: recentDraftOrders); the first one made.
+   */
   private async findDraft(admin: AdminGraphql, request: InvoiceRequest): Promise<DraftOrder | null> {
     let candidates = (await searchDraftOrdersOfRun(admin, request.runId, this.queryOptions)).filter((d) => d.runId === request.runId);
     if (candidates.length === 0) candidates = (await recentDraftOrders(admin, this.queryOptions)).filter((d) => d.runId === request.runId);
@@ -289,6 +298,18 @@ export class ShopifyBillingAdapter implements BillingGateway {
       throw toBillingError(error);
     }
   }
+}
+
+/**
+ * The input without its customer when Shopify refused it (the order's
+ * customer was deleted in Shopify since): the draft goes to the e-mail
+ * address and the addresses alone, and Shopify e-mails its invoice there.
+ * Null for any other refusal.
+ */
+function withoutDeletedCustomer(input: DraftOrderInput, error: unknown): DraftOrderInput | null {
+  if (!(error instanceof DraftOrderUserError) || !input.purchasingEntity || !error.userErrors.some((e) => e.field?.includes("customerId"))) return null;
+  const { purchasingEntity: _gone, ...byEmail } = input;
+  return byEmail;
 }
 
 export function toIssued(draft: DraftOrder): IssuedInvoice {

@@ -6,7 +6,7 @@
 // a draft the same way whichever query found it.
 import { parseDecimal } from "~/domain/money";
 import { runTag } from "~/domain/write-back";
-import type { RitournelleDraftOrderFieldsFragment } from "./generated/admin.generated";
+import type { RitournelleDraftOrderFieldsFragment, RitournelleRecentDraftOrdersQuery } from "./generated/admin.generated";
 import { runAdminDocument, ShopifyGraphqlError, type AdminGraphql, type RunAdminQueryOptions, type VariablesOf } from "./graphql.server";
 
 /** Namespace and key of the metafield that carries the run id on each draft. */
@@ -56,11 +56,16 @@ export const DRAFT_ORDERS_SEARCH = `#graphql
   }
 ` as const;
 
+/**
+ * One page of the shop's drafts, newest first: a listing (no `query`), which
+ * reads the drafts themselves, not the search index a `query` goes through.
+ */
 export const RECENT_DRAFT_ORDERS = `#graphql
   ${DRAFT_ORDER_FIELDS}
-  query RitournelleRecentDraftOrders {
-    draftOrders(first: 50, sortKey: ID, reverse: true) {
+  query RitournelleRecentDraftOrders($after: String) {
+    draftOrders(first: 50, after: $after, sortKey: ID, reverse: true) {
       nodes { ...RitournelleDraftOrderFields }
+      pageInfo { hasNextPage endCursor }
     }
   }
 ` as const;
@@ -177,10 +182,55 @@ export async function searchDraftOrdersOfRun(admin: AdminGraphql, runId: string,
   return data.draftOrders.nodes.map(draftOf);
 }
 
-/** The shop's 50 most recent drafts, newest first: a listing, current even when the search index lags. */
+/**
+ * How long after a draft's creation Ritournelle still expects Shopify's search
+ * index may not show it. Shopify documents no bound (the index lags behind
+ * writes by seconds in practice; the stand-in's, 5 s); no Admin write takes
+ * minutes to reach it, so a draft made more than ten minutes ago is taken as
+ * searchable.
+ */
+export const SEARCH_INDEX_LAG_BOUND_MS = 10 * 60_000;
+
+/**
+ * At most this many pages of 50 are read (152 points each): 1,000 drafts made
+ * within SEARCH_INDEX_LAG_BOUND_MS, a very busy shop. Past them, a draft the
+ * index does not show yet is not found.
+ */
+export const RECENT_DRAFT_PAGES_MAX = 20;
+
+/**
+ * The drafts the search index may not show yet: the shop's drafts newest
+ * first, page after page, back to those made SEARCH_INDEX_LAG_BOUND_MS before
+ * the newest (both instants on Shopify's clock: no skew with ours enters; a
+ * draft the index lacks was made less than the bound before now, so after the
+ * newest minus the bound), RECENT_DRAFT_PAGES_MAX pages at most.
+ *
+ * Shop-wide, not the customer's: the 2026-01 schema has no index-free listing
+ * of a customer's drafts. `Customer` has no draft orders field (the fields of
+ * DraftOrderConnection are Company, CompanyContact, CompanyLocation,
+ * CustomerMergePreviewDefaultFields and the root's draftOrders:
+ * https://shopify.dev/docs/api/admin-graphql/latest/connections/DraftOrderConnection),
+ * and `customer_id:` is a term of the search syntax
+ * (https://shopify.dev/docs/api/admin-graphql/latest/queries/draftOrders,
+ * https://shopify.dev/docs/api/usage/search-syntax), read from the lagging
+ * index like `tag:`. Bounded by time instead of a count, the listing finds a
+ * draft however many other customers' drafts were made after it.
+ */
 export async function recentDraftOrders(admin: AdminGraphql, options?: RunAdminQueryOptions): Promise<DraftOrder[]> {
-  const data = await runAdminDocument(admin, RECENT_DRAFT_ORDERS, undefined, options);
-  return data.draftOrders.nodes.map(draftOf);
+  const drafts: DraftOrder[] = [];
+  let after: string | null = null;
+  for (let page = 0; page < RECENT_DRAFT_PAGES_MAX; page++) {
+    const data: RitournelleRecentDraftOrdersQuery = await runAdminDocument(admin, RECENT_DRAFT_ORDERS, { after }, options);
+    const nodes = data.draftOrders.nodes.map(draftOf);
+    drafts.push(...nodes);
+    const { hasNextPage, endCursor } = data.draftOrders.pageInfo;
+    const newest = drafts[0];
+    const oldest = nodes[nodes.length - 1];
+    if (!hasNextPage || !endCursor || !newest || !oldest) break;
+    if (Date.parse(oldest.createdAt) < Date.parse(newest.createdAt) - SEARCH_INDEX_LAG_BOUND_MS) break;
+    after = endCursor;
+  }
+  return drafts;
 }
 
 export async function sendDraftOrderInvoice(
