@@ -3,7 +3,7 @@
 // draft order per period, its invoice e-mailed once, whatever crashes or lost
 // answers happen at any step — without idempotency keys (the run id travels
 // on each draft as a tag and a metafield).
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { BillingError, type BillingGateway } from "~/domain/billing";
 import { ManualClock } from "~/domain/clock";
@@ -16,27 +16,16 @@ import { DEMO_SHOP_DOMAIN, OTHER_SHOP_DOMAIN } from "../../sandbox/shopify";
 import { CrashError, MemoryGateway } from "../helpers/memory-gateway";
 import { drain, runStates, templateInput } from "../helpers/recurring";
 import { storeOfflineSession } from "../helpers/shopify";
-import { installDemoShop, createShopifyRailTemplate, shopifyRailWorker, SHOPIFY_RAIL_SCOPES } from "../helpers/shopify-rail";
-import { withShopifyStandIn } from "../helpers/shopify-stand-in";
+import { installDemoShop, createShopifyRailTemplate, shopifyRailWorker, withShopifyRailStandIn } from "../helpers/shopify-rail";
 
-const standIn = withShopifyStandIn();
 const TOKEN = "shpat_rail_tests";
+const standIn = withShopifyRailStandIn(TOKEN);
 const RUN_LEASE_MS = 60_000;
 const CAMILLE = "gid://shopify/Customer/7410000000101";
 const THEO = "gid://shopify/Customer/7410000000102";
 const COFFEE_1KG = "gid://shopify/ProductVariant/45100000000041";
 /** The seeded 1 kg coffee (reduced VAT), as "make recurring" imports it. */
 const coffeeLine = { title: "Café en grains", variantTitle: "1 kg", sku: "COF-1KG", variantId: COFFEE_1KG, quantity: 2, unitAmount: 2400, taxLines: [{ title: "TVA", ratePercent: "5.5" }] };
-
-beforeAll(async () => {
-  await storeOfflineSession(DEMO_SHOP_DOMAIN, TOKEN);
-});
-
-beforeEach(async () => {
-  standIn().control.reset();
-  standIn().control.addAccessToken(DEMO_SHOP_DOMAIN, TOKEN, SHOPIFY_RAIL_SCOPES);
-  await prisma.shop.deleteMany();
-});
 
 /** A Shopify-rail template of the demo shop with two periods due (Jan 15 and Feb 15): 2 × 24.90 + 4.90 shipping, VAT included. */
 async function twoDuePeriods(overrides: Parameters<typeof templateInput>[0] = {}) {

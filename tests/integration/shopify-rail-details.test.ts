@@ -7,7 +7,7 @@
 import { AppProvider } from "@shopify/polaris";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PreviewSection } from "~/components/template-form/PreviewSection";
 import prisma from "~/db.server";
 import { ManualClock } from "~/domain/clock";
@@ -20,24 +20,12 @@ import { createShopifyRail, shopAdminFor } from "~/services/invoicing/shopify-ra
 import { compareShopifyTotal } from "~/services/templates/shopify-total.server";
 import { DEMO_SHOP_DOMAIN } from "../../sandbox/shopify";
 import { drain, templateInput } from "../helpers/recurring";
-import { storeOfflineSession } from "../helpers/shopify";
-import { createShopifyRailTemplate, installDemoShop, shopifyRailWorker, SHOPIFY_RAIL_SCOPES } from "../helpers/shopify-rail";
-import { withShopifyStandIn } from "../helpers/shopify-stand-in";
+import { createShopifyRailTemplate, installDemoShop, shopifyRailWorker, withShopifyRailStandIn } from "../helpers/shopify-rail";
 
-const standIn = withShopifyStandIn();
 const TOKEN = "shpat_rail_details";
+const standIn = withShopifyRailStandIn(TOKEN);
 const CAMILLE = "gid://shopify/Customer/7410000000101";
 const THEO = "gid://shopify/Customer/7410000000102";
-
-beforeAll(async () => {
-  await storeOfflineSession(DEMO_SHOP_DOMAIN, TOKEN);
-});
-
-beforeEach(async () => {
-  standIn().control.reset();
-  standIn().control.addAccessToken(DEMO_SHOP_DOMAIN, TOKEN, SHOPIFY_RAIL_SCOPES);
-  await prisma.shop.deleteMany();
-});
 
 /** A Shopify-rail template of the demo shop billing Camille, with its first period (Jan 15) due. */
 async function onePeriodDue(customer: Partial<ReturnType<typeof templateInput>["customer"]> = {}) {

@@ -4,7 +4,7 @@
 // (a draft deleted, an order cancelled) — with its own payloads, re-signed
 // here the way Shopify signs them: HMAC-verified, deduplicated, out-of-order
 // safe, sealed to the delivering shop.
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import type { BillingGateway } from "~/domain/billing";
 import { ManualClock } from "~/domain/clock";
@@ -23,24 +23,17 @@ import { loadTemplatePage } from "~/services/templates/detail-page.server";
 import { DEMO_SHOP_DOMAIN } from "../../sandbox/shopify";
 import { drain, templateInput } from "../helpers/recurring";
 import { asResponse, callRoute } from "../helpers/remix";
-import { storeOfflineSession, webhookRequest } from "../helpers/shopify";
-import { installDemoShop, createShopifyRailTemplate, shopifyRailWorker, SHOPIFY_RAIL_SCOPES } from "../helpers/shopify-rail";
-import { recordAdminCalls, withShopifyStandIn } from "../helpers/shopify-stand-in";
+import { webhookRequest } from "../helpers/shopify";
+import { installDemoShop, createShopifyRailTemplate, shopifyRailWorker, withShopifyRailStandIn } from "../helpers/shopify-rail";
+import { recordAdminCalls } from "../helpers/shopify-stand-in";
 
-const standIn = withShopifyStandIn();
 const TOKEN = "shpat_rail_webhooks";
+const standIn = withShopifyRailStandIn(TOKEN);
 const ACTIONS = { "orders/paid": orderPaid, "orders/cancelled": orderCancelled, "draft_orders/update": draftOrderUpdated, "draft_orders/delete": draftOrderDeleted } as const;
 type Topic = keyof typeof ACTIONS;
 
-beforeAll(async () => {
-  await storeOfflineSession(DEMO_SHOP_DOMAIN, TOKEN);
-});
-
-beforeEach(async () => {
-  standIn().control.reset();
+beforeEach(() => {
   standIn().control.setWebhookUrl(null); // deliveries are recorded, and this test delivers them
-  standIn().control.addAccessToken(DEMO_SHOP_DOMAIN, TOKEN, SHOPIFY_RAIL_SCOPES);
-  await prisma.shop.deleteMany();
 });
 
 /**

@@ -6,7 +6,7 @@
 // draft's invoiceSentAt, compared with the one read before the send; a send
 // whose answer was lost and which the draft does not show is not asked again
 // before SEND_SETTLE_MS has passed since it was claimed on the run's trail.
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import type { BillingGateway } from "~/domain/billing";
 import { ManualClock } from "~/domain/clock";
@@ -20,25 +20,17 @@ import { DEMO_SHOP_DOMAIN } from "../../sandbox/shopify";
 import { CrashError } from "../helpers/memory-gateway";
 import { drain, templateInput } from "../helpers/recurring";
 import { callRoute } from "../helpers/remix";
-import { adminFetchRequest, mintSessionToken, storeOfflineSession } from "../helpers/shopify";
-import { installDemoShop, createShopifyRailTemplate, shopifyRailWorker, SHOPIFY_RAIL_SCOPES } from "../helpers/shopify-rail";
-import { withShopifyStandIn } from "../helpers/shopify-stand-in";
+import { adminFetchRequest, mintSessionToken } from "../helpers/shopify";
+import { installDemoShop, createShopifyRailTemplate, shopifyRailWorker, withShopifyRailStandIn } from "../helpers/shopify-rail";
 
-const standIn = withShopifyStandIn();
 const TOKEN = "shpat_send_once";
+const standIn = withShopifyRailStandIn(TOKEN);
 const SEND = "RitournelleDraftOrderInvoiceSend";
 const RUN_LEASE_MS = 60_000;
 const MINUTE = 60_000;
 
-beforeAll(async () => {
-  await storeOfflineSession(DEMO_SHOP_DOMAIN, TOKEN);
-});
-
-beforeEach(async () => {
-  standIn().control.reset();
+beforeEach(() => {
   standIn().faults.clear();
-  standIn().control.addAccessToken(DEMO_SHOP_DOMAIN, TOKEN, SHOPIFY_RAIL_SCOPES);
-  await prisma.shop.deleteMany();
 });
 
 /** A Shopify-rail template of the demo shop whose first period (Jan 15) is due. */

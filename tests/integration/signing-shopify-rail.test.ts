@@ -6,7 +6,7 @@
 // certificate name the draft order (and the order, once paid), in French
 // and in English; the draft order gets the signature's metafields.
 import { Temporal } from "temporal-polyfill";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { ManualClock } from "~/domain/clock";
 import { documentHash, SHOPIFY_DOCUMENT_FORMAT } from "~/domain/signature-document";
@@ -16,24 +16,15 @@ import { loader as pdfLoader } from "~/routes/sign.$token.pdf";
 import { stampPendingSignatures } from "~/services/signing/stamp-pending-signatures.server";
 import { DEMO_SHOP_DOMAIN } from "../../sandbox/shopify";
 import { drain, templateInput } from "../helpers/recurring";
-import { storeOfflineSession } from "../helpers/shopify";
-import { installDemoShop, createShopifyRailTemplate, shopifyRailWorker, SHOPIFY_RAIL_SCOPES } from "../helpers/shopify-rail";
-import { withShopifyStandIn } from "../helpers/shopify-stand-in";
+import { installDemoShop, createShopifyRailTemplate, shopifyRailWorker, withShopifyRailStandIn } from "../helpers/shopify-rail";
 import { callPublic, pdfText, signFields, submitRequest, viewRequest } from "../helpers/signing";
 
-const standIn = withShopifyStandIn();
 const TOKEN = "shpat_rail_signing";
+const standIn = withShopifyRailStandIn(TOKEN);
 const CAMILLE = "gid://shopify/Customer/7410000000101";
 
-beforeAll(async () => {
-  await storeOfflineSession(DEMO_SHOP_DOMAIN, TOKEN);
-});
-
-beforeEach(async () => {
-  standIn().control.reset();
+beforeEach(() => {
   standIn().control.setWebhookUrl(null);
-  standIn().control.addAccessToken(DEMO_SHOP_DOMAIN, TOKEN, SHOPIFY_RAIL_SCOPES);
-  await prisma.shop.deleteMany();
 });
 
 /**
