@@ -6,25 +6,20 @@
 // bounded, a run stopped before its e-mail with its draft deleted once,
 // Shopify's throttling and refusals. Every count of drafts and e-mails is the
 // stand-in's own (control.draftOrders, control.invoiceEmails).
-import { randomUUID } from "node:crypto";
-import type { Shop } from "@prisma/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import type { BillingGateway, InvoiceRequest } from "~/domain/billing";
 import { ManualClock } from "~/domain/clock";
 import { NO_SHOPIFY_CUSTOMER, ShopifyBillingAdapter } from "~/gateways/shopify/billing-adapter.server";
-import type { Template } from "~/models/template.server";
 import { createShopifyRail, shopAdminFor } from "~/services/invoicing/shopify-rail.server";
-import { handleCustomersRedact } from "~/services/privacy/redact-customer.server";
-import { handleAppUninstalled } from "~/services/shopify/app-uninstalled.server";
 import { cancelTemplate } from "~/services/templates/cancel.server";
 import { loadTemplatePage } from "~/services/templates/detail-page.server";
-import { pauseTemplate } from "~/services/templates/pause.server";
 import { retryRun } from "~/services/templates/retry-run.server";
 import { DEMO_SHOP_DOMAIN } from "../../sandbox/shopify";
 import { CrashError } from "../helpers/memory-gateway";
 import { drain, runStates, templateInput } from "../helpers/recurring";
 import { storeOfflineSession } from "../helpers/shopify";
+import { stopTransitions, type StopTransition } from "../helpers/stop-transitions";
 import { createShopifyRailTemplate, HookedShopifyRail, installDemoShop, shopifyRailWorker, SHOPIFY_RAIL_SCOPES, type RailCall } from "../helpers/shopify-rail";
 import { withShopifyStandIn } from "../helpers/shopify-stand-in";
 
@@ -204,38 +199,8 @@ describe("leases on the Shopify rail", () => {
   });
 });
 
-type TransitionCase = {
-  name: string;
-  /** The reason the run is skipped for. */
-  reason: string;
-  /** The notice on a run e-mailed before the transition (the template page offers to cancel it: Void). */
-  notice: string;
-  /** Ritournelle can no longer reach the shop: the run's draft stays in Shopify, never e-mailed. */
-  draftLeft?: true;
-  apply: (shop: Shop, template: Template, clock: ManualClock) => Promise<unknown>;
-};
-
-const TRANSITIONS: TransitionCase[] = [
-  { name: "the merchant cancels", reason: "cancelled", notice: "cancelled", apply: (shop, template, clock) => cancelTemplate(shop, template.id, { clock }) },
-  { name: "the merchant pauses", reason: "paused", notice: "paused", apply: (shop, template, clock) => pauseTemplate(shop, template.id, { clock }) },
-  {
-    name: "the shop uninstalls the app",
-    reason: "paused",
-    notice: "shop_uninstalled",
-    draftLeft: true,
-    apply: (shop, _template, clock) => {
-      standIn().control.uninstall(shop.domain); // Shopify revokes the app's tokens, then tells it
-      return handleAppUninstalled({ webhookId: randomUUID(), topic: "app/uninstalled", shop: shop.domain, payload: {} }, { clock });
-    },
-  },
-  {
-    name: "customers/redact erases the customer",
-    reason: "customer_redacted",
-    notice: "customer_redacted",
-    apply: (shop, _template, clock) =>
-      handleCustomersRedact({ webhookId: randomUUID(), topic: "customers/redact", shop: shop.domain, payload: { customer: { id: 7410000000101, email: EMAIL } } }, { clock }),
-  },
-];
+// Shopify revokes the app's tokens before it sends app/uninstalled.
+const TRANSITIONS = stopTransitions({ id: 7410000000101, email: EMAIL }, (shop) => standIn().control.uninstall(shop.domain));
 
 /** The call that comes right before `step`'s on this rail (the transition lands between the two). */
 const PREVIOUS = { lines: "draft", finalize: "lines", send: "finalize" } as const satisfies Record<string, RailCall>;
@@ -244,8 +209,8 @@ const PREVIOUS = { lines: "draft", finalize: "lines", send: "finalize" } as cons
  * What the stand-in and our tables show of a run stopped before `step`, after its draft was made: its draft deleted once
  * (`draftLeft`: the shop took Ritournelle's access away, the draft stays in Shopify), nothing e-mailed.
  */
-async function expectStopped(templateId: string, transition: TransitionCase, step: keyof typeof PREVIOUS, clock: ManualClock) {
-  const { reason, draftLeft = false } = transition;
+async function expectStopped(templateId: string, transition: StopTransition, step: keyof typeof PREVIOUS, clock: ManualClock) {
+  const { reason, revokesAccess: draftLeft = false } = transition;
   const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId } });
   expect(run).toMatchObject({ state: "skipped", skipReason: reason, step: null, invoiceId: null, leaseOwner: null, leaseToken: null });
   // Shopify: the run's draft was made once and deleted once; no invoice e-mail at all.

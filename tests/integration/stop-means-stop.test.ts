@@ -7,24 +7,19 @@
 // either while the run waits on a retry after Stripe's 429 (its lease given
 // back), or while the worker holds it, between two calls. A run already
 // finalized is left alone, and the template page offers to void it.
-import { randomUUID } from "node:crypto";
 import type { Shop } from "@prisma/client";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { ManualClock } from "~/domain/clock";
 import type { BillingGateway, BillingStep, InvoiceRequest, StepContext } from "~/domain/billing";
 import { StripeBillingAdapter } from "~/gateways/stripe/billing-adapter.server";
-import type { Template } from "~/models/template.server";
 import { stripeCustomerStore, stripeTaxRateStore } from "~/services/invoicing/stripe-rail.server";
-import { handleCustomersRedact } from "~/services/privacy/redact-customer.server";
-import { handleAppUninstalled } from "~/services/shopify/app-uninstalled.server";
-import { cancelTemplate } from "~/services/templates/cancel.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { loadTemplatePage } from "~/services/templates/detail-page.server";
-import { pauseTemplate } from "~/services/templates/pause.server";
 import { Worker } from "~/worker/worker";
 import { idempotencyKey } from "~/domain/billing";
 import { createShop, drain, templateInput } from "../helpers/recurring";
+import { stopTransitions } from "../helpers/stop-transitions";
 import { invoiceRequest, MemoryStripeStores, MERCHANT, testClient, withStripeStandIn } from "../helpers/stripe";
 
 const stripeStandIn = withStripeStandIn();
@@ -80,35 +75,7 @@ async function dueTemplate(options: { end?: number; shop?: Shop; clock?: ManualC
   return { clock, shop, template };
 }
 
-type TransitionCase = {
-  name: string;
-  /** The reason the run is skipped for. */
-  reason: string;
-  /** The notice on a run finalized before the transition (the template page offers Void). */
-  notice: string;
-  apply: (shop: Shop, template: Template, clock: ManualClock) => Promise<unknown>;
-};
-
-const TRANSITIONS: TransitionCase[] = [
-  { name: "the merchant cancels", reason: "cancelled", notice: "cancelled", apply: (shop, template, clock) => cancelTemplate(shop, template.id, { clock }) },
-  { name: "the merchant pauses", reason: "paused", notice: "paused", apply: (shop, template, clock) => pauseTemplate(shop, template.id, { clock }) },
-  {
-    name: "the shop uninstalls the app",
-    reason: "paused",
-    notice: "shop_uninstalled",
-    apply: (shop, _template, clock) => handleAppUninstalled({ webhookId: randomUUID(), topic: "app/uninstalled", shop: shop.domain, payload: {} }, { clock }),
-  },
-  {
-    name: "customers/redact erases the customer",
-    reason: "customer_redacted",
-    notice: "customer_redacted",
-    apply: (shop, _template, clock) =>
-      handleCustomersRedact(
-        { webhookId: randomUUID(), topic: "customers/redact", shop: shop.domain, payload: { customer: { id: 7001, email: CUSTOMER.email } } },
-        { clock },
-      ),
-  },
-];
+const TRANSITIONS = stopTransitions({ id: 7001, email: CUSTOMER.email });
 
 /** The step whose call comes right before `step`'s (the transition lands between the two). */
 const PREVIOUS: Record<"draft" | "lines" | "finalize", BillingStep> = { draft: "customer", lines: "draft", finalize: "lines" };
