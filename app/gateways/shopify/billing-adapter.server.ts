@@ -340,7 +340,10 @@ export function isUnknownOutcome(error: unknown): boolean {
   const response = (error as { response?: { code?: unknown } }).response;
   if (typeof response?.code === "number") return response.code >= 500;
   const code = (error as { code?: unknown; cause?: { code?: unknown } }).cause?.code ?? (error as { code?: unknown }).code;
-  return error instanceof TypeError || (typeof code === "string" && /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|UND_ERR_|EPIPE)/.test(code));
+  // undici's fetch rejects every network failure with TypeError("fetch failed") (the cause says which);
+  // any other TypeError is a bug in our code, which must show as one, not as Shopify being down.
+  if (error instanceof TypeError && error.message === "fetch failed") return true;
+  return typeof code === "string" && /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|UND_ERR_|EPIPE)/.test(code);
 }
 
 function hasCode(errors: unknown, code: string): boolean {
