@@ -13,7 +13,7 @@ function summary(report: CampaignReport): string {
   const rows: [string, string | number][] = [
     ["seed", `${report.seed}   (replay: npm run test:chaos -- --seed ${report.seed}${report.size === "full" ? " --size full" : ""})`],
     ["size / database", `${report.size} / ${report.database}`],
-    ["invoices finalized", report.invoices],
+    ["invoices finalized (Stripe)", report.invoices],
     ["runs", report.runs],
     ["periods expected (untouched templates)", report.periodsExpected],
     ["duplicates", report.duplicates],
@@ -24,9 +24,18 @@ function summary(report: CampaignReport): string {
     ["workers SIGKILLed (and restarted)", `${report.kills} (${report.restarts})`],
     ["worker start, median / max", `${(report.workerStartMs.median / 1000).toFixed(1)} s / ${(report.workerStartMs.max / 1000).toFixed(1)} s`],
     ["faults injected", Object.entries(report.faults).map(([kind, count]) => `${kind} ${count}`).join(", ") || "none"],
+    ["Shopify rail: templates / runs", `${report.shopify.templates} / ${report.shopify.runs}`],
+    ["Shopify draft orders (invoice e-mails)", `${report.shopify.drafts} (${report.shopify.emails})`],
+    ["Shopify duplicates / misses", `${report.shopify.duplicates} / ${report.shopify.misses}`],
+    ["Shopify e-mailed by a send in flight at a stop", report.shopify.emailedInFlightAtStop],
+    [
+      "Shopify answers lost (before / after applied)",
+      `${report.shopifyFaults.before} / ${report.shopifyFaults.after}${Object.keys(report.shopifyFaults.byOperation).length ? ` — ${Object.entries(report.shopifyFaults.byOperation).map(([kind, count]) => `${kind} ${count}`).join(", ")}` : ""}`,
+    ],
     ["Stripe webhook deliveries (duplicates)", `${report.stripeWebhooks.deliveries} (${report.stripeWebhooks.duplicates})`],
     ["Shopify webhooks over HTTP (duplicates)", `${report.shopifyWebhooks.sent} (${report.shopifyWebhooks.duplicates})`],
-    ["merchant actions", Object.entries(report.merchantActions).map(([kind, count]) => `${kind} ${count}`).join(", ")],
+    ["merchant actions", Object.entries(report.merchantActions).filter(([kind]) => !kind.endsWith(" (Shopify)")).map(([kind, count]) => `${kind} ${count}`).join(", ")],
+    ["  of which on the Shopify rail", Object.entries(report.merchantActions).filter(([kind]) => kind.endsWith(" (Shopify)")).map(([kind, count]) => `${kind.replace(" (Shopify)", "")} ${count}`).join(", ") || "none"],
     ["violations", report.violations.length],
     ["duration", `${Math.round(report.durationMs / 1000)} s`],
   ];

@@ -6,6 +6,17 @@
 // a month end). Then the promise is checked from the stand-in's own ledger,
 // request log and e-mail log (checks.ts).
 //
+// The Shopify invoice rail too (issue 16): about 30 % of the templates, drawn
+// from the seed, are issued as Shopify draft orders through the Shopify
+// stand-in started here, to which every process routes its Admin API calls
+// (the workers from CHAOS_SHOPIFY_URL); each chaos shop holds an offline token
+// with the rail's scope there and its templates' customers. A few percent of
+// the Admin requests lose their answer before Shopify applies them, and as
+// many after (no idempotency key covers that); its throttling is Shopify's.
+// The merchants' actions are the same services on both rails; the customer
+// pays a Shopify invoice at the stand-in's checkout. The rail's promise is
+// checked from the stand-in's own drafts and invoice e-mails.
+//
 // This process is the web process: the app's real HTTP server (production
 // build) receives the webhooks; merchant actions go through the services.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -24,12 +35,15 @@ import { editTemplate } from "~/services/templates/edit.server";
 import { pauseTemplate } from "~/services/templates/pause.server";
 import { resumeTemplate } from "~/services/templates/resume.server";
 import { skipNextPeriod } from "~/services/templates/skip-next.server";
+import { routeShopifyAdminTo, startShopifyStandIn, type ShopifyStandIn } from "../../sandbox/shopify";
 import { DEFAULT_SECRET_KEY, startStripeStandIn, type StripeStandIn } from "../../sandbox/stripe/server";
 import { startApp } from "../helpers/app-server";
 import { storeOfflineSession, webhookRequest } from "../helpers/shopify";
+import { SHOPIFY_RAIL_SCOPES } from "../helpers/shopify-rail";
 import { checkPromise, type Actions, type CheckResult } from "./checks";
 import { FileClock } from "./clock-file";
-import { CAMPAIGN_START, Dice, planTemplate, SIZES, STEP_MS, STEPS, type CampaignSize, type PlannedTemplate } from "./plan";
+import { CAMPAIGN_START, Dice, planTemplate, railDiceOf, SIZES, STEP_MS, STEPS, type CampaignSize, type PlannedTemplate } from "./plan";
+import { chaosShopDomain, chaosShopifySeed, chaosShopToken, injectShopifyAnswerFaults, shopifyLedger, type ShopifyFaultCounts } from "./shopify-rail";
 import { bundleWorkerEntry } from "./worker-bundle";
 
 export type CampaignOptions = { seed: number; size: CampaignSize; log?: (line: string) => void };
@@ -46,12 +60,16 @@ export type CampaignReport = CheckResult & {
   shopifyWebhooks: { sent: number; duplicates: number };
   stripeWebhooks: { deliveries: number; duplicates: number };
   faults: Record<string, number>;
+  /** Answers the Shopify stand-in lost, before or after applying the request. */
+  shopifyFaults: ShopifyFaultCounts;
   durationMs: number;
 };
 
 const WEBHOOK_SECRET = "whsec_chaos_campaign";
 /** The workers' planning lease, and so the bound of their sweep of expired ones (checked at the end). */
 const TEMPLATE_LEASE_MS = 6_000;
+/** Shares of the Shopify stand-in's Admin requests whose answer is lost, before and after Shopify applies them. */
+const SHOPIFY_ANSWER_LOSS = { before: 0.05, after: 0.05 };
 
 export async function runCampaign(options: CampaignOptions): Promise<CampaignReport> {
   const started = Date.now();
@@ -79,8 +97,17 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   process.env.STRIPE_REQUESTS_PER_SECOND = "25";
   resetConfigForTests();
 
-  // --- The web process (this one): the app's HTTP server, Stripe's webhooks pointed at it.
+  // --- Shopify stand-in (same time line), every process's Admin API calls routed to it: a shop per chaos shop, made from the plan.
+  const planned: (PlannedTemplate & { id: string })[] = [];
+  const railDice = railDiceOf(options.seed);
+  const plans = Array.from({ length: size.templates }, (_, index) => planTemplate(dice, index, size.shops, railDice));
+  const shopify: ShopifyStandIn = await startShopifyStandIn({ seed: chaosShopifySeed(size.shops, plans), clock: { now: () => clock.nowMs() } });
+  const unrouteShopify = routeShopifyAdminTo(shopify.url);
+  const shopifyFaults = injectShopifyAnswerFaults(shopify, options.seed, SHOPIFY_ANSWER_LOSS);
+
+  // --- The web process (this one): the app's HTTP server, Stripe's and Shopify's webhooks pointed at it.
   const app = await startApp();
+  shopify.control.setWebhookUrl(`${app.url}/webhooks`);
   standIn.control.setWebhookEndpoints([{ url: `${app.url}/webhooks/stripe`, secret: WEBHOOK_SECRET, scope: "connect" }]);
   standIn.control.configureWebhooks({ duplicate: 0.3, reorderWindow: 6, retryDelaysMs: [200, 500, 1_000], maxAttempts: 10, paused: false });
 
@@ -93,7 +120,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     const child = spawn(
       process.execPath,
       [bundle.file, "--worker-id", `chaos-${slot}-${restarts}`, "--tick-ms", "100", "--concurrency", "12", "--run-batch", "60", "--run-lease-ms", "6000", "--template-lease-ms", String(TEMPLATE_LEASE_MS)],
-      { env: { ...process.env, CHAOS_CLOCK_FILE: path.join(dir, "clock"), LOG_LEVEL: "warn", WORKER_METRICS_PORT: "" }, stdio: ["ignore", "ignore", "pipe", "ipc"] },
+      { env: { ...process.env, CHAOS_CLOCK_FILE: path.join(dir, "clock"), CHAOS_SHOPIFY_URL: shopify.url, LOG_LEVEL: "warn", WORKER_METRICS_PORT: "" }, stdio: ["ignore", "ignore", "pipe", "ipc"] },
     );
     let errors = "";
     child.stderr!.on("data", (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-4000)));
@@ -110,7 +137,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     });
   };
 
-  const actions: Actions = { cancelled: new Map(), paused: new Map(), skipped: new Set(), edited: new Set(), resends: new Map(), resendsTried: new Map(), paid: new Set() };
+  const actions: Actions = { cancelled: new Map(), paused: new Map(), skipped: new Set(), edited: new Set(), resends: new Map(), resendsTried: new Map(), paid: new Map() };
   const merchantActions: Record<string, number> = { pause: 0, resume: 0, cancel: 0, skip_next: 0, edit_lines: 0, resend: 0, customer_pays: 0 };
   const shopifyWebhooks = { sent: 0, duplicates: 0 };
 
@@ -118,20 +145,20 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     // --- Shops and templates.
     const shops: Shop[] = [];
     for (const [index, account] of accounts.entries()) {
-      const domain = `chaos-${index}.myshopify.com`;
+      const domain = chaosShopDomain(index);
       // On Pro: the campaign makes more recurring invoices per shop than the Free plan allows (the limit has its own tests).
       shops.push(await prisma.shop.create({ data: { domain, timeZone: "Europe/Paris", currency: "EUR", billingAccountId: account, settings: "{}", plan: "pro" } }));
-      await storeOfflineSession(domain);
+      // The offline session of the shop's token in the Shopify stand-in, with the rail's optional scope granted.
+      await storeOfflineSession(domain, chaosShopToken(index));
+      await prisma.session.update({ where: { id: `offline_${domain}` }, data: { scope: SHOPIFY_RAIL_SCOPES } });
     }
-    const planned: (PlannedTemplate & { id: string })[] = [];
-    for (let index = 0; index < size.templates; index++) {
-      const plan = planTemplate(dice, index, size.shops);
+    for (const plan of plans) {
       const template = await createTemplate(shops[plan.shopIndex]!, plan.input, { clock });
       planned.push({ ...plan, id: template.id });
     }
     // About a third of the templates are the merchants' playground; the others are left alone (and must miss nothing).
     const touchable = planned.filter(() => dice.chance(0.35));
-    log(`${planned.length} templates over ${shops.length} shops; ${touchable.length} open to merchant actions; database ${database}`);
+    log(`${planned.length} templates over ${shops.length} shops (${planned.filter((template) => template.rail === "shopify").length} on the Shopify rail); ${touchable.length} open to merchant actions; database ${database}`);
 
     // --- Faults on every account: 100 ms, 25 req/s, 5 % 5xx, 5 % committed-then-dropped.
     standIn.control.setFaults("*", { latency: { fixedMs: 100 }, rateLimit: { requestsPerSecond: 25 }, serverErrorRatio: 0.05, dropRatio: 0.05 });
@@ -162,7 +189,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       while (!until()) {
         await sleep(dice.int(150, 600));
         if (until()) break;
-        await merchantAction(dice, touchable, shops, actions, merchantActions, clock, standIn).catch((error: unknown) => log(`merchant action refused: ${String(error)}`));
+        await merchantAction(dice, touchable, shops, actions, merchantActions, clock, standIn, shopify).catch((error: unknown) => log(`merchant action refused: ${String(error)}`));
         if (dice.chance(0.15)) {
           await shopifyWebhook(app.url, dice, shops);
           shopifyWebhooks.sent += 2;
@@ -191,6 +218,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     stopKills = true;
     await killer;
     standIn.control.setFaults("*", { serverErrorRatio: 0, dropRatio: 0 });
+    shopifyFaults.stop();
     for (let round = 0; round < 3; round++) {
       clock.advance(2 * 3_600_000);
       const deadline = Date.now() + size.stepSettleMs;
@@ -199,9 +227,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
     for (const worker of workers) worker.child?.kill("SIGTERM");
     await Promise.all(workers.map((worker) => worker.exited));
     await drainWebhooks(standIn, 3 * size.stepSettleMs, log);
+    await shopify.control.webhooksSettled();
     await sleep(500);
 
-    const result = await checkPromise({ standIn, planned, actions, now: clock.nowDate(), templateLeaseMs: TEMPLATE_LEASE_MS });
+    const result = await checkPromise({ standIn, planned, actions, now: clock.nowDate(), templateLeaseMs: TEMPLATE_LEASE_MS, shopify: shopifyLedger(shopify, size.shops, planned) });
     const requests = standIn.control.requests();
     const faults: Record<string, number> = {};
     for (const entry of requests) if (entry.fault) faults[entry.fault] = (faults[entry.fault] ?? 0) + 1;
@@ -218,12 +247,15 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       shopifyWebhooks,
       stripeWebhooks: { deliveries: deliveries.length, duplicates: deliveries.filter((delivery) => delivery.duplicate).length },
       faults,
+      shopifyFaults: shopifyFaults.counts,
       durationMs: Date.now() - started,
     };
   } finally {
     for (const worker of workers) if (worker.child && worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill("SIGKILL");
     await app.close();
     await standIn.close();
+    unrouteShopify();
+    await shopify.close();
     setAppClock(undefined);
     fs.rmSync(dir, { recursive: true, force: true });
     bundle.dispose();
@@ -279,12 +311,24 @@ async function merchantAction(
   counts: Record<string, number>,
   clock: FileClock,
   standIn: StripeStandIn,
+  shopify: ShopifyStandIn,
 ): Promise<void> {
   if (touchable.length === 0) return;
-  const template = dice.pick(touchable);
-  const shop = shops[template.shopIndex]!;
+  let template = dice.pick(touchable);
   if (actions.cancelled.has(template.id)) return;
-  const kind = dice.pick(["pause", "resume", "cancel", "skip_next", "edit_lines", "edit_lines", "resend", "customer_pays", "customer_pays"] as const);
+  const drawn = dice.pick(["pause", "resume", "cancel", "skip_next", "edit_lines", "edit_lines", "resend", "customer_pays", "customer_pays", "pause_send_in_doubt"] as const);
+  let kind: Exclude<typeof drawn, "pause_send_in_doubt"> = drawn === "pause_send_in_doubt" ? "pause" : drawn;
+  if (drawn === "pause_send_in_doubt") {
+    // The merchant pauses a Shopify invoice whose send is in doubt (its answer was lost; the run asks again once Shopify has
+    // settled): that retry must stop and e-mail nothing, the send being the rail's point of no return (issue-run.server.ts).
+    const candidates = touchable.filter((candidate) => candidate.rail === "shopify" && !actions.cancelled.has(candidate.id) && !actions.paused.get(candidate.id)?.some((interval) => interval.to === null));
+    const run = candidates.length === 0 ? null : await prisma.invoiceRun.findFirst({ where: { templateId: { in: candidates.map((candidate) => candidate.id) }, step: "send", lastErrorCode: "shopify_send_in_doubt", leaseOwner: null }, orderBy: { id: "asc" } });
+    if (!run) return;
+    template = candidates.find((candidate) => candidate.id === run.templateId)!;
+    kind = "pause";
+    counts[drawn] = (counts[drawn] ?? 0) + 1;
+  }
+  const shop = shops[template.shopIndex]!;
   const now = () => clock.nowDate();
   switch (kind) {
     case "pause": {
@@ -334,12 +378,15 @@ async function merchantAction(
     case "customer_pays": {
       const run = await prisma.invoiceRun.findFirst({ where: { templateId: template.id, state: "sent", invoiceId: { not: null } } });
       if (!run?.invoiceId) return;
-      standIn.control.customerPay(run.invoiceId);
-      actions.paid.add(run.invoiceId);
+      // On the Shopify rail the customer pays at Shopify's checkout (the draft becomes a paid order; orders/paid reaches the app).
+      if (template.rail === "shopify") await shopify.control.payInvoice(shop.domain, run.invoiceId);
+      else standIn.control.customerPay(run.invoiceId);
+      actions.paid.set(run.id, run.invoiceId);
       break;
     }
   }
   counts[kind] = (counts[kind] ?? 0) + 1;
+  if (template.rail === "shopify") counts[`${kind} (Shopify)`] = (counts[`${kind} (Shopify)`] ?? 0) + 1;
 }
 
 /** A signed Shopify webhook over HTTP, delivered twice under one id (Shopify retries; the second must change nothing). */

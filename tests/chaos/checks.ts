@@ -1,12 +1,15 @@
 // The promise, checked after the campaign from the Stripe stand-in's own
 // ledger (every invoice), request log (when each finalize arrived) and
-// e-mail log, against our database and the campaign's record of what the
-// merchants did. Each broken rule is one line in `violations`.
+// e-mail log, and from the Shopify stand-in's draft orders and invoice
+// e-mails (the Shopify rail, issue 16), against our database and the
+// campaign's record of what the merchants did. Each broken rule is one line
+// in `violations`.
 import prisma from "~/db.server";
 import { occurrences } from "~/domain/recurrence";
 import { validateSchedule } from "~/domain/schedule";
 import type { StripeStandIn } from "../../sandbox/stripe/server";
 import type { PlannedTemplate } from "./plan";
+import { draftTotal, runIdOfDraft, type ShopifyLedger } from "./shopify-rail";
 
 export type Actions = {
   cancelled: Map<string, Date>;
@@ -17,8 +20,20 @@ export type Actions = {
   /** Per run: resends that returned, and resends tried (a resend whose answer was lost may have e-mailed). */
   resends: Map<string, number>;
   resendsTried: Map<string, number>;
-  /** Invoices the customer paid on the hosted page. */
-  paid: Set<string>;
+  /** Run id → invoice id: invoices the customer paid on the hosted page (Stripe), or draft orders paid at Shopify's checkout (whose ids the stand-in numbers per shop: the run says which). */
+  paid: Map<string, string>;
+};
+
+/** What the Shopify stand-in holds at the end, per the promise (§14): counted for the summary. */
+export type ShopifyRailResult = {
+  templates: number;
+  runs: number;
+  drafts: number;
+  emails: number;
+  duplicates: number;
+  misses: number;
+  /** E-mailed after a stop, by a send already on its way when the stop committed (its run had read its standing before). */
+  emailedInFlightAtStop: number;
 };
 
 export type CheckResult = {
@@ -32,6 +47,7 @@ export type CheckResult = {
   emails: number;
   /** Runs that ended `failed`: the campaign's faults are all ones the engine must ride out, so each is a violation. */
   failedRuns: number;
+  shopify: ShopifyRailResult;
   violations: string[];
   details: string[];
 };
@@ -46,8 +62,12 @@ export async function checkPromise(input: {
   now: Date;
   /** The workers' planning lease: also the bound of their sweep of expired ones. */
   templateLeaseMs: number;
+  /** The Shopify stand-in's drafts and e-mails (the rail's own state). */
+  shopify: ShopifyLedger;
 }): Promise<CheckResult> {
   const { standIn, planned, actions, now } = input;
+  const shopifyTemplates = new Set(planned.filter((template) => template.rail === "shopify").map((template) => template.id));
+  const onShopify = (run: { templateId: string }) => shopifyTemplates.has(run.templateId);
   const violations: string[] = [];
   /** What a replay needs to find the cause of a violation: the offending invoice's requests and trail. */
   const details: string[] = [];
@@ -75,16 +95,35 @@ export async function checkPromise(input: {
     const key = `${run.templateId}#${run.periodIndex}`;
     perPeriod.set(key, [...(perPeriod.get(key) ?? []), invoice.id]);
   }
+  // On the Shopify rail: exactly one live draft order per (template, period), carrying its run id (a draft the run did not
+  // need is deleted when it stops; an e-mailed one is the customer's).
+  const draftsPerPeriod = new Map<string, string[]>();
+  // Keyed by shop and draft id: the stand-in numbers each shop's drafts on its own.
+  const draftRun = new Map<string, (typeof runs)[number]>();
+  for (const draft of input.shopify.drafts) {
+    const run = runById.get(runIdOfDraft(draft) ?? "");
+    if (!run || !onShopify(run) || input.shopify.shopOfTemplate.get(run.templateId) !== draft.shop) {
+      violations.push(`Shopify draft ${draft.id} (${draft.shop}) carries no known Shopify-rail run id of its shop (${runIdOfDraft(draft) ?? "none"})`);
+      continue;
+    }
+    draftRun.set(draftKey(draft.shop, draft.id), run);
+    const key = `${run.templateId}#${run.periodIndex}`;
+    draftsPerPeriod.set(key, [...(draftsPerPeriod.get(key) ?? []), draft.id]);
+    perPeriod.set(key, [...(perPeriod.get(key) ?? []), draft.id]);
+  }
   let duplicates = 0;
+  let shopifyDuplicates = 0;
   for (const [key, ids] of perPeriod) {
     if (ids.length > 1) {
       duplicates += ids.length - 1;
-      violations.push(`period ${key} has ${ids.length} finalized invoices: ${ids.join(", ")}`);
+      if (draftsPerPeriod.has(key)) shopifyDuplicates += ids.length - 1;
+      violations.push(`period ${key} has ${ids.length} ${draftsPerPeriod.has(key) ? "Shopify draft orders" : "finalized invoices"}: ${ids.join(", ")}`);
     }
   }
 
   // 2. Misses: templates no merchant paused, skipped or cancelled have one invoice for every period due by now.
   let misses = 0;
+  let shopifyMisses = 0;
   let periodsExpected = 0;
   for (const template of planned) {
     if (actions.cancelled.has(template.id) || actions.paused.has(template.id) || actions.skipped.has(template.id)) continue;
@@ -93,6 +132,7 @@ export async function checkPromise(input: {
     for (const occurrence of due) {
       if (!perPeriod.has(`${template.id}#${occurrence.index}`)) {
         misses += 1;
+        if (shopifyTemplates.has(template.id)) shopifyMisses += 1;
         const run = runs.find((candidate) => candidate.templateId === template.id && candidate.periodIndex === occurrence.index);
         violations.push(`missed: template ${template.id} period ${occurrence.index} (${occurrence.runAt}); run ${run ? `${run.id} ${run.state} ${run.lastErrorCode ?? ""}` : "never planned"}`);
       }
@@ -105,7 +145,7 @@ export async function checkPromise(input: {
   let finalizedInFlightAtStop = 0;
   for (const run of runs) {
     if (run.state === "skipped" && perPeriod.has(`${run.templateId}#${run.periodIndex}`)) {
-      violations.push(`skipped run ${run.id} (${run.skipReason}) has a finalized invoice`);
+      violations.push(`skipped run ${run.id} (${run.skipReason}) has ${onShopify(run) ? "a live Shopify draft order" : "a finalized invoice"}`);
     }
   }
   const stepEvents = await prisma.runEvent.findMany({ where: { type: "run.step_completed", cause: "lines" }, select: { runId: true, at: true } });
@@ -171,7 +211,7 @@ export async function checkPromise(input: {
 
   // 9. Each run's final state is its Stripe invoice's status.
   for (const run of runs) {
-    if (!run.invoiceId) continue;
+    if (!run.invoiceId || onShopify(run)) continue;
     const invoice = invoiceById.get(run.invoiceId);
     const expected = STATUS_OF_STATE[run.state];
     if (expected && invoice?.status !== expected) violations.push(`run ${run.id} is ${run.state} but its invoice ${run.invoiceId} is ${invoice?.status ?? "absent"}`);
@@ -179,8 +219,8 @@ export async function checkPromise(input: {
       violations.push(`run ${run.id} is ${run.state} but its invoice ${run.invoiceId} is ${invoice.status}`);
     }
   }
-  for (const invoiceId of actions.paid) {
-    const run = runs.find((candidate) => candidate.invoiceId === invoiceId);
+  for (const [runId, invoiceId] of actions.paid) {
+    const run = runById.get(runId);
     if (run && run.state !== "paid") violations.push(`invoice ${invoiceId} was paid by its customer; its run ${run.id} is ${run.state}`);
   }
 
@@ -190,7 +230,125 @@ export async function checkPromise(input: {
   const failed = runs.filter((run) => run.state === "failed");
   for (const run of failed) violations.push(`run ${run.id} of template ${run.templateId} (period ${run.periodIndex}) failed ${run.lastErrorCode ?? ""} at ${run.step ?? "-"}: ${run.lastErrorMessage ?? ""}`);
 
-  return { invoices: finalized.length, runs: runs.length, periodsExpected, duplicates, misses, finalizedInFlightAtStop, emails: emails.length, failedRuns: failed.length, violations, details };
+  const shopifyRuns = runs.filter(onShopify);
+  const emailedInFlightAtStop = await checkShopifyRail({ ledger: input.shopify, runs: shopifyRuns, draftRun, actions, violations, details });
+
+  return {
+    invoices: finalized.length,
+    runs: runs.length,
+    periodsExpected,
+    duplicates,
+    misses,
+    finalizedInFlightAtStop,
+    emails: emails.length,
+    failedRuns: failed.length,
+    shopify: {
+      templates: shopifyTemplates.size,
+      runs: shopifyRuns.length,
+      drafts: input.shopify.drafts.length,
+      emails: input.shopify.emails.length,
+      duplicates: shopifyDuplicates,
+      misses: shopifyMisses,
+      emailedInFlightAtStop,
+    },
+    violations,
+    details,
+  };
+}
+
+type Run = Awaited<ReturnType<typeof prisma.invoiceRun.findMany>>[number];
+
+/**
+ * The Shopify rail's own rules (PROMISE.md §14), from the stand-in's drafts and e-mails:
+ * - one invoice e-mail per draft whose run was issued, plus the merchant's explicit resends that
+ *   took effect (a resend whose answer was lost may have e-mailed); none for a run that stopped;
+ * - no e-mail while its template was paused or after its cancel, but for a send already on its way:
+ *   on this rail the send is the point of no return (issue-run.server.ts: the run is stopped before
+ *   its send too), so an e-mail after a stop is allowed only when the read of the template's standing
+ *   that let the send go (the run's last write before the send's claim) was before the stop;
+ * - each run's state is its draft's status (sent: e-mailed and open; paid: completed, its order paid;
+ *   skipped or failed: no live draft), the draft is the one the run recorded, and the run's recorded
+ *   Shopify total is the draft's total.
+ * @returns the e-mails sent after a stop by a send in flight.
+ */
+async function checkShopifyRail(input: {
+  ledger: ShopifyLedger;
+  runs: Run[];
+  draftRun: Map<string, Run>;
+  actions: Actions;
+  violations: string[];
+  details: string[];
+}): Promise<number> {
+  const { ledger, runs, draftRun, actions, violations, details } = input;
+  const emailsOf = new Map<string, number[]>();
+  for (const email of ledger.emails) emailsOf.set(draftKey(email.shop, email.draftId), [...(emailsOf.get(draftKey(email.shop, email.draftId)) ?? []), email.at]);
+  const draftById = new Map(ledger.drafts.map((draft) => [draftKey(draft.shop, draft.id), draft]));
+  const events = runs.length === 0 ? [] : await prisma.runEvent.findMany({ where: { runId: { in: runs.map((run) => run.id) } }, select: { runId: true, type: true, at: true }, orderBy: { at: "asc" } });
+  const eventsOf = new Map<string, { type: string; at: number }[]>();
+  for (const event of events) eventsOf.set(event.runId!, [...(eventsOf.get(event.runId!) ?? []), { type: event.type, at: event.at.getTime() }]);
+
+  // E-mails of drafts no longer live (deleted at a stop) or of drafts no run knows.
+  for (const email of ledger.emails) {
+    if (!draftById.has(draftKey(email.shop, email.draftId))) violations.push(`Shopify invoice e-mail of ${email.draftId} (${email.shop}) at ${new Date(email.at).toISOString()}: its draft is gone (deleted after it was e-mailed)`);
+  }
+
+  let inFlight = 0;
+  for (const [key, run] of draftRun) {
+    const draft = draftById.get(key)!;
+    const draftId = draft.id;
+    const sentAt = (emailsOf.get(key) ?? []).sort((a, b) => a - b);
+    // Issued runs: one e-mail plus the resends.
+    if (["sent", "paid", "overdue"].includes(run.state)) {
+      const least = 1 + (actions.resends.get(run.id) ?? 0);
+      const most = 1 + (actions.resendsTried.get(run.id) ?? 0);
+      if (sentAt.length < least || sentAt.length > most) {
+        violations.push(`Shopify draft ${draftId} of run ${run.id} was e-mailed ${sentAt.length} times; expected ${least === most ? least : `${least}–${most}`}`);
+        details.push(shopifyHistory(draftId, run.id, sentAt, eventsOf.get(run.id) ?? []));
+      }
+    } else if (sentAt.length > 0) {
+      violations.push(`Shopify draft ${draftId} of run ${run.id} (${run.state}) was e-mailed ${sentAt.length} times`);
+    }
+    // The run's first send, against the merchant's stops.
+    const first = sentAt[0];
+    if (first !== undefined) {
+      const trail = eventsOf.get(run.id) ?? [];
+      const claim = trail.filter((event) => event.type === "run.send_claimed" && event.at <= first).at(-1);
+      const gate = trail.filter((event) => event.type !== "run.send_claimed" && event.at <= (claim?.at ?? first)).at(-1);
+      const lastRead = gate?.at ?? 0;
+      const stops: { from: number; to: number; what: string }[] = [];
+      for (const interval of actions.paused.get(run.templateId) ?? []) stops.push({ from: interval.from.getTime(), to: interval.to?.getTime() ?? Infinity, what: "paused" });
+      const cancelledAt = actions.cancelled.get(run.templateId);
+      if (cancelledAt) stops.push({ from: cancelledAt.getTime(), to: Infinity, what: "cancelled" });
+      for (const stop of stops) {
+        if (first <= stop.from || first >= stop.to) continue;
+        if (lastRead < stop.from) inFlight += 1;
+        else {
+          violations.push(`Shopify draft ${draftId} e-mailed at ${new Date(first).toISOString()} while its template was ${stop.what} (since ${new Date(stop.from).toISOString()}), its run ${run.id} having read that standing at ${new Date(lastRead).toISOString()}`);
+          details.push(shopifyHistory(draftId, run.id, sentAt, trail));
+        }
+      }
+    }
+    // The run's state is its draft's status; the draft is the run's; Shopify's total is the one recorded.
+    const order = draft.orderId ? ledger.order(draft.shop, draft.orderId) : null;
+    const status = draft.status === "COMPLETED" ? (order?.cancelled ? "void" : order?.paid ? "paid" : "completed") : draft.invoiceSentAt !== null || draft.status === "INVOICE_SENT" ? "sent" : "open";
+    const expected: Record<string, string> = { sent: "sent", overdue: "sent", paid: "paid", void: "void" };
+    if (expected[run.state] !== undefined && expected[run.state] !== status) violations.push(`run ${run.id} is ${run.state} but its Shopify draft ${draftId} is ${status} (${draft.status})`);
+    if (run.state === "skipped" || run.state === "failed") violations.push(`run ${run.id} is ${run.state} but its Shopify draft ${draftId} is still there (${status})`);
+    if (expected[run.state] !== undefined && run.invoiceId !== draftId) violations.push(`run ${run.id} recorded draft ${run.invoiceId ?? "none"}, but Shopify's draft carrying its id is ${draftId}`);
+    if (expected[run.state] !== undefined && run.invoicedTotal !== draftTotal(draft)) violations.push(`run ${run.id} recorded Shopify's total ${run.invoicedTotal ?? "none"}; its draft ${draftId} totals ${draftTotal(draft)}`);
+  }
+  // An issued run whose draft Shopify does not hold.
+  for (const run of runs) {
+    if (["sent", "paid", "overdue"].includes(run.state) && (!run.invoiceId || !draftById.has(draftKey(ledger.shopOfTemplate.get(run.templateId) ?? "?", run.invoiceId)))) violations.push(`run ${run.id} is ${run.state} but Shopify holds no draft ${run.invoiceId ?? "(none recorded)"}`);
+  }
+  return inFlight;
+}
+
+const draftKey = (shop: string, draftId: string) => `${shop} ${draftId}`;
+
+function shopifyHistory(draftId: string, runId: string, sentAt: number[], trail: { type: string; at: number }[]): string {
+  const lines = [...sentAt.map((at) => ({ at, text: "Shopify invoice e-mail" })), ...trail.map((event) => ({ at: event.at, text: `trail ${event.type}` }))].sort((a, b) => a.at - b.at);
+  return [`history of Shopify draft ${draftId} (run ${runId}):`, ...lines.map((line) => `  ${new Date(line.at).toISOString()} ${line.text}`)].join("\n");
 }
 
 /** The invoice's requests as the stand-in saw them, its e-mails and its run's trail, one line each, in time order. */

@@ -33,10 +33,22 @@ const ZONES = ["Europe/Paris", "America/New_York", "Asia/Tokyo"] as const;
 
 export type ScheduleShape = { every: number; unit: "week" | "month"; anchor: string; timeOfDay: string; timeZone: string; end?: { afterCount: number } };
 
-/** One template: weekly, monthly, every 3 weeks or monthly on the 31st; three zones; some with an end count; some asking for a signature. */
-export type PlannedTemplate = { shopIndex: number; input: CreateTemplateInput; schedule: ScheduleShape };
+/** How a template's customer pays: a Stripe invoice, or a Shopify draft order paid through Shopify's checkout (issue 16). */
+export type Rail = "stripe" | "shopify";
 
-export function planTemplate(dice: Dice, index: number, shops: number): PlannedTemplate {
+/** The share of templates on the Shopify invoice rail (drawn per template from the seed). */
+export const SHOPIFY_RAIL_SHARE = 0.3;
+
+/** One template: weekly, monthly, every 3 weeks or monthly on the 31st; three zones; some with an end count; some asking for a signature; about 30 % on the Shopify rail. */
+export type PlannedTemplate = { shopIndex: number; rail: Rail; input: CreateTemplateInput; schedule: ScheduleShape };
+
+/** The Shopify customer of template `index` (the stand-in holds it in the template's shop). */
+export const shopifyCustomerLegacyId = (index: number) => 20_000 + index;
+
+/** The campaign's second generator, for the templates' rails, seeded from its seed. */
+export const railDiceOf = (seed: number) => new Dice((seed ^ 0x5407_1f1e) >>> 0);
+
+export function planTemplate(dice: Dice, index: number, shops: number, railDice?: Dice): PlannedTemplate {
   const shape = dice.pick(["weekly", "monthly", "three_weeks", "month_end"] as const);
   const timeZone = dice.pick(ZONES);
   const day = dice.int(2, 9);
@@ -57,7 +69,7 @@ export function planTemplate(dice: Dice, index: number, shops: number): PlannedT
     sourceOrderId: `gid://shopify/Order/${10_000 + index}`,
     currency: "EUR",
     customer: {
-      shopifyCustomerId: `gid://shopify/Customer/${20_000 + index}`,
+      shopifyCustomerId: `gid://shopify/Customer/${shopifyCustomerLegacyId(index)}`,
       name: `Client ${index}`,
       email: `client-${index}@example.test`,
       locale: dice.pick(["fr", "en"]),
@@ -70,5 +82,8 @@ export function planTemplate(dice: Dice, index: number, shops: number): PlannedT
     // Every due period is issued, however late the clock's jump finds it: the campaign counts them all.
     policies: { catchUp: "all", signatureRequested: dice.chance(0.15) },
   };
-  return { shopIndex: index % shops, input, schedule };
+  // The rail from a generator of its own (railDice): `dice` draws what it drew before the Shopify rail joined the campaign.
+  const rail: Rail = railDice?.chance(SHOPIFY_RAIL_SHARE) ? "shopify" : "stripe";
+  if (rail === "shopify") input.rail = "shopify";
+  return { shopIndex: index % shops, rail, input, schedule };
 }
