@@ -24,6 +24,14 @@ export type RunLanesOptions = Omit<IssueRunOptions, "holds"> & {
   batchSize: number;
   /** Runs driven at the same time (each waits on its provider calls). */
   concurrency: number;
+  /**
+   * The running worker's issuing loop: when nothing more is due, the free
+   * lanes wait for this (the next tick, or the planner's wake) and claim
+   * again, instead of ending the tick — which would leave them idle until
+   * the tick's slowest run finished. Without it (a single tick), the tick
+   * ends once nothing more is due and its runs are done.
+   */
+  waitForWork?: () => Promise<void>;
 };
 
 export type IssueReport = {
@@ -60,6 +68,7 @@ export async function issueDueRuns(options: RunLanesOptions): Promise<IssueRepor
   let exhausted = false;
   const crashes: unknown[] = [];
   let claiming: Promise<void> | null = null;
+  let idling: Promise<void> | null = null;
   const holds = new BillingHolds({
     credential: credentialOf(options.gateway),
     probeEveryMs: options.billingRecheckMs,
@@ -105,7 +114,16 @@ export async function issueDueRuns(options: RunLanesOptions): Promise<IssueRepor
       if (crashes.length > 0 || options.shouldStop()) return undefined;
       const run = takeLeastBusy();
       if (run) return run;
-      if (exhausted) return undefined;
+      if (exhausted) {
+        if (!options.waitForWork) return undefined;
+        // The free lanes wait together, then claim again.
+        idling ??= options.waitForWork().finally(() => {
+          exhausted = false;
+          idling = null;
+        });
+        await idling;
+        continue;
+      }
       // One claim at a time for the whole pool: lanes waiting for runs share it.
       claiming ??= refill().finally(() => (claiming = null));
       await claiming;

@@ -81,8 +81,10 @@ export class Worker {
   private stopping = false;
   private loop: Promise<void> | null = null;
   private readonly wake = new AbortController();
-  /** Ends the issuing loop's pause (set by the loop before each pass). */
-  private wakeIssuing: (() => void) | null = null;
+  /** The issuing lanes' wait for work, while they wait (wakeIssuingLanes ends it). */
+  private issuingWaiter: (() => void) | null = null;
+  /** The planner made runs while no lane was waiting: the next wait ends at once. */
+  private wokenMeanwhile = false;
   private readonly afterTick: (() => Promise<void>) | undefined;
   private readonly startedAt: Date;
   private lastHeartbeat = -Infinity;
@@ -203,13 +205,13 @@ export class Worker {
 
   /**
    * Two loops until {@link stop}: planning (due templates, the follow-up
-   * work, the heartbeat), and issuing, which drives runs continuously — its
-   * lanes take the next runs as they free up, for as long as runs are due.
-   * Issuing in bounded batches, one per tick after the planning, left lanes
-   * idle at each batch's end while its last runs finished (bench/stripe.ts,
-   * 2,000 runs, two runs back to back on one machine: 83.7 % of the
-   * rate-limit bound in batches of 1,000, 88.5 % in one go). Runs the
-   * planner makes are issued at once: it wakes the issuing loop.
+   * work, the heartbeat), and issuing, whose lanes take the next runs as
+   * they free up and, when nothing is due, wait for the next tick or for the
+   * planner, which wakes them when it made runs. Issuing in bounded batches,
+   * one per tick after the planning, left lanes idle at each batch's end
+   * while its last runs finished (bench/stripe.ts, 2,000 runs, two runs back
+   * to back on one machine: 83.7 % of the rate-limit bound in batches of
+   * 1,000, 88.5 % in one go).
    */
   private async runLoop(): Promise<void> {
     this.logger.info("worker started");
@@ -226,7 +228,7 @@ export class Worker {
       try {
         await this.sweepPlanningLeases();
         const templates = await planDueTemplates(this.scheduler);
-        if (templates.planned > 0) this.wakeIssuing?.();
+        if (templates.planned > 0) this.wakeIssuingLanes();
         await this.afterTick?.().catch((error: unknown) => this.logger.error({ err: error }, "follow-up work failed; retried next tick"));
         saturated = templates.claimed >= this.scheduler.batchSize;
       } catch (error) {
@@ -238,26 +240,44 @@ export class Worker {
     }
   }
 
+  /** Drives runs until {@link stop}; after a crash-like error (a bug, a lost database), starts again after the pause. */
   private async issuingLoop(): Promise<void> {
     while (!this.stopping) {
-      let result: "ok" | "failed" = "ok";
-      const woken = new Promise<void>((resolve) => (this.wakeIssuing = resolve));
       try {
-        // Until nothing is due: the claims come in chunks as lanes free up (run-lanes.ts).
-        await issueDueRuns({ ...this.pipeline, batchSize: Number.POSITIVE_INFINITY });
+        await issueDueRuns({ ...this.pipeline, batchSize: Number.POSITIVE_INFINITY, waitForWork: () => this.waitForIssuingWork() });
       } catch (error) {
-        result = "failed";
-        this.logger.error({ err: error }, "issuing tick failed; continuing after the pause");
+        this.logger.error({ err: error }, "issuing failed; continuing after the pause");
+        await this.heartbeat("failed");
+        await this.pause();
       }
-      await this.heartbeat(result);
-      await this.pause(woken);
     }
   }
 
-  /** Sleeps `tickMs`, less when the worker is stopped or `woken` resolves. */
-  private async pause(woken?: Promise<void>): Promise<void> {
+  /** Resolves at the next tick, or sooner: the planner made runs (or did since the lanes last looked), or the worker stops. */
+  private waitForIssuingWork(): Promise<void> {
+    if (this.wokenMeanwhile || this.stopping) {
+      this.wokenMeanwhile = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      this.issuingWaiter = resolve;
+      void this.pause().then(() => {
+        if (this.issuingWaiter === resolve) this.issuingWaiter = null;
+        resolve();
+      });
+    });
+  }
+
+  private wakeIssuingLanes(): void {
+    const waiter = this.issuingWaiter;
+    this.issuingWaiter = null;
+    if (waiter) waiter();
+    else this.wokenMeanwhile = true;
+  }
+
+  /** Sleeps `tickMs`, less when the worker is stopped. */
+  private async pause(): Promise<void> {
     if (this.stopping) return;
-    const slept = sleep(this.tickMs, undefined, { signal: this.wake.signal }).catch(() => undefined);
-    await (woken ? Promise.race([slept, woken]) : slept);
+    await sleep(this.tickMs, undefined, { signal: this.wake.signal }).catch(() => undefined);
   }
 }

@@ -120,8 +120,8 @@ describe("worker processes", () => {
     const answerFirst = `${ledgerFile}.answer-first`;
     const answerSecond = `${ledgerFile}.answer-second`;
     const stepOfRun = async () => (await prisma.invoiceRun.findFirst({ where: { templateId } }))?.step ?? null;
-    // The first process stalls in its lines call while its 1 s lease runs out…
-    const first = spawnWorker("twin", { LEDGER_HOLD: `lines:${answerFirst}` }, ["--run-lease-ms", "1000"]);
+    // The first process stalls in its lines call while its 1 s lease runs out (one lane: none of its own takes the run over)…
+    const first = spawnWorker("twin", { LEDGER_HOLD: `lines:${answerFirst}` }, ["--run-lease-ms", "1000", "--concurrency", "1"]);
     await expect.poll(stepOfRun, { timeout: 20_000, interval: 50 }).toBe("lines");
     // …and a second process with the same id claims the run, adds the lines and stalls in its finalize call, holding the run.
     const second = spawnWorker("twin", { LEDGER_HOLD: `finalize:${answerSecond}` }, ["--run-lease-ms", "60000"]);

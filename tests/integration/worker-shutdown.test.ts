@@ -7,6 +7,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { configureDatabase } from "~/db.server";
+import { systemClock } from "~/domain/clock";
+import { logger } from "~/logger.server";
+import { planDueTemplates } from "~/worker/scheduler";
 import { loggedMetricsPort } from "../helpers/logged-port";
 import { MemoryGateway } from "../helpers/memory-gateway";
 import { dueNowTemplates, killWorkerProcesses, spawnWorkerProcess, type WorkerProcess } from "../helpers/worker-process";
@@ -37,6 +40,8 @@ afterEach(killWorkerProcesses);
 describe("worker shutdown on SIGTERM", () => {
   it("mid-backlog: finishes the step in flight, gives back the runs it claimed but had not started, exits 0 before its bound; its successor doubles no invoice", async () => {
     const templateIds = await dueTemplates(30);
+    // Planned before the worker starts (it plans beside its issuing, so its first claim could find only the first runs).
+    await planDueTemplates({ workerId: "planner", clock: systemClock, batchSize: 100, leaseMs: 60_000, maxPeriodsPerTemplate: 1, lateToleranceMs: 3_600_000, shouldStop: () => false, logger });
     const release = `${ledgerFile}.release`;
     // One lane, held inside its first draft call: its claim holds that run and the next one, not started yet.
     const first = spawnWorker("leaving", { LEDGER_LATENCY_MS: "5", LEDGER_HOLD: `draft:${release}` }, [
