@@ -20,7 +20,8 @@ import { CrashError } from "../helpers/memory-gateway";
 import { drain, runStates, templateInput } from "../helpers/recurring";
 import { storeOfflineSession } from "../helpers/shopify";
 import { stopTransitions, type StopTransition } from "../helpers/stop-transitions";
-import { createShopifyRailTemplate, HookedShopifyRail, installDemoShop, shopifyRailWorker, SHOPIFY_RAIL_SCOPES, type RailCall } from "../helpers/shopify-rail";
+import { createShopifyRailTemplate, installDemoShop, shopifyRailWorker, SHOPIFY_RAIL_SCOPES } from "../helpers/shopify-rail";
+import { HookedGateway, type GatewayCall } from "../helpers/hooked-gateway";
 import { withShopifyStandIn } from "../helpers/shopify-stand-in";
 
 const standIn = withShopifyStandIn();
@@ -119,7 +120,7 @@ async function killUntilDone(rail: BillingGateway, clock: ManualClock, maxAttemp
 describe("leases on the Shopify rail", () => {
   it("a worker whose lease expired while its Shopify call was in flight stops at its next write; the period is issued once, by the worker that took over", async () => {
     const { clock, template } = await dueTemplate(2);
-    const rail = new HookedShopifyRail(createShopifyRail({ clock }));
+    const rail = new HookedGateway(createShopifyRail({ clock }));
     const slow = worker(rail, clock, { workerId: "slow", runBatchSize: 1 });
     const other = worker(createShopifyRail({ clock }), clock, { workerId: "other" });
     // While "slow" waits for Shopify to read the draft back, its lease expires and "other" does the whole job.
@@ -146,7 +147,7 @@ describe("leases on the Shopify rail", () => {
   it("a run whose every attempt dies mid-step is failed after the last attempt instead of looping forever; its draft is never e-mailed", async () => {
     const { clock, template } = await dueTemplate(2);
     // Period 1's worker dies each time Shopify has answered the read of its draft, before storing it.
-    const rail = new HookedShopifyRail(createShopifyRail({ clock })).crash("lines", "crash_after", { periodIndex: 1, times: 100 });
+    const rail = new HookedGateway(createShopifyRail({ clock })).crash("lines", "crash_after", { periodIndex: 1, times: 100 });
     const kills = await killUntilDone(rail, clock, 3);
     // The first death came after the run had moved on (customer, draft stored); then 3 in a row at the lines step.
     expect(kills).toBe(4);
@@ -169,7 +170,7 @@ describe("leases on the Shopify rail", () => {
 
   it("a run whose worker is killed after every Shopify call, more times than maxAttempts, is issued once, not failed: each attempt moved it on", async () => {
     const { clock, template } = await dueTemplate(2);
-    const rail = new HookedShopifyRail(createShopifyRail({ clock }));
+    const rail = new HookedGateway(createShopifyRail({ clock }));
     for (const step of ["customer", "draft", "lines", "finalize", "send"] as const) rail.crash(step, "crash_after", { periodIndex: 0 });
     expect(await killUntilDone(rail, clock, 3)).toBe(5);
     await drain(worker(rail, clock, { maxAttempts: 3 }));
@@ -181,7 +182,7 @@ describe("leases on the Shopify rail", () => {
 
   it("interrupted attempts leave a run its full retries: after kills, Shopify unreachable is retried, not the last straw", async () => {
     const { clock, template } = await dueTemplate(2);
-    const rail = new HookedShopifyRail(createShopifyRail({ clock })).crash("draft", "crash_before", { periodIndex: 0, times: 2 });
+    const rail = new HookedGateway(createShopifyRail({ clock })).crash("draft", "crash_before", { periodIndex: 0, times: 2 });
     const die = () => worker(rail, clock, { maxAttempts: 3 }).runOnce();
     for (let kill = 0; kill < 2; kill++) {
       await expect(die()).rejects.toThrow(CrashError);
@@ -203,7 +204,7 @@ describe("leases on the Shopify rail", () => {
 const TRANSITIONS = stopTransitions({ id: 7410000000101, email: EMAIL }, (shop) => standIn().control.uninstall(shop.domain));
 
 /** The call that comes right before `step`'s on this rail (the transition lands between the two). */
-const PREVIOUS = { lines: "draft", finalize: "lines", send: "finalize" } as const satisfies Record<string, RailCall>;
+const PREVIOUS = { lines: "draft", finalize: "lines", send: "finalize" } as const satisfies Record<string, GatewayCall>;
 
 /**
  * What the stand-in and our tables show of a run stopped before `step`, after its draft was made: its draft deleted once
@@ -238,7 +239,7 @@ const shopifyBucketFull = () => standIn().control.setThrottle(DEMO_SHOP_DOMAIN, 
 describe.each(TRANSITIONS)("on the Shopify rail, $name while a run is being issued", (transition) => {
   it.each(["lines", "finalize", "send"] as const)("while the worker holds it, just before %s: it stops before that call, deletes its draft once (left in a shop that removed the app) and e-mails nothing", async (step) => {
     const { clock, shop, template } = await dueTemplate(1);
-    const rail = new HookedShopifyRail(createShopifyRail({ clock })).on(PREVIOUS[step], "after", () => transition.apply(shop, template, clock));
+    const rail = new HookedGateway(createShopifyRail({ clock })).on(PREVIOUS[step], "after", () => transition.apply(shop, template, clock));
     await drain(worker(rail, clock));
 
     await expectStopped(template.id, transition, step, clock);
@@ -246,7 +247,7 @@ describe.each(TRANSITIONS)("on the Shopify rail, $name while a run is being issu
 
   it.each(["lines", "finalize", "send"] as const)("waiting on a retry after Shopify's THROTTLED at %s: the worker stops it there, deletes its draft once (left in a shop that removed the app) and e-mails nothing", async (step) => {
     const { clock, shop, template } = await dueTemplate(1);
-    const rail = new HookedShopifyRail(railNotSleeping(clock)).on(PREVIOUS[step], "after", async () => shopifyThrottlesEverything());
+    const rail = new HookedGateway(railNotSleeping(clock)).on(PREVIOUS[step], "after", async () => shopifyThrottlesEverything());
     await drain(worker(rail, clock));
     const waiting = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
     expect(waiting).toMatchObject({ state: "issuing", step, lastErrorCode: "rate_limited", leaseOwner: null });
@@ -261,7 +262,7 @@ describe.each(TRANSITIONS)("on the Shopify rail, $name while a run is being issu
 
   it("after the invoice e-mail (the point of no return on this rail): the draft is left alone, e-mailed once, and the template page offers to cancel it", async () => {
     const { clock, shop, template } = await dueTemplate(1);
-    const rail = new HookedShopifyRail(createShopifyRail({ clock })).on("send", "after", () => transition.apply(shop, template, clock));
+    const rail = new HookedGateway(createShopifyRail({ clock })).on("send", "after", () => transition.apply(shop, template, clock));
     await drain(worker(rail, clock));
 
     const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
@@ -278,7 +279,7 @@ describe.each(TRANSITIONS)("on the Shopify rail, $name while a run is being issu
 describe("on the Shopify rail, a stop after the invoice e-mail", () => {
   it("the worker died right after Shopify e-mailed it, then the merchant cancelled: the worker that takes the run over leaves the draft alone and records it sent, e-mailed once", async () => {
     const { clock, shop, template } = await dueTemplate(1);
-    const rail = new HookedShopifyRail(createShopifyRail({ clock })).on("send", "after", async () => {
+    const rail = new HookedGateway(createShopifyRail({ clock })).on("send", "after", async () => {
       await cancelTemplate(shop, template.id, { clock });
       throw new CrashError("send", true);
     });
@@ -352,7 +353,7 @@ async function merchantDeletesDraft(draftId: string) {
 describe("a draft order the merchant deleted in Shopify while its run was being issued", () => {
   it.each(["lines", "send"] as const)("deleted just before %s: the run fails saying so, e-mails nothing and makes no other draft; Retry makes a new one and e-mails it once", async (step) => {
     const { clock, shop, template } = await dueTemplate(1);
-    const rail = new HookedShopifyRail(createShopifyRail({ clock })).on(PREVIOUS[step], "after", async () => {
+    const rail = new HookedGateway(createShopifyRail({ clock })).on(PREVIOUS[step], "after", async () => {
       await merchantDeletesDraft(standIn().control.draftOrders(DEMO_SHOP_DOMAIN)[0]!.id);
     });
     await drain(worker(rail, clock));
@@ -378,7 +379,7 @@ describe("a draft order the merchant deleted in Shopify while its run was being 
 describe("Shopify's API limit through the worker", () => {
   it.each(["draft", "send"] as const)("THROTTLED at %s: the run waits for a retry later, nothing is made or e-mailed twice, and the period is issued once", async (step) => {
     const { clock, template } = await dueTemplate(1);
-    const rail = new HookedShopifyRail(railNotSleeping(clock));
+    const rail = new HookedGateway(railNotSleeping(clock));
     if (step === "draft") shopifyThrottlesEverything();
     else rail.on("finalize", "after", async () => shopifyThrottlesEverything());
     await drain(worker(rail, clock));

@@ -11,13 +11,14 @@ import type { Shop } from "@prisma/client";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { ManualClock } from "~/domain/clock";
-import type { BillingGateway, BillingStep, InvoiceRequest, StepContext } from "~/domain/billing";
+import type { BillingGateway, BillingStep } from "~/domain/billing";
 import { StripeBillingAdapter } from "~/gateways/stripe/billing-adapter.server";
 import { stripeCustomerStore, stripeTaxRateStore } from "~/services/invoicing/stripe-rail.server";
 import { createTemplate } from "~/services/templates/create.server";
 import { loadTemplatePage } from "~/services/templates/detail-page.server";
 import { Worker } from "~/worker/worker";
 import { idempotencyKey } from "~/domain/billing";
+import { HookedGateway } from "../helpers/hooked-gateway";
 import { createShop, drain, templateInput } from "../helpers/recurring";
 import { stopTransitions } from "../helpers/stop-transitions";
 import { invoiceRequest, MemoryStripeStores, MERCHANT, testClient, withStripeStandIn } from "../helpers/stripe";
@@ -26,33 +27,8 @@ const stripeStandIn = withStripeStandIn();
 
 const CUSTOMER = { shopifyCustomerId: "gid://shopify/Customer/7001", email: "claire.martin@example.fr" };
 
-/** The Stripe gateway on our tables, with hooks run once right after a step's call returned (before the pipeline stores it). */
-class HookedGateway implements BillingGateway {
-  private readonly inner = new StripeBillingAdapter(testClient(stripeStandIn()), stripeCustomerStore, stripeTaxRateStore);
-  private readonly hooks = new Map<BillingStep, () => Promise<unknown>>();
-
-  after(step: BillingStep, hook: () => Promise<unknown>): this {
-    this.hooks.set(step, hook);
-    return this;
-  }
-
-  private async then<T>(step: BillingStep, result: T): Promise<T> {
-    const hook = this.hooks.get(step);
-    this.hooks.delete(step);
-    await hook?.();
-    return result;
-  }
-
-  ensureCustomer = async (request: InvoiceRequest, context: StepContext) => this.then("customer", await this.inner.ensureCustomer(request, context));
-  createDraft = async (request: InvoiceRequest, customerId: string, context: StepContext) =>
-    this.then("draft", await this.inner.createDraft(request, customerId, context));
-  addLines = async (request: InvoiceRequest, invoiceId: string, context: StepContext) => this.then("lines", await this.inner.addLines(request, invoiceId, context));
-  finalize = async (request: InvoiceRequest, invoiceId: string, context: StepContext) =>
-    this.then("finalize", await this.inner.finalize(request, invoiceId, context));
-  send = (request: InvoiceRequest, invoiceId: string, context: StepContext) => this.inner.send(request, invoiceId, context);
-  findInvoiceForRun = (request: InvoiceRequest) => this.inner.findInvoiceForRun(request);
-  discardDraft = (request: InvoiceRequest, invoiceId: string) => this.inner.discardDraft(request, invoiceId);
-}
+/** The Stripe gateway on our tables, with hooks run at chosen calls (HookedGateway). */
+const stripeGateway = () => new HookedGateway(new StripeBillingAdapter(testClient(stripeStandIn()), stripeCustomerStore, stripeTaxRateStore));
 
 function worker(gateway: BillingGateway, clock: ManualClock): Worker {
   return new Worker({ gateway, clock, random: () => 0.5, concurrency: 1 });
@@ -107,7 +83,7 @@ async function expectStopped(templateId: string, reason: string, step: BillingSt
   expect(await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: templateId } })).toMatchObject({ issuedCount: 0 });
   // And it stays stopped: later ticks do not take it up again.
   clock.advance({ days: 1 });
-  const later = await drain(worker(new HookedGateway(), clock));
+  const later = await drain(worker(stripeGateway(), clock));
   expect(later.reduce((claimed, tick) => claimed + tick.runs.claimed, 0)).toBe(0);
 }
 
@@ -116,9 +92,9 @@ describe.each(TRANSITIONS)("$name while a run is being issued", (transition) => 
     "waiting on a retry after Stripe's 429 at %s: the worker stops it there, issues and e-mails nothing",
     async (step) => {
       const { clock, shop, template } = await dueTemplate();
-      const gateway = new HookedGateway();
+      const gateway = stripeGateway();
       if (step === "customer") stripeRefusesEverything();
-      else gateway.after(PREVIOUS[step], async () => stripeRefusesEverything());
+      else gateway.on(PREVIOUS[step], "after", async () => stripeRefusesEverything());
       await drain(worker(gateway, clock));
       const waiting = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
       expect(waiting).toMatchObject({ state: "issuing", step, lastErrorCode: "rate_limited", leaseOwner: null });
@@ -136,7 +112,7 @@ describe.each(TRANSITIONS)("$name while a run is being issued", (transition) => 
     "while the worker holds it, just before %s: it stops before that call, issues and e-mails nothing",
     async (step) => {
       const { clock, shop, template } = await dueTemplate();
-      const gateway = new HookedGateway().after(PREVIOUS[step], () => transition.apply(shop, template, clock));
+      const gateway = stripeGateway().on(PREVIOUS[step], "after", () => transition.apply(shop, template, clock));
       await drain(worker(gateway, clock));
 
       await expectStopped(template.id, transition.reason, step, clock);
@@ -145,7 +121,7 @@ describe.each(TRANSITIONS)("$name while a run is being issued", (transition) => 
 
   it("after finalization: the invoice is left alone (sent once, not deleted) and the template page offers to void it", async () => {
     const { clock, shop, template } = await dueTemplate();
-    const gateway = new HookedGateway().after("finalize", () => transition.apply(shop, template, clock));
+    const gateway = stripeGateway().on("finalize", "after", () => transition.apply(shop, template, clock));
     await drain(worker(gateway, clock));
 
     const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
@@ -168,7 +144,7 @@ describe("runs the template's status does not stop", () => {
     const shop = await createShop({ billingAccountId: MERCHANT });
     const ended = await dueTemplate({ end: 1, shop, clock }); // its only period is planned: the template ends
     await dueTemplate({ shop, clock }); // an ongoing template of the same customer
-    const gateway = new HookedGateway().after("draft", async () => stripeRefusesEverything());
+    const gateway = stripeGateway().on("draft", "after", async () => stripeRefusesEverything());
     await drain(worker(gateway, clock));
     expect(await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: ended.template.id } })).toMatchObject({ status: "ended" });
     // One run got its draft before Stripe's 429s began; the other reused the customer Stripe already had and was refused its draft.
@@ -193,7 +169,7 @@ describe("runs the template's status does not stop", () => {
 
   it("app/uninstalled stops the last run of an ended template (reason shop_uninstalled)", async () => {
     const { clock, shop, template } = await dueTemplate({ end: 1 });
-    const gateway = new HookedGateway().after("customer", () => TRANSITIONS[2]!.apply(shop, template, clock));
+    const gateway = stripeGateway().on("customer", "after", () => TRANSITIONS[2]!.apply(shop, template, clock));
     await drain(worker(gateway, clock));
     expect(await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: template.id } })).toMatchObject({ status: "ended" });
     await expectStopped(template.id, "shop_uninstalled", "draft", clock);
@@ -201,7 +177,7 @@ describe("runs the template's status does not stop", () => {
 
   it("an ended template's last run goes on when nobody stopped it", async () => {
     const { clock, template } = await dueTemplate({ end: 1 });
-    await drain(worker(new HookedGateway(), clock));
+    await drain(worker(stripeGateway(), clock));
     expect(await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } })).toMatchObject({ state: "sent" });
   });
 });
