@@ -24,6 +24,14 @@ export type Actions = {
   paid: Map<string, string>;
 };
 
+/** When the merchant had `templateId` stopped (ms): each pause, to its resume (or on), and its cancel, on. */
+function stopsOf(actions: Actions, templateId: string): { from: number; to: number; what: "paused" | "cancelled" }[] {
+  const stops: { from: number; to: number; what: "paused" | "cancelled" }[] = (actions.paused.get(templateId) ?? []).map((interval) => ({ from: interval.from.getTime(), to: interval.to?.getTime() ?? Infinity, what: "paused" }));
+  const cancelledAt = actions.cancelled.get(templateId);
+  if (cancelledAt) stops.push({ from: cancelledAt.getTime(), to: Infinity, what: "cancelled" });
+  return stops;
+}
+
 /** What the Shopify stand-in holds at the end, per the promise (§14): counted for the summary. */
 export type ShopifyRailResult = {
   templates: number;
@@ -154,11 +162,7 @@ export async function checkPromise(input: {
     const run = runById.get(invoice.metadata?.run_id ?? "");
     const arrivedAt = finalizeArrivals.get(invoice.id);
     if (!run || arrivedAt === undefined) continue;
-    const stops: { from: number; to: number; what: string }[] = [];
-    for (const interval of actions.paused.get(run.templateId) ?? []) stops.push({ from: interval.from.getTime(), to: interval.to?.getTime() ?? Infinity, what: "paused" });
-    const cancelledAt = actions.cancelled.get(run.templateId);
-    if (cancelledAt) stops.push({ from: cancelledAt.getTime(), to: Infinity, what: "cancelled" });
-    for (const stop of stops) {
+    for (const stop of stopsOf(actions, run.templateId)) {
       if (arrivedAt <= stop.from || arrivedAt >= stop.to) continue;
       // The finalize call's run stored its previous step (and read its template's standing) before the stop committed: in flight.
       const lastRead = linesDoneAt.get(run.id) ?? 0;
@@ -315,11 +319,7 @@ async function checkShopifyRail(input: {
       const claim = trail.filter((event) => event.type === "run.send_claimed" && event.at <= first).at(-1);
       const gate = trail.filter((event) => event.type !== "run.send_claimed" && event.at <= (claim?.at ?? first)).at(-1);
       const lastRead = gate?.at ?? 0;
-      const stops: { from: number; to: number; what: string }[] = [];
-      for (const interval of actions.paused.get(run.templateId) ?? []) stops.push({ from: interval.from.getTime(), to: interval.to?.getTime() ?? Infinity, what: "paused" });
-      const cancelledAt = actions.cancelled.get(run.templateId);
-      if (cancelledAt) stops.push({ from: cancelledAt.getTime(), to: Infinity, what: "cancelled" });
-      for (const stop of stops) {
+      for (const stop of stopsOf(actions, run.templateId)) {
         if (first <= stop.from || first >= stop.to) continue;
         if (lastRead < stop.from) inFlight += 1;
         else {
