@@ -100,7 +100,9 @@ describe("worker processes", () => {
   });
 
   it("two workers racing on the same due templates: every period issued once, none missed", async () => {
-    const racers = [spawnWorker("racer-a", { LEDGER_LATENCY_MS: "10" }), spawnWorker("racer-b", { LEDGER_LATENCY_MS: "10" })];
+    // Two lanes each: one worker's lanes, taking the next runs as they free up, cannot claim the whole backlog before the other's wake.
+    const racing = ["--concurrency", "2"];
+    const racers = [spawnWorker("racer-a", { LEDGER_LATENCY_MS: "10" }, racing), spawnWorker("racer-b", { LEDGER_LATENCY_MS: "10" }, racing)];
     for (const racer of racers) await expect.poll(racer.output, { timeout: 20_000, interval: 50 }).toContain("worker started");
     const templateIds = await dueTemplates(24);
 
