@@ -29,9 +29,14 @@ export type PoolNeeds = { lanes: number; web: boolean };
 
 /** The pool a process needs by default: its lanes, its housekeeping, its requests. */
 export function poolSizeFor(needs: PoolNeeds): number {
-  const worker = needs.lanes > 0 ? needs.lanes + WORKER_HOUSEKEEPING_CONNECTIONS : 0;
+  const worker = keptConnectionsFor(needs);
   const web = needs.web ? WEB_REQUEST_CONNECTIONS : 0;
   return Math.max(worker + web, needs.web ? DEFAULT_POOL_SIZE : 1);
+}
+
+/** The connections a process keeps open even when idle: its worker's (lanes and housekeeping), which it will need at once when runs fall due. */
+export function keptConnectionsFor(needs: PoolNeeds): number {
+  return needs.lanes > 0 ? needs.lanes + WORKER_HOUSEKEEPING_CONNECTIONS : 0;
 }
 
 /**

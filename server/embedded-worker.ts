@@ -21,6 +21,7 @@ export async function startEmbeddedWorker(options: { clock?: Clock; tickMs?: num
   const { createShopifyRail } = await import("../app/services/invoicing/shopify-rail.server");
   const { resumePendingWriteBacks } = await import("../app/services/write-back/resume-pending-write-backs.server");
   const { stampPendingSignatures } = await import("../app/services/signing/stamp-pending-signatures.server");
+  await (await import("../app/db.server")).openDatabasePool();
   const clock = options.clock;
   const worker = new Worker({
     gateway: createStripeRail(),

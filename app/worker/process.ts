@@ -26,7 +26,7 @@
 import { parseArgs } from "node:util";
 import { appClock } from "~/clock.server";
 import { config } from "~/config.server";
-import prisma, { configureDatabase, sizeDatabasePool } from "~/db.server";
+import prisma, { configureDatabase, openDatabasePool, sizeDatabasePool } from "~/db.server";
 import type { BillingGateway } from "~/domain/billing";
 import { logger } from "~/logger.server";
 import { startWorkerMetricsServer, type WorkerMetricsServer } from "./metrics-server";
@@ -75,6 +75,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions): Promise<W
     exitWith(error instanceof Error ? error.message : String(error));
   }
   await configureDatabase(prisma);
+  await openDatabasePool();
   const worker = new Worker({
     gateway,
     ...(options.shopifyGateway ? { shopifyGateway: options.shopifyGateway() } : {}),

@@ -58,6 +58,22 @@ describe("a worker process's pool and lanes", () => {
     expect(await worker.exited).toEqual({ code: 0, signal: null });
   }, PROCESS_TEST_MS);
 
+  it("opens its lanes' connections when it starts, before anything is due, and keeps them through an idle spell", async () => {
+    // Named in PostgreSQL's activity view by the URL's application_name: the test's own connections are not counted.
+    const url = new URL(process.env.DATABASE_URL!);
+    url.searchParams.set("application_name", "pool-warm-test");
+    const worker = spawnWorkerProcess("warm", { args: ["--tick-ms", "50", "--concurrency", "3"], env: { LEDGER_FILE: ledgerFile, DATABASE_URL: url.toString() } });
+    await expect.poll(() => worker.output(), { timeout: 90_000, interval: 100 }).toContain("worker started");
+    const open = async () =>
+      Number((await prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'pool-warm-test' AND datname = current_database()`)[0]!.n);
+    expect(await open(), "connections open at start: 3 lanes and the housekeeping one").toBe(4);
+    // pg closes a pool's idle connections after 10 s unless they are its minimum.
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    expect(await open(), "connections still open after 11 s with nothing to do").toBe(4);
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
+  }, PROCESS_TEST_MS);
+
   it("npm start refuses a pool its embedded worker's lanes would leave no room for the requests in, before migrating", async () => {
     const env: Record<string, string> = { PATH: process.env.PATH!, HOME: process.env.HOME ?? "/tmp", DATABASE_URL: process.env.DATABASE_URL! };
     for (const name of ["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "SCOPES"]) env[name] = process.env[name]!;
