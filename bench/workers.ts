@@ -23,6 +23,7 @@
 //   BENCH_WORKERS_COUNTS=4 npm run bench -- workers              (only 4 workers)
 //   BENCH_WORKERS_ONE_ACCOUNT_RUNS=100 npm run bench -- workers  (a shorter one-account measurement)
 //   BENCH_WORKERS_CPU_PROF=/tmp/prof npm run bench -- workers   (a CPU profile of each worker)
+//   BENCH_WORKERS_TIMELINE=1 npm run bench -- workers            (when requests reached Stripe, second by second)
 import { startStandInProcess } from "./stripe-standin-process";
 import { spawn, type ChildProcess } from "node:child_process";
 import type pg from "pg";
@@ -98,7 +99,7 @@ export async function benchWorkers(): Promise<Check[]> {
   for (const m of measurements) console.log(`${m.workers} worker(s), ${m.accounts} account(s), missed slots: ${m.slotsMissedBy}`);
   console.log(
     table(
-      ["workers", "accounts", "invoices", "seconds", "calls/invoice", "invoices/s", "bound/s", "ratio", "max req in 1 s, 1 account", "429s", "duplicates", "failed", "slots missed", "lease takeovers", "worker CPU ms/invoice"],
+      ["workers", "accounts", "invoices", "seconds", "calls/invoice", "invoices/s", "bound/s", "ratio", "max req in 1 s, 1 account", "429s", "duplicates", "failed", "slots missed", "lease takeovers", "worker CPU ms/invoice (from the runs falling due)"],
       rows,
     ),
   );
@@ -175,7 +176,10 @@ async function measure(clusterUrl: string, standIn: StandIn, workers: number, ac
     const metricsPorts = await Promise.all(started);
 
     const total = accounts.length * runsPerShop;
+    // CPU from here on: the processes' start (tsx compiling the app) is not the invoices'.
+    const cpuAtStart = await Promise.all(metricsPorts.map(async (port) => (await scrapeMetrics(port)).get(CPU_SECONDS) ?? 0));
     const clock = performance.now();
+    const insertedAt = Date.now();
     await withConnection(database.url, (client) => insertDueRuns(client, accounts.length, total));
     const deadline = clock + 600_000;
     let done = 0;
@@ -192,6 +196,7 @@ async function measure(clusterUrl: string, standIn: StandIn, workers: number, ac
       const runId = invoice.metadata?.run_id ?? "";
       perRun.set(runId, (perRun.get(runId) ?? 0) + 1);
     }
+    if (process.env.BENCH_WORKERS_TIMELINE) printTimeline(log, accounts, insertedAt);
     const scraped = await Promise.all(metricsPorts.map((port) => scrapeMetrics(port)));
     const sum = (name: string) => scraped.reduce((total, samples) => total + (samples.get(name) ?? 0), 0);
     const callsPerInvoice = log.length / Math.max(sent, 1);
@@ -211,7 +216,7 @@ async function measure(clusterUrl: string, standIn: StandIn, workers: number, ac
       slotsMissed: sum("ritournelle_stripe_rate_limit_slots_missed_total"),
       slotsMissedBy: ["reservation_late", "woke_late", "written_late"].map((reason) => `${reason} ${sum(`ritournelle_stripe_rate_limit_slots_missed_total|${reason}`)}`).join(", "),
       leaseTakeovers: sum("ritournelle_run_lease_takeovers_total"),
-      workerCpuSeconds: sum("ritournelle_process_process_cpu_seconds_total"),
+      workerCpuSeconds: sum(CPU_SECONDS) - cpuAtStart.reduce((total, seconds) => total + seconds, 0),
     };
   } finally {
     for (const child of children) child.kill("SIGTERM");
@@ -252,6 +257,18 @@ async function insertDueRuns(client: pg.Client, shops: number, total: number): P
     [shops, now, JSON.stringify(RUN_SNAPSHOT_LINES), total],
   );
   await client.query("COMMIT");
+}
+
+const CPU_SECONDS = "ritournelle_process_process_cpu_seconds_total";
+
+/** BENCH_WORKERS_TIMELINE=1: when the first and last requests reached the stand-in after the runs fell due, and the requests of each second. */
+function printTimeline(log: RequestLogEntry[], accounts: string[], insertedAt: number): void {
+  const first = Math.min(...log.map((entry) => entry.time));
+  const last = Math.max(...log.map((entry) => entry.time));
+  console.log(`${accounts.length} account(s): first request ${first - insertedAt} ms after the runs fell due, last ${last - insertedAt} ms`);
+  const perSecond: number[] = Array.from({ length: Math.floor((last - first) / 1000) + 1 }, () => 0);
+  for (const entry of log) perSecond[Math.floor((entry.time - first) / 1000)]! += 1;
+  console.log(`requests in each second from the first: ${perSecond.join(" ")}`);
 }
 
 /** A worker's /metrics (Prometheus text), each metric's samples summed over their labels. */
