@@ -162,8 +162,12 @@ export function updateLeasedRunSql(runId: string, leaseToken: string, data: Leas
   return Prisma.sql`UPDATE ${table(run)} SET ${Prisma.join(assignments)} WHERE ${column(run, RUN.id)} = ${runId} AND ${column(run, RUN.leaseToken)} = ${leaseToken}`;
 }
 
-/** What leasedStepPostgresSql returns: one row, `stored` 1 when the run's update took (its lease was still the one named), else 0. */
-export type LeasedStepRow = { stored: unknown };
+/**
+ * What leasedStepPostgresSql returns: one row, `stored` 1 when the run's
+ * update took (its lease was still the one named), else 0; with `plan`, the
+ * run's plan as that update left it (null when it did not take).
+ */
+export type LeasedStepRow = { stored: unknown } & Partial<{ [column in keyof RunPlanRow]: RunPlanRow[column] | null }>;
 
 /**
  * PostgreSQL's step write, one statement (one round trip instead of BEGIN,
@@ -174,13 +178,17 @@ export type LeasedStepRow = { stored: unknown };
  * every part sees the same snapshot and the run's row is locked by its
  * update. Returns {@link LeasedStepRow}.
  */
-export function leasedStepPostgresSql(runUpdate: Prisma.Sql, alsoIfStored: ((stored: Prisma.Sql) => Prisma.Sql)[]): Prisma.Sql {
+export function leasedStepPostgresSql(runUpdate: Prisma.Sql, alsoIfStored: ((stored: Prisma.Sql) => Prisma.Sql)[], options: { plan?: boolean } = {}): Prisma.Sql {
+  const run = Prisma.ModelName.InvoiceRun;
   const stored = Prisma.sql`EXISTS (SELECT 1 FROM "stored")`;
+  const planColumns = [RUN.snapshot, RUN.currency, RUN.expectedTotal].map((name) => column(run, name));
   const parts = [
-    Prisma.sql`"stored" AS (${runUpdate} RETURNING 1)`,
+    Prisma.sql`"stored" AS (${runUpdate} RETURNING ${options.plan ? Prisma.join(planColumns) : Prisma.sql`1`})`,
     ...alsoIfStored.map((build, index) => Prisma.sql`${quoted(`also${index + 1}`)} AS (${build(stored)})`),
   ];
-  return Prisma.sql`WITH ${Prisma.join(parts)} SELECT CAST(count(*) AS INTEGER) AS "stored" FROM "stored"`;
+  // The plan as the update left it: the row's newest version, locked by the update (no read after it to race with an edit).
+  const plan = options.plan ? Prisma.sql`, ${Prisma.join(planColumns.map((name) => Prisma.sql`max(${name}) AS ${name}`))}` : Prisma.empty;
+  return Prisma.sql`WITH ${Prisma.join(parts)} SELECT CAST(count(*) AS INTEGER) AS "stored"${plan} FROM "stored"`;
 }
 
 /** What runStandingSql returns: one row, with the raw values of the columns it names. */

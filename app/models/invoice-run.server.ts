@@ -241,11 +241,7 @@ export async function replanRuns(runIds: string[], snapshot: RunSnapshot, curren
   return changed.map((run) => run.id);
 }
 
-/** What a run issues, as stored now: a run leased while still planned re-reads it as it starts (an edit may have re-planned it since the claim). */
-export async function findRunPlan(runId: string, db: Db = prisma): Promise<Pick<Run, "snapshot" | "currency" | "expectedTotal">> {
-  // Once per invoice (run-lease.server.ts's reloadPlan): hand-written, no Prisma query to compile.
-  const [row] = (await runQuery(db, runPlanSql(runId))) as RunPlanRow[];
-  if (!row) throw new Error(`run ${runId} is gone: no plan to issue from`);
+function runPlanOf(row: RunPlanRow): RunPlan {
   return { snapshot: runSnapshotSchema.parse(JSON.parse(row.snapshot)), currency: row.currency, expectedTotal: Number(row.expectedTotal) };
 }
 
@@ -418,7 +414,15 @@ export type LeasedStep = {
   countIssued?: boolean;
   /** Also read where the run's template and shop stand, as of this write or later (the run goes on to a provider call). */
   readStanding?: boolean;
+  /** Also read the run's plan (snapshot, currency, expected total) as this write left it. */
+  readPlan?: boolean;
 };
+
+/** What writeLeasedStep stored and read. */
+export type LeasedStepResult = { stored: boolean; standing: RunStanding | null; plan: RunPlan | null };
+
+/** What a run's invoice is made from. */
+export type RunPlan = Pick<Run, "snapshot" | "currency" | "expectedTotal">;
 
 /**
  * One step of the pipeline, stored at once: `events` appended, the template's
@@ -439,20 +443,25 @@ export type LeasedStep = {
  * on its own: a round trip costs more there than a statement (the workers
  * bench: five per step were most of a worker's time on its sockets).
  */
-export async function writeLeasedStep(step: LeasedStep, db: PrismaClient = prisma): Promise<{ stored: boolean; standing: RunStanding | null }> {
+export async function writeLeasedStep(step: LeasedStep, db: PrismaClient = prisma): Promise<LeasedStepResult> {
   const updatedAt = updatedAtNow();
   if (databaseDialect === "postgres") return writeLeasedStepPostgres(step, updatedAt, db);
   const leaseHeld = leaseHeldSql(step.runId, step.leaseToken);
   const statements: BatchStatement[] = [
     ...(step.events.length > 0 ? [{ kind: "execute" as const, sql: runEventsInsertIf(step.events, leaseHeld) }] : []),
     ...(step.countIssued ? [{ kind: "execute" as const, sql: incrementIssuedCountSql(step.templateId, updatedAt, leaseHeld) }] : []),
-    { kind: "execute", sql: updateLeasedRunSql(step.runId, step.leaseToken, step.data, updatedAt) },
-    ...(step.readStanding ? [{ kind: "query" as const, sql: runStandingSql(step.templateId, step.shopId) }] : []),
   ];
+  const update = statements.push({ kind: "execute", sql: updateLeasedRunSql(step.runId, step.leaseToken, step.data, updatedAt) }) - 1;
+  const plan = step.readPlan ? statements.push({ kind: "query", sql: runPlanSql(step.runId) }) - 1 : -1;
+  const standing = step.readStanding ? statements.push({ kind: "query", sql: runStandingSql(step.templateId, step.shopId) }) - 1 : -1;
   const results = await runBatch(db, statements);
-  if (!step.readStanding) return { stored: results.at(-1) === 1, standing: null };
-  const stored = results.at(-2) === 1;
-  return { stored, standing: stored ? runStandingOf(results.at(-1) as RunStandingRow[]) : null };
+  const stored = results[update] === 1;
+  if (!stored) return { stored, standing: null, plan: null };
+  return {
+    stored,
+    standing: standing < 0 ? null : runStandingOf(results[standing] as RunStandingRow[]),
+    plan: plan < 0 ? null : runPlanOf((results[plan] as RunPlanRow[])[0]!),
+  };
 }
 
 /**
@@ -462,15 +471,18 @@ export async function writeLeasedStep(step: LeasedStep, db: PrismaClient = prism
  * least what a read inside the write's transaction would have (READ
  * COMMITTED: each statement sees what was committed before it began).
  */
-async function writeLeasedStepPostgres(step: LeasedStep, updatedAt: Date, db: PrismaClient): Promise<{ stored: boolean; standing: RunStanding | null }> {
+async function writeLeasedStepPostgres(step: LeasedStep, updatedAt: Date, db: PrismaClient): Promise<LeasedStepResult> {
   const alsoIfStored = [
     ...(step.events.length > 0 ? [(stored: Prisma.Sql) => runEventsInsertIf(step.events, stored)] : []),
     ...(step.countIssued ? [(stored: Prisma.Sql) => incrementIssuedCountSql(step.templateId, updatedAt, stored)] : []),
   ];
-  const [row] = (await runQuery(db, leasedStepPostgresSql(updateLeasedRunSql(step.runId, step.leaseToken, step.data, updatedAt), alsoIfStored))) as LeasedStepRow[];
+  const update = updateLeasedRunSql(step.runId, step.leaseToken, step.data, updatedAt);
+  const [row] = (await runQuery(db, leasedStepPostgresSql(update, alsoIfStored, { plan: step.readPlan }))) as LeasedStepRow[];
   const stored = Number(row?.stored) === 1;
-  if (!stored || !step.readStanding) return { stored, standing: null };
-  return { stored, standing: runStandingOf((await runQuery(db, runStandingSql(step.templateId, step.shopId))) as RunStandingRow[]) };
+  if (!stored) return { stored, standing: null, plan: null };
+  const plan = step.readPlan ? runPlanOf(row as RunPlanRow) : null;
+  if (!step.readStanding) return { stored, standing: null, plan };
+  return { stored, standing: runStandingOf((await runQuery(db, runStandingSql(step.templateId, step.shopId))) as RunStandingRow[]), plan };
 }
 
 /** Gives back the leases of `leases` (each still the one of its token); the runs are workable again at `now`. */

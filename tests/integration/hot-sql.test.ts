@@ -32,7 +32,7 @@ import { logger } from "~/logger.server";
 import { planTemplatePeriods } from "~/services/invoicing/plan-periods.server";
 import { reserveStripeRequestSlot } from "~/models/stripe-request-slot.server";
 import { createTemplate } from "~/services/templates/create.server";
-import { findRunPlan, writeLeasedStep } from "~/models/invoice-run.server";
+import { writeLeasedStep } from "~/models/invoice-run.server";
 import { findIssuingEInvoiceContext, findTemplateEInvoiceContext, saveTemplateEInvoice } from "~/models/einvoice.server";
 import { findStripeCustomer, saveStripeCustomer } from "~/models/stripe.server";
 import { claimWorkableRuns } from "~/worker/run-lanes";
@@ -100,6 +100,7 @@ function hotStatements(ids = { shopId: "shop", templateId: "template" }): Record
       (stored) => insertRunEventsSql(databaseDialect, [{ ...event, id: "c4" }], stored),
       (stored) => incrementIssuedCountSql(ids.templateId, now, stored),
     ]),
+    leasedStepReadingPlan: leasedStepPostgresSql(updateLeasedRunSql("run", "worker", { state: "issuing" }, now), [], { plan: true }),
   };
 }
 
@@ -225,9 +226,9 @@ describe(`the step write (${TEST_DATABASE})`, () => {
     });
 
     const lost = await writeLeasedStep(step("a-token-from-an-earlier-claim", "lost"));
-    expect(lost).toEqual({ stored: false, standing: null });
+    expect(lost).toEqual({ stored: false, standing: null, plan: null });
     const held = await writeLeasedStep(step(run!.leaseToken, "held"));
-    expect(held).toEqual({ stored: true, standing: { templateStatus: "active", customerRedacted: false, shopUninstalled: false } });
+    expect(held).toEqual({ stored: true, standing: { templateStatus: "active", customerRedacted: false, shopUninstalled: false }, plan: null });
 
     const stored = await prisma.invoiceRun.findUniqueOrThrow({ where: { id: run!.id } });
     expect([stored.step, stored.invoiceId, stored.leaseToken]).toEqual(["draft", "in_held", run!.leaseToken]);
@@ -235,17 +236,26 @@ describe(`the step write (${TEST_DATABASE})`, () => {
     expect(events.map((event) => [JSON.parse(event.detail ?? "{}").id, event.at.toISOString()])).toEqual([["held", "2026-01-15T08:00:00.250Z"]]);
     expect((await prisma.recurringTemplate.findUniqueOrThrow({ where: { id: template.id } })).issuedCount).toBe(issuedBefore + 1);
   });
+
+  it("with readPlan it also gives back the run's plan as the write left it: an edit stored before the write is what the run issues", async () => {
+    const { clock, shop, template } = await templateWithPlannedPeriod();
+    const [run] = await claimWorkableRuns({ now: clock.nowDate(), owner: "lane", batchSize: 1, leaseMs: 60_000 });
+    // Stored after the claim read the run (a merchant's edit re-planning it).
+    const edited = { ...run!.snapshot, lines: run!.snapshot.lines.map((line) => ({ ...line, quantity: line.quantity + 1 })) };
+    await prisma.invoiceRun.update({ where: { id: run!.id }, data: { snapshot: JSON.stringify(edited), expectedTotal: run!.expectedTotal + 100 } });
+    const write = (leaseToken: string) =>
+      writeLeasedStep({ runId: run!.id, templateId: template.id, shopId: shop.id, leaseToken, data: { state: "issuing", step: "customer" }, events: [], readStanding: true, readPlan: true });
+
+    expect(await write("a-token-from-an-earlier-claim")).toEqual({ stored: false, standing: null, plan: null });
+    const { plan } = await write(run!.leaseToken);
+    expect(plan).toEqual({ snapshot: edited, currency: run!.currency, expectedTotal: run!.expectedTotal + 100 });
+    expect(typeof plan!.expectedTotal).toBe("number");
+  });
 });
 
 describe(`the worker's reads and writes by key, straight to the driver (${TEST_DATABASE})`, () => {
-  it("a run's plan and its template's e-invoice settings come back as stored, with their types", async () => {
+  it("a template's e-invoice settings come back as stored, with their types", async () => {
     const { shop, template } = await templateWithPlannedPeriod();
-    const run = await prisma.invoiceRun.findFirstOrThrow({ where: { templateId: template.id } });
-
-    const plan = await findRunPlan(run.id);
-    expect(plan).toEqual({ snapshot: JSON.parse(run.snapshot), currency: run.currency, expectedTotal: run.expectedTotal });
-    expect(typeof plan.expectedTotal).toBe("number");
-    await expect(findRunPlan("no-such-run")).rejects.toThrow(/no-such-run is gone/);
 
     // Not an e-invoice: the worker's read says so; the credit note's read still gives the schedule.
     expect(await findIssuingEInvoiceContext(template.id)).toBeNull();

@@ -288,12 +288,16 @@ class RunDriver {
   /** Counters from beginAttempt (app/domain/attempts.ts): an interrupted attempt before this one is not counted. */
   private async startAttempt(counters: AttemptCounters): Promise<void> {
     const wasPlanned = this.run.state === "planned";
+    // Started from planned, the run issues what this write leaves stored, not
+    // what its claim read: an edit may have re-planned it since (its lease had
+    // run out before it started); from `issuing` on, no edit changes it
+    // (replanRuns). The invoice is made from the stored plan, the one its
+    // total is checked against.
     await this.lease.persist(
       { state: "issuing", step: this.run.step ?? "customer", ...counters },
       wasPlanned ? [this.lease.event("run.started", { fromState: "planned", toState: "issuing" })] : [],
+      { readPlan: wasPlanned },
     );
-    // An edit may have re-planned it since the claim read it; from here on none can (run-lease.server.ts).
-    if (wasPlanned) await this.lease.reloadPlan();
   }
 
   private invoiceId(): string {

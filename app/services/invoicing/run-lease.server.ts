@@ -13,7 +13,7 @@ import { ATTEMPT_ENDED } from "~/domain/attempts";
 import { detailWithoutPersonalData, withoutPersonalData } from "~/domain/personal-text";
 import type { Clock } from "~/domain/clock";
 import { stopReasonOf, type StopReason } from "~/domain/run-state";
-import { findRunPlan, writeLeasedStep, type LeasedRun, type LeasedRunWrite, type PipelineStep } from "~/models/invoice-run.server";
+import { writeLeasedStep, type LeasedRun, type LeasedRunWrite, type PipelineStep } from "~/models/invoice-run.server";
 import type { NewRunEvent } from "~/models/run-event.server";
 import type { Logger } from "~/logger.server";
 
@@ -55,7 +55,7 @@ export class RunLease {
    * the template and shop stand (see {@link stopReason}).
    * @throws LeaseLostError when the run was claimed again since: nothing was written.
    */
-  async persist(data: LeasedRunWrite, events: NewRunEvent[], options: { countIssued?: boolean } = {}): Promise<void> {
+  async persist(data: LeasedRunWrite, events: NewRunEvent[], options: { countIssued?: boolean; readPlan?: boolean } = {}): Promise<void> {
     const now = this.now();
     const renewal = new Date(now.getTime() + this.holder.leaseMs);
     const keepsLease = !("leaseOwner" in data);
@@ -65,7 +65,7 @@ export class RunLease {
     // (app/domain/personal-text.ts): pages fill it in from the live snapshot.
     const customer = this.current.snapshot.customer;
     if (typeof write.lastErrorMessage === "string") write.lastErrorMessage = withoutPersonalData(write.lastErrorMessage, customer);
-    const { stored, standing } = await writeLeasedStep({
+    const { stored, standing, plan } = await writeLeasedStep({
       runId: this.current.id,
       templateId: this.current.templateId,
       shopId: this.current.shopId,
@@ -74,10 +74,11 @@ export class RunLease {
       events: events.map((event) => ({ ...event, detail: detailWithoutPersonalData(event.detail, customer), at: now })),
       countIssued: options.countIssued,
       readStanding: keepsLease,
+      readPlan: options.readPlan,
     });
     if (!stored) throw new LeaseLostError();
     const { leaseToken } = this.current;
-    this.current = { ...this.current, ...(write as Partial<LeasedRun>), leaseToken, ...(standing ? { standing } : {}) };
+    this.current = { ...this.current, ...(write as Partial<LeasedRun>), leaseToken, ...(standing ? { standing } : {}), ...(plan ?? {}) };
   }
 
   /**
@@ -88,18 +89,6 @@ export class RunLease {
    */
   stopReason(): StopReason | null {
     return stopReasonOf(this.current.standing);
-  }
-
-  /**
-   * Reads again what the run issues (snapshot, currency, total), once it is
-   * `issuing` under this lease: a merchant's edit may have re-planned it
-   * after the claim read it, while it was still planned and its lease had
-   * run out (a slow start); from `issuing` on, no edit changes it
-   * (replanRuns). The invoice is then made from the stored plan, the one its
-   * total is checked against.
-   */
-  async reloadPlan(): Promise<void> {
-    this.current = { ...this.current, ...(await findRunPlan(this.current.id)) };
   }
 
   stepEvent(step: PipelineStep, detail: Record<string, unknown>): NewRunEvent {
