@@ -10,6 +10,7 @@ import {
   isRetryable,
   isUnknownOutcomeReplay,
   stripeEndpoint,
+  withoutCallSiteStack,
 } from "~/gateways/stripe/client.server";
 
 describe("configuration", () => {
@@ -28,6 +29,25 @@ describe("configuration", () => {
     expect(defaultRequestsPerSecond("sk_test_abc")).toBe(25);
     expect(defaultRequestsPerSecond("rk_test_abc")).toBe(25);
     expect(defaultRequestsPerSecond("sk_live_abc")).toBe(100);
+  });
+});
+
+describe("the SDK's call-site stack, skipped", () => {
+  it("starts the call with stack traces off, and gives every other error its stack back, the call succeeding, failing or throwing", async () => {
+    const limit = Error.stackTraceLimit;
+    let seen: string | undefined;
+    await withoutCallSiteStack(async () => {
+      seen = new Error("call site").stack; // what stripe-node does before each request
+    });
+    expect(seen).toBe("Error: call site"); // no frame formatted
+    await expect(withoutCallSiteStack(() => Promise.reject(new Error("declined")))).rejects.toThrow("declined");
+    expect(() =>
+      withoutCallSiteStack(() => {
+        throw new Error("a bug before the request");
+      }),
+    ).toThrow("a bug before the request");
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error("later").stack).toMatch(/\n\s+at /);
   });
 });
 
