@@ -305,6 +305,9 @@ export function insertRunEventsSql(dialect: SqlDialect, rows: RunEventRow[], con
     : Prisma.sql`INSERT INTO ${table(events)} ${columns} VALUES ${values}`;
 }
 
+/** The claiming worker and the workers alive with it: see ClaimAffinity in invoice-run.server.ts. */
+export type ClaimAffinity = { me: string; workers: readonly string[] };
+
 /** A claim's lease: who takes it (for the trail and the pages), its fencing token, until when. */
 export type ClaimLease = { owner: string; token: string; until: Date };
 
@@ -349,7 +352,7 @@ SELECT ${col(TEMPLATE.id)} FROM "claimed" ORDER BY ${col(TEMPLATE.nextRunAt)}`;
  * (2,000 due runs: 4,000,000 comparisons, 1.4 s a claim;
  * tests/postgres/claim-plans.test.ts).
  */
-export function claimWorkableRunsPostgresSql(state: string, now: Date, limit: number, window: number, lease: ClaimLease): Prisma.Sql {
+export function claimWorkableRunsPostgresSql(state: string, now: Date, limit: number, window: number, lease: ClaimLease, affinity?: ClaimAffinity): Prisma.Sql {
   const run = Prisma.ModelName.InvoiceRun;
   const col = (name: HotColumn<typeof run>) => column(run, name);
   const workable = (alias: Prisma.Sql) => Prisma.sql`${alias}.${col(RUN.state)} = ${state} AND ${alias}.${col(RUN.nextAttemptAt)} <= ${now}
@@ -357,24 +360,36 @@ export function claimWorkableRunsPostgresSql(state: string, now: Date, limit: nu
   // The same test, written so that no index can serve it (`IS TRUE`): the
   // re-check of the ranked rows reaches them by primary key (or one hash join).
   const stillWorkable = (alias: Prisma.Sql) => Prisma.sql`(${workable(alias)}) IS TRUE`;
+  // With an affinity, each shop among the oldest is this worker's or not
+  // (app/domain/shop-affinity.ts: the live worker with the highest
+  // md5(worker, newline, shop)), its runs ranked before the others' when it is.
+  const owners = affinity
+    ? Prisma.sql`
+"owners" AS (
+  SELECT "shops".${col(RUN.shopId)}, CASE WHEN (
+      SELECT "w"."worker" FROM json_array_elements_text(CAST(${JSON.stringify(affinity.workers)} AS json)) AS "w"("worker")
+      ORDER BY md5("w"."worker" || chr(10) || "shops".${col(RUN.shopId)}) DESC, "w"."worker" DESC LIMIT 1) = ${affinity.me} THEN 0 ELSE 1 END AS "away"
+  FROM (SELECT DISTINCT ${col(RUN.shopId)} FROM "oldest") AS "shops"),`
+    : Prisma.empty;
+  const away = affinity ? Prisma.sql`"owners"."away"` : Prisma.sql`0 AS "away"`;
   return Prisma.sql`WITH "oldest" AS (
   SELECT ${col(RUN.id)}, ${col(RUN.shopId)}, ${col(RUN.nextAttemptAt)} FROM ${table(run)}
   WHERE ${workable(table(run))}
-  ORDER BY ${col(RUN.nextAttemptAt)} LIMIT ${window}),
+  ORDER BY ${col(RUN.nextAttemptAt)} LIMIT ${window}),${owners}
 "turns" AS (
-  SELECT ${col(RUN.id)}, ${col(RUN.nextAttemptAt)},
+  SELECT ${col(RUN.id)}, ${col(RUN.nextAttemptAt)}, ${away},
     ROW_NUMBER() OVER (PARTITION BY ${col(RUN.shopId)} ORDER BY ${col(RUN.nextAttemptAt)}, ${col(RUN.id)}) AS "turn"
-  FROM "oldest"),
+  FROM "oldest"${affinity ? Prisma.sql` JOIN "owners" USING (${col(RUN.shopId)})` : Prisma.empty}),
 "picked" AS (
-  SELECT ${table(run)}.${col(RUN.id)}, "turns"."turn", "turns".${col(RUN.nextAttemptAt)} FROM ${table(run)} JOIN "turns" ON "turns".${col(RUN.id)} = ${table(run)}.${col(RUN.id)}
+  SELECT ${table(run)}.${col(RUN.id)}, "turns"."away", "turns"."turn", "turns".${col(RUN.nextAttemptAt)} FROM ${table(run)} JOIN "turns" ON "turns".${col(RUN.id)} = ${table(run)}.${col(RUN.id)}
   WHERE ${stillWorkable(table(run))}
-  ORDER BY "turns"."turn", "turns".${col(RUN.nextAttemptAt)}, ${table(run)}.${col(RUN.id)} LIMIT ${limit}
+  ORDER BY "turns"."away", "turns"."turn", "turns".${col(RUN.nextAttemptAt)}, ${table(run)}.${col(RUN.id)} LIMIT ${limit}
   FOR UPDATE OF ${table(run)} SKIP LOCKED),
 "claimed" AS (
   UPDATE ${table(run)} SET ${col(RUN.leaseOwner)} = ${lease.owner}, ${col(RUN.leaseToken)} = ${lease.token}, ${col(RUN.leaseExpiresAt)} = ${lease.until}, ${col(RUN.nextAttemptAt)} = ${lease.until}
   FROM "picked" WHERE ${table(run)}.${col(RUN.id)} = "picked".${col(RUN.id)}
-  RETURNING "picked".${col(RUN.id)}, "picked"."turn", "picked".${col(RUN.nextAttemptAt)})
-SELECT ${col(RUN.id)} FROM "claimed" ORDER BY "turn", ${col(RUN.nextAttemptAt)}, ${col(RUN.id)}`;
+  RETURNING "picked".${col(RUN.id)}, "picked"."away", "picked"."turn", "picked".${col(RUN.nextAttemptAt)})
+SELECT ${col(RUN.id)} FROM "claimed" ORDER BY "away", "turn", ${col(RUN.nextAttemptAt)}, ${col(RUN.id)}`;
 }
 
 /** What reserveRequestSlotSql returns: the first reserved slot and the database's clock, both in ms since the epoch. */

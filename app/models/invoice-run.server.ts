@@ -9,6 +9,7 @@ import { runBatch, runQuery, type BatchStatement } from "~/direct-sql.server";
 import { BILLING_STEPS, type BillingStep } from "~/domain/billing";
 import { PRODUCT_VARIANT_GID } from "~/domain/order-snapshot";
 import { RUN_STATES, type RunStanding, type RunState, type SkipReason } from "~/domain/run-state";
+import { preferredWorker } from "~/domain/shop-affinity";
 import {
   claimWorkableRunsPostgresSql,
   incrementIssuedCountSql,
@@ -19,6 +20,7 @@ import {
   runStandingSql,
   updateLeasedRunSql,
   updatedAtNow,
+  type ClaimAffinity,
   type ClaimLease,
   type LeasedRunWrite,
   type LeasedStepRow,
@@ -286,15 +288,25 @@ export function claimWindow(limit: number): number {
  * at 8 to 10 a second instead of the accounts' 80). PostgreSQL ranks the same way
  * in its claim (hot-sql.server.ts).
  */
-export function claimOrder<Run extends { id: string; shopId: string }>(oldestFirst: Run[]): Run[] {
+export function claimOrder<Run extends { id: string; shopId: string }>(oldestFirst: Run[], affinity?: ClaimAffinity): Run[] {
   const turns = new Map<string, number>();
+  const away = new Map<string, number>();
   const ranked = oldestFirst.map((run, age) => {
     const turn = (turns.get(run.shopId) ?? 0) + 1;
     turns.set(run.shopId, turn);
-    return { run, turn, age };
+    if (affinity && !away.has(run.shopId)) away.set(run.shopId, preferredWorker(run.shopId, affinity.workers) === affinity.me ? 0 : 1);
+    return { run, turn, age, away: away.get(run.shopId) ?? 0 };
   });
-  return ranked.sort((a, b) => a.turn - b.turn || a.age - b.age).map(({ run }) => run);
+  return ranked.sort((a, b) => a.away - b.away || a.turn - b.turn || a.age - b.age).map(({ run }) => run);
 }
+
+/**
+ * With a ClaimAffinity (the claiming worker and the workers alive with it,
+ * app/domain/shop-affinity.ts), a claim takes the runs of the shops the
+ * claiming worker is preferred for first, the shops taking turns among them,
+ * then the others' the same way.
+ */
+export type { ClaimAffinity };
 
 /**
  * Step 1 of the work claim: ids of up to `limit` runs in `state` whose
@@ -303,7 +315,7 @@ export function claimOrder<Run extends { id: string; shopId: string }>(oldestFir
  * index, already in age order, stopping after the window. Leased runs are not
  * in the range: a lease pushes `nextAttemptAt` to the lease's expiry.
  */
-export async function selectWorkableRunIds(state: WorkableState, now: Date, limit: number, db: Db = prisma): Promise<string[]> {
+export async function selectWorkableRunIds(state: WorkableState, now: Date, limit: number, db: Db = prisma, affinity?: ClaimAffinity): Promise<string[]> {
   if (limit <= 0) return [];
   const oldest = await db.invoiceRun.findMany({
     where: { state, nextAttemptAt: { lte: now } },
@@ -311,7 +323,7 @@ export async function selectWorkableRunIds(state: WorkableState, now: Date, limi
     take: claimWindow(limit),
     select: { id: true, shopId: true },
   });
-  return claimOrder(oldest)
+  return claimOrder(oldest, affinity)
     .slice(0, limit)
     .map((row) => row.id);
 }
@@ -359,13 +371,13 @@ export async function leaseRuns(ids: string[], claim: LeaseClaim, now: Date, unt
  * {@link leaseRuns}), some possibly won by another worker in between.
  * Either way, {@link findRunsLeasedBy} with the token reads what was won.
  */
-export async function claimWorkableRunIds(state: WorkableState, now: Date, limit: number, lease: ClaimLease, db: Db = prisma): Promise<string[]> {
+export async function claimWorkableRunIds(state: WorkableState, now: Date, limit: number, lease: ClaimLease, db: Db = prisma, affinity?: ClaimAffinity): Promise<string[]> {
   if (limit <= 0) return [];
   if (databaseDialect === "postgres") {
-    const rows = await db.$queryRaw<{ id: string }[]>(claimWorkableRunsPostgresSql(state, now, limit, claimWindow(limit), lease));
+    const rows = await db.$queryRaw<{ id: string }[]>(claimWorkableRunsPostgresSql(state, now, limit, claimWindow(limit), lease, affinity));
     return rows.map((row) => row.id);
   }
-  const candidates = await selectWorkableRunIds(state, now, limit, db);
+  const candidates = await selectWorkableRunIds(state, now, limit, db, affinity);
   await leaseRuns(candidates, lease, now, lease.until, db);
   return candidates;
 }

@@ -29,3 +29,9 @@ export async function pruneWorkerHeartbeats(before: Date, db: Db = prisma): Prom
 export async function workerHeartbeats(db: Db = prisma): Promise<{ workerId: string; startedAt: Date; lastTickAt: Date }[]> {
   return db.workerHeartbeat.findMany({ orderBy: { lastTickAt: "desc" }, take: 1000 });
 }
+
+/** The workers that ticked at `since` or later (the claim's shop affinity, app/domain/shop-affinity.ts). */
+export async function liveWorkerIds(since: Date, db: Db = prisma): Promise<string[]> {
+  const rows = await db.workerHeartbeat.findMany({ where: { lastTickAt: { gte: since } }, select: { workerId: true }, take: 1000 });
+  return rows.map((row) => row.workerId);
+}

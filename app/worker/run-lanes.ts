@@ -9,6 +9,10 @@
 // worker (or a process restarted with the same id) while the first lane is
 // still waiting on the provider.
 //
+// Affinity: with several workers alive (their heartbeats), each claim takes
+// the runs of the shops this worker is preferred for first, then the others'
+// (app/domain/shop-affinity.ts): an account's lanes stay in one process.
+//
 // Holds: with each claimed batch the tick reads which of its accounts Stripe
 // refuses (and whether it refuses the platform key); a run they hold is held
 // without a call (app/services/invoicing/billing-hold.server.ts).
@@ -16,8 +20,17 @@ import { randomUUID } from "node:crypto";
 import { metrics } from "~/metrics.server";
 import { claimWorkableRunIds, expiredLeaseRunIds, findRunsLeasedBy, releaseRunLeases, type LeasedRun } from "~/models/invoice-run.server";
 import { isTransientDatabaseError, type Tx } from "~/models/transaction.server";
+import { liveWorkerIds } from "~/models/worker-heartbeat.server";
 import { BillingHolds, credentialOf } from "~/services/invoicing/billing-hold.server";
 import { issueRun, type IssueRunOptions } from "~/services/invoicing/issue-run.server";
+
+/**
+ * A worker whose heartbeat is older than this is not counted among the
+ * workers alive when shops are shared out (app/domain/shop-affinity.ts):
+ * the shops it was preferred for go to the others. Until then its shops'
+ * runs are still claimed by every other worker, after their own.
+ */
+export const WORKER_ALIVE_MS = 30_000;
 
 export type RunLanesOptions = Omit<IssueRunOptions, "holds"> & {
   /** Runs driven per tick, at most. */
@@ -79,7 +92,10 @@ export async function issueDueRuns(options: RunLanesOptions): Promise<IssueRepor
   const refill = async () => {
     // Twice the lanes: the next runs are ready when lanes free up, and few enough that their leases stay fresh.
     const want = Math.min(budget, 2 * lanes);
-    const runs = await claimWorkableRuns({ now: options.clock.nowDate(), owner, batchSize: want, leaseMs: options.leaseMs });
+    const now = options.clock.nowDate();
+    // The workers alive now, this one included (its first heartbeat may be still to come): each takes its own shops' runs first.
+    const workers = [...new Set([owner, ...(await liveWorkerIds(new Date(now.getTime() - WORKER_ALIVE_MS)))])];
+    const runs = await claimWorkableRuns({ now, owner, batchSize: want, leaseMs: options.leaseMs, workers });
     budget -= runs.length;
     report.claimed += runs.length;
     // Fewer than asked: nothing more is due now (or other workers won it); the next tick looks again.
@@ -194,7 +210,8 @@ async function giveBackAfterDatabaseError(run: LeasedRun, error: unknown, option
  * `owner`, under a token no earlier claim had.
  */
 export async function claimWorkableRuns(
-  claim: { now: Date; owner: string; batchSize: number; leaseMs: number },
+  /** `workers`: the workers alive, `owner` among them; the runs of the shops `owner` is preferred for come first (app/domain/shop-affinity.ts). */
+  claim: { now: Date; owner: string; batchSize: number; leaseMs: number; workers?: readonly string[] },
   /** Default: the app's client (the bench passes a logging one). */
   db?: Tx,
 ): Promise<LeasedRun[]> {
@@ -204,8 +221,9 @@ export async function claimWorkableRuns(
   const leased: string[] = [];
   let won: LeasedRun[];
   try {
-    leased.push(...(await claimWorkableRunIds("issuing", claim.now, claim.batchSize, lease, db)));
-    leased.push(...(await claimWorkableRunIds("planned", claim.now, claim.batchSize - leased.length, lease, db)));
+    const affinity = claim.workers ? { me: claim.owner, workers: claim.workers } : undefined;
+    leased.push(...(await claimWorkableRunIds("issuing", claim.now, claim.batchSize, lease, db, affinity)));
+    leased.push(...(await claimWorkableRunIds("planned", claim.now, claim.batchSize - leased.length, lease, db, affinity)));
     won = await findRunsLeasedBy(leased, lease.token, db);
   } catch (error) {
     // Runs leased by a statement before the one that failed: nobody would

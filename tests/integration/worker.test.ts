@@ -7,6 +7,8 @@ import { DriverAdapterError } from "@prisma/driver-adapter-utils";
 import prisma, { configureDatabase } from "~/db.server";
 import { ManualClock } from "~/domain/clock";
 import { listTemplateEvents } from "~/models/run-event.server";
+import { recordWorkerTick } from "~/models/worker-heartbeat.server";
+import { preferredWorker } from "~/domain/shop-affinity";
 import { createTemplate } from "~/services/templates/create.server";
 import { retryRun } from "~/services/templates/retry-run.server";
 import type { BillingGateway } from "~/domain/billing";
@@ -493,5 +495,26 @@ describe("follow-up work after each tick", () => {
     expect(calls).toBe(2);
     expect(first.saturated).toBe(false);
     expect(second.runs.claimed).toBe(0);
+  });
+});
+
+describe("a worker beside another one alive", () => {
+  it("issues the runs of the shops it is preferred for first, and the other worker's once its own are done", async () => {
+    const clock = new ManualClock("2026-01-10T10:00:00Z");
+    const shops = [await createShop(), await createShop()];
+    for (const shop of shops) for (let index = 0; index < 2; index++) await createTemplate(shop, templateInput({ customer: { ...templateInput().customer, shopifyCustomerId: `gid://shopify/Customer/${900 + index}` } }), { clock });
+    // Two worker ids that share the two shops out, one each.
+    const [me, peer] = Array.from({ length: 50 }, (_, k) => [`lane-${k}`, `peer-${k}`] as const).find((pair) => preferredWorker(shops[0]!.id, pair) !== preferredWorker(shops[1]!.id, pair))!;
+    const mine = shops.find((shop) => preferredWorker(shop.id, [me, peer]) === me)!;
+    clock.set("2026-02-10T10:00:00Z");
+    await recordWorkerTick(peer, clock.nowDate(), clock.nowDate()); // the other worker ticked just now
+    const worker = testWorker(new MemoryGateway(), clock, { workerId: me, runBatchSize: 2 });
+
+    await worker.runOnce();
+    const sent = await prisma.invoiceRun.findMany({ where: { state: "sent" }, select: { shopId: true } });
+    expect(sent.map((run) => run.shopId)).toEqual([mine.id, mine.id]);
+
+    await worker.runOnce();
+    expect(await prisma.invoiceRun.count({ where: { state: "sent" } })).toBe(4);
   });
 });
