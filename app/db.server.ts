@@ -17,6 +17,7 @@ import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@p
 import { DEFAULT_POOL_SIZE, keptConnectionsFor, poolSizeFromEnv, resolvePoolSize, type PoolNeeds } from "./db-pool.server";
 import { DEFAULT_DATABASE_URL, databaseKind, SQLITE_SYNCHRONOUS_MODES, sqliteFileFromUrl, type DatabaseKind, type SqliteSynchronous } from "./db-url";
 import { RecordingAdapterFactory, registerDirectSql } from "./direct-sql.server";
+import { logger } from "./logger.server";
 import { IsolatingSqliteAdapterFactory } from "./sqlite-adapter.server";
 
 /** How long a SQLite writer waits for another process's write lock. */
@@ -91,13 +92,17 @@ export async function openDatabasePool(client: PrismaClient = prisma): Promise<v
   await client.$connect();
   const pool = currentPool;
   if (!pool) return;
-  const connections = await Promise.all(Array.from({ length: Math.min(keptConnections, pool.options.max) }, () => pool.connect()));
+  const opened = await Promise.allSettled(Array.from({ length: Math.min(keptConnections, pool.options.max) }, () => pool.connect()));
+  const connections = opened.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
   try {
     // Planning this opens the tables every step touches, and their indexes, on each connection.
-    await Promise.all(connections.map((connection) => connection.query(`SELECT NULL FROM "InvoiceRun", "RunEvent", "RecurringTemplate", "Shop", "StripeRequestSlot", "StripeCustomer" WHERE false`)));
+    await Promise.allSettled(connections.map((connection) => connection.query(`SELECT NULL FROM "InvoiceRun", "RunEvent", "RecurringTemplate", "Shop", "StripeRequestSlot", "StripeCustomer" WHERE false`)));
   } finally {
     for (const connection of connections) connection.release();
   }
+  // Ahead of need only: a connection refused now (max_connections reached, the server restarting) is opened when a lane needs it.
+  const refused = opened.find((result) => result.status === "rejected");
+  if (refused) logger.warn({ err: refused.reason, opened: connections.length, wanted: opened.length }, "could not open every database connection ahead of the first claim; the rest open on demand");
 }
 
 /** Set by sizeDatabasePool: this process's pool, from its worker's lanes. */
