@@ -5,6 +5,7 @@
 // again only when Stripe shows the first send did not go out, and when
 // Stripe cannot tell, the merchant is told and offered "Send again".
 import { setTimeout as sleep } from "node:timers/promises";
+import { isDeepStrictEqual } from "node:util";
 import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
@@ -162,10 +163,13 @@ describe("retries repeat their key", () => {
     // (PROMISE §3): it read the invoice, then the account's invoice.sent events since the invoice was
     // finalized, which show it sent, and called Stripe no more.
     expect(log.filter(([key]) => key === sendKey).map(([, status]) => status).slice(-2)).toEqual([null, null]);
-    expect(readsAfterLastSend(run.invoiceId!)).toEqual([
-      { method: "GET", path: `/v1/invoices/${run.invoiceId}`, query: {}, status: 200 },
-      { method: "GET", path: "/v1/events", query: { type: "invoice.sent", "created[gte]": String(finalizedAt(run.invoiceId!)), limit: "100" }, status: 200 },
-    ]);
+    // (An attempt whose events read met more 429s than the client retries ends there; the next one
+    // reads the invoice again: on a loaded machine the pair may come twice, never anything else.)
+    const invoiceRead = { method: "GET", path: `/v1/invoices/${run.invoiceId}`, query: {}, status: 200 };
+    const eventsRead = { method: "GET", path: "/v1/events", query: { type: "invoice.sent", "created[gte]": String(finalizedAt(run.invoiceId!)), limit: "100" }, status: 200 };
+    const reads = readsAfterLastSend(run.invoiceId!);
+    expect(reads.slice(-2)).toEqual([invoiceRead, eventsRead]);
+    expect(reads.filter((read) => !isDeepStrictEqual(read, invoiceRead) && !isDeepStrictEqual({ ...read, status: 200 }, eventsRead))).toEqual([]);
     const sentEvents = stripeStandIn()
       .control.events(MERCHANT)
       .filter((event) => event.type === "invoice.sent" && (event.data.object as { id: string }).id === run.invoiceId);
