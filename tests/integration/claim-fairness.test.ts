@@ -67,36 +67,40 @@ describe("the work claim lets shops take turns", () => {
   });
 });
 
+/**
+ * Six shops with `runsPerShop` due runs each, planned, and two worker names
+ * that share them out between them (rendezvous hashing: whichever split, but
+ * not all to one).
+ */
+async function sixShopsForTwoWorkers(name: string, runsPerShop: number) {
+  const clock = new ManualClock("2026-01-10T10:00:00Z");
+  const shops: Awaited<ReturnType<typeof shopWithDueTemplates>>[] = [];
+  for (let index = 0; index < 6; index++) shops.push(await shopWithDueTemplates(`${name}-${index}`, runsPerShop, "08:00", clock));
+  clock.set("2026-01-15T09:00:00Z");
+  await planDueTemplates({ workerId: "planner", clock, batchSize: 100, leaseMs: 60_000, maxPeriodsPerTemplate: 5, lateToleranceMs: 86_400_000, shouldStop: () => false, logger });
+  const workers = Array.from({ length: 50 }, (_, k) => [`worker-${k}`, `worker-${k + 1}`] as const).find((pair) => new Set(shops.map((shop) => preferredWorker(shop.id, pair))).size === 2)!;
+  const ownShops = (worker: string) => new Set(shops.filter((shop) => preferredWorker(shop.id, workers) === worker).map((shop) => shop.id));
+  return { clock, shops, workers, ownShops };
+}
+
 describe("with several workers alive, each takes its own shops' runs first (app/domain/shop-affinity.ts)", () => {
   it("a worker's claim takes the runs of the shops it is preferred for, shops taking turns, then the other workers' shops'", async () => {
-    const clock = new ManualClock("2026-01-10T10:00:00Z");
-    const shops: Awaited<ReturnType<typeof shopWithDueTemplates>>[] = [];
-    for (let index = 0; index < 6; index++) shops.push(await shopWithDueTemplates(`affine-${index}`, 3, "08:00", clock));
-    clock.set("2026-01-15T09:00:00Z");
-    await planDueTemplates({ workerId: "planner", clock, batchSize: 100, leaseMs: 60_000, maxPeriodsPerTemplate: 5, lateToleranceMs: 86_400_000, shouldStop: () => false, logger });
-    // Two worker names that share these shops out between them (rendezvous hashing: whichever, but not all to one).
-    const pairs = Array.from({ length: 50 }, (_, k) => [`worker-${k}`, `worker-${k + 1}`] as const);
-    const [me, other] = pairs.find((workers) => new Set(shops.map((shop) => preferredWorker(shop.id, workers))).size === 2)!;
-    const mine = new Set(shops.filter((shop) => preferredWorker(shop.id, [me, other]) === me).map((shop) => shop.id));
+    const { clock, shops, workers, ownShops } = await sixShopsForTwoWorkers("affine", 3);
+    const [me] = workers;
+    const mine = ownShops(me);
 
-    const first = await claimWorkableRuns({ now: clock.nowDate(), owner: me, batchSize: 3 * mine.size, leaseMs: 60_000, workers: [me, other] });
+    const first = await claimWorkableRuns({ now: clock.nowDate(), owner: me, batchSize: 3 * mine.size, leaseMs: 60_000, workers });
     expect(first.every((run) => mine.has(run.shopId)), "the first claim holds only the claiming worker's shops").toBe(true);
     expect(first.slice(0, mine.size).map((run) => run.shopId).sort()).toEqual([...mine].sort()); // each of its shops' oldest, then the second…
 
     // Nothing of its own left: it takes the other worker's shops' runs rather than leave them waiting.
-    const second = await claimWorkableRuns({ now: clock.nowDate(), owner: me, batchSize: 100, leaseMs: 60_000, workers: [me, other] });
+    const second = await claimWorkableRuns({ now: clock.nowDate(), owner: me, batchSize: 100, leaseMs: 60_000, workers });
     expect(second).toHaveLength(3 * (shops.length - mine.size));
     expect(second.some((run) => mine.has(run.shopId))).toBe(false);
   });
 
   it("the other worker, claiming at the same time, starts with its own shops", async () => {
-    const clock = new ManualClock("2026-01-10T10:00:00Z");
-    const shops: Awaited<ReturnType<typeof shopWithDueTemplates>>[] = [];
-    for (let index = 0; index < 6; index++) shops.push(await shopWithDueTemplates(`split-${index}`, 2, "08:00", clock));
-    clock.set("2026-01-15T09:00:00Z");
-    await planDueTemplates({ workerId: "planner", clock, batchSize: 100, leaseMs: 60_000, maxPeriodsPerTemplate: 5, lateToleranceMs: 86_400_000, shouldStop: () => false, logger });
-    const workers = Array.from({ length: 50 }, (_, k) => [`worker-${k}`, `worker-${k + 1}`] as const).find((pair) => new Set(shops.map((shop) => preferredWorker(shop.id, pair))).size === 2)!;
-    const ownShops = (worker: string) => new Set(shops.filter((shop) => preferredWorker(shop.id, workers) === worker).map((shop) => shop.id));
+    const { clock, workers, ownShops } = await sixShopsForTwoWorkers("split", 2);
 
     const claims = await Promise.all(workers.map((worker) => claimWorkableRuns({ now: clock.nowDate(), owner: worker, batchSize: 2 * ownShops(worker).size, leaseMs: 60_000, workers })));
     claims.forEach((claimed, index) => {
