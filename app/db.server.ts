@@ -87,9 +87,9 @@ let keptConnections = 0;
  * its first Stripe request ~0.9 s after the claim, with 120 lanes). Nothing
  * to do on SQLite (one connection, opened with the client).
  */
-export async function openDatabasePool(client: PrismaClient = prisma): Promise<void> {
+export async function openDatabasePool(): Promise<void> {
   if (databaseDialect !== "postgres" || keptConnections === 0) return;
-  await client.$connect();
+  await prisma.$connect(); // makes the pool (SizedPgAdapterFactory)
   const pool = currentPool;
   if (!pool) return;
   const opened = await Promise.allSettled(Array.from({ length: Math.min(keptConnections, pool.options.max) }, () => pool.connect()));

@@ -167,7 +167,7 @@ export function updateLeasedRunSql(runId: string, leaseToken: string, data: Leas
  * update took (its lease was still the one named), else 0; with `plan`, the
  * run's plan as that update left it (null when it did not take).
  */
-export type LeasedStepRow = { stored: unknown } & Partial<{ [column in keyof RunPlanRow]: RunPlanRow[column] | null }>;
+export type LeasedStepRow = { stored: unknown } & Partial<RunPlanRow>;
 
 /**
  * PostgreSQL's step write, one statement (one round trip instead of BEGIN,
@@ -305,7 +305,7 @@ export function insertRunEventsSql(dialect: SqlDialect, rows: RunEventRow[], con
     : Prisma.sql`INSERT INTO ${table(events)} ${columns} VALUES ${values}`;
 }
 
-/** The claiming worker and the workers alive with it: see ClaimAffinity in invoice-run.server.ts. */
+/** The claiming worker and the workers alive with it: its shops' runs come first in its claim (app/domain/shop-affinity.ts, claimOrder). */
 export type ClaimAffinity = { me: string; workers: readonly string[] };
 
 /** A claim's lease: who takes it (for the trail and the pages), its fencing token, until when. */

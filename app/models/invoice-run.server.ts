@@ -286,7 +286,9 @@ export function claimWindow(limit: number): number {
  * other shops' instead of holding them for minutes (bench `lag`: 10,000
  * invoices due in one minute, each second's due runs from one shop, went out
  * at 8 to 10 a second instead of the accounts' 80). PostgreSQL ranks the same way
- * in its claim (hot-sql.server.ts).
+ * in its claim (hot-sql.server.ts). With an `affinity` (the claiming worker
+ * and the workers alive with it, app/domain/shop-affinity.ts), the shops the
+ * claiming worker is preferred for take their turns first, then the others'.
  */
 export function claimOrder<Run extends { id: string; shopId: string }>(oldestFirst: Run[], affinity?: ClaimAffinity): Run[] {
   const turns = new Map<string, number>();
@@ -300,13 +302,6 @@ export function claimOrder<Run extends { id: string; shopId: string }>(oldestFir
   return ranked.sort((a, b) => a.away - b.away || a.turn - b.turn || a.age - b.age).map(({ run }) => run);
 }
 
-/**
- * With a ClaimAffinity (the claiming worker and the workers alive with it,
- * app/domain/shop-affinity.ts), a claim takes the runs of the shops the
- * claiming worker is preferred for first, the shops taking turns among them,
- * then the others' the same way.
- */
-export type { ClaimAffinity };
 
 /**
  * Step 1 of the work claim: ids of up to `limit` runs in `state` whose
